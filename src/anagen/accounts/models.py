@@ -1,0 +1,71 @@
+"""Clinics (branches of one deployment) and the staff who work in them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Clinic(models.Model):
+    name = models.CharField("clinic name", max_length=200, unique=True)
+    city = models.CharField(max_length=100, blank=True)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +912212345678")
+    email = models.EmailField(blank=True)
+    # GSTIN and the state code matter for invoices (issue 12); kept here as clinic identity.
+    gstin = models.CharField("GSTIN", max_length=15, blank=True)
+    time_zone = models.CharField(max_length=64, default="Asia/Kolkata")
+    mrn_prefix = models.CharField(
+        "record number prefix", max_length=8, default="AN",
+        help_text="Medical record numbers look like AN-000123.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+    TRICHOLOGIST = "trichologist", "Trichologist"
+    PRACTITIONER = "practitioner", "Practitioner"
+    RECEPTION = "reception", "Reception"
+
+
+CLINICAL_ROLES = frozenset({Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER})
+ALL_STAFF_ROLES = frozenset(Role)
+
+
+class User(AbstractUser):
+    """A member of staff. Every user but a deployment superuser belongs to exactly one clinic."""
+
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    # Seeded demo accounts share the password "demo"; they may sign in only on a demo server
+    # (ANAGEN_ENV=demo, which binds to loopback): see accounts.backends.StaffBackend.
+    is_demo_account = models.BooleanField(default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_clinic_staff(self) -> bool:
+        return self.clinic_id is not None and self.role in Role.values
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_clinic_staff and self.role in roles
+
+    @property
+    def sees_clinical_content(self) -> bool:
+        """Reception handles demographics and scheduling only: never clinical notes."""
+        return self.has_role(*CLINICAL_ROLES)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from anagen.accounts import services
+from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
+from anagen.accounts.models import Clinic, Role, User
+from anagen.accounts.permissions import staff_required, superuser_required
+
+admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
+
+
+@admin_only
+def staff_list(request: HttpRequest) -> HttpResponse:
+    staff = User.objects.filter(clinic=request.clinic).order_by("-is_active", "last_name", "first_name")
+    return render(request, "accounts/staff_list.html", {"staff": staff})
+
+
+@admin_only
+def staff_create(request: HttpRequest) -> HttpResponse:
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in ("username", "first_name", "last_name", "email", "role")}
+        user = services.create_staff(request.clinic, values, form.cleaned_data["password1"])
+        messages.success(request, f"Created the account {user.username}.")
+        return redirect("accounts:staff_list")
+    return render(request, "accounts/staff_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
+
+
+@admin_only
+def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    member = services.staff_of(request.clinic, user_id)
+    form = StaffEditForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        if member.pk == request.user.pk and (form.cleaned_data["role"] != Role.CLINIC_ADMIN or not form.cleaned_data["is_active"]):
+            form.add_error("role", "You cannot remove your own admin role or deactivate yourself.")
+        else:
+            form.save()
+            messages.success(request, "Saved.")
+            return redirect("accounts:staff_list")
+    return render(request, "accounts/staff_form.html", {"form": form, "member": member, "creating": False}, status=400 if form.errors else 200)
+
+
+@admin_only
+def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    member = services.staff_of(request.clinic, user_id)
+    form = StaffPasswordForm(member, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Set a new password for {member.username}.")
+        return redirect("accounts:staff_list")
+    return render(request, "accounts/staff_password.html", {"form": form, "member": member}, status=400 if form.errors else 200)
+
+
+@admin_only
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    form = ClinicForm(request.POST or None, instance=request.clinic)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Clinic details saved.")
+        return redirect("accounts:clinic_settings")
+    return render(request, "accounts/clinic_form.html", {"form": form, "clinic": request.clinic}, status=400 if form.errors else 200)
+
+
+@superuser_required
+def clinic_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/clinic_list.html", {"clinics": Clinic.objects.all()})
+
+
+@superuser_required
+def clinic_create(request: HttpRequest) -> HttpResponse:
+    form = ClinicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        clinic = form.save()
+        messages.success(request, f"Created {clinic.name}.")
+        return redirect("accounts:clinic_list")
+    return render(request, "accounts/clinic_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
+
+
+@superuser_required
+def clinic_add_admin(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    clinic = get_object_or_404(Clinic, pk=clinic_id)
+    form = StaffCreateForm(request.POST or None, initial={"role": Role.CLINIC_ADMIN})
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in ("username", "first_name", "last_name", "email", "role")}
+        services.create_staff(clinic, values, form.cleaned_data["password1"])
+        messages.success(request, f"Created the account {values['username']} at {clinic.name}.")
+        return redirect("accounts:clinic_list")
+    return render(request, "accounts/staff_form.html", {"form": form, "creating": True, "clinic": clinic}, status=400 if form.errors else 200)

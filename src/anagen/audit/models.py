@@ -1,0 +1,74 @@
+"""The append-only, hash-chained audit trail of every read and change of patient data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit entries cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+    # bulk_create would bypass the chain: entries are only ever appended by anagen.audit.services.
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[Any]:
+        raise AppendOnlyError("audit entries are appended one at a time through audit.services")
+
+
+class Action(models.TextChoices):
+    READ = "read", "Read"
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    DELETE = "delete", "Delete"
+    EXPORT = "export", "Export"
+
+
+class AuditEntry(models.Model):
+    # seq is the chain order; ids are not, since PostgreSQL sequences may skip or interleave.
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    clinic_id = models.BigIntegerField(null=True, db_index=True)
+    user_id = models.BigIntegerField(null=True, db_index=True)
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50)
+    # Plain ids, not foreign keys: the trail must outlive any record it speaks of.
+    patient_id = models.BigIntegerField(null=True, db_index=True)
+    changes = models.JSONField(default=dict, blank=True)
+    # Text, not GenericIPAddressField: that one rewrites IPv6 on save, which would break the hash.
+    ip_address = models.CharField(max_length=45, null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["clinic_id", "patient_id", "seq"], name="audit_clinic_patient"),
+            models.Index(fields=["clinic_id", "user_id", "seq"], name="audit_clinic_user"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """One row: the last sequence number and hash. Appends lock it, so the chain stays ordered."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)

@@ -1,0 +1,199 @@
+"""The ``anagen`` command.
+
+Errors are one clear line on standard error and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+
+from anagen.jsoncommands import COMMANDS as JSON_COMMANDS
+
+EXIT_ERROR = 1
+
+
+class CliError(Exception):
+    pass
+
+
+def _setup_django(env: str | None = None) -> None:
+    if env is not None:
+        os.environ["ANAGEN_ENV"] = env
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anagen.settings")
+    import django
+
+    django.setup()
+
+
+def _call(*args: str, **options: object) -> None:
+    from django.core.management import call_command
+
+    call_command(*args, **options)
+
+
+def _data_dir_ready() -> None:
+    from django.conf import settings
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _gunicorn(bind: str, workers: int, extra: Sequence[str] = ()) -> int:
+    if shutil.which("gunicorn", path=os.path.dirname(sys.executable)) is None:
+        raise CliError("gunicorn is not installed in this environment")
+    argv = [
+        sys.executable, "-m", "gunicorn", "anagen.wsgi:application",
+        "--bind", bind, "--workers", str(workers),
+        "--access-logfile", "-",
+        # Access lines show paths and status only; paths hold ids, never names (health data rule).
+        "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
+        *extra,
+    ]
+    os.execv(sys.executable, argv)
+    return 0  # not reached
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not _is_loopback(args.host):
+        raise CliError("the demo server only binds to a loopback address (its accounts share the password 'demo')")
+    _setup_django("demo")
+    _data_dir_ready()
+    _call("migrate", interactive=False, verbosity=0)
+    _call("seed_demo")
+    from django.conf import settings
+
+    print(f"Anagen demo: data in {settings.DATA_DIR}")
+    print(f"Open http://{args.host}:{args.port}/ and sign in as doctor / demo (also admin, nurse, reception).")
+    sys.stdout.flush()
+    return _gunicorn(f"{args.host}:{args.port}", workers=2, extra=["--reload"] if args.reload else [])
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    _data_dir_ready()
+    _call("check", deploy=True, fail_level="WARNING")
+    _call("collectstatic", interactive=False, verbosity=0)
+    return _gunicorn(args.bind, workers=args.workers)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup_django()
+    _data_dir_ready()
+    _call("migrate", interactive=False)
+    return 0
+
+
+def cmd_createsuperuser(args: argparse.Namespace) -> int:
+    _setup_django()
+    _call("createsuperuser")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anagen.audit.services import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        print(f"audit trail intact: {result.entries_checked} entries verified")
+        return 0
+    print(f"audit trail BROKEN at entry {result.first_bad_seq}: {result.problem}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["anagen manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="anagen", description="Anagen: practice system for trichology clinics")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="migrate, seed the demo clinic and serve it on loopback")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="run the production server (gunicorn), settings from the environment")
+    serve.add_argument("--bind", default=os.environ.get("ANAGEN_BIND", "127.0.0.1:8000"))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("ANAGEN_WORKERS", "2")))
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("createsuperuser", help="create a deployment superuser").set_defaults(func=cmd_createsuperuser)
+
+    audit = sub.add_parser("audit", help="audit trail tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit_sub.add_parser("verify", help="recompute the hash chain and name the first bad entry").set_defaults(func=cmd_audit)
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    for name in JSON_COMMANDS:
+        json_cmd = sub.add_parser(name, help=f"read one JSON document, write the {name} result as JSON", add_help=False)
+        json_cmd.add_argument("rest", nargs=argparse.REMAINDER)
+        json_cmd.set_defaults(func=None, json_command=name)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "json_command", None):
+        from anagen.jsoncommands import run_command
+
+        return run_command(args.json_command, list(args.rest))
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except CliError as exc:
+        print(f"anagen: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback
+        return _report(exc)
+
+
+def _report(exc: Exception) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management.base import CommandError, SystemCheckError
+
+    if isinstance(exc, ImproperlyConfigured | CommandError):
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, SystemCheckError):
+            message = "the deployment checks found problems:\n" + str(exc).strip()
+        print(f"anagen: error: {message}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        from django.db import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            print(f"anagen: error: database: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+            return EXIT_ERROR
+    except ImportError:
+        pass
+    print(f"anagen: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

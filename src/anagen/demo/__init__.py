@@ -1,0 +1,1 @@
+"""The demo clinic that ``anagen demo`` seeds, so a new user sees a living practice."""

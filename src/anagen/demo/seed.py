@@ -1,0 +1,108 @@
+"""Seed "Anagen Demo Clinic, Mumbai" with staff and patients through the product's own services.
+
+Seeding is idempotent: when the demo clinic exists nothing is touched, so ``make demo`` never
+wipes or duplicates data. Random choices come from a seeded generator, so every fresh demo is the
+same. Later capabilities add their records by appending a function to ``SEEDERS``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from anagen.accounts.models import Clinic, Role, User
+from anagen.audit.services import Actor
+from anagen.patients.models import Patient, Sex
+from anagen.patients.services import register_patient
+
+DEMO_CLINIC_NAME = "Anagen Demo Clinic, Mumbai"
+DEMO_BRANCH_NAME = "Anagen Demo Clinic, Pune"
+DEMO_PASSWORD = "demo"
+
+DEMO_STAFF = [
+    ("admin", "Farah", "Contractor", Role.CLINIC_ADMIN),
+    ("doctor", "Meera", "Iyer", Role.TRICHOLOGIST),
+    ("nurse", "Sunita", "Pawar", Role.PRACTITIONER),
+    ("reception", "Rohan", "Desai", Role.RECEPTION),
+]
+
+FEMALE_NAMES = ["Priya", "Ananya", "Kavya", "Sneha", "Pooja", "Neha", "Aishwarya", "Shruti", "Ritu", "Lakshmi", "Fatima", "Nandini", "Deepa", "Meenakshi", "Zoya"]
+MALE_NAMES = ["Rahul", "Arjun", "Vikram", "Aditya", "Siddharth", "Karan", "Rohit", "Imran", "Sanjay", "Nikhil", "Abhishek", "Manish", "Harish", "Farhan", "Gaurav"]
+FAMILY_NAMES = ["Sharma", "Patil", "Deshmukh", "Iyer", "Nair", "Kulkarni", "Joshi", "Shaikh", "Mehta", "Reddy", "Gupta", "Menon", "Chatterjee", "Khan", "Pillai", "Bhosale", "Kapoor", "Rao", "Fernandes", "Sawant"]
+AREAS = ["Andheri West", "Bandra East", "Dadar", "Powai", "Malad", "Chembur", "Thane West", "Borivali", "Colaba", "Goregaon"]
+
+
+@dataclass
+class SeedContext:
+    clinic: Clinic
+    branch: Clinic
+    staff: dict[str, User]
+    patients: list[Patient] = field(default_factory=list)
+    today: date = field(default_factory=date.today)
+    rng: random.Random = field(default_factory=lambda: random.Random(2026))
+
+
+Seeder = Callable[[SeedContext], None]
+SEEDERS: list[Seeder] = []
+
+
+def _indian_mobile(rng: random.Random) -> str:
+    return f"+91{rng.choice('6789')}{rng.randrange(10**8, 10**9)}"
+
+
+def _seed_patients(ctx: SeedContext, clinic: Clinic, count: int) -> list[Patient]:
+    rng = ctx.rng
+    actor = Actor.system("demo-seed", clinic.pk)
+    created = []
+    for index in range(count):
+        sex = Sex.FEMALE if index % 2 == 0 else Sex.MALE
+        given = rng.choice(FEMALE_NAMES if sex == Sex.FEMALE else MALE_NAMES)
+        family = rng.choice(FAMILY_NAMES)
+        age_years = rng.randint(19, 64)
+        born = ctx.today - timedelta(days=age_years * 365 + rng.randint(0, 364))
+        values = {
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": born,
+            "sex": sex,
+            "phone": _indian_mobile(rng),
+            "email": f"{given.lower()}.{family.lower()}{index}@example.in" if rng.random() < 0.7 else "",
+            "address": f"{rng.randint(1, 240)}, {rng.choice(AREAS)}, Mumbai {400000 + rng.randint(1, 104)}",
+            "emergency_contact_name": f"{rng.choice(FEMALE_NAMES + MALE_NAMES)} {family}",
+            "emergency_contact_phone": _indian_mobile(rng),
+            "abha_number": f"91{rng.randrange(10**11, 10**12)}{rng.randint(0, 9)}" if rng.random() < 0.4 else "",
+            "abha_address": f"{given.lower()}.{family.lower()}{index:02d}@abdm" if rng.random() < 0.3 else "",
+        }
+        created.append(register_patient(actor, clinic, values, confirm_duplicate=True))
+    return created
+
+
+def seed_demo(today: date | None = None) -> bool:
+    """Create the demo clinics; returns False (and does nothing) when they already exist."""
+    if Clinic.objects.filter(name=DEMO_CLINIC_NAME).exists():
+        return False
+    with transaction.atomic():
+        clinic = Clinic.objects.create(
+            name=DEMO_CLINIC_NAME, city="Mumbai", address="2nd floor, Linking Road, Bandra West, Mumbai 400050",
+            phone="+912226001234", email="hello@demo.anagen.example", gstin="27AABCA1234F1Z5", mrn_prefix="MUM",
+        )
+        branch = Clinic.objects.create(name=DEMO_BRANCH_NAME, city="Pune", mrn_prefix="PUN")
+        staff = {}
+        for username, first, last, role in DEMO_STAFF:
+            user = User(username=username, first_name=first, last_name=last, clinic=clinic, role=role, is_demo_account=True)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            staff[username] = user
+        branch_admin = User(username="pune-admin", first_name="Kiran", last_name="Joshi", clinic=branch, role=Role.CLINIC_ADMIN, is_demo_account=True)
+        branch_admin.set_password(DEMO_PASSWORD)
+        branch_admin.save()
+        ctx = SeedContext(clinic=clinic, branch=branch, staff=staff, today=today or date.today())
+        ctx.patients = _seed_patients(ctx, clinic, 30)
+        _seed_patients(ctx, branch, 5)
+        for seeder in SEEDERS:
+            seeder(ctx)
+    return True

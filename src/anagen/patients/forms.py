@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from anagen.patients.identifiers import (
+    IdentifierError,
+    format_abha_number,
+    normalise_abha_address,
+    normalise_abha_number,
+    normalise_phone,
+)
+from anagen.patients.models import DEMOGRAPHIC_FIELDS, Patient
+
+# The oldest living people are under 120; an older date of birth is a typing error.
+MAX_AGE_YEARS = 120
+
+
+class PatientForm(forms.ModelForm):
+    confirm_duplicate = forms.BooleanField(
+        required=False,
+        label="This is a different person: create the record anyway",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Patient
+        fields = DEMOGRAPHIC_FIELDS
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "emergency_contact_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+        help_texts = {
+            "phone": "Indian numbers may be written without +91.",
+            "abha_number": "Optional. 14 digits, e.g. 91-1234-5678-9012.",
+            "abha_address": "Optional, e.g. asha.patil@abdm.",
+        }
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        if self.instance.pk:
+            self.fields.pop("confirm_duplicate")
+            self.initial.setdefault("version", self.instance.version)
+            self.initial["abha_number"] = format_abha_number(self.instance.abha_number)
+        else:
+            self.fields.pop("version")
+
+    def _identifier(self, field: str, normalise: Any, required: bool = False) -> str:
+        raw = self.cleaned_data.get(field, "") or ""
+        if not raw.strip():
+            if required:
+                raise forms.ValidationError("This field is required.")
+            return ""
+        try:
+            return normalise(raw)
+        except IdentifierError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_phone(self) -> str:
+        return self._identifier("phone", normalise_phone, required=True)
+
+    def clean_emergency_contact_phone(self) -> str:
+        return self._identifier("emergency_contact_phone", normalise_phone)
+
+    def clean_abha_number(self) -> str:
+        return self._identifier("abha_number", normalise_abha_number)
+
+    def clean_abha_address(self) -> str:
+        return self._identifier("abha_address", normalise_abha_address)
+
+    def clean_given_name(self) -> str:
+        name = (self.cleaned_data.get("given_name") or "").strip()
+        if not name:
+            raise forms.ValidationError("This field is required.")
+        return name
+
+    def clean_family_name(self) -> str:
+        return (self.cleaned_data.get("family_name") or "").strip()
+
+    def clean_date_of_birth(self) -> date:
+        born: date = self.cleaned_data["date_of_birth"]
+        if born > self.today:
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if self.today.year - born.year > MAX_AGE_YEARS:
+            raise forms.ValidationError(f"The date of birth is more than {MAX_AGE_YEARS} years ago.")
+        return born
+
+    def registry_values(self) -> dict[str, Any]:
+        return {field: self.cleaned_data[field] for field in DEMOGRAPHIC_FIELDS}
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search patients",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, phone or record number"}),
+    )

@@ -1,0 +1,96 @@
+"""The patient registry: one row per person per clinic, with a per-clinic medical record number."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models.functions import Lower
+
+from anagen.accounts.models import Clinic
+from anagen.patients.identifiers import format_abha_number, format_phone
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other / intersex"
+
+
+class Patient(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    mrn = models.CharField("record number", max_length=20)
+    given_name = models.CharField("given name", max_length=100)
+    family_name = models.CharField("family name", max_length=100, blank=True)
+    date_of_birth = models.DateField("date of birth")
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    phone = models.CharField("phone", max_length=20, help_text="Stored in E.164, e.g. +919820012345")
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    emergency_contact_name = models.CharField("emergency contact name", max_length=200, blank=True)
+    emergency_contact_phone = models.CharField("emergency contact phone", max_length=20, blank=True)
+    abha_number = models.CharField("ABHA number", max_length=14, blank=True)
+    abha_address = models.CharField("ABHA address", max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every update so a stale form or API write can be refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "mrn"], name="patient_unique_mrn_per_clinic"),
+            models.UniqueConstraint(
+                fields=["clinic", "abha_number"],
+                condition=~models.Q(abha_number=""),
+                name="patient_unique_abha_per_clinic",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "phone"], name="patient_clinic_phone"),
+            models.Index("clinic", Lower("family_name"), Lower("given_name"), name="patient_clinic_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.mrn})"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
+
+    @property
+    def abha_number_display(self) -> str:
+        return format_abha_number(self.abha_number)
+
+    def age_on(self, day: date) -> int:
+        years = day.year - self.date_of_birth.year
+        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+
+class MrnCounter(models.Model):
+    """The last record number issued per clinic; locked while the next one is issued."""
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+
+# The registry fields an update may change, in form order: the audit diff covers exactly these.
+DEMOGRAPHIC_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "abha_number",
+    "abha_address",
+)

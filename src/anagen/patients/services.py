@@ -1,0 +1,144 @@
+"""Use cases of the patient registry. Each write is one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from anagen.accounts.models import Clinic
+from anagen.audit import services as audit
+from anagen.audit.models import Action
+from anagen.audit.services import Actor
+from anagen.patients.models import DEMOGRAPHIC_FIELDS, MrnCounter, Patient
+
+
+class DuplicateSuspected(Exception):
+    """A patient with the same phone and date of birth exists; the user must confirm."""
+
+    def __init__(self, candidates: list[Patient]):
+        self.candidates = candidates
+        super().__init__("a patient with this phone number and date of birth already exists")
+
+
+class StaleWrite(Exception):
+    """The record changed since the form was opened; saving would overwrite someone's edit."""
+
+
+class DuplicateAbhaNumber(Exception):
+    pass
+
+
+def likely_duplicates(clinic: Clinic, phone: str, date_of_birth: Any, exclude_id: int | None = None) -> list[Patient]:
+    qs = Patient.objects.filter(clinic=clinic, phone=phone, date_of_birth=date_of_birth)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return list(qs[:5])
+
+
+def _next_mrn(clinic: Clinic) -> str:
+    counter, _ = MrnCounter.objects.select_for_update().get_or_create(clinic=clinic)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{clinic.mrn_prefix}-{counter.last_number:06d}"
+
+
+def _abha_taken(clinic: Clinic, abha_number: str, exclude_id: int | None = None) -> bool:
+    if not abha_number:
+        return False
+    qs = Patient.objects.filter(clinic=clinic, abha_number=abha_number)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.exists()
+
+
+def register_patient(
+    actor: Actor, clinic: Clinic, values: Mapping[str, Any], *, confirm_duplicate: bool = False
+) -> Patient:
+    candidates = likely_duplicates(clinic, values["phone"], values["date_of_birth"])
+    if candidates and not confirm_duplicate:
+        raise DuplicateSuspected(candidates)
+    if _abha_taken(clinic, values.get("abha_number", "")):
+        raise DuplicateAbhaNumber()
+    try:
+        with transaction.atomic():
+            patient = Patient(clinic=clinic, mrn=_next_mrn(clinic), **values)
+            patient.save()
+            changes = audit.snapshot_created({**values, "mrn": patient.mrn})
+            audit.append(actor, Action.CREATE, object_type="patient", object_id=patient.pk, patient_id=patient.pk, changes=changes)
+    except IntegrityError as exc:
+        # Two receptionists registering the same ABHA number at once: the constraint decides.
+        raise DuplicateAbhaNumber() from exc
+    return patient
+
+
+def update_patient(actor: Actor, patient: Patient, values: Mapping[str, Any], *, expected_version: int | None) -> Patient:
+    if _abha_taken(patient.clinic, values.get("abha_number", ""), exclude_id=patient.pk):
+        raise DuplicateAbhaNumber()
+    with transaction.atomic():
+        current = Patient.objects.select_for_update().get(pk=patient.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleWrite()
+        before = {field: getattr(current, field) for field in DEMOGRAPHIC_FIELDS}
+        changes = audit.diff(before, values)
+        if not changes:
+            return current
+        for field, value in values.items():
+            setattr(current, field, value)
+        current.version += 1
+        current.save()
+        audit.append(actor, Action.UPDATE, object_type="patient", object_id=current.pk, patient_id=current.pk, changes=changes)
+    return current
+
+
+def get_patient(actor: Actor, clinic: Clinic | None, patient_id: int, *, audit_read: bool = True) -> Patient:
+    """The patient if it belongs to the actor's clinic, else 404: other clinics' ids do not exist."""
+    if clinic is None:
+        raise Http404
+    try:
+        patient = Patient.objects.select_related("clinic").get(pk=patient_id, clinic=clinic)
+    except Patient.DoesNotExist as exc:
+        raise Http404 from exc
+    if audit_read:
+        audit.record_read(actor, "patient", patient.pk, patient.pk)
+    return patient
+
+
+_DIGITS = re.compile(r"\D")
+
+
+def search_patients(clinic: Clinic, query: str) -> QuerySet[Patient]:
+    """Patients of one clinic matching a name, a phone number (any format) or a record number."""
+    qs = Patient.objects.filter(clinic=clinic)
+    text = query.strip()
+    if not text:
+        return qs.order_by("family_name", "given_name", "id")
+    condition = Q(mrn__iexact=text) | Q(mrn__iendswith=text.lstrip("0") or text)
+    words = text.split()
+    name_condition = Q()
+    for word in words:
+        name_condition &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    condition |= name_condition
+    digits = _DIGITS.sub("", text)
+    if len(digits) >= 4:
+        # Stored numbers are E.164; a search for "98200 12345" must find "+919820012345".
+        condition |= Q(phone__contains=digits[-10:])
+    return qs.filter(condition).order_by("family_name", "given_name", "id")
+
+
+def record_list_read(actor: Actor, patients: list[Patient]) -> None:
+    """A list page shows names and numbers: one audit entry naming every patient on the page."""
+    if not patients:
+        return
+    audit.append(
+        actor,
+        Action.READ,
+        object_type="patient_list",
+        object_id="page",
+        patient_id=None,
+        changes={"patient_ids": [p.pk for p in patients]},
+    )

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from anagen.accounts.permissions import staff_required
+from anagen.audit.services import Actor
+from anagen.patients import services
+from anagen.patients.forms import PatientForm, PatientSearchForm
+
+PAGE_SIZE = 25
+
+
+@staff_required()
+def patient_list(request: HttpRequest) -> HttpResponse:
+    form = PatientSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    paginator = Paginator(services.search_patients(request.clinic, query), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    services.record_list_read(Actor.from_request(request), list(page.object_list))
+    context = {"form": form, "page": page, "query": query}
+    template = "patients/_results.html" if request.htmx and request.htmx.target == "patient-results" else "patients/list.html"
+    return render(request, template, context)
+
+
+@staff_required()
+def patient_create(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    duplicates: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.register_patient(
+                Actor.from_request(request),
+                request.clinic,
+                form.registry_values(),
+                confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+            )
+        except services.DuplicateSuspected as exc:
+            duplicates = exc.candidates
+            form.add_error(
+                "confirm_duplicate",
+                "A patient with this phone number and date of birth already exists. Open that "
+                "record, or tick the box if this is a different person.",
+            )
+        except services.DuplicateAbhaNumber:
+            form.add_error("abha_number", "Another patient of this clinic already has this ABHA number.")
+        else:
+            messages.success(request, f"Registered {patient.full_name} as {patient.mrn}.")
+            return redirect("patients:detail", patient_id=patient.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "patients/form.html", {"form": form, "duplicates": duplicates, "creating": True}, status=status)
+
+
+@staff_required()
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = services.get_patient(Actor.from_request(request), request.clinic, patient_id)
+    return render(request, "patients/detail.html", {"patient": patient})
+
+
+@staff_required()
+def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = services.get_patient(actor, request.clinic, patient_id)
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_patient(actor, patient, form.registry_values(), expected_version=form.cleaned_data.get("version"))
+        except services.StaleWrite:
+            form.add_error(None, "Someone else changed this record while you were editing it. Reload the page to see their changes.")
+        except services.DuplicateAbhaNumber:
+            form.add_error("abha_number", "Another patient of this clinic already has this ABHA number.")
+        else:
+            messages.success(request, "Saved.")
+            return redirect("patients:detail", patient_id=patient.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "patients/form.html", {"form": form, "patient": patient, "creating": False}, status=status)

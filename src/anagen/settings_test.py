@@ -1,0 +1,9 @@
+"""Settings for the test suite: the production settings module in its ``test`` mode."""
+
+import os
+import tempfile
+
+os.environ["ANAGEN_ENV"] = "test"
+os.environ.setdefault("ANAGEN_DATA_DIR", tempfile.mkdtemp(prefix="anagen-test-"))
+
+from anagen.settings import *  # noqa: E402,F403

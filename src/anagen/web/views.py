@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from anagen.accounts.permissions import staff_required
+from anagen.patients.forms import PatientSearchForm
+from anagen.patients.models import Patient
+
+
+@staff_required()
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "search_form": PatientSearchForm(),
+        "patient_count": Patient.objects.filter(clinic=request.clinic).count(),
+    }
+    return render(request, "web/home.html", context)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: no login, no patient data, only whether the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "unhealthy", never a 500
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})

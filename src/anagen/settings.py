@@ -232,7 +232,8 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ANAGEN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("ANAGEN_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("ANAGEN_HSTS_PRELOAD", False)
+    # The directive alone enrols nothing; a domain joins the preload list only when submitted.
+    SECURE_HSTS_PRELOAD = env_bool("ANAGEN_HSTS_PRELOAD", True)
     # Health checks from the load balancer come in over plain HTTP on the private side.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

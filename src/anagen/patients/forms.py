@@ -25,6 +25,11 @@ class PatientForm(forms.ModelForm):
         label="This is a different person: create the record anyway",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Wider than the stored 14 digits: people type the dashes of XX-XXXX-XXXX-XXXX.
+    abha_number = forms.CharField(
+        label="ABHA number", max_length=20, required=False,
+        help_text="Optional. 14 digits, e.g. 91-1234-5678-9012.",
+    )
 
     class Meta:
         model = Patient
@@ -42,6 +47,7 @@ class PatientForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         if self.instance.pk:

@@ -26,12 +26,13 @@ def normalise_phone(raw: str, region: str = DEFAULT_PHONE_REGION) -> str:
     text = raw.strip()
     if not text:
         raise IdentifierError("Enter a phone number.")
+    message = "Enter a valid phone number, e.g. 98200 12345 or +44 20 7946 0958."
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise IdentifierError("Enter a valid phone number, e.g. 98200 12345 or +44 20 7946 0958.") from exc
+        raise IdentifierError(message) from exc
     if not phonenumbers.is_valid_number(number):
-        raise IdentifierError("This is not a valid phone number for its country.")
+        raise IdentifierError(message)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "anagen.accounts",
     "anagen.audit",
     "anagen.patients",
+    "anagen.consents",
+    "anagen.scheduling",
     "anagen.web",
 ]
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("patients/", include("anagen.patients.urls")),
     path("admin-area/", include("anagen.accounts.urls")),
     path("audit/", include("anagen.audit.urls")),
+    path("consents/", include("anagen.consents.urls")),
+    path("calendar/", include("anagen.scheduling.urls")),
 ]

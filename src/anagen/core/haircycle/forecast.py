@@ -1,0 +1,254 @@
+"""Personal 12-month forecast with a Bayesian update from follow-up measurements.
+
+Method (docs/haircycle.md, "Personal forecast"): the patient's response is one parameter, the
+treatment effect θ of their course. Its prior is the calibrated population prior
+(treatments.course_prior), truncated to the model's calibrated range [-0.4, 2.5]. The mean-field
+equations are run once for a grid of θ values (vectorised), giving for each θ the expected
+density at the target site, scaled to the patient's own baseline:
+m(θ, t) = baseline × v(θ, t) / v(θ, 0), v = share of follicles with a visible terminal hair.
+Each follow-up y_j at day t_j has a Gaussian measurement-error likelihood N(y_j; m(θ, t_j), s_j²),
+so the posterior on the grid is w(θ) ∝ prior(θ) × Π_j N(y_j; m(θ, t_j), s_j²). Bands are the
+10/50/90% quantiles of the posterior predictive of a measurement, the mixture
+Σ_θ w(θ) N(m(θ, t), s²); as data arrive w concentrates and the band narrows towards the
+irreducible measurement error.
+
+Non-responder rule: a follow-up is "below the band" when it falls under the 10% line of the
+forecast issued at the start of the course (the prior predictive: what responders to this course
+achieve). Two consecutive follow-ups below it flag a likely non-responder. The updated band is
+not used for the rule because it moves towards the patient's own data by design.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from anagen.core.haircycle.meanfield import mean_field_batch
+from anagen.core.haircycle.observables import WASH_TEST_DAYS, ObservationParams, trailing_sum
+from anagen.core.haircycle.params import Shaft, Shock, Treatment, norm_cdf_fast
+from anagen.core.haircycle.treatments import (
+    DIAGNOSES,
+    TreatmentPrior,
+    course_prior,
+    diagnosis_params,
+)
+
+EFFECT_RANGE = (-0.4, 2.5)
+DEFAULT_MEASUREMENT_CV = 0.05
+"""Default measurement sd of a density count: 5% of the baseline density (an assumed
+phototrichogram repeatability; domain.md gives none, so a clinic should set its own)."""
+TE_DEFAULT_TRIGGER_DAYS_AGO = 90
+"""Telogen effluvium: patients present while shedding, which starts 2-4 months after the trigger
+(Liyanage & Sinclair 2016 Cosmetics 3:13)."""
+TE_DEFAULT_FRACTION_OF_ANAGEN = 0.2
+"""Share of anagen follicles pushed into catagen: 0.2 takes the steady-state telogen share from 9%
+to about 27%, just above the >25% trichogram criterion for TE (Liyanage & Sinclair 2016)."""
+
+
+@dataclass(frozen=True)
+class PatientBaseline:
+    """Baseline at the target site: terminal hair density per cm², optionally the mean shaft
+    diameter (sets the model's shaft mean) and a 5-day wash-test count (sets the patient's own
+    collection scale for the shedding forecast)."""
+
+    density_per_cm2: float
+    shaft_diameter_um: float | None = None
+    wash_test_count: float | None = None
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A follow-up density at the same site on ``day`` since the course started."""
+
+    day: int
+    density_per_cm2: float
+    sd_per_cm2: float | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    """10/50/90% quantiles by day (day 0 = start of the course)."""
+
+    day: tuple[int, ...]
+    p10: tuple[float, ...]
+    p50: tuple[float, ...]
+    p90: tuple[float, ...]
+
+    def at(self, day: int) -> tuple[float, float, float]:
+        i = self.day.index(day)
+        return self.p10[i], self.p50[i], self.p90[i]
+
+    def width(self, day: int) -> float:
+        lo, _, hi = self.at(day)
+        return hi - lo
+
+
+@dataclass(frozen=True)
+class EffectPosterior:
+    """Grid posterior of the patient's treatment effect θ."""
+
+    grid: tuple[float, ...]
+    weights: tuple[float, ...]
+    mean: float
+    sd: float
+
+
+@dataclass(frozen=True)
+class FollowUpCheck:
+    day: int
+    density_per_cm2: float
+    band_p10: float
+    below_band: bool
+
+
+@dataclass(frozen=True)
+class NonResponderFlag:
+    """Raised when two consecutive follow-ups fall below the start-of-course band."""
+
+    days: tuple[int, int]
+    message: str
+
+
+@dataclass(frozen=True)
+class PersonalForecast:
+    diagnosis: str
+    prior: TreatmentPrior
+    density: Band
+    """Posterior predictive of a density measurement (narrows as follow-ups arrive)."""
+    density_at_start: Band
+    """The forecast issued at the start of the course (prior predictive), used for the flag."""
+    wash_test: Band
+    """Posterior predictive of a 5-day wash-test count (Poisson collection noise)."""
+    effect: EffectPosterior
+    follow_ups: tuple[FollowUpCheck, ...]
+    non_responder: NonResponderFlag | None
+
+
+def _mixture_quantiles(
+    weights: np.ndarray, means: np.ndarray, sds: np.ndarray, qs: Sequence[float]
+) -> list[np.ndarray]:
+    """Quantiles of Σ_g w_g N(means[g, t], sds[g, t]²) for each t, by vectorised bisection."""
+    lo = (means - 5 * sds).min(axis=0)
+    hi = (means + 5 * sds).max(axis=0)
+    out = []
+    w = weights[:, None]
+    for q in qs:
+        a, b = lo.copy(), hi.copy()
+        for _ in range(50):
+            mid = 0.5 * (a + b)
+            cdf = (w * norm_cdf_fast((mid[None, :] - means) / sds)).sum(axis=0)
+            below = cdf < q
+            a = np.where(below, mid, a)
+            b = np.where(below, b, mid)
+        out.append(0.5 * (a + b))
+    return out
+
+
+def _band(days: np.ndarray, weights: np.ndarray, means: np.ndarray, sds: np.ndarray) -> Band:
+    p10, p50, p90 = _mixture_quantiles(weights, means, sds, (0.1, 0.5, 0.9))
+    return Band(
+        day=tuple(int(d) for d in days),
+        p10=tuple(round(float(x), 2) for x in p10),
+        p50=tuple(round(float(x), 2) for x in p50),
+        p90=tuple(round(float(x), 2) for x in p90),
+    )
+
+
+def personal_forecast(
+    diagnosis: str,
+    baseline: PatientBaseline,
+    treatments: Sequence[str],
+    follow_ups: Sequence[Measurement] = (),
+    *,
+    days: int = 365,
+    trigger_days_ago: int | None = None,
+    shock_fraction_of_anagen: float = TE_DEFAULT_FRACTION_OF_ANAGEN,
+    grid_points: int = 59,
+    observation: ObservationParams | None = None,
+) -> PersonalForecast:
+    """12-month (``days``) forecast for one patient, updated with any ``follow_ups``.
+
+    ``diagnosis``: a key of ``treatments.DIAGNOSES``; ``treatments``: keys of
+    ``treatments.TREATMENTS`` (a combination is allowed). For telogen effluvium the trigger is
+    placed ``trigger_days_ago`` days before the course (default 90).
+    """
+    if diagnosis not in DIAGNOSES:
+        raise ValueError(f"unknown diagnosis {diagnosis!r}")
+    if not baseline.density_per_cm2 > 0:
+        raise ValueError("baseline density must be positive")
+    obs = observation or ObservationParams()
+    prior = course_prior(tuple(treatments), diagnosis)
+    params = diagnosis_params(diagnosis)
+    if baseline.shaft_diameter_um is not None:
+        params = replace(params, shaft=Shaft(baseline.shaft_diameter_um, params.shaft.cv,
+                                             params.shaft.vellus_threshold_um))
+    lead = 0
+    if diagnosis == "telogen_effluvium":
+        lead = TE_DEFAULT_TRIGGER_DAYS_AGO if trigger_days_ago is None else int(trigger_days_ago)
+        params = replace(params, shocks=(Shock(0.0, shock_fraction_of_anagen),))
+    params = replace(params, treatment=Treatment(0.0, float(lead), prior.halts_progression))
+
+    grid = np.linspace(EFFECT_RANGE[0], EFFECT_RANGE[1], grid_points)
+    log_prior = -0.5 * ((grid - prior.effect_mean) / prior.effect_sd) ** 2
+    mf = mean_field_batch(params, grid, days=lead + days + 1, follicles=100_000, steps_per_day=1)
+    v = mf["terminal_visible"][:, lead:]
+    density = baseline.density_per_cm2 * v / v[:, :1]
+    shed = mf["shed"] * (obs.scalp_follicles / 100_000)
+    wash = obs.wash_test_collection_fraction * trailing_sum(shed, WASH_TEST_DAYS)[:, lead:]
+    if baseline.wash_test_count is not None:
+        wash = wash * (baseline.wash_test_count / max(float(wash[:, 0].mean()), 1e-9))
+
+    default_sd = max(DEFAULT_MEASUREMENT_CV * baseline.density_per_cm2, 1e-6)
+    log_lik = np.zeros_like(grid)
+    ordered = sorted(follow_ups, key=lambda m: m.day)
+    for m in ordered:
+        if not (0 <= m.day <= days):
+            raise ValueError(f"follow-up day {m.day} is outside the forecast horizon")
+        sd = m.sd_per_cm2 if m.sd_per_cm2 is not None else default_sd
+        log_lik += -0.5 * ((m.density_per_cm2 - density[:, m.day]) / sd) ** 2
+    w_prior = np.exp(log_prior - log_prior.max())
+    w_prior /= w_prior.sum()
+    log_post = log_prior + log_lik
+    w_post = np.exp(log_post - log_post.max())
+    w_post /= w_post.sum()
+
+    day_axis = np.arange(days + 1)
+    sds = np.full_like(density, default_sd)
+    start_band = _band(day_axis, w_prior, density, sds)
+    post_band = _band(day_axis, w_post, density, sds)
+    wash_band = _band(day_axis, w_post, wash, np.sqrt(np.maximum(wash, 1.0)))
+
+    checks = []
+    for m in ordered:
+        p10 = start_band.p10[m.day]
+        checks.append(FollowUpCheck(m.day, m.density_per_cm2, p10, m.density_per_cm2 < p10))
+    flag = None
+    for a, b in zip(checks, checks[1:], strict=False):
+        if a.below_band and b.below_band:
+            flag = NonResponderFlag(
+                (a.day, b.day),
+                "Density below the expected band at two consecutive follow-ups: likely "
+                "non-responder. Review the diagnosis (e.g. trichoscopy, labs for telogen "
+                "effluvium triggers) or add a combination therapy.",
+            )
+            break
+    mean = float((w_post * grid).sum())
+    sd = math.sqrt(max(float((w_post * (grid - mean) ** 2).sum()), 0.0))
+    return PersonalForecast(
+        diagnosis=diagnosis,
+        prior=prior,
+        density=post_band,
+        density_at_start=start_band,
+        wash_test=wash_band,
+        effect=EffectPosterior(
+            grid=tuple(round(float(g), 4) for g in grid),
+            weights=tuple(float(x) for x in w_post),
+            mean=mean,
+            sd=sd,
+        ),
+        follow_ups=tuple(checks),
+        non_responder=flag,
+    )

@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 test-core: $(STAMP)
-	$(BIN)/python -m pytest tests/core -p no:django -q
+	$(BIN)/python -m pytest tests/core -p no:django -q -W ignore::pytest.PytestConfigWarning
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

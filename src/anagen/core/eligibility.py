@@ -1,0 +1,48 @@
+"""Whether a screened patient may be booked for a mesotherapy course, and why not.
+
+Source: Anagen's screening policy (issue 5), built on the verdict rules of
+``anagen.core.screening`` (domain.md §6): a ``stop`` finding blocks the course; a ``defer``
+finding blocks booking until the review date the trichologist sets; every ``caution`` must be
+acknowledged by a trichologist with a written reason before booking (clinic protocol).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from anagen.core.screening import Finding, Severity
+
+
+@dataclass(frozen=True)
+class BookingDecision:
+    allowed: bool
+    reasons: tuple[str, ...]
+    unacknowledged_cautions: tuple[str, ...] = ()
+
+
+def booking_decision(
+    findings: Iterable[Finding],
+    *,
+    acknowledged_codes: Iterable[str],
+    review_on: dt.date | None,
+    today: dt.date,
+) -> BookingDecision:
+    """Decide from the signed consultation's findings; ``today`` is the clinic-local date."""
+    findings = tuple(findings)
+    acknowledged = {str(code) for code in acknowledged_codes}
+    reasons: list[str] = []
+    stops = [f for f in findings if f.severity == Severity.STOP]
+    if stops:
+        reasons.extend(f"Not eligible: {f.message}" for f in stops)
+    defers = [f for f in findings if f.severity == Severity.DEFER]
+    if defers and not stops:
+        if review_on is None:
+            reasons.append("Treatment is deferred: set a review date before booking.")
+        elif today < review_on:
+            reasons.append(f"Treatment is deferred until {review_on.isoformat()}.")
+    pending = tuple(str(f.code) for f in findings if f.severity == Severity.CAUTION and str(f.code) not in acknowledged)
+    if pending and not stops:
+        reasons.append("Acknowledge every caution with a reason before booking: " + ", ".join(pending) + ".")
+    return BookingDecision(allowed=not reasons, reasons=tuple(reasons), unacknowledged_cautions=pending)

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "anagen.audit",
     "anagen.patients",
     "anagen.consents",
+    "anagen.consultations",
+    "anagen.catalog",
     "anagen.scheduling",
     "anagen.web",
 ]

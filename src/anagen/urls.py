@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin-area/", include("anagen.accounts.urls")),
     path("audit/", include("anagen.audit.urls")),
     path("consents/", include("anagen.consents.urls")),
+    path("consultations/", include("anagen.consultations.urls")),
     path("calendar/", include("anagen.scheduling.urls")),
+    path("stock/", include("anagen.catalog.urls")),
 ]

@@ -69,3 +69,34 @@ class User(AbstractUser):
     def sees_clinical_content(self) -> bool:
         """Reception handles demographics and scheduling only: never clinical notes."""
         return self.has_role(*CLINICAL_ROLES)
+
+
+def _default_open_weekdays() -> list[str]:
+    return ["mon", "tue", "wed", "thu", "fri", "sat"]
+
+
+class ClinicProtocol(models.Model):
+    """A clinic's own protocol choices (not evidence): course defaults and limits.
+
+    Defaults follow the source article (6-8 intensive sessions 1-2 weeks apart, maintenance every
+    1-3 months; domain.md §1) and Moftah 2013 / clinic practice for the volume (domain.md §7).
+    """
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, primary_key=True, related_name="protocol")
+    intensive_sessions = models.PositiveSmallIntegerField("intensive sessions", default=6)
+    interval_days = models.PositiveSmallIntegerField("days between intensive sessions", default=14)
+    maintenance_sessions = models.PositiveSmallIntegerField("maintenance sessions planned", default=2)
+    maintenance_interval_days = models.PositiveSmallIntegerField("days between maintenance sessions", default=60)
+    session_minutes = models.PositiveSmallIntegerField("session length (minutes)", default=45)
+    max_session_volume_ml = models.DecimalField("maximum volume per session (mL)", max_digits=4, decimal_places=2, default=4)
+    open_weekdays = models.JSONField("open weekdays", default=_default_open_weekdays)
+
+
+class ClinicClosure(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["clinic", "date"], name="closure_once_per_day")]

@@ -1,0 +1,24 @@
+"""A clinic's protocol settings, read into the clinical core's ``Protocol``."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+from anagen.accounts.models import Clinic, ClinicProtocol
+from anagen.core.protocol import Protocol
+
+
+def settings_for(clinic: Clinic) -> ClinicProtocol:
+    stored = ClinicProtocol.objects.filter(clinic=clinic).first()
+    return stored if stored is not None else ClinicProtocol(clinic=clinic)
+
+
+def protocol_for(clinic: Clinic) -> Protocol:
+    stored = settings_for(clinic)
+    return dataclasses.replace(Protocol(), max_session_volume_ml=Decimal(stored.max_session_volume_ml))
+
+
+def closed_dates(clinic: Clinic, start: dt.date, days: int = 730) -> list[dt.date]:
+    return list(clinic.closures.filter(date__gte=start, date__lte=start + dt.timedelta(days=days)).values_list("date", flat=True))

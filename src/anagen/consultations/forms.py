@@ -1,0 +1,264 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from anagen.consultations.models import LAB_TEST_CHOICES, Addendum, Consultation, MeasurementSet
+from anagen.core.errors import InvalidInput
+from anagen.core.formulation import CATALOGUE
+from anagen.core.labs import UNIT_FACTORS, LabResult, LabTest
+from anagen.core.measurements import CombCount, GlobalPhotographicAssessment, PullTest, Trichoscopy, WashTest
+from anagen.core.scales import SCALES
+from anagen.core.screening import CONDITION_CODES, MEDICATION_CODES
+
+
+def _code_label(code: str) -> str:
+    return code.replace("_", " ").capitalize()
+
+
+PATTERN_CHOICES: list[Any] = [("", "Not graded")] + [
+    (
+        definition.name,
+        [(f"{scale.value}:{stage}", f"{definition.name} {stage}: {description}") for stage, description in definition.stages.items()],
+    )
+    for scale, definition in SCALES.items()
+]
+
+CONSULTATION_FIELDS = (
+    "consulted_on",
+    "presenting_complaint",
+    "complaint_duration_months",
+    "history_illness",
+    "history_stress",
+    "history_childbirth_months_ago",
+    "history_menopause",
+    "history_diet",
+    "family_history",
+    "medicines",
+    "allergies_other",
+    "pregnant",
+    "breastfeeding",
+    "planning_conception",
+    "scalp_active_infection",
+    "scalp_active_inflammation",
+    "scarring_alopecia",
+    "diagnosis_primary",
+    "diagnosis_secondary",
+    "notes",
+)
+
+
+def _add_core_errors(form: forms.Form, exc: InvalidInput, field_map: dict[str, str]) -> None:
+    for error in exc.errors:
+        target = field_map.get(error.field.split(".")[0])
+        if target is not None and target in form.fields:
+            form.add_error(target, error.message)
+        else:
+            form.add_error(None, f"{error.field}: {error.message}")
+
+
+class ConsultationForm(forms.ModelForm):
+    pattern = forms.ChoiceField(label="Pattern scale and stage", choices=PATTERN_CHOICES, required=False)
+    medication_codes = forms.MultipleChoiceField(
+        label="Medicines that matter for screening",
+        choices=sorted((c.value, _code_label(c.value)) for c in MEDICATION_CODES),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    condition_codes = forms.MultipleChoiceField(
+        label="Conditions",
+        choices=sorted((c.value, _code_label(c.value)) for c in CONDITION_CODES),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    allergy_ingredients = forms.MultipleChoiceField(
+        label="Allergies to formulation ingredients",
+        choices=[(code, ingredient.name) for code, ingredient in CATALOGUE.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Consultation
+        fields = CONSULTATION_FIELDS
+        widgets = {
+            "consulted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in (
+                "presenting_complaint", "history_illness", "history_stress", "history_diet",
+                "family_history", "medicines", "allergies_other", "notes",
+            )},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        instance: Consultation = self.instance
+        if instance.pk:
+            self.initial.setdefault("version", instance.version)
+            self.initial.setdefault("medication_codes", instance.medication_codes)
+            self.initial.setdefault("condition_codes", instance.condition_codes)
+            self.initial.setdefault("allergy_ingredients", instance.allergy_ingredients)
+            if instance.pattern_scale:
+                self.initial.setdefault("pattern", f"{instance.pattern_scale}:{instance.pattern_stage}")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("breastfeeding") and data.get("pregnant") is None:
+            data["pregnant"] = False
+        return data
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values = {name: data[name] for name in CONSULTATION_FIELDS if name in data}
+        scale, _, stage = (data.get("pattern") or "").partition(":")
+        values.update(
+            pattern_scale=scale,
+            pattern_stage=stage,
+            medication_codes=sorted(data.get("medication_codes", [])),
+            condition_codes=sorted(data.get("condition_codes", [])),
+            allergy_ingredients=sorted(data.get("allergy_ingredients", [])),
+        )
+        return values
+
+
+MEASUREMENT_FIELDS = (
+    "pull_grasped", "pull_extracted", "wash_shed_count", "wash_short_count", "comb_count",
+    "site_zone", "site_offset_cm", "site_note", "density_per_cm2", "thin_hairs_pct",
+    "mean_shaft_diameter_um", "terminal_to_vellus_ratio", "anagen_pct", "telogen_pct",
+    "yellow_dots_count", "global_photo_score",
+)
+
+_TRICHOSCOPY_FIELDS = {
+    "zone": "site_zone", "site_offset_cm": "site_offset_cm", "density_per_cm2": "density_per_cm2",
+    "thin_hairs_pct": "thin_hairs_pct", "mean_shaft_diameter_um": "mean_shaft_diameter_um",
+    "terminal_to_vellus_ratio": "terminal_to_vellus_ratio", "anagen_pct": "anagen_pct",
+    "telogen_pct": "telogen_pct", "yellow_dots_count": "yellow_dots_count",
+}
+
+
+class MeasurementForm(forms.ModelForm):
+    """Scalp measurements; every value is range-checked by the clinical core (anagen.core.measurements)."""
+
+    class Meta:
+        model = MeasurementSet
+        fields = MEASUREMENT_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", "m")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        pairs = [
+            (("pull_grasped", "pull_extracted"), lambda: PullTest(grasped=data["pull_grasped"], extracted=data["pull_extracted"]),
+             {"grasped": "pull_grasped", "extracted": "pull_extracted"}),
+            (("wash_shed_count", "wash_short_count"), lambda: WashTest(shed_count=data["wash_shed_count"], short_hairs_count=data["wash_short_count"]),
+             {"shed_count": "wash_shed_count", "short_hairs_count": "wash_short_count"}),
+        ]
+        for names, build, field_map in pairs:
+            present = [data.get(n) is not None for n in names]
+            if any(present) and not all(present):
+                missing = names[present.index(False)]
+                self.add_error(missing, "Enter both values of this test, or neither.")
+            elif all(present):
+                try:
+                    build()
+                except InvalidInput as exc:
+                    _add_core_errors(self, exc, field_map)
+        if data.get("comb_count") is not None:
+            try:
+                CombCount(count=data["comb_count"])
+            except InvalidInput as exc:
+                _add_core_errors(self, exc, {"count": "comb_count"})
+        if data.get("global_photo_score") is not None:
+            try:
+                GlobalPhotographicAssessment(score=data["global_photo_score"])
+            except InvalidInput as exc:
+                _add_core_errors(self, exc, {"score": "global_photo_score"})
+        trichoscopy_values = [data.get(f) for f in _TRICHOSCOPY_FIELDS.values() if f not in ("site_zone", "site_offset_cm")]
+        if any(v is not None for v in trichoscopy_values):
+            for required in ("site_zone", "site_offset_cm", "density_per_cm2"):
+                if data.get(required) in (None, ""):
+                    self.add_error(required, "Needed with trichoscopy values, so follow-ups measure the same site.")
+            if not self.errors:
+                try:
+                    Trichoscopy(**{core: data.get(model) for core, model in _TRICHOSCOPY_FIELDS.items()})
+                except InvalidInput as exc:
+                    _add_core_errors(self, exc, _TRICHOSCOPY_FIELDS)
+        return data
+
+    def has_values(self) -> bool:
+        return any(self.cleaned_data.get(f) not in (None, "") for f in MEASUREMENT_FIELDS)
+
+    def values(self) -> dict[str, Any]:
+        return {f: self.cleaned_data.get(f) for f in MEASUREMENT_FIELDS}
+
+
+def unit_label(ucum: str) -> str:
+    """UCUM spelling as people read it: ug/dL -> µg/dL, m[IU]/L -> mIU/L."""
+    return ucum.replace("[IU]", "IU").replace("ug/", "µg/").replace("umol/", "µmol/")
+
+
+class LabForm(forms.Form):
+    """One blood test as the lab reported it; checked by anagen.core.labs (units, plausibility)."""
+
+    value = forms.DecimalField(label="Value", required=False, max_digits=9, decimal_places=3)
+    unit = forms.ChoiceField(label="Unit")
+    reference_low = forms.DecimalField(label="Lab range low", required=False, max_digits=9, decimal_places=3)
+    reference_high = forms.DecimalField(label="Lab range high", required=False, max_digits=9, decimal_places=3)
+
+    def __init__(self, *args: Any, test: str, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", f"lab-{test}")
+        super().__init__(*args, **kwargs)
+        self.test = test
+        self.test_label = dict(LAB_TEST_CHOICES)[test]
+        self.fields["unit"].choices = [(unit, unit_label(unit)) for unit in UNIT_FACTORS[LabTest(test)]]
+        self.fields["value"].label = f"{self.test_label}: value"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors or data.get("value") is None:
+            if data.get("value") is None and (data.get("reference_low") is not None or data.get("reference_high") is not None):
+                self.add_error("value", "Enter the result, or leave the lab range empty.")
+            return data
+        try:
+            LabResult(
+                test=LabTest(self.test), value=Decimal(data["value"]), unit=data["unit"],
+                reference_low=data.get("reference_low"), reference_high=data.get("reference_high"),
+            )
+        except InvalidInput as exc:
+            _add_core_errors(self, exc, {"value": "value", "unit": "unit", "reference_low": "reference_low", "reference_high": "reference_high"})
+        return data
+
+
+def lab_forms(data: Any = None, initial: dict[str, dict[str, Any]] | None = None) -> list[LabForm]:
+    initial = initial or {}
+    return [LabForm(data, test=code, initial=initial.get(code)) for code, _ in LAB_TEST_CHOICES]
+
+
+class AcknowledgeForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Reason for going ahead", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class DeferralForm(forms.Form):
+    review_on = forms.DateField(label="Review date", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class AddendumForm(forms.ModelForm):
+    class Meta:
+        model = Addendum
+        fields = ("reason", "text")
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

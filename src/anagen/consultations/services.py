@@ -1,0 +1,367 @@
+"""Use cases of the consultation: draft, screen, sign, acknowledge, defer, add an addendum.
+
+Clinical decisions come from anagen.core; this module maps stored records to the core's
+dataclasses and back, and writes each change with its audit entry in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from anagen.accounts.models import Clinic, User
+from anagen.audit import services as audit
+from anagen.audit.models import Action
+from anagen.audit.services import Actor
+from anagen.consultations.models import (
+    Addendum,
+    Consultation,
+    LabResult,
+    MeasurementSet,
+    ScreeningAcknowledgement,
+    ScreeningDeferral,
+    SignedRecordError,
+    Status,
+)
+from anagen.core.eligibility import BookingDecision, booking_decision
+from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.labs import LabInterpretation, LabTest
+from anagen.core.labs import LabResult as CoreLabResult
+from anagen.core.labs import Sex as CoreSex
+from anagen.core.labs import interpret_lab
+from anagen.core.protocol import Protocol
+from anagen.core.scales import PatternStage
+from anagen.core.screening import (
+    Diagnosis,
+    Finding,
+    FindingCode,
+    Intake,
+    ScalpState,
+    ScreeningResult,
+    Severity,
+    screen,
+)
+from anagen.patients.models import Patient
+
+
+class NotSignable(Exception):
+    def __init__(self, errors: list[FieldError]):
+        self.errors = errors
+        super().__init__("; ".join(e.message for e in errors))
+
+
+class StaleWrite(Exception):
+    pass
+
+
+def protocol_for(clinic: Clinic) -> Protocol:
+    """The clinic's protocol settings as the core reads them."""
+    from anagen.accounts.protocols import protocol_for as clinic_protocol
+
+    return clinic_protocol(clinic)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def get_consultation(actor: Actor, clinic: Clinic | None, consultation_id: int) -> Consultation:
+    if clinic is None:
+        raise Http404
+    try:
+        consultation = Consultation.objects.select_related("patient", "author", "signed_by").get(pk=consultation_id, clinic=clinic)
+    except Consultation.DoesNotExist as exc:
+        raise Http404 from exc
+    audit.record_read(actor, "consultation", consultation.pk, consultation.patient_id)
+    return consultation
+
+
+def latest_signed(patient: Patient) -> Consultation | None:
+    return patient.consultations.filter(status=Status.SIGNED).order_by("-consulted_on", "-id").first()
+
+
+# --- mapping to the core -----------------------------------------------------------------------
+
+
+def _age_years(born: dt.date, on: dt.date) -> Decimal:
+    """Age in years with the fraction of the current year, so "exactly 18" falls on the birthday."""
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    last_birthday = _add_years(born, years)
+    next_birthday = _add_years(born, years + 1)
+    fraction = Decimal((on - last_birthday).days) / Decimal((next_birthday - last_birthday).days)
+    return Decimal(years) + fraction.quantize(Decimal("0.001"))
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year: the birthday is kept on 1 March
+        return dt.date(day.year + years, 3, 1)
+
+
+def core_sex(patient: Patient, reference_sex: str = "") -> CoreSex:
+    if patient.sex in (CoreSex.FEMALE, CoreSex.MALE):
+        return CoreSex(patient.sex)
+    # Sex "other": reference values need one; the pregnancy questions stay open (female rules).
+    return CoreSex(reference_sex) if reference_sex in (CoreSex.FEMALE, CoreSex.MALE) else CoreSex.FEMALE
+
+
+def intake_from(patient: Patient, values: Mapping[str, Any], on: dt.date) -> Intake:
+    """Raises InvalidInput naming the consultation's fields."""
+    errors: list[FieldError] = []
+    if not values.get("diagnosis_primary"):
+        errors.append(FieldError("diagnosis_primary", "Choose a primary diagnosis to screen."))
+    pattern = None
+    if values.get("pattern_scale"):
+        try:
+            pattern = PatternStage(scale=values["pattern_scale"], stage=values.get("pattern_stage", ""))
+        except InvalidInput as exc:
+            errors.extend(FieldError("pattern", e.message) for e in exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return Intake(
+        age_years=_age_years(patient.date_of_birth, on),
+        sex=core_sex(patient),
+        pregnant=bool(values.get("pregnant")),
+        breastfeeding=bool(values.get("breastfeeding")),
+        planning_conception=bool(values.get("planning_conception")),
+        conditions=frozenset(FindingCode(c) for c in values.get("condition_codes", [])),
+        medications=frozenset(FindingCode(c) for c in values.get("medication_codes", [])),
+        allergies=frozenset(values.get("allergy_ingredients", [])),
+        scalp=ScalpState(
+            active_infection=bool(values.get("scalp_active_infection")),
+            active_inflammation=bool(values.get("scalp_active_inflammation")),
+            scarring_alopecia=bool(values.get("scarring_alopecia")),
+        ),
+        pattern=pattern,
+        diagnosis=Diagnosis(values["diagnosis_primary"]),
+    )
+
+
+def screen_values(patient: Patient, values: Mapping[str, Any], on: dt.date, protocol: Protocol) -> ScreeningResult:
+    return screen(intake_from(patient, values, on), protocol)
+
+
+def screening_to_json(result: ScreeningResult) -> dict[str, Any]:
+    return {
+        "verdict": str(result.verdict),
+        "combination_recommended": result.combination_recommended,
+        "findings": [
+            {"code": str(f.code), "severity": str(f.severity), "message": f.message, "source": f.source}
+            for f in result.findings
+        ],
+        "excluded_ingredients": sorted(result.excluded_ingredients),
+    }
+
+
+def findings_from_json(snapshot: Mapping[str, Any]) -> list[Finding]:
+    return [
+        Finding(code=FindingCode(f["code"]), severity=Severity(f["severity"]), message=f["message"], source=f["source"])
+        for f in snapshot.get("findings", [])
+    ]
+
+
+def lab_interpretations(consultation: Consultation) -> list[tuple[LabResult, LabInterpretation]]:
+    protocol = protocol_for(consultation.clinic)
+    sex = core_sex(consultation.patient)
+    out = []
+    for row in consultation.lab_results.all():
+        core = CoreLabResult(
+            test=LabTest(row.test), value=row.value, unit=row.unit,
+            reference_low=row.reference_low, reference_high=row.reference_high,
+        )
+        out.append((row, interpret_lab(core, sex, protocol)))
+    return out
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def start_consultation(actor: Actor, patient: Patient, author: User, today: dt.date) -> Consultation:
+    with transaction.atomic():
+        consultation = Consultation.objects.create(clinic=patient.clinic, patient=patient, author=author, consulted_on=today)
+        audit.append(actor, Action.CREATE, object_type="consultation", object_id=consultation.pk, patient_id=patient.pk,
+                     changes={"consulted_on": {"old": None, "new": today.isoformat()}})
+    return consultation
+
+
+def _model_values(obj: Any, fields: list[str]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def save_draft(
+    actor: Actor,
+    consultation: Consultation,
+    values: Mapping[str, Any],
+    *,
+    measurements: Mapping[str, Any] | None,
+    labs: Mapping[str, Mapping[str, Any]],
+    expected_version: int | None,
+) -> Consultation:
+    """Store the draft, its measurements and its blood results together, or nothing."""
+    with transaction.atomic():
+        current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if current.is_signed:
+            raise SignedRecordError("a signed consultation cannot be changed; add an addendum")
+        if expected_version is not None and current.version != expected_version:
+            raise StaleWrite()
+        changes = audit.diff(_model_values(current, list(values)), values)
+        for field, value in values.items():
+            setattr(current, field, value)
+        current.version += 1
+        current.save()
+
+        existing = MeasurementSet.objects.filter(consultation=current).first()
+        if measurements is not None and any(v not in (None, "") for v in measurements.values()):
+            if existing is None:
+                existing = MeasurementSet(clinic=current.clinic, patient=current.patient, consultation=current, measured_on=current.consulted_on)
+            before = _model_values(existing, list(measurements)) if existing.pk else {}
+            for field, value in measurements.items():
+                setattr(existing, field, "" if value is None and field in ("site_zone", "site_note") else value)
+            existing.measured_on = current.consulted_on
+            existing.save()
+            changes.update({f"measurements.{k}": v for k, v in audit.diff(before, measurements).items()})
+        elif existing is not None:
+            existing.delete()
+            changes["measurements"] = {"old": "recorded", "new": None}
+
+        for test, lab in labs.items():
+            row = LabResult.objects.filter(consultation=current, test=test).first()
+            if lab.get("value") is None:
+                if row is not None:
+                    row.delete()
+                    changes[f"labs.{test}"] = {"old": str(row.value), "new": None}
+                continue
+            before = _model_values(row, list(lab)) if row else {}
+            row = row or LabResult(clinic=current.clinic, patient=current.patient, consultation=current, test=test)
+            for field, value in lab.items():
+                setattr(row, field, value)
+            row.collected_on = row.collected_on or current.consulted_on
+            row.save()
+            changes.update({f"labs.{test}.{k}": v for k, v in audit.diff(before, lab).items()})
+
+        if changes:
+            audit.append(actor, Action.UPDATE, object_type="consultation", object_id=current.pk, patient_id=current.patient_id, changes=changes)
+    return current
+
+
+def _sign_problems(consultation: Consultation) -> list[FieldError]:
+    problems = []
+    if not consultation.presenting_complaint.strip():
+        problems.append(FieldError("presenting_complaint", "Record the presenting complaint before signing."))
+    if not consultation.diagnosis_primary:
+        problems.append(FieldError("diagnosis_primary", "Choose a primary diagnosis before signing."))
+    if consultation.diagnosis_secondary and consultation.diagnosis_secondary == consultation.diagnosis_primary:
+        problems.append(FieldError("diagnosis_secondary", "The secondary diagnosis repeats the primary one."))
+    return problems
+
+
+SCREENING_FIELDS = [
+    "pregnant", "breastfeeding", "planning_conception", "condition_codes", "medication_codes",
+    "allergy_ingredients", "scalp_active_infection", "scalp_active_inflammation", "scarring_alopecia",
+    "pattern_scale", "pattern_stage", "diagnosis_primary",
+]
+
+
+def draft_screening(consultation: Consultation) -> dict[str, Any]:
+    """The screening of a stored draft, for the panel: {"screening": ...} or {"screening_errors": [...]}."""
+    try:
+        result = screen_values(consultation.patient, _model_values(consultation, SCREENING_FIELDS), consultation.consulted_on, protocol_for(consultation.clinic))
+    except InvalidInput as exc:
+        return {"screening_errors": [e.message for e in exc.errors]}
+    return {"screening": screening_to_json(result)}
+
+
+def sign_consultation(actor: Actor, consultation: Consultation, signer: User) -> Consultation:
+    """Screen with the core, freeze the result, and make the consultation read-only."""
+    with transaction.atomic():
+        current = Consultation.objects.select_for_update().select_related("patient", "clinic").get(pk=consultation.pk)
+        if current.is_signed:
+            raise SignedRecordError("this consultation is signed already")
+        problems = _sign_problems(current)
+        if problems:
+            raise NotSignable(problems)
+        values = _model_values(current, SCREENING_FIELDS)
+        try:
+            result = screen_values(current.patient, values, current.consulted_on, protocol_for(current.clinic))
+        except InvalidInput as exc:
+            raise NotSignable(list(exc.errors)) from exc
+        current.screening = screening_to_json(result)
+        current.status = Status.SIGNED
+        current.signed_at = timezone.now()
+        current.signed_by = signer
+        current.version += 1
+        current.save(signing=True)
+        audit.append(actor, Action.UPDATE, object_type="consultation", object_id=current.pk, patient_id=current.patient_id,
+                     changes={"status": {"old": "draft", "new": "signed"}, "screening.verdict": {"old": None, "new": str(result.verdict)}})
+    return current
+
+
+def acknowledge_caution(actor: Actor, consultation: Consultation, code: str, reason: str, by: User) -> ScreeningAcknowledgement:
+    cautions = {f.code for f in findings_from_json(consultation.screening) if f.severity == Severity.CAUTION}
+    if not consultation.is_signed:
+        raise InvalidInput.single("code", "Sign the consultation first: cautions are acknowledged on the signed screening.")
+    if code not in cautions:
+        raise InvalidInput.single("code", f"{code!r} is not a caution of this screening.")
+    if not reason.strip():
+        raise InvalidInput.single("reason", "Write why it is safe to go ahead.")
+    with transaction.atomic():
+        ack, created = ScreeningAcknowledgement.objects.get_or_create(
+            consultation=consultation, code=code, defaults={"reason": reason.strip(), "by": by}
+        )
+        if not created:
+            raise InvalidInput.single("code", "This caution is acknowledged already.")
+        audit.append(actor, Action.CREATE, object_type="screening_acknowledgement", object_id=ack.pk, patient_id=consultation.patient_id,
+                     changes={"code": {"old": None, "new": code}, "reason": {"old": None, "new": ack.reason}})
+    return ack
+
+
+def set_deferral(actor: Actor, consultation: Consultation, review_on: dt.date, reason: str, by: User, today: dt.date) -> ScreeningDeferral:
+    defers = [f for f in findings_from_json(consultation.screening) if f.severity == Severity.DEFER]
+    if not consultation.is_signed or not defers:
+        raise InvalidInput.single("review_on", "Only a signed screening with a defer finding takes a review date.")
+    if review_on <= today:
+        raise InvalidInput.single("review_on", "The review date must be after today.")
+    with transaction.atomic():
+        deferral, created = ScreeningDeferral.objects.select_for_update().get_or_create(
+            consultation=consultation, defaults={"review_on": review_on, "reason": reason.strip(), "by": by}
+        )
+        old = None if created else deferral.review_on.isoformat()
+        if not created:
+            # A deferral can only be moved via a new record of why: the old date stays in the audit trail.
+            ScreeningDeferral.objects.filter(pk=deferral.pk).update(review_on=review_on, reason=reason.strip(), by=by)
+            deferral.refresh_from_db()
+        audit.append(actor, Action.CREATE if created else Action.UPDATE, object_type="screening_deferral", object_id=deferral.pk,
+                     patient_id=consultation.patient_id, changes={"review_on": {"old": old, "new": review_on.isoformat()}, "reason": {"old": None, "new": reason.strip()}})
+    return deferral
+
+
+def add_addendum(actor: Actor, consultation: Consultation, reason: str, text: str, author: User) -> Addendum:
+    if not consultation.is_signed:
+        raise InvalidInput.single("reason", "A draft is edited directly; addenda are for signed consultations.")
+    with transaction.atomic():
+        addendum = Addendum.objects.create(consultation=consultation, author=author, reason=reason.strip(), text=text.strip())
+        audit.append(actor, Action.CREATE, object_type="consultation_addendum", object_id=addendum.pk, patient_id=consultation.patient_id,
+                     changes={"reason": {"old": None, "new": addendum.reason}, "text": {"old": None, "new": addendum.text}})
+    return addendum
+
+
+def booking_status(patient: Patient, today: dt.date) -> tuple[Consultation | None, BookingDecision]:
+    """May this patient be booked for a course today? From the latest signed consultation."""
+    consultation = latest_signed(patient)
+    if consultation is None:
+        return None, BookingDecision(False, ("Record and sign a consultation before booking a course.",))
+    acknowledged = consultation.acknowledgements.values_list("code", flat=True)
+    deferral = ScreeningDeferral.objects.filter(consultation=consultation).first()
+    decision = booking_decision(
+        findings_from_json(consultation.screening),
+        acknowledged_codes=list(acknowledged),
+        review_on=deferral.review_on if deferral else None,
+        today=today,
+    )
+    return consultation, decision

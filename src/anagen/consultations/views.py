@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anagen.accounts.models import CLINICAL_ROLES, Role
+from anagen.accounts.permissions import staff_required
+from anagen.audit.services import Actor
+from anagen.consultations import services
+from anagen.consultations.forms import (
+    AcknowledgeForm,
+    AddendumForm,
+    ConsultationForm,
+    DeferralForm,
+    MeasurementForm,
+    lab_forms,
+)
+from anagen.consultations.models import Consultation, MeasurementSet, ScreeningDeferral, SignedRecordError
+from anagen.core.errors import InvalidInput
+from anagen.core.scales import SCALES
+from anagen.patients import services as patient_services
+
+clinical = staff_required(roles=CLINICAL_ROLES)
+trichologist_only = staff_required(roles=[Role.TRICHOLOGIST])
+
+
+def _lab_initial(consultation: Consultation) -> dict[str, dict[str, Any]]:
+    return {
+        row.test: {"value": row.value, "unit": row.unit, "reference_low": row.reference_low, "reference_high": row.reference_high}
+        for row in consultation.lab_results.all()
+    }
+
+
+def _measurement_of(consultation: Consultation) -> MeasurementSet | None:
+    try:
+        return consultation.measurements
+    except MeasurementSet.DoesNotExist:
+        return None
+
+
+def _deferral_of(consultation: Consultation) -> ScreeningDeferral | None:
+    try:
+        return consultation.deferral
+    except ScreeningDeferral.DoesNotExist:
+        return None
+
+
+def _forms(request: HttpRequest, consultation: Consultation) -> tuple[ConsultationForm, MeasurementForm, list]:
+    data = request.POST if request.method == "POST" else None
+    return (
+        ConsultationForm(data, instance=consultation),
+        MeasurementForm(data, instance=_measurement_of(consultation)),
+        lab_forms(data, _lab_initial(consultation)),
+    )
+
+
+def _screening_context(consultation: Consultation, form: ConsultationForm) -> dict[str, Any]:
+    """Screen what the form holds right now (nothing is saved): the live panel's content."""
+    if not form.is_valid():
+        return {"screening_errors": [f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()]}
+    try:
+        result = services.screen_values(consultation.patient, form.values(), form.cleaned_data["consulted_on"], services.protocol_for(consultation.clinic))
+    except InvalidInput as exc:
+        return {"screening_errors": [e.message for e in exc.errors]}
+    return {"screening": services.screening_to_json(result)}
+
+
+@trichologist_only
+@require_POST
+def start(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = patient_services.get_patient(actor, request.clinic, patient_id)
+    consultation = services.start_consultation(actor, patient, request.user, timezone.localdate())
+    return redirect("consultations:edit", consultation_id=consultation.pk)
+
+
+@clinical
+def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    consultation = services.get_consultation(Actor.from_request(request), request.clinic, consultation_id)
+    if not consultation.is_signed and request.user.role == Role.TRICHOLOGIST:
+        return redirect("consultations:edit", consultation_id=consultation.pk)
+    _, decision = services.booking_status(consultation.patient, timezone.localdate())
+    acknowledged = {a.code: a for a in consultation.acknowledgements.select_related("by")}
+    findings = [
+        {**f, "acknowledgement": acknowledged.get(f["code"])} for f in consultation.screening.get("findings", [])
+    ]
+    context = {
+        "consultation": consultation,
+        "patient": consultation.patient,
+        "findings": findings,
+        "labs": services.lab_interpretations(consultation),
+        "measurements": _measurement_of(consultation),
+        "addenda": consultation.addenda.select_related("author"),
+        "deferral": _deferral_of(consultation),
+        "decision": decision,
+        "is_latest": services.latest_signed(consultation.patient) == consultation,
+        "addendum_form": AddendumForm(),
+        "deferral_form": DeferralForm(),
+    }
+    return render(request, "consultations/detail.html", context)
+
+
+@trichologist_only
+def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    consultation = services.get_consultation(actor, request.clinic, consultation_id)
+    if consultation.is_signed:
+        messages.info(request, "This consultation is signed and read-only. Add an addendum to correct it.")
+        return redirect("consultations:detail", consultation_id=consultation.pk)
+    form, measurement_form, labs = _forms(request, consultation)
+    status = 200
+    if request.method == "POST":
+        all_valid = all([form.is_valid(), measurement_form.is_valid(), *[lab.is_valid() for lab in labs]])
+        if all_valid:
+            lab_values = {
+                lab.test: {k: lab.cleaned_data.get(k) for k in ("value", "unit", "reference_low", "reference_high")}
+                for lab in labs
+            }
+            try:
+                services.save_draft(
+                    actor, consultation, form.values(),
+                    measurements=measurement_form.values(), labs=lab_values,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except services.StaleWrite:
+                form.add_error(None, "Someone else saved this consultation while you were editing. Reload to see their changes.")
+                status = 409
+            else:
+                if request.POST.get("action") == "sign":
+                    try:
+                        services.sign_consultation(actor, consultation, request.user)
+                    except services.NotSignable as exc:
+                        # The draft is saved; the sign-off names what is still missing.
+                        consultation.refresh_from_db()
+                        form.data = form.data.copy()
+                        form.data["version"] = str(consultation.version)
+                        for error in exc.errors:
+                            form.add_error(error.field if error.field in form.fields else None, error.message)
+                        return render(request, "consultations/edit.html", _edit_context(consultation, form, measurement_form, labs), status=400)
+                    messages.success(request, "Consultation signed. It is now read-only.")
+                    return redirect("consultations:detail", consultation_id=consultation.pk)
+                messages.success(request, "Draft saved.")
+                return redirect("consultations:edit", consultation_id=consultation.pk)
+        else:
+            status = 400
+    return render(request, "consultations/edit.html", _edit_context(consultation, form, measurement_form, labs), status=status)
+
+
+def _edit_context(consultation: Consultation, form: ConsultationForm, measurement_form: MeasurementForm, labs: list) -> dict[str, Any]:
+    context = {
+        "consultation": consultation,
+        "patient": consultation.patient,
+        "form": form,
+        "measurement_form": measurement_form,
+        "labs": labs,
+        "scales": SCALES,
+    }
+    if form.is_bound:
+        context.update(_screening_context(consultation, form))
+    else:
+        context.update(services.draft_screening(consultation))
+    return context
+
+
+@trichologist_only
+@require_POST
+def screening_preview(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    consultation = services.get_consultation(Actor.from_request(request), request.clinic, consultation_id)
+    form = ConsultationForm(request.POST, instance=Consultation(clinic=consultation.clinic, patient=consultation.patient, author=consultation.author))
+    return render(request, "consultations/_screening_panel.html", {"consultation": consultation, **_screening_context(consultation, form)})
+
+
+@trichologist_only
+@require_POST
+def acknowledge(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    consultation = services.get_consultation(actor, request.clinic, consultation_id)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.acknowledge_caution(actor, consultation, form.cleaned_data["code"], form.cleaned_data["reason"], request.user)
+        except InvalidInput as exc:
+            messages.error(request, " ".join(e.message for e in exc.errors))
+        else:
+            messages.success(request, "Caution acknowledged.")
+    else:
+        messages.error(request, "Write the reason for acknowledging the caution.")
+    return redirect("consultations:detail", consultation_id=consultation.pk)
+
+
+@trichologist_only
+@require_POST
+def defer(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    consultation = services.get_consultation(actor, request.clinic, consultation_id)
+    form = DeferralForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_deferral(actor, consultation, form.cleaned_data["review_on"], form.cleaned_data["reason"], request.user, timezone.localdate())
+        except InvalidInput as exc:
+            messages.error(request, " ".join(e.message for e in exc.errors))
+        else:
+            messages.success(request, "Review date set.")
+    else:
+        messages.error(request, "Enter a review date and a reason.")
+    return redirect("consultations:detail", consultation_id=consultation.pk)
+
+
+@trichologist_only
+@require_POST
+def addendum(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    consultation = services.get_consultation(actor, request.clinic, consultation_id)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_addendum(actor, consultation, form.cleaned_data["reason"], form.cleaned_data["text"], request.user)
+        except InvalidInput as exc:
+            messages.error(request, " ".join(e.message for e in exc.errors))
+        else:
+            messages.success(request, "Addendum added.")
+    else:
+        messages.error(request, "An addendum needs a reason and a text.")
+    return redirect("consultations:detail", consultation_id=consultation.pk)
+
+
+__all__ = ["SignedRecordError"]

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "anagen.consents",
     "anagen.consultations",
     "anagen.catalog",
+    "anagen.treatments",
     "anagen.scheduling",
     "anagen.web",
 ]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("consultations/", include("anagen.consultations.urls")),
     path("calendar/", include("anagen.scheduling.urls")),
     path("stock/", include("anagen.catalog.urls")),
+    path("treatments/", include("anagen.treatments.urls")),
 ]

@@ -192,3 +192,36 @@ def test_every_plan_keeps_the_planning_rules(
                 assert is_open(s.date, base)
         if sessions and sessions[0].status is SessionStatus.PLANNED:
             assert sessions[0].date >= start
+
+
+# --- moving one planned session re-plans the rest (issue 5) -------------------------------------
+
+
+def _moved_request(**overrides):
+    base = dict(
+        start_date=dt.date(2026, 12, 1), intensive_sessions=6, interval_days=14, maintenance_sessions=0,
+        maintenance_interval_days=60, open_weekdays=frozenset(Weekday), closed_dates=frozenset(),
+        completed=(SessionRecord(1, dt.date(2026, 12, 1)),), missed=(), combination=(),
+    )
+    base.update(overrides)
+    return CourseRequest(**base)
+
+
+def test_moving_a_session_later_shifts_every_session_after_it():
+    plan = plan_course(_moved_request(), Protocol(), moved=SessionRecord(3, dt.date(2027, 1, 5)))
+    dates = {s.number: s.date for s in plan.sessions}
+    assert dates[2] == dt.date(2026, 12, 15)
+    assert dates[3] == dt.date(2027, 1, 5)
+    assert dates[4] == dt.date(2027, 1, 19)
+
+
+def test_a_moved_session_too_close_to_the_one_before_is_refused():
+    with pytest.raises(InvalidInput) as raised:
+        plan_course(_moved_request(), Protocol(), moved=SessionRecord(2, dt.date(2026, 12, 5)))
+    assert raised.value.errors[0].field == "moved.date"
+
+
+def test_a_completed_session_cannot_be_moved():
+    with pytest.raises(InvalidInput) as raised:
+        plan_course(_moved_request(), Protocol(), moved=SessionRecord(1, dt.date(2026, 12, 3)))
+    assert raised.value.errors[0].field == "moved.number"

@@ -217,8 +217,19 @@ def first_open_day(target: dt.date, request: CourseRequest, avoid: frozenset[dt.
     )
 
 
-def plan_course(request: CourseRequest, protocol: Protocol) -> CoursePlan:
-    """Plan (or re-plan) a course: see the module docstring for every rule and its source."""
+def plan_course(request: CourseRequest, protocol: Protocol, *, moved: SessionRecord | None = None) -> CoursePlan:
+    """Plan (or re-plan) a course: see the module docstring for every rule and its source.
+
+    ``moved`` is a planned session the clinic has moved to a new date (issue 5: moving one session
+    offers to re-plan the rest): it keeps that date, and every later session's target follows from
+    it by the same rules. A moved date closer than Protocol.min_session_spacing_days to the session
+    before it is refused.
+    """
+    if moved is not None:
+        if not len(request.completed) < moved.number <= request.total_sessions:
+            raise InvalidInput.single("moved.number", f"only a planned session ({len(request.completed) + 1}-{request.total_sessions}) can be moved")
+        if not is_open(moved.date, request):
+            raise InvalidInput.single("moved.date", f"the clinic is closed on {moved.date.isoformat()}")
     warnings = _protocol_warnings(request, protocol)
     missed_by_number: dict[int, list[dt.date]] = {}
     for record in request.missed:
@@ -250,7 +261,16 @@ def plan_course(request: CourseRequest, protocol: Protocol) -> CoursePlan:
         missed = tuple(missed_by_number.get(number, ()))
         if missed:
             target = max(target, missed[-1] + dt.timedelta(days=1))
-        day = first_open_day(target, request)
+        if moved is not None and number == moved.number:
+            if previous is not None and (moved.date - previous).days < protocol.min_session_spacing_days:
+                raise InvalidInput.single(
+                    "moved.date",
+                    f"session {number} would be {(moved.date - previous).days} days after session {number - 1} "
+                    f"(minimum {protocol.min_session_spacing_days})",
+                )
+            day = moved.date
+        else:
+            day = first_open_day(target, request)
         sessions.append(PlannedSession(number, day, request.phase_of(number), SessionStatus.PLANNED, missed))
         previous = day
 

@@ -9,6 +9,7 @@ from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
 from anagen.patients import services
 from anagen.patients.forms import PatientForm, PatientSearchForm
+from anagen.patients.timeline import build_timeline
 
 PAGE_SIZE = 25
 
@@ -56,7 +57,8 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 @staff_required()
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = services.get_patient(Actor.from_request(request), request.clinic, patient_id)
-    return render(request, "patients/detail.html", {"patient": patient})
+    timeline = build_timeline(patient, clinical=request.user.sees_clinical_content)
+    return render(request, "patients/detail.html", {"patient": patient, "timeline": timeline})
 
 
 @staff_required()

@@ -1,0 +1,63 @@
+"""The patient timeline: consultations, screening, formulations, courses and what is due next.
+
+Gathers what other apps hold about one patient for the patient page; clinical items only for
+clinical roles (reception sees demographics, consents status and appointments).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from anagen.patients.models import Patient
+
+
+@dataclass
+class Timeline:
+    upcoming: list[Any] = field(default_factory=list)
+    consultations: list[Any] = field(default_factory=list)
+    formulations: list[Any] = field(default_factory=list)
+    courses: list[dict[str, Any]] = field(default_factory=list)
+    booking: Any = None
+    next_due: str = ""
+
+
+def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = None) -> Timeline:
+    from anagen.consultations.services import booking_status
+    from anagen.scheduling.models import Appointment
+    from anagen.scheduling.services import upcoming_for_patient
+    from anagen.treatments.models import Course
+
+    today = today or timezone.localdate()
+    timeline = Timeline(upcoming=upcoming_for_patient(patient.clinic, patient))
+    if timeline.upcoming:
+        first = timeline.upcoming[0]
+        timeline.next_due = f"{first.get_kind_display()} on {timezone.localtime(first.starts_at):%a %-d %b %Y, %H:%M}"
+    if not clinical:
+        return timeline
+    timeline.consultations = list(patient.consultations.select_related("author", "signed_by").order_by("-consulted_on", "-id"))
+    timeline.formulations = list(patient.formulations.order_by("-created_at"))
+    courses = list(Course.objects.filter(patient=patient).order_by("-start_date"))
+    appointments = Appointment.objects.filter(clinic=patient.clinic, course_id__in=[c.pk for c in courses]).order_by("starts_at")
+    by_course: dict[int, list[Any]] = {}
+    for appointment in appointments:
+        by_course.setdefault(appointment.course_id, []).append(appointment)
+    for course in courses:
+        sessions = [a for a in by_course.get(course.pk, []) if a.course_session_number]
+        timeline.courses.append({
+            "course": course,
+            "appointments": by_course.get(course.pk, []),
+            "done": sum(1 for a in sessions if a.status == "completed"),
+        })
+    _, timeline.booking = booking_status(patient, today)
+    if not timeline.next_due:
+        if not timeline.consultations:
+            timeline.next_due = "A consultation."
+        elif timeline.booking is not None and not timeline.booking.allowed:
+            timeline.next_due = " ".join(timeline.booking.reasons)
+        elif not courses:
+            timeline.next_due = "Plan and book a course."
+    return timeline

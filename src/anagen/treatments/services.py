@@ -1,0 +1,350 @@
+"""Use cases: build and save a formulation, preview and book a course, re-plan it after a move.
+
+Every clinical decision comes from anagen.core (formulation checks, course planning, the booking
+gate); this module loads records, calls the core, and writes in one transaction with the audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from anagen.accounts.models import Clinic, User
+from anagen.accounts.protocols import closed_dates, protocol_for, settings_for
+from anagen.audit import services as audit
+from anagen.audit.models import Action
+from anagen.audit.services import Actor
+from anagen.consultations.models import Consultation
+from anagen.consultations.services import booking_status
+from anagen.core.course import (
+    CombinationRequest,
+    CombinationTherapy,
+    CoursePlan,
+    CourseRequest,
+    SessionRecord,
+    Weekday,
+    plan_course,
+)
+from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.formulation import (
+    CATALOGUE,
+    Component,
+    FormulationCheck,
+    FormulationContext,
+    IssueSeverity,
+    personalise,
+    template_for,
+)
+from anagen.core.formulation import Formulation as CoreFormulation
+from anagen.core.screening import Diagnosis
+from anagen.patients.models import Patient
+from anagen.scheduling import services as scheduling
+from anagen.scheduling.models import Appointment, Kind, Room
+from anagen.scheduling.models import Status as AppointmentStatus
+from anagen.treatments.models import Course, CourseCombination, Formulation, FormulationComponent
+
+THERAPY_KIND = {
+    CombinationTherapy.PRF: Kind.PRF,
+    CombinationTherapy.EXOSOMES: Kind.EXOSOMES,
+    CombinationTherapy.PEPTIDES: Kind.PEPTIDE_THERAPY,
+}
+
+
+class NotBookable(Exception):
+    def __init__(self, reasons: Sequence[str]):
+        self.reasons = tuple(reasons)
+        super().__init__(" ".join(self.reasons))
+
+
+# --- formulations ------------------------------------------------------------------------------
+
+
+def starting_components(consultation: Consultation) -> tuple[list[Component], list[str]]:
+    """The diagnosis template without the patient's allergens (and 5-ARIs when conception is planned)."""
+    template = template_for(Diagnosis(consultation.diagnosis_primary))
+    personalised = personalise(template, frozenset(consultation.allergy_ingredients), consultation.planning_conception)
+    notes = [
+        f"{CATALOGUE[r.ingredient].name} left out: {'allergy' if r.reason == 'allergy' else 'conception is planned'}."
+        for r in personalised.removed
+    ]
+    return list(personalised.formulation.components), notes
+
+
+def check_components(
+    consultation: Consultation, components: Sequence[Component], *, signoff: bool, consent_documented: bool
+) -> FormulationCheck:
+    context = FormulationContext(
+        allergies=frozenset(consultation.allergy_ingredients),
+        planning_conception=consultation.planning_conception,
+        trichologist_signoff=signoff,
+        consent_documented=consent_documented,
+    )
+    return check_formulation_for(consultation.clinic, components, context)
+
+
+def check_formulation_for(clinic: Clinic, components: Sequence[Component], context: FormulationContext) -> FormulationCheck:
+    from anagen.core.formulation import check_formulation
+
+    return check_formulation(CoreFormulation(tuple(components)), context, protocol_for(clinic))
+
+
+def save_formulation(
+    actor: Actor,
+    consultation: Consultation,
+    components: Sequence[Component],
+    *,
+    author: User,
+    signoff: bool,
+    consent_documented: bool,
+    notes: str = "",
+) -> Formulation:
+    """Refuses (InvalidInput naming the component) anything the core calls an error."""
+    if not consultation.is_signed:
+        raise InvalidInput.single("consultation", "Sign the consultation before prescribing a formulation.")
+    check = check_components(consultation, components, signoff=signoff, consent_documented=consent_documented)
+    errors = [i for i in check.issues if i.severity == IssueSeverity.ERROR]
+    if errors:
+        raise InvalidInput([FieldError(i.field, i.message) for i in errors])
+    with transaction.atomic():
+        formulation = Formulation(
+            clinic=consultation.clinic,
+            patient=consultation.patient,
+            consultation=consultation,
+            diagnosis=consultation.diagnosis_primary,
+            created_by=author,
+            drug_signoff_by=author if signoff else None,
+            drug_consent_documented=consent_documented,
+            total_volume_ml=check.total_volume_ml,
+            notes=notes.strip(),
+            warnings=[{"code": i.code, "message": i.message, "source": i.source} for i in check.issues],
+        )
+        formulation.save()
+        FormulationComponent.objects.bulk_create(
+            FormulationComponent(
+                formulation=formulation, position=index, ingredient=c.ingredient, volume_ml=c.volume_ml,
+                concentration=c.concentration, concentration_unit=CATALOGUE[c.ingredient].concentration_unit,
+            )
+            for index, c in enumerate(components)
+        )
+        audit.append(
+            actor, Action.CREATE, object_type="formulation", object_id=formulation.pk, patient_id=formulation.patient_id,
+            changes={
+                f"components[{i}]": {"old": None, "new": f"{c.ingredient} {c.volume_ml} mL at {c.concentration} {CATALOGUE[c.ingredient].concentration_unit}"}
+                for i, c in enumerate(components)
+            } | ({"drug_signoff": {"old": None, "new": author.username}} if signoff else {}),
+        )
+    return formulation
+
+
+def get_formulation(actor: Actor, clinic: Clinic | None, formulation_id: int) -> Formulation:
+    if clinic is None:
+        raise Http404
+    try:
+        formulation = Formulation.objects.select_related("patient", "consultation", "created_by").get(pk=formulation_id, clinic=clinic)
+    except Formulation.DoesNotExist as exc:
+        raise Http404 from exc
+    audit.record_read(actor, "formulation", formulation.pk, formulation.patient_id)
+    return formulation
+
+
+# --- courses -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseChoices:
+    """What the clinician chose for a course, before planning."""
+
+    start_date: dt.date
+    intensive_sessions: int
+    interval_days: int
+    maintenance_sessions: int
+    maintenance_interval_days: int
+    combination: tuple[CombinationRequest, ...] = ()
+
+
+def course_request(clinic: Clinic, choices: CourseChoices, completed: Sequence[SessionRecord] = (), missed: Sequence[SessionRecord] = ()) -> CourseRequest:
+    stored = settings_for(clinic)
+    return CourseRequest(
+        start_date=choices.start_date,
+        intensive_sessions=choices.intensive_sessions,
+        interval_days=choices.interval_days,
+        maintenance_sessions=choices.maintenance_sessions,
+        maintenance_interval_days=choices.maintenance_interval_days,
+        open_weekdays=frozenset(Weekday(d) for d in stored.open_weekdays),
+        closed_dates=frozenset(closed_dates(clinic, choices.start_date - dt.timedelta(days=366), days=366 * 3)),
+        completed=tuple(completed),
+        missed=tuple(missed),
+        combination=choices.combination,
+    )
+
+
+def preview_course(clinic: Clinic, choices: CourseChoices) -> CoursePlan:
+    return plan_course(course_request(clinic, choices), protocol_for(clinic))
+
+
+def _starts(day: dt.date, at: dt.time) -> dt.datetime:
+    return scheduling.local_datetime(day, at)
+
+
+def book_course(
+    actor: Actor,
+    patient: Patient,
+    formulation: Formulation,
+    choices: CourseChoices,
+    *,
+    practitioner: User,
+    room: Room,
+    session_time: dt.time,
+    duration_minutes: int,
+    author: User,
+    today: dt.date,
+) -> Course:
+    """Plan with the core and book every session as an appointment: all of them, or none."""
+    consultation, decision = booking_status(patient, today)
+    if not decision.allowed or consultation is None:
+        raise NotBookable(decision.reasons)
+    if formulation.patient_id != patient.pk:
+        raise InvalidInput.single("formulation", "This formulation belongs to another patient.")
+    if choices.start_date < today:
+        raise InvalidInput.single("start_date", "A course cannot start in the past.")
+    plan = preview_course(patient.clinic, choices)
+    with transaction.atomic():
+        course = Course.objects.create(
+            clinic=patient.clinic, patient=patient, consultation=consultation, formulation=formulation,
+            start_date=choices.start_date, intensive_sessions=choices.intensive_sessions,
+            interval_days=choices.interval_days, maintenance_sessions=choices.maintenance_sessions,
+            maintenance_interval_days=choices.maintenance_interval_days, created_by=author,
+            warnings=[{"code": w.code, "message": w.message} for w in plan.warnings],
+        )
+        for combo in choices.combination:
+            CourseCombination.objects.create(course=course, therapy=combo.therapy, start_date=combo.start_date,
+                                             interval_days=combo.interval_days, sessions=combo.sessions)
+        for session in plan.sessions:
+            _book(actor, course, Kind.MESOTHERAPY_SESSION, session.date, session.number, practitioner, room, session_time, duration_minutes)
+        for extra in plan.combination:
+            _book(actor, course, THERAPY_KIND[extra.therapy], extra.date, None, practitioner, room, session_time, duration_minutes)
+        audit.append(
+            actor, Action.CREATE, object_type="course", object_id=course.pk, patient_id=patient.pk,
+            changes={
+                "sessions": {"old": None, "new": ", ".join(s.date.isoformat() for s in plan.sessions)},
+                "formulation": {"old": None, "new": str(formulation.pk)},
+            },
+        )
+    return course
+
+
+def _book(actor: Actor, course: Course, kind: str, day: dt.date, number: int | None, practitioner: User, room: Room,
+          at: dt.time, duration_minutes: int) -> Appointment:
+    try:
+        return scheduling.book_appointment(
+            actor, course.clinic, patient=course.patient, practitioner=practitioner, room=room, kind=kind,
+            starts_at=_starts(day, at), duration_minutes=duration_minutes, course_id=course.pk, course_session_number=number,
+        )
+    except scheduling.BookingError as exc:
+        label = f"session {number}" if number else Kind(kind).label
+        raise InvalidInput.single(exc.field or "session_time", f"{label} on {day:%a %-d %b %Y}: {exc.message}") from exc
+
+
+def course_appointments(course: Course) -> list[Appointment]:
+    return list(Appointment.objects.filter(clinic=course.clinic, course_id=course.pk).select_related("practitioner", "room").order_by("starts_at"))
+
+
+def session_history(course: Course) -> tuple[list[SessionRecord], list[SessionRecord]]:
+    """Completed and missed mesotherapy sessions, from the calendar, for the core's re-planning."""
+    completed: list[SessionRecord] = []
+    missed: list[SessionRecord] = []
+    for appointment in course_appointments(course):
+        if appointment.kind != Kind.MESOTHERAPY_SESSION or appointment.course_session_number is None:
+            continue
+        day = timezone.localtime(appointment.starts_at).date()
+        if appointment.status == AppointmentStatus.COMPLETED:
+            completed.append(SessionRecord(appointment.course_session_number, day))
+        elif appointment.status == AppointmentStatus.NO_SHOW:
+            missed.append(SessionRecord(appointment.course_session_number, day))
+    completed.sort(key=lambda r: r.number)
+    return completed, missed
+
+
+def _choices_of(course: Course) -> CourseChoices:
+    return CourseChoices(course.start_date, course.intensive_sessions, course.interval_days,
+                         course.maintenance_sessions, course.maintenance_interval_days)
+
+
+@dataclass(frozen=True)
+class Replan:
+    course: Course
+    moved: Appointment
+    plan: CoursePlan
+    # (appointment, new date) for each booked session whose date would change.
+    changes: tuple[tuple[Appointment, dt.date], ...]
+
+
+def replan_after_move(course: Course, moved: Appointment) -> Replan:
+    """The rest of the course re-planned by the core from the moved session's new date."""
+    if moved.course_id != course.pk or moved.course_session_number is None:
+        raise InvalidInput.single("appointment", "This appointment is not a session of this course.")
+    completed, missed = session_history(course)
+    request = course_request(course.clinic, _choices_of(course), completed, missed)
+    moved_day = timezone.localtime(moved.starts_at).date()
+    plan = plan_course(request, protocol_for(course.clinic), moved=SessionRecord(moved.course_session_number, moved_day))
+    planned = {s.number: s.date for s in plan.sessions}
+    changes = []
+    for appointment in course_appointments(course):
+        number = appointment.course_session_number
+        if appointment.kind != Kind.MESOTHERAPY_SESSION or number is None or appointment.status != AppointmentStatus.BOOKED:
+            continue
+        if number > moved.course_session_number and timezone.localtime(appointment.starts_at).date() != planned.get(number):
+            changes.append((appointment, planned[number]))
+    return Replan(course, moved, plan, tuple(changes))
+
+
+def apply_replan(actor: Actor, replan: Replan) -> int:
+    """Move every later session to its re-planned date (same time of day), all or nothing."""
+    with transaction.atomic():
+        for appointment, day in replan.changes:
+            local = timezone.localtime(appointment.starts_at)
+            try:
+                scheduling.move_appointment(actor, appointment, starts_at=_starts(day, local.time()))
+            except scheduling.BookingError as exc:
+                raise InvalidInput.single("appointment", f"session {appointment.course_session_number} on {day:%a %-d %b}: {exc.message}") from exc
+        audit.append(actor, Action.UPDATE, object_type="course", object_id=replan.course.pk, patient_id=replan.course.patient_id,
+                     changes={f"session {a.course_session_number}": {"old": timezone.localtime(a.starts_at).date().isoformat(), "new": d.isoformat()}
+                              for a, d in replan.changes})
+    return len(replan.changes)
+
+
+def get_course(actor: Actor, clinic: Clinic | None, course_id: int) -> Course:
+    if clinic is None:
+        raise Http404
+    try:
+        course = Course.objects.select_related("patient", "formulation", "consultation").get(pk=course_id, clinic=clinic)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+    audit.record_read(actor, "course", course.pk, course.patient_id)
+    return course
+
+
+def default_choices(clinic: Clinic, start: dt.date) -> dict[str, Any]:
+    stored = settings_for(clinic)
+    return {
+        "start_date": start,
+        "intensive_sessions": stored.intensive_sessions,
+        "interval_days": stored.interval_days,
+        "maintenance_sessions": stored.maintenance_sessions,
+        "maintenance_interval_days": stored.maintenance_interval_days,
+        "duration_minutes": stored.session_minutes,
+        "session_time": dt.time(10, 0),
+    }
+
+
+def volume_limit_ml(clinic: Clinic) -> Decimal:
+    return protocol_for(clinic).max_session_volume_ml
+
+

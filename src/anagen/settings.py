@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "anagen.consultations",
     "anagen.catalog",
     "anagen.treatments",
+    "anagen.education",
     "anagen.scheduling",
     "anagen.web",
 ]

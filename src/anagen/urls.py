@@ -16,4 +16,5 @@ urlpatterns = [
     path("calendar/", include("anagen.scheduling.urls")),
     path("stock/", include("anagen.catalog.urls")),
     path("treatments/", include("anagen.treatments.urls")),
+    path("education/", include("anagen.education.urls")),
 ]

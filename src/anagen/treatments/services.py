@@ -214,6 +214,24 @@ def book_course(
         raise InvalidInput.single("formulation", "This formulation belongs to another patient.")
     if choices.start_date < today:
         raise InvalidInput.single("start_date", "A course cannot start in the past.")
+    return create_course(actor, consultation, formulation, choices, practitioner=practitioner, room=room,
+                         session_time=session_time, duration_minutes=duration_minutes, author=author)
+
+
+def create_course(
+    actor: Actor,
+    consultation: Consultation,
+    formulation: Formulation,
+    choices: CourseChoices,
+    *,
+    practitioner: User,
+    room: Room,
+    session_time: dt.time,
+    duration_minutes: int,
+    author: User,
+) -> Course:
+    """Plan and book, without the booking gate: for ``book_course`` and for importing past courses."""
+    patient = consultation.patient
     plan = preview_course(patient.clinic, choices)
     with transaction.atomic():
         course = Course.objects.create(

@@ -1,0 +1,139 @@
+"""Demo patients at every stage of the programme: new, consulted, deferred, not eligible,
+mid-course and in maintenance, with baseline and follow-up measurements.
+
+Registered last (by the web app), after the calendar's rooms exist. Everything goes through the
+product's services, so the audit trail, slot holds and screening are as in real use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from anagen.audit.services import Actor
+from anagen.consultations import services as consultations
+from anagen.consultations.models import MeasurementSet
+from anagen.core.errors import InvalidInput
+from anagen.scheduling import services as scheduling
+from anagen.scheduling.models import Appointment, Room
+from anagen.treatments import services as treatments
+
+# Early, before the calendar seed's 10:00 starts, so course sessions never collide with it.
+SESSION_TIMES = [dt.time(8, 0), dt.time(8, 45), dt.time(9, 0), dt.time(18, 30), dt.time(19, 15)]
+
+
+def _consult(actor: Actor, ctx: Any, patient: Any, on: dt.date, **values: Any) -> Any:
+    doctor = ctx.staff["doctor"]
+    consultation = consultations.start_consultation(actor, patient, doctor, on)
+    female = patient.sex == "female"
+    base = {
+        "presenting_complaint": values.pop("complaint", "Hair thinning and increased shedding"),
+        "complaint_duration_months": ctx.rng.randint(4, 36),
+        "family_history": "Father with male pattern baldness" if not female else "Mother with thinning at the part",
+        "history_diet": "Vegetarian; low protein intake" if ctx.rng.random() < 0.4 else "Mixed diet",
+        "diagnosis_primary": values.pop("diagnosis", "androgenetic_alopecia"),
+        "pattern_scale": "ludwig" if female else "norwood_hamilton",
+        "pattern_stage": ctx.rng.choice(["I", "II"]) if female else ctx.rng.choice(["II", "III", "III-vertex", "IV"]),
+        "notes": "Baseline photographs and trichoscopy taken at the marked site.",
+    }
+    base.update(values)
+    density = Decimal(ctx.rng.randint(105, 165))
+    measurements = {
+        "pull_grasped": 50, "pull_extracted": ctx.rng.randint(1, 8), "wash_shed_count": ctx.rng.randint(60, 180),
+        "wash_short_count": ctx.rng.randint(5, 25), "comb_count": ctx.rng.randint(6, 30),
+        "site_zone": "vertex" if not female else "mid_scalp", "site_offset_cm": Decimal("10.0"),
+        "site_note": "midline, 10 cm behind the hairline", "density_per_cm2": density,
+        "thin_hairs_pct": Decimal(ctx.rng.randint(12, 30)), "mean_shaft_diameter_um": Decimal(ctx.rng.randint(48, 62)),
+        "terminal_to_vellus_ratio": Decimal("2.5"), "anagen_pct": Decimal(ctx.rng.randint(70, 84)),
+        "telogen_pct": Decimal(ctx.rng.randint(14, 26)), "yellow_dots_count": ctx.rng.randint(0, 8),
+        "global_photo_score": None,
+    }
+    labs = {"ferritin": {"value": Decimal(ctx.rng.randint(12, 90)), "unit": "ng/mL", "reference_low": Decimal(15), "reference_high": Decimal(150)},
+            "vitamin_d_25oh": {"value": Decimal(ctx.rng.randint(11, 45)), "unit": "ng/mL", "reference_low": Decimal(30), "reference_high": Decimal(100)}}
+    consultations.save_draft(actor, consultation, base, measurements=measurements, labs=labs, expected_version=None)
+    return consultations.sign_consultation(actor, consultation, doctor)
+
+
+def _formulation(actor: Actor, ctx: Any, consultation: Any) -> Any:
+    components, _ = treatments.starting_components(consultation)
+    return treatments.save_formulation(actor, consultation, components, author=ctx.staff["doctor"], signoff=False, consent_documented=False)
+
+
+def _course(actor: Actor, ctx: Any, consultation: Any, formulation: Any, start: dt.date, room: Room, maintenance: int = 2) -> Any:
+    choices = treatments.CourseChoices(start, 6, 14, maintenance, 60)
+    for at in SESSION_TIMES:
+        try:
+            return treatments.create_course(actor, consultation, formulation, choices, practitioner=ctx.staff["nurse"], room=room,
+                                            session_time=at, duration_minutes=45, author=ctx.staff["doctor"])
+        except InvalidInput:  # a taken slot: try the next time of day
+            continue
+    return None
+
+
+def _complete_past_sessions(actor: Actor, ctx: Any, course: Any) -> list[Appointment]:
+    done = []
+    now = timezone.now()
+    for appointment in treatments.course_appointments(course):
+        if appointment.starts_at < now - dt.timedelta(hours=2):
+            moment = appointment.ends_at
+            if appointment.course_session_number and ctx.rng.random() < 0.06 and appointment.course_session_number > 1:
+                scheduling.mark_no_show(actor, appointment, "Did not come; phoned, rebooked", now=moment)
+                continue
+            scheduling.mark_arrived(actor, appointment, now=moment)
+            done.append(scheduling.mark_completed(actor, appointment, now=moment))
+    return done
+
+
+def _follow_up(ctx: Any, patient: Any, baseline: MeasurementSet, on: dt.date, gain_pct: float) -> None:
+    density = (baseline.density_per_cm2 * Decimal(1 + gain_pct / 100)).quantize(Decimal("0.1"))
+    MeasurementSet.objects.create(
+        clinic=patient.clinic, patient=patient, measured_on=on, site_zone=baseline.site_zone, site_offset_cm=baseline.site_offset_cm,
+        site_note=baseline.site_note, density_per_cm2=density, wash_shed_count=max(10, int(baseline.wash_shed_count * (1 - gain_pct / 40))),
+        wash_short_count=max(1, int(baseline.wash_short_count * 0.8)), comb_count=max(2, int(baseline.comb_count * (1 - gain_pct / 40))),
+        pull_grasped=50, pull_extracted=max(0, baseline.pull_extracted - 2),
+        mean_shaft_diameter_um=baseline.mean_shaft_diameter_um + Decimal(ctx.rng.randint(0, 4)),
+        global_photo_score=1 if gain_pct > 5 else 0,
+    )
+
+
+def seed_programme(ctx: Any) -> None:
+    actor = Actor.system("demo-seed", ctx.clinic.pk)
+    room = Room.objects.get(clinic=ctx.clinic, name="Procedure room 2")
+    patients = list(ctx.patients)
+    today = ctx.today
+    # patients[0:8] stay new: registered, nothing else yet.
+    for patient in patients[8:11]:  # consulted, eligible, formulation prescribed, course not yet booked
+        consultation = _consult(actor, ctx, patient, today - dt.timedelta(days=ctx.rng.randint(1, 6)))
+        _formulation(actor, ctx, consultation)
+    deferred = patients[11]
+    consultation = _consult(actor, ctx, deferred, today - dt.timedelta(days=5), diagnosis="telogen_effluvium",
+                            breastfeeding=deferred.sex == "female", scalp_active_infection=deferred.sex != "female",
+                            complaint="Heavy shedding since childbirth" if deferred.sex == "female" else "Itchy scalp with pustules and shedding")
+    consultations.set_deferral(actor, consultation, today + dt.timedelta(days=90), "Review after treatment of the present condition", ctx.staff["doctor"], today)
+    stopped = patients[12]
+    _consult(actor, ctx, stopped, today - dt.timedelta(days=10), condition_codes=["bleeding_disorder"], complaint="Thinning; on factor VIII for haemophilia")
+    cautious = patients[13]
+    consultation = _consult(actor, ctx, cautious, today - dt.timedelta(days=3), medication_codes=["antiplatelet"])
+    consultations.acknowledge_caution(actor, consultation, "antiplatelet", "Low-dose aspirin for primary prevention; pressure after each point", ctx.staff["doctor"])
+    _formulation(actor, ctx, consultation)
+
+    for index, patient in enumerate(patients[14:19]):  # mid-course
+        start = today - dt.timedelta(days=28 + 14 * (index % 3) + index)
+        consultation = _consult(actor, ctx, patient, start - dt.timedelta(days=7))
+        course = _course(actor, ctx, consultation, _formulation(actor, ctx, consultation), start, room)
+        if course is not None:
+            _complete_past_sessions(actor, ctx, course)
+
+    for index, patient in enumerate(patients[19:22]):  # in maintenance: six intensive sessions done
+        start = today - dt.timedelta(days=100 + 9 * index)
+        consultation = _consult(actor, ctx, patient, start - dt.timedelta(days=7))
+        course = _course(actor, ctx, consultation, _formulation(actor, ctx, consultation), start, room, maintenance=3)
+        if course is None:
+            continue
+        _complete_past_sessions(actor, ctx, course)
+        baseline = consultation.measurements
+        _follow_up(ctx, patient, baseline, start + dt.timedelta(days=56), gain_pct=2 + 2 * index)
+        _follow_up(ctx, patient, baseline, start + dt.timedelta(days=98), gain_pct=6 + 4 * index)

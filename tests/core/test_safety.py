@@ -118,3 +118,49 @@ def test_the_aftercare_sheet_round_trips_through_its_editable_text(language):
 
 def test_the_english_sheet_says_no_hair_wash_for_a_day():
     assert "Do not wash your hair for one day." in sheet_as_text(DEFAULT_SHEETS["en"])
+
+
+# --- the pre-session re-screen ----------------------------------------------------------------
+
+from anagen.core.safety import SessionAnswers, rescreen_blockers, rescreen_for_session  # noqa: E402
+from anagen.core.scales import PatternStage  # noqa: E402
+from anagen.core.screening import Diagnosis, FindingCode, Intake, ScalpState, Verdict  # noqa: E402
+
+
+def intake(**overrides):
+    values = dict(
+        age_years=D("34"), sex="female", pregnant=False, breastfeeding=False, planning_conception=False,
+        conditions=frozenset(), medications=frozenset(), allergies=frozenset(),
+        scalp=ScalpState(False, False, False), pattern=PatternStage("ludwig", "II"), diagnosis=Diagnosis.ANDROGENETIC_ALOPECIA,
+    )
+    values.update(overrides)
+    return Intake(**values)
+
+
+NOTHING_NEW = SessionAnswers(fever=False, scalp_infection=False, pregnant=False, new_medications=frozenset())
+
+
+def test_a_calm_day_rescreens_eligible():
+    result = rescreen_for_session(intake(), NOTHING_NEW, Protocol())
+    assert result.verdict == Verdict.ELIGIBLE and rescreen_blockers(result, []) == []
+
+
+def test_an_active_infection_today_now_finds_a_defer():
+    answers = SessionAnswers(fever=False, scalp_infection=True, pregnant=False, new_medications=frozenset())
+    result = rescreen_for_session(intake(), answers, Protocol())
+    assert result.verdict == Verdict.DEFER
+    assert rescreen_blockers(result, [])[0].startswith("Re-screen today")
+
+
+def test_fever_today_defers_the_session():
+    answers = SessionAnswers(fever=True, scalp_infection=False, pregnant=False, new_medications=frozenset())
+    result = rescreen_for_session(intake(), answers, Protocol())
+    assert FindingCode.FEVER_TODAY in {f.code for f in result.findings}
+    assert result.verdict == Verdict.DEFER
+
+
+def test_a_new_anticoagulant_needs_a_trichologists_acknowledgement():
+    answers = SessionAnswers(fever=False, scalp_infection=False, pregnant=False, new_medications=frozenset({FindingCode.ANTICOAGULANT}))
+    result = rescreen_for_session(intake(), answers, Protocol())
+    assert rescreen_blockers(result, [])
+    assert rescreen_blockers(result, ["anticoagulant"]) == []

@@ -112,7 +112,7 @@ def test_every_finding_code_has_a_default_severity_message_and_source():
         "keloid_tendency": "caution", "immunosuppression": "caution", "heart_failure": "caution",
         "kidney_disease": "caution", "isotretinoin_recent": "caution", "vasovagal_history": "caution",
         "planning_conception": "caution", "ingredient_allergy": "caution", "advanced_pattern": "info",
-        "autoimmune_alopecia": "stop",
+        "autoimmune_alopecia": "stop", "fever_today": "defer",
     }
     assert {code.value: severity.value for code, severity in DEFAULT_SEVERITIES.items()} == expected
 

@@ -19,13 +19,24 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
 from anagen.core.errors import FieldError, InvalidInput
 from anagen.core.measurements import ScalpZone
 from anagen.core.protocol import Protocol
+from anagen.core.screening import (
+    MEDICATION_CODES,
+    FindingCode,
+    Intake,
+    ScreeningResult,
+    Verdict,
+    finding,
+    screen,
+    verdict_for,
+)
+from anagen.core.screening import Severity as FindingSeverity
 
 FOLLOW_UP_WINDOW_HOURS = (24, 48)
 """Follow-up call window after a session: side effects resolve in 24-48 h (source article)."""
@@ -185,3 +196,49 @@ def check_injection_map(points: Iterable[InjectionPoint], *, formulation_volume_
     if total < formulation_volume_ml:
         warnings.append(f"{total} mL given of the {formulation_volume_ml} mL prescribed")
     return MapCheck(total, dict(by_zone), tuple(warnings))
+
+
+@dataclass(frozen=True)
+class SessionAnswers:
+    """The pre-procedure questions asked on the day of every session (issue 6 checklist)."""
+
+    fever: bool
+    scalp_infection: bool
+    pregnant: bool
+    new_medications: frozenset[FindingCode]
+
+    def __post_init__(self) -> None:
+        unknown = sorted(str(c) for c in self.new_medications if c not in MEDICATION_CODES)
+        if unknown:
+            raise InvalidInput.single("new_medications", f"unknown medication code(s) {', '.join(unknown)}")
+
+
+def rescreen_for_session(intake: Intake, answers: SessionAnswers, protocol: Protocol) -> ScreeningResult:
+    """Screen the consultation's intake again with today's answers (domain.md §6; clinic protocol:
+    every session re-screens fever, scalp infection, new medicines and pregnancy)."""
+    today = replace(
+        intake,
+        pregnant=intake.pregnant or answers.pregnant,
+        medications=intake.medications | answers.new_medications,
+        scalp=replace(intake.scalp, active_infection=intake.scalp.active_infection or answers.scalp_infection),
+    )
+    result = screen(today, protocol)
+    if not answers.fever:
+        return result
+    findings = (*result.findings, finding(FindingCode.FEVER_TODAY, protocol))
+    return replace(result, findings=findings, verdict=verdict_for(f.severity for f in findings))
+
+
+def rescreen_blockers(result: ScreeningResult, acknowledged_codes: Iterable[str]) -> list[str]:
+    """A session may not go ahead on a stop or defer verdict today, nor with a caution that no
+    trichologist has acknowledged for this patient (clinic protocol, issue 6)."""
+    reasons = [f"Re-screen today: {f.message}" for f in result.findings if f.severity in (FindingSeverity.STOP, FindingSeverity.DEFER)]
+    if result.verdict in (Verdict.NOT_ELIGIBLE, Verdict.DEFER) and not reasons:
+        reasons.append("Re-screen today: not eligible now.")
+    acknowledged = {str(c) for c in acknowledged_codes}
+    reasons.extend(
+        f"New caution today ({f.code}): a trichologist must review it before the session. {f.message}"
+        for f in result.findings
+        if f.severity == FindingSeverity.CAUTION and str(f.code) not in acknowledged
+    )
+    return reasons

@@ -63,6 +63,8 @@ class FindingCode(StrEnum):
     PLANNING_CONCEPTION = "planning_conception"
     INGREDIENT_ALLERGY = "ingredient_allergy"
     ADVANCED_PATTERN = "advanced_pattern"
+    # Raised only by the pre-session re-screen (anagen.core.safety.rescreen_for_session).
+    FEVER_TODAY = "fever_today"
 
 
 class Diagnosis(StrEnum):
@@ -144,6 +146,11 @@ _RULES: Mapping[FindingCode, tuple[Severity, str, str]] = MappingProxyType(
             "Allergy to a formulation ingredient: it is excluded from formulations.",
             _SIX,
         ),
+        FindingCode.FEVER_TODAY: (
+            _S.DEFER,
+            "Fever or acute illness today: do not inject; rebook when well.",
+            f"{_SIX}; clinic protocol (pre-procedure checklist)",
+        ),
         FindingCode.ADVANCED_PATTERN: (
             _S.INFO,
             "Advanced pattern hair loss: combination therapy recommended.",
@@ -188,6 +195,7 @@ _OWN_FIELD = {
     FindingCode.AUTOIMMUNE_ALOPECIA: "diagnosis",
     FindingCode.INGREDIENT_ALLERGY: "allergies",
     FindingCode.ADVANCED_PATTERN: "pattern",
+    FindingCode.FEVER_TODAY: "fever (asked at the pre-session re-screen)",
 }
 
 
@@ -338,6 +346,11 @@ def screen(
         tuple(findings),
         frozenset(intake.allergies),
     )
+
+
+def finding(code: FindingCode, protocol: Protocol) -> Finding:
+    """The finding for one code with its message, source and the protocol's severity."""
+    return _finding(code, protocol)
 
 
 def _finding(code: FindingCode, protocol: Protocol, extra: str = "") -> Finding:

@@ -74,7 +74,7 @@ def _seed_patients(ctx: SeedContext, clinic: Clinic, count: int) -> list[Patient
             "address": f"{rng.randint(1, 240)}, {rng.choice(AREAS)}, Mumbai {400000 + rng.randint(1, 104)}",
             "emergency_contact_name": f"{rng.choice(FEMALE_NAMES + MALE_NAMES)} {family}",
             "emergency_contact_phone": _indian_mobile(rng),
-            "abha_number": f"91{rng.randrange(10**11, 10**12)}{rng.randint(0, 9)}" if rng.random() < 0.4 else "",
+            "abha_number": f"91{rng.randrange(10**11, 10**12)}" if rng.random() < 0.4 else "",
             "abha_address": f"{given.lower()}.{family.lower()}{index:02d}@abdm" if rng.random() < 0.3 else "",
         }
         created.append(register_patient(actor, clinic, values, confirm_duplicate=True))

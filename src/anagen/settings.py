@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "anagen.catalog",
     "anagen.treatments",
     "anagen.education",
+    "anagen.procedures",
+    "anagen.safety",
     "anagen.scheduling",
     "anagen.web",
 ]

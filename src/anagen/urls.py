@@ -17,4 +17,6 @@ urlpatterns = [
     path("stock/", include("anagen.catalog.urls")),
     path("treatments/", include("anagen.treatments.urls")),
     path("education/", include("anagen.education.urls")),
+    path("sessions/", include("anagen.procedures.urls")),
+    path("safety/", include("anagen.safety.urls")),
 ]

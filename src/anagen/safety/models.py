@@ -1,0 +1,81 @@
+"""After a session: the 24-48 hour follow-up, adverse events, and what links them to lots."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from anagen.accounts.models import Clinic
+from anagen.core.safety import AdverseEventType, Severity
+from anagen.patients.models import Patient
+
+EVENT_TYPE_CHOICES = [
+    (AdverseEventType.ERYTHEMA.value, "Erythema (redness)"),
+    (AdverseEventType.BRUISING.value, "Bruising / haematoma"),
+    (AdverseEventType.PAIN.value, "Pain"),
+    (AdverseEventType.SWELLING.value, "Swelling"),
+    (AdverseEventType.HEADACHE.value, "Headache"),
+    (AdverseEventType.INFECTION.value, "Infection"),
+    (AdverseEventType.ALLERGIC_REACTION.value, "Allergic reaction"),
+    (AdverseEventType.FAINTING.value, "Fainting"),
+    (AdverseEventType.PATCHY_HAIR_LOSS.value, "Patchy hair loss"),
+    (AdverseEventType.OTHER.value, "Other"),
+]
+SEVERITY_CHOICES = [(s.value, s.value.capitalize()) for s in Severity]
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class FollowUpMethod(models.TextChoices):
+    CALL = "call", "Phone call by the clinic"
+    PATIENT_REPORT = "patient_report", "Patient's own report"
+    VISIT = "visit", "Seen at the clinic"
+
+
+class FollowUpTask(models.Model):
+    """Created with every signed session: a call or report due 24-48 hours later."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="follow_ups")
+    session = models.OneToOneField("procedures.TreatmentSession", on_delete=models.PROTECT, related_name="follow_up")
+    due_from = models.DateTimeField()
+    due_until = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    method = models.CharField(max_length=20, choices=FollowUpMethod.choices, blank=True)
+    side_effects_reported = models.BooleanField(null=True)
+    outcome = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_from", "id"]
+        indexes = [models.Index(fields=["clinic", "status", "due_from"], name="followup_clinic_status_due")]
+
+
+class AdverseEvent(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="adverse_events")
+    session = models.ForeignKey("procedures.TreatmentSession", null=True, blank=True, on_delete=models.PROTECT, related_name="adverse_events")
+    lots = models.ManyToManyField("catalog.Lot", blank=True, related_name="adverse_events")
+    event_type = models.CharField("type", max_length=20, choices=EVENT_TYPE_CHOICES)
+    severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES)
+    onset_date = models.DateField("onset")
+    resolved_on = models.DateField("resolved on", null=True, blank=True)
+    description = models.TextField(blank=True)
+    action_taken = models.TextField("action taken", blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField("trichologist's review", blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-onset_date", "-id"]
+        indexes = [
+            models.Index(fields=["clinic", "event_type", "onset_date"], name="event_clinic_type_onset"),
+            models.Index(fields=["patient", "resolved_on"], name="event_patient_resolved"),
+        ]

@@ -46,6 +46,8 @@ def test_a_patient_draws_a_signature_and_the_record_shows_it_signed(page, sign_i
     expect(page.get_by_text("Consent to scalp mesotherapy, version 1 (English)")).to_be_visible()
     signature = page.get_by_role("img", name=re.compile("Signature of"))
     expect(signature).to_be_visible()
+    # Visible is not loaded: wait for the authenticated image to decode before measuring it.
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=signature.element_handle())
     assert signature.evaluate("img => img.naturalWidth") == 600
 
 

@@ -9,7 +9,13 @@ from anagen.consultations.models import LAB_TEST_CHOICES, Addendum, Consultation
 from anagen.core.errors import InvalidInput
 from anagen.core.formulation import CATALOGUE
 from anagen.core.labs import UNIT_FACTORS, LabResult, LabTest
-from anagen.core.measurements import CombCount, GlobalPhotographicAssessment, PullTest, Trichoscopy, WashTest
+from anagen.core.measurements import (
+    CombCount,
+    GlobalPhotographicAssessment,
+    PullTest,
+    Trichoscopy,
+    WashTest,
+)
 from anagen.core.scales import SCALES
 from anagen.core.screening import CONDITION_CODES, MEDICATION_CODES
 

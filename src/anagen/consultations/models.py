@@ -16,7 +16,6 @@ from anagen.accounts.models import Clinic
 from anagen.core.labs import LabTest
 from anagen.core.measurements import ScalpZone
 from anagen.core.scales import Scale
-from anagen.core.screening import Diagnosis
 from anagen.patients.models import Patient
 
 

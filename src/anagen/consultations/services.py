@@ -31,10 +31,9 @@ from anagen.consultations.models import (
 )
 from anagen.core.eligibility import BookingDecision, booking_decision
 from anagen.core.errors import FieldError, InvalidInput
-from anagen.core.labs import LabInterpretation, LabTest
+from anagen.core.labs import LabInterpretation, LabTest, interpret_lab
 from anagen.core.labs import LabResult as CoreLabResult
 from anagen.core.labs import Sex as CoreSex
-from anagen.core.labs import interpret_lab
 from anagen.core.protocol import Protocol
 from anagen.core.scales import PatternStage
 from anagen.core.screening import (
@@ -266,6 +265,11 @@ SCREENING_FIELDS = [
     "allergy_ingredients", "scalp_active_infection", "scalp_active_inflammation", "scarring_alopecia",
     "pattern_scale", "pattern_stage", "diagnosis_primary",
 ]
+
+
+def screening_values(consultation: Consultation) -> dict[str, Any]:
+    """The stored answers screening reads, as the core's intake mapping expects them."""
+    return _model_values(consultation, SCREENING_FIELDS)
 
 
 def draft_screening(consultation: Consultation) -> dict[str, Any]:

@@ -20,7 +20,12 @@ from anagen.consultations.forms import (
     MeasurementForm,
     lab_forms,
 )
-from anagen.consultations.models import Consultation, MeasurementSet, ScreeningDeferral, SignedRecordError
+from anagen.consultations.models import (
+    Consultation,
+    MeasurementSet,
+    ScreeningDeferral,
+    SignedRecordError,
+)
 from anagen.core.errors import InvalidInput
 from anagen.core.scales import SCALES
 from anagen.patients import services as patient_services

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anagen.procedures import views
 
 app_name = "procedures"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("record/<int:appointment_id>/", views.record, name="record"),
+    path("<int:session_id>/", views.detail, name="detail"),
+    path("<int:session_id>/addendum/", views.addendum, name="addendum"),
+    path("<int:session_id>/aftercare/", views.aftercare, name="aftercare"),
+    path("aftercare/<str:language>/edit/", views.aftercare_edit, name="aftercare_edit"),
+]

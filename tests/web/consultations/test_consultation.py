@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 
 from anagen.audit.models import AuditEntry
-from anagen.consultations.models import Consultation, LabResult, MeasurementSet, ScreeningDeferral, SignedRecordError
+from anagen.consultations.models import (
+    Consultation,
+    LabResult,
+    MeasurementSet,
+    ScreeningDeferral,
+    SignedRecordError,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,272 @@
+"""Recording a mesotherapy session: every check first, then one transaction for the record, its
+lots and stock, the follow-up task, the appointment's completion and the audit trail.
+
+A session is refused with a clear message, and nothing is saved, when: the treatment consent is
+not valid; an adverse event blocks it; today's re-screen finds a stop, a defer or an
+unacknowledged caution; the injection map is over the protocol limit or the prescription; a lot
+is expired, recalled or short of stock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from anagen.accounts.models import Clinic, User
+from anagen.accounts.protocols import protocol_for
+from anagen.audit import services as audit
+from anagen.audit.models import Action
+from anagen.audit.services import Actor
+from anagen.catalog import services as catalog
+from anagen.catalog.models import Lot
+from anagen.consents import services as consents
+from anagen.consultations.services import intake_from, latest_signed, screening_to_json, screening_values
+from anagen.core.aftercare import DEFAULT_SHEETS, AftercareSheet, sheet_as_text, sheet_from_text
+from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.measurements import ScalpZone
+from anagen.core.safety import (
+    InjectionPoint,
+    SessionAnswers,
+    check_injection_map,
+    rescreen_blockers,
+    rescreen_for_session,
+)
+from anagen.core.screening import FindingCode
+from anagen.procedures.models import AftercareText, LotUsage, SessionAddendum, TreatmentSession
+from anagen.scheduling import services as scheduling
+from anagen.scheduling.models import Appointment, Kind
+from anagen.scheduling.models import Status as AppointmentStatus
+from anagen.treatments.models import Course, Formulation
+
+
+class SessionBlocked(Exception):
+    """The session may not be recorded; ``errors`` name the fields (or "session") and say why."""
+
+    def __init__(self, errors: Sequence[FieldError]):
+        self.errors = tuple(errors)
+        super().__init__("; ".join(e.message for e in self.errors))
+
+
+@dataclass(frozen=True)
+class LotUse:
+    lot_id: int
+    volume_ml: Decimal
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    identity_confirmed: bool
+    fever_today: bool
+    scalp_infection_today: bool
+    pregnant_today: bool
+    new_medicines: str
+    new_medication_codes: tuple[str, ...]
+    scalp_cleansed: bool
+    numbing_spray: bool
+    technique: str
+    needle_gauge: int | None
+    needle_length_mm: Decimal | None
+    mesogun_settings: str
+    depth_mm: Decimal
+    injection_style: str
+    injection_map: tuple[InjectionPoint, ...]
+    lots: tuple[LotUse, ...]
+    pain_score: int
+    immediate_reactions: tuple[str, ...]
+    reaction_notes: str
+    aftercare_language: str
+
+
+def get_appointment_for_session(actor: Actor, clinic: Clinic | None, appointment_id: int) -> Appointment:
+    appointment = scheduling.get_appointment(clinic, appointment_id)
+    audit.record_read(actor, "appointment", appointment.pk, appointment.patient_id)
+    return appointment
+
+
+def course_and_formulation(appointment: Appointment) -> tuple[Course | None, Formulation | None]:
+    course = Course.objects.filter(pk=appointment.course_id, clinic=appointment.clinic).select_related("formulation").first() if appointment.course_id else None
+    if course is not None:
+        return course, course.formulation
+    return None, Formulation.objects.filter(patient=appointment.patient).order_by("-created_at").first()
+
+
+def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
+    """What blocks the session before anything is filled in: shown on the form, checked at signing."""
+    problems: list[FieldError] = []
+    if appointment.kind != Kind.MESOTHERAPY_SESSION:
+        problems.append(FieldError("session", "Only a mesotherapy session appointment is recorded here."))
+    if hasattr(appointment, "treatment_session"):
+        problems.append(FieldError("session", "This appointment's session is recorded already."))
+    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED):
+        problems.append(FieldError("session", f"The appointment is {appointment.get_status_display().lower()}."))
+    if timezone.localtime(appointment.starts_at).date() != today:
+        problems.append(FieldError("session", "A session is recorded on the day of its appointment."))
+    try:
+        consents.require_valid_consent(appointment.patient, "treatment")
+    except consents.ConsentMissing as exc:
+        problems.append(FieldError("consent", str(exc)))
+    from anagen.safety.services import session_blockers_for
+
+    problems.extend(FieldError("session", reason) for reason in session_blockers_for(appointment.patient))
+    _, formulation = course_and_formulation(appointment)
+    if formulation is None:
+        problems.append(FieldError("formulation", "No formulation is prescribed for this patient."))
+    if latest_signed(appointment.patient) is None:
+        problems.append(FieldError("session", "No signed consultation: the patient has not been screened."))
+    return problems
+
+
+def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *, practitioner: User, today: dt.date) -> TreatmentSession:
+    """Check everything, then write everything, or raise SessionBlocked and write nothing."""
+    errors = preconditions(appointment, today)
+    if not data.identity_confirmed:
+        errors.append(FieldError("identity_confirmed", "Confirm the patient's identity (name and date of birth)."))
+    if not data.scalp_cleansed:
+        errors.append(FieldError("scalp_cleansed", "Cleanse the scalp before injecting."))
+    if not 0 <= data.pain_score <= 10:
+        errors.append(FieldError("pain_score", "Pain is scored 0 to 10."))
+    if errors:
+        raise SessionBlocked(errors)
+    patient = appointment.patient
+    course, formulation = course_and_formulation(appointment)
+    assert formulation is not None  # checked by preconditions
+    consultation = latest_signed(patient)
+    assert consultation is not None
+    protocol = protocol_for(appointment.clinic)
+
+    try:
+        answers = SessionAnswers(
+            fever=data.fever_today, scalp_infection=data.scalp_infection_today, pregnant=data.pregnant_today,
+            new_medications=frozenset(FindingCode(c) for c in data.new_medication_codes),
+        )
+    except (InvalidInput, ValueError) as exc:
+        raise SessionBlocked([FieldError("new_medication_codes", "Choose medicines from the list.")]) from exc
+    intake = intake_from(patient, screening_values(consultation), today)
+    rescreen = rescreen_for_session(intake, answers, protocol)
+    acknowledged = list(consultation.acknowledgements.values_list("code", flat=True))
+    blockers = rescreen_blockers(rescreen, acknowledged)
+    if blockers:
+        raise SessionBlocked([FieldError("rescreen", reason) for reason in blockers])
+
+    try:
+        map_check = check_injection_map(data.injection_map, formulation_volume_ml=formulation.total_volume_ml, protocol=protocol)
+    except InvalidInput as exc:
+        raise SessionBlocked(exc.errors) from exc
+    lot_total = sum((use.volume_ml for use in data.lots), Decimal(0))
+    if not data.lots:
+        raise SessionBlocked([FieldError("lots", "Record the lot(s) used.")])
+    if len({use.lot_id for use in data.lots}) != len(data.lots):
+        raise SessionBlocked([FieldError("lots", "Each lot is listed once, with its total volume.")])
+    if lot_total < map_check.total_volume_ml:
+        raise SessionBlocked([FieldError("lots", f"The lots account for {lot_total} mL but {map_check.total_volume_ml} mL was injected.")])
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            session = TreatmentSession(
+                clinic=appointment.clinic, patient=patient, appointment=appointment, course=course, formulation=formulation,
+                practitioner=practitioner, performed_on=today, signed_at=now,
+                identity_confirmed=True, consent_record_id=consents.require_valid_consent(patient, "treatment").record.pk,
+                fever_today=data.fever_today, scalp_infection_today=data.scalp_infection_today, pregnant_today=data.pregnant_today,
+                new_medicines=data.new_medicines.strip(), new_medication_codes=list(data.new_medication_codes),
+                rescreen=screening_to_json(rescreen), scalp_cleansed=True, numbing_spray=data.numbing_spray,
+                technique=data.technique, needle_gauge=data.needle_gauge, needle_length_mm=data.needle_length_mm,
+                mesogun_settings=data.mesogun_settings.strip(), depth_mm=data.depth_mm, injection_style=data.injection_style,
+                injection_map=[{"zone": str(p.zone), "x": str(p.x), "y": str(p.y), "volume_ml": str(p.volume_ml)} for p in data.injection_map],
+                total_volume_ml=map_check.total_volume_ml, pain_score=data.pain_score,
+                immediate_reactions=list(data.immediate_reactions), reaction_notes=data.reaction_notes.strip(),
+                aftercare_language=data.aftercare_language,
+            )
+            session.save()
+            for use in data.lots:
+                lot = catalog.get_lot(appointment.clinic, use.lot_id)
+                movement = catalog.draw_stock(actor, lot, use.volume_ml, on=today, session_ref=session.pk, patient_id=patient.pk)
+                LotUsage.objects.create(session=session, lot=lot, volume_ml=use.volume_ml, movement=movement)
+            from anagen.safety.services import create_follow_up
+
+            create_follow_up(session)
+            if appointment.status == AppointmentStatus.BOOKED:
+                scheduling.mark_arrived(actor, appointment)
+            scheduling.mark_completed(actor, appointment)
+            audit.append(
+                actor, Action.CREATE, object_type="treatment_session", object_id=session.pk, patient_id=patient.pk,
+                changes={
+                    "total_volume_ml": {"old": None, "new": str(session.total_volume_ml)},
+                    "lots": {"old": None, "new": ", ".join(f"{u.lot_id}:{u.volume_ml}" for u in data.lots)},
+                    "pain_score": {"old": None, "new": str(data.pain_score)},
+                    "rescreen.verdict": {"old": None, "new": session.rescreen.get("verdict")},
+                },
+            )
+    except (catalog.StockError, Http404) as exc:
+        field = getattr(exc, "field", None) or "lots"
+        message = getattr(exc, "message", None) or "A lot chosen is not this clinic's."
+        raise SessionBlocked([FieldError("lots" if field in ("lot", "quantity_ml") else field, message)]) from exc
+    except scheduling.BookingError as exc:
+        raise SessionBlocked([FieldError("session", exc.message)]) from exc
+    return session
+
+
+def get_session(actor: Actor, clinic: Clinic | None, session_id: int) -> TreatmentSession:
+    if clinic is None:
+        raise Http404
+    try:
+        session = TreatmentSession.objects.select_related("patient", "practitioner", "formulation", "appointment", "course").get(pk=session_id, clinic=clinic)
+    except TreatmentSession.DoesNotExist as exc:
+        raise Http404 from exc
+    audit.record_read(actor, "treatment_session", session.pk, session.patient_id)
+    return session
+
+
+def add_addendum(actor: Actor, session: TreatmentSession, reason: str, text: str, author: User) -> SessionAddendum:
+    if not reason.strip() or not text.strip():
+        raise InvalidInput([FieldError("reason", "An addendum needs a reason and a text.")])
+    with transaction.atomic():
+        addendum = SessionAddendum.objects.create(session=session, author=author, reason=reason.strip(), text=text.strip())
+        audit.append(actor, Action.CREATE, object_type="session_addendum", object_id=addendum.pk, patient_id=session.patient_id,
+                     changes={"reason": {"old": None, "new": addendum.reason}, "text": {"old": None, "new": addendum.text}})
+    return addendum
+
+
+def selectable_lots(clinic: Clinic, today: dt.date) -> list[Lot]:
+    return list(catalog.selectable_lots(clinic, today).select_related("product"))
+
+
+def sessions_for(patient: Any) -> list[TreatmentSession]:
+    return list(TreatmentSession.objects.filter(patient=patient).prefetch_related("lot_usages__lot__product").order_by("-performed_on", "-id"))
+
+
+# --- aftercare ---------------------------------------------------------------------------------
+
+LANGUAGES = {"en": "English", "hi": "हिन्दी (Hindi)"}
+
+
+def aftercare_sheet(clinic: Clinic, language: str) -> AftercareSheet:
+    stored = AftercareText.objects.filter(clinic=clinic, language=language).first()
+    if stored is not None:
+        return sheet_from_text(language, stored.title, stored.body)
+    return DEFAULT_SHEETS.get(language, DEFAULT_SHEETS["en"])
+
+
+def aftercare_text(clinic: Clinic, language: str) -> tuple[str, str]:
+    sheet = aftercare_sheet(clinic, language)
+    return sheet.title, sheet_as_text(sheet)
+
+
+def save_aftercare(clinic: Clinic, language: str, title: str, body: str, by: User) -> AftercareText:
+    sheet = sheet_from_text(language, title.strip(), body)
+    if not sheet.sections:
+        raise InvalidInput.single("body", "Write at least one '## Heading' with '- points' under it.")
+    text, _ = AftercareText.objects.update_or_create(
+        clinic=clinic, language=language, defaults={"title": title.strip(), "body": body.strip() + "\n", "updated_by": by}
+    )
+    return text
+
+
+ZONES = [z.value for z in ScalpZone]

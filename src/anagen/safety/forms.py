@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from anagen.core.errors import InvalidInput
+from anagen.safety.models import EVENT_TYPE_CHOICES, SEVERITY_CHOICES, FollowUpMethod
+
+YES_NO = [("yes", "Yes: side effects reported"), ("no", "No side effects")]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _Form(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def add_invalid_input(self, exc: InvalidInput) -> None:
+        """Show a service's refusal next to the field it names (or above the form)."""
+        for error in exc.errors:
+            name = error.field if error.field in self.fields else None
+            self.add_error(name, error.message)
+
+
+class FollowUpForm(_Form):
+    method = forms.ChoiceField(label="How the follow-up was made", choices=FollowUpMethod.choices, widget=forms.RadioSelect)
+    side_effects = forms.ChoiceField(label="Side effects since the session", choices=YES_NO, widget=forms.RadioSelect)
+    outcome = forms.CharField(
+        label="Notes", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the patient said. Required when side effects were reported.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("side_effects") == "yes" and not (data.get("outcome") or "").strip():
+            self.add_error("outcome", "Note what the patient reported.")
+        return data
+
+    @property
+    def side_effects_reported(self) -> bool:
+        return self.cleaned_data["side_effects"] == "yes"
+
+
+class ReportEventForm(_Form):
+    session = forms.TypedChoiceField(label="Session it follows", coerce=int, required=False, empty_value=None)
+    event_type = forms.ChoiceField(
+        label="Type", choices=[("", "Choose a type")] + EVENT_TYPE_CHOICES,
+        error_messages={"invalid_choice": "Unknown type %(value)s: choose one from the list."},
+    )
+    severity = forms.ChoiceField(label="Severity", choices=SEVERITY_CHOICES, widget=forms.RadioSelect,
+                                 help_text="An unresolved moderate or severe event blocks the next session until a trichologist reviews it.")
+    onset_date = forms.DateField(label="Onset", widget=DATE_INPUT, help_text="The day it began: not in the future, not before the session.")
+    lots = forms.TypedMultipleChoiceField(
+        label="Product lots", coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to link the lots used in the chosen session.",
+        error_messages={"invalid_choice": "Lot %(value)s is not one of this clinic's lots used for this patient."},
+    )
+    description = forms.CharField(label="What happened", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    action_taken = forms.CharField(label="Action taken", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, sessions: list[Any], lots: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [("", "Not linked to a session")] + [
+            (s.pk, f"Session {s.pk} on {s.performed_on:%d %b %Y}") for s in sessions
+        ]
+        self.fields["lots"].choices = [(lot.pk, f"{lot.product.name}, lot {lot.lot_number}") for lot in lots]
+
+
+class ResolveForm(_Form):
+    resolved_on = forms.DateField(label="Resolved on", widget=DATE_INPUT)
+
+
+class ReviewForm(_Form):
+    note = forms.CharField(label="Trichologist's review", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="What was decided: e.g. safe to continue, treatment changed, referred.")

@@ -1,0 +1,458 @@
+"""Use cases of the clinic calendar. Each write is one transaction with its audit entry.
+
+The friendly overlap check runs before the insert so the user reads which practitioner or room
+is taken and when; the unique constraints on the slot-hold tables are the real guard against two
+bookings committing at once (see anagen.scheduling.models).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from anagen.accounts.models import Clinic, Role, User
+from anagen.audit import services as audit
+from anagen.audit.models import Action
+from anagen.audit.services import Actor
+from anagen.patients.models import Patient
+from anagen.scheduling.models import (
+    HOLDING_STATUSES,
+    SLOT,
+    SLOT_MINUTES,
+    Appointment,
+    Kind,
+    PractitionerSlot,
+    Room,
+    RoomSlot,
+    Status,
+)
+
+BOOKABLE_ROLES = (Role.PRACTITIONER, Role.TRICHOLOGIST)
+MAX_DURATION_MINUTES = 8 * 60
+# The fields an appointment's audit entries describe (ids, times and non-clinical notes).
+AUDITED_FIELDS = (
+    "patient_id",
+    "practitioner_id",
+    "room_id",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "status",
+    "status_reason",
+    "course_id",
+    "course_session_number",
+    "notes",
+)
+
+
+class BookingError(Exception):
+    """A booking, move or status change that cannot be made; ``field`` names the culprit input."""
+
+    def __init__(self, field: str | None, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(message)
+
+
+class SlotTaken(BookingError):
+    """The practitioner (field "practitioner") or room (field "room") is already booked."""
+
+
+class StaleWrite(BookingError):
+    """The appointment changed since the form was opened."""
+
+
+# ---------------------------------------------------------------------------------------- time
+
+
+def clinic_zone() -> tzinfo:
+    """The clinic's zone: settings.TIME_ZONE (Asia/Kolkata by default)."""
+    return timezone.get_default_timezone()
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    """A clinic-local date and wall-clock time as an aware datetime."""
+    return datetime.combine(day, at).replace(tzinfo=clinic_zone())
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = local_datetime(day, time(0, 0))
+    return start, local_datetime(day + timedelta(days=1), time(0, 0))
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week containing ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def is_on_slot_boundary(moment: datetime) -> bool:
+    local = timezone.localtime(moment, clinic_zone())
+    return local.minute % SLOT_MINUTES == 0 and local.second == 0 and local.microsecond == 0
+
+
+def slot_units(starts_at: datetime, ends_at: datetime) -> list[datetime]:
+    """The 15-minute units an appointment covers, as UTC datetimes."""
+    units = []
+    moment = starts_at.astimezone(UTC)
+    end = ends_at.astimezone(UTC)
+    while moment < end:
+        units.append(moment)
+        moment += SLOT
+    return units
+
+
+def _hhmm(moment: datetime) -> str:
+    return timezone.localtime(moment, clinic_zone()).strftime("%H:%M")
+
+
+def _span(appointment: Appointment) -> str:
+    local = timezone.localtime(appointment.starts_at, clinic_zone())
+    return f"{local:%d %b} from {_hhmm(appointment.starts_at)} to {_hhmm(appointment.ends_at)}"
+
+
+# ------------------------------------------------------------------------------------- lookups
+
+
+def bookable_practitioners(clinic: Clinic) -> QuerySet[User]:
+    return User.objects.filter(clinic=clinic, is_active=True, role__in=BOOKABLE_ROLES).order_by("first_name", "last_name", "id")
+
+
+def active_rooms(clinic: Clinic) -> QuerySet[Room]:
+    return Room.objects.filter(clinic=clinic, active=True)
+
+
+def _resolve_patient(clinic: Clinic, patient: Patient | int) -> Patient:
+    patient_id = patient.pk if isinstance(patient, Patient) else patient
+    found = Patient.objects.filter(pk=patient_id, clinic=clinic).first()
+    if found is None:
+        raise BookingError("patient", "This patient is not on this clinic's register.")
+    return found
+
+
+def _resolve_practitioner(clinic: Clinic, practitioner: User | int) -> User:
+    user_id = practitioner.pk if isinstance(practitioner, User) else practitioner
+    found = bookable_practitioners(clinic).filter(pk=user_id).first()
+    if found is None:
+        raise BookingError("practitioner", "Choose an active practitioner or trichologist of this clinic.")
+    return found
+
+
+def _resolve_room(clinic: Clinic, room: Room | int) -> Room:
+    room_id = room.pk if isinstance(room, Room) else room
+    found = active_rooms(clinic).filter(pk=room_id).first()
+    if found is None:
+        raise BookingError("room", "Choose an active room of this clinic.")
+    return found
+
+
+def _check_times(starts_at: datetime, duration_minutes: int) -> datetime:
+    if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
+        raise BookingError("starts_at", "The start time must be a date and time with its time zone.")
+    if not isinstance(duration_minutes, int) or duration_minutes <= 0:
+        raise BookingError("duration_minutes", "The appointment must end after it starts: the duration must be at least 15 minutes.")
+    if duration_minutes % SLOT_MINUTES:
+        raise BookingError("duration_minutes", "Durations come in 15-minute steps (15, 30, 45, 60 …).")
+    if duration_minutes > MAX_DURATION_MINUTES:
+        raise BookingError("duration_minutes", "An appointment can last at most 8 hours.")
+    if not is_on_slot_boundary(starts_at):
+        raise BookingError("starts_at", "Appointments start on the quarter hour (e.g. 10:00, 10:15, 10:30 or 10:45).")
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    local_start = timezone.localtime(starts_at, clinic_zone())
+    if ends_at > day_bounds(local_start.date())[1]:
+        raise BookingError("duration_minutes", "The appointment must end by midnight of the day it starts.")
+    return ends_at
+
+
+# ---------------------------------------------------------------------------------- slot holds
+
+
+def _conflict(model: Any, field: str, resource_id: int, units: list[datetime], exclude_id: int | None) -> Appointment | None:
+    holds = model.objects.filter(**{f"{field}_id": resource_id, "slot_start__in": units})
+    if exclude_id is not None:
+        holds = holds.exclude(appointment_id=exclude_id)
+    hold = holds.select_related("appointment").order_by("slot_start").first()
+    return hold.appointment if hold is not None else None
+
+
+def _refusal(field: str, resource: User | Room, other: Appointment | None) -> SlotTaken:
+    when = f" on {_span(other)}" if other is not None else " at that time"
+    if field == "practitioner":
+        return SlotTaken("practitioner", f"{resource} is already booked{when}. Choose another time or practitioner.")
+    return SlotTaken("room", f"{resource} is already in use{when}. Choose another time or room.")
+
+
+def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None) -> None:
+    units = slot_units(starts_at, ends_at)
+    other = _conflict(PractitionerSlot, "practitioner", practitioner.pk, units, exclude_id)
+    if other is not None:
+        raise _refusal("practitioner", practitioner, other)
+    other = _conflict(RoomSlot, "room", room.pk, units, exclude_id)
+    if other is not None:
+        raise _refusal("room", room, other)
+
+
+def _hold_slots(appointment: Appointment) -> None:
+    """Write the slot holds; a unique-constraint violation is the database refusing a double booking."""
+    units = slot_units(appointment.starts_at, appointment.ends_at)
+    try:
+        with transaction.atomic():
+            PractitionerSlot.objects.bulk_create(
+                [PractitionerSlot(practitioner_id=appointment.practitioner_id, slot_start=u, appointment=appointment) for u in units]
+            )
+    except IntegrityError as exc:
+        raise _refusal("practitioner", appointment.practitioner, None) from exc
+    try:
+        with transaction.atomic():
+            RoomSlot.objects.bulk_create([RoomSlot(room_id=appointment.room_id, slot_start=u, appointment=appointment) for u in units])
+    except IntegrityError as exc:
+        raise _refusal("room", appointment.room, None) from exc
+
+
+def _release_slots(appointment: Appointment) -> None:
+    PractitionerSlot.objects.filter(appointment=appointment).delete()
+    RoomSlot.objects.filter(appointment=appointment).delete()
+
+
+def _values(appointment: Appointment) -> dict[str, Any]:
+    return {field: getattr(appointment, field) for field in AUDITED_FIELDS}
+
+
+def _audit_update(actor: Actor, appointment: Appointment, before: dict[str, Any]) -> None:
+    audit.append(
+        actor,
+        Action.UPDATE,
+        object_type="appointment",
+        object_id=appointment.pk,
+        patient_id=appointment.patient_id,
+        changes=audit.diff(before, _values(appointment)),
+    )
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return Appointment.objects.select_for_update().select_related("practitioner", "room", "patient").get(pk=appointment.pk)
+
+
+# ------------------------------------------------------------------------------------ use cases
+
+
+def book_appointment(
+    actor: Actor,
+    clinic: Clinic,
+    *,
+    patient: Patient | int,
+    practitioner: User | int,
+    room: Room | int,
+    kind: str,
+    starts_at: datetime,
+    duration_minutes: int,
+    course_id: int | None = None,
+    course_session_number: int | None = None,
+    notes: str = "",
+) -> Appointment:
+    """Book an appointment, or raise BookingError / SlotTaken naming the field at fault."""
+    if kind not in Kind.values:
+        raise BookingError("kind", "Choose an appointment type.")
+    ends_at = _check_times(starts_at, duration_minutes)
+    if course_session_number is not None and course_session_number < 1:
+        raise BookingError("course_session_number", "Session numbers start at 1.")
+    with transaction.atomic():
+        the_patient = _resolve_patient(clinic, patient)
+        the_practitioner = _resolve_practitioner(clinic, practitioner)
+        the_room = _resolve_room(clinic, room)
+        _check_free(the_practitioner, the_room, starts_at, ends_at)
+        appointment = Appointment.objects.create(
+            clinic=clinic,
+            patient=the_patient,
+            practitioner=the_practitioner,
+            room=the_room,
+            kind=kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            status=Status.BOOKED,
+            course_id=course_id,
+            course_session_number=course_session_number,
+            notes=(notes or "").strip(),
+            created_by_id=actor.user_id,
+        )
+        _hold_slots(appointment)
+        audit.append(
+            actor,
+            Action.CREATE,
+            object_type="appointment",
+            object_id=appointment.pk,
+            patient_id=the_patient.pk,
+            changes=audit.snapshot_created(_values(appointment)),
+        )
+    return appointment
+
+
+def move_appointment(
+    actor: Actor,
+    appointment: Appointment,
+    *,
+    starts_at: datetime,
+    practitioner: User | int | None = None,
+    room: Room | int | None = None,
+    expected_version: int | None = None,
+    duration_minutes: int | None = None,
+) -> Appointment:
+    """Reschedule a booked appointment (and optionally change practitioner or room); returns it.
+
+    Keeps the duration unless ``duration_minutes`` is given. The caller (the view) offers to
+    re-plan the rest of the course when the appointment belongs to one (``course_id``).
+    """
+    with transaction.atomic():
+        current = _locked(appointment)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleWrite(None, "Someone else changed this appointment while you were editing it. Reload the page to see their changes.")
+        if current.status != Status.BOOKED:
+            raise BookingError(None, f"Only a booked appointment can be moved; this one is {current.get_status_display().lower()}.")
+        ends_at = _check_times(starts_at, duration_minutes if duration_minutes is not None else current.duration_minutes)
+        new_practitioner = _resolve_practitioner(current.clinic, practitioner) if practitioner is not None else current.practitioner
+        new_room = _resolve_room(current.clinic, room) if room is not None else current.room
+        before = _values(current)
+        _check_free(new_practitioner, new_room, starts_at, ends_at, exclude_id=current.pk)
+        _release_slots(current)
+        current.practitioner, current.room = new_practitioner, new_room
+        current.starts_at, current.ends_at = starts_at, ends_at
+        current.version += 1
+        current.save()
+        _hold_slots(current)
+        _audit_update(actor, current, before)
+    return current
+
+
+def _set_status(actor: Actor, appointment: Appointment, *, status: str, allowed_from: Iterable[str], reason: str = "", now: datetime | None = None) -> Appointment:
+    with transaction.atomic():
+        current = _locked(appointment)
+        if current.status not in allowed_from:
+            raise BookingError(None, f"This appointment is {current.get_status_display().lower()}; it cannot be marked {Status(status).label.lower()}.")
+        moment = now or timezone.now()
+        later_day = timezone.localtime(current.starts_at, clinic_zone()).date() > timezone.localtime(moment, clinic_zone()).date()
+        if status in (Status.ARRIVED, Status.NO_SHOW, Status.COMPLETED) and later_day:
+            raise BookingError(None, f"This appointment is on a later day; it cannot be marked {Status(status).label.lower()} yet.")
+        before = _values(current)
+        current.status = status
+        current.status_reason = reason
+        current.version += 1
+        current.save()
+        if status not in HOLDING_STATUSES:
+            _release_slots(current)
+        _audit_update(actor, current, before)
+    return current
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise BookingError("reason", "Give a reason.")
+    if len(text) > 200:
+        raise BookingError("reason", "Keep the reason under 200 characters.")
+    return text
+
+
+def cancel_appointment(actor: Actor, appointment: Appointment, reason: str) -> Appointment:
+    """Cancel a booked (or arrived) appointment with a reason; frees its practitioner and room."""
+    return _set_status(actor, appointment, status=Status.CANCELLED, allowed_from=(Status.BOOKED, Status.ARRIVED), reason=_reason(reason))
+
+
+def mark_no_show(actor: Actor, appointment: Appointment, reason: str, *, now: datetime | None = None) -> Appointment:
+    """The patient did not come: needs a reason; frees the slot. Not before the appointment's day."""
+    return _set_status(actor, appointment, status=Status.NO_SHOW, allowed_from=(Status.BOOKED,), reason=_reason(reason), now=now)
+
+
+def mark_arrived(actor: Actor, appointment: Appointment, *, now: datetime | None = None) -> Appointment:
+    """The patient is at the front desk. Not before the appointment's day."""
+    return _set_status(actor, appointment, status=Status.ARRIVED, allowed_from=(Status.BOOKED,), now=now)
+
+
+def mark_completed(actor: Actor, appointment: Appointment, *, now: datetime | None = None) -> Appointment:
+    """The visit took place (the session record itself belongs to the treatments app)."""
+    return _set_status(actor, appointment, status=Status.COMPLETED, allowed_from=(Status.ARRIVED,), now=now)
+
+
+# ------------------------------------------------------------------------------------- queries
+
+
+def _between(clinic: Clinic, start: datetime, end: datetime, practitioner: User | int | None, room: Room | int | None) -> list[Appointment]:
+    qs = Appointment.objects.filter(clinic=clinic, starts_at__lt=end, ends_at__gt=start)
+    if practitioner is not None:
+        qs = qs.filter(practitioner_id=practitioner.pk if isinstance(practitioner, User) else practitioner)
+    if room is not None:
+        qs = qs.filter(room_id=room.pk if isinstance(room, Room) else room)
+    return list(qs.select_related("patient", "practitioner", "room").order_by("starts_at", "id"))
+
+
+def appointments_for_day(clinic: Clinic, day: date, practitioner: User | int | None = None, room: Room | int | None = None) -> list[Appointment]:
+    """Every appointment (any status) on a clinic-local day, by start time."""
+    start, end = day_bounds(day)
+    return _between(clinic, start, end, practitioner, room)
+
+
+def appointments_for_week(clinic: Clinic, day: date, practitioner: User | int | None = None, room: Room | int | None = None) -> list[Appointment]:
+    """Every appointment (any status) in the Monday-to-Sunday week containing ``day``."""
+    monday = week_start(day)
+    return _between(clinic, day_bounds(monday)[0], day_bounds(monday + timedelta(days=6))[1], practitioner, room)
+
+
+def upcoming_for_patient(clinic: Clinic, patient: Patient | int, *, now: datetime | None = None) -> list[Appointment]:
+    """The patient's booked or arrived appointments that have not ended yet."""
+    patient_id = patient.pk if isinstance(patient, Patient) else patient
+    return list(
+        Appointment.objects.filter(
+            clinic=clinic, patient_id=patient_id, status__in=(Status.BOOKED, Status.ARRIVED), ends_at__gt=now or timezone.now()
+        )
+        .select_related("practitioner", "room")
+        .order_by("starts_at", "id")
+    )
+
+
+def get_appointment(clinic: Clinic | None, appointment_id: int) -> Appointment:
+    """The appointment if it belongs to this clinic, else 404: other clinics' ids do not exist."""
+    from django.http import Http404
+
+    if clinic is None:
+        raise Http404
+    found = Appointment.objects.select_related("patient", "practitioner", "room").filter(pk=appointment_id, clinic=clinic).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def record_calendar_read(actor: Actor, view: str, appointments: list[Appointment]) -> None:
+    """A calendar page shows patients' names: one audit entry naming every patient on it."""
+    patient_ids = sorted({a.patient_id for a in appointments})
+    if not patient_ids:
+        return
+    audit.append(actor, Action.READ, object_type="calendar", object_id=view, patient_id=None, changes={"patient_ids": patient_ids})
+
+
+# ---------------------------------------------------------------------------------------- rooms
+
+
+class RoomNameTaken(Exception):
+    pass
+
+
+def create_room(clinic: Clinic, name: str) -> Room:
+    name = name.strip()
+    if Room.objects.filter(clinic=clinic, name__iexact=name).exists():
+        raise RoomNameTaken()
+    try:
+        with transaction.atomic():
+            return Room.objects.create(clinic=clinic, name=name)
+    except IntegrityError as exc:
+        raise RoomNameTaken() from exc
+
+
+def set_room_active(room: Room, active: bool) -> Room:
+    """Deactivating a room keeps its appointments; it is no longer offered for new bookings."""
+    with transaction.atomic():
+        Room.objects.filter(pk=room.pk).update(active=active)
+    room.active = active
+    return room

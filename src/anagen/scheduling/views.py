@@ -1,0 +1,338 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_POST
+
+from anagen.accounts.models import Role
+from anagen.accounts.permissions import staff_required
+from anagen.audit import services as audit
+from anagen.audit.services import Actor
+from anagen.patients.services import record_list_read
+from anagen.scheduling import services
+from anagen.scheduling.forms import BookingForm, CalendarFilterForm, MoveForm, ReasonForm, RoomForm
+from anagen.scheduling.grid import Column, build_rows, days_of_week
+from anagen.scheduling.models import HOLDING_STATUSES, Appointment, Room
+
+admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
+
+
+# ------------------------------------------------------------------------------------ calendar
+
+
+def _filters(request: HttpRequest) -> tuple[CalendarFilterForm, date, str, Any, Any]:
+    data = request.GET.copy()
+    data.setdefault("date", timezone.localdate().isoformat())
+    data.setdefault("by", "practitioner")
+    form = CalendarFilterForm(data, clinic=request.clinic)
+    form.is_valid()
+    if "practitioner" in form.errors or "room" in form.errors:
+        raise Http404  # another clinic's (or no) practitioner or room: it does not exist here
+    data = form.cleaned_data
+    day = data.get("date") or timezone.localdate()
+    by = data.get("by") or "practitioner"
+    return form, day, by, data.get("practitioner"), data.get("room")
+
+
+def _query(**params: Any) -> str:
+    return urlencode({k: v.pk if hasattr(v, "pk") else v for k, v in params.items() if v not in (None, "")})
+
+
+def _render_calendar(request: HttpRequest, context: dict[str, Any], form: CalendarFilterForm) -> HttpResponse:
+    context["form"] = form
+    context["base_url"] = reverse(f"scheduling:{context['mode']}")
+    context["zone_name"] = "IST" if str(services.clinic_zone()) == "Asia/Kolkata" else str(services.clinic_zone())
+    status = 400 if form.errors else 200
+    if request.htmx and request.htmx.target == "calendar":
+        return render(request, "scheduling/_grid.html", context, status=status)
+    return render(request, "scheduling/calendar.html", context, status=status)
+
+
+@staff_required()
+def day_view(request: HttpRequest) -> HttpResponse:
+    form, day, by, practitioner, room = _filters(request)
+    appointments = services.appointments_for_day(request.clinic, day, practitioner=practitioner, room=room)
+    active = [a for a in appointments if a.status in HOLDING_STATUSES]
+    open_day = day >= timezone.localdate()
+    if by == "room":
+        rooms = [room] if room else list(Room.objects.filter(clinic=request.clinic, active=True))
+        for a in active:
+            if a.room not in rooms:
+                rooms.append(a.room)
+        columns = [Column(label=r.name, day=day, book_params={"room": r.pk}, appointments=[a for a in active if a.room_id == r.pk], sublabel="" if r.active else "inactive", bookable=open_day and r.active) for r in rooms]
+    else:
+        people = [practitioner] if practitioner else list(services.bookable_practitioners(request.clinic))
+        for a in active:
+            if a.practitioner not in people:
+                people.append(a.practitioner)
+        columns = [Column(label=str(p), day=day, book_params={"practitioner": p.pk}, appointments=[a for a in active if a.practitioner_id == p.pk], sublabel=p.get_role_display(), bookable=open_day and p.is_active and p.role in services.BOOKABLE_ROLES) for p in people]
+    services.record_calendar_read(Actor.from_request(request), f"day:{day.isoformat()}", appointments)
+    keep = {"by": by, "practitioner": practitioner, "room": room}
+    context = {
+        "mode": "day",
+        "day": day,
+        "by": by,
+        "secondary": "practitioner" if by == "room" else "room",
+        "columns": columns,
+        "rows": build_rows(columns),
+        "off_grid": [a for a in appointments if a.status not in HOLDING_STATUSES],
+        "appointment_count": len(active),
+        "title": day.strftime("%A %-d %B %Y"),
+        "prev_query": _query(date=(day - timedelta(days=1)).isoformat(), **keep),
+        "next_query": _query(date=(day + timedelta(days=1)).isoformat(), **keep),
+        "today_query": _query(**keep),
+        "other_view_query": _query(date=day.isoformat(), **keep),
+        "book_query": _query(date=day.isoformat(), practitioner=practitioner, room=room),
+        "is_today": day == timezone.localdate(),
+    }
+    return _render_calendar(request, context, form)
+
+
+@staff_required()
+def week_view(request: HttpRequest) -> HttpResponse:
+    form, day, by, practitioner, room = _filters(request)
+    if practitioner is None and room is None:
+        # A week grid shows one practitioner's (or one room's) diary: start with the viewer's own.
+        people = services.bookable_practitioners(request.clinic)
+        practitioner = people.filter(pk=request.user.pk).first() or people.first()
+        if practitioner is not None:
+            form.initial["practitioner"] = practitioner.pk
+            form.data = form.data.copy()
+            form.data["practitioner"] = str(practitioner.pk)
+    monday = services.week_start(day)
+    appointments = services.appointments_for_week(request.clinic, day, practitioner=practitioner, room=room) if (practitioner or room) else []
+    active = [a for a in appointments if a.status in HOLDING_STATUSES]
+    today = timezone.localdate()
+    resource = {"practitioner": practitioner.pk} if practitioner else ({"room": room.pk} if room else {})
+    columns = []
+    for each in days_of_week(monday):
+        start, end = services.day_bounds(each)
+        columns.append(Column(
+            label=each.strftime("%a %-d %b"), day=each, book_params=resource,
+            appointments=[a for a in active if start <= a.starts_at < end], is_today=each == today,
+            bookable=each >= today and (room is None or room.active),
+        ))
+    services.record_calendar_read(Actor.from_request(request), f"week:{monday.isoformat()}", appointments)
+    keep = {"by": by, "practitioner": practitioner, "room": room}
+    sunday = monday + timedelta(days=6)
+    whose = str(practitioner) if practitioner else (room.name if room else "")
+    if practitioner and room:
+        whose = f"{practitioner} in {room.name}"
+    context = {
+        "mode": "week",
+        "day": day,
+        "by": by,
+        "secondary": "room" if practitioner else "practitioner",
+        "columns": columns,
+        "rows": build_rows(columns) if (practitioner or room) else [],
+        "off_grid": [a for a in appointments if a.status not in HOLDING_STATUSES],
+        "appointment_count": len(active),
+        "title": f"Week of {monday:%-d %b} – {sunday:%-d %b %Y}",
+        "whose": whose,
+        "prev_query": _query(date=(monday - timedelta(days=7)).isoformat(), **keep),
+        "next_query": _query(date=(monday + timedelta(days=7)).isoformat(), **keep),
+        "today_query": _query(**keep),
+        "other_view_query": _query(date=day.isoformat(), **keep),
+        "book_query": _query(date=day.isoformat(), **resource),
+        "is_today": monday <= today <= sunday,
+    }
+    return _render_calendar(request, context, form)
+
+
+# ------------------------------------------------------------------------------------- booking
+
+
+def _booking_initial(request: HttpRequest) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for key in ("patient_query", "patient", "practitioner", "room", "kind", "date", "duration_minutes", "notes"):
+        if request.GET.get(key):
+            initial[key] = request.GET[key]
+    if request.GET.get("start"):
+        initial["start_time"] = request.GET["start"]
+    if request.GET.get("start_time"):
+        initial["start_time"] = request.GET["start_time"]
+    initial.setdefault("date", timezone.localdate().isoformat())
+    return initial
+
+
+@staff_required()
+def book(request: HttpRequest) -> HttpResponse:
+    clinic = request.clinic
+    if request.method == "POST" and "find" in request.POST:
+        # The "Find patient" button without JavaScript: show the results, validate nothing yet.
+        form = BookingForm(initial=request.POST.dict(), clinic=clinic)
+        status = 200
+    elif request.method == "POST":
+        form = BookingForm(request.POST, clinic=clinic)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                appointment = services.book_appointment(
+                    Actor.from_request(request), clinic,
+                    patient=data["patient"], practitioner=data["practitioner"], room=data["room"], kind=data["kind"],
+                    starts_at=form.starts_at(), duration_minutes=data["duration_minutes"], notes=data["notes"],
+                )
+            except services.BookingError as exc:
+                form.add_service_error(exc)
+            else:
+                local = timezone.localtime(appointment.starts_at)
+                messages.success(request, f"Booked {appointment.patient.full_name} with {appointment.practitioner} on {local:%a %-d %b} at {local:%H:%M} in {appointment.room}.")
+                return redirect(f"{reverse('scheduling:day')}?{_query(date=local.date().isoformat())}")
+        status = 400
+    else:
+        form = BookingForm(initial=_booking_initial(request), clinic=clinic)
+        status = 200
+    if form.patient_candidates:
+        record_list_read(Actor.from_request(request), form.patient_candidates)
+    return render(request, "scheduling/book.html", {"form": form}, status=status)
+
+
+@staff_required()
+@require_GET
+def patient_search(request: HttpRequest) -> HttpResponse:
+    """The patient choices of the booking form, for HTMX as the user types."""
+    form = BookingForm(initial={k: request.GET.get(k, "") for k in ("patient_query", "patient")}, clinic=request.clinic)
+    record_list_read(Actor.from_request(request), form.patient_candidates)
+    return render(request, "scheduling/_patient_choices.html", {"form": form})
+
+
+# -------------------------------------------------------------------------------- appointments
+
+
+def replan_url(appointment: Appointment) -> str | None:
+    """The treatments app's page re-planning the rest of this appointment's course, if it exists."""
+    if appointment.course_id is None:
+        return None
+    try:
+        url = reverse("treatments:replan", kwargs={"course_id": appointment.course_id})
+    except NoReverseMatch:
+        return None
+    return f"{url}?{_query(appointment=appointment.pk)}"
+
+
+@staff_required()
+def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = services.get_appointment(request.clinic, appointment_id)
+    audit.record_read(Actor.from_request(request), "appointment", appointment.pk, appointment.patient_id)
+    context = {
+        "appointment": appointment,
+        "replan_url": replan_url(appointment),
+        "day_query": _query(date=timezone.localtime(appointment.starts_at).date().isoformat()),
+    }
+    return render(request, "scheduling/detail.html", context)
+
+
+@staff_required()
+def move(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = services.get_appointment(request.clinic, appointment_id)
+    form = MoveForm(request.POST or None, clinic=request.clinic, appointment=appointment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = services.move_appointment(
+                Actor.from_request(request), appointment, starts_at=form.starts_at(),
+                practitioner=data["practitioner"], room=data["room"], expected_version=data.get("version"),
+            )
+        except services.BookingError as exc:
+            form.add_service_error(exc)
+        else:
+            local = timezone.localtime(moved.starts_at)
+            messages.success(request, f"Moved to {local:%a %-d %b} at {local:%H:%M} with {moved.practitioner} in {moved.room}.")
+            url = replan_url(moved)
+            if url:
+                messages.info(request, format_html(
+                    'This appointment is part of a course. <a href="{}">Re-plan the rest of the course</a> to keep its intervals.', url
+                ))
+            return redirect("scheduling:detail", appointment_id=moved.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "scheduling/move.html", {"form": form, "appointment": appointment}, status=status)
+
+
+def _status_change(request: HttpRequest, appointment_id: int, *, prefix: str, template_title: str, button: str, action: Any) -> HttpResponse:
+    appointment = services.get_appointment(request.clinic, appointment_id)
+    form = ReasonForm(request.POST or None, prefix=prefix)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = action(Actor.from_request(request), appointment, form.cleaned_data["reason"])
+        except services.BookingError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+        else:
+            messages.success(request, f"{changed.get_status_display()}: {changed.patient.full_name}, {timezone.localtime(changed.starts_at):%a %-d %b %H:%M}. The slot is free again.")
+            return redirect("scheduling:detail", appointment_id=changed.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "appointment": appointment, "title": template_title, "button": button}
+    return render(request, "scheduling/reason_form.html", context, status=status)
+
+
+@staff_required()
+def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    return _status_change(request, appointment_id, prefix="cancel", template_title="Cancel appointment", button="Cancel appointment", action=services.cancel_appointment)
+
+
+@staff_required()
+def no_show(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    return _status_change(request, appointment_id, prefix="noshow", template_title="Mark as no-show", button="Mark no-show", action=services.mark_no_show)
+
+
+@staff_required()
+@require_POST
+def arrived(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = services.get_appointment(request.clinic, appointment_id)
+    try:
+        services.mark_arrived(Actor.from_request(request), appointment)
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{appointment.patient.full_name} has arrived.")
+    return redirect("scheduling:detail", appointment_id=appointment.pk)
+
+
+# ---------------------------------------------------------------------------------------- rooms
+
+
+@admin_only
+def rooms(request: HttpRequest) -> HttpResponse:
+    return render(request, "scheduling/rooms.html", {"rooms": Room.objects.filter(clinic=request.clinic).order_by("-active", "name")})
+
+
+@admin_only
+def room_create(request: HttpRequest) -> HttpResponse:
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = services.create_room(request.clinic, form.cleaned_data["name"])
+        except services.RoomNameTaken:
+            form.add_error("name", "This clinic already has a room with this name.")
+        else:
+            messages.success(request, f"Added {room.name}.")
+            return redirect("scheduling:rooms")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "scheduling/room_form.html", {"form": form}, status=status)
+
+
+def _room_toggle(request: HttpRequest, room_id: int, active: bool) -> HttpResponse:
+    room = get_object_or_404(Room, pk=room_id, clinic=request.clinic)
+    services.set_room_active(room, active)
+    messages.success(request, f"{room.name} is {'back in use' if active else 'deactivated: it is no longer offered for new bookings'}.")
+    return redirect("scheduling:rooms")
+
+
+@admin_only
+@require_POST
+def room_deactivate(request: HttpRequest, room_id: int) -> HttpResponse:
+    return _room_toggle(request, room_id, False)
+
+
+@admin_only
+@require_POST
+def room_reactivate(request: HttpRequest, room_id: int) -> HttpResponse:
+    return _room_toggle(request, room_id, True)
+

@@ -1,0 +1,300 @@
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from anagen.audit.models import AuditEntry
+from anagen.catalog.models import StockMovement
+from anagen.procedures.models import LotUsage, SignedSessionError, TreatmentSession
+
+from .conftest import session_post
+
+pytestmark = pytest.mark.django_db
+
+
+def record_url(ready):
+    return reverse("procedures:record", args=[ready["appointment"].pk])
+
+
+def nothing_saved(ready, stock_ml="20.00"):
+    ready["lot"].refresh_from_db()
+    ready["appointment"].refresh_from_db()
+    return (
+        not TreatmentSession.objects.exists()
+        and not LotUsage.objects.exists()
+        and str(ready["lot"].remaining_ml) == stock_ml
+        and ready["appointment"].status == "booked"
+    )
+
+
+def test_a_practitioner_records_and_signs_a_session(client, practitioner, ready):
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"]))
+    assert response.status_code == 302, response.context["form"].errors
+    session = TreatmentSession.objects.get()
+    assert session.total_volume_ml == Decimal("1.00")
+    assert len(session.injection_map) == 10
+    assert session.injection_map[0]["zone"] == "frontal"
+    ready["lot"].refresh_from_db()
+    assert ready["lot"].remaining_ml == Decimal("18.00")
+    assert LotUsage.objects.get().volume_ml == Decimal("2.00")
+    ready["appointment"].refresh_from_db()
+    assert ready["appointment"].status == "completed"
+    follow_up = session.follow_up
+    assert (follow_up.due_from - session.signed_at) == dt.timedelta(hours=24)
+    assert (follow_up.due_until - session.signed_at) == dt.timedelta(hours=48)
+    assert response["Location"] == reverse("procedures:aftercare", args=[session.pk])
+    assert AuditEntry.objects.filter(object_type="treatment_session", action="create", patient_id=session.patient_id).exists()
+
+
+def test_the_aftercare_sheet_opens_in_english_and_hindi(client, practitioner, ready):
+    client.force_login(practitioner)
+    client.post(record_url(ready), session_post(ready["lot"]))
+    session = TreatmentSession.objects.get()
+    english = client.get(reverse("procedures:aftercare", args=[session.pk]))
+    assert "Do not wash your hair for one day." in english.content.decode()
+    hindi = client.get(reverse("procedures:aftercare", args=[session.pk]) + "?lang=hi")
+    assert "एक दिन तक बाल न धोएँ।" in hindi.content.decode()
+
+
+def test_an_expired_lot_blocks_the_session_and_nothing_is_saved(client, practitioner, ready):
+    from anagen.catalog.models import Lot
+
+    Lot.objects.filter(pk=ready["lot"].pk).update(expiry_date=ready["today"] - dt.timedelta(days=1))
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"]))
+    assert response.status_code == 400
+    assert nothing_saved(ready)
+
+
+def test_a_recalled_lot_blocks_the_session(client, practitioner, admin_user, ready):
+    from anagen.audit.services import Actor
+    from anagen.catalog.services import recall_lot
+
+    recall_lot(Actor.system("test", ready["lot"].product.clinic_id), ready["lot"], "Supplier recall: sterility")
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"]))
+    assert response.status_code == 400
+    assert nothing_saved(ready)
+
+
+def test_a_volume_over_the_protocol_limit_blocks_the_session(client, practitioner, ready):
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"], volume="0.50", points=9, lot_volume="5.00"))
+    assert response.status_code == 400
+    assert b"protocol limit" in response.content
+    assert nothing_saved(ready)
+
+
+def test_a_volume_over_the_prescription_blocks_the_session(client, practitioner, ready):
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"], volume="0.30", points=8, lot_volume="3.00"))
+    assert response.status_code == 400
+    assert b"prescribed" in response.content
+    assert nothing_saved(ready)
+
+
+def test_a_missing_consent_blocks_the_session(client, practitioner, ready, patient):
+    from anagen.audit.services import Actor
+    from anagen.consents.models import ConsentRecord
+    from anagen.consents.services import withdraw_consent
+
+    withdraw_consent(Actor.system("test", patient.clinic_id), ConsentRecord.objects.get(patient=patient), "Changed her mind")
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"]))
+    assert response.status_code == 400
+    assert b"consent" in response.content
+    assert nothing_saved(ready)
+
+
+def test_an_unreviewed_moderate_event_blocks_the_session(client, practitioner, ready, patient):
+    from anagen.safety.models import AdverseEvent
+
+    AdverseEvent.objects.create(clinic=patient.clinic, patient=patient, event_type="swelling", severity="moderate",
+                                onset_date=ready["today"] - dt.timedelta(days=3), reported_by=practitioner)
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"]))
+    assert response.status_code == 400
+    assert b"not yet reviewed" in response.content
+    assert nothing_saved(ready)
+
+
+def test_an_active_infection_today_defers_the_session(client, practitioner, ready):
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"], scalp_infection_today="on"))
+    assert response.status_code == 400
+    assert b"Re-screen today" in response.content
+    assert nothing_saved(ready)
+
+
+def test_a_new_anticoagulant_needs_review_before_the_session(client, practitioner, ready):
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"], new_medication_codes="anticoagulant"))
+    assert response.status_code == 400
+    assert b"New caution today" in response.content
+    assert nothing_saved(ready)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("identity_confirmed", None, b"identity"),
+    ("scalp_cleansed", None, b"Cleanse"),
+    ("pain_score", "11", b"less than or equal to 10"),
+    ("injection_map", "not json", b"could not be read"),
+    ("injection_map", "[]", b"at least one injection point"),
+    ("needle_gauge", "", b"Needed for the needle technique"),
+])
+def test_bad_input_is_refused_naming_the_field(client, practitioner, ready, field, value, message):
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"], **{field: value}))
+    assert response.status_code == 400
+    assert message in response.content
+    assert nothing_saved(ready)
+
+
+def test_the_lots_must_account_for_the_volume_injected(client, practitioner, ready):
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"], lot_volume="0.50"))
+    assert response.status_code == 400
+    assert b"lots account for" in response.content
+    assert nothing_saved(ready)
+
+
+def test_another_clinics_lot_is_refused(client, practitioner, ready, other_clinic):
+    from anagen.catalog.models import Lot, Product
+
+    product = Product.objects.create(clinic=other_clinic, name="Theirs", vial_type="multi_dose", vial_volume_ml=5, low_stock_threshold_ml=1)
+    theirs = Lot.objects.create(product=product, lot_number="X1", expiry_date=ready["today"] + dt.timedelta(days=90), quantity_received_ml=10,
+                                remaining_ml=10, supplier="x", received_on=ready["today"])
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(theirs))
+    assert response.status_code == 400
+    assert nothing_saved(ready)
+
+
+def test_a_signed_session_is_immutable(client, practitioner, ready):
+    client.force_login(practitioner)
+    client.post(record_url(ready), session_post(ready["lot"]))
+    session = TreatmentSession.objects.get()
+    session.pain_score = 9
+    with pytest.raises(SignedSessionError):
+        session.save()
+    with pytest.raises(SignedSessionError):
+        session.delete()
+    response = client.post(reverse("procedures:addendum", args=[session.pk]), {"reason": "Pain score typo", "text": "Pain was 4, not 3."})
+    assert response.status_code == 302
+    assert session.addenda.count() == 1
+
+
+def test_the_same_appointment_cannot_be_recorded_twice(client, practitioner, ready):
+    client.force_login(practitioner)
+    client.post(record_url(ready), session_post(ready["lot"]))
+    response = client.post(record_url(ready), session_post(ready["lot"]))
+    assert response.status_code in (400, 404)
+    assert TreatmentSession.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["reception", "clinic_admin"])
+def test_only_practitioners_and_trichologists_record_sessions(client, clinic, make_user, ready, role):
+    client.force_login(make_user(clinic, role))
+    assert client.get(record_url(ready)).status_code == 403
+
+
+def test_another_clinics_practitioner_gets_404(client, other_clinic, make_user, ready):
+    client.force_login(make_user(other_clinic, "practitioner"))
+    assert client.get(record_url(ready)).status_code == 404
+
+
+def test_reception_cannot_read_a_session_but_can_print_its_aftercare(client, practitioner, receptionist, ready):
+    client.force_login(practitioner)
+    client.post(record_url(ready), session_post(ready["lot"]))
+    session = TreatmentSession.objects.get()
+    client.force_login(receptionist)
+    assert client.get(reverse("procedures:detail", args=[session.pk])).status_code == 403
+    assert client.get(reverse("procedures:aftercare", args=[session.pk])).status_code == 200
+
+
+def test_the_map_is_drawn_again_from_its_data(client, practitioner, ready):
+    client.force_login(practitioner)
+    client.post(record_url(ready), session_post(ready["lot"]))
+    session = TreatmentSession.objects.get()
+    page = client.get(reverse("procedures:detail", args=[session.pk])).content.decode()
+    assert page.count('class="point"') == 10
+    assert 'data-zone="vertex"' in page
+
+
+def test_a_clinic_admin_edits_the_aftercare_sheet(client, admin_user, practitioner, ready):
+    client.force_login(admin_user)
+    response = client.post(reverse("procedures:aftercare_edit", args=["en"]), {"title": "After your session", "body": "## Today\n- Rest.\n"})
+    assert response.status_code == 302
+    client.force_login(practitioner)
+    client.post(record_url(ready), session_post(ready["lot"]))
+    page = client.get(reverse("procedures:aftercare", args=[TreatmentSession.objects.get().pk])).content.decode()
+    assert "Rest." in page and "After your session" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sessions_drawing_the_last_stock_at_once_never_go_negative(clinic, practitioner, ready, make_patient, actor):
+    """Two practitioners sign sessions at the same moment, each needing the lot's last 2 mL."""
+    from django.db import connection
+
+    from anagen.catalog.models import Lot
+    from anagen.consents.services import sign_consent
+    from anagen.procedures.forms import LotFormSet, SessionForm, session_input
+    from anagen.procedures.services import SessionBlocked, record_session
+    from anagen.scheduling.services import book_appointment
+    from anagen.scheduling.models import Appointment
+
+    Lot.objects.filter(pk=ready["lot"].pk).update(remaining_ml=Decimal("2.00"))
+    StockMovement.objects.create(lot=ready["lot"], kind="adjusted", quantity_ml=Decimal("-18.00"), occurred_on=ready["today"],
+                                 at=ready["appointment"].starts_at, reason="count correction")
+    second_patient = ready["appointment"].patient
+    # A second appointment for the same patient's twin visit would be odd: use another consented patient.
+    other = make_patient(clinic, given_name="Second")
+    from anagen.consultations.services import save_draft, sign_consultation, start_consultation
+    from anagen.treatments.services import save_formulation
+    from anagen.core.formulation import Component
+
+    consultation = start_consultation(actor, other, practitioner, ready["today"])
+    save_draft(actor, consultation, {"presenting_complaint": "x", "diagnosis_primary": "androgenetic_alopecia"}, measurements=None, labs={}, expected_version=None)
+    consultation = sign_consultation(actor, consultation, practitioner)
+    sign_consent(actor, other, ready["text"], method="typed", typed_name=other.full_name, acknowledged=True, witness=practitioner)
+    save_formulation(actor, consultation, [Component("ghk_cu", Decimal("1.0"), Decimal("1")), Component("dexpanthenol", Decimal("1.0"), Decimal("50"))],
+                     author=practitioner, signoff=False, consent_documented=False)
+    from anagen.accounts.models import User
+
+    colleague = User.objects.create_user("nurse2", password="x" * 12, clinic=clinic, role="practitioner")
+    from anagen.scheduling.services import create_room
+
+    second = book_appointment(actor, clinic, patient=other, practitioner=colleague, room=create_room(clinic, "Room B"),
+                              kind="mesotherapy_session", starts_at=ready["appointment"].starts_at, duration_minutes=45)
+    appointments = [ready["appointment"], second]
+    results: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def sign(appointment: Appointment, who: User) -> None:
+        try:
+            form = SessionForm(session_post(ready["lot"]))
+            lots = LotFormSet(session_post(ready["lot"]), prefix="lots", form_kwargs={"lot_choices": [(ready["lot"].pk, "lot")]})
+            assert form.is_valid() and lots.is_valid()
+            barrier.wait()
+            record_session(actor, Appointment.objects.get(pk=appointment.pk), session_input(form, lots), practitioner=who, today=ready["today"])
+            results.append("signed")
+        except SessionBlocked as exc:
+            results.append("blocked: " + exc.errors[0].message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign, args=(appointments[0], practitioner)), threading.Thread(target=sign, args=(appointments[1], colleague))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.split(":")[0] for r in results) == ["blocked", "signed"], results
+    lot = Lot.objects.get(pk=ready["lot"].pk)
+    assert lot.remaining_ml == Decimal("0.00")
+    assert TreatmentSession.objects.count() == 1
+    assert second_patient is not None

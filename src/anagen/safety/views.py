@@ -26,8 +26,8 @@ from anagen.catalog.services import get_lot
 from anagen.core.errors import InvalidInput
 from anagen.patients.services import get_patient
 from anagen.safety import services
-from anagen.safety.models import FollowUpStatus
 from anagen.safety.forms import FollowUpForm, ReportEventForm, ResolveForm, ReviewForm
+from anagen.safety.models import FollowUpStatus
 
 any_staff = staff_required(roles=[Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER, Role.RECEPTION])
 clinical = staff_required(roles=CLINICAL_ROLES)

@@ -27,7 +27,12 @@ from anagen.audit.services import Actor
 from anagen.catalog import services as catalog
 from anagen.catalog.models import Lot
 from anagen.consents import services as consents
-from anagen.consultations.services import intake_from, latest_signed, screening_to_json, screening_values
+from anagen.consultations.services import (
+    intake_from,
+    latest_signed,
+    screening_to_json,
+    screening_values,
+)
 from anagen.core.aftercare import DEFAULT_SHEETS, AftercareSheet, sheet_as_text, sheet_from_text
 from anagen.core.errors import FieldError, InvalidInput
 from anagen.core.measurements import ScalpZone

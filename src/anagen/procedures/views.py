@@ -13,7 +13,13 @@ from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
 from anagen.core.errors import InvalidInput
 from anagen.procedures import services
-from anagen.procedures.forms import AddendumForm, AftercareForm, LotFormSet, SessionForm, session_input
+from anagen.procedures.forms import (
+    AddendumForm,
+    AftercareForm,
+    LotFormSet,
+    SessionForm,
+    session_input,
+)
 
 clinical = staff_required(roles=CLINICAL_ROLES)
 performs = staff_required(roles=[Role.PRACTITIONER, Role.TRICHOLOGIST])

@@ -24,7 +24,7 @@ def ready(clinic, trichologist, practitioner, patient, actor):
     from anagen.consents.services import publish_text, sign_consent
     from anagen.consultations.services import save_draft, sign_consultation, start_consultation
     from anagen.core.formulation import Component
-    from anagen.scheduling.services import book_appointment, create_room, local_datetime
+    from anagen.scheduling.services import book_appointment, create_room
     from anagen.treatments.services import save_formulation
 
     today = timezone.localdate()

@@ -245,8 +245,8 @@ def test_two_sessions_drawing_the_last_stock_at_once_never_go_negative(clinic, p
     from anagen.consents.services import sign_consent
     from anagen.procedures.forms import LotFormSet, SessionForm, session_input
     from anagen.procedures.services import SessionBlocked, record_session
-    from anagen.scheduling.services import book_appointment
     from anagen.scheduling.models import Appointment
+    from anagen.scheduling.services import book_appointment
 
     Lot.objects.filter(pk=ready["lot"].pk).update(remaining_ml=Decimal("2.00"))
     StockMovement.objects.create(lot=ready["lot"], kind="adjusted", quantity_ml=Decimal("-18.00"), occurred_on=ready["today"],
@@ -255,8 +255,8 @@ def test_two_sessions_drawing_the_last_stock_at_once_never_go_negative(clinic, p
     # A second appointment for the same patient's twin visit would be odd: use another consented patient.
     other = make_patient(clinic, given_name="Second")
     from anagen.consultations.services import save_draft, sign_consultation, start_consultation
-    from anagen.treatments.services import save_formulation
     from anagen.core.formulation import Component
+    from anagen.treatments.services import save_formulation
 
     consultation = start_consultation(actor, other, practitioner, ready["today"])
     save_draft(actor, consultation, {"presenting_complaint": "x", "diagnosis_primary": "androgenetic_alopecia"}, measurements=None, labs={}, expected_version=None)

@@ -115,6 +115,12 @@ INSTALLED_APPS = [
     "anagen.education",
     "anagen.procedures",
     "anagen.safety",
+    "anagen.photos",
+    "anagen.outcomes",
+    "anagen.interop",
+    "anagen.reminders",
+    "anagen.billing",
+    "anagen.api",
     "anagen.scheduling",
     "anagen.web",
 ]

@@ -19,4 +19,10 @@ urlpatterns = [
     path("education/", include("anagen.education.urls")),
     path("sessions/", include("anagen.procedures.urls")),
     path("safety/", include("anagen.safety.urls")),
+    path("photos/", include("anagen.photos.urls")),
+    path("outcomes/", include("anagen.outcomes.urls")),
+    path("interop/", include("anagen.interop.urls")),
+    path("reminders/", include("anagen.reminders.urls")),
+    path("billing/", include("anagen.billing.urls")),
+    path("api/v1/", include("anagen.api.urls")),
 ]

@@ -223,8 +223,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Patient files (photos, generated reports) live under the data folder, never under STATIC or a
+# URL of their own: they are served only by authenticated, audited views. "photos" and "reports"
+# are storage aliases so a deployment can move them to object storage (docs/deployment.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "files"), "base_url": None}},
+    "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "photos"), "base_url": None}},
+    "reports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "reports"), "base_url": None}},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -234,6 +239,13 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Uploads: photos are at most 20 MB each (issue 7); the request may carry several.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = None
+ANAGEN_PHOTO_MAX_BYTES = env_int("ANAGEN_PHOTO_MAX_BYTES", 20 * 1024 * 1024)
+ANAGEN_PHOTO_MAX_PIXELS = env_int("ANAGEN_PHOTO_MAX_PIXELS", 50_000_000)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

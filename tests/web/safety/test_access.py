@@ -107,3 +107,18 @@ def test_the_follow_ups_link_and_safety_panel_show_only_to_clinical_roles(client
     client.force_login(make_user(clinic, "practitioner"))
     page = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("safety:followups")}"' in page and "Patient safety" in page
+
+
+@pytest.mark.parametrize(("name", "kind"), [("safety:report_event", "patient"), ("safety:record_followup", "task"), ("safety:event", "event")])
+def test_every_field_is_labelled_and_every_button_has_text(client, trichologist, objects, name, kind):
+    import re
+
+    client.force_login(trichologist)
+    page = client.get(_url(name, kind, objects)).content.decode()
+    main = page[page.index("<main"):]
+    ids = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', main)
+    assert ids
+    for field_id in ids:
+        assert f'for="{field_id}"' in main, field_id
+    for button in re.findall(r"<button[^>]*>(.*?)</button>", main, re.S):
+        assert re.sub(r"<[^>]+>", "", button).strip()

@@ -14,11 +14,17 @@ from typing import Any
 from django.utils import timezone
 
 from anagen.audit.services import Actor
+from anagen.catalog import services as catalog
 from anagen.consultations import services as consultations
 from anagen.consultations.models import MeasurementSet
 from anagen.core.errors import InvalidInput
+from anagen.core.measurements import ScalpZone
+from anagen.core.safety import InjectionPoint
+from anagen.procedures import services as procedures
+from anagen.procedures.services import LotUse, SessionInput
+from anagen.safety.seed import seed_safety
 from anagen.scheduling import services as scheduling
-from anagen.scheduling.models import Appointment, Room
+from anagen.scheduling.models import Room
 from anagen.treatments import services as treatments
 
 # Early, before the calendar seed's 10:00 starts, so course sessions never collide with it.
@@ -73,18 +79,53 @@ def _course(actor: Actor, ctx: Any, consultation: Any, formulation: Any, start: 
     return None
 
 
-def _complete_past_sessions(actor: Actor, ctx: Any, course: Any) -> list[Appointment]:
-    done = []
+def _session_input(ctx: Any, formulation: Any, lot: Any) -> SessionInput:
+    """A plausible session: 0.1 mL points spread over the zones until the prescription is given."""
+    zones = [ScalpZone.FRONTAL, ScalpZone.MID_SCALP, ScalpZone.VERTEX, ScalpZone.TEMPORAL_LEFT, ScalpZone.TEMPORAL_RIGHT]
+    centres = {"frontal": (0.5, 0.16), "mid_scalp": (0.5, 0.38), "vertex": (0.5, 0.61), "temporal_left": (0.17, 0.46), "temporal_right": (0.83, 0.46)}
+    count = int(formulation.total_volume_ml / Decimal("0.1"))
+    points = []
+    for i in range(count):
+        zone = zones[i % len(zones)]
+        cx, cy = centres[zone.value]
+        points.append(InjectionPoint(zone, Decimal(str(round(cx + ctx.rng.uniform(-0.07, 0.07), 3))),
+                                     Decimal(str(round(cy + ctx.rng.uniform(-0.06, 0.06), 3))), Decimal("0.10")))
+    return SessionInput(
+        identity_confirmed=True, fever_today=False, scalp_infection_today=False, pregnant_today=False, new_medicines="",
+        new_medication_codes=(), scalp_cleansed=True, numbing_spray=ctx.rng.random() < 0.5, technique="needle",
+        needle_gauge=32, needle_length_mm=Decimal("4"), mesogun_settings="", depth_mm=Decimal(ctx.rng.choice(["1.5", "2.0", "2.5"])),
+        injection_style=ctx.rng.choice(["point_by_point", "nappage"]), injection_map=tuple(points),
+        lots=(LotUse(lot.pk, formulation.total_volume_ml),), pain_score=ctx.rng.randint(1, 6),
+        immediate_reactions=("erythema",) if ctx.rng.random() < 0.4 else (), reaction_notes="",
+        aftercare_language="hi" if ctx.rng.random() < 0.3 else "en",
+    )
+
+
+def _complete_past_sessions(actor: Actor, ctx: Any, course: Any) -> list[Any]:
+    """Past appointments of a course happen: each mesotherapy session is recorded with its lot."""
+    recorded = []
     now = timezone.now()
     for appointment in treatments.course_appointments(course):
-        if appointment.starts_at < now - dt.timedelta(hours=2):
-            moment = appointment.ends_at
-            if appointment.course_session_number and ctx.rng.random() < 0.06 and appointment.course_session_number > 1:
-                scheduling.mark_no_show(actor, appointment, "Did not come; phoned, rebooked", now=moment)
-                continue
-            scheduling.mark_arrived(actor, appointment, now=moment)
-            done.append(scheduling.mark_completed(actor, appointment, now=moment))
-    return done
+        if appointment.starts_at >= now - dt.timedelta(hours=2):
+            continue
+        day = timezone.localtime(appointment.starts_at).date()
+        if appointment.course_session_number and appointment.course_session_number > 1 and ctx.rng.random() < 0.06:
+            scheduling.mark_no_show(actor, appointment, "Did not come; phoned, rebooked", now=appointment.ends_at)
+            continue
+        if appointment.kind != "mesotherapy_session":
+            scheduling.mark_arrived(actor, appointment, now=appointment.ends_at)
+            scheduling.mark_completed(actor, appointment, now=appointment.ends_at)
+            continue
+        lots = [lot for lot in catalog.selectable_lots(course.clinic, day) if lot.remaining_ml >= course.formulation.total_volume_ml]
+        if not lots:
+            continue
+        try:
+            recorded.append(procedures.record_session(actor, appointment, _session_input(ctx, course.formulation, lots[0]),
+                                                      practitioner=appointment.practitioner, today=day))
+        except procedures.SessionBlocked:
+            # e.g. no treatment consent for this demo patient: the visit stays as booked history.
+            continue
+    return recorded
 
 
 def _follow_up(ctx: Any, patient: Any, baseline: MeasurementSet, on: dt.date, gain_pct: float) -> None:
@@ -120,12 +161,13 @@ def seed_programme(ctx: Any) -> None:
     consultations.acknowledge_caution(actor, consultation, "antiplatelet", "Low-dose aspirin for primary prevention; pressure after each point", ctx.staff["doctor"])
     _formulation(actor, ctx, consultation)
 
+    sessions: list[Any] = []
     for index, patient in enumerate(patients[14:19]):  # mid-course
         start = today - dt.timedelta(days=28 + 14 * (index % 3) + index)
         consultation = _consult(actor, ctx, patient, start - dt.timedelta(days=7))
         course = _course(actor, ctx, consultation, _formulation(actor, ctx, consultation), start, room)
         if course is not None:
-            _complete_past_sessions(actor, ctx, course)
+            sessions.extend(_complete_past_sessions(actor, ctx, course))
 
     for index, patient in enumerate(patients[19:22]):  # in maintenance: six intensive sessions done
         start = today - dt.timedelta(days=100 + 9 * index)
@@ -133,7 +175,9 @@ def seed_programme(ctx: Any) -> None:
         course = _course(actor, ctx, consultation, _formulation(actor, ctx, consultation), start, room, maintenance=3)
         if course is None:
             continue
-        _complete_past_sessions(actor, ctx, course)
+        sessions.extend(_complete_past_sessions(actor, ctx, course))
         baseline = consultation.measurements
         _follow_up(ctx, patient, baseline, start + dt.timedelta(days=56), gain_pct=2 + 2 * index)
         _follow_up(ctx, patient, baseline, start + dt.timedelta(days=98), gain_pct=6 + 4 * index)
+
+    seed_safety(ctx, sessions)

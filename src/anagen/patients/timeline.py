@@ -23,6 +23,9 @@ class Timeline:
     courses: list[dict[str, Any]] = field(default_factory=list)
     booking: Any = None
     next_due: str = ""
+    sessions: list[Any] = field(default_factory=list)
+    events_by_session: dict[int, list[Any]] = field(default_factory=dict)
+    other_events: list[Any] = field(default_factory=list)
 
 
 def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = None) -> Timeline:
@@ -52,6 +55,17 @@ def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = 
             "appointments": by_course.get(course.pk, []),
             "done": sum(1 for a in sessions if a.status == "completed"),
         })
+    from anagen.procedures.services import sessions_for
+    from anagen.safety.models import AdverseEvent
+
+    timeline.sessions = sessions_for(patient)
+    for event in AdverseEvent.objects.filter(patient=patient).order_by("-onset_date"):
+        if event.session_id:
+            timeline.events_by_session.setdefault(event.session_id, []).append(event)
+        else:
+            timeline.other_events.append(event)
+    for session in timeline.sessions:
+        session.events = timeline.events_by_session.get(session.pk, [])
     _, timeline.booking = booking_status(patient, today)
     if not timeline.next_due:
         if not timeline.consultations:

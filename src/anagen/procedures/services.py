@@ -196,7 +196,7 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                 LotUsage.objects.create(session=session, lot=lot, volume_ml=use.volume_ml, movement=movement)
             from anagen.safety.services import create_follow_up
 
-            create_follow_up(session)
+            create_follow_up(session, actor=actor)
             if appointment.status == AppointmentStatus.BOOKED:
                 scheduling.mark_arrived(actor, appointment)
             scheduling.mark_completed(actor, appointment)
@@ -244,7 +244,12 @@ def selectable_lots(clinic: Clinic, today: dt.date) -> list[Lot]:
 
 
 def sessions_for(patient: Any) -> list[TreatmentSession]:
-    return list(TreatmentSession.objects.filter(patient=patient).prefetch_related("lot_usages__lot__product").order_by("-performed_on", "-id"))
+    return list(
+        TreatmentSession.objects.filter(patient=patient)
+        .select_related("appointment", "course")
+        .prefetch_related("lot_usages__lot__product")
+        .order_by("-performed_on", "-id")
+    )
 
 
 # --- aftercare ---------------------------------------------------------------------------------

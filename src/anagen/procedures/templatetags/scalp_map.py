@@ -56,6 +56,12 @@ def scalp_map(points: list[dict[str, Any]] | None = None, *, editable: bool = Fa
         '<path class="nose" d="M92 14 L100 2 L108 14"/>'
         "{}<g class=\"points\">{}</g>"
         '<text class="side" x="6" y="122">L</text><text class="side" x="188" y="122">R</text></svg>',
-        " editable" if editable else "", mark_safe(f'id="{element_id}"') if element_id else "", WIDTH, HEIGHT,
+        " editable" if editable else "",
+        mark_safe(
+            (f'id="{element_id}" ' if element_id else "")
+            # The editing script finds its companions by these ids (procedures/record.html).
+            + ('data-input="id_injection_map" data-volume="point-volume" data-table="map-points" data-totals="map-totals"' if editable else "")
+        ),
+        WIDTH, HEIGHT,
         size, round(size * HEIGHT / WIDTH), zones, dots,
     )

@@ -1,0 +1,94 @@
+"""Standard scalp photographs, grouped by patient and visit date.
+
+The picture files live in the ``photos`` storage (never a static or media URL) under random names;
+a row records what is needed to serve, verify and compare them. Photographs are never deleted
+from the staff interface.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from anagen.accounts.models import Clinic
+from anagen.consultations.models import ZONE_CHOICES
+from anagen.core.photos import VIEW_LABELS, PhotoView
+from anagen.patients.models import Patient
+
+VIEW_CHOICES = [(view.value, VIEW_LABELS[view]) for view in PhotoView]
+
+
+class ImageFormat(models.TextChoices):
+    JPEG = "JPEG", "JPEG"
+    PNG = "PNG", "PNG"
+    WEBP = "WEBP", "WebP"
+
+
+CONTENT_TYPES = {ImageFormat.JPEG: "image/jpeg", ImageFormat.PNG: "image/png", ImageFormat.WEBP: "image/webp"}
+EXTENSIONS = {ImageFormat.JPEG: "jpg", ImageFormat.PNG: "png", ImageFormat.WEBP: "webp"}
+
+
+class Photo(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="photos")
+    visit_date = models.DateField("visit date")
+    consultation = models.ForeignKey(
+        "consultations.Consultation", null=True, blank=True, on_delete=models.PROTECT, related_name="photos"
+    )
+    treatment_session = models.ForeignKey(
+        "procedures.TreatmentSession", null=True, blank=True, on_delete=models.PROTECT, related_name="photos"
+    )
+    view = models.CharField(max_length=20, choices=VIEW_CHOICES)
+    # Trichoscopy only: where the dermatoscope was placed (as MeasurementSet.site_*).
+    site_zone = models.CharField("trichoscopy site: zone", max_length=20, choices=ZONE_CHOICES, blank=True)
+    site_offset_cm = models.DecimalField("site: cm behind the hairline", max_digits=4, decimal_places=1, null=True, blank=True)
+    site_note = models.CharField("site description", max_length=200, blank=True)
+
+    file_name = models.CharField(max_length=100, unique=True)
+    thumbnail_name = models.CharField(max_length=100, unique=True)
+    image_format = models.CharField(max_length=4, choices=ImageFormat.choices)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveBigIntegerField("stored size (bytes)")
+    sha256 = models.CharField("SHA-256 of the stored file", max_length=64)
+    captured_at = models.DateTimeField("taken at (from the camera)", null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["visit_date", "id"]
+        indexes = [models.Index(fields=["clinic", "patient", "visit_date"], name="photo_patient_visit")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(view="trichoscopy") | (models.Q(site_zone="") & models.Q(site_offset_cm__isnull=True)),
+                name="photo_site_only_for_trichoscopy",
+            ),
+            models.CheckConstraint(condition=~models.Q(view="trichoscopy") | ~models.Q(site_zone=""), name="photo_trichoscopy_has_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.pk} ({self.view}, {self.visit_date})"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[ImageFormat(self.image_format)]
+
+    @property
+    def view_label(self) -> str:
+        return VIEW_LABELS[PhotoView(self.view)]
+
+    @property
+    def site_label(self) -> str:
+        if self.view != PhotoView.TRICHOSCOPY:
+            return ""
+        parts = [self.get_site_zone_display()]
+        if self.site_offset_cm is not None:
+            parts.append(f"{self.site_offset_cm} cm behind the hairline")
+        if self.site_note:
+            parts.append(self.site_note)
+        return ", ".join(p for p in parts if p)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("photographs stay in the clinical record; they are never deleted")

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "anagen.reminders",
     "anagen.billing",
     "anagen.api",
+    "anagen.portal",
     "anagen.scheduling",
     "anagen.web",
 ]

@@ -25,4 +25,5 @@ urlpatterns = [
     path("reminders/", include("anagen.reminders.urls")),
     path("billing/", include("anagen.billing.urls")),
     path("api/v1/", include("anagen.api.urls")),
+    path("portal/", include("anagen.portal.urls")),
 ]

@@ -19,6 +19,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
+@staff_required()
+@require_GET
+def session_ping(request: HttpRequest) -> JsonResponse:
+    """Keeps a signed-in session alive (each request renews the 30-minute idle expiry) and says
+    how long it has left. Also the benchmarks' "framework floor": the cheapest logged-in view,
+    through the same middleware as every page."""
+    from django.conf import settings
+
+    return JsonResponse({"ok": True, "expires_in_seconds": settings.SESSION_COOKIE_AGE})
+
+
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring: no login, no patient data, only whether the database answers."""

@@ -111,3 +111,16 @@ def test_healthz_reports_the_database(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+def test_the_session_ping_needs_a_login_and_renews_the_session(client, receptionist):
+    assert client.get(reverse("session_ping")).status_code == 302
+    client.force_login(receptionist)
+    response = client.get(reverse("session_ping"))
+    assert response.json() == {"ok": True, "expires_in_seconds": 1800}
+    # Saved on every request: the server-side expiry moves 30 minutes ahead of this request.
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    session = Session.objects.get(session_key=response.cookies["sessionid"].value)
+    assert 1790 <= (session.expire_date - timezone.now()).total_seconds() <= 1800

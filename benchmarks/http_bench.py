@@ -1,0 +1,191 @@
+"""Page latency under load: the real server (`anagen serve`, gunicorn, 2 workers) on a scaled
+database, driven from this separate process over loopback at fixed concurrency with a bounded
+number of requests per page. Prints a markdown table: p50/p95/p99 latency and requests per second
+per page, and each page's p50 as a multiple of the framework floor (a trivial logged-in view
+through the same middleware: /session/ping).
+
+Usage: .venv/bin/python benchmarks/http_bench.py --data-dir var/bench --patients 10000
+(seeds the data folder once with `anagen manage seed_scale` if it has no database yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+ANAGEN = str(ROOT / ".venv" / "bin" / "anagen")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANAGEN_")}
+    env.update({
+        "ANAGEN_ENV": "production", "ANAGEN_DATA_DIR": str(data_dir), "ANAGEN_SECRET_KEY": "bench-" + "k" * 60,
+        "ANAGEN_ALLOWED_HOSTS": "127.0.0.1", "ANAGEN_HSTS_SECONDS": "0", "ANAGEN_LOG_LEVEL": "WARNING",
+        # As behind a TLS-terminating proxy: the client sends X-Forwarded-Proto: https.
+        "ANAGEN_BEHIND_PROXY": "true", "ANAGEN_CSRF_TRUSTED_ORIGINS": "https://127.0.0.1",
+    })
+    return env
+
+
+def ensure_seeded(data_dir: Path, patients: int, clinics: int) -> None:
+    env = server_env(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    marker = data_dir / f"seeded-{patients}"
+    if marker.exists():
+        return
+    subprocess.run([ANAGEN, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+    print(f"seeding {patients} patients (once; kept in {data_dir})", file=sys.stderr)
+    subprocess.run([ANAGEN, "manage", "seed_scale", "--patients", str(patients), "--clinics", str(clinics)], env=env, check=True)
+    marker.write_text("ok")
+
+
+@dataclass
+class Result:
+    name: str
+    latencies_ms: list[float]
+    errors: int
+    seconds: float
+
+    def pct(self, p: float) -> float:
+        data = sorted(self.latencies_ms)
+        if not data:
+            return float("nan")
+        index = min(len(data) - 1, max(0, round(p / 100 * len(data) + 0.5) - 1))
+        return data[index]
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+
+def login(base: str, username: str, password: str) -> httpx.Client:
+    """Sign in as a browser behind the clinic's TLS proxy would: the server sets Secure cookies,
+    which this plain-HTTP loopback client then sends back explicitly."""
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.9"}
+    client = httpx.Client(base_url=base, timeout=30, follow_redirects=False, headers=headers)
+    page = client.get("/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token, "no CSRF token on the login page"
+    cookies = {c.name: c.value for c in client.cookies.jar}
+    cookies.update(dict(page.cookies))
+    reply = client.post("/login/", data={"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)},
+                        headers={"Referer": "https://127.0.0.1/login/", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    if reply.status_code != 302:
+        raise SystemExit(f"login as {username} failed: {reply.status_code}")
+    cookies.update(dict(reply.cookies))
+    client.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    client.cookies.clear()
+    return client
+
+
+def drive(name: str, clients: list[httpx.Client], make_path: Callable[[int], str], requests: int) -> Result:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    counter = iter(range(requests))
+
+    def worker(client: httpx.Client) -> None:
+        nonlocal errors
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                return
+            started = time.perf_counter()
+            reply = client.get(make_path(n))
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if reply.status_code == 200:
+                    latencies.append(elapsed)
+                else:
+                    errors += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return Result(name, latencies, errors, time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench"))
+    parser.add_argument("--patients", type=int, default=10000)
+    parser.add_argument("--clinics", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=400, help="requests per page")
+    args = parser.parse_args()
+    data_dir = Path(args.data_dir).resolve()
+    ensure_seeded(data_dir, args.patients, args.clinics)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([ANAGEN, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=server_env(data_dir),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        clients = [login(base, "doctor-1", "bench-password-doctor") for _ in range(args.concurrency)]
+        probe = clients[0]
+        listing = probe.get("/patients/?page=3").text
+        patient_ids = [int(x) for x in re.findall(r'href="/patients/(\d+)/"', listing)] or [1]
+        names = re.findall(r'<a href="/patients/\d+/">([^<]+)</a>', listing)
+        family = [n.split()[-1] for n in names] or ["Patil"]
+        pages: list[tuple[str, Callable[[int], str]]] = [
+            ("framework floor (/session/ping)", lambda n: "/session/ping"),
+            ("patient search", lambda n: f"/patients/?q={family[n % len(family)]}"),
+            ("patient timeline", lambda n: f"/patients/{patient_ids[n % len(patient_ids)]}/"),
+            ("calendar week", lambda n: "/calendar/week/"),
+            ("progress chart", lambda n: f"/outcomes/patients/{patient_ids[n % len(patient_ids)]}/progress/"),
+            ("clinic outcomes", lambda n: "/outcomes/"),
+            ("API patients list", lambda n: "/api/v1/patients?page=2"),
+        ]
+        results = []
+        for name, path in pages:
+            drive(name, clients[:2], path, 10)  # warm up
+            results.append(drive(name, clients, path, args.requests))
+        floor = results[0].pct(50)
+        print("| page | p50 ms | p95 ms | p99 ms | req/s | p50 ÷ floor | errors |")
+        print("|---|---|---|---|---|---|---|")
+        for r in results:
+            print(f"| {r.name} | {r.pct(50):.1f} | {r.pct(95):.1f} | {r.pct(99):.1f} | {r.rps:.0f} | {r.pct(50) / floor:.1f}× | {r.errors} |")
+        login_times = []
+        for _ in range(20):
+            started = time.perf_counter()
+            login(base, "doctor-1", "bench-password-doctor").close()
+            login_times.append((time.perf_counter() - started) * 1000)
+        print(f"| login (GET form + POST, Argon2), sequential | {statistics.median(login_times):.1f} | | | | | 0 |")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

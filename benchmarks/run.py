@@ -1,0 +1,80 @@
+"""`make bench`: every benchmark, printed, and written to docs/benchmarks.md.
+
+Sections: the hair-cycle simulator against its day-by-day oracle and the personal forecast; the
+PDF progress report; page latency under load against the real server on a scaled database.
+BENCH_PATIENTS (default 10000) sets the scale; the seeded data folder is kept in var/bench-<N> so
+the (slow) seeding happens once per machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+
+
+def run(title: str, argv: list[str]) -> str:
+    print(f"== {title}", flush=True)
+    completed = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    output = completed.stdout.strip()
+    print(output, flush=True)
+    if completed.returncode != 0:
+        print(completed.stderr[-3000:], file=sys.stderr)
+        output += f"\n\n(failed with exit status {completed.returncode}; see the console for the error)"
+    return output
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}){memory}; Python {platform.python_version()}; {platform.system()} {platform.release()}"
+
+
+def main() -> int:
+    patients = int(os.environ.get("BENCH_PATIENTS", "10000"))
+    sections = [
+        ("Hair-cycle model and personal forecast", [PY, "benchmarks/haircycle_bench.py"]),
+        ("PDF progress report", [PY, "benchmarks/report_bench.py"]),
+        (f"Pages under load ({patients} patients, 8 concurrent clients, gunicorn 2 workers)",
+         [PY, "benchmarks/http_bench.py", "--patients", str(patients), "--data-dir", str(ROOT / "var" / f"bench-{patients}")]),
+    ]
+    parts = [
+        "# Benchmarks\n",
+        "Measured by `make bench` (benchmarks/run.py), never by timed tests. Each run rewrites this file.\n",
+        f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {machine()}",
+        f"- Data: {patients} patients (`anagen manage seed_scale`), SQLite unless DATABASE_URL is set "
+        f"({os.environ.get('DATABASE_URL', 'sqlite').split('@')[-1]})\n",
+    ]
+    notes = ROOT / "benchmarks" / "NOTES.md"
+    for title, argv in sections:
+        if not (ROOT / argv[1]).exists():
+            continue
+        parts.append(f"## {title}\n\n{run(title, argv)}\n")
+    if notes.exists():
+        parts.append(notes.read_text())
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(parts).rstrip() + "\n")
+    print("wrote docs/benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -137,7 +137,8 @@ def parse_exif_datetime(value: object, offset: object, zone: str) -> dt.datetime
     if not match:
         return None
     try:
-        naive = dt.datetime(*(int(part) for part in match.groups()))
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        naive = dt.datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
     if isinstance(offset, bytes):

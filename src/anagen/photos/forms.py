@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from anagen.consultations.models import ZONE_CHOICES
+from anagen.core.photos import IN_STANDARD_ORDER, STANDARD_VIEWS, VIEW_LABELS, PhotoView
+
+VIEW_OPTIONS = [(view.value, VIEW_LABELS[view]) for view in PhotoView]
+UPLOAD_VIEW_OPTIONS = [
+    (IN_STANDARD_ORDER, "The standard views, in order: " + ", ".join(VIEW_LABELS[v].lower() for v in STANDARD_VIEWS)),
+    *VIEW_OPTIONS,
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files in one field; Pillow decides later whether each is an image."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/*", "capture": "environment", "class": "photo-files"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            if not data and self.required:
+                raise forms.ValidationError("Choose at least one photograph.", code="required")
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    visit_date = forms.DateField(label="Visit date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    view = forms.ChoiceField(label="View", choices=UPLOAD_VIEW_OPTIONS, initial=IN_STANDARD_ORDER)
+    files = MultipleImageField(
+        label="Photographs",
+        help_text="JPEG, PNG or WebP, up to 20 MB each. Choose several at once; on a phone the camera opens.",
+        error_messages={"required": "Choose at least one photograph."},
+    )
+    site_zone = forms.ChoiceField(label="Trichoscopy site: zone", choices=[("", "—"), *ZONE_CHOICES], required=False,
+                                  help_text="Trichoscopy only: where the dermatoscope was placed.")
+    site_offset_cm = forms.DecimalField(label="Site: cm behind the hairline", required=False, min_value=Decimal("0"),
+                                        max_value=Decimal("40"), decimal_places=1)
+    site_note = forms.CharField(label="Site description", required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CompareForm(forms.Form):
+    view = forms.ChoiceField(label="View", choices=VIEW_OPTIONS, initial=PhotoView.VERTEX.value)
+    before = forms.TypedChoiceField(label="Earlier visit", required=False, choices=[], coerce=str)
+    after = forms.TypedChoiceField(label="Later visit", required=False, choices=[], coerce=str)
+
+    def __init__(self, *args: Any, visit_dates: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        choices = [("", "Default")] + [(d.isoformat(), f"{d:%d %b %Y}") for d in visit_dates]
+        self.fields["before"].choices = choices
+        self.fields["after"].choices = choices

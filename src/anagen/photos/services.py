@@ -1,0 +1,423 @@
+"""Uploading, serving and comparing standard photographs.
+
+An upload is decided by decoding the pixels with Pillow (never by the name or the browser's
+content type), checked against the byte and pixel limits on the header before decoding, and
+re-encoded from the pixels alone, so EXIF location and device data never reach the store: only
+the capture time (DateTimeOriginal) is kept, in the row and in the stored copy. Files get random
+names in the ``photos`` storage; a thumbnail is made once, beside the original. Every file of a
+request is checked before anything is written, and all rows and audit entries of a request are
+one transaction (files written for a refused or failed request are removed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import secrets
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from anagen.accounts.models import Clinic, User
+from anagen.audit import services as audit
+from anagen.audit.models import Action
+from anagen.audit.services import Actor
+from anagen.consents import services as consents
+from anagen.consultations.models import Consultation, MeasurementSet
+from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.photos import (
+    MeasurementRef,
+    PhotoRuleError,
+    PhotoView,
+    assign_views,
+    check_upload_limits,
+    count_sessions_between,
+    default_comparison_dates,
+    nearest_measurement,
+    parse_exif_datetime,
+    thumbnail_size,
+)
+from anagen.patients.models import Patient
+from anagen.photos.models import EXTENSIONS, ImageFormat, Photo
+from anagen.procedures.models import TreatmentSession
+from anagen.scheduling.models import Appointment, Kind
+from anagen.scheduling.models import Status as AppointmentStatus
+
+THUMBNAIL_SIDE = 320
+ACCEPTED_FORMATS = {"JPEG": ImageFormat.JPEG, "MPO": ImageFormat.JPEG, "PNG": ImageFormat.PNG, "WEBP": ImageFormat.WEBP}
+# JPEG also opens multi-picture (MPO) phone files; GIF, BMP, TIFF and the rest are never tried.
+OPEN_FORMATS = ["JPEG", "PNG", "WEBP"]
+DATETIME_ORIGINAL = ExifTags.Base.DateTimeOriginal
+OFFSET_TIME_ORIGINAL = ExifTags.Base.OffsetTimeOriginal
+
+
+def photo_storage() -> Storage:
+    return storages["photos"]
+
+
+# --- Upload -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """One file of a request: the name the browser gave (for messages only) and its content."""
+
+    name: str
+    size: int
+    content: IO[bytes]
+
+
+@dataclass(frozen=True)
+class Site:
+    zone: str = ""
+    offset_cm: Decimal | None = None
+    note: str = ""
+
+
+@dataclass
+class _Prepared:
+    view: PhotoView
+    image_format: ImageFormat
+    data: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    captured_at: dt.datetime | None
+    names: list[str] = field(default_factory=list)
+
+
+def _file_error(upload: UploadedFile, message: str) -> FieldError:
+    label = upload.name or "the file"
+    return FieldError("files", f"{label}: {message}")
+
+
+def _open_checked(upload: UploadedFile) -> tuple[Image.Image, ImageFormat]:
+    """Open the header, check size and pixel limits, then decode the pixels fully."""
+    previous = Image.MAX_IMAGE_PIXELS
+    try:
+        return _open_checked_at(upload, settings.ANAGEN_PHOTO_MAX_PIXELS)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _open_checked_at(upload: UploadedFile, max_pixels: int) -> tuple[Image.Image, ImageFormat]:
+    max_bytes = settings.ANAGEN_PHOTO_MAX_BYTES
+    if upload.size > max_bytes:
+        check_upload_limits(upload.size, 1, 1, max_bytes=max_bytes, max_pixels=max_pixels)
+    upload.content.seek(0)
+    raw = upload.content.read(max_bytes + 1)
+    check_upload_limits(len(raw), 1, 1, max_bytes=max_bytes, max_pixels=max_pixels)
+    # Pillow raises DecompressionBombError above twice MAX_IMAGE_PIXELS and warns above it. At
+    # open the warning is left to the header check just below (which names the size); while
+    # decoding it is an error, so Pillow and the header check refuse at the same limit.
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    too_many = f"claims more pixels than the limit of {max_pixels / 1_000_000:g} megapixels."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(raw), formats=OPEN_FORMATS)
+        except Image.DecompressionBombError as exc:
+            raise PhotoRuleError("files", too_many) from exc
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+            raise PhotoRuleError("files", "is not a JPEG, PNG or WebP image.") from exc
+    image_format = ACCEPTED_FORMATS.get(image.format or "")
+    if image_format is None:
+        raise PhotoRuleError("files", "is not a JPEG, PNG or WebP image.")
+    width, height = image.size
+    check_upload_limits(len(raw), width, height, max_bytes=max_bytes, max_pixels=max_pixels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise PhotoRuleError("files", too_many) from exc
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise PhotoRuleError("files", "could not be read as an image (it may be damaged or incomplete).") from exc
+    return image, image_format
+
+
+def _prepare(upload: UploadedFile, view: PhotoView) -> _Prepared:
+    image, image_format = _open_checked(upload)
+    exif = image.getexif()
+    exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    original = exif_ifd.get(DATETIME_ORIGINAL)
+    captured_at = parse_exif_datetime(original, exif_ifd.get(OFFSET_TIME_ORIGINAL), settings.TIME_ZONE)
+    # Turn the pixels upright (phones record rotation in EXIF, which is dropped), then rebuild the
+    # image from raw pixels so no metadata (EXIF, XMP, ICC, text chunks) can travel along.
+    upright = ImageOps.exif_transpose(image)
+    has_alpha = upright.mode in ("RGBA", "LA") or (upright.mode == "P" and "transparency" in upright.info)
+    mode = "RGBA" if has_alpha and image_format != ImageFormat.JPEG else "RGB"
+    pixels = upright.convert(mode)
+    clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
+    kept = Image.Exif()
+    if captured_at is not None:
+        kept.get_ifd(ExifTags.IFD.Exif)[DATETIME_ORIGINAL] = str(original if isinstance(original, str) else original.decode("ascii"))
+    out = io.BytesIO()
+    if image_format == ImageFormat.JPEG:
+        clean.save(out, "JPEG", quality=92, exif=kept.tobytes() if len(kept.get_ifd(ExifTags.IFD.Exif)) else b"")
+    elif image_format == ImageFormat.PNG:
+        clean.save(out, "PNG", optimize=False, **({"exif": kept.tobytes()} if captured_at else {}))
+    else:
+        clean.save(out, "WEBP", quality=90, **({"exif": kept.tobytes()} if captured_at else {}))
+    thumb = clean.convert("RGB").resize(thumbnail_size(*clean.size, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    thumb_out = io.BytesIO()
+    thumb.save(thumb_out, "JPEG", quality=82)
+    return _Prepared(view, image_format, out.getvalue(), thumb_out.getvalue(), clean.width, clean.height, captured_at)
+
+
+def _check_site(view: PhotoView, site: Site) -> list[FieldError]:
+    errors = []
+    if view == PhotoView.TRICHOSCOPY:
+        if not site.zone:
+            errors.append(FieldError("site_zone", "A trichoscopy image needs its site: choose the zone."))
+        if site.offset_cm is not None and not Decimal("0") <= site.offset_cm <= Decimal("40"):
+            errors.append(FieldError("site_offset_cm", "The site is 0 to 40 cm behind the hairline."))
+    return errors
+
+
+def upload_photos(
+    actor: Actor,
+    patient: Patient,
+    files: Sequence[UploadedFile],
+    *,
+    view_choice: str,
+    visit_date: dt.date,
+    today: dt.date,
+    uploaded_by: User,
+    site: Site | None = None,
+) -> list[Photo]:
+    """Check every file, then store them all with their rows and audit entries, or none.
+
+    Raises consents.ConsentMissing without a valid photography consent, and InvalidInput
+    (naming the field and the file) for anything else refused.
+    """
+    consents.require_valid_consent(patient, "photographs")
+    site = site or Site()
+    errors: list[FieldError] = []
+    if visit_date > today:
+        errors.append(FieldError("visit_date", "The visit date cannot be in the future."))
+    try:
+        views = assign_views(view_choice, len(files))
+    except PhotoRuleError as exc:
+        raise InvalidInput([*errors, FieldError(exc.field, exc.message)]) from exc
+    for view in set(views):
+        errors.extend(_check_site(view, site))
+    prepared: list[_Prepared] = []
+    for upload, view in zip(files, views, strict=True):
+        try:
+            prepared.append(_prepare(upload, view))
+        except PhotoRuleError as exc:
+            errors.append(_file_error(upload, exc.message))
+    if errors:
+        raise InvalidInput(errors)
+
+    storage = photo_storage()
+    written: list[str] = []
+    try:
+        for item in prepared:
+            token = secrets.token_hex(16)
+            folder = token[:2]
+            item.names = [
+                storage.save(f"{folder}/{token}.{EXTENSIONS[item.image_format]}", ContentFile(item.data)),
+                storage.save(f"{folder}/{token}-thumb.jpg", ContentFile(item.thumbnail)),
+            ]
+            written.extend(item.names)
+        with transaction.atomic():
+            consultation = Consultation.objects.filter(patient=patient, consulted_on=visit_date).order_by("-id").first()
+            session = TreatmentSession.objects.filter(patient=patient, performed_on=visit_date).order_by("-id").first()
+            photos = []
+            for item in prepared:
+                is_trichoscopy = item.view == PhotoView.TRICHOSCOPY
+                photo = Photo.objects.create(
+                    clinic=patient.clinic, patient=patient, visit_date=visit_date, view=item.view.value,
+                    consultation=consultation, treatment_session=session,
+                    site_zone=site.zone if is_trichoscopy else "",
+                    site_offset_cm=site.offset_cm if is_trichoscopy else None,
+                    site_note=site.note if is_trichoscopy else "",
+                    file_name=item.names[0], thumbnail_name=item.names[1], image_format=item.image_format,
+                    width=item.width, height=item.height, size_bytes=len(item.data),
+                    sha256=hashlib.sha256(item.data).hexdigest(), captured_at=item.captured_at, uploaded_by=uploaded_by,
+                )
+                audit.append(
+                    actor, Action.CREATE, object_type="photo", object_id=photo.pk, patient_id=patient.pk,
+                    changes=audit.snapshot_created({
+                        "visit_date": visit_date, "view": item.view.value, "site_zone": photo.site_zone,
+                        "site_offset_cm": photo.site_offset_cm, "width": item.width, "height": item.height,
+                        "size_bytes": photo.size_bytes, "sha256": photo.sha256, "captured_at": item.captured_at,
+                    }),
+                )
+                photos.append(photo)
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise
+    return photos
+
+
+def default_site(patient: Patient, on: dt.date) -> Site:
+    """The recorded trichoscopy target site: the latest measurement set's site on or before ``on``."""
+    latest = (
+        MeasurementSet.objects.filter(patient=patient, measured_on__lte=on).exclude(site_zone="")
+        .order_by("-measured_on", "-id").first()
+    )
+    if latest is None:
+        return Site()
+    return Site(latest.site_zone, latest.site_offset_cm, latest.site_note)
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def get_photo(actor: Actor, clinic: Clinic | None, photo_id: int, *, audit_as: str = "photo") -> Photo:
+    """A photo of the actor's clinic (else 404), its view audited as a read with the patient id."""
+    if clinic is None:
+        raise Http404
+    try:
+        photo = Photo.objects.select_related("patient").get(pk=photo_id, clinic=clinic)
+    except Photo.DoesNotExist as exc:
+        raise Http404 from exc
+    audit.record_read(actor, audit_as, photo.pk, photo.patient_id)
+    return photo
+
+
+def open_file(photo: Photo, *, thumbnail: bool) -> IO[bytes]:
+    return photo_storage().open(photo.thumbnail_name if thumbnail else photo.file_name, "rb")
+
+
+@dataclass(frozen=True)
+class Visit:
+    visit_date: dt.date
+    photos: list[Photo]
+
+    @property
+    def views(self) -> set[str]:
+        return {p.view for p in self.photos}
+
+
+def visits(patient: Patient) -> list[Visit]:
+    """The patient's photographs grouped by visit date, latest visit first, views in standard order."""
+    order = {view.value: index for index, view in enumerate(PhotoView)}
+    grouped: dict[dt.date, list[Photo]] = {}
+    for photo in Photo.objects.filter(clinic_id=patient.clinic_id, patient=patient).select_related("uploaded_by"):
+        grouped.setdefault(photo.visit_date, []).append(photo)
+    return [
+        Visit(day, sorted(items, key=lambda p: (order[p.view], p.pk)))
+        for day, items in sorted(grouped.items(), reverse=True)
+    ]
+
+
+def record_gallery_read(actor: Actor, patient: Patient) -> None:
+    audit.record_read(actor, "photo_gallery", patient.pk, patient.pk)
+
+
+# --- Comparison -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Side:
+    visit_date: dt.date
+    photo: Photo | None
+    measurement: MeasurementSet | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    view: PhotoView
+    visit_dates: list[dt.date]
+    before: Side | None
+    after: Side | None
+    sessions_between: int
+    documented_sessions: int
+    completed_appointments_without_record: int
+
+
+def _session_dates(patient: Patient, start: dt.date, end: dt.date) -> tuple[list[dt.date], list[dt.date]]:
+    """Dates of mesotherapy sessions: documented TreatmentSession records, plus completed
+    mesotherapy appointments whose session was not documented (older records, the demo)."""
+    documented = list(
+        TreatmentSession.objects.filter(patient=patient, performed_on__gte=start, performed_on__lte=end).values_list("performed_on", flat=True)
+    )
+    zone = timezone.get_current_timezone()
+    lower = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    undocumented = [
+        timezone.localtime(at).date()
+        for at in Appointment.objects.filter(
+            patient=patient, kind=Kind.MESOTHERAPY_SESSION, status=AppointmentStatus.COMPLETED,
+            starts_at__gte=lower, starts_at__lt=upper, treatment_session__isnull=True,
+        ).values_list("starts_at", flat=True)
+    ]
+    return documented, undocumented
+
+
+def _ref(m: MeasurementSet) -> MeasurementRef:
+    return MeasurementRef(m.pk, m.measured_on, m.site_zone, m.site_offset_cm)
+
+
+def compare(
+    actor: Actor, patient: Patient, view_value: str, before: dt.date | None = None, after: dt.date | None = None,
+) -> Comparison:
+    """Two visits' photographs of one view, the sessions between them and the measurements
+    nearest each date at the same site. Defaults: baseline (first visit with the view) and latest.
+    Reading both photographs is audited."""
+    try:
+        view = PhotoView(view_value)
+    except ValueError as exc:
+        raise InvalidInput([FieldError("view", "Choose one of the standard views.")]) from exc
+    photos = list(Photo.objects.filter(clinic_id=patient.clinic_id, patient=patient, view=view.value).order_by("visit_date", "uploaded_at", "id"))
+    dates = sorted({p.visit_date for p in photos})
+    first, last = default_comparison_dates(dates)
+    before = before or first
+    after = after or last
+    if before is None or after is None:
+        return Comparison(view, dates, None, None, 0, 0, 0)
+    if after < before:
+        before, after = after, before
+    latest_of_day = {p.visit_date: p for p in photos}  # ordered by upload: the last retake wins
+    sets = list(MeasurementSet.objects.filter(patient=patient, clinic_id=patient.clinic_id))
+    by_id = {m.pk: m for m in sets}
+    refs = [_ref(m) for m in sets]
+    before_ref = nearest_measurement(refs, before)
+    after_ref = nearest_measurement(refs, after, same_site_as=before_ref)
+    if after_ref is not None and before_ref is not None and after_ref.id == before_ref.id and before != after:
+        after_ref = None  # one measurement set cannot stand for both visits
+    sides = []
+    for day, ref in ((before, before_ref), (after, after_ref)):
+        photo = latest_of_day.get(day)
+        if photo is not None:
+            audit.record_read(actor, "photo", photo.pk, patient.pk)
+        sides.append(Side(day, photo, by_id[ref.id] if ref else None))
+    documented, undocumented = _session_dates(patient, before, after)
+    documented_count = count_sessions_between(documented, before, after)
+    undocumented_count = count_sessions_between(undocumented, before, after)
+    return Comparison(view, dates, sides[0], sides[1], documented_count + undocumented_count, documented_count, undocumented_count)
+
+
+MEASUREMENT_FIELDS = [
+    "density_per_cm2", "thin_hairs_pct", "mean_shaft_diameter_um", "terminal_to_vellus_ratio", "anagen_pct",
+    "telogen_pct", "pull_extracted", "wash_shed_count", "comb_count", "global_photo_score",
+]
+
+
+def measurement_rows(before: MeasurementSet | None, after: MeasurementSet | None) -> list[dict[str, Any]]:
+    """Label and the two values of each measurement either set recorded."""
+    rows = []
+    for name in MEASUREMENT_FIELDS:
+        label = MeasurementSet._meta.get_field(name).verbose_name
+        old = getattr(before, name) if before else None
+        new = getattr(after, name) if after else None
+        if old is None and new is None:
+            continue
+        rows.append({"name": name, "label": str(label)[:1].upper() + str(label)[1:], "before": old, "after": new})
+    return rows

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from anagen.jsoncommands import COMMANDS as JSON_COMMANDS
 
@@ -52,10 +53,10 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _gunicorn(bind: str, workers: int, extra: Sequence[str] = ()) -> int:
+def _gunicorn_argv(bind: str, workers: int, extra: Sequence[str] = ()) -> list[str]:
     if shutil.which("gunicorn", path=os.path.dirname(sys.executable)) is None:
         raise CliError("gunicorn is not installed in this environment")
-    argv = [
+    return [
         sys.executable, "-m", "gunicorn", "anagen.wsgi:application",
         "--bind", bind, "--workers", str(workers),
         "--access-logfile", "-",
@@ -63,8 +64,33 @@ def _gunicorn(bind: str, workers: int, extra: Sequence[str] = ()) -> int:
         "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
         *extra,
     ]
+
+
+def _gunicorn(bind: str, workers: int, extra: Sequence[str] = ()) -> int:
+    argv = _gunicorn_argv(bind, workers, extra)
     os.execv(sys.executable, argv)
     return 0  # not reached
+
+
+def _serve_with_worker(bind: str, workers: int, extra: Sequence[str] = ()) -> int:
+    """The demo: the web server and, beside it, the outbox worker that sends reminders."""
+    import signal
+    import subprocess
+
+    argv = _gunicorn_argv(bind, workers, extra)
+    worker = subprocess.Popen([sys.executable, "-m", "anagen.cli", "worker"], env=os.environ.copy())
+    server = subprocess.Popen(argv, env=os.environ.copy())
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGTERM)
+        return server.wait()
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -79,7 +105,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Anagen demo: data in {settings.DATA_DIR}")
     print(f"Open http://{args.host}:{args.port}/ and sign in as doctor / demo (also admin, nurse, reception).")
     sys.stdout.flush()
-    return _gunicorn(f"{args.host}:{args.port}", workers=2, extra=["--reload"] if args.reload else [])
+    return _serve_with_worker(f"{args.host}:{args.port}", workers=2, extra=["--reload"] if args.reload else [])
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -88,6 +114,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _call("check", deploy=True, fail_level="WARNING")
     _call("collectstatic", interactive=False, verbosity=0)
     return _gunicorn(args.bind, workers=args.workers)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Process the outbox (reminders) until stopped; ``--once`` for one pass (cron)."""
+    _setup_django()
+    options: dict[str, object] = {"once": args.once}
+    if args.interval is not None:
+        options["interval"] = args.interval
+    _call("run_worker", **options)
+    return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -115,6 +151,62 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_ERROR
 
 
+def _passphrase(args: argparse.Namespace) -> bytes | None:
+    """From --passphrase-file or ANAGEN_BACKUP_PASSPHRASE: never a command-line value (``ps`` shows those)."""
+    if args.passphrase_file:
+        try:
+            text = Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise CliError(f"the passphrase file cannot be read: {exc.strerror}") from exc
+    else:
+        text = os.environ.get("ANAGEN_BACKUP_PASSPHRASE", "")
+        if not text:
+            return None
+    if len(text) < 12:
+        raise CliError("the backup passphrase must be at least 12 characters long")
+    return text.encode("utf-8")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from anagen.backup.archive import BackupError, create_backup
+
+    passphrase = _passphrase(args)
+    _setup_django()
+    suffix = ".tar.enc" if passphrase else ".tar"
+    output = Path(args.output or f"anagen-backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}{suffix}")
+    try:
+        manifest = create_backup(output, passphrase=passphrase)
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    rows = sum(manifest["row_counts"].values())
+    state = "encrypted" if passphrase else "NOT encrypted"
+    print(f"backup written to {output.resolve()} ({state}): {manifest['database']['vendor']} database, "
+          f"{rows} rows in {len(manifest['row_counts'])} tables, {len(manifest['files']) - 1} files")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from anagen.backup.archive import BackupError, Database, restore_backup
+
+    passphrase = _passphrase(args)
+    _setup_django()
+    try:
+        target_db = Database.from_url(args.database_url) if args.database_url else None
+        result = restore_backup(Path(args.archive), Path(args.data_dir), database=target_db, passphrase=passphrase)
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    manifest = result.manifest
+    print(f"restored the backup of {manifest['created_at']} (Anagen {manifest['anagen_version']}, {len(manifest['migrations'])} migrations) "
+          f"into {result.data_dir}: {sum(manifest['row_counts'].values())} rows, {result.files_restored} files, every checksum verified")
+    if result.audit_ok:
+        print(result.audit_message)
+        return 0
+    print(result.audit_message, file=sys.stderr)
+    return EXIT_ERROR
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -138,12 +230,29 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=int(os.environ.get("ANAGEN_WORKERS", "2")))
     serve.set_defaults(func=cmd_serve)
 
+    worker = sub.add_parser("worker", help="send due reminders from the outbox (runs until stopped)")
+    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.add_argument("--interval", type=float, default=None, help="seconds between passes")
+    worker.set_defaults(func=cmd_worker)
+
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("createsuperuser", help="create a deployment superuser").set_defaults(func=cmd_createsuperuser)
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     audit_sub.add_parser("verify", help="recompute the hash chain and name the first bad entry").set_defaults(func=cmd_audit)
+
+    backup = sub.add_parser("backup", allow_abbrev=False, help="write one archive of the database, photos, reports and a checksum manifest")
+    backup.add_argument("output", nargs="?", help="archive file to create (default: anagen-backup-<UTC time>.tar[.enc] here)")
+    backup.add_argument("--passphrase-file", help="encrypt with the passphrase in this file (or set ANAGEN_BACKUP_PASSPHRASE)")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", allow_abbrev=False, help="verify an archive, then restore it into an empty data folder")
+    restore.add_argument("archive", help="the archive written by anagen backup")
+    restore.add_argument("--data-dir", required=True, help="an empty or new folder for the restored data")
+    restore.add_argument("--database-url", help="the empty target database (required for a PostgreSQL backup)")
+    restore.add_argument("--passphrase-file", help="the passphrase of an encrypted archive (or set ANAGEN_BACKUP_PASSPHRASE)")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

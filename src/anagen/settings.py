@@ -105,6 +105,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    # Two-factor sign-in: TOTP authenticators and single-use recovery codes (docs/security.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "anagen.accounts",
     "anagen.audit",
     "anagen.patients",
@@ -123,20 +127,25 @@ INSTALLED_APPS = [
     "anagen.api",
     "anagen.portal",
     "anagen.scheduling",
+    "anagen.privacy",
     "anagen.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anagen.accounts.middleware.ClinicMiddleware",
+    # After the password, the second factor: verify a code, or set one up where it is mandatory.
+    "anagen.accounts.middleware.TwoFactorMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,7 +204,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Staff land on their home page, patients on the portal (anagen.portal.views.after_login).
+LOGIN_REDIRECT_URL = "portal:after_login"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after 30 minutes without a request: the cookie age is renewed on every request.
@@ -216,6 +226,53 @@ AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("ANAGEN_BEHIND_PROXY") else ["REMOTE_ADDR"]
 )
+
+# Two-factor sign-in (django-otp). A user with a confirmed authenticator must enter a code (or a
+# recovery code) after the password; the roles listed here must set one up before any page.
+# Seeded demo accounts are exempt on a demo server only (ANAGEN_ENV=demo). The test suite turns the
+# mandate off by default (tests sign in with force_login); tests/web/security turn it back on.
+ANAGEN_TWO_FACTOR_REQUIRED_ROLES = frozenset(
+    env_list("ANAGEN_TWO_FACTOR_REQUIRED_ROLES", "" if ANAGEN_ENV == "test" else "clinic_admin,trichologist")
+)
+OTP_TOTP_ISSUER = env_str("ANAGEN_OTP_ISSUER", "Anagen")
+# Each wrong code doubles the wait before the next try on that device (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+ANAGEN_RECOVERY_CODE_COUNT = 10
+
+# Password reset by email: links expire after one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+EMAIL_BACKEND = env_str(
+    "ANAGEN_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if ANAGEN_DEMO else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("ANAGEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ANAGEN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("ANAGEN_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("ANAGEN_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("ANAGEN_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("ANAGEN_DEFAULT_FROM_EMAIL", "Anagen <no-reply@localhost>")
+
+# Medical records are kept this many years after the last visit (adults), even after an erasure
+# request: Indian Medical Council (Professional Conduct, Etiquette and Ethics) Regulations 2002,
+# §1.3.1. Clinics must check the rules that apply to them (docs/security.md).
+ANAGEN_RECORD_RETENTION_YEARS = env_int("ANAGEN_RECORD_RETENTION_YEARS", 3)
+
+# Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    }
+}
 
 LANGUAGE_CODE = "en-in"
 TIME_ZONE = env_str("ANAGEN_TIME_ZONE", "Asia/Kolkata")
@@ -241,12 +298,58 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Several application servers share patient files through S3-compatible object storage
+# (docs/deployment.md). The objects stay private: no ACL, and the app streams them through its
+# audited views, so bucket URLs are never handed to a browser.
+ANAGEN_S3_BUCKET = env_str("ANAGEN_S3_BUCKET")
+if ANAGEN_S3_BUCKET:
+    _s3_options = {
+        "bucket_name": ANAGEN_S3_BUCKET,
+        "endpoint_url": env_str("ANAGEN_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("ANAGEN_S3_REGION") or None,
+        "access_key": env_str("ANAGEN_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("ANAGEN_S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    for _alias in ("photos", "reports"):
+        STORAGES[_alias] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3_options, "location": _alias}}
+
 # Uploads: photos are at most 20 MB each (issue 7); the request may carry several.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = None
 ANAGEN_PHOTO_MAX_BYTES = env_int("ANAGEN_PHOTO_MAX_BYTES", 20 * 1024 * 1024)
 ANAGEN_PHOTO_MAX_PIXELS = env_int("ANAGEN_PHOTO_MAX_PIXELS", 50_000_000)
+
+# Reminders (docs/reminders-and-billing.md): with nothing configured every channel logs only.
+def _json_env(name: str, default: object) -> object:
+    import json
+
+    raw = env_str(name)
+    if not raw:
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be JSON, e.g. {json.dumps(default)}") from exc
+
+
+ANAGEN_REMINDER_ADAPTERS = _json_env("ANAGEN_REMINDER_ADAPTERS", {"email": "log", "sms": "log", "whatsapp": "log"})
+ANAGEN_REMINDER_SMTP_HOST = env_str("ANAGEN_REMINDER_SMTP_HOST", "localhost")
+ANAGEN_REMINDER_SMTP_PORT = env_int("ANAGEN_REMINDER_SMTP_PORT", 25)
+ANAGEN_REMINDER_SMTP_USER = env_str("ANAGEN_REMINDER_SMTP_USER")
+ANAGEN_REMINDER_SMTP_PASSWORD = env_str("ANAGEN_REMINDER_SMTP_PASSWORD")
+ANAGEN_REMINDER_SMTP_USE_TLS = env_bool("ANAGEN_REMINDER_SMTP_USE_TLS", False)
+ANAGEN_REMINDER_FROM_EMAIL = env_str("ANAGEN_REMINDER_FROM_EMAIL", "reminders@anagen.invalid")
+ANAGEN_SMS_WEBHOOK_URL = env_str("ANAGEN_SMS_WEBHOOK_URL")
+ANAGEN_SMS_WEBHOOK_TOKEN = env_str("ANAGEN_SMS_WEBHOOK_TOKEN")
+ANAGEN_WHATSAPP_WEBHOOK_URL = env_str("ANAGEN_WHATSAPP_WEBHOOK_URL")
+ANAGEN_WHATSAPP_WEBHOOK_TOKEN = env_str("ANAGEN_WHATSAPP_WEBHOOK_TOKEN")
+ANAGEN_REMINDER_SEND_TIMEOUT = env_int("ANAGEN_REMINDER_SEND_TIMEOUT", 10)
+ANAGEN_REMINDER_INBOUND_SECRET = env_str("ANAGEN_REMINDER_INBOUND_SECRET")
+ANAGEN_PUBLIC_BASE_URL = env_str("ANAGEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

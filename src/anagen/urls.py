@@ -26,5 +26,6 @@ urlpatterns = [
     path("reminders/", include("anagen.reminders.urls")),
     path("billing/", include("anagen.billing.urls")),
     path("api/v1/", include("anagen.api.urls")),
+    path("account/api-tokens/", include("anagen.api.token_urls")),
     path("portal/", include("anagen.portal.urls")),
 ]

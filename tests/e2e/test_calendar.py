@@ -23,7 +23,7 @@ def test_reception_books_from_the_calendar_and_a_second_booking_of_the_slot_is_r
     tomorrow = timezone.localdate() + timedelta(days=1)
 
     sign_in(receptionist.username)
-    page.get_by_role("link", name="Calendar").click()
+    page.get_by_role("link", name="Calendar", exact=True).click()
     expect(page.get_by_role("heading", name=timezone.localdate().strftime("%A %-d %B %Y"))).to_be_visible()
     page.get_by_role("link", name="Next day").click()
     expect(page.get_by_role("heading", name=tomorrow.strftime("%A %-d %B %Y"))).to_be_visible()

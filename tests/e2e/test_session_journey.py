@@ -86,7 +86,7 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
 
     # The practitioner opens today's appointment from the calendar.
     sign_in(practitioner.username)
-    page.get_by_role("link", name="Calendar").click()
+    page.get_by_role("link", name="Calendar", exact=True).click()
     page.locator(".cal-appt", has_text="Anita Desai").get_by_role("link").first.click()
     page.get_by_role("link", name="Record the session").click()
     expect(page.get_by_role("heading", name=re.compile("Mesotherapy session"))).to_be_visible()

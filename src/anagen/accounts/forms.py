@@ -3,14 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm, UserCreationForm
 
-from anagen.accounts.models import Clinic, Role, User
+from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
+
+STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in ALL_STAFF_ROLES]
 from anagen.patients.identifiers import IdentifierError, normalise_phone
 
 
 class StaffCreateForm(UserCreationForm):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
 
     class Meta:
         model = User
@@ -18,7 +20,7 @@ class StaffCreateForm(UserCreationForm):
 
 
 class StaffEditForm(forms.ModelForm):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
 
     class Meta:
         model = User
@@ -54,3 +56,43 @@ class ClinicForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["gstin"].help_text = "15 characters, printed on invoices."
+
+
+# --- two-factor sign-in and password reset -------------------------------------------------
+
+
+class _NoSuffix:
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
+class CodeForm(_NoSuffix, forms.Form):
+    code = forms.CharField(
+        label="Code", max_length=20, strip=True,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class ConfirmAuthenticatorForm(_NoSuffix, forms.Form):
+    code = forms.CharField(
+        label="6-digit code from the app", max_length=10, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+
+class ResetOwnTwoFactorForm(_NoSuffix, forms.Form):
+    password = forms.CharField(label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    code = forms.CharField(
+        label="Current code or a recovery code", max_length=20, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+
+class ResetPasswordRequestForm(_NoSuffix, PasswordResetForm):
+    pass
+
+
+class ResetPasswordSetForm(_NoSuffix, SetPasswordForm):
+    pass

@@ -33,10 +33,12 @@ class Role(models.TextChoices):
     TRICHOLOGIST = "trichologist", "Trichologist"
     PRACTITIONER = "practitioner", "Practitioner"
     RECEPTION = "reception", "Reception"
+    # A patient signing in to the portal (anagen.portal): never a member of staff.
+    PATIENT = "patient", "Patient"
 
 
 CLINICAL_ROLES = frozenset({Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER})
-ALL_STAFF_ROLES = frozenset(Role)
+ALL_STAFF_ROLES = frozenset({Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER, Role.RECEPTION})
 
 
 class User(AbstractUser):
@@ -60,7 +62,7 @@ class User(AbstractUser):
 
     @property
     def is_clinic_staff(self) -> bool:
-        return self.clinic_id is not None and self.role in Role.values
+        return self.clinic_id is not None and self.role in ALL_STAFF_ROLES
 
     def has_role(self, *roles: str) -> bool:
         return self.is_clinic_staff and self.role in roles

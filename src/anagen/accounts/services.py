@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from anagen.accounts.models import Clinic, User
+from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, User
 
 
 def create_staff(clinic: Clinic, values: dict[str, Any], password: str) -> User:
@@ -21,4 +21,4 @@ def staff_of(clinic: Clinic, user_id: int) -> User:
     """A member of this clinic's staff; another clinic's users do not exist from here (404)."""
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(User, pk=user_id, clinic=clinic)
+    return get_object_or_404(User, pk=user_id, clinic=clinic, role__in=ALL_STAFF_ROLES)

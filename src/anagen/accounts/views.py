@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from anagen.accounts import services
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from anagen.accounts import services, two_factor
 from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
-from anagen.accounts.models import Clinic, Role, User
+from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
 from anagen.accounts.permissions import staff_required, superuser_required
 
 admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
@@ -14,7 +16,10 @@ admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
 
 @admin_only
 def staff_list(request: HttpRequest) -> HttpResponse:
-    staff = User.objects.filter(clinic=request.clinic).order_by("-is_active", "last_name", "first_name")
+    staff = list(User.objects.filter(clinic=request.clinic).order_by("-is_active", "last_name", "first_name"))
+    with_two_factor = set(TOTPDevice.objects.filter(user__in=staff, confirmed=True).values_list("user_id", flat=True))
+    for member in staff:
+        member.two_factor_on = member.pk in with_two_factor  # type: ignore[attr-defined]
     return render(request, "accounts/staff_list.html", {"staff": staff})
 
 
@@ -40,7 +45,12 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             form.save()
             messages.success(request, "Saved.")
             return redirect("accounts:staff_list")
-    return render(request, "accounts/staff_form.html", {"form": form, "member": member, "creating": False}, status=400 if form.errors else 200)
+    context = {
+        "form": form, "member": member, "creating": False,
+        "two_factor_on": two_factor.has_two_factor(member),
+        "two_factor_required": two_factor.is_required_for(member),
+    }
+    return render(request, "accounts/staff_form.html", context, status=400 if form.errors else 200)
 
 
 @admin_only

@@ -402,3 +402,81 @@ def get_record(actor: Actor, clinic: Clinic | None, record_id: int, *, audit_as:
 def record_status(record: ConsentRecord) -> PurposeStatus:
     """The status of the record's purpose for its patient, to show beside one record."""
     return consent_status(record.patient)[record.purpose]
+
+
+# --- DPDP ledger and purpose checks ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One event of a patient's consent ledger, with the exact text version it concerns."""
+
+    at: datetime
+    purpose: str
+    purpose_label: str
+    kind: str
+    kind_label: str
+    record_id: int
+    text_id: int
+    text_version: int
+    text_language: str
+    text_title: str
+    recorded_by: str
+    reason: str
+
+
+def ledger(patient: Patient) -> list[LedgerEntry]:
+    """Every consent event of the patient, all purposes, oldest first (granted, withdrawn, granted again...)."""
+    events = (
+        ConsentEvent.objects.filter(record__patient=patient)
+        .select_related("record__text", "record__witness", "by")
+        .order_by("at", "id")
+    )
+    entries = []
+    for event in events:
+        record = event.record
+        if event.kind == EventKind.GRANTED:
+            by = str(record.witness)
+        else:
+            by = str(event.by) if event.by else event.by_name
+        entries.append(
+            LedgerEntry(
+                at=event.at,
+                purpose=record.purpose,
+                purpose_label=Purpose(record.purpose).label,
+                kind=event.kind,
+                kind_label=EventKind(event.kind).label,
+                record_id=record.pk,
+                text_id=record.text_id,
+                text_version=record.text.version,
+                text_language=record.text.get_language_display(),
+                text_title=record.text.title,
+                recorded_by=by,
+                reason=event.reason,
+            )
+        )
+    return entries
+
+
+def marketing_photo_allowed(patient: Patient, on: datetime | None = None) -> bool:
+    """Whether the patient's photographs may be used in marketing now (or at ``on``).
+
+    Only a valid "marketing_photographs" consent allows it; a withdrawal takes effect at once,
+    since the status is read from the ledger on every call (nothing is cached).
+    """
+    return has_valid_consent(patient, Purpose.MARKETING_PHOTOGRAPHS, on)
+
+
+def patients_allowing(clinic: Clinic, purpose: str, on: datetime | None = None) -> set[int]:
+    """Ids of the clinic's patients whose consent for ``purpose`` is in force (a few queries in all)."""
+    on = on or timezone.now()
+    records = list(
+        ConsentRecord.objects.filter(clinic=clinic, purpose=purpose, signed_at__lte=on)
+        .select_related("text")
+        .prefetch_related(Prefetch("events", queryset=ConsentEvent.objects.order_by("at", "id")))
+    )
+    reconsent = _reconsent_texts(clinic.pk)
+    by_patient: dict[int, list[ConsentRecord]] = {}
+    for record in records:
+        by_patient.setdefault(record.patient_id, []).append(record)
+    return {pid for pid, recs in by_patient.items() if _status_for(purpose, recs, reconsent, on).is_valid}

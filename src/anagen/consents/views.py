@@ -193,3 +193,12 @@ def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
         request, "consents/withdraw.html", {"record": record, "patient": record.patient, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@any_staff
+def patient_ledger(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The DPDP consent ledger: every purpose, every event in time order, with its text version."""
+    actor = Actor.from_request(request)
+    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)
+    audit.record_read(actor, "patient_consent_ledger", patient.pk, patient.pk)
+    return render(request, "consents/ledger.html", {"patient": patient, "entries": services.ledger(patient)})

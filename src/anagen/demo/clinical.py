@@ -47,14 +47,15 @@ def _consult(actor: Actor, ctx: Any, patient: Any, on: dt.date, **values: Any) -
     }
     base.update(values)
     density = Decimal(ctx.rng.randint(105, 165))
+    anagen_pct = ctx.rng.randint(72, 86)
     measurements = {
         "pull_grasped": 50, "pull_extracted": ctx.rng.randint(1, 8), "wash_shed_count": ctx.rng.randint(60, 180),
         "wash_short_count": ctx.rng.randint(5, 25), "comb_count": ctx.rng.randint(6, 30),
         "site_zone": "vertex" if not female else "mid_scalp", "site_offset_cm": Decimal("10.0"),
         "site_note": "midline, 10 cm behind the hairline", "density_per_cm2": density,
         "thin_hairs_pct": Decimal(ctx.rng.randint(12, 30)), "mean_shaft_diameter_um": Decimal(ctx.rng.randint(48, 62)),
-        "terminal_to_vellus_ratio": Decimal("2.5"), "anagen_pct": Decimal(ctx.rng.randint(70, 84)),
-        "telogen_pct": Decimal(ctx.rng.randint(14, 26)), "yellow_dots_count": ctx.rng.randint(0, 8),
+        "terminal_to_vellus_ratio": Decimal("2.5"), "anagen_pct": Decimal(anagen_pct),
+        "telogen_pct": Decimal(100 - anagen_pct - ctx.rng.randint(0, 2)), "yellow_dots_count": ctx.rng.randint(0, 8),
         "global_photo_score": None,
     }
     labs = {"ferritin": {"value": Decimal(ctx.rng.randint(12, 90)), "unit": "ng/mL", "reference_low": Decimal(15), "reference_high": Decimal(150)},

@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anagen.portal import views
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("after-login/", views.after_login, name="after_login"),
+    path("appointments/<int:appointment_id>/change/", views.request_change, name="request_change"),
+    path("consents/<int:record_id>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
+    path("reports/<int:report_id>/", views.report_download, name="report_download"),
+    path("access-log/", views.access_log, name="access_log"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/<int:export_id>/download/", views.export_download, name="export_download"),
+    path("welcome/<str:token>/", views.accept, name="accept"),
+    # Staff
+    path("patients/<int:patient_id>/invite/", views.invite, name="invite"),
+    path("patients/<int:patient_id>/revoke/", views.revoke, name="revoke"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/changes/<int:request_id>/handled/", views.handle_change, name="handle_change"),
+    path("requests/exports/<int:export_id>/fulfil/", views.fulfil_export, name="fulfil_export"),
+]

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anagen.reminders import views
 
 app_name = "reminders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("patients/<int:patient_id>/", views.patient_channels, name="patient"),
+    path("settings/", views.protocol, name="settings"),
+    path("settings/templates/", views.save_template, name="save_template"),
+    path("outbox/<int:message_id>/retry/", views.retry, name="retry"),
+    path("stop/<str:token>/", views.opt_out, name="opt_out"),
+    path("inbound/<str:channel>/", views.inbound, name="inbound"),
+]

@@ -1,0 +1,100 @@
+"""Who is calling: a bearer token (scripts, integrations) or the browser session (HTMX, with CSRF).
+
+Each operation names the roles allowed, exactly as the web page doing the same thing does
+(``anagen.accounts.permissions.staff_required``). Unknown, expired or revoked tokens get 401;
+a valid caller whose role may not do it gets 403; another clinic's ids get 404 (the queries are
+scoped to ``request.clinic``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import SimpleRateThrottle
+
+from anagen.accounts.models import ALL_STAFF_ROLES, CLINICAL_ROLES, Role
+from anagen.api import tokens
+
+
+def _allowed(user: Any, roles: frozenset[str]) -> Any:
+    if not user.is_authenticated or not user.is_active or not user.is_clinic_staff:
+        return None
+    if user.role not in roles:
+        raise PermissionDenied("Your role may not do this.")
+    return user
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer ang_<prefix>_<secret>``: a per-user API token."""
+
+    def __init__(self, roles: Iterable[str] = ALL_STAFF_ROLES):
+        self.roles = frozenset(roles)
+        super().__init__()
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = tokens.authenticate(token)
+        if user is None:
+            return None
+        # The session middleware saw no session: the token's user is the caller from here on,
+        # for the audit trail (Actor.from_request) and for clinic scoping.
+        request.user = user
+        request.clinic = user.clinic  # type: ignore[attr-defined]
+        return _allowed(user, self.roles)
+
+
+class StaffSessionAuth(SessionAuth):
+    """The signed-in browser session; ninja checks the CSRF token on unsafe methods."""
+
+    def __init__(self, roles: Iterable[str] = ALL_STAFF_ROLES):
+        self.roles = frozenset(roles)
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        request.clinic = user.clinic  # type: ignore[attr-defined]
+        return _allowed(user, self.roles)
+
+
+def staff(roles: Iterable[str]) -> list[Any]:
+    return [TokenAuth(roles), StaffSessionAuth(roles)]
+
+
+ANY_STAFF = staff(ALL_STAFF_ROLES)
+CLINICAL = staff(CLINICAL_ROLES)
+TRICHOLOGIST = staff([Role.TRICHOLOGIST])
+PERFORMS = staff([Role.PRACTITIONER, Role.TRICHOLOGIST])
+STOCK_VIEWERS = staff([Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER])
+
+DEFAULT_RATE = "300/min"
+
+
+class UserRateThrottle(SimpleRateThrottle):
+    """Per-user rate: ``ANAGEN_API_RATE`` (setting or environment), default 300 requests a minute.
+
+    Counted in Django's cache (per process with the default local-memory cache; use a shared
+    cache such as Redis to count across gunicorn workers).
+    """
+
+    scope = "anagen_user"
+
+    def __init__(self) -> None:
+        super().__init__(rate=DEFAULT_RATE)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = getattr(settings, "ANAGEN_API_RATE", "") or os.environ.get("ANAGEN_API_RATE", "") or DEFAULT_RATE
+        self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "auth", None)
+        if user is None or not getattr(user, "pk", None):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": user.pk}

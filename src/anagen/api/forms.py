@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from anagen.accounts.models import Role, User
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="Token name", max_length=100, help_text='What it is for, e.g. "lab results import".')
+    expires_on = forms.DateField(
+        label="Expires on (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The token stops working at the end of this day. Leave empty for no expiry.",
+    )
+    user = forms.ModelChoiceField(label="For", queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: Any, manager: User, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.manager = manager
+        if manager.has_role(Role.CLINIC_ADMIN):
+            field = self.fields["user"]
+            field.queryset = User.objects.filter(clinic_id=manager.clinic_id, is_active=True).order_by("username")  # type: ignore[attr-defined]
+            field.empty_label = "Myself"  # type: ignore[attr-defined]
+            field.help_text = "As clinic admin you may create a token for any member of staff."
+        else:
+            del self.fields["user"]
+
+    def clean_expires_on(self) -> Any:
+        day = self.cleaned_data.get("expires_on")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError("The expiry date cannot be in the past.")
+        return day
+
+    def owner(self) -> User:
+        return self.cleaned_data.get("user") or self.manager

@@ -1,0 +1,171 @@
+"""Session records (clinical staff read; practitioners and trichologists record)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from anagen.api import auth
+from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
+from anagen.api.problems import form_errors, invalid
+from anagen.audit import services as audit
+from anagen.procedures import services
+from anagen.procedures.forms import LotRowForm, SessionForm, session_input
+from anagen.procedures.models import TreatmentSession
+
+router = Router(tags=["sessions"])
+
+
+class InjectionPointIn(Schema):
+    zone: str
+    x: Decimal
+    y: Decimal
+    volume_ml: Decimal
+
+
+class LotUseIn(Schema):
+    lot_id: Id
+    volume_ml: Decimal
+
+
+class SessionIn(Schema):
+    appointment_id: Id
+    identity_confirmed: bool
+    fever_today: bool = False
+    scalp_infection_today: bool = False
+    pregnant_today: bool = False
+    new_medication_codes: list[str] = []
+    new_medicines: str = ""
+    scalp_cleansed: bool
+    numbing_spray: bool = False
+    technique: str
+    needle_gauge: int | None = None
+    needle_length_mm: Decimal | None = None
+    mesogun_settings: str = ""
+    depth_mm: Decimal
+    injection_style: str
+    injection_map: list[InjectionPointIn]
+    lots: list[LotUseIn]
+    pain_score: int
+    immediate_reactions: list[str] = []
+    reaction_notes: str = ""
+    aftercare_language: str = "en"
+
+
+class InjectionPointOut(Schema):
+    zone: str
+    x: str
+    y: str
+    volume_ml: str
+
+
+class LotUsageOut(Schema):
+    lot_id: int
+    lot_number: str
+    product_name: str
+    volume_ml: Decimal
+
+
+class SessionOut(Schema):
+    id: int
+    patient_id: int
+    appointment_id: int
+    course_id: int | None
+    formulation_id: int
+    practitioner_id: int
+    performed_on: dt.date
+    signed_at: dt.datetime
+    identity_confirmed: bool
+    consent_record_id: int
+    fever_today: bool
+    scalp_infection_today: bool
+    pregnant_today: bool
+    new_medicines: str
+    new_medication_codes: list[str]
+    scalp_cleansed: bool
+    numbing_spray: bool
+    technique: str
+    needle_gauge: int | None
+    needle_length_mm: Decimal | None
+    mesogun_settings: str
+    depth_mm: Decimal
+    injection_style: str
+    injection_map: list[InjectionPointOut]
+    total_volume_ml: Decimal
+    pain_score: int
+    immediate_reactions: list[str]
+    reaction_notes: str
+    aftercare_language: str
+    lots: list[LotUsageOut]
+
+
+def _out(session: TreatmentSession) -> dict[str, Any]:
+    data = {name: getattr(session, name) for name in SessionOut.model_fields if name != "lots"}
+    data["lots"] = [
+        {"lot_id": u.lot_id, "lot_number": u.lot.lot_number, "product_name": u.lot.product.name, "volume_ml": u.volume_ml}
+        for u in session.lot_usages.select_related("lot__product").order_by("id")
+    ]
+    return data
+
+
+@router.get("/sessions", response=page_of(SessionOut), auth=auth.CLINICAL, summary="List session records")
+def list_sessions(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID),
+                  course_id: int | None = Query(None, ge=1, le=MAX_ID),
+                  page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """Newest first (session date, then id)."""
+    qs = TreatmentSession.objects.filter(clinic=clinic(request))
+    if patient_id is not None:
+        qs = qs.filter(patient_id=patient_id)
+    if course_id is not None:
+        qs = qs.filter(course_id=course_id)
+    items, meta = paginate(qs.order_by("-performed_on", "-id"), page, page_size)
+    who = actor(request)
+    for session in items:
+        audit.record_read(who, "treatment_session", session.pk, session.patient_id)
+    return {"items": [_out(s) for s in items], **meta}
+
+
+@router.get("/sessions/{session_id}", response=SessionOut, auth=auth.CLINICAL, summary="Read a session record")
+def get_session(request: HttpRequest, session_id: int) -> Any:
+    return _out(services.get_session(actor(request), clinic(request), session_id))
+
+
+@router.post("/sessions", response={201: SessionOut}, auth=auth.PERFORMS, summary="Record and sign a session")
+def record_session(request: HttpRequest, payload: SessionIn) -> Any:
+    """Everything the session page checks (checklist, consent, re-screen, injection map, lots,
+    stock), on the day of the appointment; all written or nothing. A signed session is never changed."""
+    who = actor(request)
+    appointment = services.get_appointment_for_session(who, clinic(request), payload.appointment_id)
+    data = payload.model_dump(mode="json")
+    form_data: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in ("appointment_id", "lots", "injection_map"):
+            continue
+        form_data[name] = ("on" if value else "") if isinstance(value, bool) else ("" if value is None else value)
+    form_data["injection_map"] = json.dumps(data["injection_map"])
+    form = SessionForm(form_data)
+    today = timezone.localdate()
+    choices = [(lot.pk, lot.lot_number) for lot in services.selectable_lots(clinic(request), today)]
+    lot_forms = [LotRowForm({"lot": str(use["lot_id"]), "volume_ml": str(use["volume_ml"])}, lot_choices=choices)
+                 for use in data["lots"]]
+    errors = [] if form.is_valid() else form_errors(form)
+    for index, lot_form in enumerate(lot_forms):
+        if not lot_form.is_valid():
+            errors += form_errors(lot_form, f"lots.{index}.")
+    if errors:
+        raise invalid(errors)
+
+    class _Rows:
+        forms = lot_forms
+
+    try:
+        session = services.record_session(who, appointment, session_input(form, _Rows), practitioner=request.user, today=today)  # type: ignore[arg-type]
+    except services.SessionBlocked as exc:
+        raise invalid(exc.errors, "The session cannot be recorded; see errors.") from exc
+    return Status(201, _out(session))

@@ -1,0 +1,171 @@
+"""Appointments: every member of staff, reception included, like the calendar pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+
+from anagen.api import auth
+from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, paginate, set_etag
+from anagen.api.problems import Problem, stale
+from anagen.audit import services as audit
+from anagen.core.errors import FieldError
+from anagen.scheduling import services
+from anagen.scheduling.models import Appointment
+
+router = Router(tags=["appointments"])
+
+Kind = Literal["consultation", "mesotherapy_session", "prf", "exosomes", "peptide_therapy", "review"]
+AppointmentStatus = Literal["booked", "arrived", "completed", "cancelled", "no_show"]
+
+
+class AppointmentOut(Schema):
+    id: int
+    patient_id: Id
+    practitioner_id: Id
+    room_id: Id
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    duration_minutes: int
+    status: str
+    status_reason: str
+    course_id: int | None
+    course_session_number: int | None
+    notes: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class AppointmentIn(Schema):
+    patient_id: Id
+    practitioner_id: Id
+    room_id: Id
+    kind: Kind
+    starts_at: dt.datetime
+    duration_minutes: int
+    notes: str = ""
+
+
+class MoveIn(Schema):
+    starts_at: dt.datetime
+    practitioner_id: Id | None = None
+    room_id: Id | None = None
+    duration_minutes: int | None = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+def booking_problem(exc: services.BookingError) -> Problem:
+    if isinstance(exc, services.StaleWrite):
+        return stale(exc.message)
+    field = {"practitioner": "practitioner_id", "room": "room_id", "patient": "patient_id"}.get(exc.field or "", exc.field)
+    if isinstance(exc, services.SlotTaken):
+        return Problem(409, exc.message, kind="slot-taken", errors=[FieldError(field or "starts_at", exc.message)])
+    if exc.field is None:
+        return Problem(409, exc.message, kind="invalid-state")
+    return Problem(422, exc.message, kind="invalid-input", errors=[FieldError(field or "body", exc.message)])
+
+
+@router.get("/appointments", response=page_of(AppointmentOut), auth=auth.ANY_STAFF, summary="List appointments")
+def list_appointments(
+    request: HttpRequest,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    patient_id: int | None = Query(None, ge=1, le=MAX_ID),
+    practitioner_id: int | None = Query(None, ge=1, le=MAX_ID),
+    room_id: int | None = Query(None, ge=1, le=MAX_ID),
+    status: AppointmentStatus | None = None,
+    kind: Kind | None = None,
+    page: int = Query(1, ge=1, le=100_000),
+    page_size: int = Query(25, ge=1, le=100),
+) -> Any:
+    """By start time, then id. ``date_from``/``date_to`` are clinic-local days (inclusive)."""
+    qs = Appointment.objects.filter(clinic=clinic(request))
+    if date_from is not None:
+        qs = qs.filter(starts_at__gte=services.day_bounds(date_from)[0])
+    if date_to is not None:
+        qs = qs.filter(starts_at__lt=services.day_bounds(date_to)[1])
+    for name, value in (("patient_id", patient_id), ("practitioner_id", practitioner_id), ("room_id", room_id),
+                        ("status", status), ("kind", kind)):
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    items, meta = paginate(qs.order_by("starts_at", "id"), page, page_size)
+    services.record_calendar_read(actor(request), "api", items)
+    return {"items": items, **meta}
+
+
+@router.post("/appointments", response={201: AppointmentOut}, auth=auth.ANY_STAFF, summary="Book an appointment")
+def book(request: HttpRequest, payload: AppointmentIn, response: HttpResponse) -> Any:
+    """``starts_at`` carries its time zone (e.g. ``2026-03-02T10:30:00+05:30``); appointments start
+    on the quarter hour and last a multiple of 15 minutes. A taken slot is refused with 409."""
+    try:
+        appointment = services.book_appointment(
+            actor(request), clinic(request), patient=payload.patient_id, practitioner=payload.practitioner_id,
+            room=payload.room_id, kind=payload.kind, starts_at=payload.starts_at,
+            duration_minutes=payload.duration_minutes, notes=payload.notes,
+        )
+    except services.BookingError as exc:
+        raise booking_problem(exc) from exc
+    set_etag(response, appointment.version)
+    return Status(201, appointment)
+
+
+def _get(request: HttpRequest, appointment_id: int) -> Appointment:
+    appointment = services.get_appointment(clinic(request), appointment_id)
+    audit.record_read(actor(request), "appointment", appointment.pk, appointment.patient_id)
+    return appointment
+
+
+@router.get("/appointments/{appointment_id}", response=AppointmentOut, auth=auth.ANY_STAFF, summary="Read an appointment")
+def get_appointment(request: HttpRequest, appointment_id: int, response: HttpResponse) -> Any:
+    appointment = _get(request, appointment_id)
+    set_etag(response, appointment.version)
+    return appointment
+
+
+@router.patch("/appointments/{appointment_id}", response=AppointmentOut, auth=auth.ANY_STAFF,
+              summary="Move an appointment (time, practitioner, room, duration)")
+def move(request: HttpRequest, appointment_id: int, payload: MoveIn, response: HttpResponse) -> Any:
+    """Needs If-Match: a stale move is refused with 409. Moving a course session does not re-plan the
+    rest of the course; the web page offers that."""
+    expected = if_match(request)
+    appointment = services.get_appointment(clinic(request), appointment_id)
+    try:
+        moved = services.move_appointment(
+            actor(request), appointment, starts_at=payload.starts_at, practitioner=payload.practitioner_id,
+            room=payload.room_id, expected_version=expected, duration_minutes=payload.duration_minutes,
+        )
+    except services.BookingError as exc:
+        raise booking_problem(exc) from exc
+    set_etag(response, moved.version)
+    return moved
+
+
+def _status_change(request: HttpRequest, appointment_id: int, change: Any, *args: Any) -> Appointment:
+    appointment = services.get_appointment(clinic(request), appointment_id)
+    try:
+        return change(actor(request), appointment, *args)
+    except services.BookingError as exc:
+        raise booking_problem(exc) from exc
+
+
+@router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut, auth=auth.ANY_STAFF, summary="Cancel an appointment")
+def cancel(request: HttpRequest, appointment_id: int, payload: ReasonIn) -> Any:
+    return _status_change(request, appointment_id, services.cancel_appointment, payload.reason)
+
+
+@router.post("/appointments/{appointment_id}/no-show", response=AppointmentOut, auth=auth.ANY_STAFF, summary="Mark a no-show")
+def no_show(request: HttpRequest, appointment_id: int, payload: ReasonIn) -> Any:
+    return _status_change(request, appointment_id, services.mark_no_show, payload.reason)
+
+
+@router.post("/appointments/{appointment_id}/arrived", response=AppointmentOut, auth=auth.ANY_STAFF, summary="Mark the patient arrived")
+def arrived(request: HttpRequest, appointment_id: int) -> Any:
+    return _status_change(request, appointment_id, services.mark_arrived)

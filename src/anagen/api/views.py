@@ -1,0 +1,78 @@
+"""Web pages of the API app: the token management page, and the docs page's packaged assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import ninja
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from anagen.accounts.permissions import staff_required
+from anagen.api import tokens
+from anagen.api.forms import TokenForm
+from anagen.audit.services import Actor
+from anagen.core.errors import InvalidInput
+
+# Swagger UI as django-ninja packages it: served from the installed package, never a CDN.
+NINJA_STATIC = Path(ninja.__file__).resolve().parent / "static" / "ninja"
+DOCS_ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon.png": "image/png",
+}
+
+
+@require_GET
+def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in DOCS_ASSETS:
+        raise Http404
+    response = FileResponse(open(NINJA_STATIC / name, "rb"), content_type=DOCS_ASSETS[name])  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@staff_required()
+def token_list(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None, manager=request.user)
+    issued = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            expires_on: dt.date | None = form.cleaned_data["expires_on"]
+            expires_at = (
+                timezone.make_aware(dt.datetime.combine(expires_on, dt.time(23, 59, 59))) if expires_on else None
+            )
+            try:
+                issued = tokens.create_token(
+                    Actor.from_request(request), form.owner(), form.cleaned_data["name"],
+                    expires_at=expires_at, by=request.user,  # type: ignore[arg-type]
+                )
+            except InvalidInput as exc:
+                for error in exc.errors:
+                    form.add_error("expires_on" if error.field == "expires_at" else error.field if error.field in form.fields else None, error.message)
+                status = 400
+            else:
+                form = TokenForm(manager=request.user)
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "issued": issued,
+        "tokens": tokens.tokens_visible_to(request.user)[:200],  # type: ignore[arg-type]
+        "now": timezone.now(),
+    }
+    return render(request, "api/tokens.html", context, status=status)
+
+
+@staff_required()
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = tokens.get_token(request.user, token_id)  # type: ignore[arg-type]
+    tokens.revoke_token(Actor.from_request(request), token, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"Revoked the token “{token.name}” ({token.prefix}…). Programs using it are refused from now on.")
+    return redirect("api_tokens:list")

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from anagen.billing.models import STATE_CHOICES, ItemKind, Method, PriceItem, TaxClass
+from anagen.core import billing as rules
+from anagen.core.errors import InvalidInput
+
+LINE_ROWS = 4
+RATE_CHOICES = [(str(bp), f"{bp / 100:g}%") for bp in sorted(rules.ALLOWED_RATES_BP)]
+
+
+class _Form(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def add_invalid(self, exc: InvalidInput) -> None:
+        for error in exc.errors:
+            field = error.field.split(".")[-1]
+            field = {"unit_price": "price", "gst_rate": "gst_rate_bp"}.get(field, field)
+            self.add_error(field if field in self.fields else None, error.message)
+
+
+def _rupees(form: forms.Form, name: str) -> int:
+    try:
+        return rules.parse_rupees(form.cleaned_data.get(name) or "", name)
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.errors[0].message) from exc
+
+
+class SettingsForm(_Form):
+    state_code = forms.ChoiceField(label="Clinic's state (GST)", choices=STATE_CHOICES)
+    invoice_prefix = forms.CharField(label="Invoice number prefix", max_length=6,
+                                     help_text="1-6 capital letters or digits, e.g. MUM: invoices read MUM/2026-27/0001.")
+    gstin = forms.CharField(label="Clinic GSTIN", max_length=15, required=False, help_text="15 characters, e.g. 27ABCDE1234F1Z5.")
+
+
+class PriceItemForm(_Form):
+    kind = forms.ChoiceField(label="Type", choices=ItemKind.choices)
+    name = forms.CharField(label="Name", max_length=150, help_text="e.g. 6-session intensive course")
+    price = forms.CharField(label="Price in rupees, before GST", max_length=20, help_text="e.g. 24000 or 1499.50")
+    tax_class = forms.ChoiceField(label="Tax class", choices=TaxClass.choices,
+                                  help_text="Medical treatment is exempt; cosmetic procedures and products carry GST.")
+    gst_rate_bp = forms.ChoiceField(label="GST rate", choices=RATE_CHOICES, initial="1800",
+                                    help_text="Ignored for exempt medical treatment.")
+    code = forms.CharField(label="SAC/HSN code", max_length=8, required=False, help_text="Blank: 9993, 999722 or 3305 by tax class.")
+    sessions = forms.IntegerField(label="Sessions in the package", min_value=0, max_value=50, required=False,
+                                  help_text="Only for course packages.")
+    active = forms.BooleanField(label="On sale", required=False, initial=True)
+
+    def clean_price(self) -> int:
+        try:
+            return rules.parse_rupees(self.cleaned_data.get("price") or "", "price", allow_zero=True)
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.errors[0].message) from exc
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"kind": data["kind"], "name": data["name"], "price_paise": data["price"], "tax_class": data["tax_class"],
+                "gst_rate_bp": int(data["gst_rate_bp"]), "code": data["code"], "sessions": data["sessions"] or 0,
+                "active": data["active"]}
+
+    @classmethod
+    def initial_for(cls, item: PriceItem) -> dict[str, Any]:
+        return {"kind": item.kind, "name": item.name, "price": rules.rupees_text(item.price_paise), "tax_class": item.tax_class,
+                "gst_rate_bp": str(item.gst_rate_bp or 1800), "code": item.code, "sessions": item.sessions or None, "active": item.active}
+
+
+class InvoiceForm(_Form):
+    customer_state_code = forms.ChoiceField(label="Customer's state", required=False,
+                                            choices=[("", "Same as the clinic (or not known)"), *STATE_CHOICES],
+                                            help_text="Another state makes GST inter-state (IGST).")
+    customer_gstin = forms.CharField(label="Customer GSTIN (if registered)", max_length=15, required=False)
+
+    def __init__(self, *args: Any, items: list[PriceItem], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.items = {str(i.pk): i for i in items}
+        choices = [("", "None")] + [(str(i.pk), f"{i.name} ({rules.format_paise(i.price_paise)}, {i.get_kind_display()})") for i in items]
+        for row in range(1, LINE_ROWS + 1):
+            self.fields[f"item_{row}"] = forms.ChoiceField(label=f"Item {row}", choices=choices, required=row == 1)
+            self.fields[f"quantity_{row}"] = forms.IntegerField(label=f"Quantity {row}", min_value=1, max_value=rules.MAX_QUANTITY, initial=1, required=False)
+
+    def lines(self) -> list[tuple[PriceItem, int]]:
+        out = []
+        for row in range(1, LINE_ROWS + 1):
+            item_id = self.cleaned_data.get(f"item_{row}")
+            if item_id:
+                out.append((self.items[item_id], self.cleaned_data.get(f"quantity_{row}") or 1))
+        return out
+
+
+class PaymentForm(_Form):
+    amount = forms.CharField(label="Amount in rupees", max_length=20)
+    method = forms.ChoiceField(label="Method", choices=Method.choices)
+    reference = forms.CharField(label="Reference (UPI, card or bank)", max_length=100, required=False)
+
+    def clean_amount(self) -> int:
+        return _rupees(self, "amount")
+
+
+class RefundForm(_Form):
+    amount = forms.CharField(label="Refund amount in rupees", max_length=20)
+    method = forms.ChoiceField(label="Refunded by", choices=Method.choices)
+    reason = forms.CharField(label="Reason for the refund", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_amount(self) -> int:
+        return _rupees(self, "amount")
+
+
+class RedeemForm(_Form):
+    appointment = forms.ChoiceField(label="Appointment the session was used at")
+
+    def __init__(self, *args: Any, appointments: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        self.appointments = {str(a.pk): a for a in appointments}
+        self.fields["appointment"].choices = [("", "Choose an appointment")] + [
+            (str(a.pk), f"{timezone.localtime(a.starts_at):%d %b %Y %H:%M} · {a.get_kind_display()} · {a.get_status_display()}")
+            for a in appointments
+        ]

@@ -1,0 +1,323 @@
+"""Use cases of billing. Each write is one transaction with its audit entry.
+
+- ``create_invoice``: lines from the price list, GST per line from anagen.core.billing, the next
+  number of the clinic's financial year from a locked counter row, and a package per package line.
+- ``record_payment`` / ``record_refund``: partial payments, refunds with a reason; the invoice
+  row is locked so two cashiers cannot overpay or over-refund it.
+- ``redeem_session``: one session of a package for one arrived or completed appointment (and its
+  treatment session, if recorded); the package row is locked and a database check keeps the count
+  from going below zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from anagen.accounts.models import Clinic, User
+from anagen.audit import services as audit
+from anagen.audit.services import Actor
+from anagen.billing.models import (
+    BillingSettings,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    ItemKind,
+    Method,
+    PatientPackage,
+    Payment,
+    PriceItem,
+    Redemption,
+    Refund,
+)
+from anagen.core import billing as rules
+from anagen.core.errors import InvalidInput
+from anagen.patients.models import Patient
+from anagen.scheduling.models import Appointment, Status
+
+# --- settings and price list -------------------------------------------------------------------
+
+
+def settings_for(clinic: Clinic) -> BillingSettings:
+    return BillingSettings.objects.filter(clinic=clinic).first() or BillingSettings(clinic=clinic)
+
+
+def save_settings(actor: Actor, clinic: Clinic, *, state_code: str, invoice_prefix: str, gstin: str) -> BillingSettings:
+    state_code = rules.check_state_code(state_code)
+    if not state_code:
+        raise InvalidInput.single("state_code", "Choose the clinic's state.")
+    prefix = rules.check_prefix(invoice_prefix)
+    gstin = rules.check_gstin(gstin, state_code)
+    with transaction.atomic():
+        stored = settings_for(clinic)
+        before = {"state_code": stored.state_code, "invoice_prefix": stored.invoice_prefix, "gstin": clinic.gstin}
+        stored.state_code, stored.invoice_prefix = state_code, prefix
+        stored.save()
+        Clinic.objects.filter(pk=clinic.pk).update(gstin=gstin)
+        clinic.gstin = gstin
+        audit.append(actor, "update", object_type="billing_settings", object_id=clinic.pk, patient_id=None,
+                     changes=audit.diff(before, {"state_code": state_code, "invoice_prefix": prefix, "gstin": gstin}))
+    return stored
+
+
+def price_items(clinic: Clinic, *, active_only: bool = False) -> list[PriceItem]:
+    items = PriceItem.objects.filter(clinic=clinic)
+    return list(items.filter(active=True) if active_only else items)
+
+
+def save_price_item(actor: Actor, clinic: Clinic, values: dict, item: PriceItem | None = None) -> PriceItem:
+    """Create or change a price-list item. ``values``: kind, name, price_paise, tax_class, code,
+    gst_rate_bp, sessions, active."""
+    name = values["name"].strip()
+    if not name:
+        raise InvalidInput.single("name", "The name is required.")
+    tax_class = rules.TaxClass(values["tax_class"])
+    rate = 0 if tax_class == rules.TaxClass.MEDICAL_EXEMPT else values.get("gst_rate_bp", rules.DEFAULT_RATE_BP[tax_class])
+    rules.check_rate(tax_class, rate, "gst_rate")
+    code = (values.get("code") or "").strip() or rules.DEFAULT_CODE[tax_class]
+    if not code.isdigit() or not 4 <= len(code) <= 8:
+        raise InvalidInput.single("code", "A SAC or HSN code has 4 to 8 digits.")
+    sessions = values.get("sessions") or 0
+    if values["kind"] == ItemKind.PACKAGE and not 1 <= sessions <= 50:
+        raise InvalidInput.single("sessions", "A package has between 1 and 50 sessions.")
+    if values["kind"] != ItemKind.PACKAGE:
+        sessions = 0
+    if PriceItem.objects.filter(clinic=clinic, name__iexact=name).exclude(pk=item.pk if item else None).exists():
+        raise InvalidInput.single("name", "Another item already has this name.")
+    fields = {"kind": values["kind"], "name": name, "price_paise": values["price_paise"], "tax_class": tax_class.value,
+              "code": code, "gst_rate_bp": rate, "sessions": sessions, "active": values.get("active", True)}
+    with transaction.atomic():
+        before = {f: getattr(item, f) for f in fields} if item else {}
+        item = item or PriceItem(clinic=clinic)
+        for key, value in fields.items():
+            setattr(item, key, value)
+        item.save()
+        audit.append(actor, "update" if before else "create", object_type="price_item", object_id=item.pk, patient_id=None,
+                     changes=audit.diff(before, fields))
+    return item
+
+
+# --- invoices ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    item: PriceItem
+    quantity: int = 1
+
+
+def _next_number(clinic: Clinic, prefix: str, day: date) -> tuple[rules.FinancialYear, int, str]:
+    """Lock (create) the clinic's counter for the financial year of ``day`` and take the next number."""
+    fy = rules.financial_year(day)
+    InvoiceCounter.objects.get_or_create(clinic=clinic, fy_start_year=fy.start_year)
+    counter = InvoiceCounter.objects.select_for_update().get(clinic=clinic, fy_start_year=fy.start_year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return fy, counter.last_number, rules.invoice_number(prefix, fy, counter.last_number)
+
+
+def create_invoice(
+    actor: Actor,
+    patient: Patient,
+    lines: Sequence[LineRequest],
+    *,
+    today: date,
+    customer_state_code: str = "",
+    customer_gstin: str = "",
+    user: User | None = None,
+) -> Invoice:
+    clinic = patient.clinic
+    customer_state_code = rules.check_state_code(customer_state_code, "customer_state_code")
+    customer_gstin = rules.check_gstin(customer_gstin, customer_state_code, "customer_gstin")
+    for index, line in enumerate(lines):
+        if line.item.clinic_id != clinic.pk:
+            raise InvalidInput.single(f"lines.{index}.item", "This item belongs to another clinic.")
+        if not line.item.active:
+            raise InvalidInput.single(f"lines.{index}.item", f"{line.item.name} is no longer sold.")
+        if line.item.kind == ItemKind.PACKAGE and line.quantity != 1:
+            raise InvalidInput.single(f"lines.{index}.quantity", "Sell one package per line.")
+    stored = settings_for(clinic)
+    intra = rules.is_intra_state(stored.state_code, customer_state_code)
+    inputs = [rules.LineInput(r.item.name, rules.TaxClass(r.item.tax_class), r.item.gst_rate_bp, r.item.price_paise, r.quantity, r.item.code)
+              for r in lines]
+    totals = rules.invoice_totals(inputs, intra)
+    with transaction.atomic():
+        fy, sequence, number = _next_number(clinic, stored.invoice_prefix, today)
+        invoice = Invoice.objects.create(
+            clinic=clinic, patient=patient, number=number, fy_start_year=fy.start_year, sequence=sequence, issued_on=today,
+            clinic_gstin=clinic.gstin, clinic_state_code=stored.state_code, customer_state_code=customer_state_code,
+            customer_gstin=customer_gstin, intra_state=intra, taxable_paise=totals.taxable_paise, cgst_paise=totals.cgst_paise,
+            sgst_paise=totals.sgst_paise, igst_paise=totals.igst_paise, total_paise=totals.total_paise,
+            created_by_id=actor.user_id,
+        )
+        for position, (line, tax) in enumerate(zip(lines, totals.lines, strict=True), start=1):
+            row = InvoiceLine.objects.create(
+                invoice=invoice, position=position, item=line.item, description=line.item.name, kind=line.item.kind,
+                tax_class=line.item.tax_class, code=line.item.code, gst_rate_bp=line.item.gst_rate_bp, quantity=line.quantity,
+                unit_price_paise=line.item.price_paise, taxable_paise=tax.taxable_paise, cgst_paise=tax.cgst_paise,
+                sgst_paise=tax.sgst_paise, igst_paise=tax.igst_paise, total_paise=tax.total_paise,
+            )
+            if line.item.kind == ItemKind.PACKAGE:
+                PatientPackage.objects.create(clinic=clinic, patient=patient, invoice_line=row, name=line.item.name,
+                                              sessions_total=line.item.sessions, sold_on=today)
+        audit.append(actor, "create", object_type="invoice", object_id=invoice.pk, patient_id=patient.pk,
+                     changes=audit.snapshot_created({"number": number, "total_paise": totals.total_paise,
+                                                     "lines": ", ".join(f"{r.quantity} x {r.item.name}" for r in lines),
+                                                     "intra_state": intra}))
+    return invoice
+
+
+def _locked_invoice(invoice: Invoice) -> Invoice:
+    return Invoice.objects.select_for_update().get(pk=invoice.pk)
+
+
+def record_payment(actor: Actor, invoice: Invoice, *, amount_paise: int, method: str, reference: str = "",
+                   now: datetime | None = None, user: User | None = None) -> Payment:
+    if method not in Method.values:
+        raise InvalidInput.single("method", "Choose cash, UPI, card or bank transfer.")
+    reference = reference.strip()
+    if method in (Method.UPI, Method.BANK_TRANSFER) and not reference:
+        raise InvalidInput.single("reference", "Give the UPI or bank transaction reference.")
+    with transaction.atomic():
+        locked = _locked_invoice(invoice)
+        rules.check_payment(amount_paise, locked.total_paise, locked.paid_paise, locked.refunded_paise)
+        payment = Payment.objects.create(invoice=locked, amount_paise=amount_paise, method=method, reference=reference,
+                                         received_at=now or timezone.now(), received_by_id=actor.user_id)
+        Invoice.objects.filter(pk=locked.pk).update(paid_paise=F("paid_paise") + amount_paise)
+        audit.append(actor, "create", object_type="payment", object_id=payment.pk, patient_id=locked.patient_id,
+                     changes=audit.snapshot_created({"invoice": locked.number, "amount_paise": amount_paise, "method": method}))
+    invoice.refresh_from_db()
+    return payment
+
+
+def record_refund(actor: Actor, invoice: Invoice, *, amount_paise: int, method: str, reason: str,
+                  now: datetime | None = None, user: User | None = None) -> Refund:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput.single("reason", "Give the reason for the refund.")
+    if method not in Method.values:
+        raise InvalidInput.single("method", "Choose cash, UPI, card or bank transfer.")
+    with transaction.atomic():
+        locked = _locked_invoice(invoice)
+        rules.check_refund(amount_paise, locked.paid_paise, locked.refunded_paise)
+        refund = Refund.objects.create(invoice=locked, amount_paise=amount_paise, method=method, reason=reason[:300],
+                                       refunded_at=now or timezone.now(), refunded_by_id=actor.user_id)
+        Invoice.objects.filter(pk=locked.pk).update(refunded_paise=F("refunded_paise") + amount_paise)
+        audit.append(actor, "create", object_type="refund", object_id=refund.pk, patient_id=locked.patient_id,
+                     changes=audit.snapshot_created({"invoice": locked.number, "amount_paise": amount_paise, "reason": reason}))
+    invoice.refresh_from_db()
+    return refund
+
+
+# --- packages --------------------------------------------------------------------------------
+
+
+def redeemable_appointments(package: PatientPackage) -> list[Appointment]:
+    """The patient's arrived or completed appointments not yet paid for by a package."""
+    return list(
+        Appointment.objects.filter(clinic_id=package.clinic_id, patient_id=package.patient_id,
+                                   status__in=(Status.ARRIVED, Status.COMPLETED), redemption__isnull=True)
+        .order_by("-starts_at")[:30]
+    )
+
+
+def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointment, *, now: datetime | None = None) -> Redemption:
+    """Use one session of the package for an arrived or completed appointment of the same patient."""
+    if appointment.patient_id != package.patient_id or appointment.clinic_id != package.clinic_id:
+        raise InvalidInput.single("appointment", "This appointment belongs to another patient.")
+    if appointment.status not in (Status.ARRIVED, Status.COMPLETED):
+        raise InvalidInput.single("appointment", "Only an appointment the patient came to can use a package session.")
+    from anagen.procedures.models import TreatmentSession
+
+    session = TreatmentSession.objects.filter(appointment=appointment).first()
+    try:
+        with transaction.atomic():
+            locked = PatientPackage.objects.select_for_update().get(pk=package.pk)
+            rules.check_redemption(locked.sessions_total, locked.sessions_used)
+            if Redemption.objects.filter(appointment=appointment).exists():
+                raise InvalidInput.single("appointment", "This appointment already used a package session.")
+            # The conditional update is the last guard: it changes nothing once the package is used up.
+            changed = PatientPackage.objects.filter(pk=locked.pk, sessions_used__lt=F("sessions_total")).update(
+                sessions_used=F("sessions_used") + 1)
+            if changed != 1:
+                raise InvalidInput.single("package", "This package has no sessions left.")
+            redemption = Redemption.objects.create(package=locked, appointment=appointment, treatment_session=session,
+                                                   number=locked.sessions_used + 1, redeemed_at=now or timezone.now(),
+                                                   redeemed_by_id=actor.user_id)
+            audit.append(actor, "update", object_type="package", object_id=locked.pk, patient_id=locked.patient_id,
+                         changes={"sessions_used": {"old": str(locked.sessions_used), "new": str(locked.sessions_used + 1)},
+                                  "appointment": {"old": None, "new": str(appointment.pk)}})
+    except IntegrityError as exc:
+        raise InvalidInput.single("appointment", "This appointment already used a package session.") from exc
+    package.refresh_from_db()
+    return redemption
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def get_invoice(actor: Actor, clinic: Clinic | None, invoice_id: int, *, audit_as: str = "read") -> Invoice:
+    if clinic is None:
+        raise Http404
+    invoice = Invoice.objects.select_related("patient", "clinic").filter(pk=invoice_id, clinic=clinic).first()
+    if invoice is None:
+        raise Http404
+    audit.append(actor, audit_as, object_type="invoice", object_id=invoice.pk, patient_id=invoice.patient_id)
+    return invoice
+
+
+def get_package(actor: Actor, clinic: Clinic | None, package_id: int) -> PatientPackage:
+    if clinic is None:
+        raise Http404
+    package = PatientPackage.objects.select_related("patient", "invoice_line__invoice").filter(pk=package_id, clinic=clinic).first()
+    if package is None:
+        raise Http404
+    audit.record_read(actor, "package", package.pk, package.patient_id)
+    return package
+
+
+def get_payment(actor: Actor, clinic: Clinic | None, payment_id: int) -> Payment:
+    if clinic is None:
+        raise Http404
+    payment = Payment.objects.select_related("invoice__patient", "invoice__clinic").filter(pk=payment_id, invoice__clinic=clinic).first()
+    if payment is None:
+        raise Http404
+    audit.append(actor, "export", object_type="receipt", object_id=payment.pk, patient_id=payment.invoice.patient_id)
+    return payment
+
+
+def unpaid_invoices(clinic: Clinic, patient: Patient | None = None) -> list[Invoice]:
+    query = Invoice.objects.filter(clinic=clinic).filter(Q(paid_paise__lt=F("total_paise") + F("refunded_paise")))
+    if patient is not None:
+        query = query.filter(patient=patient)
+    return list(query.select_related("patient").order_by("issued_on", "sequence")[:100])
+
+
+def open_packages(clinic: Clinic, patient: Patient | None = None) -> list[PatientPackage]:
+    query = PatientPackage.objects.filter(clinic=clinic, sessions_used__lt=F("sessions_total"))
+    if patient is not None:
+        query = query.filter(patient=patient)
+    return list(query.select_related("patient").order_by("sold_on", "id")[:100])
+
+
+def recent_invoices(clinic: Clinic, limit: int = 50) -> list[Invoice]:
+    return list(Invoice.objects.filter(clinic=clinic).select_related("patient")[:limit])
+
+
+def patient_invoices(patient: Patient) -> list[Invoice]:
+    return list(Invoice.objects.filter(patient=patient))
+
+
+def record_list_read(actor: Actor, view: str, patient_ids: Sequence[int]) -> None:
+    """A list naming several patients: one audit entry naming them all."""
+    ids = sorted(set(patient_ids))
+    if ids:
+        audit.append(actor, "read", object_type="billing_list", object_id=view, patient_id=None, changes={"patient_ids": ids})
+
+

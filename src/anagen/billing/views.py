@@ -1,0 +1,226 @@
+"""Billing pages: price list, invoices, payments, refunds, packages, PDFs and the reception
+dashboard. Reception works here; nothing clinical is shown. Every id is looked up within
+``request.clinic`` (404 otherwise)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anagen.accounts.models import ALL_STAFF_ROLES, Role
+from anagen.accounts.permissions import staff_required
+from anagen.audit.services import Actor, record_read
+from anagen.billing import pdf, services
+from anagen.billing.forms import (
+    InvoiceForm,
+    PaymentForm,
+    PriceItemForm,
+    RedeemForm,
+    RefundForm,
+    SettingsForm,
+)
+from anagen.billing.models import PriceItem
+from anagen.core.errors import InvalidInput
+from anagen.patients.models import Patient
+from anagen.reminders import services as reminders
+from anagen.scheduling import services as scheduling
+
+staff = staff_required(roles=ALL_STAFF_ROLES)
+admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
+
+
+def _patient(request: HttpRequest, patient_id: int) -> Patient:
+    found = Patient.objects.filter(pk=patient_id, clinic=request.clinic).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@staff
+def home(request: HttpRequest) -> HttpResponse:
+    invoices = services.recent_invoices(request.clinic)
+    services.record_list_read(Actor.from_request(request), "invoices", [i.patient_id for i in invoices])
+    return render(request, "billing/home.html", {"invoices": invoices})
+
+
+@staff
+def reception(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    appointments = scheduling.appointments_for_day(request.clinic, today)
+    unpaid = services.unpaid_invoices(request.clinic)
+    packages = services.open_packages(request.clinic)
+    failed = reminders.failed_messages(request.clinic)
+    ids = [a.patient_id for a in appointments] + [i.patient_id for i in unpaid] + [p.patient_id for p in packages] + [m.patient_id for m in failed]
+    services.record_list_read(Actor.from_request(request), "reception", ids)
+    context = {"today": today, "appointments": appointments, "unpaid": unpaid, "packages": packages, "failed": failed}
+    return render(request, "billing/reception.html", context)
+
+
+@staff
+def patient_billing(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    record_read(Actor.from_request(request), "billing", patient.pk, patient.pk)
+    context = {"patient": patient, "invoices": services.patient_invoices(patient),
+               "packages": list(patient.packages.all())}
+    return render(request, "billing/patient.html", context)
+
+
+@staff
+def new_invoice(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    items = services.price_items(request.clinic, active_only=True)
+    form = InvoiceForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoice = services.create_invoice(
+                Actor.from_request(request), patient, [services.LineRequest(i, q) for i, q in form.lines()],
+                today=timezone.localdate(), customer_state_code=form.cleaned_data["customer_state_code"],
+                customer_gstin=form.cleaned_data["customer_gstin"],
+            )
+        except InvalidInput as exc:
+            form.add_invalid(exc)
+        else:
+            messages.success(request, f"Invoice {invoice.number} issued.")
+            return redirect("billing:invoice", invoice_id=invoice.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "billing/invoice_form.html", {"patient": patient, "form": form, "items": items}, status=status)
+
+
+def _invoice_page(request: HttpRequest, invoice, payment_form=None, refund_form=None, status: int = 200) -> HttpResponse:
+    context = {
+        "invoice": invoice, "lines": list(invoice.lines.all()), "payments": list(invoice.payments.all()),
+        "refunds": list(invoice.refunds.all()), "packages": services.open_packages(invoice.clinic, invoice.patient),
+        "payment_form": payment_form or PaymentForm(initial={"amount": f"{invoice.balance_paise / 100:.2f}"}),
+        "refund_form": refund_form or RefundForm(prefix="refund"),
+    }
+    return render(request, "billing/invoice.html", context, status=status)
+
+
+@staff
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = services.get_invoice(Actor.from_request(request), request.clinic, invoice_id)
+    return _invoice_page(request, invoice)
+
+
+@staff
+@require_POST
+def pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    invoice = services.get_invoice(actor, request.clinic, invoice_id)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_payment(actor, invoice, amount_paise=form.cleaned_data["amount"], method=form.cleaned_data["method"],
+                                    reference=form.cleaned_data["reference"])
+        except InvalidInput as exc:
+            form.add_invalid(exc)
+        else:
+            messages.success(request, "Payment recorded.")
+            return redirect("billing:invoice", invoice_id=invoice.pk)
+    return _invoice_page(request, invoice, payment_form=form, status=400)
+
+
+@staff
+@require_POST
+def refund(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    invoice = services.get_invoice(actor, request.clinic, invoice_id)
+    form = RefundForm(request.POST, prefix="refund")
+    if form.is_valid():
+        try:
+            services.record_refund(actor, invoice, amount_paise=form.cleaned_data["amount"], method=form.cleaned_data["method"],
+                                   reason=form.cleaned_data["reason"])
+        except InvalidInput as exc:
+            form.add_invalid(exc)
+        else:
+            messages.success(request, "Refund recorded.")
+            return redirect("billing:invoice", invoice_id=invoice.pk)
+    return _invoice_page(request, invoice, refund_form=form, status=400)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = services.get_invoice(Actor.from_request(request), request.clinic, invoice_id, audit_as="export")
+    return _pdf_response(pdf.invoice_pdf(invoice), f"invoice-{invoice.number.replace('/', '-')}.pdf")
+
+
+@staff
+def receipt_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
+    payment = services.get_payment(Actor.from_request(request), request.clinic, payment_id)
+    return _pdf_response(pdf.receipt_pdf(payment), f"receipt-{payment.pk:06d}.pdf")
+
+
+@staff
+def package_detail(request: HttpRequest, package_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    package = services.get_package(actor, request.clinic, package_id)
+    appointments = services.redeemable_appointments(package)
+    form = RedeemForm(request.POST or None, appointments=appointments)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.redeem_session(actor, package, form.appointments[form.cleaned_data["appointment"]])
+        except InvalidInput as exc:
+            form.add_invalid(exc)
+        else:
+            messages.success(request, f"Session redeemed: {package.sessions_left} left.")
+            return redirect("billing:package", package_id=package.pk)
+    context = {"package": package, "form": form, "redemptions": list(package.redemptions.select_related("appointment"))}
+    return render(request, "billing/package.html", context, status=400 if request.method == "POST" else 200)
+
+
+@admin_only
+def price_list(request: HttpRequest) -> HttpResponse:
+    form = PriceItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_price_item(Actor.from_request(request), request.clinic, form.values())
+        except InvalidInput as exc:
+            form.add_invalid(exc)
+        else:
+            messages.success(request, "Item added to the price list.")
+            return redirect("billing:prices")
+    context = {"items": services.price_items(request.clinic), "form": form}
+    return render(request, "billing/prices.html", context, status=400 if request.method == "POST" else 200)
+
+
+@admin_only
+def price_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = PriceItem.objects.filter(pk=item_id, clinic=request.clinic).first()
+    if item is None:
+        raise Http404
+    form = PriceItemForm(request.POST or None, initial=PriceItemForm.initial_for(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_price_item(Actor.from_request(request), request.clinic, form.values(), item)
+        except InvalidInput as exc:
+            form.add_invalid(exc)
+        else:
+            messages.success(request, f"Saved {item.name}.")
+            return redirect("billing:prices")
+    return render(request, "billing/price_edit.html", {"item": item, "form": form}, status=400 if request.method == "POST" else 200)
+
+
+@admin_only
+def billing_settings(request: HttpRequest) -> HttpResponse:
+    stored = services.settings_for(request.clinic)
+    initial = {"state_code": stored.state_code, "invoice_prefix": stored.invoice_prefix, "gstin": request.clinic.gstin}
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_settings(Actor.from_request(request), request.clinic, **form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_invalid(exc)
+        else:
+            messages.success(request, "Billing settings saved.")
+            return redirect("billing:settings")
+    return render(request, "billing/settings.html", {"form": form}, status=400 if request.method == "POST" else 200)

@@ -1,0 +1,42 @@
+"""``{% load outcomes %}``: the progress panel on the patient page and the "likely
+non-responders" panel on the staff home page (clinical roles only; reception sees nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from anagen.audit.services import Actor
+from anagen.outcomes import services
+
+register = template.Library()
+
+
+def _clinical(context: template.Context) -> Any:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated or not user.sees_clinical_content:
+        return None
+    return request
+
+
+@register.inclusion_tag("outcomes/_progress_panel.html", takes_context=True)
+def progress_panel(context: template.Context, patient: Any) -> dict[str, Any]:
+    """Latest response and the cached non-responder flag; the patient page has audited the read."""
+    request = _clinical(context)
+    if request is None or getattr(request, "clinic", None) is None or patient.clinic_id != request.clinic.pk:
+        return {"show": False}
+    progress = services.patient_progress(patient, timezone.localdate(), with_forecast=False)
+    check = services.cached_flag(patient, timezone.localdate()) if progress.course is not None else None
+    return {"show": True, "patient": patient, "progress": progress, "check": check}
+
+
+@register.inclusion_tag("outcomes/_non_responders.html", takes_context=True)
+def non_responder_dashboard(context: template.Context) -> dict[str, Any]:
+    request = _clinical(context)
+    if request is None or getattr(request, "clinic", None) is None:
+        return {"show": False}
+    flagged = services.non_responder_panel(Actor.from_request(request), request.clinic, timezone.localdate())
+    return {"show": True, "flagged": flagged}

@@ -1,0 +1,117 @@
+"""Progress (clinical roles), progress reports (clinical roles) and clinic outcomes (clinic
+admins and trichologists). Every id is looked up within ``request.clinic`` (404 otherwise); every
+page showing a patient's data writes an audit entry; the clinic tables are aggregates and name
+no patient."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anagen.accounts.models import CLINICAL_ROLES, Role
+from anagen.accounts.permissions import staff_required
+from anagen.audit.services import Actor
+from anagen.core.errors import InvalidInput
+from anagen.outcomes import services
+from anagen.outcomes.charts import render_svg
+from anagen.outcomes.forms import DateRangeForm
+
+clinical = staff_required(roles=CLINICAL_ROLES)
+outcomes_roles = staff_required(roles=[Role.CLINIC_ADMIN, Role.TRICHOLOGIST])
+
+
+@clinical
+def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
+    result = services.view_progress(Actor.from_request(request), request.clinic, patient_id, timezone.localdate())
+    context = {
+        "progress": result,
+        "patient": result.patient,
+        "charts": services.chart_svgs(result),
+        "reports": services.reports_for(result.patient),
+        "next_steps": services.next_steps(result),
+    }
+    return render(request, "outcomes/progress.html", context)
+
+
+@clinical
+def chart_svg(request: HttpRequest, patient_id: int, chart: str) -> HttpResponse:
+    result = services.view_progress(Actor.from_request(request), request.clinic, patient_id, timezone.localdate())
+    for item in result.charts:
+        if item.chart_id == f"chart-{chart}":
+            return HttpResponse(render_svg(item), content_type="image/svg+xml; charset=utf-8")
+    raise Http404
+
+
+@clinical
+@require_POST
+def generate(request: HttpRequest, patient_id: int) -> HttpResponse:
+    report = services.generate_report(Actor.from_request(request), request.clinic, patient_id, request.user, timezone.localdate())
+    messages.success(request, f"Progress report {report.pk} generated.")
+    return redirect("outcomes:download_report", report.pk)
+
+
+@clinical
+def download(request: HttpRequest, report_id: int) -> HttpResponse:
+    report, handle = services.open_report(Actor.from_request(request), request.clinic, report_id)
+    name = f"progress-report-{report.patient.mrn}-{report.created_at:%Y%m%d}.pdf"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+
+
+@clinical
+@require_POST
+def share(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = services.get_report(Actor.from_request(request), request.clinic, report_id)
+    shared = request.POST.get("shared") == "1"
+    services.set_report_shared(Actor.from_request(request), report, shared)
+    messages.success(request, "Report shared with the patient." if shared else "Report no longer shared with the patient.")
+    return redirect("outcomes:progress", report.patient_id)
+
+
+def _range(request: HttpRequest) -> tuple[DateRangeForm, services.ClinicOutcomes | None]:
+    today = timezone.localdate()
+    start, end = services.default_range(today)
+    data = request.GET if "start" in request.GET or "end" in request.GET else {"start": start, "end": end}
+    form = DateRangeForm(data)
+    if not form.is_valid():
+        return form, None
+    try:
+        return form, services.clinic_outcomes(request.clinic, form.cleaned_data["start"], form.cleaned_data["end"], today)
+    except InvalidInput as exc:
+        for error in exc.errors:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        return form, None
+
+
+@outcomes_roles
+def clinic(request: HttpRequest) -> HttpResponse:
+    form, result = _range(request)
+    tables = []
+    if result is not None:
+        for key, (title, _) in services.TABLES.items():
+            header, rows = services.table_rows(result, key)
+            tables.append({"key": key, "title": title, "header": header, "rows": rows})
+    return render(request, "outcomes/clinic.html", {"form": form, "result": result, "tables": tables,
+                                                     "query": request.GET.urlencode()})
+
+
+@outcomes_roles
+def clinic_csv(request: HttpRequest, table: str) -> HttpResponse:
+    """Aggregate tables only (no patient-level rows), so no patient audit entry is written."""
+    if table not in services.TABLES:
+        raise Http404
+    form, result = _range(request)
+    if result is None:
+        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
+                            content_type="text/plain; charset=utf-8")
+    header, rows = services.table_rows(result, table)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="outcomes-{table}-{result.start}-{result.end}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response

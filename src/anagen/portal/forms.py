@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class _Form(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class AcceptInvitationForm(_Form):
+    username = forms.CharField(
+        max_length=150,
+        help_text="You will sign in with this. We suggest your record number; change it if you like.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        help_text="At least 10 characters; not a common password, not only digits, not like your name.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "The two passwords are not the same.")
+        return data
+
+
+class ChangeRequestForm(_Form):
+    message = forms.CharField(
+        label="What would you like to change?",
+        max_length=1000,
+        help_text="For example: a day or time that suits you better, or that you need to cancel.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WithdrawConsentForm(_Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing? (your own words)",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FulfilExportForm(_Form):
+    note = forms.CharField(
+        label="How was the copy given? (needed when no file is generated)",
+        max_length=300,
+        required=False,
+    )

@@ -1,0 +1,555 @@
+"""Use cases of the patient portal: invitations, sign-up, revocation, and what a patient may see
+and ask for. Each write is one transaction that appends to the audit trail.
+
+A patient only ever reaches their own records: every lookup here takes the ``Patient`` loaded
+from the signed-in user's ``PatientAccount`` and filters by it, so another patient's ids are 404.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from anagen.accounts.models import Clinic, Role, User
+from anagen.audit import services as audit
+from anagen.audit.models import Action, AuditEntry
+from anagen.audit.services import Actor
+from anagen.consents import services as consents
+from anagen.consents.models import ConsentRecord, ConsentText
+from anagen.patients.models import Patient
+from anagen.portal.models import ChangeRequest, ExportRequest, PatientAccount, PortalInvitation
+from anagen.procedures.models import TreatmentSession
+from anagen.procedures.services import aftercare_sheet
+from anagen.scheduling.models import Appointment, Status
+
+INVITATION_DAYS = 7
+MAX_MESSAGE = 1000
+MAX_REASON = 500
+ACCESS_LOG_LIMIT = 200
+
+
+class PortalError(Exception):
+    """The request cannot be done as asked; ``field`` names the input at fault (or None)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvitationInvalid(PortalError):
+    """The link is unknown, already used, replaced, or expired."""
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+# --- staff: invitations and access ----------------------------------------------------------
+
+
+def invite_patient(actor: Actor, patient: Patient, *, by: User, now: datetime | None = None) -> tuple[PortalInvitation, str]:
+    """A new one-time link for ``patient`` (earlier unused links stop working). Returns the
+    invitation and the raw token, which exists only in the returned link: show it once.
+
+    For a patient who already has access, the link lets them choose a new username and password
+    (a forgotten password: patients have no email-based reset)."""
+    now = now or timezone.now()
+    if by.clinic_id != patient.clinic_id:
+        raise Http404
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        PortalInvitation.objects.filter(patient=patient, used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+        invitation = PortalInvitation.objects.create(
+            clinic_id=patient.clinic_id,
+            patient=patient,
+            token_hash=hash_token(raw),
+            created_by=by,
+            created_at=now,
+            expires_at=now + timedelta(days=INVITATION_DAYS),
+        )
+        audit.append(
+            actor, Action.CREATE, object_type="portal_invitation", object_id=invitation.pk, patient_id=patient.pk,
+            changes={"expires_at": {"old": None, "new": invitation.expires_at.isoformat()}},
+        )
+    return invitation, raw
+
+
+def email_invitation(patient: Patient, link: str) -> bool:
+    """Send the link to the patient's email address, if they gave one. True when sent."""
+    if not patient.email:
+        return False
+    clinic = patient.clinic
+    body = (
+        f"Hello {patient.given_name},\n\n"
+        f"{clinic.name} has invited you to its patient portal, where you can see your appointments, "
+        "consents and aftercare advice.\n\n"
+        f"Open this link to choose your username and password (it works once, for {INVITATION_DAYS} days):\n{link}\n\n"
+        "If you did not expect this message, you can ignore it.\n"
+    )
+    try:
+        send_mail(f"Your {clinic.name} patient portal", body, None, [patient.email])
+    except Exception:  # noqa: BLE001 - a mail server problem must not lose the invitation: staff still have the link
+        return False
+    return True
+
+
+def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitation:
+    now = now or timezone.now()
+    invitation = PortalInvitation.objects.select_related("patient", "patient__clinic").filter(token_hash=hash_token(raw or "")).first()
+    if invitation is None:
+        raise InvitationInvalid("This link is not valid. Ask the clinic for a new one.")
+    if invitation.used_at is not None:
+        raise InvitationInvalid("This link has already been used. Sign in with the username and password you chose.")
+    if invitation.cancelled_at is not None:
+        raise InvitationInvalid("This link has been replaced or withdrawn. Ask the clinic for a new one.")
+    if invitation.expires_at <= now:
+        raise InvitationInvalid("This link has expired. Ask the clinic for a new one.")
+    return invitation
+
+
+def accept_invitation(raw: str, username: str, password: str, *, ip_address: str | None = None, now: datetime | None = None) -> User:
+    """Consume the one-time link: create (or re-open) the patient's sign-in with their password."""
+    now = now or timezone.now()
+    username = (username or "").strip()
+    if not username:
+        raise PortalError("Choose a username.", "username")
+    if len(username) > 150:
+        raise PortalError("The username is longer than 150 characters.", "username")
+    try:
+        User.username_validator(username)
+    except ValidationError as exc:
+        raise PortalError("Use letters, digits and @ . + - _ only in the username.", "username") from exc
+    invitation = invitation_for_token(raw, now)
+    patient = invitation.patient
+    probe = User(username=username, first_name=patient.given_name, last_name=patient.family_name, email=patient.email)
+    try:
+        validate_password(password, probe)
+    except ValidationError as exc:
+        raise PortalError(" ".join(exc.messages), "password") from exc
+    try:
+        with transaction.atomic():
+            invitation = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
+            if not invitation.is_pending(now):
+                raise InvitationInvalid("This link has already been used. Sign in with the username and password you chose.")
+            account = PatientAccount.objects.select_for_update().filter(patient=patient).select_related("user").first()
+            taken = User.objects.filter(username__iexact=username)
+            if account is not None:
+                taken = taken.exclude(pk=account.user_id)
+            if taken.exists():
+                raise PortalError("This username is taken: choose another one.", "username")
+            action = Action.CREATE if account is None else Action.UPDATE
+            if account is None:
+                user = User(username=username, clinic_id=patient.clinic_id, role=Role.PATIENT)
+                user.set_password(password)
+                user.save()
+                account = PatientAccount.objects.create(
+                    user=user, patient=patient, invited_by_id=invitation.created_by_id, invited_at=invitation.created_at, activated_at=now
+                )
+            else:
+                user = account.user
+                user.username = username
+                user.is_active = True
+                user.set_password(password)
+                user.save()
+                account.invited_by_id = invitation.created_by_id
+                account.invited_at = invitation.created_at
+                account.activated_at = now
+                account.revoked_at = None
+                account.save()
+            invitation.used_at = now
+            invitation.save(update_fields=["used_at"])
+            actor = Actor(user_id=user.pk, username=user.username, clinic_id=patient.clinic_id, ip_address=ip_address)
+            audit.append(
+                actor, action, object_type="portal_account", object_id=account.pk, patient_id=patient.pk,
+                changes={"username": {"old": None, "new": username}, "activated_at": {"old": None, "new": now.isoformat()}},
+            )
+    except IntegrityError as exc:
+        # Two sign-ups racing for one username: the unique constraint decides.
+        raise PortalError("This username is taken: choose another one.", "username") from exc
+    return user
+
+
+def revoke_access(actor: Actor, patient: Patient, *, now: datetime | None = None) -> PatientAccount | None:
+    """Stop the patient signing in (the account is kept, deactivated) and cancel pending links."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cancelled = PortalInvitation.objects.filter(patient=patient, used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+        account = PatientAccount.objects.select_for_update().filter(patient=patient).select_related("user").first()
+        if account is None or account.revoked_at is not None:
+            if not cancelled:
+                raise PortalError("This patient has no portal access to revoke.")
+            audit.append(actor, Action.UPDATE, object_type="portal_invitation", object_id=patient.pk, patient_id=patient.pk,
+                         changes={"cancelled": {"old": None, "new": str(cancelled)}})
+            return account
+        account.revoked_at = now
+        account.save(update_fields=["revoked_at"])
+        User.objects.filter(pk=account.user_id).update(is_active=False)
+        audit.append(
+            actor, Action.UPDATE, object_type="portal_account", object_id=account.pk, patient_id=patient.pk,
+            changes={"revoked_at": {"old": None, "new": now.isoformat()}, "is_active": {"old": True, "new": False}},
+        )
+    return account
+
+
+@dataclass(frozen=True)
+class PortalStatus:
+    account: PatientAccount | None
+    pending: PortalInvitation | None
+    open_changes: list[ChangeRequest]
+    open_exports: list[ExportRequest]
+
+    @property
+    def label(self) -> str:
+        if self.account is not None and self.account.revoked_at is None and self.account.activated_at is not None:
+            return "Active"
+        if self.pending is not None:
+            return "Invited"
+        if self.account is not None and self.account.revoked_at is not None:
+            return "Access revoked"
+        return "Not invited"
+
+    @property
+    def has_access(self) -> bool:
+        return self.label == "Active"
+
+
+def portal_status(patient: Patient, now: datetime | None = None) -> PortalStatus:
+    now = now or timezone.now()
+    account = PatientAccount.objects.filter(patient=patient).select_related("user").first()
+    pending = next((i for i in PortalInvitation.objects.filter(patient=patient, used_at__isnull=True, cancelled_at__isnull=True) if i.is_pending(now)), None)
+    return PortalStatus(
+        account=account,
+        pending=pending,
+        open_changes=list(ChangeRequest.objects.filter(patient=patient, handled_at__isnull=True).select_related("appointment")),
+        open_exports=list(ExportRequest.objects.filter(patient=patient, fulfilled_at__isnull=True)),
+    )
+
+
+def account_for_user(user: Any) -> PatientAccount | None:
+    """The active portal account of a signed-in patient user, else None."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != Role.PATIENT or not user.is_active:
+        return None
+    account = PatientAccount.objects.select_related("patient", "patient__clinic").filter(user=user, revoked_at__isnull=True).first()
+    if account is None or account.patient.clinic_id != user.clinic_id:
+        return None
+    return account
+
+
+# --- patient: reading their own records -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AftercareItem:
+    session_id: int
+    performed_on: Any
+    sheet: Any
+
+
+@dataclass(frozen=True)
+class Overview:
+    appointments: list[Appointment]
+    consents: list[consents.PurposeStatus]
+    aftercare: list[AftercareItem]
+    reports: list[Any]
+    requested_changes: set[int]
+
+
+def upcoming_appointments(patient: Patient, now: datetime) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(patient=patient, clinic_id=patient.clinic_id, ends_at__gte=now, status__in=[Status.BOOKED, Status.ARRIVED])
+        .select_related("practitioner")
+        .order_by("starts_at")[:20]
+    )
+
+
+def _report_model() -> Any:
+    """The outcomes app's Report model, if it exists and has the sharing flag (built in parallel)."""
+    try:
+        from anagen.outcomes.models import Report
+    except ImportError:
+        return None
+    if "shared_with_patient" not in {f.name for f in Report._meta.get_fields()}:
+        return None
+    return Report
+
+
+def shared_reports(patient: Patient) -> list[Any]:
+    report = _report_model()
+    if report is None:
+        return []
+    return list(report.objects.filter(patient=patient, clinic_id=patient.clinic_id, shared_with_patient=True).order_by("-created_at"))
+
+
+def overview(actor: Actor, patient: Patient, now: datetime | None = None) -> Overview:
+    """Everything on the portal home page; the read is audited once, as the patient."""
+    now = now or timezone.now()
+    statuses = consents.consent_status(patient, now)
+    available = set(ConsentText.objects.filter(clinic_id=patient.clinic_id).values_list("purpose", flat=True).distinct())
+    consent_rows = [s for p, s in statuses.items() if s.record is not None or p in available]
+    sheets: dict[str, Any] = {}
+    aftercare = []
+    for session in TreatmentSession.objects.filter(patient=patient, clinic_id=patient.clinic_id).order_by("-performed_on", "-id")[:20]:
+        language = session.aftercare_language or "en"
+        if language not in sheets:
+            sheets[language] = aftercare_sheet(patient.clinic, language)
+        aftercare.append(AftercareItem(session.pk, session.performed_on, sheets[language]))
+    appointments = upcoming_appointments(patient, now)
+    requested = set(
+        ChangeRequest.objects.filter(patient=patient, handled_at__isnull=True, appointment__in=appointments).values_list("appointment_id", flat=True)
+    )
+    audit.record_read(actor, "portal_home", patient.pk, patient.pk)
+    return Overview(appointments, consent_rows, aftercare, shared_reports(patient), requested)
+
+
+def own_consent(patient: Patient, record_id: int) -> ConsentRecord:
+    try:
+        return ConsentRecord.objects.select_related("text").get(pk=record_id, patient=patient, clinic_id=patient.clinic_id)
+    except ConsentRecord.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def withdraw_own_consent(actor: Actor, patient: Patient, record_id: int, reason: str) -> Any:
+    """The patient withdraws their consent (an event on the record; re-consent happens at the clinic)."""
+    record = own_consent(patient, record_id)
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise PortalError(f"Keep the reason under {MAX_REASON} characters.", "reason")
+    try:
+        return consents.withdraw_consent(actor, record, reason)
+    except consents.ConsentError as exc:
+        raise PortalError(exc.message, exc.field or "reason") from exc
+
+
+def own_report(actor: Actor, patient: Patient, report_id: int) -> tuple[Any, Any]:
+    """A report shared with this patient and its open file, the download audited as an export."""
+    report_model = _report_model()
+    if report_model is None:
+        raise Http404
+    try:
+        report = report_model.objects.get(pk=report_id, patient=patient, clinic_id=patient.clinic_id, shared_with_patient=True)
+    except report_model.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        handle = storages["reports"].open(report.file_name, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    audit.append(actor, Action.EXPORT, object_type="progress_report", object_id=report.pk, patient_id=patient.pk)
+    return report, handle
+
+
+@dataclass(frozen=True)
+class LogRow:
+    at: datetime
+    who: str
+    role: str
+    action: str
+    what: str
+    is_you: bool
+
+
+ACTION_WORDS = {
+    Action.READ: "opened",
+    Action.CREATE: "added",
+    Action.UPDATE: "changed",
+    Action.DELETE: "removed",
+    Action.EXPORT: "downloaded or exported",
+}
+
+OBJECT_WORDS = {
+    "patient": "your record",
+    "patient_list": "a patient list including you",
+    "consent": "a consent",
+    "consultation": "a consultation",
+    "appointment": "an appointment",
+    "treatment_session": "a treatment session",
+    "session": "a treatment session",
+    "photo": "a photograph",
+    "photo_gallery": "your photographs",
+    "progress_report": "a progress report",
+    "portal_home": "your portal page",
+    "portal_access_log": "this access log",
+    "portal_account": "your portal account",
+    "portal_invitation": "a portal invitation",
+    "portal_change_request": "a change request",
+    "portal_export_request": "a request for your data",
+}
+
+
+def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
+    """Who opened or changed this patient's record, newest first (never the hash internals)."""
+    entries = list(
+        AuditEntry.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk)
+        .only("at", "user_id", "username", "action", "object_type")
+        .order_by("-seq")[:ACCESS_LOG_LIMIT]
+    )
+    roles = dict(User.objects.filter(pk__in={e.user_id for e in entries if e.user_id}).values_list("pk", "role"))
+    labels = dict(Role.choices)
+    rows = []
+    for entry in entries:
+        is_you = entry.user_id is not None and entry.user_id == user.pk
+        if is_you:
+            who, role = "You", ""
+        elif entry.user_id is None:
+            who, role = "Anagen system", entry.username
+        else:
+            who, role = entry.username, labels.get(roles.get(entry.user_id, ""), "")
+        what = OBJECT_WORDS.get(entry.object_type, entry.object_type.replace("_", " "))
+        rows.append(LogRow(entry.at, who, role, ACTION_WORDS.get(entry.action, entry.action), what, is_you))
+    audit.record_read(actor, "portal_access_log", patient.pk, patient.pk)
+    return rows
+
+
+# --- patient: requests ----------------------------------------------------------------------
+
+
+def request_change(actor: Actor, patient: Patient, appointment_id: int, message: str, *, now: datetime | None = None) -> ChangeRequest:
+    now = now or timezone.now()
+    try:
+        appointment = Appointment.objects.get(pk=appointment_id, patient=patient, clinic_id=patient.clinic_id)
+    except Appointment.DoesNotExist as exc:
+        raise Http404 from exc
+    message = (message or "").strip()
+    if not message:
+        raise PortalError("Tell the clinic what you would like to change, e.g. a day or time that suits you.", "message")
+    if len(message) > MAX_MESSAGE:
+        raise PortalError(f"Keep the message under {MAX_MESSAGE} characters.", "message")
+    if appointment.status not in (Status.BOOKED, Status.ARRIVED) or appointment.ends_at < now:
+        raise PortalError("This appointment can no longer be changed online: please call the clinic.", "message")
+    with transaction.atomic():
+        change = ChangeRequest.objects.create(clinic_id=patient.clinic_id, patient=patient, appointment=appointment, message=message, created_at=now)
+        audit.append(
+            actor, Action.CREATE, object_type="portal_change_request", object_id=change.pk, patient_id=patient.pk,
+            changes={"appointment": {"old": None, "new": str(appointment.pk)}, "message": {"old": None, "new": message}},
+        )
+    return change
+
+
+def request_export(actor: Actor, patient: Patient, *, now: datetime | None = None) -> ExportRequest:
+    """Ask for a copy of one's data; asking again while one is open returns the open one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        existing = ExportRequest.objects.filter(patient=patient, fulfilled_at__isnull=True).first()
+        if existing is not None:
+            return existing
+        export = ExportRequest.objects.create(clinic_id=patient.clinic_id, patient=patient, requested_at=now)
+        audit.append(actor, Action.CREATE, object_type="portal_export_request", object_id=export.pk, patient_id=patient.pk,
+                     changes={"requested_at": {"old": None, "new": now.isoformat()}})
+    return export
+
+
+def own_exports(actor: Actor, patient: Patient) -> list[ExportRequest]:
+    exports = list(ExportRequest.objects.filter(patient=patient, clinic_id=patient.clinic_id))
+    audit.record_read(actor, "portal_export_request", patient.pk, patient.pk)
+    return exports
+
+
+def own_export_file(actor: Actor, patient: Patient, export_id: int) -> tuple[ExportRequest, Any]:
+    try:
+        export = ExportRequest.objects.get(pk=export_id, patient=patient, clinic_id=patient.clinic_id)
+    except ExportRequest.DoesNotExist as exc:
+        raise Http404 from exc
+    if not export.file_name:
+        raise Http404
+    try:
+        handle = storages["default"].open(export.file_name, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    audit.append(actor, Action.EXPORT, object_type="portal_export_request", object_id=export.pk, patient_id=patient.pk)
+    return export, handle
+
+
+# --- staff: the requests -----------------------------------------------------------------------
+
+
+def export_builder() -> Callable[[Actor, Patient], bytes] | None:
+    """``anagen.interop.services.build_export(actor, patient) -> bytes`` when that app provides it."""
+    try:
+        from anagen.interop import services as interop_services
+    except ImportError:
+        return None
+    return getattr(interop_services, "build_export", None)
+
+
+def open_requests(clinic: Clinic) -> tuple[list[ChangeRequest], list[ExportRequest]]:
+    changes = list(
+        ChangeRequest.objects.filter(clinic=clinic, handled_at__isnull=True).select_related("patient", "appointment").order_by("created_at", "id")
+    )
+    exports = list(ExportRequest.objects.filter(clinic=clinic, fulfilled_at__isnull=True).select_related("patient").order_by("requested_at", "id"))
+    return changes, exports
+
+
+def handle_change_request(actor: Actor, clinic: Clinic | None, request_id: int, *, by: User, now: datetime | None = None) -> ChangeRequest:
+    now = now or timezone.now()
+    with transaction.atomic():
+        try:
+            change = ChangeRequest.objects.select_for_update().get(pk=request_id, clinic=clinic)
+        except ChangeRequest.DoesNotExist as exc:
+            raise Http404 from exc
+        if change.handled_at is not None:
+            raise PortalError("This request has already been dealt with.")
+        change.handled_by = by
+        change.handled_at = now
+        change.save(update_fields=["handled_by", "handled_at"])
+        audit.append(actor, Action.UPDATE, object_type="portal_change_request", object_id=change.pk, patient_id=change.patient_id,
+                     changes={"handled_at": {"old": None, "new": now.isoformat()}})
+    return change
+
+
+def fulfil_export(actor: Actor, clinic: Clinic | None, export_id: int, *, by: User, note: str = "", now: datetime | None = None) -> ExportRequest:
+    """Build the patient's export (when the interop service exists) and make it downloadable in
+    the portal; without it, record that a copy was handed over (``note`` says how)."""
+    now = now or timezone.now()
+    note = (note or "").strip()
+    if len(note) > 300:
+        raise PortalError("Keep the note under 300 characters.", "note")
+    try:
+        export = ExportRequest.objects.select_related("patient").get(pk=export_id, clinic=clinic)
+    except ExportRequest.DoesNotExist as exc:
+        raise Http404 from exc
+    if export.fulfilled_at is not None:
+        raise PortalError("This request has already been fulfilled.")
+    builder = export_builder()
+    if builder is None and not note:
+        raise PortalError("The export service is not available: say how the copy was given to the patient.", "note")
+    storage = storages["default"]
+    content = builder(actor, export.patient) if builder is not None else None
+    name = ""
+    if content is not None:
+        name = storage.save(f"exports/{uuid.uuid4().hex}.zip", ContentFile(content))
+    try:
+        with transaction.atomic():
+            export = ExportRequest.objects.select_for_update().get(pk=export.pk)
+            if export.fulfilled_at is not None:
+                raise PortalError("This request has already been fulfilled.")
+            export.fulfilled_at = now
+            export.fulfilled_by = by
+            export.note = note
+            if content is not None:
+                export.file_name = name
+                export.size_bytes = len(content)
+                export.sha256 = hashlib.sha256(content).hexdigest()
+            export.save()
+            audit.append(actor, Action.UPDATE, object_type="portal_export_request", object_id=export.pk, patient_id=export.patient_id,
+                         changes={"fulfilled_at": {"old": None, "new": now.isoformat()}, "sha256": {"old": None, "new": export.sha256 or None}})
+    except Exception:
+        if name:
+            storage.delete(name)
+        raise
+    return export
+

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from anagen.accounts.models import CLINICAL_ROLES, Role
+from anagen.accounts.permissions import staff_required
+from anagen.audit.services import Actor, client_ip
+from anagen.patients.services import get_patient, record_list_read
+from anagen.portal import services
+from anagen.portal.forms import (
+    AcceptInvitationForm,
+    ChangeRequestForm,
+    FulfilExportForm,
+    WithdrawConsentForm,
+)
+from anagen.portal.permissions import patient_required
+
+# Staff who may invite a patient or revoke their access (issue 10: admin, trichologist, reception).
+inviters = staff_required(roles=[Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.RECEPTION])
+any_staff = staff_required()
+# The export holds clinical notes, photos and labs: reception never handles it.
+clinical_staff = staff_required(roles=CLINICAL_ROLES)
+
+
+def _portal(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    # Hide the staff navigation of base.html: a patient has none of those pages.
+    base = {"current_clinic": None, "is_clinic_admin": False, "portal_clinic": request.user.clinic, "patient": request.patient}  # type: ignore[attr-defined]
+    return render(request, template, {**base, **context}, status=status)
+
+
+def after_login(request: HttpRequest) -> HttpResponse:
+    """The LOGIN_REDIRECT_URL target: patients to the portal, staff to the staff home page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if services.account_for_user(request.user) is not None:
+        return redirect("portal:home")
+    return redirect("home")
+
+
+# --- the patient's pages -------------------------------------------------------------------------
+
+
+@patient_required
+def home(request: HttpRequest) -> HttpResponse:
+    data = services.overview(Actor.from_request(request), request.patient)  # type: ignore[attr-defined]
+    # One form per appointment, each with its own element ids.
+    appointments = [(a, ChangeRequestForm(auto_id=f"appointment{a.pk}_%s")) for a in data.appointments]
+    return _portal(request, "portal/home.html", {"data": data, "appointments": appointments})
+
+
+@patient_required
+@require_POST
+def request_change(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    form = ChangeRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_change(Actor.from_request(request), request.patient, appointment_id, form.cleaned_data["message"])  # type: ignore[attr-defined]
+        except services.PortalError as exc:
+            form.add_error("message", exc.message)
+        else:
+            messages.success(request, "Thank you: the clinic will call you about this appointment.")
+            return redirect("portal:home")
+    return _portal(request, "portal/change_request.html", {"form": form, "appointment_id": appointment_id}, status=400)
+
+
+@patient_required
+def withdraw_consent(request: HttpRequest, record_id: int) -> HttpResponse:
+    patient = request.patient  # type: ignore[attr-defined]
+    record = services.own_consent(patient, record_id)
+    form = WithdrawConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_own_consent(Actor.from_request(request), patient, record.pk, form.cleaned_data["reason"])
+        except services.PortalError as exc:
+            form.add_error("reason", exc.message)
+        else:
+            messages.success(request, f"You have withdrawn your consent for “{record.get_purpose_display()}”. To give it again, speak to the clinic.")
+            return redirect("portal:home")
+    status = 400 if form.errors else 200
+    return _portal(request, "portal/withdraw.html", {"form": form, "record": record}, status=status)
+
+
+@patient_required
+def report_download(request: HttpRequest, report_id: int) -> HttpResponse:
+    report, handle = services.own_report(Actor.from_request(request), request.patient, report_id)  # type: ignore[attr-defined]
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(report.file_name) or f"report-{report.pk}.pdf")
+
+
+@patient_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    rows = services.access_log(Actor.from_request(request), request.patient, request.user)  # type: ignore[attr-defined, arg-type]
+    return _portal(request, "portal/access_log.html", {"rows": rows, "limit": services.ACCESS_LOG_LIMIT})
+
+
+@patient_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    actor = Actor.from_request(request)
+    if request.method == "POST":
+        services.request_export(actor, request.patient)  # type: ignore[attr-defined]
+        messages.success(request, "We have your request. The clinic will prepare a copy of your data.")
+        return redirect("portal:my_data")
+    exports = services.own_exports(actor, request.patient)  # type: ignore[attr-defined]
+    has_open = any(e.fulfilled_at is None for e in exports)
+    return _portal(request, "portal/my_data.html", {"exports": exports, "has_open": has_open})
+
+
+@patient_required
+def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    export, handle = services.own_export_file(Actor.from_request(request), request.patient, export_id)  # type: ignore[attr-defined]
+    return FileResponse(handle, as_attachment=True, filename=f"my-data-{export.pk}.zip")
+
+
+# --- the invitation link (no sign-in: the token is the proof) -----------------------------------
+
+
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    context: dict[str, Any] = {"current_clinic": None, "is_clinic_admin": False}
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid as exc:
+        return render(request, "portal/invitation_invalid.html", {**context, "message": exc.message}, status=410)
+    patient = invitation.patient
+    form = AcceptInvitationForm(request.POST or None, initial={"username": patient.mrn})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                token, form.cleaned_data["username"], form.cleaned_data["password1"], ip_address=client_ip(request)
+            )
+        except services.InvitationInvalid as exc:
+            return render(request, "portal/invitation_invalid.html", {**context, "message": exc.message}, status=410)
+        except services.PortalError as exc:
+            form.add_error(exc.field if exc.field in form.fields else "password1" if exc.field == "password" else None, exc.message)
+        else:
+            login(request, user, backend="anagen.accounts.backends.StaffBackend")
+            messages.success(request, "Welcome! Your account is ready. Next time, sign in with your username and password.")
+            return redirect("portal:home")
+    context.update(form=form, clinic=patient.clinic, given_name=patient.given_name, returning=hasattr(patient, "portal_account"))
+    return render(request, "portal/accept.html", context, status=400 if form.errors else 200)
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+
+@inviters
+@require_POST
+def invite(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)  # type: ignore[attr-defined]
+    try:
+        invitation, token = services.invite_patient(actor, patient, by=request.user)  # type: ignore[arg-type]
+    except services.PortalError as exc:
+        messages.error(request, exc.message)
+        return redirect("patients:detail", patient_id=patient.pk)
+    link = request.build_absolute_uri(reverse("portal:accept", args=[token]))
+    emailed = services.email_invitation(patient, link)
+    return render(request, "portal/invitation_created.html", {"patient": patient, "invitation": invitation, "link": link, "emailed": emailed})
+
+
+@inviters
+@require_POST
+def revoke(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)  # type: ignore[attr-defined]
+    try:
+        services.revoke_access(actor, patient)
+    except services.PortalError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{patient.full_name} can no longer sign in to the portal.")
+    return redirect("patients:detail", patient_id=patient.pk)
+
+
+@any_staff
+def requests(request: HttpRequest) -> HttpResponse:
+    changes, exports = services.open_requests(request.clinic)  # type: ignore[attr-defined]
+    patients = {c.patient_id: c.patient for c in changes} | {e.patient_id: e.patient for e in exports}
+    record_list_read(Actor.from_request(request), list(patients.values()))
+    can_fulfil = request.user.has_role(*CLINICAL_ROLES)  # type: ignore[union-attr]
+    return render(request, "portal/requests.html", {
+        "changes": changes, "exports": [(e, FulfilExportForm(auto_id=f"export{e.pk}_%s")) for e in exports], "can_fulfil": can_fulfil,
+        "export_service": services.export_builder() is not None,
+    })
+
+
+@any_staff
+@require_POST
+def handle_change(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        services.handle_change_request(Actor.from_request(request), request.clinic, request_id, by=request.user)  # type: ignore[attr-defined, arg-type]
+    except services.PortalError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Marked as dealt with.")
+    patient_id = request.POST.get("patient_id", "")
+    if patient_id.isdigit():
+        return redirect("patients:detail", patient_id=int(patient_id))
+    return redirect("portal:requests")
+
+
+@clinical_staff
+@require_POST
+def fulfil_export(request: HttpRequest, export_id: int) -> HttpResponse:
+    form = FulfilExportForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, "Note: " + " ".join(form.errors.get("note", [])))
+        return redirect("portal:requests")
+    try:
+        services.fulfil_export(Actor.from_request(request), request.clinic, export_id, by=request.user, note=note)  # type: ignore[attr-defined, arg-type]
+    except services.PortalError as exc:
+        messages.error(request, ("Note: " if exc.field == "note" else "") + exc.message)
+    else:
+        messages.success(request, "The copy is ready: the patient sees it in the portal.")
+    return redirect("portal:requests")

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class ErasureRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="The patient's request",
+        help_text="Who asked, how (in person, email, letter) and when. It is kept with the request.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PerformErasureForm(forms.Form):
+    confirm_mrn = forms.CharField(label="Type the record number to confirm", max_length=20)
+
+    def __init__(self, *args: Any, mrn: str = "", **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.mrn = mrn
+
+    def clean_confirm_mrn(self) -> str:
+        value: str = self.cleaned_data["confirm_mrn"].strip()
+        if value.upper() != self.mrn.upper():
+            raise forms.ValidationError(f"Type the record number exactly ({self.mrn}).")
+        return value

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from anagen.reminders.models import Channel, Kind, Language, MessageTemplate, ReminderSettings
+
+
+class _Form:
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
+class OptInForm(_Form, forms.Form):
+    channel = forms.ChoiceField(label="Channel", choices=Channel.choices)
+    language = forms.ChoiceField(label="Message language", choices=Language.choices)
+
+
+class OptOutForm(_Form, forms.Form):
+    channel = forms.ChoiceField(label="Channel", choices=Channel.choices, widget=forms.HiddenInput)
+
+
+class SettingsForm(_Form, forms.ModelForm):
+    class Meta:
+        model = ReminderSettings
+        fields = ["before_hours", "side_effect_check_hours", "maintenance_notice_days", "max_attempts",
+                  "backoff_base_seconds", "backoff_max_seconds"]
+
+
+class TemplateForm(_Form, forms.ModelForm):
+    kind = forms.ChoiceField(label="Reminder", choices=Kind.choices)
+    channel = forms.ChoiceField(label="Channel", choices=Channel.choices)
+    language = forms.ChoiceField(label="Language", choices=Language.choices)
+
+    class Meta:
+        model = MessageTemplate
+        fields = ["kind", "channel", "language", "subject", "body", "whatsapp_template_name", "whatsapp_approved"]
+        help_texts = {"body": "Placeholders: {clinic}, {date}, {time}, {clinic_phone}, {opt_out_url}. No clinical detail: SMS and WhatsApp are not private."}

@@ -1,0 +1,39 @@
+"""``run_worker``: schedule due reminders and send the outbox; ``--once`` or every ``--interval`` s."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+from django.utils import timezone
+
+from anagen.reminders import services
+
+
+class Command(BaseCommand):
+    help = "Process the reminders outbox: schedule due reminders, send them, retry failures."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="One pass, then exit.")
+        parser.add_argument("--interval", type=float, default=30.0, help="Seconds between passes (default 30).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["interval"] <= 0:
+            self.stderr.write("--interval must be more than 0 seconds")
+            return
+        stop = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: stop.set())
+        worker = services.worker_name()
+        while True:
+            result = services.run_once(timezone.now(), worker=worker)
+            self.stdout.write(f"scheduled {result.scheduled}, sent {result.sent}, retrying {result.retrying}, "
+                              f"failed {result.failed}, cancelled {result.cancelled}")
+            if options["once"] or stop.wait(options["interval"]):
+                break
+            # A long-running worker drops connections the database may have timed out.
+            close_old_connections()

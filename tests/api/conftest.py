@@ -1,0 +1,158 @@
+"""API fixtures: tokens per role, a JSON client, and a clinic with one patient at every record type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+API = "/api/v1"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> Any:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class Api:
+    """A JSON client that sends a bearer token."""
+
+    def __init__(self, token: str | None):
+        self.client = Client()
+        self.token = token
+
+    def __call__(self, method: str, path: str, body: Any = None, **headers: str) -> Any:
+        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+        if self.token:
+            extra["HTTP_AUTHORIZATION"] = f"Bearer {self.token}"
+        data = json.dumps(body, default=str) if body is not None else None
+        response = self.client.generic(method.upper(), API + path, data=data or "", content_type="application/json", **extra)
+        if getattr(response, "streaming", False):
+            response.data = None
+            response.body = b"".join(response.streaming_content)
+        else:
+            response.data = response.json() if response.content and "json" in response.get("Content-Type", "") else None
+        return response
+
+
+@pytest.fixture
+def api_as() -> Any:
+    from anagen.api.tokens import create_token
+    from anagen.audit.services import Actor
+
+    def make(user: Any) -> Api:
+        issued = create_token(Actor.system("test", user.clinic_id), user, "test", expires_at=None, by=user)
+        return Api(issued.secret)
+
+    return make
+
+
+@pytest.fixture
+def staff(admin_user: Any, trichologist: Any, practitioner: Any, receptionist: Any) -> dict[str, Any]:
+    return {"clinic_admin": admin_user, "trichologist": trichologist, "practitioner": practitioner, "reception": receptionist}
+
+
+@pytest.fixture
+def other_world(other_clinic: Any, other_admin: Any, make_user: Any, make_patient: Any) -> dict[str, Any]:
+    """Another clinic, with its own staff of every role (used to prove 404 across clinics)."""
+    return {
+        "clinic": other_clinic,
+        "users": {
+            "clinic_admin": other_admin,
+            "trichologist": make_user(other_clinic, "trichologist", "otherdoc"),
+            "practitioner": make_user(other_clinic, "practitioner", "othernurse"),
+            "reception": make_user(other_clinic, "reception", "otherdesk"),
+        },
+        "patient": make_patient(other_clinic),
+    }
+
+
+@pytest.fixture
+def world(clinic: Any, staff: dict[str, Any], patient: Any) -> dict[str, Any]:
+    """A patient ready for session 1 today: signed consultation with measurements and a lab,
+    treatment and photo consent, a formulation, a course, a session appointment today, a lot in
+    stock, one recorded session on an earlier appointment (so recipients exist), an adverse event."""
+    from anagen.audit.services import Actor
+    from anagen.catalog.models import Product
+    from anagen.catalog.services import receive_lot
+    from anagen.consents.services import publish_text, sign_consent
+    from anagen.consultations.services import save_draft, sign_consultation, start_consultation
+    from anagen.core.formulation import Component
+    from anagen.safety.services import report_event
+    from anagen.scheduling.services import book_appointment, create_room
+    from anagen.treatments.services import CourseChoices, create_course, save_formulation
+
+    actor = Actor.system("test", clinic.pk)
+    doctor, nurse = staff["trichologist"], staff["practitioner"]
+    today = timezone.localdate()
+    consultation = start_consultation(actor, patient, doctor, today - dt.timedelta(days=7))
+    save_draft(actor, consultation, {"presenting_complaint": "Thinning", "diagnosis_primary": "androgenetic_alopecia"},
+               measurements={"site_zone": "vertex", "site_offset_cm": Decimal("10"), "density_per_cm2": Decimal("150")},
+               labs={"ferritin": {"value": Decimal("25"), "unit": "ng/mL", "reference_low": None, "reference_high": None}},
+               expected_version=None)
+    consultation = sign_consultation(actor, consultation, doctor)
+    for purpose in ("treatment", "photographs"):
+        text = publish_text(actor, clinic, purpose, "en", f"Consent: {purpose}", "I consent.")
+        sign_consent(actor, patient, text, method="typed", typed_name=patient.full_name, acknowledged=True, witness=nurse)
+    formulation = save_formulation(actor, consultation, [Component("ghk_cu", Decimal("1.0"), Decimal("1")),
+                                                         Component("dexpanthenol", Decimal("1.0"), Decimal("50"))],
+                                   author=doctor, signoff=False, consent_documented=False)
+    room = create_room(clinic, "Procedure room 1")
+    product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose",
+                                     vial_volume_ml=Decimal("5"), low_stock_threshold_ml=Decimal("10"))
+    lot = receive_lot(actor, product, lot_number="VC-2611", expiry_date=today + dt.timedelta(days=200),
+                      quantity_ml=Decimal("20"), supplier="Derma Supplies, Mumbai", received_on=today - dt.timedelta(days=3))
+    course = create_course(actor, consultation, formulation,
+                           CourseChoices(today + dt.timedelta(days=60), 2, 14, 0, 60),
+                           practitioner=nurse, room=room, session_time=dt.time(10, 0), duration_minutes=45, author=doctor)
+    now = timezone.localtime()
+    start = now.replace(minute=0, second=0, microsecond=0)
+    start = start.replace(hour=min(max(start.hour, 1), 21))
+    earlier = book_appointment(actor, clinic, patient=patient, practitioner=nurse, room=room, kind="mesotherapy_session",
+                               starts_at=start, duration_minutes=45, course_session_number=1)
+    appointment = book_appointment(actor, clinic, patient=patient, practitioner=nurse, room=room, kind="mesotherapy_session",
+                                   starts_at=start + dt.timedelta(hours=1), duration_minutes=45, course_session_number=1)
+    from anagen.procedures.services import record_session
+
+    session = record_session(actor, earlier, session_input(lot), practitioner=nurse, today=today)
+    event = report_event(actor, patient, session=session, event_type="erythema", severity="mild", onset_date=today,
+                         description="Redness", action_taken="Reassured", reported_by=nurse)
+    return {
+        "clinic": clinic, "patient": patient, "consultation": consultation, "formulation": formulation, "room": room,
+        "product": product, "lot": lot, "course": course, "appointment": appointment, "session": session,
+        "event": event, "today": today, "staff": staff, "consent": patient.consent_records.first(),
+    }
+
+
+def session_input(lot: Any) -> Any:
+    from anagen.core.measurements import ScalpZone
+    from anagen.core.safety import InjectionPoint
+    from anagen.procedures.services import LotUse, SessionInput
+
+    points = tuple(InjectionPoint(ScalpZone.VERTEX, Decimal("0.5"), Decimal("0.5"), Decimal("0.1")) for _ in range(5))
+    return SessionInput(
+        identity_confirmed=True, fever_today=False, scalp_infection_today=False, pregnant_today=False, new_medicines="",
+        new_medication_codes=(), scalp_cleansed=True, numbing_spray=False, technique="needle", needle_gauge=32,
+        needle_length_mm=Decimal("4"), mesogun_settings="", depth_mm=Decimal("2"), injection_style="point_by_point",
+        injection_map=points, lots=(LotUse(lot.pk, Decimal("0.5")),), pain_score=2, immediate_reactions=(),
+        reaction_notes="", aftercare_language="en",
+    )
+
+
+def session_body(appointment: Any, lot: Any, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "appointment_id": appointment.pk, "identity_confirmed": True, "scalp_cleansed": True, "technique": "needle",
+        "needle_gauge": 32, "needle_length_mm": "4", "depth_mm": "2", "injection_style": "point_by_point",
+        "injection_map": [{"zone": "vertex", "x": "0.5", "y": "0.5", "volume_ml": "0.1"} for _ in range(5)],
+        "lots": [{"lot_id": lot.pk, "volume_ml": "0.5"}], "pain_score": 3, "aftercare_language": "en",
+    }
+    body.update(overrides)
+    return body

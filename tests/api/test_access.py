@@ -1,0 +1,140 @@
+"""Every operation: allowed roles get in, forbidden roles get 403, another clinic's ids get 404,
+no credentials get 401 (all as problem details)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ALL = {"clinic_admin", "trichologist", "practitioner", "reception"}
+CLINICAL = {"clinic_admin", "trichologist", "practitioner"}
+TRICHOLOGIST = {"trichologist"}
+PERFORMS = {"trichologist", "practitioner"}
+
+# (method, path template, roles allowed, body); {name} is an id of the world fixture.
+OPERATIONS = [
+    ("get", "/patients", ALL, None),
+    ("post", "/patients", ALL, {}),
+    ("get", "/patients/{patient}", ALL, None),
+    ("patch", "/patients/{patient}", ALL, {}),
+    ("get", "/patients/{patient}/consents", ALL, None),
+    ("get", "/consents/{consent}", ALL, None),
+    ("get", "/consultations", CLINICAL, None),
+    ("post", "/consultations", TRICHOLOGIST, {"patient_id": "{patient}"}),
+    ("get", "/consultations/{consultation}", CLINICAL, None),
+    ("patch", "/consultations/{consultation}", TRICHOLOGIST, {}),
+    ("post", "/consultations/{consultation}/sign", TRICHOLOGIST, None),
+    ("get", "/consultations/{consultation}/screening", CLINICAL, None),
+    ("post", "/screening", CLINICAL, {}),
+    ("get", "/measurements", CLINICAL, None),
+    ("get", "/measurements/{measurements}", CLINICAL, None),
+    ("get", "/labs", CLINICAL, None),
+    ("get", "/formulations", CLINICAL, None),
+    ("get", "/formulations/{formulation}", CLINICAL, None),
+    ("post", "/formulations", TRICHOLOGIST, {"patient_id": "{patient}", "components": []}),
+    ("post", "/courses/preview", CLINICAL, {}),
+    ("get", "/courses", CLINICAL, None),
+    ("get", "/courses/{course}", CLINICAL, None),
+    ("post", "/courses", TRICHOLOGIST, {}),
+    ("get", "/appointments", ALL, None),
+    ("post", "/appointments", ALL, {}),
+    ("get", "/appointments/{appointment}", ALL, None),
+    ("patch", "/appointments/{appointment}", ALL, {}),
+    ("post", "/appointments/{appointment}/cancel", ALL, {}),
+    ("post", "/appointments/{appointment}/no-show", ALL, {}),
+    ("post", "/appointments/{appointment}/arrived", ALL, None),
+    ("get", "/sessions", CLINICAL, None),
+    ("get", "/sessions/{session}", CLINICAL, None),
+    ("post", "/sessions", PERFORMS, {}),
+    ("get", "/lots", CLINICAL, None),
+    ("get", "/lots/{lot}", CLINICAL, None),
+    ("get", "/lots/{lot}/recipients", CLINICAL, None),
+    ("get", "/adverse-events", CLINICAL, None),
+    ("post", "/adverse-events", CLINICAL, {}),
+    ("get", "/adverse-events/{event}", CLINICAL, None),
+    ("post", "/adverse-events/{event}/resolve", CLINICAL, {}),
+    ("post", "/adverse-events/{event}/review", TRICHOLOGIST, {}),
+    ("get", "/photos", CLINICAL, None),
+    ("get", "/photos/{photo}", CLINICAL, None),
+    ("get", "/photos/{photo}/file", CLINICAL, None),
+    ("get", "/tokens", ALL, None),
+    ("post", "/tokens", ALL, {}),
+    ("post", "/tokens/{token}/revoke", ALL, None),
+]
+
+
+@pytest.fixture
+def ids(world):
+    from anagen.api.tokens import create_token
+    from anagen.audit.services import Actor
+    from anagen.consultations.models import MeasurementSet
+    from anagen.photos.models import Photo
+
+    admin = world["staff"]["clinic_admin"]
+    token = create_token(Actor.system("test"), admin, "kept", expires_at=None, by=admin).token
+    from django.core.files.base import ContentFile
+
+    from anagen.photos.services import photo_storage
+
+    name = photo_storage().save("aa/test.jpg", ContentFile(b"\xff\xd8\xff"))
+    thumb = photo_storage().save("aa/test-thumb.jpg", ContentFile(b"\xff\xd8\xff"))
+    photo = Photo.objects.create(
+        clinic=world["clinic"], patient=world["patient"], visit_date=world["today"], view="frontal",
+        file_name=name, thumbnail_name=thumb, image_format="JPEG", width=1, height=1,
+        size_bytes=1, sha256="0" * 64, uploaded_by=world["staff"]["trichologist"],
+    )
+    return {
+        "patient": world["patient"].pk, "consent": world["consent"].pk, "consultation": world["consultation"].pk,
+        "measurements": MeasurementSet.objects.get(consultation=world["consultation"]).pk,
+        "formulation": world["formulation"].pk, "course": world["course"].pk, "appointment": world["appointment"].pk,
+        "session": world["session"].pk, "lot": world["lot"].pk, "event": world["event"].pk, "photo": photo.pk,
+        "token": token.pk,
+    }
+
+
+def _fill(value, ids):
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {k: int(_fill(v, ids)) if isinstance(v, str) and v.startswith("{") else _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+def test_every_operation_of_the_openapi_document_is_in_the_access_table(client):
+    document = client.get("/api/v1/openapi.json").json()
+    documented = {(method, path.removeprefix("/api/v1")) for path, item in document["paths"].items() for method in item}
+    table = {(method, path) for method, path, _, _ in OPERATIONS}
+
+    def shape(operations):
+        return {(m, "/".join("{}" if part.startswith("{") else part for part in p.split("/"))) for m, p in operations}
+
+    assert shape(documented) == shape(table)
+
+
+@pytest.mark.parametrize(("method", "path", "allowed", "body"), OPERATIONS, ids=[f"{m} {p}" for m, p, _, _ in OPERATIONS])
+def test_roles_and_clinics_are_enforced(method, path, allowed, body, world, ids, other_world, api_as):
+    url = path.format(**ids)
+    payload = _fill(body, ids) if body is not None else None
+    for role, user in world["staff"].items():
+        response = api_as(user)(method, url, payload, if_match='"999"')
+        if role in allowed:
+            assert response.status_code not in (401, 403), (role, response.data)
+            assert response.status_code < 500, (role, response.data)
+        else:
+            assert response.status_code == 403, (role, response.status_code)
+            assert response["Content-Type"] == "application/problem+json"
+    if "{" in path:
+        outsider = other_world["users"][sorted(allowed)[0]]
+        response = api_as(outsider)(method, url, payload, if_match='"999"')
+        assert response.status_code in (404, 422), response.data
+        if response.status_code == 422:  # a body naming another clinic's record: refused, never acted on
+            assert response.data["errors"]
+
+
+@pytest.mark.parametrize(("method", "path"), [("get", "/patients"), ("post", "/screening"), ("get", "/tokens")])
+def test_it_answers_401_without_credentials(method, path, client, db):
+    response = client.generic(method.upper(), f"/api/v1{path}", data="{}", content_type="application/json")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"].startswith("Bearer")

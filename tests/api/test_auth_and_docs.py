@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from anagen.api.models import ApiToken
+from anagen.api.tokens import create_token, revoke_token
+from anagen.audit.services import Actor
+
+from .conftest import Api
+
+pytestmark = pytest.mark.django_db
+
+
+def _issue(user, **kwargs):
+    return create_token(Actor.system("test"), user, "script", expires_at=kwargs.get("expires_at"), by=kwargs.get("by", user))
+
+
+def test_it_stores_only_a_hash_of_the_secret(receptionist):
+    issued = _issue(receptionist)
+    row = ApiToken.objects.get(pk=issued.token.pk)
+    assert issued.secret.startswith(f"ang_{row.prefix}_")
+    assert row.secret_hash == hashlib.sha256(issued.secret.encode()).hexdigest()
+    assert issued.secret not in str(ApiToken.objects.filter(pk=row.pk).values().first())
+
+
+def test_a_token_authenticates_and_records_its_last_use(receptionist):
+    issued = _issue(receptionist)
+    assert Api(issued.secret)("get", "/patients").status_code == 200
+    assert ApiToken.objects.get(pk=issued.token.pk).last_used_at is not None
+
+
+@pytest.mark.parametrize("state", ["revoked", "expired", "wrong secret", "inactive user"])
+def test_it_refuses_a_token_that_is_no_longer_good_with_401(state, receptionist):
+    issued = _issue(receptionist)
+    secret = issued.secret
+    if state == "revoked":
+        revoke_token(Actor.system("t"), issued.token, by=receptionist)
+    elif state == "expired":
+        ApiToken.objects.filter(pk=issued.token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    elif state == "wrong secret":
+        secret = secret[:-2] + ("AA" if not secret.endswith("AA") else "BB")
+    else:
+        receptionist.is_active = False
+        receptionist.save()
+    assert Api(secret)("get", "/patients").status_code == 401
+
+
+def test_only_the_user_or_their_clinic_admin_manages_a_token(receptionist, practitioner, admin_user, other_admin):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        _issue(receptionist, by=practitioner)
+    with pytest.raises(PermissionDenied):
+        _issue(receptionist, by=other_admin)
+    token = _issue(receptionist, by=admin_user).token
+    assert Api(_issue(practitioner).secret)("post", f"/tokens/{token.pk}/revoke").status_code == 404
+    assert Api(_issue(admin_user).secret)("post", f"/tokens/{token.pk}/revoke").data["revoked_at"]
+
+
+def test_a_token_created_through_the_api_is_shown_once(receptionist):
+    api = Api(_issue(receptionist).secret)
+    created = api("post", "/tokens", {"name": "export"})
+    assert created.status_code == 201 and created.data["token"].startswith("ang_")
+    listed = api("get", "/tokens")
+    assert all("token" not in row for row in listed.data)
+    assert Api(created.data["token"])("get", "/patients").status_code == 200
+    past = api("post", "/tokens", {"name": "old", "expires_at": "2000-01-01T00:00:00Z"})
+    assert past.status_code == 422 and past.data["errors"][0]["field"] == "expires_at"
+
+
+def test_the_session_works_for_same_origin_calls_and_csrf_is_enforced(patient, receptionist):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(receptionist)
+    assert client.get("/api/v1/patients").status_code == 200
+    body = '{"reason": "x"}'
+    refused = client.post("/api/v1/patients", data=body, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["type"].endswith("csrf-failed")
+    client.get("/account/api-tokens/")
+    token = client.cookies["csrftoken"].value
+    accepted = client.patch(f"/api/v1/patients/{patient.pk}", data='{"address": "1 Main Road"}', content_type="application/json",
+                            HTTP_X_CSRFTOKEN=token, HTTP_IF_MATCH='"1"')
+    assert accepted.status_code == 200
+
+
+def test_the_token_page_creates_a_token_shows_it_once_and_revokes_it(receptionist):
+    client = Client()
+    client.force_login(receptionist)
+    page = client.post("/account/api-tokens/", {"name": "lab import", "expires_on": ""})
+    assert page.status_code == 200
+    secret = re.search(r'value="(ang_[^"]+)"', page.content.decode()).group(1)
+    assert Api(secret)("get", "/patients").status_code == 200
+    again = client.get("/account/api-tokens/").content.decode()
+    assert secret not in again and "lab import" in again
+    token = ApiToken.objects.get(name="lab import")
+    client.post(f"/account/api-tokens/{token.pk}/revoke/")
+    assert Api(secret)("get", "/patients").status_code == 401
+
+
+def test_the_token_page_refuses_a_past_expiry_naming_the_field(receptionist):
+    client = Client()
+    client.force_login(receptionist)
+    page = client.post("/account/api-tokens/", {"name": "x", "expires_on": "2000-01-01"})
+    assert page.status_code == 400 and "cannot be in the past" in page.content.decode()
+
+
+def test_it_throttles_a_user_beyond_the_rate_with_429(receptionist, settings):
+    settings.ANAGEN_API_RATE = "3/min"
+    api = Api(_issue(receptionist).secret)
+    statuses = [api("get", "/patients").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    last = api("get", "/patients")
+    assert last["Content-Type"] == "application/problem+json" and int(last["Retry-After"]) > 0
+
+
+def test_the_openapi_document_describes_every_operation_with_problem_responses(client, db):
+    from anagen.api.api import api
+
+    document = client.get("/api/v1/openapi.json").json()
+    assert document == json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), default=str))
+    operations = [op for item in document["paths"].values() for op in item.values()]
+    assert len(operations) >= 45
+    for operation in operations:
+        assert operation["summary"]
+        assert "application/problem+json" in operation["responses"]["422"]["content"]
+    schemes = document["components"]["securitySchemes"]
+    assert {"TokenAuth", "StaffSessionAuth"} <= set(schemes)
+    assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_the_docs_page_loads_its_scripts_from_our_server_with_no_inline_script(client, db):
+    page = client.get("/api/v1/docs").content.decode()
+    sources = re.findall(r'<script[^>]*src="([^"]+)"', page)
+    assert sources and all(src.startswith("/") for src in sources)
+    assert "cdn" not in page.lower()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    for src in sources + re.findall(r'<link[^>]*href="([^"]+)"', page):
+        assert client.get(src).status_code == 200, src
+
+
+def test_a_patient_portal_account_gets_no_staff_api_access(clinic, make_user):
+    portal_user = make_user(clinic, "patient", "portaluser")
+    assert Api(_issue(portal_user).secret)("get", "/patients").status_code == 401
+    client = Client()
+    client.force_login(portal_user)
+    assert client.get("/api/v1/patients").status_code == 401

@@ -1,0 +1,141 @@
+"""A living demo clinic (Mumbai) and a second clinic (Pune) with staff of every role, plus one object
+of every kind the URL patterns take an id of, for the access matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+ROLES = ("anonymous", "patient", "reception", "practitioner", "trichologist", "clinic_admin")
+STAFF_ROLES = ("reception", "practitioner", "trichologist", "clinic_admin")
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    other_clinic_users: dict[str, Any]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def _png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (600, 200), (255, 255, 255, 0))
+    ImageDraw.Draw(image).line([(40, 150), (300, 60), (560, 140)], fill=(0, 0, 0, 255), width=6)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def build_world() -> World:
+    from anagen.accounts.models import Clinic, Role, User
+    from anagen.audit.services import Actor
+    from anagen.billing.models import Invoice, PatientPackage, Payment, PriceItem
+    from anagen.catalog.models import Lot
+    from anagen.consents.models import ConsentText
+    from anagen.consents.services import sign_consent
+    from anagen.demo.seed import DEMO_BRANCH_NAME, DEMO_CLINIC_NAME, seed_demo
+    from anagen.interop.services import create_feed
+    from anagen.outcomes.services import generate_report, set_report_shared
+    from anagen.portal.services import fulfil_export
+    from anagen.photos.models import Photo
+    from anagen.portal.models import ChangeRequest, ExportRequest, PatientAccount
+    from anagen.procedures.models import TreatmentSession
+    from anagen.reminders.models import Kind as OutboxKind
+    from anagen.reminders.models import OutboxMessage
+    from anagen.safety.models import AdverseEvent, FollowUpTask
+    from anagen.scheduling.models import Appointment, Room
+    from anagen.api.tokens import create_token
+
+    seed_demo()
+    clinic = Clinic.objects.get(name=DEMO_CLINIC_NAME)
+    branch = Clinic.objects.get(name=DEMO_BRANCH_NAME)
+    by_role = {role: User.objects.filter(clinic=clinic, role=role, is_active=True).order_by("id").first() for role in STAFF_ROLES}
+    by_role["patient"] = User.objects.get(username="patient")
+    other = {}
+    for role in STAFF_ROLES:
+        user = User(username=f"pune-{role}", clinic=branch, role=role)
+        user.set_password("x" * 16)
+        user.save()
+        other[role] = user
+    # Demo accounts only sign in on a demo server (the session backend refuses them elsewhere, even
+    # after force_login): the matrix's users are made ordinary accounts.
+    User.objects.filter(pk__in=[u.pk for u in by_role.values()]).update(is_demo_account=False)
+    session = TreatmentSession.objects.filter(clinic=clinic).select_related("patient", "appointment", "course", "formulation").order_by("id").first()
+    patient = session.patient
+    actor = Actor.system("matrix", clinic.pk)
+    consultation = patient.consultations.filter(status="signed").order_by("id").first()
+    text = ConsentText.objects.filter(clinic=clinic, purpose="photographs", language="en").order_by("-version").first()
+    record = sign_consent(actor, patient, text, method="drawn", signature_png=_png(), witness=by_role["practitioner"])
+    event = AdverseEvent.objects.filter(clinic=clinic).order_by("id").first()
+    lot = Lot.objects.filter(product__clinic=clinic, usages__isnull=False).distinct().order_by("id").first()
+    photo = Photo.objects.filter(clinic=clinic).order_by("id").first()
+    report = generate_report(actor, clinic, patient.pk, by_role["trichologist"], timezone.localdate())
+    feed, feed_token = create_feed(actor, clinic, patient=patient, created_by=by_role["reception"])
+    invoice = Invoice.objects.filter(clinic=clinic).order_by("id").first()
+    account = PatientAccount.objects.get(user=by_role["patient"])
+    portal_patient = account.patient
+    appointment = Appointment.objects.filter(patient=portal_patient, starts_at__gte=timezone.now()).order_by("starts_at").first() or session.appointment
+    change = ChangeRequest.objects.create(clinic=clinic, patient=portal_patient, appointment=appointment,
+                                          message="Can we move it to Saturday?", created_at=timezone.now())
+    export = ExportRequest.objects.create(clinic=clinic, patient=portal_patient, requested_at=timezone.now())
+    fulfil_export(actor, clinic, export.pk, by=by_role["trichologist"])
+    portal_report = generate_report(actor, clinic, portal_patient.pk, by_role["trichologist"], timezone.localdate())
+    set_report_shared(actor, portal_report, True)
+    now = timezone.now()
+    message = OutboxMessage.objects.create(
+        clinic=clinic, patient=patient, kind=OutboxKind.values[0], channel="sms", scheduled_for=now, expires_at=now + dt.timedelta(days=1),
+        next_attempt_at=now, dedupe_key=f"matrix:{patient.pk}", status="failed", attempts=5, last_error="provider said no",
+    )
+    issued = create_token(actor, by_role["clinic_admin"], "matrix", expires_at=None, by=by_role["clinic_admin"])
+    world = World(users=by_role, other_clinic_users=other)
+    world.kwargs = {
+        "patient_id": patient.pk,
+        "consultation_id": consultation.pk,
+        "formulation_id": session.formulation_id,
+        "course_id": session.course_id,
+        "appointment_id": session.appointment_id,
+        "session_id": session.pk,
+        "lot_id": lot.pk,
+        "product_id": lot.product_id,
+        "event_id": event.pk,
+        "task_id": FollowUpTask.objects.filter(clinic=clinic).order_by("id").first().pk,
+        "record_id": record.pk,
+        "text_id": text.pk,
+        "photo_id": photo.pk,
+        "report_id": report.pk,
+        "user_id": by_role["practitioner"].pk,
+        "clinic_id": clinic.pk,
+        "room_id": Room.objects.filter(clinic=clinic).order_by("id").first().pk,
+        "message_id": message.pk,
+        "invoice_id": invoice.pk,
+        "payment_id": Payment.objects.filter(invoice__clinic=clinic).order_by("id").first().pk,
+        "package_id": PatientPackage.objects.filter(patient__clinic=clinic).order_by("id").first().pk,
+        "item_id": PriceItem.objects.filter(clinic=clinic).order_by("id").first().pk,
+        "feed_id": feed.pk,
+        "token_id": issued.token.pk,
+        "request_id": change.pk,
+        "export_id": export.pk,
+        "language": "en",
+        "purpose": "treatment",
+        "chart": "density",
+        "table": "diagnosis",
+        "channel": "sms",
+        "uidb64": "MQ",
+        "name": "swagger-ui.css",
+    }
+    world.kwargs["token"] = feed_token  # the calendar feed's secret; other token routes take their own
+    # Portal routes look objects up within the signed-in patient's own records.
+    world.portal_kwargs = {  # type: ignore[attr-defined]
+        "appointment_id": appointment.pk,
+        "record_id": portal_patient.consent_records.order_by("id").first().pk if hasattr(portal_patient, "consent_records") else record.pk,
+        "report_id": portal_report.pk,
+        "export_id": export.pk,
+    }
+    _ = (dt, Decimal, Role)
+    return world

@@ -6,9 +6,10 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm, UserCreationForm
 
 from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
-
-STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in ALL_STAFF_ROLES]
 from anagen.patients.identifiers import IdentifierError, normalise_phone
+
+# Patients (the portal's role) are never created or edited on the staff pages.
+STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in ALL_STAFF_ROLES]
 
 
 class StaffCreateForm(UserCreationForm):

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anagen.accounts import services, two_factor
@@ -16,7 +15,7 @@ admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
 
 @admin_only
 def staff_list(request: HttpRequest) -> HttpResponse:
-    staff = list(User.objects.filter(clinic=request.clinic).order_by("-is_active", "last_name", "first_name"))
+    staff = list(User.objects.filter(clinic=request.clinic, role__in=ALL_STAFF_ROLES).order_by("-is_active", "last_name", "first_name"))
     with_two_factor = set(TOTPDevice.objects.filter(user__in=staff, confirmed=True).values_list("user_id", flat=True))
     for member in staff:
         member.two_factor_on = member.pk in with_two_factor  # type: ignore[attr-defined]

@@ -8,9 +8,9 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         # The web app is installed last, so this seeder runs after every app's own (rooms first).
+        from anagen.billing.seed import seed_billing
         from anagen.demo.clinical import seed_programme
         from anagen.demo.seed import SEEDERS
-        from anagen.billing.seed import seed_billing
         from anagen.outcomes.seed import seed_measurements
         from anagen.photos.seed import seed_photos
         from anagen.portal.seed import seed_portal

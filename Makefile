@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test test-core lint bench install clean-venv
+.PHONY: demo test test-core lint bench install clean-venv chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/anagen demo --port $(PORT)
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (never a downloaded browser): install it if missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -n "$$ANAGEN_CHROMIUM" ] || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 test-core: $(STAMP)

@@ -88,6 +88,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Rotating the key without signing everyone out: the old keys still verify, only the new one signs.
+SECRET_KEY_FALLBACKS = env_list("ANAGEN_SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("ANAGEN_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("ANAGEN_DEBUG must be off in production")
@@ -183,6 +185,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("ANAGEN_DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind pgbouncer in transaction mode server-side cursors (QuerySet.iterator) must be off.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("ANAGEN_DB_DISABLE_SERVER_SIDE_CURSORS", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -313,8 +317,18 @@ if ANAGEN_S3_BUCKET:
         "file_overwrite": False,
         "querystring_auth": True,
     }
-    for _alias in ("photos", "reports"):
-        STORAGES[_alias] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3_options, "location": _alias}}
+    # "default" holds the portal's data exports: every application server must reach them too.
+    for _alias, _location in (("photos", "photos"), ("reports", "reports"), ("default", "files")):
+        STORAGES[_alias] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3_options, "location": _location}}
+
+# The API's rate limits count per process unless the servers share a cache (docs/deployment.md).
+_cache = env_str("ANAGEN_CACHE")
+if _cache == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anagen_cache"}}
+elif _cache.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache}}
+elif _cache:
+    raise ImproperlyConfigured("ANAGEN_CACHE must be 'database' or a redis:// URL")
 
 # Uploads: photos are at most 20 MB each (issue 7); the request may carry several.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -173,6 +173,10 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
         raise SessionBlocked([FieldError("lots", f"The lots account for {lot_total} mL but {map_check.total_volume_ml} mL was injected.")])
 
     now = timezone.now()
+    if today != timezone.localdate(now):
+        # A session recorded for another day (importing history): it was signed as it ended, so
+        # the follow-up window and the audit read as they happened.
+        now = appointment.ends_at
     try:
         with transaction.atomic():
             session = TreatmentSession(

@@ -28,4 +28,5 @@ urlpatterns = [
     path("api/v1/", include("anagen.api.urls")),
     path("account/api-tokens/", include("anagen.api.token_urls")),
     path("portal/", include("anagen.portal.urls")),
+    path("privacy/", include("anagen.privacy.urls")),
 ]

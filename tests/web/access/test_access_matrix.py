@@ -203,8 +203,14 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "portal:requests": (GET, ANY_STAFF, UNSCOPED),
     "portal:handle_change": (POST, ANY_STAFF, SCOPED),
     "portal:fulfil_export": (POST, CLINICAL, SCOPED),
+    # DPDP erasure: the clinic admin only
+    "privacy:erasure_list": (GET, ADMIN, UNSCOPED),
+    "privacy:erasure_new": (GET, ADMIN, SCOPED),
+    "privacy:erasure_detail": (GET, ADMIN, SCOPED),
 }
 
+# Where one parameter name means different objects on different routes.
+KWARG_SOURCES = {"privacy:erasure_detail": {"request_id": "request_id_erasure"}}
 # Query strings a page needs to show its object (the moved session for a re-plan).
 QUERY = {"treatments:replan": lambda world: f"?appointment={world.kwargs['appointment_id']}"}
 # Pages whose object is a per-user or per-session thing that may rightly be absent (404) here.
@@ -259,7 +265,8 @@ def test_every_url_pattern_is_in_the_matrix():
 def test_each_role_gets_what_the_matrix_says(world, route):
     method, allowed, scoped = ROUTES[route]
     [match] = [r for r in routes() if r.name == route]
-    kwargs = {p: world.kwargs[p] for p in match.params}
+    sources = KWARG_SOURCES.get(route, {})
+    kwargs = {p: world.kwargs[sources.get(p, p)] for p in match.params}
     if route.startswith("portal:"):
         kwargs.update({p: world.portal_kwargs[p] for p in match.params if p in world.portal_kwargs})
     url = url_for(route, kwargs) + QUERY.get(route, lambda w: "")(world)

@@ -51,6 +51,7 @@ def build_world() -> World:
     from anagen.safety.models import AdverseEvent, FollowUpTask
     from anagen.scheduling.models import Appointment, Room
     from anagen.api.tokens import create_token
+    from anagen.privacy.services import request_erasure
 
     seed_demo()
     clinic = Clinic.objects.get(name=DEMO_CLINIC_NAME)
@@ -92,6 +93,7 @@ def build_world() -> World:
         clinic=clinic, patient=patient, kind=OutboxKind.values[0], channel="sms", scheduled_for=now, expires_at=now + dt.timedelta(days=1),
         next_attempt_at=now, dedupe_key=f"matrix:{patient.pk}", status="failed", attempts=5, last_error="provider said no",
     )
+    erasure = request_erasure(actor, patient, by_role["clinic_admin"], "Patient asked by email on 20 Nov")
     issued = create_token(actor, by_role["clinic_admin"], "matrix", expires_at=None, by=by_role["clinic_admin"])
     world = World(users=by_role, other_clinic_users=other)
     world.kwargs = {
@@ -121,6 +123,7 @@ def build_world() -> World:
         "token_id": issued.token.pk,
         "request_id": change.pk,
         "export_id": export.pk,
+        "request_id_erasure": erasure.pk,
         "language": "en",
         "purpose": "treatment",
         "chart": "density",

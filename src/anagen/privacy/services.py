@@ -167,8 +167,11 @@ def perform_erasure(actor: Actor, request: ErasureRequest, today: dt.date) -> Er
             changes={f: {"old": "(erased)", "new": str(anonymised[f])} for f in changed},
         )
 
+        elsewhere = _erase_elsewhere(actor, patient)
+
         report: dict[str, Any] = {
             "anonymised_fields": changed,
+            **elsewhere,
             "name_now": f"{ERASED_GIVEN_NAME} {patient.mrn}",
             "date_of_birth": f"kept as the year only ({patient.date_of_birth.year}): age is part of the clinical record",
             "kept_fields": ["record number", "sex", "birth year"],
@@ -197,6 +200,36 @@ def perform_erasure(actor: Actor, request: ErasureRequest, today: dt.date) -> Er
             },
         )
     return request
+
+
+def _erase_elsewhere(actor: Actor, patient: Patient) -> dict[str, Any]:
+    """What other apps hold about the person: portal sign-in closed and its account details
+    cleared, reminders stopped (opt-ins ended, unsent messages cancelled). Invoices are kept:
+    GST law requires accounts and records for six years (CGST Act 2017 §36; Rule 56)."""
+    from anagen.portal.models import PatientAccount
+    from anagen.reminders.models import OutboxMessage, OutboxStatus, ReminderOptIn
+
+    report: dict[str, Any] = {}
+    account = PatientAccount.objects.select_related("user").filter(patient=patient).first()
+    if account is not None:
+        user = account.user
+        user.is_active = False
+        user.email = ""
+        user.first_name = ""
+        user.last_name = ""
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "email", "first_name", "last_name", "password"])
+        audit.append(actor, Action.UPDATE, object_type="portal_account", object_id=account.pk, patient_id=patient.pk,
+                     changes={"access": {"old": "open", "new": "closed by erasure"}})
+        report["patient_portal"] = "sign-in closed; the account's name and email cleared"
+    now = timezone.now()
+    ended = ReminderOptIn.objects.filter(patient=patient, opted_out_at__isnull=True).update(opted_out_at=now)
+    cancelled = OutboxMessage.objects.filter(
+        patient=patient, status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED]
+    ).update(status=OutboxStatus.CANCELLED, last_error="cancelled by an erasure request")
+    report["reminders"] = f"{ended} channel opt-in(s) ended, {cancelled} unsent message(s) cancelled"
+    report["invoices"] = "kept: GST law requires tax invoices for six years (CGST Act 2017 §36, Rules 2017 rule 56)"
+    return report
 
 
 # --- after the retention period -------------------------------------------------------------

@@ -211,3 +211,29 @@ def test_erasure_uses_the_clinic_local_date_by_default(client, admin_user, full_
     client.post(reverse("privacy:erasure_detail", args=[request.pk]), {"confirm_mrn": full_patient.mrn})
     request.refresh_from_db()
     assert request.retain_until == add_years(timezone.localdate(), 3)
+
+
+def test_erasure_closes_portal_access_and_stops_reminders_but_keeps_invoices(full_patient, admin_user, clinic):
+    from anagen.accounts.models import Role, User
+    from anagen.portal.models import PatientAccount
+    from anagen.reminders.models import OutboxMessage, ReminderOptIn
+
+    user = User.objects.create_user("meera.joshi", password="a long portal password", clinic=clinic, role=Role.PATIENT,
+                                    email="meera@example.in", first_name="Meera")
+    PatientAccount.objects.create(user=user, patient=full_patient, invited_by=admin_user, invited_at=timezone.now(), activated_at=timezone.now())
+    ReminderOptIn.objects.create(clinic=clinic, patient=full_patient, channel="sms", opted_in_at=timezone.now())
+    now = timezone.now()
+    pending = OutboxMessage.objects.create(
+        clinic=clinic, patient=full_patient, kind="before", channel="sms", scheduled_for=now, expires_at=now + dt.timedelta(days=1),
+        next_attempt_at=now, dedupe_key="erasure-test", status="pending",
+    )
+    request = _request(full_patient, admin_user)
+    services.perform_erasure(Actor.system("test", clinic.pk), request, TODAY)
+    user.refresh_from_db()
+    assert not user.is_active and user.email == "" and not user.has_usable_password()
+    assert not ReminderOptIn.objects.filter(patient=full_patient, opted_out_at__isnull=True).exists()
+    pending.refresh_from_db()
+    assert pending.status == "cancelled"
+    report = ErasureRequest.objects.get(pk=request.pk).report
+    assert "sign-in closed" in report["patient_portal"]
+    assert "six years" in report["invoices"]

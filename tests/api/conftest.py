@@ -156,3 +156,24 @@ def session_body(appointment: Any, lot: Any, **overrides: Any) -> dict[str, Any]
     }
     body.update(overrides)
     return body
+
+
+def billing_and_reports(world: dict[str, Any]) -> dict[str, int]:
+    """A package sold on an invoice (so invoices, packages and payments have ids) and a stored
+    progress report file (without building the PDF)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from anagen.audit.services import Actor
+    from anagen.billing.services import LineRequest, create_invoice, save_price_item
+    from anagen.outcomes.models import Report
+
+    clinic, patient = world["clinic"], world["patient"]
+    actor = Actor.system("test", clinic.pk)
+    item = save_price_item(actor, clinic, {"kind": "package", "name": "Six sessions", "price_paise": 3_000_000,
+                                           "tax_class": "medical_exempt", "sessions": 6})
+    invoice = create_invoice(actor, patient, [LineRequest(item, 1)], today=world["today"])
+    name = storages["reports"].save(f"clinic-{clinic.pk}/test-report.pdf", ContentFile(b"%PDF-1.4\n%test\n"))
+    report = Report.objects.create(clinic=clinic, patient=patient, created_by=world["staff"]["trichologist"], file_name=name,
+                                   size_bytes=15, sha256="0" * 64)
+    return {"invoice": invoice.pk, "package": invoice.lines.get().package.pk, "report": report.pk, "price_item": item.pk}

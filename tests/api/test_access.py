@@ -11,6 +11,9 @@ ALL = {"clinic_admin", "trichologist", "practitioner", "reception"}
 CLINICAL = {"clinic_admin", "trichologist", "practitioner"}
 TRICHOLOGIST = {"trichologist"}
 PERFORMS = {"trichologist", "practitioner"}
+ADMIN = {"clinic_admin"}
+OUTCOMES = {"clinic_admin", "trichologist"}
+INVITERS = {"clinic_admin", "trichologist", "reception"}
 
 # (method, path template, roles allowed, body); {name} is an id of the world fixture.
 OPERATIONS = [
@@ -58,6 +61,53 @@ OPERATIONS = [
     ("get", "/photos", CLINICAL, None),
     ("get", "/photos/{photo}", CLINICAL, None),
     ("get", "/photos/{photo}/file", CLINICAL, None),
+    ("get", "/products", CLINICAL, None),
+    ("get", "/products/{product}", CLINICAL, None),
+    ("post", "/products", ADMIN, {}),
+    ("put", "/products/{product}", ADMIN, {}),
+    ("post", "/products/{product}/lots", ADMIN, {}),
+    ("post", "/lots/{lot}/recall", ADMIN, {}),
+    ("post", "/lots/{lot}/adjust", ADMIN, {}),
+    ("get", "/consent-texts", ADMIN, None),
+    ("post", "/consent-texts", ADMIN, {}),
+    ("get", "/consent-texts/{text}", ADMIN, None),
+    ("post", "/patients/{patient}/consents", ALL, {}),
+    ("post", "/consents/{consent}/withdraw", ALL, {}),
+    ("get", "/patients/{patient}/consent-ledger", ALL, None),
+    ("post", "/consultations/{consultation}/acknowledgements", TRICHOLOGIST, {}),
+    ("put", "/consultations/{consultation}/deferral", TRICHOLOGIST, {}),
+    ("get", "/consultations/{consultation}/addenda", CLINICAL, None),
+    ("post", "/consultations/{consultation}/addenda", TRICHOLOGIST, {}),
+    ("get", "/sessions/{session}/addenda", CLINICAL, None),
+    ("post", "/sessions/{session}/addenda", CLINICAL, {}),
+    ("get", "/sessions/{session}/aftercare", ALL, None),
+    ("post", "/courses/{course}/replan-preview", ALL, {"appointment_id": "{appointment}"}),
+    ("post", "/courses/{course}/replan", ALL, {"appointment_id": "{appointment}"}),
+    ("get", "/follow-ups", ALL, None),
+    ("get", "/follow-ups/{follow_up}", ALL, None),
+    ("post", "/follow-ups/{follow_up}/record", ALL, {}),
+    ("post", "/patients/{patient}/photos", CLINICAL, None),
+    ("get", "/patients/{patient}/photo-comparison", CLINICAL, None),
+    ("get", "/patients/{patient}/progress", CLINICAL, None),
+    ("post", "/patients/{patient}/progress-reports", CLINICAL, None),
+    ("get", "/progress-reports/{report}/file", CLINICAL, None),
+    ("get", "/outcomes", OUTCOMES, None),
+    ("get", "/patients/{patient}/fhir", CLINICAL, None),
+    ("get", "/consultations/{consultation}/fhir-document", CLINICAL, None),
+    ("get", "/patients/{patient}/export", CLINICAL, None),
+    ("get", "/price-items", ALL, None),
+    ("get", "/invoices", ALL, None),
+    ("get", "/invoices/{invoice}", ALL, None),
+    ("post", "/invoices", ALL, {}),
+    ("post", "/invoices/{invoice}/payments", ALL, {}),
+    ("post", "/invoices/{invoice}/refunds", ALL, {}),
+    ("get", "/packages", ALL, None),
+    ("get", "/packages/{package}", ALL, None),
+    ("post", "/packages/{package}/redeem", ALL, {}),
+    ("get", "/patients/{patient}/reminders", ALL, None),
+    ("post", "/patients/{patient}/reminders/opt-in", ALL, {}),
+    ("post", "/patients/{patient}/reminders/opt-out", ALL, {}),
+    ("post", "/patients/{patient}/portal-invitation", INVITERS, None),
     ("get", "/tokens", ALL, None),
     ("post", "/tokens", ALL, {}),
     ("post", "/tokens/{token}/revoke", ALL, None),
@@ -70,6 +120,9 @@ def ids(world):
     from anagen.audit.services import Actor
     from anagen.consultations.models import MeasurementSet
     from anagen.photos.models import Photo
+    from anagen.safety.models import FollowUpTask
+
+    from .conftest import billing_and_reports
 
     admin = world["staff"]["clinic_admin"]
     token = create_token(Actor.system("test"), admin, "kept", expires_at=None, by=admin).token
@@ -84,7 +137,11 @@ def ids(world):
         file_name=name, thumbnail_name=thumb, image_format="JPEG", width=1, height=1,
         size_bytes=1, sha256="0" * 64, uploaded_by=world["staff"]["trichologist"],
     )
+    extra = billing_and_reports(world)
     return {
+        **extra,
+        "product": world["product"].pk, "text": world["consent"].text_id,
+        "follow_up": FollowUpTask.objects.get(session=world["session"]).pk,
         "patient": world["patient"].pk, "consent": world["consent"].pk, "consultation": world["consultation"].pk,
         "measurements": MeasurementSet.objects.get(consultation=world["consultation"]).pk,
         "formulation": world["formulation"].pk, "course": world["course"].pk, "appointment": world["appointment"].pk,
@@ -119,7 +176,7 @@ def test_roles_and_clinics_are_enforced(method, path, allowed, body, world, ids,
     for role, user in world["staff"].items():
         response = api_as(user)(method, url, payload, if_match='"999"')
         if role in allowed:
-            assert response.status_code not in (401, 403), (role, response.data)
+            assert response.status_code not in (401, 403, 405), (role, response.data)
             assert response.status_code < 500, (role, response.data)
         else:
             assert response.status_code == 403, (role, response.status_code)

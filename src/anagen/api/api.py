@@ -12,10 +12,15 @@ from ninja.openapi.docs import DocsBase
 from anagen.api import auth, problems
 from anagen.api.parser import StrictJsonParser
 from anagen.api.routers import (
+    billing,
+    consents,
     consultations,
+    interop,
+    outcomes,
     patients,
     photos,
     procedures,
+    reminders,
     safety,
     scheduling,
     stock,
@@ -97,5 +102,6 @@ api = AnagenAPI(
 )
 problems.install(api)
 
-for module in (patients, consultations, treatments, scheduling, procedures, stock, safety, photos, tokens):
+for module in (patients, consents, consultations, treatments, scheduling, procedures, stock, safety, photos, outcomes,
+               interop, billing, reminders, tokens):
     api.add_router("", module.router)

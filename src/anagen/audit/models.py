@@ -56,6 +56,8 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["clinic_id", "patient_id", "seq"], name="audit_clinic_patient"),
             models.Index(fields=["clinic_id", "user_id", "seq"], name="audit_clinic_user"),
+            # The unfiltered trail: one clinic's entries, newest first (docs/performance.md).
+            models.Index(fields=["clinic_id", "seq"], name="audit_clinic_seq"),
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:

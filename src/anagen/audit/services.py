@@ -7,7 +7,7 @@ small writes with no rendering or network inside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -115,6 +116,45 @@ def append(
 
 def record_read(actor: Actor, object_type: str, object_id: object, patient_id: int | None) -> AuditEntry:
     return append(actor, Action.READ, object_type=object_type, object_id=object_id, patient_id=patient_id)
+
+
+def record_reads(actor: Actor, object_type: str, items: Sequence[tuple[object, int | None]]) -> list[AuditEntry]:
+    """One read entry per ``(object_id, patient_id)``, in order, written in one critical section.
+
+    The same entries ``record_read`` would write one by one (each chained to the previous), but the
+    chain head is locked once and the rows go in with one bulk insert: a list page of 25 or 100
+    records costs the same handful of queries as a page of one (docs/performance.md).
+    """
+    if not items:
+        return []
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        seq, prev_hash = head.seq, head.last_hash
+        at = timezone.now()
+        entries = []
+        for object_id, patient_id in items:
+            seq += 1
+            fields: dict[str, Any] = {
+                "seq": seq,
+                "at": at,
+                "clinic_id": actor.clinic_id,
+                "user_id": actor.user_id,
+                "username": actor.username,
+                "action": Action.READ.value,
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "patient_id": patient_id,
+                "changes": {},
+                "ip_address": actor.ip_address,
+                "prev_hash": prev_hash,
+            }
+            prev_hash = entry_hash(**fields)
+            entries.append(AuditEntry(entry_hash=prev_hash, **fields))
+        # The model's manager refuses bulk_create so nothing outside this module can write entries
+        # around the chain; here the entries were chained above, under the head lock.
+        QuerySet(AuditEntry).bulk_create(entries)
+        AuditChainHead.objects.filter(pk=1).update(seq=seq, last_hash=prev_hash)
+    return entries
 
 
 @dataclass(frozen=True)

@@ -311,7 +311,8 @@ def recent_invoices(clinic: Clinic, limit: int = 50) -> list[Invoice]:
 
 
 def patient_invoices(patient: Patient) -> list[Invoice]:
-    return list(Invoice.objects.filter(patient=patient))
+    # select_related: the invoice table names each invoice's patient.
+    return list(Invoice.objects.filter(patient=patient).select_related("patient"))
 
 
 def record_list_read(actor: Actor, view: str, patient_ids: Sequence[int]) -> None:

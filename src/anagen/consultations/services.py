@@ -165,8 +165,10 @@ def findings_from_json(snapshot: Mapping[str, Any]) -> list[Finding]:
     ]
 
 
-def lab_interpretations(consultation: Consultation) -> list[tuple[LabResult, LabInterpretation]]:
-    protocol = protocol_for(consultation.clinic)
+def lab_interpretations(consultation: Consultation, protocol: Protocol | None = None) -> list[tuple[LabResult, LabInterpretation]]:
+    """Each lab result with the core's reading; pass ``protocol`` when interpreting many
+    consultations of one clinic, so it is read once (docs/performance.md)."""
+    protocol = protocol or protocol_for(consultation.clinic)
     sex = core_sex(consultation.patient)
     out = []
     for row in consultation.lab_results.all():

@@ -34,6 +34,7 @@ def _png() -> bytes:
 
 def build_world() -> World:
     from anagen.accounts.models import Clinic, Role, User
+    from anagen.api.tokens import create_token
     from anagen.audit.services import Actor
     from anagen.billing.models import Invoice, PatientPackage, Payment, PriceItem
     from anagen.catalog.models import Lot
@@ -42,16 +43,15 @@ def build_world() -> World:
     from anagen.demo.seed import DEMO_BRANCH_NAME, DEMO_CLINIC_NAME, seed_demo
     from anagen.interop.services import create_feed
     from anagen.outcomes.services import generate_report, set_report_shared
-    from anagen.portal.services import fulfil_export
     from anagen.photos.models import Photo
     from anagen.portal.models import ChangeRequest, ExportRequest, PatientAccount
+    from anagen.portal.services import fulfil_export
+    from anagen.privacy.services import request_erasure
     from anagen.procedures.models import TreatmentSession
     from anagen.reminders.models import Kind as OutboxKind
     from anagen.reminders.models import OutboxMessage
     from anagen.safety.models import AdverseEvent, FollowUpTask
     from anagen.scheduling.models import Appointment, Room
-    from anagen.api.tokens import create_token
-    from anagen.privacy.services import request_erasure
 
     seed_demo()
     clinic = Clinic.objects.get(name=DEMO_CLINIC_NAME)

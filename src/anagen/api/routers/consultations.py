@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -29,15 +30,21 @@ from anagen.consultations import services
 from anagen.consultations.forms import (
     CONSULTATION_FIELDS,
     MEASUREMENT_FIELDS,
+    AcknowledgeForm,
+    AddendumForm,
     ConsultationForm,
+    DeferralForm,
     LabForm,
     MeasurementForm,
 )
 from anagen.consultations.models import (
     LAB_TEST_CHOICES,
+    Addendum,
     Consultation,
     LabResult,
     MeasurementSet,
+    ScreeningAcknowledgement,
+    ScreeningDeferral,
     SignedRecordError,
 )
 from anagen.core.errors import InvalidInput
@@ -208,8 +215,8 @@ class ScreeningReadOut(Schema):
     errors: list[str]
 
 
-def _labs_out(consultation: Consultation) -> list[dict[str, Any]]:
-    return [_lab_out(row, interp) for row, interp in services.lab_interpretations(consultation)]
+def _labs_out(consultation: Consultation, protocol: Any = None) -> list[dict[str, Any]]:
+    return [_lab_out(row, interp) for row, interp in services.lab_interpretations(consultation, protocol)]
 
 
 def _lab_out(row: LabResult, interpretation: Any | None) -> dict[str, Any]:
@@ -229,11 +236,11 @@ def _measurements_of(consultation: Consultation) -> MeasurementSet | None:
         return None
 
 
-def _out(consultation: Consultation) -> dict[str, Any]:
+def _out(consultation: Consultation, protocol: Any = None) -> dict[str, Any]:
     data = {name: getattr(consultation, name) for name in ConsultationOut.model_fields if hasattr(consultation, name)}
     data["screening"] = consultation.screening or None
     data["measurements"] = _measurements_of(consultation)
-    data["labs"] = _labs_out(consultation)
+    data["labs"] = _labs_out(consultation, protocol)
     return data
 
 
@@ -241,16 +248,17 @@ def _out(consultation: Consultation) -> dict[str, Any]:
 def list_consultations(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID), status: Literal["draft", "signed"] | None = None,
                        page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Newest first (consultation date, then id). Each consultation on the page is audited as read."""
-    qs = Consultation.objects.filter(clinic=clinic(request)).select_related("clinic", "patient")
+    qs = Consultation.objects.filter(clinic=clinic(request)).select_related("clinic", "patient", "measurements").prefetch_related(
+        Prefetch("lab_results", queryset=LabResult.objects.order_by("test")))
     if patient_id is not None:
         qs = qs.filter(patient_id=patient_id)
     if status is not None:
         qs = qs.filter(status=status)
     items, meta = paginate(qs.order_by("-consulted_on", "-id"), page, page_size)
     who = actor(request)
-    for consultation in items:
-        audit.record_read(who, "consultation", consultation.pk, consultation.patient_id)
-    return {"items": [_out(c) for c in items], **meta}
+    audit.record_reads(who, "consultation", [(c.pk, c.patient_id) for c in items])
+    protocol = services.protocol_for(clinic(request))  # one clinic: read its protocol once, not per row
+    return {"items": [_out(c, protocol) for c in items], **meta}
 
 
 @router.post("/consultations", response={201: ConsultationOut}, auth=auth.TRICHOLOGIST, summary="Start a consultation")
@@ -427,8 +435,7 @@ def list_measurements(request: HttpRequest, patient_id: int | None = Query(None,
         qs = qs.filter(patient_id=patient_id)
     items, meta = paginate(qs.order_by("measured_on", "id"), page, page_size)
     who = actor(request)
-    for row in items:
-        audit.record_read(who, "measurements", row.pk, row.patient_id)
+    audit.record_reads(who, "measurements", [(row.pk, row.patient_id) for row in items])
     return {"items": items, **meta}
 
 
@@ -457,20 +464,129 @@ def list_labs(request: HttpRequest, patient_id: int | None = Query(None, ge=1, l
         qs = qs.filter(test=test)
     items, meta = paginate(qs.order_by("-collected_on", "test", "id"), page, page_size)
     who = actor(request)
-    out = []
-    for row in items:
-        audit.record_read(who, "lab_result", row.pk, row.patient_id)
-        out.append(_lab_out(row, _interpret(row)))
+    audit.record_reads(who, "lab_result", [(row.pk, row.patient_id) for row in items])
+    protocol = services.protocol_for(clinic(request))  # one clinic: read its protocol once, not per row
+    out = [_lab_out(row, _interpret(row, protocol)) for row in items]
     return {"items": out, **meta}
 
 
-def _interpret(row: LabResult) -> Any:
+def _interpret(row: LabResult, protocol: Any = None) -> Any:
     try:
         core = CoreLabResult(test=LabTest(row.test), value=row.value, unit=row.unit,
                              reference_low=row.reference_low, reference_high=row.reference_high)
-        return interpret_lab(core, services.core_sex(row.patient), services.protocol_for(row.patient.clinic))
+        return interpret_lab(core, services.core_sex(row.patient), protocol or services.protocol_for(row.patient.clinic))
     except (InvalidInput, ValueError):
         return None
+
+
+class AcknowledgeIn(Schema):
+    code: str
+    reason: str
+
+
+class AcknowledgementOut(Schema):
+    id: int
+    consultation_id: int
+    code: str
+    reason: str
+    by_id: int
+    at: dt.datetime
+
+
+class DeferralIn(Schema):
+    review_on: dt.date
+    reason: str
+
+
+class DeferralOut(Schema):
+    id: int
+    consultation_id: int
+    review_on: dt.date
+    reason: str
+    by_id: int
+    at: dt.datetime
+
+
+class AddendumIn(Schema):
+    reason: str
+    text: str
+
+
+class AddendumOut(Schema):
+    id: int
+    author_id: int
+    created_at: dt.datetime
+    reason: str
+    text: str
+
+
+def _form_input(form: Any, data: dict[str, Any]) -> Any:
+    bound = form({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()})
+    if not bound.is_valid():
+        raise invalid(form_errors(bound))
+    return bound.cleaned_data
+
+
+def _signed(consultation: Consultation, what: str) -> None:
+    if not consultation.is_signed:
+        raise Problem(409, f"The consultation is a draft: {what} only on a signed consultation.", kind="invalid-state")
+
+
+@router.post("/consultations/{consultation_id}/acknowledgements", response={201: AcknowledgementOut}, auth=auth.TRICHOLOGIST,
+             tags=["screening"], summary="Acknowledge a caution of the signed screening")
+def acknowledge(request: HttpRequest, consultation_id: int, payload: AcknowledgeIn) -> Any:
+    """``code`` is a caution finding of the screening; ``reason`` says why it is safe to go ahead.
+    Each caution is acknowledged once (again: 409)."""
+    who = actor(request)
+    consultation = services.get_consultation(who, clinic(request), consultation_id)
+    data = _form_input(AcknowledgeForm, payload.model_dump())
+    _signed(consultation, "cautions are acknowledged")
+    if ScreeningAcknowledgement.objects.filter(consultation=consultation, code=data["code"]).exists():
+        raise Problem(409, "This caution is acknowledged already.", kind="duplicate")
+    try:
+        ack = services.acknowledge_caution(who, consultation, data["code"], data["reason"], request.user)  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        raise from_invalid_input(exc) from exc
+    return Status(201, ack)
+
+
+@router.put("/consultations/{consultation_id}/deferral", response=DeferralOut, auth=auth.TRICHOLOGIST, tags=["screening"],
+            summary="Set the review date of a deferred screening")
+def defer(request: HttpRequest, consultation_id: int, payload: DeferralIn) -> Any:
+    """Only for a signed screening with a defer finding; the date must be after today. Setting it
+    again moves it (the old date stays in the audit trail)."""
+    who = actor(request)
+    consultation = services.get_consultation(who, clinic(request), consultation_id)
+    data = _form_input(DeferralForm, payload.model_dump())
+    _signed(consultation, "a review date is set")
+    try:
+        services.set_deferral(who, consultation, data["review_on"], data["reason"], request.user, timezone.localdate())  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        raise from_invalid_input(exc) from exc
+    return ScreeningDeferral.objects.get(consultation=consultation)
+
+
+@router.get("/consultations/{consultation_id}/addenda", response=list[AddendumOut], auth=auth.CLINICAL,
+            summary="A signed consultation's addenda, oldest first")
+def list_addenda(request: HttpRequest, consultation_id: int) -> Any:
+    consultation = services.get_consultation(actor(request), clinic(request), consultation_id)
+    return list(Addendum.objects.filter(consultation=consultation).order_by("created_at", "id"))
+
+
+@router.post("/consultations/{consultation_id}/addenda", response={201: AddendumOut}, auth=auth.TRICHOLOGIST,
+             summary="Add an addendum to a signed consultation")
+def add_addendum(request: HttpRequest, consultation_id: int, payload: AddendumIn) -> Any:
+    """A signed consultation is never changed: a correction is an addendum with its reason. A draft
+    is edited directly (409)."""
+    who = actor(request)
+    consultation = services.get_consultation(who, clinic(request), consultation_id)
+    data = _form_input(AddendumForm, payload.model_dump())
+    _signed(consultation, "addenda are added")
+    try:
+        addendum = services.add_addendum(who, consultation, data["reason"], data["text"], request.user)  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        raise from_invalid_input(exc) from exc
+    return Status(201, addendum)
 
 
 __all__ = ["LAB_TEST_CHOICES", "router"]

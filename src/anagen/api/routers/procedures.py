@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
-from anagen.api.problems import form_errors, invalid
+from anagen.api.problems import form_errors, from_invalid_input, invalid
 from anagen.audit import services as audit
+from anagen.core.errors import InvalidInput
 from anagen.procedures import services
-from anagen.procedures.forms import LotRowForm, SessionForm, session_input
-from anagen.procedures.models import TreatmentSession
+from anagen.procedures.forms import AddendumForm, LotRowForm, SessionForm, session_input
+from anagen.procedures.models import LotUsage, SessionAddendum, TreatmentSession
 
 router = Router(tags=["sessions"])
 
@@ -105,11 +107,19 @@ class SessionOut(Schema):
     lots: list[LotUsageOut]
 
 
+def _usages(session: TreatmentSession) -> list[LotUsage]:
+    """The session's lot uses: prefetched by the list endpoint, queried for a single session."""
+    prefetched = getattr(session, "lot_usage_list", None)
+    if prefetched is not None:
+        return prefetched
+    return list(session.lot_usages.select_related("lot__product").order_by("id"))
+
+
 def _out(session: TreatmentSession) -> dict[str, Any]:
     data = {name: getattr(session, name) for name in SessionOut.model_fields if name != "lots"}
     data["lots"] = [
         {"lot_id": u.lot_id, "lot_number": u.lot.lot_number, "product_name": u.lot.product.name, "volume_ml": u.volume_ml}
-        for u in session.lot_usages.select_related("lot__product").order_by("id")
+        for u in _usages(session)
     ]
     return data
 
@@ -119,15 +129,15 @@ def list_sessions(request: HttpRequest, patient_id: int | None = Query(None, ge=
                   course_id: int | None = Query(None, ge=1, le=MAX_ID),
                   page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Newest first (session date, then id)."""
-    qs = TreatmentSession.objects.filter(clinic=clinic(request))
+    qs = TreatmentSession.objects.filter(clinic=clinic(request)).prefetch_related(
+        Prefetch("lot_usages", queryset=LotUsage.objects.select_related("lot__product").order_by("id"), to_attr="lot_usage_list"))
     if patient_id is not None:
         qs = qs.filter(patient_id=patient_id)
     if course_id is not None:
         qs = qs.filter(course_id=course_id)
     items, meta = paginate(qs.order_by("-performed_on", "-id"), page, page_size)
     who = actor(request)
-    for session in items:
-        audit.record_read(who, "treatment_session", session.pk, session.patient_id)
+    audit.record_reads(who, "treatment_session", [(session.pk, session.patient_id) for session in items])
     return {"items": [_out(s) for s in items], **meta}
 
 
@@ -169,3 +179,66 @@ def record_session(request: HttpRequest, payload: SessionIn) -> Any:
     except services.SessionBlocked as exc:
         raise invalid(exc.errors, "The session cannot be recorded; see errors.") from exc
     return Status(201, _out(session))
+
+
+class AddendumIn(Schema):
+    reason: str
+    text: str
+
+
+class AddendumOut(Schema):
+    id: int
+    session_id: int
+    author_id: int
+    created_at: dt.datetime
+    reason: str
+    text: str
+
+
+@router.get("/sessions/{session_id}/addenda", response=list[AddendumOut], auth=auth.CLINICAL,
+            summary="A session record's addenda, oldest first")
+def list_addenda(request: HttpRequest, session_id: int) -> Any:
+    session = services.get_session(actor(request), clinic(request), session_id)
+    return list(SessionAddendum.objects.filter(session=session).order_by("created_at", "id"))
+
+
+@router.post("/sessions/{session_id}/addenda", response={201: AddendumOut}, auth=auth.CLINICAL,
+             summary="Add an addendum to a session record")
+def add_addendum(request: HttpRequest, session_id: int, payload: AddendumIn) -> Any:
+    """A signed session is never changed: a correction or a late note is an addendum with its reason."""
+    who = actor(request)
+    session = services.get_session(who, clinic(request), session_id)
+    form = AddendumForm(payload.model_dump())
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    try:
+        addendum = services.add_addendum(who, session, form.cleaned_data["reason"], form.cleaned_data["text"], request.user)  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        raise from_invalid_input(exc) from exc
+    return Status(201, addendum)
+
+
+class AftercareSectionOut(Schema):
+    heading: str
+    points: list[str]
+
+
+class AftercareOut(Schema):
+    session_id: int
+    language: str
+    title: str
+    sections: list[AftercareSectionOut]
+
+
+@router.get("/sessions/{session_id}/aftercare", response=AftercareOut, auth=auth.ANY_STAFF,
+            summary="The aftercare sheet of a session")
+def aftercare(request: HttpRequest, session_id: int, language: Literal["en", "hi"] | None = None) -> Any:
+    """In ``language``, by default the one chosen at the session; the clinic's own text, or the
+    default sheet. Reception may print it too (it holds no clinical notes), as on the web."""
+    session = services.get_session(actor(request), clinic(request), session_id)
+    chosen = language or session.aftercare_language
+    if chosen not in services.LANGUAGES:
+        chosen = "en"
+    sheet = services.aftercare_sheet(clinic(request), chosen)
+    return {"session_id": session.pk, "language": chosen, "title": sheet.title,
+            "sections": [{"heading": heading, "points": list(points)} for heading, points in sheet.sections]}

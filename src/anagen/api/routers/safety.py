@@ -1,21 +1,24 @@
-"""Adverse events (clinical staff; the review is a trichologist's)."""
+"""Adverse events (clinical staff; the review is a trichologist's) and session follow-ups (all staff)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, paginate, set_etag
-from anagen.api.problems import from_invalid_input, stale
+from anagen.api.problems import Problem, from_invalid_input, stale
 from anagen.audit import services as audit
+from anagen.catalog.models import Lot
 from anagen.core.errors import InvalidInput
 from anagen.patients import services as patient_services
 from anagen.safety import services
-from anagen.safety.models import AdverseEvent
+from anagen.safety.models import AdverseEvent, FollowUpStatus, FollowUpTask
 
 router = Router(tags=["adverse events"])
 
@@ -65,7 +68,8 @@ class ReviewIn(Schema):
 
 def _out(event: AdverseEvent) -> dict[str, Any]:
     data = {name: getattr(event, name) for name in EventOut.model_fields if name not in ("lot_ids", "blocks_sessions")}
-    data["lot_ids"] = sorted(event.lots.values_list("pk", flat=True))
+    # The list endpoint prefetches the lots; a single event reads them here.
+    data["lot_ids"] = sorted(lot.pk for lot in event.lots.all())
     data["blocks_sessions"] = bool(services.session_blockers([services.event_state(event)]))
     return data
 
@@ -82,7 +86,7 @@ def list_events(request: HttpRequest, patient_id: int | None = Query(None, ge=1,
                 unresolved: bool = False, needs_review: bool = False,
                 page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Newest onset first, then id."""
-    qs = AdverseEvent.objects.filter(clinic=clinic(request))
+    qs = AdverseEvent.objects.filter(clinic=clinic(request)).prefetch_related(Prefetch("lots", queryset=Lot.objects.only("pk")))
     if patient_id is not None:
         qs = qs.filter(patient_id=patient_id)
     if event_type is not None:
@@ -147,3 +151,68 @@ def review(request: HttpRequest, event_id: int, payload: ReviewIn, response: Htt
         raise _refusal(exc) from exc
     set_etag(response, updated.version)
     return _out(updated)
+
+
+# ------------------------------------------------------------------------------- follow-ups
+
+class FollowUpOut(Schema):
+    id: int
+    patient_id: int
+    session_id: int
+    due_from: dt.datetime
+    due_until: dt.datetime
+    state: Literal["upcoming", "due", "overdue", "done"]
+    method: str
+    side_effects_reported: bool | None
+    outcome: str
+    recorded_by_id: int | None
+    recorded_at: dt.datetime | None
+
+
+class FollowUpIn(Schema):
+    method: Literal["call", "patient_report", "visit"]
+    side_effects_reported: bool
+    outcome: str = ""
+
+
+def _follow_up_out(task: FollowUpTask, now: dt.datetime) -> dict[str, Any]:
+    data = {name: getattr(task, name) for name in FollowUpOut.model_fields if name != "state"}
+    data["state"] = services.follow_up_state(task, now)
+    return data
+
+
+@router.get("/follow-ups", response=page_of(FollowUpOut), auth=auth.ANY_STAFF, tags=["follow-ups"],
+            summary="List open follow-ups (24-48 h after each session)")
+def list_follow_ups(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """Open tasks, oldest window first (overdue, due, upcoming); every member of staff, as on the
+    follow-ups page. One audit entry names the patients listed."""
+    items, meta = paginate(services.open_follow_ups(clinic(request)), page, page_size)
+    services.record_patient_list_read(actor(request), "follow_up_list", "api", [t.patient_id for t in items])
+    now = timezone.now()
+    return {"items": [_follow_up_out(t, now) for t in items], **meta}
+
+
+@router.get("/follow-ups/{task_id}", response=FollowUpOut, auth=auth.ANY_STAFF, tags=["follow-ups"], summary="Read a follow-up")
+def get_follow_up(request: HttpRequest, task_id: int) -> Any:
+    task = services.get_follow_up(clinic(request), task_id)
+    audit.record_read(actor(request), "follow_up_task", task.pk, task.patient_id)
+    return _follow_up_out(task, timezone.now())
+
+
+@router.post("/follow-ups/{task_id}/record", response=FollowUpOut, auth=auth.ANY_STAFF, tags=["follow-ups"],
+             summary="Record a follow-up's outcome")
+def record_follow_up(request: HttpRequest, task_id: int, payload: FollowUpIn) -> Any:
+    """How it was made, whether the patient reported side effects (then ``outcome`` says what;
+    clinical staff record the details as an adverse event). Recorded once: again, 409."""
+    task = services.get_follow_up(clinic(request), task_id)
+    if task.status == FollowUpStatus.DONE:
+        raise Problem(409, "This follow-up is already recorded.", kind="invalid-state")
+    try:
+        done = services.record_follow_up(actor(request), task, method=payload.method,
+                                         side_effects_reported=payload.side_effects_reported, outcome=payload.outcome,
+                                         recorded_by=request.user)  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        if any("already recorded" in e.message for e in exc.errors):
+            raise Problem(409, "This follow-up is already recorded.", kind="invalid-state") from exc
+        raise from_invalid_input(exc) from exc
+    return _follow_up_out(done, timezone.now())

@@ -12,12 +12,13 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
-from anagen.api.problems import Problem, form_errors, from_invalid_input, invalid
+from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, paginate, set_etag
+from anagen.api.problems import Problem, form_errors, from_invalid_input, invalid, stale
 from anagen.audit import services as audit
 from anagen.consultations.services import latest_signed
 from anagen.core.errors import FieldError, InvalidInput
 from anagen.patients import services as patient_services
+from anagen.scheduling.models import Appointment
 from anagen.treatments import services
 from anagen.treatments.forms import CombinationForm, ComponentForm, CourseForm, FormulationForm
 from anagen.treatments.models import Course, Formulation
@@ -82,8 +83,7 @@ def list_formulations(request: HttpRequest, patient_id: int | None = Query(None,
         qs = qs.filter(patient_id=patient_id)
     items, meta = paginate(qs.order_by("-created_at", "-id"), page, page_size)
     who = actor(request)
-    for f in items:
-        audit.record_read(who, "formulation", f.pk, f.patient_id)
+    audit.record_reads(who, "formulation", [(f.pk, f.patient_id) for f in items])
     return {"items": [_formulation_out(f) for f in items], **meta}
 
 
@@ -247,9 +247,9 @@ class CourseOut(Schema):
     appointments: list[CourseAppointmentOut]
 
 
-def _course_out(course: Course) -> dict[str, Any]:
+def _course_out(course: Course, appointments: list[Any] | None = None) -> dict[str, Any]:
     data = {name: getattr(course, name) for name in CourseOut.model_fields if name != "appointments"}
-    data["appointments"] = services.course_appointments(course)
+    data["appointments"] = services.course_appointments(course) if appointments is None else appointments
     return data
 
 
@@ -264,9 +264,12 @@ def list_courses(request: HttpRequest, patient_id: int | None = Query(None, ge=1
         qs = qs.filter(status=status)
     items, meta = paginate(qs.order_by("-start_date", "-id"), page, page_size)
     who = actor(request)
-    for course in items:
-        audit.record_read(who, "course", course.pk, course.patient_id)
-    return {"items": [_course_out(c) for c in items], **meta}
+    audit.record_reads(who, "course", [(course.pk, course.patient_id) for course in items])
+    # One query for the appointments of every course on the page, not one per course.
+    by_course: dict[int, list[Any]] = {c.pk: [] for c in items}
+    for appointment in Appointment.objects.filter(clinic=clinic(request), course_id__in=list(by_course)).order_by("starts_at", "id"):
+        by_course[appointment.course_id].append(appointment)
+    return {"items": [_course_out(c, by_course[c.pk]) for c in items], **meta}
 
 
 @router.get("/courses/{course_id}", response=CourseOut, auth=auth.CLINICAL, summary="Read a course and its appointments")
@@ -299,3 +302,71 @@ def book_course(request: HttpRequest, payload: CourseIn, response: HttpResponse)
     except InvalidInput as exc:
         raise from_invalid_input(exc) from exc
     return Status(201, _course_out(course))
+
+
+class ReplanIn(Schema):
+    appointment_id: Id
+
+
+class ReplanChangeOut(Schema):
+    appointment_id: int
+    session_number: int | None
+    old_date: dt.date
+    new_date: dt.date
+
+
+class ReplanOut(Schema):
+    course_id: int
+    moved_appointment_id: int
+    changes: list[ReplanChangeOut]
+    plan: PlanOut
+    applied: int = 0
+
+
+def _replan(request: HttpRequest, course_id: int, appointment_id: int) -> Any:
+    course = services.get_course(actor(request), clinic(request), course_id)
+    moved = Appointment.objects.filter(pk=appointment_id, clinic=clinic(request)).first()
+    if moved is None:
+        raise invalid([FieldError("appointment_id", "No such appointment in your clinic.")])
+    try:
+        return moved, services.replan_after_move(course, moved)
+    except InvalidInput as exc:
+        raise invalid([FieldError("appointment_id", e.message) for e in exc.errors]) from exc
+
+
+def _replan_out(result: Any, applied: int = 0) -> dict[str, Any]:
+    return {
+        "course_id": result.course.pk, "moved_appointment_id": result.moved.pk, "applied": applied,
+        "changes": [{"appointment_id": a.pk, "session_number": a.course_session_number,
+                     "old_date": timezone.localtime(a.starts_at).date(), "new_date": day} for a, day in result.changes],
+        "plan": _plan_out(result.plan),
+    }
+
+
+@router.post("/courses/{course_id}/replan-preview", response=ReplanOut, auth=auth.ANY_STAFF,
+             summary="Preview re-planning a course after moving one session")
+def replan_preview(request: HttpRequest, course_id: int, payload: ReplanIn, response: HttpResponse) -> Any:
+    """The later booked sessions whose dates the core would change, from the moved session's new
+    date (every role, like the calendar's re-plan page). Nothing changes. The ETag is the moved
+    appointment's version: send it in If-Match to apply."""
+    moved, result = _replan(request, course_id, payload.appointment_id)
+    set_etag(response, moved.version)
+    return _replan_out(result)
+
+
+@router.post("/courses/{course_id}/replan", response=ReplanOut, auth=auth.ANY_STAFF,
+             summary="Re-plan a course after moving one session")
+def replan_apply(request: HttpRequest, course_id: int, payload: ReplanIn) -> Any:
+    """Moves every later session to its re-planned date (same time of day), all or nothing. Needs
+    If-Match with the moved appointment's ETag (from the preview or the appointment): if it moved
+    again since, 409. A taken slot on a new date is refused with 409 and nothing moves."""
+    expected = if_match(request)
+    moved, result = _replan(request, course_id, payload.appointment_id)
+    if expected is not None and moved.version != expected:
+        raise stale()
+    try:
+        count = services.apply_replan(actor(request), result)
+    except InvalidInput as exc:
+        raise Problem(409, "; ".join(e.message for e in exc.errors), kind="slot-taken",
+                      errors=[FieldError("appointment_id", e.message) for e in exc.errors]) from exc
+    return _replan_out(result, count)

@@ -1,0 +1,306 @@
+"""Billing (every member of staff, as on the billing pages): the price list, GST invoices, payments
+and refunds, course packages and their redemption. Amounts are whole paise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from anagen.api import auth
+from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
+from anagen.api.problems import Problem, from_invalid_input, invalid
+from anagen.billing import services
+from anagen.billing.models import Invoice, PatientPackage, PriceItem
+from anagen.core import billing as rules
+from anagen.core.errors import FieldError, InvalidInput
+from anagen.patients.models import Patient
+from anagen.scheduling.models import Appointment
+
+router = Router(tags=["billing"])
+
+PaymentMethod = Literal["cash", "upi", "card", "bank_transfer"]
+MAX_PAISE = 10**12
+
+
+class PriceItemOut(Schema):
+    id: int
+    kind: str
+    name: str
+    price_paise: int
+    tax_class: str
+    code: str
+    gst_rate_bp: int
+    sessions: int
+    active: bool
+
+
+class LineOut(Schema):
+    position: int
+    item_id: int | None
+    description: str
+    kind: str
+    tax_class: str
+    code: str
+    gst_rate_bp: int
+    quantity: int
+    unit_price_paise: int
+    taxable_paise: int
+    cgst_paise: int
+    sgst_paise: int
+    igst_paise: int
+    total_paise: int
+
+
+class PaymentOut(Schema):
+    id: int
+    amount_paise: int
+    method: str
+    reference: str
+    received_at: dt.datetime
+
+
+class RefundOut(Schema):
+    id: int
+    amount_paise: int
+    method: str
+    reason: str
+    refunded_at: dt.datetime
+
+
+class InvoiceOut(Schema):
+    id: int
+    patient_id: int
+    number: str
+    issued_on: dt.date
+    clinic_gstin: str
+    clinic_state_code: str
+    customer_state_code: str
+    customer_gstin: str
+    intra_state: bool
+    taxable_paise: int
+    cgst_paise: int
+    sgst_paise: int
+    igst_paise: int
+    total_paise: int
+    paid_paise: int
+    refunded_paise: int
+    balance_paise: int
+    lines: list[LineOut]
+    payments: list[PaymentOut]
+    refunds: list[RefundOut]
+
+
+class LineIn(Schema):
+    item_id: Id
+    quantity: int = 1
+
+
+class InvoiceIn(Schema):
+    patient_id: Id
+    lines: list[LineIn]
+    customer_state_code: str = ""
+    customer_gstin: str = ""
+
+
+class PaymentIn(Schema):
+    amount_paise: int
+    method: PaymentMethod
+    reference: str = ""
+
+
+class RefundIn(Schema):
+    amount_paise: int
+    method: PaymentMethod
+    reason: str
+
+
+class PackageOut(Schema):
+    id: int
+    patient_id: int
+    name: str
+    sessions_total: int
+    sessions_used: int
+    sold_on: dt.date
+    invoice_id: int
+
+
+class RedeemIn(Schema):
+    appointment_id: Id
+
+
+class RedemptionOut(Schema):
+    id: int
+    package_id: int
+    appointment_id: int
+    treatment_session_id: int | None
+    number: int
+    redeemed_at: dt.datetime
+
+
+def _invoice_out(invoice: Invoice) -> dict[str, Any]:
+    data = {name: getattr(invoice, name) for name in InvoiceOut.model_fields if name not in ("lines", "payments", "refunds")}
+    data["lines"] = list(invoice.lines.all().order_by("position"))
+    data["payments"] = list(invoice.payments.all().order_by("received_at", "id"))
+    data["refunds"] = list(invoice.refunds.all().order_by("refunded_at", "id"))
+    return data
+
+
+def _package_out(package: PatientPackage) -> dict[str, Any]:
+    data = {name: getattr(package, name) for name in PackageOut.model_fields if name != "invoice_id"}
+    data["invoice_id"] = package.invoice_line.invoice_id
+    return data
+
+
+def _amount(value: int) -> None:
+    if not 0 < value <= MAX_PAISE:
+        raise invalid([FieldError("amount_paise", "The amount must be more than zero (in paise).")])
+
+
+def _money_problem(exc: InvalidInput) -> Problem:
+    return from_invalid_input(InvalidInput([FieldError("amount_paise" if e.field == "amount" else e.field, e.message) for e in exc.errors]))
+
+
+@router.get("/price-items", response=page_of(PriceItemOut), auth=auth.ANY_STAFF, summary="List the price list")
+def list_price_items(request: HttpRequest, active: bool | None = None, page: int = Query(1, ge=1, le=100_000),
+                     page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """By name, then id: the items an invoice may bill (``active=true``: those still sold)."""
+    qs = PriceItem.objects.filter(clinic=clinic(request))
+    if active is not None:
+        qs = qs.filter(active=active)
+    items, meta = paginate(qs.order_by("name", "id"), page, page_size)
+    return {"items": items, **meta}
+
+
+@router.get("/invoices", response=page_of(InvoiceOut), auth=auth.ANY_STAFF, summary="List invoices")
+def list_invoices(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID), unpaid: bool = False,
+                  page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """Newest first (issue date, number). One audit entry names the patients listed."""
+    qs = Invoice.objects.filter(clinic=clinic(request))
+    if patient_id is not None:
+        qs = qs.filter(patient_id=patient_id)
+    if unpaid:
+        from django.db.models import F
+
+        qs = qs.filter(paid_paise__lt=F("total_paise") + F("refunded_paise"))
+    items, meta = paginate(qs.order_by("-issued_on", "-fy_start_year", "-sequence", "-id"), page, page_size)
+    services.record_list_read(actor(request), "invoices", [i.patient_id for i in items])
+    return {"items": [_invoice_out(i) for i in items], **meta}
+
+
+@router.get("/invoices/{invoice_id}", response=InvoiceOut, auth=auth.ANY_STAFF, summary="Read an invoice")
+def get_invoice(request: HttpRequest, invoice_id: int) -> Any:
+    return _invoice_out(services.get_invoice(actor(request), clinic(request), invoice_id))
+
+
+@router.post("/invoices", response={201: InvoiceOut}, auth=auth.ANY_STAFF, summary="Issue a GST invoice")
+def create_invoice(request: HttpRequest, payload: InvoiceIn) -> Any:
+    """Lines of active price-list items; GST split by the customer's state (blank: the clinic's).
+    Numbered in sequence per financial year; an invoice is never changed after issue. A package
+    line opens the package for redemption."""
+    patient = Patient.objects.filter(pk=payload.patient_id, clinic=clinic(request)).first()
+    errors: list[FieldError] = []
+    if patient is None:
+        errors.append(FieldError("patient_id", "No such patient in your clinic."))
+    if not payload.lines:
+        errors.append(FieldError("lines", "Add at least one item."))
+    if len(payload.lines) > 50:
+        errors.append(FieldError("lines", "At most 50 lines per invoice."))
+    lines = []
+    items = {i.pk: i for i in PriceItem.objects.filter(clinic=clinic(request), pk__in=[line.item_id for line in payload.lines[:50]])}
+    for index, line in enumerate(payload.lines[:50]):
+        item = items.get(line.item_id)
+        if item is None:
+            errors.append(FieldError(f"lines.{index}.item_id", "No such item on your price list."))
+        if not 1 <= line.quantity <= rules.MAX_QUANTITY:
+            errors.append(FieldError(f"lines.{index}.quantity", f"The quantity is 1 to {rules.MAX_QUANTITY}."))
+        if item is not None:
+            lines.append(services.LineRequest(item, line.quantity))
+    for name in ("customer_state_code", "customer_gstin"):
+        if len(getattr(payload, name)) > 15:
+            errors.append(FieldError(name, "Too long."))
+    if errors:
+        raise invalid(errors)
+    try:
+        invoice = services.create_invoice(actor(request), patient, lines, today=timezone.localdate(),  # type: ignore[arg-type]
+                                          customer_state_code=payload.customer_state_code, customer_gstin=payload.customer_gstin)
+    except InvalidInput as exc:
+        raise from_invalid_input(InvalidInput([FieldError(e.field.replace(".item", ".item_id") if e.field else e.field, e.message)
+                                               for e in exc.errors])) from exc
+    return Status(201, _invoice_out(invoice))
+
+
+@router.post("/invoices/{invoice_id}/payments", response={201: InvoiceOut}, auth=auth.ANY_STAFF, summary="Record a payment")
+def pay(request: HttpRequest, invoice_id: int, payload: PaymentIn) -> Any:
+    """At most the balance due; UPI and bank transfers need the transaction ``reference``."""
+    who = actor(request)
+    invoice = services.get_invoice(who, clinic(request), invoice_id)
+    _amount(payload.amount_paise)
+    if len(payload.reference) > 100:
+        raise invalid([FieldError("reference", "At most 100 characters.")])
+    try:
+        services.record_payment(who, invoice, amount_paise=payload.amount_paise, method=payload.method, reference=payload.reference)
+    except InvalidInput as exc:
+        raise _money_problem(exc) from exc
+    return Status(201, _invoice_out(invoice))
+
+
+@router.post("/invoices/{invoice_id}/refunds", response={201: InvoiceOut}, auth=auth.ANY_STAFF, summary="Record a refund")
+def refund(request: HttpRequest, invoice_id: int, payload: RefundIn) -> Any:
+    """At most what was paid and not yet refunded, with the reason."""
+    who = actor(request)
+    invoice = services.get_invoice(who, clinic(request), invoice_id)
+    _amount(payload.amount_paise)
+    try:
+        services.record_refund(who, invoice, amount_paise=payload.amount_paise, method=payload.method, reason=payload.reason)
+    except InvalidInput as exc:
+        raise _money_problem(exc) from exc
+    return Status(201, _invoice_out(invoice))
+
+
+@router.get("/packages", response=page_of(PackageOut), auth=auth.ANY_STAFF, summary="List course packages")
+def list_packages(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID), open_only: bool = False,
+                  page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """By sale date, then id (``open_only``: those with sessions left). One audit entry names the patients."""
+    qs = PatientPackage.objects.filter(clinic=clinic(request)).select_related("invoice_line")
+    if patient_id is not None:
+        qs = qs.filter(patient_id=patient_id)
+    if open_only:
+        from django.db.models import F
+
+        qs = qs.filter(sessions_used__lt=F("sessions_total"))
+    items, meta = paginate(qs.order_by("sold_on", "id"), page, page_size)
+    services.record_list_read(actor(request), "packages", [p.patient_id for p in items])
+    return {"items": [_package_out(p) for p in items], **meta}
+
+
+@router.get("/packages/{package_id}", response=PackageOut, auth=auth.ANY_STAFF, summary="Read a package")
+def get_package(request: HttpRequest, package_id: int) -> Any:
+    return _package_out(services.get_package(actor(request), clinic(request), package_id))
+
+
+@router.post("/packages/{package_id}/redeem", response={201: RedemptionOut}, auth=auth.ANY_STAFF,
+             summary="Use a package session for an appointment")
+def redeem(request: HttpRequest, package_id: int, payload: RedeemIn) -> Any:
+    """For an arrived or completed appointment of the same patient, once per appointment (again: 409);
+    a used-up package gets 409."""
+    who = actor(request)
+    package = services.get_package(who, clinic(request), package_id)
+    appointment = Appointment.objects.filter(pk=payload.appointment_id, clinic=clinic(request)).first()
+    if appointment is None:
+        raise invalid([FieldError("appointment_id", "No such appointment in your clinic.")])
+    if package.sessions_used >= package.sessions_total:
+        raise Problem(409, "This package has no sessions left.", kind="invalid-state")
+    if hasattr(appointment, "redemption"):
+        raise Problem(409, "This appointment already used a package session.", kind="duplicate")
+    try:
+        redemption = services.redeem_session(who, package, appointment)
+    except InvalidInput as exc:
+        if any(e.field == "package" or "already used" in e.message or "no sessions left" in e.message for e in exc.errors):
+            raise Problem(409, "; ".join(e.message for e in exc.errors), kind="invalid-state") from exc
+        raise from_invalid_input(InvalidInput([FieldError("appointment_id" if e.field == "appointment" else e.field, e.message)
+                                               for e in exc.errors])) from exc
+    return Status(201, redemption)

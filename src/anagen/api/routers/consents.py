@@ -1,0 +1,188 @@
+"""Consent texts (the clinic admin publishes them) and a patient's consents: signing with a typed
+name and acknowledgement or a drawn signature, withdrawing, and the DPDP ledger (every member of
+staff, reception included, as on the web: consent status is not a clinical note)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from anagen.api import auth
+from anagen.api.common import Id, actor, clinic, page_of, paginate
+from anagen.api.problems import Problem, form_errors, invalid
+from anagen.api.routers.patients import ConsentRecordOut, consent_record_out
+from anagen.api.routers.patients import router as patients_router
+from anagen.audit import services as audit
+from anagen.consents import services
+from anagen.consents.forms import PublishTextForm
+from anagen.consents.models import ConsentText
+from anagen.consents.signature import DATA_URL_PREFIX, InvalidSignature, decode_data_url
+from anagen.core.errors import FieldError
+from anagen.patients import services as patient_services
+
+router = Router(tags=["consents"])
+
+PurposeCode = Literal["treatment", "photographs", "marketing_photographs", "reminders", "abdm_sharing"]
+LanguageCode = Literal["en", "hi"]
+
+
+class ConsentTextOut(Schema):
+    id: int
+    purpose: str
+    language: str
+    version: int
+    title: str
+    body: str
+    requires_reconsent: bool
+    published_at: dt.datetime
+    created_by_id: int | None
+
+
+class ConsentTextIn(Schema):
+    purpose: PurposeCode
+    language: LanguageCode = "en"
+    title: str
+    body: str
+    requires_reconsent: bool = False
+
+
+class SignIn(Schema):
+    text_id: Id
+    method: Literal["typed", "drawn"]
+    typed_name: str = ""
+    acknowledged: bool = False
+    signature_png: str = ""
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+class LedgerEntryOut(Schema):
+    at: dt.datetime
+    purpose: str
+    kind: str
+    record_id: int
+    text_id: int
+    text_version: int
+    text_language: str
+    text_title: str
+    recorded_by: str
+    reason: str
+
+
+class LedgerOut(Schema):
+    patient_id: int
+    entries: list[LedgerEntryOut]
+
+
+def _consent_problem(exc: services.ConsentError, fields: dict[str, str]) -> Problem:
+    if exc.field is None:
+        return Problem(409, exc.message, kind="invalid-state")
+    if exc.field == "text":
+        return Problem(409, exc.message, kind="stale-text", errors=[FieldError("text_id", exc.message)])
+    return invalid([FieldError(fields.get(exc.field, exc.field), exc.message)])
+
+
+@router.get("/consent-texts", response=page_of(ConsentTextOut), auth=auth.ADMIN, summary="List consent texts (every version)")
+def list_texts(request: HttpRequest, purpose: PurposeCode | None = None, language: LanguageCode | None = None,
+               page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """By purpose, language and newest version first (clinic admin, like the texts page)."""
+    qs = ConsentText.objects.filter(clinic=clinic(request))
+    if purpose is not None:
+        qs = qs.filter(purpose=purpose)
+    if language is not None:
+        qs = qs.filter(language=language)
+    items, meta = paginate(qs.order_by("purpose", "language", "-version", "id"), page, page_size)
+    return {"items": items, **meta}
+
+
+@router.post("/consent-texts", response={201: ConsentTextOut}, auth=auth.ADMIN, summary="Publish a consent text's next version")
+def publish(request: HttpRequest, payload: ConsentTextIn) -> Any:
+    """The next version for the purpose and language; ``requires_reconsent`` asks patients who signed
+    an earlier version to sign again."""
+    form = PublishTextForm({**payload.model_dump(), "requires_reconsent": "on" if payload.requires_reconsent else ""})
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    data = form.cleaned_data
+    try:
+        text = services.publish_text(actor(request), clinic(request), data["purpose"], data["language"], data["title"],
+                                     data["body"], requires_reconsent=data["requires_reconsent"])
+    except services.ConsentError as exc:
+        raise _consent_problem(exc, {}) from exc
+    return Status(201, text)
+
+
+@router.get("/consent-texts/{text_id}", response=ConsentTextOut, auth=auth.ADMIN, summary="Read a consent text")
+def get_text(request: HttpRequest, text_id: int) -> Any:
+    return services.get_text(clinic(request), text_id)
+
+
+def _signature(payload: SignIn) -> bytes | None:
+    if payload.method != "drawn":
+        return None
+    value = payload.signature_png.strip()
+    if value and not value.startswith("data:"):
+        value = DATA_URL_PREFIX + value
+    try:
+        return decode_data_url(value)
+    except InvalidSignature as exc:
+        raise invalid([FieldError("signature_png", str(exc))]) from exc
+
+
+# On the patients router: one path, one router (ninja dispatches a path to the router that declared it first).
+@patients_router.post("/patients/{patient_id}/consents", response={201: ConsentRecordOut}, auth=auth.ANY_STAFF, tags=["consents"],
+                      summary="Record a patient's consent on the current text")
+def sign(request: HttpRequest, patient_id: int, payload: SignIn) -> Any:
+    """``text_id`` is the exact version shown to the patient and must be the current one (a newer
+    version published meanwhile: 409). ``method: typed`` needs ``typed_name`` and
+    ``acknowledged: true``; ``method: drawn`` needs ``signature_png``, a PNG as base64 or a
+    ``data:image/png;base64,`` URL, checked like the signature box's. The caller is the witness."""
+    who = actor(request)
+    patient = patient_services.get_patient(who, clinic(request), patient_id, audit_read=False)
+    text = ConsentText.objects.filter(pk=payload.text_id, clinic=clinic(request)).first()
+    if text is None:
+        raise invalid([FieldError("text_id", "No such consent text in your clinic.")])
+    png = _signature(payload)
+    try:
+        record = services.sign_consent(who, patient, text, method=payload.method, signature_png=png,
+                                       typed_name=payload.typed_name, acknowledged=payload.acknowledged,
+                                       witness=request.user)  # type: ignore[arg-type]
+    except services.ConsentError as exc:
+        raise _consent_problem(exc, {"witness": "body"}) from exc
+    return Status(201, consent_record_out(_reload(record.pk)))
+
+
+def _reload(record_id: int) -> Any:
+    from anagen.consents.models import ConsentRecord
+
+    return ConsentRecord.objects.select_related("text").prefetch_related("events").get(pk=record_id)
+
+
+@router.post("/consents/{record_id}/withdraw", response=ConsentRecordOut, auth=auth.ANY_STAFF,
+             summary="Withdraw a patient's consent")
+def withdraw(request: HttpRequest, record_id: int, payload: WithdrawIn) -> Any:
+    """The record stays; its status becomes withdrawn. Withdrawing twice, or a record a later
+    consent replaced, is refused with 409."""
+    who = actor(request)
+    record = services.get_record(who, clinic(request), record_id, audit_as=None)
+    if len(payload.reason) > 2000:
+        raise invalid([FieldError("reason", "Keep the reason under 2000 characters.")])
+    try:
+        services.withdraw_consent(who, record, payload.reason)
+    except services.ConsentError as exc:
+        raise _consent_problem(exc, {}) from exc
+    return consent_record_out(_reload(record.pk))
+
+
+@router.get("/patients/{patient_id}/consent-ledger", response=LedgerOut, auth=auth.ANY_STAFF,
+            summary="A patient's consent ledger (every event, oldest first)")
+def ledger(request: HttpRequest, patient_id: int) -> Any:
+    """Every consent event of the patient, all purposes, each with the text version it concerns."""
+    who = actor(request)
+    patient = patient_services.get_patient(who, clinic(request), patient_id, audit_read=False)
+    audit.record_read(who, "patient_consent_ledger", patient.pk, patient.pk)
+    return {"patient_id": patient.pk, "entries": [e.__dict__ for e in services.ledger(patient)]}

@@ -1,0 +1,74 @@
+"""FHIR and export (clinical roles, clinic admin included, as on the web): the patient's record as a
+FHIR R4B Bundle, a signed consultation as an ABDM document, and the full data export ZIP. Each
+download is audited as an export."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from anagen.api import auth
+from anagen.api.common import actor, clinic
+from anagen.api.problems import Problem
+from anagen.consultations.models import Consultation
+from anagen.interop import services
+from anagen.patients import services as patient_services
+
+router = Router(tags=["FHIR and export"])
+
+FHIR_JSON = "application/fhir+json"
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _fhir_doc(description: str) -> dict[str, Any]:
+    return {"responses": {"200": {"description": description,
+                                  "content": {FHIR_JSON: {"schema": {"type": "object"}}}}}}
+
+
+@router.get("/patients/{patient_id}/fhir", auth=auth.CLINICAL, summary="The patient's record as a FHIR R4B Bundle",
+            response={200: None}, openapi_extra=_fhir_doc("A FHIR R4B collection Bundle (validated by fhir.resources)."))
+def patient_bundle(request: HttpRequest, patient_id: int) -> Any:
+    who = actor(request)
+    patient = patient_services.get_patient(who, clinic(request), patient_id, audit_read=False)
+    bundle = services.patient_bundle(who, clinic(request), patient)
+    return _download(json.dumps(bundle, ensure_ascii=False).encode("utf-8"), f"{FHIR_JSON}; charset=utf-8",
+                     f"patient-{patient.pk}-fhir.json")
+
+
+@router.get("/consultations/{consultation_id}/fhir-document", auth=auth.CLINICAL,
+            summary="A signed consultation as an ABDM FHIR document", response={200: None},
+            openapi_extra=_fhir_doc("A FHIR document Bundle, Composition first."))
+def consultation_document(request: HttpRequest, consultation_id: int) -> Any:
+    """Only a signed consultation can be shared: a draft gets 409."""
+    consultation = Consultation.objects.select_related("patient__clinic", "author", "signed_by").filter(
+        pk=consultation_id, clinic=clinic(request)).first()
+    if consultation is None:
+        from django.http import Http404
+
+        raise Http404
+    try:
+        bundle = services.consultation_document(actor(request), clinic(request), consultation)
+    except services.NotSigned as exc:
+        raise Problem(409, str(exc), kind="not-signed") from exc
+    return _download(json.dumps(bundle, ensure_ascii=False).encode("utf-8"), f"{FHIR_JSON}; charset=utf-8",
+                     f"consultation-{consultation.pk}-document.json")
+
+
+@router.get("/patients/{patient_id}/export", auth=auth.CLINICAL, summary="Everything held about the patient (ZIP)",
+            response={200: None}, openapi_extra={"responses": {"200": {
+                "description": "A ZIP of the patient's record, photographs and documents with a SHA-256 manifest.",
+                "content": {"application/zip": {}}}}})
+def patient_export(request: HttpRequest, patient_id: int) -> Any:
+    who = actor(request)
+    patient = patient_services.get_patient(who, clinic(request), patient_id, audit_read=False)
+    data = services.patient_export(who, clinic(request), patient)
+    return _download(data, "application/zip", f"patient-{patient.pk}-export.zip")

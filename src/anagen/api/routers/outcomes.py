@@ -1,0 +1,205 @@
+"""Outcomes: a patient's progress data (the charts' series and forecast band, the response and the
+next steps; clinical staff), the PDF progress report, and the clinic's outcomes tables (clinic
+admin and trichologist, aggregate only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from anagen.api import auth
+from anagen.api.common import actor, clinic
+from anagen.api.problems import from_invalid_input, invalid
+from anagen.api.routers.consultations import MeasurementsOut
+from anagen.core.errors import FieldError, InvalidInput
+from anagen.outcomes import services
+
+router = Router(tags=["outcomes"])
+
+
+class PointOut(Schema):
+    date: dt.date
+    value: float
+
+
+class SeriesOut(Schema):
+    name: str
+    unit: str
+    points: list[PointOut]
+
+
+class BandOut(Schema):
+    label: str
+    dates: list[dt.date]
+    p10: list[float]
+    p50: list[float]
+    p90: list[float]
+
+
+class ChartOut(Schema):
+    chart_id: str
+    title: str
+    y_label: str
+    series: list[SeriesOut]
+    sessions: list[dt.date]
+    baseline: float | None
+    band: BandOut | None
+    notes: list[str]
+
+
+class SessionMarkOut(Schema):
+    day: dt.date
+    number: int | None
+    recorded: bool
+
+
+class MeasureResultOut(Schema):
+    measure: str
+    response_class: str
+    reason: str
+
+
+class ResponseOut(Schema):
+    response_class: str
+    reasons: list[str]
+    measures: list[MeasureResultOut]
+    maintenance_interval_days: int | None
+    next_step: str
+    early_assessment: bool
+
+
+class NonResponderOut(Schema):
+    days: list[int]
+    message: str
+
+
+class ReportOut(Schema):
+    id: int
+    patient_id: int
+    created_by_id: int
+    created_at: dt.datetime
+    size_bytes: int
+    sha256: str
+    shared_with_patient: bool
+
+
+class ProgressOut(Schema):
+    patient_id: int
+    today: dt.date
+    diagnosis: str
+    site: str
+    consultation_id: int | None
+    course_id: int | None
+    baseline_measurement_id: int | None
+    measurements: list[MeasurementsOut]
+    sessions: list[SessionMarkOut]
+    response: ResponseOut | None
+    response_note: str
+    forecast_note: str
+    non_responder: NonResponderOut | None
+    charts: list[ChartOut]
+    next_steps: list[str]
+    reports: list[ReportOut]
+
+
+def _chart(chart: Any) -> dict[str, Any]:
+    band = chart.band
+    return {
+        "chart_id": chart.chart_id, "title": chart.title, "y_label": chart.y_label,
+        "series": [{"name": s.name, "unit": s.unit, "points": [{"date": d, "value": v} for d, v in s.points]} for s in chart.series],
+        "sessions": list(chart.sessions), "baseline": chart.baseline, "notes": list(chart.notes),
+        "band": None if band is None else {"label": band.label, "dates": list(band.dates), "p10": list(band.p10),
+                                           "p50": list(band.p50), "p90": list(band.p90)},
+    }
+
+
+def _response(result: Any) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {
+        "response_class": str(result.response_class), "reasons": list(result.reasons),
+        "measures": [{"measure": m.measure, "response_class": str(m.response_class), "reason": m.reason} for m in result.measures],
+        "maintenance_interval_days": result.maintenance_interval_days, "next_step": str(result.next_step),
+        "early_assessment": result.early_assessment,
+    }
+
+
+@router.get("/patients/{patient_id}/progress", response=ProgressOut, auth=auth.CLINICAL, summary="A patient's progress data")
+def progress(request: HttpRequest, patient_id: int) -> Any:
+    """What the progress page shows, as data: measurements in order, the sessions, the response
+    against the baseline, the personal forecast band and non-responder flag, each chart's series,
+    the next steps and the reports generated. One audited read."""
+    result = services.view_progress(actor(request), clinic(request), patient_id, timezone.localdate())
+    flag = result.non_responder
+    return {
+        "patient_id": result.patient.pk, "today": result.today, "diagnosis": result.diagnosis_label, "site": result.site_label,
+        "consultation_id": result.consultation.pk if result.consultation else None,
+        "course_id": result.course.pk if result.course else None,
+        "baseline_measurement_id": result.baseline.pk if result.baseline else None,
+        "measurements": result.measurements, "sessions": result.sessions, "response": _response(result.response),
+        "response_note": result.response_note, "forecast_note": result.forecast_note,
+        "non_responder": None if flag is None else {"days": list(flag.days), "message": flag.message},
+        "charts": [_chart(c) for c in result.charts], "next_steps": services.next_steps(result),
+        "reports": services.reports_for(result.patient),
+    }
+
+
+@router.post("/patients/{patient_id}/progress-reports", response={201: ReportOut}, auth=auth.CLINICAL,
+             summary="Generate a progress report (PDF)")
+def generate_report(request: HttpRequest, patient_id: int) -> Any:
+    """Builds and stores the PDF (audited as an export); download it from ``/progress-reports/{id}/file``."""
+    report = services.generate_report(actor(request), clinic(request), patient_id, request.user, timezone.localdate())  # type: ignore[arg-type]
+    return Status(201, report)
+
+
+@router.get("/progress-reports/{report_id}/file", auth=auth.CLINICAL, summary="Download a progress report",
+            response={200: None}, openapi_extra={"responses": {"200": {
+                "description": "The PDF report.", "content": {"application/pdf": {}}}}})
+def download_report(request: HttpRequest, report_id: int) -> Any:
+    """Every download is audited as an export."""
+    report, handle = services.open_report(actor(request), clinic(request), report_id)
+    response = FileResponse(handle, as_attachment=True, filename=f"progress-report-{report.pk}.pdf", content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class OutcomesTableOut(Schema):
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+class ClinicOutcomesOut(Schema):
+    start: dt.date
+    end: dt.date
+    assessed: int
+    not_assessed: int
+    sessions: int
+    tables: list[OutcomesTableOut]
+
+
+@router.get("/outcomes", response=ClinicOutcomesOut, auth=auth.OUTCOMES, summary="The clinic's outcomes tables")
+def clinic_outcomes(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None) -> Any:
+    """Courses started from ``start`` to ``end`` (default: the last 365 days): response rates by
+    diagnosis, formulation, combination and practitioner with 95% intervals, adverse events per
+    100 sessions, no-shows and completion. Aggregates only: no patient rows, so no patient audit."""
+    today = timezone.localdate()
+    default_start, default_end = services.default_range(today)
+    start, end = start or default_start, end or default_end
+    if end < start:
+        raise invalid([FieldError("end", "The end date must be on or after the start date.")])
+    try:
+        result = services.clinic_outcomes(clinic(request), start, end, today)
+    except InvalidInput as exc:
+        raise from_invalid_input(exc) from exc
+    tables = []
+    for key, (title, _) in services.TABLES.items():
+        header, rows = services.table_rows(result, key)
+        tables.append({"key": key, "title": title, "header": header, "rows": rows})
+    return {"start": result.start, "end": result.end, "assessed": result.assessed, "not_assessed": result.not_assessed,
+            "sessions": result.sessions, "tables": tables}

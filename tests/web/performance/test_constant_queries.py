@@ -1,0 +1,156 @@
+"""Every page and list endpoint runs a number of SQL queries that does not grow with the data.
+
+Each case builds the world (one row of each kind), requests the page once to warm per-process
+caches, counts the queries of a second request, adds 49 more related rows, and counts again: the
+two counts must be equal. The counts are also compared with the budget in docs/performance.md
+(a ceiling: a page may get cheaper, never dearer, without the table changing).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from tests.web.performance import growth as f
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    url: Callable[[dict[str, Any]], str]
+    grow: Callable[[dict[str, Any]], None]
+    as_: str = "trichologist"  # a staff role, "api:<role>" or "patient"
+    budget: int = 0
+    # Pages that list rows must show the added ones; summary pages (counts, clusters, a full first
+    # page) need not grow, and say so here.
+    shows_rows: bool = True
+    # Run before the first count where the world has no row of the kind yet (so "1 row" is 1).
+    seed: Callable[[dict[str, Any]], None] | None = None
+
+
+def r(name: str, *keys: str, query: str = "") -> Callable[[dict[str, Any]], str]:
+    def url(w: dict[str, Any]) -> str:
+        return reverse(name, args=[w[k].pk for k in keys]) + query
+
+    return url
+
+
+def api(path: str) -> Callable[[dict[str, Any]], str]:
+    def url(w: dict[str, Any]) -> str:
+        return "/api/v1" + path.format(lot=w["lot"].pk, patient=w["patient"].pk)
+
+    return url
+
+
+def day(name: str) -> Callable[[dict[str, Any]], str]:
+    return lambda w: reverse(name) + f"?date={w['today'].isoformat()}"
+
+
+# Budgets: the number of queries each request runs, whatever the volume (docs/performance.md).
+CASES = [
+    Case("home", lambda w: reverse("home"), f.more_patients, budget=15),
+    Case("patient list", r("patients:list"), f.more_patients, budget=14),
+    Case("patient search by name", r("patients:list", query="?q=asha"), f.more_patients, budget=14),
+    Case("patient search by phone", r("patients:list", query="?q=9198"), f.more_patients, budget=14),
+    Case("patient detail", r("patients:detail", "patient"), f.more_of_everything, budget=59),
+    Case("patient detail (reception)", r("patients:detail", "patient"), f.more_of_everything, as_="reception", budget=24),
+    Case("consultation detail", r("consultations:detail", "consultation"), f.more_labs, budget=24),
+    Case("course detail", r("treatments:course", "course"), f.more_course_appointments, budget=15),
+    Case("patient detail with many courses", r("patients:detail", "patient"), f.more_courses, budget=59),
+    Case("calendar day", day("scheduling:day"), f.more_appointments_today, as_="reception", budget=16),
+    Case("calendar week", day("scheduling:week"), f.more_appointments_today, as_="reception", budget=17),
+    Case("session detail", r("procedures:detail", "session"), f.more_addenda, as_="practitioner", budget=16),
+    Case("follow-ups", r("safety:followups"), f.more_sessions, as_="practitioner", budget=14),
+    Case("patient events", r("safety:patient_events", "patient"), f.more_events, budget=18),
+    Case("event review queue", r("safety:review_queue"), f.more_events_to_review, budget=13,
+         seed=lambda w: f.more_events_to_review(w, 1)),
+    Case("infection clusters", r("safety:clusters"), f.more_infections, budget=11, shows_rows=False,
+         seed=lambda w: f.more_infections(w, 1)),
+    Case("lot recipients", r("safety:lot_recipients", "lot"), f.more_sessions, budget=15),
+    Case("lot recipients CSV", r("safety:lot_recipients_csv", "lot"), f.more_sessions, budget=15),
+    Case("stock home", r("catalog:home"), f.more_lots, as_="practitioner", budget=16),
+    Case("product detail", r("catalog:product_detail", "product"), f.more_lots, as_="practitioner", budget=10),
+    Case("lot detail", r("catalog:lot_detail", "lot"), f.more_sessions, as_="practitioner", budget=10),
+    Case("photo gallery", r("photos:gallery", "patient"), f.more_photos, budget=22),
+    Case("progress", r("outcomes:progress", "patient"), f.more_measurements, budget=30),
+    Case("clinic outcomes", r("outcomes:clinic"), f.more_measurements, as_="clinic_admin", budget=13, shows_rows=False),
+    Case("invoices", r("billing:home"), f.more_invoices, as_="reception", budget=13),
+    Case("reception dashboard", r("billing:reception"), f.more_of_everything, as_="reception", budget=16),
+    Case("patient billing", r("billing:patient", "patient"), f.more_invoices, as_="reception", budget=15),
+    Case("audit trail", r("audit:trail"), f.more_audit_entries, as_="clinic_admin", budget=10, shows_rows=False),
+    Case("audit trail of a patient", lambda w: reverse("audit:trail") + f"?patient={w['patient'].pk}", f.more_audit_entries,
+         as_="clinic_admin", budget=10, shows_rows=False),
+    Case("audit trail of a staff member", lambda w: reverse("audit:trail") + f"?user={w['staff']['trichologist'].pk}",
+         f.more_audit_entries, as_="clinic_admin", budget=11, seed=lambda w: f.more_audit_entries(w, 1)),
+    Case("portal home", r("portal:home"), f.more_of_everything, as_="patient", budget=22),
+    Case("portal access log", r("portal:access_log"), f.more_audit_entries, as_="patient", budget=15),
+    Case("API patients", api("/patients"), f.more_patients, as_="api:reception", budget=8),
+    Case("API patient search", api("/patients?q=asha"), f.more_patients, as_="api:reception", budget=8),
+    Case("API appointments", api("/appointments"), f.more_appointments, as_="api:reception", budget=8),
+    Case("API consultations", api("/consultations"), f.more_consultations, as_="api:trichologist", budget=10),
+    Case("API measurements", api("/measurements"), f.more_measurements, as_="api:trichologist", budget=8),
+    Case("API labs", api("/labs"), f.more_labs, as_="api:trichologist", budget=9),
+    Case("API formulations", api("/formulations"), f.more_formulations, as_="api:trichologist", budget=9),
+    Case("API courses", api("/courses"), f.more_courses, as_="api:trichologist", budget=9),
+    Case("API sessions", api("/sessions"), f.more_sessions, as_="api:trichologist", budget=9),
+    Case("API adverse events", api("/adverse-events"), f.more_events, as_="api:trichologist", budget=9),
+    Case("API photos", api("/photos"), f.more_photos, as_="api:trichologist", budget=8),
+    Case("API lots", api("/lots"), f.more_lots, as_="api:practitioner", budget=3),
+    Case("API lot recipients", api("/lots/{lot}/recipients"), f.more_sessions, as_="api:trichologist", budget=9),
+]
+
+
+REPORT = os.environ.get("ANAGEN_QUERY_REPORT") == "1"
+
+
+def client_for(w: dict[str, Any], as_: str) -> Client:
+    if as_.startswith("api:"):
+        from anagen.api.tokens import create_token
+        from anagen.audit.services import Actor
+
+        user = w["staff"][as_[4:]]
+        issued = create_token(Actor.system("test", user.clinic_id), user, "test", expires_at=None, by=user)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+    client = Client()
+    client.force_login(w["patient_user"] if as_ == "patient" else w["staff"][as_])
+    return client
+
+
+def count_queries(client: Client, url: str) -> tuple[int, list[str], bytes]:
+    """The queries one GET runs (a streamed body is read inside the count), and the body."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    assert response.status_code == 200, (url, response.status_code, body[:500])
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries], body
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_the_page_runs_the_same_number_of_queries_with_1_and_with_50_rows(world: dict[str, Any], case: Case) -> None:
+    if case.seed:
+        case.seed(world)
+    client = client_for(world, case.as_)
+    url = case.url(world)
+    client.get(url)  # warm per-process caches (content types, the session row, cached checks)
+    with_one, _, small = count_queries(client, url)
+    case.grow(world)
+    client.get(url)
+    with_fifty, sql, large = count_queries(client, url)
+    # The added rows are on the page (or in the list): a count that stayed the same because the
+    # rows were invisible would prove nothing.
+    if case.shows_rows:
+        assert len(large) > len(small), f"{case.name}: the page did not grow with the data"
+    if REPORT:
+        print(f"\nCOUNT {case.name}: {with_one} -> {with_fifty}")
+        return
+    assert with_fifty == with_one, f"{case.name}: {with_one} queries with 1 row, {with_fifty} with 50:\n" + "\n".join(sql)
+    assert with_fifty <= case.budget, f"{case.name}: {with_fifty} queries, budget {case.budget}:\n" + "\n".join(sql)

@@ -1,28 +1,30 @@
-"""Invoices and receipts as PDF (fpdf2, core fonts). Amounts are shown as 'Rs.' because the core
-fonts have no rupee sign; text outside Latin-1 is replaced so a name never breaks a PDF."""
+"""Invoices and receipts as PDF (fpdf2 with the shipped Noto fonts: the rupee sign and Devanagari
+names print as written)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from fpdf import FPDF
 
+from anagen.web.pdf import UnicodePDF
+
 from anagen.billing.models import Invoice, Payment
 from anagen.core.billing import STATE_CODES, format_paise
 
 
 def _t(text: object) -> str:
-    return str(text).encode("latin-1", "replace").decode("latin-1")
+    return str(text)
 
 
 def _money(paise: int) -> str:
-    return format_paise(paise, symbol="Rs. ")
+    return format_paise(paise, symbol="₹ ")
 
 
 def _header(pdf: FPDF, invoice: Invoice, title: str) -> None:
     clinic = invoice.clinic
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font("noto", "B", 16)
     pdf.cell(0, 8, _t(clinic.name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font("noto", "", 9)
     for line in (clinic.address.replace("\n", ", ") if clinic.address else clinic.city, f"Phone {clinic.phone}" if clinic.phone else ""):
         if line:
             pdf.cell(0, 5, _t(line), new_x="LMARGIN", new_y="NEXT")
@@ -30,13 +32,13 @@ def _header(pdf: FPDF, invoice: Invoice, title: str) -> None:
     pdf.cell(0, 5, _t(f"GSTIN {invoice.clinic_gstin or 'not registered'}  ·  State {invoice.clinic_state_code} {state}"),
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 13)
+    pdf.set_font("noto", "B", 13)
     pdf.cell(0, 8, _t(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font("noto", "", 10)
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    pdf = FPDF(format="A4")
+    pdf = UnicodePDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
     _header(pdf, invoice, "Tax invoice" if invoice.taxable_paise != invoice.total_paise else "Bill of supply / invoice")
@@ -51,11 +53,11 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     pdf.ln(3)
     widths = (62, 18, 12, 26, 24, 24, 24) if invoice.intra_state else (70, 20, 12, 30, 28, 30)
     heads = ("Item", "SAC/HSN", "Qty", "Taxable", "CGST", "SGST", "Total") if invoice.intra_state else ("Item", "SAC/HSN", "Qty", "Taxable", "IGST", "Total")
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font("noto", "B", 9)
     for width, head in zip(widths, heads, strict=True):
         pdf.cell(width, 7, head, border=1)
     pdf.ln()
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font("noto", "", 9)
     for line in invoice.lines.all():
         rate = f"{line.gst_rate_bp / 100:g}%"
         if invoice.intra_state:
@@ -79,7 +81,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         pdf.cell(150, 6, label, align="R")
         pdf.cell(0, 6, _money(amount), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "", 8)
+    pdf.set_font("noto", "", 8)
     pdf.multi_cell(0, 4, "Health care by a clinical establishment is exempt from GST (SAC 9993). "
                          "Cosmetic procedures (SAC 999722) and products carry GST as shown. GST is computed per line "
                          "and rounded to the paisa.")
@@ -88,7 +90,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
 
 def receipt_pdf(payment: Payment) -> bytes:
     invoice = payment.invoice
-    pdf = FPDF(format="A4")
+    pdf = UnicodePDF(format="A4")
     pdf.add_page()
     _header(pdf, invoice, f"Receipt R-{payment.pk:06d}")
     for label, value in (("Received from", f"{invoice.patient.full_name} ({invoice.patient.mrn})"),

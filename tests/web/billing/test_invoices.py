@@ -105,3 +105,16 @@ def test_the_database_refuses_an_invoice_whose_total_is_not_its_sum(actor, items
     invoice = services.create_invoice(actor, make_patient(billing_clinic), [_line(items["serum"])], today=date(2026, 6, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
         Invoice.objects.filter(pk=invoice.pk).update(total_paise=1)
+
+
+def test_the_invoice_pdf_prints_a_devanagari_name_and_the_rupee_sign(actor, billing_clinic, items, make_patient):
+    from tests.web.outcomes.pdftext import pdf_text
+
+    from anagen.billing.pdf import invoice_pdf
+
+    patient = make_patient(billing_clinic, given_name="अनन्या", family_name="शर्मा")
+    invoice = services.create_invoice(actor, patient, [_line(items["cosmetic"])], today=date(2026, 6, 1))
+    data = invoice_pdf(invoice)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert "अनन्या" in text and "₹" in text

@@ -1,0 +1,36 @@
+"""A PDF with the Noto fonts shipped in src/anagen/outcomes/fonts (SIL Open Font License): Latin,
+the rupee sign and Devanagari, shaped with HarfBuzz only on the lines that need it, so a patient's
+name prints as written. No system fonts or libraries are needed at run time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+
+FONTS = Path(__file__).resolve().parent.parent / "outcomes" / "fonts"
+
+
+class UnicodePDF(FPDF):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_font("noto", "", str(FONTS / "NotoSans-Regular.ttf"))
+        self.add_font("noto", "B", str(FONTS / "NotoSans-Bold.ttf"))
+        self.add_font("notodeva", "", str(FONTS / "NotoSansDevanagari-Regular.ttf"))
+        self.add_font("notodeva", "B", str(FONTS / "NotoSansDevanagari-Bold.ttf"))
+        self.set_fallback_fonts(["notodeva"], exact_match=False)
+
+    def _shape_for(self, text: str) -> None:
+        # Indic scripts start at U+0900; shaping Latin lines costs time and changes nothing.
+        needed = any(ord(ch) >= 0x0900 and ch != "\u20b9" for ch in str(text))
+        if needed != bool(self.text_shaping):
+            self.set_text_shaping(needed)
+
+    def cell(self, w: float | None = None, h: float | None = None, text: str = "", *args: Any, **kwargs: Any) -> Any:
+        self._shape_for(text)
+        return super().cell(w, h, text, *args, **kwargs)
+
+    def multi_cell(self, w: float, h: float | None = None, text: str = "", *args: Any, **kwargs: Any) -> Any:
+        self._shape_for(text)
+        return super().multi_cell(w, h, text, *args, **kwargs)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from django.utils import timezone
 from fpdf import FPDF
 
-from anagen.web.pdf import UnicodePDF
-
 from anagen.billing.models import Invoice, Payment
 from anagen.core.billing import STATE_CODES, format_paise
+from anagen.web.pdf import UnicodePDF
 
 
 def _t(text: object) -> str:

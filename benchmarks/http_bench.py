@@ -53,14 +53,14 @@ def server_env(data_dir: Path) -> dict[str, str]:
 def ensure_seeded(data_dir: Path, patients: int, clinics: int) -> None:
     env = server_env(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    marker = data_dir / f"seeded-{patients}"
+    marker = data_dir / "seeded"
     # Always: a kept data folder may predate the latest migrations (new indexes).
     subprocess.run([ANAGEN, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
     if marker.exists():
         return
     print(f"seeding {patients} patients (once; kept in {data_dir})", file=sys.stderr)
     subprocess.run([ANAGEN, "manage", "seed_scale", "--patients", str(patients), "--clinics", str(clinics)], env=env, check=True)
-    marker.write_text("ok")
+    marker.write_text(str(patients))
 
 
 @dataclass
@@ -166,10 +166,19 @@ def main() -> int:
             ("patient search", lambda n: f"/patients/?q={family[n % len(family)]}"),
             ("patient timeline", lambda n: f"/patients/{patient_ids[n % len(patient_ids)]}/"),
             ("calendar week", lambda n: "/calendar/week/"),
-            ("progress chart", lambda n: f"/outcomes/patients/{patient_ids[n % len(patient_ids)]}/progress/"),
-            ("clinic outcomes", lambda n: "/outcomes/"),
+            ("progress chart", lambda n: f"/outcomes/patients/{patient_ids[n % len(patient_ids)]}/"),
+            ("clinic outcomes", lambda n: "/outcomes/clinic/"),
             ("API patients list", lambda n: "/api/v1/patients?page=2"),
         ]
+        counts = subprocess.run(
+            [ANAGEN, "manage", "shell", "-c",
+             "from anagen.patients.models import Patient; from anagen.procedures.models import TreatmentSession; "
+             "from anagen.audit.models import AuditEntry; from anagen.scheduling.models import Appointment; "
+             "print(Patient.objects.count(), TreatmentSession.objects.count(), Appointment.objects.count(), AuditEntry.objects.count())"],
+            env=server_env(data_dir), capture_output=True, text=True, check=True,
+        ).stdout.split()
+        print(f"Data: {counts[0]} patients, {counts[1]} recorded sessions, {counts[2]} appointments, {counts[3]} audit entries; "
+              f"{args.concurrency} concurrent clients, {args.requests} requests per page, gunicorn with 2 workers, production settings.\n")
         results = []
         for name, path in pages:
             drive(name, clients[:2], path, 10)  # warm up

@@ -158,7 +158,8 @@ def _fill(value, ids):
     return value
 
 
-def test_every_operation_of_the_openapi_document_is_in_the_access_table(client):
+def test_every_operation_of_the_openapi_document_is_in_the_access_table(client, admin_user):
+    client.force_login(admin_user)
     document = client.get("/api/v1/openapi.json").json()
     documented = {(method, path.removeprefix("/api/v1")) for path, item in document["paths"].items() for method in item}
     table = {(method, path) for method, path, _, _ in OPERATIONS}

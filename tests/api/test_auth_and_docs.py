@@ -119,9 +119,10 @@ def test_it_throttles_a_user_beyond_the_rate_with_429(receptionist, settings):
     assert last["Content-Type"] == "application/problem+json" and int(last["Retry-After"]) > 0
 
 
-def test_the_openapi_document_describes_every_operation_with_problem_responses(client, db):
+def test_the_openapi_document_describes_every_operation_with_problem_responses(client, receptionist):
     from anagen.api.api import api
 
+    client.force_login(receptionist)
     document = client.get("/api/v1/openapi.json").json()
     assert document == json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), default=str))
     operations = [op for item in document["paths"].values() for op in item.values()]
@@ -134,7 +135,8 @@ def test_the_openapi_document_describes_every_operation_with_problem_responses(c
     assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
 
 
-def test_the_docs_page_loads_its_scripts_from_our_server_with_no_inline_script(client, db):
+def test_the_docs_page_loads_its_scripts_from_our_server_with_no_inline_script(client, receptionist):
+    client.force_login(receptionist)
     page = client.get("/api/v1/docs").content.decode()
     sources = re.findall(r'<script[^>]*src="([^"]+)"', page)
     assert sources and all(src.startswith("/") for src in sources)
@@ -150,3 +152,13 @@ def test_a_patient_portal_account_gets_no_staff_api_access(clinic, make_user):
     client = Client()
     client.force_login(portal_user)
     assert client.get("/api/v1/patients").status_code == 401
+
+
+def test_the_api_documentation_needs_a_staff_sign_in_or_a_token(client, receptionist, clinic, make_user):
+    for url in ("/api/v1/openapi.json", "/api/v1/docs"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    assert client.get("/api/v1/openapi.json", HTTP_AUTHORIZATION="Bearer ang_nope_nope").status_code == 401
+    assert client.get("/api/v1/openapi.json", HTTP_AUTHORIZATION=f"Bearer {_issue(receptionist).secret}").status_code == 200
+    client.force_login(make_user(clinic, "patient", "portal-docs"))
+    assert client.get("/api/v1/openapi.json").status_code == 403

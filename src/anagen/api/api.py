@@ -97,6 +97,7 @@ api = AnagenAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     docs=ProblemDocs(),
+    docs_decorator=auth.docs_access,
     throttle=[auth.UserRateThrottle()],
     parser=StrictJsonParser(),
 )

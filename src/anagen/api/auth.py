@@ -101,3 +101,30 @@ class UserRateThrottle(SimpleRateThrottle):
         if user is None or not getattr(user, "pk", None):
             return None
         return self.cache_format % {"scope": self.scope, "ident": user.pk}
+
+
+def docs_access(view: Any) -> Any:
+    """The OpenAPI document and its docs page: for signed-in staff (session) or a valid API token.
+    They hold no patient data, but the rule is that nothing answers strangers but /healthz."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import JsonResponse
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        user = request.user
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if header.lower().startswith("bearer "):
+            token_user = tokens.authenticate(header[7:].strip())
+            if token_user is not None and token_user.is_clinic_staff:
+                return view(request, *args, **kwargs)
+            return JsonResponse({"type": "about:blank", "title": "Unauthorized", "status": 401,
+                                 "detail": "A valid API token is needed."}, status=401, content_type="application/problem+json")
+        if user.is_authenticated and getattr(user, "is_clinic_staff", False):
+            return view(request, *args, **kwargs)
+        if user.is_authenticated:
+            raise PermissionDenied("The API documentation is for clinic staff.")
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper

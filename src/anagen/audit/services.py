@@ -114,6 +114,23 @@ def append(
     return entry
 
 
+def read_in_clinic(actor: Actor, clinic: Any, queryset: Any, object_id: int, object_type: str) -> Any:
+    """One record of the actor's clinic, its read audited; any other clinic's id (or none) is 404.
+
+    For models with ``clinic`` and ``patient_id``: consultations, formulations, courses, sessions.
+    """
+    from django.http import Http404
+
+    if clinic is None:
+        raise Http404
+    try:
+        record = queryset.get(pk=object_id, clinic=clinic)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+    record_read(actor, object_type, record.pk, record.patient_id)
+    return record
+
+
 def record_read(actor: Actor, object_type: str, object_id: object, patient_id: int | None) -> AuditEntry:
     return append(actor, Action.READ, object_type=object_type, object_id=object_id, patient_id=patient_id)
 

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
@@ -70,14 +69,7 @@ def protocol_for(clinic: Clinic) -> Protocol:
 
 
 def get_consultation(actor: Actor, clinic: Clinic | None, consultation_id: int) -> Consultation:
-    if clinic is None:
-        raise Http404
-    try:
-        consultation = Consultation.objects.select_related("patient", "author", "signed_by").get(pk=consultation_id, clinic=clinic)
-    except Consultation.DoesNotExist as exc:
-        raise Http404 from exc
-    audit.record_read(actor, "consultation", consultation.pk, consultation.patient_id)
-    return consultation
+    return audit.read_in_clinic(actor, clinic, Consultation.objects.select_related("patient", "author", "signed_by"), consultation_id, "consultation")
 
 
 def latest_signed(patient: Patient) -> Consultation | None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -180,58 +182,58 @@ def screening_preview(request: HttpRequest, consultation_id: int) -> HttpRespons
     return render(request, "consultations/_screening_panel.html", {"consultation": consultation, **_screening_context(consultation, form)})
 
 
-@trichologist_only
-@require_POST
-def acknowledge(request: HttpRequest, consultation_id: int) -> HttpResponse:
+def _signed_record_action(
+    request: HttpRequest,
+    consultation_id: int,
+    form_class: type[forms.Form],
+    act: Callable[[Actor, Consultation, dict[str, Any]], object],
+    done: str,
+    incomplete: str,
+) -> HttpResponse:
+    """The actions on a signed consultation: validate the small form, call the service, report."""
     actor = Actor.from_request(request)
     consultation = services.get_consultation(actor, request.clinic, consultation_id)
-    form = AcknowledgeForm(request.POST)
-    if form.is_valid():
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, incomplete)
+    else:
         try:
-            services.acknowledge_caution(actor, consultation, form.cleaned_data["code"], form.cleaned_data["reason"], request.user)
+            act(actor, consultation, form.cleaned_data)
         except InvalidInput as exc:
             messages.error(request, " ".join(e.message for e in exc.errors))
         else:
-            messages.success(request, "Caution acknowledged.")
-    else:
-        messages.error(request, "Write the reason for acknowledging the caution.")
+            messages.success(request, done)
     return redirect("consultations:detail", consultation_id=consultation.pk)
+
+
+@trichologist_only
+@require_POST
+def acknowledge(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    return _signed_record_action(
+        request, consultation_id, AcknowledgeForm,
+        lambda actor, c, data: services.acknowledge_caution(actor, c, data["code"], data["reason"], request.user),
+        "Caution acknowledged.", "Write the reason for acknowledging the caution.",
+    )
 
 
 @trichologist_only
 @require_POST
 def defer(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    actor = Actor.from_request(request)
-    consultation = services.get_consultation(actor, request.clinic, consultation_id)
-    form = DeferralForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_deferral(actor, consultation, form.cleaned_data["review_on"], form.cleaned_data["reason"], request.user, timezone.localdate())
-        except InvalidInput as exc:
-            messages.error(request, " ".join(e.message for e in exc.errors))
-        else:
-            messages.success(request, "Review date set.")
-    else:
-        messages.error(request, "Enter a review date and a reason.")
-    return redirect("consultations:detail", consultation_id=consultation.pk)
+    return _signed_record_action(
+        request, consultation_id, DeferralForm,
+        lambda actor, c, data: services.set_deferral(actor, c, data["review_on"], data["reason"], request.user, timezone.localdate()),
+        "Review date set.", "Enter a review date and a reason.",
+    )
 
 
 @trichologist_only
 @require_POST
 def addendum(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    actor = Actor.from_request(request)
-    consultation = services.get_consultation(actor, request.clinic, consultation_id)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_addendum(actor, consultation, form.cleaned_data["reason"], form.cleaned_data["text"], request.user)
-        except InvalidInput as exc:
-            messages.error(request, " ".join(e.message for e in exc.errors))
-        else:
-            messages.success(request, "Addendum added.")
-    else:
-        messages.error(request, "An addendum needs a reason and a text.")
-    return redirect("consultations:detail", consultation_id=consultation.pk)
+    return _signed_record_action(
+        request, consultation_id, AddendumForm,
+        lambda actor, c, data: services.add_addendum(actor, c, data["reason"], data["text"], request.user),
+        "Addendum added.", "An addendum needs a reason and a text.",
+    )
 
 
 __all__ = ["SignedRecordError"]

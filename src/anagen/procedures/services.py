@@ -223,14 +223,8 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
 
 
 def get_session(actor: Actor, clinic: Clinic | None, session_id: int) -> TreatmentSession:
-    if clinic is None:
-        raise Http404
-    try:
-        session = TreatmentSession.objects.select_related("patient", "practitioner", "formulation", "appointment", "course").get(pk=session_id, clinic=clinic)
-    except TreatmentSession.DoesNotExist as exc:
-        raise Http404 from exc
-    audit.record_read(actor, "treatment_session", session.pk, session.patient_id)
-    return session
+    sessions = TreatmentSession.objects.select_related("patient", "practitioner", "formulation", "appointment", "course")
+    return audit.read_in_clinic(actor, clinic, sessions, session_id, "treatment_session")
 
 
 def add_addendum(actor: Actor, session: TreatmentSession, reason: str, text: str, author: User) -> SessionAddendum:

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
@@ -144,14 +143,7 @@ def save_formulation(
 
 
 def get_formulation(actor: Actor, clinic: Clinic | None, formulation_id: int) -> Formulation:
-    if clinic is None:
-        raise Http404
-    try:
-        formulation = Formulation.objects.select_related("patient", "consultation", "created_by").get(pk=formulation_id, clinic=clinic)
-    except Formulation.DoesNotExist as exc:
-        raise Http404 from exc
-    audit.record_read(actor, "formulation", formulation.pk, formulation.patient_id)
-    return formulation
+    return audit.read_in_clinic(actor, clinic, Formulation.objects.select_related("patient", "consultation", "created_by"), formulation_id, "formulation")
 
 
 # --- courses -----------------------------------------------------------------------------------
@@ -339,14 +331,7 @@ def apply_replan(actor: Actor, replan: Replan) -> int:
 
 
 def get_course(actor: Actor, clinic: Clinic | None, course_id: int) -> Course:
-    if clinic is None:
-        raise Http404
-    try:
-        course = Course.objects.select_related("patient", "formulation", "consultation").get(pk=course_id, clinic=clinic)
-    except Course.DoesNotExist as exc:
-        raise Http404 from exc
-    audit.record_read(actor, "course", course.pk, course.patient_id)
-    return course
+    return audit.read_in_clinic(actor, clinic, Course.objects.select_related("patient", "formulation", "consultation"), course_id, "course")
 
 
 def default_choices(clinic: Clinic, start: dt.date) -> dict[str, Any]:

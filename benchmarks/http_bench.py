@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -102,7 +103,7 @@ def login(base: str, username: str, password: str) -> httpx.Client:
     return client
 
 
-def drive(name: str, clients: list[httpx.Client], make_path: Callable[[int], str], requests: int) -> Result:
+def drive(name: str, clients: list[httpx.Client], make_path: Callable[[int], Any], requests: int) -> Result:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -115,8 +116,15 @@ def drive(name: str, clients: list[httpx.Client], make_path: Callable[[int], str
                 n = next(counter, None)
             if n is None:
                 return
+            target = make_path(n)
             started = time.perf_counter()
-            reply = client.get(make_path(n))
+            if isinstance(target, tuple):  # (path, form): a POSTed search, CSRF token from the cookie
+                path, form = target
+                token = re.search(r"csrftoken=([^;]+)", client.headers.get("Cookie", ""))
+                reply = client.post(path, data={**form, "csrfmiddlewaretoken": token.group(1) if token else ""},
+                                    headers={"Referer": "https://127.0.0.1/patients/"})
+            else:
+                reply = client.get(target)
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 if reply.status_code == 200:
@@ -163,7 +171,7 @@ def main() -> int:
         family = [n.split()[-1] for n in names] or ["Patil"]
         pages: list[tuple[str, Callable[[int], str]]] = [
             ("framework floor (/session/ping)", lambda n: "/session/ping"),
-            ("patient search", lambda n: f"/patients/?q={family[n % len(family)]}"),
+            ("patient search (POST)", lambda n: ("/patients/", {"q": family[n % len(family)]})),
             ("patient timeline", lambda n: f"/patients/{patient_ids[n % len(patient_ids)]}/"),
             ("calendar week", lambda n: "/calendar/week/"),
             ("progress chart", lambda n: f"/outcomes/patients/{patient_ids[n % len(patient_ids)]}/"),

@@ -60,8 +60,9 @@ def _gunicorn_argv(bind: str, workers: int, extra: Sequence[str] = ()) -> list[s
         sys.executable, "-m", "gunicorn", "anagen.wsgi:application",
         "--bind", bind, "--workers", str(workers),
         "--access-logfile", "-",
-        # Access lines show paths and status only; paths hold ids, never names (health data rule).
-        "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
+        # Access lines show the method, the path without its query string, and the status: paths
+        # hold ids, never names (health data rule), and query strings may hold search words.
+        "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
         *extra,
     ]
 

@@ -177,3 +177,33 @@ def billing_and_reports(world: dict[str, Any]) -> dict[str, int]:
     report = Report.objects.create(clinic=clinic, patient=patient, created_by=world["staff"]["trichologist"], file_name=name,
                                    size_bytes=15, sha256="0" * 64)
     return {"invoice": invoice.pk, "package": invoice.lines.get().package.pk, "report": report.pk, "price_item": item.pk}
+
+
+def portal_and_feeds(world: dict[str, Any], invoice_id: int) -> dict[str, Any]:
+    """A payment (for its receipt), an open portal change request and export request, and a
+    patient calendar feed; plus the name of a chart."""
+    from anagen.audit.services import Actor
+    from anagen.billing.models import Invoice
+    from anagen.billing.services import record_payment
+    from anagen.interop.services import create_feed
+    from anagen.portal.models import ChangeRequest, ExportRequest
+
+    clinic, patient = world["clinic"], world["patient"]
+    actor = Actor.system("test", clinic.pk)
+    payment = record_payment(actor, Invoice.objects.get(pk=invoice_id), amount_paise=100_000, method="cash")
+    now = timezone.now()
+    change = ChangeRequest.objects.create(clinic=clinic, patient=patient, appointment=world["appointment"],
+                                          message="Please move it to the evening.", created_at=now)
+    export = ExportRequest.objects.create(clinic=clinic, patient=patient, requested_at=now)
+    feed, _ = create_feed(actor, clinic, patient=patient)
+    from anagen.privacy.models import ErasureRequest
+    from anagen.reminders.models import OutboxMessage
+
+    message = OutboxMessage.objects.create(
+        clinic=clinic, patient=patient, kind="before", channel="sms", scheduled_for=now, expires_at=now,
+        dedupe_key=f"test-failed-{patient.pk}", status="failed", attempts=5, next_attempt_at=now, last_error="No route")
+    erasure = ErasureRequest.objects.create(clinic=clinic, patient=patient, requested_by=world["staff"]["clinic_admin"],
+                                            requested_at=now, reason="Asked by email on the 3rd.")
+    return {"payment": payment.pk, "change_request": change.pk, "export_request": export.pk, "feed": feed.pk,
+            "chart": "density", "language": "en", "room": world["room"].pk, "message": message.pk,
+            "member": world["staff"]["practitioner"].pk, "erasure": erasure.pk}

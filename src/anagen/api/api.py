@@ -15,14 +15,18 @@ from anagen.api.routers import (
     billing,
     consents,
     consultations,
+    downloads,
     interop,
     outcomes,
     patients,
     photos,
+    portal,
     procedures,
     reminders,
     safety,
     scheduling,
+    settings,
+    staff,
     stock,
     tokens,
     treatments,
@@ -104,5 +108,5 @@ api = AnagenAPI(
 problems.install(api)
 
 for module in (patients, consents, consultations, treatments, scheduling, procedures, stock, safety, photos, outcomes,
-               interop, billing, reminders, tokens):
+               interop, billing, reminders, tokens, downloads, portal, settings, staff):
     api.add_router("", module.router)

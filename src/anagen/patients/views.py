@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
@@ -15,11 +16,14 @@ PAGE_SIZE = 25
 
 
 @staff_required()
+@require_http_methods(["GET", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
-    form = PatientSearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    # The search is POSTed: a name or a phone number never goes into a URL, a browser's history
+    # or a proxy's log. Plain GET lists the clinic's patients page by page.
+    form = PatientSearchForm(request.POST if request.method == "POST" else None)
+    query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     paginator = Paginator(services.search_patients(request.clinic, query), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.POST.get("page") or request.GET.get("page"))
     services.record_list_read(Actor.from_request(request), list(page.object_list))
     context = {"form": form, "page": page, "query": query}
     template = "patients/_results.html" if request.htmx and request.htmx.target == "patient-results" else "patients/list.html"

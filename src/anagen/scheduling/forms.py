@@ -116,7 +116,7 @@ class BookingForm(_WhenFields):
         query_field = self.fields["patient_query"]
         query_field.template_name = "scheduling/_patient_query_field.html"
         query_field.widget.attrs.update({
-            "hx-get": reverse("scheduling:patient_search"),
+            "hx-post": reverse("scheduling:patient_search"),
             "hx-trigger": "input changed delay:300ms, search",
             "hx-target": "#patient-choices",
             "hx-swap": "outerHTML",

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import Role
 from anagen.accounts.permissions import staff_required
@@ -196,10 +196,11 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required()
-@require_GET
+@require_POST
 def patient_search(request: HttpRequest) -> HttpResponse:
     """The patient choices of the booking form, for HTMX as the user types."""
-    form = BookingForm(initial={k: request.GET.get(k, "") for k in ("patient_query", "patient")}, clinic=request.clinic)
+    # POSTed by htmx: the typed name or phone number stays out of URLs and logs.
+    form = BookingForm(initial={k: request.POST.get(k, "") for k in ("patient_query", "patient")}, clinic=request.clinic)
     record_list_read(Actor.from_request(request), form.patient_candidates)
     return render(request, "scheduling/_patient_choices.html", {"form": form})
 

@@ -90,7 +90,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "scheduling:day": (GET, ANY_STAFF, UNSCOPED),
     "scheduling:week": (GET, ANY_STAFF, UNSCOPED),
     "scheduling:book": (GET, ANY_STAFF, UNSCOPED),
-    "scheduling:patient_search": (GET, ANY_STAFF, UNSCOPED),
+    "scheduling:patient_search": (POST, ANY_STAFF, UNSCOPED),
     "scheduling:detail": (GET, ANY_STAFF, SCOPED),
     "scheduling:move": (GET, ANY_STAFF, SCOPED),
     "scheduling:cancel": (GET, ANY_STAFF, SCOPED),

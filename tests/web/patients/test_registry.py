@@ -101,14 +101,14 @@ def test_it_finds_patients_by_name_phone_or_record_number(client, receptionist, 
     make_patient(receptionist.clinic, given_name="Vikram", family_name="Rao", phone="+919867022222")
     client.force_login(receptionist)
     for query in ["bhosale", "Asha B", "98670 11111", "+91 9867011111", asha.mrn]:
-        response = client.get(reverse("patients:list"), {"q": query})
+        response = client.post(reverse("patients:list"), {"q": query})
         names = [p.family_name for p in response.context["page"].object_list]
         assert names == ["Bhosale"], query
 
 
 def test_search_answers_an_htmx_request_with_the_results_only(client, receptionist, patient):
     client.force_login(receptionist)
-    response = client.get(reverse("patients:list"), {"q": "Patil"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="patient-results")
+    response = client.post(reverse("patients:list"), {"q": "Patil"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="patient-results")
     assert b"<html" not in response.content
     assert patient.full_name.encode() in response.content
 
@@ -129,7 +129,7 @@ def test_a_user_never_sees_another_clinics_patients(client, receptionist, other_
     assert client.get(reverse("patients:detail", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("patients:edit", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("patients:edit", args=[theirs.pk]), VALID).status_code == 404
-    response = client.get(reverse("patients:list"), {"q": "Elsewhere"})
+    response = client.post(reverse("patients:list"), {"q": "Elsewhere"})
     assert list(response.context["page"].object_list) == []
 
 
@@ -154,3 +154,14 @@ def test_a_stale_edit_is_refused_instead_of_overwriting(client, receptionist, pa
     assert b"Someone else changed this record" in response.content
     patient.refresh_from_db()
     assert patient.family_name == "First"
+
+
+def test_a_search_never_puts_the_search_words_in_a_url(client, receptionist, make_patient):
+    for index in range(30):
+        make_patient(receptionist.clinic, family_name=f"Kulkarni{index:02d}")
+    client.force_login(receptionist)
+    response = client.post(reverse("patients:list"), {"q": "Kulkarni"})
+    page = response.content.decode()
+    assert "Kulkarni" not in "".join(__import__("re").findall(r'(?:href|action|hx-get|hx-post)="([^"]*)"', page))
+    second = client.post(reverse("patients:list"), {"q": "Kulkarni", "page": 2})
+    assert len(second.context["page"].object_list) == 5

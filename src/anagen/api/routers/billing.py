@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
@@ -31,7 +31,7 @@ class PriceItemOut(Schema):
     kind: str
     name: str
     price_paise: int
-    tax_class: str
+    tax_class: Literal["medical_exempt", "cosmetic", "goods"]
     code: str
     gst_rate_bp: int
     sessions: int
@@ -43,7 +43,7 @@ class LineOut(Schema):
     item_id: int | None
     description: str
     kind: str
-    tax_class: str
+    tax_class: Literal["medical_exempt", "cosmetic", "goods"]
     code: str
     gst_rate_bp: int
     quantity: int
@@ -304,3 +304,113 @@ def redeem(request: HttpRequest, package_id: int, payload: RedeemIn) -> Any:
         raise from_invalid_input(InvalidInput([FieldError("appointment_id" if e.field == "appointment" else e.field, e.message)
                                                for e in exc.errors])) from exc
     return Status(201, redemption)
+
+
+# ------------------------------------------------------------- price list and settings (admin)
+
+
+class PriceItemIn(Schema):
+    kind: Literal["package", "session", "product", "service"]
+    name: str
+    price_paise: int
+    tax_class: Literal["medical_exempt", "cosmetic", "goods"]
+    code: str = ""
+    gst_rate_bp: int | None = None
+    sessions: int = 0
+    active: bool = True
+
+
+class BillingSettingsOut(Schema):
+    state_code: str
+    invoice_prefix: str
+    gstin: str
+
+
+class BillingSettingsIn(Schema):
+    state_code: str
+    invoice_prefix: str
+    gstin: str = ""
+
+
+def _price_values(payload: PriceItemIn) -> dict[str, Any]:
+    from anagen.billing.models import ItemKind
+    from anagen.core import billing as rules
+
+    errors = []
+    if payload.kind not in ItemKind.values:
+        errors.append(FieldError("kind", f"Choose one of: {', '.join(ItemKind.values)}."))
+    if payload.tax_class not in rules.TaxClass._value2member_map_:
+        errors.append(FieldError("tax_class", f"Choose one of: {', '.join(t.value for t in rules.TaxClass)}."))
+    if not 0 <= payload.price_paise <= MAX_PAISE:
+        errors.append(FieldError("price_paise", "The price is zero or more (in paise)."))
+    if len(payload.name) > 150:
+        errors.append(FieldError("name", "At most 150 characters."))
+    if len(payload.code) > 8:
+        errors.append(FieldError("code", "A SAC or HSN code has 4 to 8 digits."))
+    if not 0 <= payload.sessions <= 50:
+        errors.append(FieldError("sessions", "A package has between 1 and 50 sessions."))
+    if payload.gst_rate_bp is not None and not 0 <= payload.gst_rate_bp <= 10_000:
+        errors.append(FieldError("gst_rate_bp", "The GST rate is in basis points, e.g. 1800 for 18%."))
+    if errors:
+        raise invalid(errors)
+    values = payload.dict()
+    if values["gst_rate_bp"] is None:
+        values.pop("gst_rate_bp")
+    return values
+
+
+def _billing_problem(exc: InvalidInput) -> Problem:
+    return from_invalid_input(InvalidInput([FieldError({"gst_rate": "gst_rate_bp", "unit_price": "price_paise"}.get(e.field, e.field), e.message)
+                                            for e in exc.errors]))
+
+
+@router.post("/price-items", response={201: PriceItemOut}, auth=auth.ADMIN, tags=["clinic settings"], summary="Add a price-list item")
+def create_price_item(request: HttpRequest, payload: PriceItemIn) -> Any:
+    """``gst_rate_bp`` defaults by tax class (exempt medical treatment: 0); a blank ``code`` gets the
+    default SAC/HSN code. Names are unique in the clinic (422 naming ``name``)."""
+
+    try:
+        item = services.save_price_item(actor(request), clinic(request), _price_values(payload))
+    except InvalidInput as exc:
+        raise _billing_problem(exc) from exc
+    return Status(201, item)
+
+
+@router.put("/price-items/{item_id}", response=PriceItemOut, auth=auth.ADMIN, tags=["clinic settings"], summary="Change a price-list item")
+def update_price_item(request: HttpRequest, item_id: int, payload: PriceItemIn) -> Any:
+    """Issued invoices keep their own copy of each line, so a change affects new invoices only."""
+
+    item = PriceItem.objects.filter(pk=item_id, clinic=clinic(request)).first()
+    if item is None:
+        raise Http404
+    try:
+        return services.save_price_item(actor(request), clinic(request), _price_values(payload), item)
+    except InvalidInput as exc:
+        raise _billing_problem(exc) from exc
+
+
+def _billing_settings(request: HttpRequest) -> dict[str, str]:
+
+    stored = services.settings_for(clinic(request))
+    return {"state_code": stored.state_code or "", "invoice_prefix": stored.invoice_prefix or "", "gstin": clinic(request).gstin or ""}
+
+
+@router.get("/billing-settings", response=BillingSettingsOut, auth=auth.ADMIN, tags=["clinic settings"], summary="Read the billing settings")
+def get_billing_settings(request: HttpRequest) -> Any:
+    return _billing_settings(request)
+
+
+@router.put("/billing-settings", response=BillingSettingsOut, auth=auth.ADMIN, tags=["clinic settings"], summary="Change the billing settings")
+def put_billing_settings(request: HttpRequest, payload: BillingSettingsIn) -> Any:
+    """The clinic's GST state (two-digit code), invoice prefix (1-6 capitals or digits) and GSTIN."""
+
+    errors = [FieldError(name, "Too long.") for name, limit in (("state_code", 2), ("invoice_prefix", 6), ("gstin", 15))
+              if len(getattr(payload, name)) > limit]
+    if errors:
+        raise invalid(errors)
+    try:
+        services.save_settings(actor(request), clinic(request), state_code=payload.state_code,
+                               invoice_prefix=payload.invoice_prefix, gstin=payload.gstin)
+    except InvalidInput as exc:
+        raise from_invalid_input(exc) from exc
+    return _billing_settings(request)

@@ -8,12 +8,14 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import File, Router, Schema, Status
+from ninja import UploadedFile as NinjaUploadedFile
 
 from anagen.api import auth
 from anagen.api.common import actor, clinic
-from anagen.api.problems import Problem
+from anagen.api.problems import Problem, invalid
 from anagen.consultations.models import Consultation
+from anagen.core.errors import FieldError
 from anagen.interop import services
 from anagen.patients import services as patient_services
 
@@ -72,3 +74,37 @@ def patient_export(request: HttpRequest, patient_id: int) -> Any:
     patient = patient_services.get_patient(who, clinic(request), patient_id, audit_read=False)
     data = services.patient_export(who, clinic(request), patient)
     return _download(data, "application/zip", f"patient-{patient.pk}-export.zip")
+
+
+# ------------------------------------------------------------------------------ registry CSV
+
+
+class RegistryImportOut(Schema):
+    rows: int
+    created: int
+    patient_ids: list[int]
+
+
+@router.get("/registry/csv", auth=auth.ADMIN, summary="Export the patient registry (CSV)", response={200: None},
+            openapi_extra={"responses": {"200": {"description": "Every patient of the clinic, registry columns only.",
+                                                 "content": {"text/csv": {}}}}})
+def registry_export(request: HttpRequest) -> Any:
+    """Audited as an export naming every patient. Formula-like cells are written safe for spreadsheets."""
+    return _download(services.registry_csv(actor(request), clinic(request)), "text/csv; charset=utf-8", "patient-registry.csv")
+
+
+@router.post("/registry/import", response={201: RegistryImportOut}, auth=auth.ADMIN, summary="Import patients from a registry CSV")
+def registry_import(request: HttpRequest, file: File[NinjaUploadedFile]) -> Any:
+    """Multipart ``file``: the CSV (columns as the export; docs/fhir.md). All or nothing: every row
+    is checked first; any problem gets 422 with one error per bad cell, ``field`` =
+    ``rows.<line>.<column>`` (the header is line 1; ``file`` for the whole file), and no patient is
+    registered."""
+    from anagen.interop.registry import MAX_BYTES
+
+    if (file.size or 0) > MAX_BYTES:
+        raise invalid([FieldError("file", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files.")])
+    result = services.import_registry(actor(request), clinic(request), file.read())
+    if not result.ok:
+        raise invalid([FieldError("file" if e.row == 0 else f"rows.{e.row}.{e.column}", e.message) for e in result.errors[:500]],
+                      detail=f"Nothing was imported: {len(result.errors)} problem(s) in the file; see errors.")
+    return Status(201, {"rows": result.rows, "created": len(result.created), "patient_ids": [p.pk for p in result.created]})

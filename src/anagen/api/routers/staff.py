@@ -1,0 +1,275 @@
+"""Clinic administration (clinic admin only, as on the web): the staff list, adding staff,
+changing a member's role or active flag, resetting a member's two-factor sign-in, the clinic's
+details, the audit trail, and patients' erasure requests (DPDP)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from anagen.accounts.models import ALL_STAFF_ROLES, Role, User
+from anagen.api import auth
+from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
+from anagen.api.problems import Problem, form_errors, invalid
+from anagen.core.errors import FieldError
+
+router = Router(tags=["clinic administration"])
+
+StaffRole = Literal["clinic_admin", "trichologist", "practitioner", "reception"]
+
+
+# ------------------------------------------------------------------------------------- staff
+
+
+class StaffOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    role: str
+    is_active: bool
+    two_factor_on: bool
+
+
+class StaffIn(Schema):
+    username: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    role: StaffRole
+    password: str
+
+
+class StaffUpdateIn(Schema):
+    first_name: str
+    last_name: str
+    email: str = ""
+    role: StaffRole
+    is_active: bool
+
+
+def _staff_out(members: list[User]) -> list[dict[str, Any]]:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with_two_factor = set(TOTPDevice.objects.filter(user__in=members, confirmed=True).values_list("user_id", flat=True))
+    return [{**{f: getattr(m, f) for f in StaffOut.model_fields if f != "two_factor_on"}, "two_factor_on": m.pk in with_two_factor}
+            for m in members]
+
+
+@router.get("/staff", response=page_of(StaffOut), auth=auth.ADMIN, summary="List the clinic's staff")
+def list_staff(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """Active members first, then by name; with whether two-factor sign-in is set up."""
+    qs = User.objects.filter(clinic=clinic(request), role__in=ALL_STAFF_ROLES).order_by("-is_active", "last_name", "first_name", "id")
+    items, meta = paginate(qs, page, page_size)
+    return {"items": _staff_out(items), **meta}
+
+
+@router.post("/staff", response={201: StaffOut}, auth=auth.ADMIN, summary="Add a member of staff")
+def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
+    """The password is checked by the clinic's password rules (422 naming ``password``); the
+    username must be free (422 naming ``username``)."""
+    from anagen.accounts import services
+    from anagen.accounts.forms import StaffCreateForm
+
+    data = payload.dict()
+    password = data.pop("password")
+    form = StaffCreateForm({**data, "password1": password, "password2": password})
+    if not form.is_valid():
+        raise invalid([FieldError("password" if e.field in ("password1", "password2") else e.field, e.message)
+                       for e in form_errors(form)])
+    values = {f: form.cleaned_data[f] for f in ("username", "first_name", "last_name", "email", "role")}
+    user = services.create_staff(clinic(request), values, password)
+    return Status(201, _staff_out([user])[0])
+
+
+@router.put("/staff/{user_id}", response=StaffOut, auth=auth.ADMIN, summary="Change a member's name, role or active flag")
+def update_staff(request: HttpRequest, user_id: int, payload: StaffUpdateIn) -> Any:
+    """An inactive account cannot sign in (its API tokens stop working). You cannot remove your
+    own admin role or deactivate yourself (422 naming ``role``)."""
+    from anagen.accounts import services
+    from anagen.accounts.forms import StaffEditForm
+
+    member = services.staff_of(clinic(request), user_id)
+    form = StaffEditForm(payload.dict(), instance=member)
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    if member.pk == request.user.pk and (form.cleaned_data["role"] != Role.CLINIC_ADMIN or not form.cleaned_data["is_active"]):
+        raise invalid([FieldError("role", "You cannot remove your own admin role or deactivate yourself.")])
+    form.save()
+    return _staff_out([member])[0]
+
+
+@router.post("/staff/{user_id}/two-factor/reset", response=StaffOut, auth=auth.ADMIN,
+             summary="Reset a member's two-factor sign-in (lost phone)")
+def reset_two_factor(request: HttpRequest, user_id: int) -> Any:
+    """Removes their authenticator and recovery codes; they set it up again at their next sign-in. Audited."""
+    from anagen.accounts import services, two_factor
+
+    member = services.staff_of(clinic(request), user_id)
+    try:
+        two_factor.admin_reset(actor(request), request.user, member)  # type: ignore[arg-type]
+    except two_factor.TwoFactorError as exc:
+        raise Problem(409, exc.message, kind="invalid-state") from exc
+    return _staff_out([member])[0]
+
+
+# ------------------------------------------------------------------------------------ clinic
+
+
+class ClinicSchema(Schema):
+    name: str
+    city: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    gstin: str = ""
+    mrn_prefix: str
+
+
+CLINIC_FIELDS = ("name", "city", "address", "phone", "email", "gstin", "mrn_prefix")
+
+
+@router.get("/clinic", response=ClinicSchema, auth=auth.ADMIN, summary="Read the clinic's details")
+def get_clinic(request: HttpRequest) -> Any:
+    return clinic(request)
+
+
+@router.put("/clinic", response=ClinicSchema, auth=auth.ADMIN, summary="Change the clinic's details")
+def put_clinic(request: HttpRequest, payload: ClinicSchema) -> Any:
+    """Checked as on the clinic settings page (phone in E.164, GSTIN format, record-number prefix)."""
+    from anagen.accounts.forms import ClinicForm
+    from anagen.accounts.models import Clinic
+
+    current = Clinic.objects.get(pk=clinic(request).pk)
+    form = ClinicForm(payload.dict(), instance=current)
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    return form.save()
+
+
+# ------------------------------------------------------------------------------- audit trail
+
+
+class AuditEntryOut(Schema):
+    seq: int
+    at: dt.datetime
+    user_id: int | None
+    username: str
+    action: str
+    object_type: str
+    object_id: str
+    patient_id: int | None
+    changes: dict[str, Any]
+    ip_address: str | None
+
+
+@router.get("/audit-entries", response=page_of(AuditEntryOut), auth=auth.ADMIN, summary="Browse the audit trail")
+def audit_trail(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID),
+                user_id: int | None = Query(None, ge=1, le=MAX_ID),
+                action: Literal["read", "create", "update", "delete", "export"] | None = None,
+                page: int = Query(1, ge=1, le=100_000), page_size: int = Query(50, ge=1, le=100)) -> Any:
+    """The clinic's entries, newest first, as on the audit page (filters: patient, staff member,
+    action). A ``user_id`` not on the clinic's staff gets 422."""
+    from anagen.audit.models import Action, AuditEntry
+
+    if action is not None and action not in Action.values:
+        raise invalid([FieldError("action", f"Choose one of: {', '.join(Action.values)}.")])
+    entries = AuditEntry.objects.filter(clinic_id=clinic(request).pk)
+    if patient_id is not None:
+        entries = entries.filter(patient_id=patient_id)
+    if user_id is not None:
+        if not User.objects.filter(pk=user_id, clinic=clinic(request)).exists():
+            raise invalid([FieldError("user_id", "No such member of staff in your clinic.")])
+        entries = entries.filter(user_id=user_id)
+    if action is not None:
+        entries = entries.filter(action=action)
+    items, meta = paginate(entries.order_by("-seq"), page, page_size)
+    return {"items": items, **meta}
+
+
+# ---------------------------------------------------------------------------- erasure (DPDP)
+
+
+class ErasureOut(Schema):
+    id: int
+    patient_id: int
+    requested_by_id: int
+    requested_at: dt.datetime
+    reason: str
+    status: str
+    performed_at: dt.datetime | None
+    performed_by_id: int | None
+    retain_until: dt.date | None
+    report: dict[str, Any]
+
+
+class ErasureIn(Schema):
+    patient_id: Id
+    reason: str
+
+
+class PerformIn(Schema):
+    confirm_mrn: str
+
+
+@router.get("/erasure-requests", response=page_of(ErasureOut), auth=auth.ADMIN, tags=["privacy"],
+            summary="List erasure requests")
+def list_erasures(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """Newest first. One audit entry names the patients listed."""
+    from anagen.patients.services import record_list_read
+    from anagen.privacy import services
+
+    items, meta = paginate(services.requests_of(clinic(request)).order_by("-requested_at", "-id"), page, page_size)
+    record_list_read(actor(request), list({e.patient_id: e.patient for e in items}.values()))
+    return {"items": items, **meta}
+
+
+@router.get("/erasure-requests/{request_id}", response=ErasureOut, auth=auth.ADMIN, tags=["privacy"],
+            summary="Read an erasure request")
+def get_erasure(request: HttpRequest, request_id: int) -> Any:
+    from anagen.privacy import services
+
+    return services.get_request(actor(request), clinic(request), request_id)
+
+
+@router.post("/erasure-requests", response={201: ErasureOut}, auth=auth.ADMIN, tags=["privacy"],
+             summary="Record a patient's erasure request")
+def create_erasure(request: HttpRequest, payload: ErasureIn) -> Any:
+    """``reason``: who asked, how and when (kept with the request). One per patient (again: 409)."""
+    from anagen.patients.models import Patient
+    from anagen.privacy import services
+
+    patient = Patient.objects.filter(pk=payload.patient_id, clinic=clinic(request)).first()
+    if patient is None:
+        raise invalid([FieldError("patient_id", "No such patient in your clinic.")])
+    try:
+        erasure = services.request_erasure(actor(request), patient, request.user, payload.reason)  # type: ignore[arg-type]
+    except services.ErasureError as exc:
+        if exc.field:
+            raise invalid([FieldError(exc.field, exc.message)]) from exc
+        raise Problem(409, exc.message, kind="duplicate") from exc
+    return Status(201, erasure)
+
+
+@router.post("/erasure-requests/{request_id}/perform", response=ErasureOut, auth=auth.ADMIN, tags=["privacy"],
+             summary="Carry out an erasure request")
+def perform_erasure(request: HttpRequest, request_id: int, payload: PerformIn) -> Any:
+    """Anonymises the patient and withdraws their consents; the clinical record is kept under the
+    retention period. ``confirm_mrn`` must be the patient's record number (422). Once (again: 409)."""
+    from anagen.privacy import services
+    from anagen.privacy.forms import PerformErasureForm
+
+    who = actor(request)
+    erasure = services.get_request(who, clinic(request), request_id)
+    form = PerformErasureForm({"confirm_mrn": payload.confirm_mrn}, mrn=erasure.patient.mrn)
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    try:
+        return services.perform_erasure(who, erasure, timezone.localdate())
+    except services.ErasureError as exc:
+        raise Problem(409, exc.message, kind="invalid-state") from exc

@@ -82,16 +82,6 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8") + b"\n"
 
 
-def _file_fields(obj: models.Model) -> list[models.fields.files.FieldFile]:
-    out = []
-    for f in obj._meta.concrete_fields:
-        if isinstance(f, models.FileField):
-            value = getattr(obj, f.attname)
-            if value:
-                out.append(value)
-    return out
-
-
 def collect_files(patient: Patient, now: dt.datetime) -> dict[str, bytes]:
     """Every file of the export but the manifest and checksums, path -> bytes."""
     p = patient
@@ -136,23 +126,27 @@ def collect_files(patient: Patient, now: dt.datetime) -> dict[str, bytes]:
         consents.append(row(record, **extra))
     records["consent_records"] = consents
 
+    # Photos and reports live in their storage aliases under the data folder (or object storage).
+    from django.core.files.storage import storages
+
     for app_label, model_name, folder in (("photos", "Photo", "photos"), ("outcomes", "Report", "reports")):
         found = optional_records(app_label, model_name, p)
         if not found:
             continue
+        storage = storages[folder]
         listed = []
         for obj in found:
-            extra = {}
-            for index, field_file in enumerate(_file_fields(obj)):
-                name = field_file.name.rsplit("/", 1)[-1]
-                path = f"{folder}/{obj.pk}-{index}-{name}"
+            extra: dict[str, Any] = {}
+            name = getattr(obj, "file_name", "")
+            if name:
+                path = f"{folder}/{obj.pk}-{name.rsplit('/', 1)[-1]}"
                 try:
-                    with field_file.open("rb") as handle:
+                    with storage.open(name, "rb") as handle:
                         files[path] = handle.read()
                 except (OSError, ValueError):
-                    extra.setdefault("missing_files", []).append(field_file.name)
-                    continue
-                extra.setdefault("files", []).append(path)
+                    extra["missing_files"] = [name]
+                else:
+                    extra["files"] = [path]
             listed.append(row(obj, **extra))
         records[folder] = listed
 

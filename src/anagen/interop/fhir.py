@@ -524,7 +524,7 @@ class Builder:
     # Photos and reports (apps built in parallel: used only when their models exist) ----------
     def media(self) -> None:
         for photo in optional_records("photos", "Photo", self.patient):
-            taken = getattr(photo, "taken_at", None) or getattr(photo, "created_at", None)
+            taken = getattr(photo, "captured_at", None) or getattr(photo, "uploaded_at", None)
             self._add({
                 "resourceType": "Media",
                 "identifier": self._identifier("photo", photo.pk),

@@ -81,3 +81,32 @@ def test_the_export_view_downloads_a_zip_and_audits_an_export(client, full_recor
     entry = AuditEntry.objects.filter(action="export", object_type="patient_export").last()
     assert entry.patient_id == patient.pk and entry.user_id == trichologist.pk
     assert entry.changes["sha256"]["new"] == hashlib.sha256(response.content).hexdigest()
+
+
+def test_photos_and_reports_travel_in_the_export_and_the_fhir_bundle(full_record, trichologist, clinic):
+    from django.utils import timezone
+    from PIL import Image
+
+    from anagen.consents.services import publish_text, sign_consent
+    from anagen.interop.fhir import patient_bundle_dict
+    from anagen.interop.services import build_export
+    from anagen.outcomes.services import generate_report
+    from anagen.photos.services import UploadedFile, upload_photos
+
+    patient, actor, today = full_record["patient"], actor_for(trichologist), timezone.localdate()
+    text = publish_text(actor, clinic, "photographs", "en", "Clinical photographs", "I consent to clinical photographs.")
+    sign_consent(actor, patient, text, method="typed", typed_name=patient.full_name, acknowledged=True, witness=trichologist)
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (150, 110, 90)).save(buffer, "JPEG")
+    [photo] = upload_photos(actor, patient, [UploadedFile("vertex.jpg", buffer.tell(), io.BytesIO(buffer.getvalue()))],
+                            view_choice="vertex", visit_date=today, today=today, uploaded_by=trichologist)
+    report = generate_report(actor, clinic, patient.pk, trichologist, today)
+    archive = _zip(build_export(actor, patient))
+    names = archive.namelist()
+    photo_files = [n for n in names if n.startswith("photos/")]
+    report_files = [n for n in names if n.startswith("reports/")]
+    assert len(photo_files) == 1 and hashlib.sha256(archive.read(photo_files[0])).hexdigest() == photo.sha256
+    assert len(report_files) == 1 and archive.read(report_files[0]).startswith(b"%PDF")
+    kinds = {e["resource"]["resourceType"] for e in patient_bundle_dict(patient)["entry"]}
+    assert {"Media", "DocumentReference"} <= kinds
+    assert report.pk

@@ -103,7 +103,7 @@ def registry_import(request: HttpRequest, file: File[NinjaUploadedFile]) -> Any:
 
     if (file.size or 0) > MAX_BYTES:
         raise invalid([FieldError("file", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files.")])
-    result = services.import_registry(actor(request), clinic(request), file.read())
+    result = services.import_registry(actor(request), clinic(request), b"".join(file.chunks()))
     if not result.ok:
         raise invalid([FieldError("file" if e.row == 0 else f"rows.{e.row}.{e.column}", e.message) for e in result.errors[:500]],
                       detail=f"Nothing was imported: {len(result.errors)} problem(s) in the file; see errors.")

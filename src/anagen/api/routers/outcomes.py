@@ -203,3 +203,17 @@ def clinic_outcomes(request: HttpRequest, start: dt.date | None = None, end: dt.
         tables.append({"key": key, "title": title, "header": header, "rows": rows})
     return {"start": result.start, "end": result.end, "assessed": result.assessed, "not_assessed": result.not_assessed,
             "sessions": result.sessions, "tables": tables}
+
+
+class FlaggedOut(Schema):
+    patient_id: int
+    days: list[int]
+    message: str
+
+
+@router.get("/non-responders", response=list[FlaggedOut], auth=auth.CLINICAL, summary="Patients flagged as likely non-responders")
+def non_responders(request: HttpRequest) -> Any:
+    """The home page's panel: patients on a course whose personal forecast flags a likely
+    non-response (audited by the outcomes service, one entry naming them)."""
+    flagged = services.non_responder_panel(actor(request), clinic(request), timezone.localdate())
+    return [{"patient_id": patient.pk, "days": list(check.days), "message": check.message} for patient, check in flagged]

@@ -216,3 +216,31 @@ def record_follow_up(request: HttpRequest, task_id: int, payload: FollowUpIn) ->
             raise Problem(409, "This follow-up is already recorded.", kind="invalid-state") from exc
         raise from_invalid_input(exc) from exc
     return _follow_up_out(done, timezone.now())
+
+
+class ClusterOut(Schema):
+    lot_id: int
+    lot_number: str
+    product_name: str
+    patient_ids: list[int]
+    first_onset: dt.date
+    last_onset: dt.date
+    current: bool
+
+
+@router.get("/infection-clusters", response=list[ClusterOut], auth=auth.CLINICAL, summary="Infection clusters by lot")
+def infection_clusters(request: HttpRequest) -> Any:
+    """Two or more patients who received the same lot and whose infections began within the
+    window (12 weeks by default): the current alerts (``current``) and those of the past year, as
+    on the clusters page. One audit entry names the patients."""
+    today = timezone.localdate()
+    current = services.infection_clusters_for(clinic(request), today)
+    shown = {(c.lot.pk, c.cluster.patient_ids) for c in current}
+    earlier = [c for c in services.infection_clusters_for(clinic(request), today, lookback_days=365)
+               if (c.lot.pk, c.cluster.patient_ids) not in shown]
+    alerts = [(c, True) for c in current] + [(c, False) for c in earlier]
+    services.record_patient_list_read(actor(request), "infection_clusters", clinic(request).pk,
+                                      (pid for c, _ in alerts for pid in c.cluster.patient_ids))
+    return [{"lot_id": c.lot.pk, "lot_number": c.lot.lot_number, "product_name": c.lot.product.name,
+             "patient_ids": list(c.cluster.patient_ids), "first_onset": c.cluster.first_onset,
+             "last_onset": c.cluster.last_onset, "current": is_current} for c, is_current in alerts]

@@ -118,6 +118,25 @@ def reset_two_factor(request: HttpRequest, user_id: int) -> Any:
     return _staff_out([member])[0]
 
 
+class PasswordIn(Schema):
+    password: str
+
+
+@router.post("/staff/{user_id}/password", response=StaffOut, auth=auth.ADMIN, summary="Set a member's new password")
+def set_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Any:
+    """Checked by the clinic's password rules (422 naming ``password``); the member's own
+    sessions end at their next request, as on the web."""
+    from anagen.accounts import services
+    from anagen.accounts.forms import StaffPasswordForm
+
+    member = services.staff_of(clinic(request), user_id)
+    form = StaffPasswordForm(member, {"new_password1": payload.password, "new_password2": payload.password})
+    if not form.is_valid():
+        raise invalid([FieldError("password", e.message) for e in form_errors(form)])
+    form.save()
+    return _staff_out([member])[0]
+
+
 # ------------------------------------------------------------------------------------ clinic
 
 

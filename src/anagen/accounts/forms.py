@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm, UserCr
 
 from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
 from anagen.patients.identifiers import IdentifierError, normalise_phone
+from anagen.web.forms import NoColonLabels
 
 # Patients (the portal's role) are never created or edited on the staff pages.
 STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in ALL_STAFF_ROLES]
@@ -62,13 +63,7 @@ class ClinicForm(forms.ModelForm):
 # --- two-factor sign-in and password reset -------------------------------------------------
 
 
-class _NoSuffix:
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-
-
-class CodeForm(_NoSuffix, forms.Form):
+class CodeForm(NoColonLabels, forms.Form):
     code = forms.CharField(
         label="Code", max_length=20, strip=True,
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
@@ -76,14 +71,14 @@ class CodeForm(_NoSuffix, forms.Form):
     )
 
 
-class ConfirmAuthenticatorForm(_NoSuffix, forms.Form):
+class ConfirmAuthenticatorForm(NoColonLabels, forms.Form):
     code = forms.CharField(
         label="6-digit code from the app", max_length=10, strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
     )
 
 
-class ResetOwnTwoFactorForm(_NoSuffix, forms.Form):
+class ResetOwnTwoFactorForm(NoColonLabels, forms.Form):
     password = forms.CharField(label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     code = forms.CharField(
         label="Current code or a recovery code", max_length=20, strip=True,
@@ -91,9 +86,9 @@ class ResetOwnTwoFactorForm(_NoSuffix, forms.Form):
     )
 
 
-class ResetPasswordRequestForm(_NoSuffix, PasswordResetForm):
+class ResetPasswordRequestForm(NoColonLabels, PasswordResetForm):
     pass
 
 
-class ResetPasswordSetForm(_NoSuffix, SetPasswordForm):
+class ResetPasswordSetForm(NoColonLabels, SetPasswordForm):
     pass

@@ -6,9 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from anagen.accounts.models import Role, User
+from anagen.web.forms import NoColonLabels
 
 
-class TokenForm(forms.Form):
+class TokenForm(NoColonLabels, forms.Form):
     name = forms.CharField(label="Token name", max_length=100, help_text='What it is for, e.g. "lab results import".')
     expires_on = forms.DateField(
         label="Expires on (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"}),
@@ -17,7 +18,6 @@ class TokenForm(forms.Form):
     user = forms.ModelChoiceField(label="For", queryset=User.objects.none(), required=False)
 
     def __init__(self, *args: Any, manager: User, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.manager = manager
         if manager.has_role(Role.CLINIC_ADMIN):

@@ -7,16 +7,13 @@ from django import forms
 from anagen.billing.models import STATE_CHOICES, ItemKind, Method, PriceItem, TaxClass
 from anagen.core import billing as rules
 from anagen.core.errors import InvalidInput
+from anagen.web.forms import NoColonLabels
 
 LINE_ROWS = 4
 RATE_CHOICES = [(str(bp), f"{bp / 100:g}%") for bp in sorted(rules.ALLOWED_RATES_BP)]
 
 
-class _Form(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
+class _Form(NoColonLabels, forms.Form):
     def add_invalid(self, exc: InvalidInput) -> None:
         for error in exc.errors:
             field = error.field.split(".")[-1]

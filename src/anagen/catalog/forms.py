@@ -10,6 +10,7 @@ from django.utils import timezone
 from anagen.catalog import services
 from anagen.catalog.models import MovementKind, Product, VialType
 from anagen.core.formulation import CATALOGUE
+from anagen.web.forms import NoColonLabels
 
 MAX_VIAL_VOLUME_ML = Decimal("100")
 MAX_VIALS_PER_LOT = 100_000
@@ -24,7 +25,7 @@ INGREDIENT_CHOICES = [("", "Choose an ingredient")] + sorted(
 UNIT_CHOICES = [("", "The ingredient's unit")] + [(unit, unit) for unit in sorted({i.concentration_unit for i in CATALOGUE.values()})]
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(NoColonLabels, forms.ModelForm):
     vial_type = forms.ChoiceField(
         label="Vial type", choices=VialType.choices, widget=forms.RadioSelect,
         help_text="Multi-dose vials have been linked to infection outbreaks: record every use by lot.",
@@ -34,10 +35,6 @@ class ProductForm(forms.ModelForm):
         model = Product
         fields = ["name", "manufacturer", "vial_type", "vial_volume_ml", "low_stock_threshold_ml", "active"]
         help_texts = {"vial_volume_ml": "The volume of one vial, e.g. 5 for a 5 mL vial."}
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_name(self) -> str:
         name = (self.cleaned_data.get("name") or "").strip()
@@ -63,7 +60,7 @@ class ProductForm(forms.ModelForm):
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
 
 
-class ComponentForm(forms.Form):
+class ComponentForm(NoColonLabels, forms.Form):
     ingredient_code = forms.ChoiceField(
         label="Ingredient", choices=INGREDIENT_CHOICES,
         error_messages={"invalid_choice": "Unknown ingredient %(value)s: choose one from the ingredient catalogue."},
@@ -74,10 +71,6 @@ class ComponentForm(forms.Form):
         help_text="Leave blank to use the ingredient catalogue's unit.",
         error_messages={"invalid_choice": "Unknown unit %(value)s: use the ingredient catalogue's unit."},
     )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -133,7 +126,7 @@ def component_formset(data: Any = None, product: Product | None = None) -> Any:
     return formset
 
 
-class ReceiveLotForm(forms.Form):
+class ReceiveLotForm(NoColonLabels, forms.Form):
     lot_number = forms.CharField(label="Lot number", max_length=64, help_text="As printed on the vials and the box.")
     expiry_date = forms.DateField(label="Expiry date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     vials_received = forms.IntegerField(label="Vials received", min_value=1, max_value=MAX_VIALS_PER_LOT)
@@ -141,7 +134,6 @@ class ReceiveLotForm(forms.Form):
     received_on = forms.DateField(label="Received on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, product: Product, today: date | None = None, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.product = product
         self.today = today or timezone.localdate()
@@ -176,16 +168,12 @@ class ReceiveLotForm(forms.Form):
         return self.cleaned_data["vials_received"] * self.product.vial_volume_ml
 
 
-class RecallForm(forms.Form):
+class RecallForm(NoColonLabels, forms.Form):
     reason = forms.CharField(
         label="Reason for the recall", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="E.g. the manufacturer's recall notice and its reference, or the suspected problem.",
     )
     confirm = forms.BooleanField(label="I understand that a recall cannot be undone", required=True)
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_reason(self) -> str:
         reason = (self.cleaned_data.get("reason") or "").strip()
@@ -201,17 +189,13 @@ ADJUST_CHOICES = [
 ]
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(NoColonLabels, forms.Form):
     action = forms.ChoiceField(label="What happened", choices=ADJUST_CHOICES, widget=forms.RadioSelect)
     quantity_ml = forms.DecimalField(
         label="Quantity (mL)", max_digits=9, decimal_places=2, min_value=Decimal("0.01"),
         help_text="How much to take off or add, in mL.",
     )
     reason = forms.CharField(label="Reason", max_length=500)
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_reason(self) -> str:
         reason = (self.cleaned_data.get("reason") or "").strip()

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from anagen.consents.models import Language, Method, Purpose
 from anagen.consents.signature import MAX_SIGNATURE_BYTES, InvalidSignature, decode_data_url
+from anagen.web.forms import NoColonLabels
 
 
-class PublishTextForm(forms.Form):
+class PublishTextForm(NoColonLabels, forms.Form):
     purpose = forms.ChoiceField(label="Purpose", choices=Purpose.choices)
     language = forms.ChoiceField(label="Language", choices=Language.choices)
     title = forms.CharField(label="Title", max_length=200)
@@ -23,12 +22,8 @@ class PublishTextForm(forms.Form):
         help_text="Tick for a material change (a new risk, a new use of data). Leave unticked for corrections of wording.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
-
-class SignConsentForm(forms.Form):
+class SignConsentForm(NoColonLabels, forms.Form):
     text_id = forms.IntegerField(widget=forms.HiddenInput)
     method = forms.ChoiceField(
         label="How does the patient sign?",
@@ -49,10 +44,6 @@ class SignConsentForm(forms.Form):
         label="I have read and agree to this consent", required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
     def clean_signature_png(self) -> bytes | None:
         value = self.cleaned_data.get("signature_png") or ""
         if self.data.get("method") != Method.DRAWN:
@@ -63,14 +54,10 @@ class SignConsentForm(forms.Form):
             raise forms.ValidationError(str(exc)) from exc
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(NoColonLabels, forms.Form):
     reason = forms.CharField(
         label="Reason for withdrawal",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="As the patient gave it. The signed record is kept; only its status changes.",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from anagen.core.measurements import (
 )
 from anagen.core.scales import SCALES
 from anagen.core.screening import CONDITION_CODES, MEDICATION_CODES
+from anagen.web.forms import NoColonLabels
 
 
 def _code_label(code: str) -> str:
@@ -65,7 +66,7 @@ def _add_core_errors(form: forms.Form, exc: InvalidInput, field_map: dict[str, s
             form.add_error(None, f"{error.field}: {error.message}")
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(NoColonLabels, forms.ModelForm):
     pattern = forms.ChoiceField(label="Pattern scale and stage", choices=PATTERN_CHOICES, required=False)
     medication_codes = forms.MultipleChoiceField(
         label="Medicines that matter for screening",
@@ -99,7 +100,6 @@ class ConsultationForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         instance: Consultation = self.instance
         if instance.pk:
@@ -145,7 +145,7 @@ _TRICHOSCOPY_FIELDS = {
 }
 
 
-class MeasurementForm(forms.ModelForm):
+class MeasurementForm(NoColonLabels, forms.ModelForm):
     """Scalp measurements; every value is range-checked by the clinical core (anagen.core.measurements)."""
 
     class Meta:
@@ -153,7 +153,6 @@ class MeasurementForm(forms.ModelForm):
         fields = MEASUREMENT_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("prefix", "m")
         super().__init__(*args, **kwargs)
 
@@ -211,7 +210,7 @@ def unit_label(ucum: str) -> str:
     return ucum.replace("[IU]", "IU").replace("ug/", "µg/").replace("umol/", "µmol/")
 
 
-class LabForm(forms.Form):
+class LabForm(NoColonLabels, forms.Form):
     """One blood test as the lab reported it; checked by anagen.core.labs (units, plausibility)."""
 
     value = forms.DecimalField(label="Value", required=False, max_digits=9, decimal_places=3)
@@ -220,7 +219,6 @@ class LabForm(forms.Form):
     reference_high = forms.DecimalField(label="Lab range high", required=False, max_digits=9, decimal_places=3)
 
     def __init__(self, *args: Any, test: str, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("prefix", f"lab-{test}")
         super().__init__(*args, **kwargs)
         self.test = test
@@ -259,12 +257,8 @@ class DeferralForm(forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
-class AddendumForm(forms.ModelForm):
+class AddendumForm(NoColonLabels, forms.ModelForm):
     class Meta:
         model = Addendum
         fields = ("reason", "text")
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)

@@ -4,15 +4,13 @@ from typing import Any
 
 from django import forms
 
+from anagen.web.forms import NoColonLabels
 
-class FaqForm(forms.Form):
+
+class FaqForm(NoColonLabels, forms.Form):
     question = forms.CharField(label="Question", max_length=200, required=False)
     answer = forms.CharField(label="Answer", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     source = forms.CharField(label="Source", max_length=300, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -5,18 +5,15 @@ from typing import Any
 from django import forms
 
 from anagen.interop.registry import MAX_BYTES
+from anagen.web.forms import NoColonLabels
 
 
-class RegistryImportForm(forms.Form):
+class RegistryImportForm(NoColonLabels, forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text=f"UTF-8 CSV, at most {MAX_BYTES // (1024 * 1024)} MB and 5,000 patients. The first line names the columns.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

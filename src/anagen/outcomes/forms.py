@@ -5,16 +5,14 @@ from typing import Any
 
 from django import forms
 
+from anagen.web.forms import NoColonLabels
 
-class DateRangeForm(forms.Form):
+
+class DateRangeForm(NoColonLabels, forms.Form):
     """The outcomes filter: clinic-local dates, both inclusive."""
 
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

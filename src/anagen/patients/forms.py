@@ -14,12 +14,13 @@ from anagen.patients.identifiers import (
     normalise_phone,
 )
 from anagen.patients.models import DEMOGRAPHIC_FIELDS, Patient
+from anagen.web.forms import NoColonLabels
 
 # The oldest living people are under 120; an older date of birth is a typing error.
 MAX_AGE_YEARS = 120
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(NoColonLabels, forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
         required=False,
         label="This is a different person: create the record anyway",
@@ -47,7 +48,6 @@ class PatientForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         if self.instance.pk:

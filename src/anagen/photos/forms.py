@@ -7,6 +7,7 @@ from django import forms
 
 from anagen.consultations.models import ZONE_CHOICES
 from anagen.core.photos import IN_STANDARD_ORDER, STANDARD_VIEWS, VIEW_LABELS, PhotoView
+from anagen.web.forms import NoColonLabels
 
 VIEW_OPTIONS = [(view.value, VIEW_LABELS[view]) for view in PhotoView]
 UPLOAD_VIEW_OPTIONS = [
@@ -38,7 +39,7 @@ class MultipleImageField(forms.FileField):
         return [single(data, initial)]
 
 
-class UploadForm(forms.Form):
+class UploadForm(NoColonLabels, forms.Form):
     visit_date = forms.DateField(label="Visit date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     view = forms.ChoiceField(label="View", choices=UPLOAD_VIEW_OPTIONS, initial=IN_STANDARD_ORDER)
     files = MultipleImageField(
@@ -52,18 +53,13 @@ class UploadForm(forms.Form):
                                         max_value=Decimal("40"), decimal_places=1)
     site_note = forms.CharField(label="Site description", required=False, max_length=200)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
-
-class CompareForm(forms.Form):
+class CompareForm(NoColonLabels, forms.Form):
     view = forms.ChoiceField(label="View", choices=VIEW_OPTIONS, initial=PhotoView.VERTEX.value)
     before = forms.TypedChoiceField(label="Earlier visit", required=False, choices=[], coerce=str)
     after = forms.TypedChoiceField(label="Later visit", required=False, choices=[], coerce=str)
 
     def __init__(self, *args: Any, visit_dates: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         choices = [("", "Default")] + [(d.isoformat(), f"{d:%d %b %Y}") for d in visit_dates]
         self.fields["before"].choices = choices

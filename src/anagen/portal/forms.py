@@ -4,14 +4,10 @@ from typing import Any
 
 from django import forms
 
-
-class _Form(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+from anagen.web.forms import NoColonLabels
 
 
-class AcceptInvitationForm(_Form):
+class AcceptInvitationForm(NoColonLabels, forms.Form):
     username = forms.CharField(
         max_length=150,
         help_text="You will sign in with this. We suggest your record number; change it if you like.",
@@ -36,7 +32,7 @@ class AcceptInvitationForm(_Form):
         return data
 
 
-class ChangeRequestForm(_Form):
+class ChangeRequestForm(NoColonLabels, forms.Form):
     message = forms.CharField(
         label="What would you like to change?",
         max_length=1000,
@@ -45,7 +41,7 @@ class ChangeRequestForm(_Form):
     )
 
 
-class WithdrawConsentForm(_Form):
+class WithdrawConsentForm(NoColonLabels, forms.Form):
     reason = forms.CharField(
         label="Why are you withdrawing? (your own words)",
         max_length=500,
@@ -53,7 +49,7 @@ class WithdrawConsentForm(_Form):
     )
 
 
-class FulfilExportForm(_Form):
+class FulfilExportForm(NoColonLabels, forms.Form):
     note = forms.CharField(
         label="How was the copy given? (needed when no file is generated)",
         max_length=300,

@@ -4,24 +4,21 @@ from typing import Any
 
 from django import forms
 
+from anagen.web.forms import NoColonLabels
 
-class ErasureRequestForm(forms.Form):
+
+class ErasureRequestForm(NoColonLabels, forms.Form):
     reason = forms.CharField(
         label="The patient's request",
         help_text="Who asked, how (in person, email, letter) and when. It is kept with the request.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
-
-class PerformErasureForm(forms.Form):
+class PerformErasureForm(NoColonLabels, forms.Form):
     confirm_mrn = forms.CharField(label="Type the record number to confirm", max_length=20)
 
     def __init__(self, *args: Any, mrn: str = "", **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.mrn = mrn
 

@@ -11,6 +11,7 @@ from anagen.core.safety import AdverseEventType, InjectionPoint
 from anagen.core.screening import MEDICATION_CODES
 from anagen.procedures.models import InjectionStyle, Technique
 from anagen.procedures.services import LANGUAGES, LotUse, SessionInput
+from anagen.web.forms import NoColonLabels
 
 IMMEDIATE_REACTIONS = [
     (AdverseEventType.ERYTHEMA.value, "Redness"),
@@ -22,7 +23,7 @@ IMMEDIATE_REACTIONS = [
 ]
 
 
-class SessionForm(forms.Form):
+class SessionForm(NoColonLabels, forms.Form):
     identity_confirmed = forms.BooleanField(label="Identity confirmed (name and date of birth)", required=False)
     fever_today = forms.BooleanField(label="Fever or feeling unwell today", required=False)
     scalp_infection_today = forms.BooleanField(label="Scalp infection, open sores or pustules today", required=False)
@@ -46,10 +47,6 @@ class SessionForm(forms.Form):
     immediate_reactions = forms.MultipleChoiceField(label="Immediate reactions", required=False, widget=forms.CheckboxSelectMultiple, choices=IMMEDIATE_REACTIONS)
     reaction_notes = forms.CharField(label="Notes on reactions", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     aftercare_language = forms.ChoiceField(label="Aftercare sheet language", choices=list(LANGUAGES.items()))
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_injection_map(self) -> list[InjectionPoint]:
         raw = self.cleaned_data.get("injection_map") or "[]"
@@ -78,12 +75,11 @@ class SessionForm(forms.Form):
         return data
 
 
-class LotRowForm(forms.Form):
+class LotRowForm(NoColonLabels, forms.Form):
     lot = forms.TypedChoiceField(label="Lot", coerce=int, required=False, empty_value=None)
     volume_ml = forms.DecimalField(label="Volume drawn (mL)", required=False, min_value=Decimal("0.01"), max_value=Decimal("20"), decimal_places=2)
 
     def __init__(self, *args: Any, lot_choices: list[tuple[Any, str]] | None = None, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["lot"].choices = [("", "—")] + (lot_choices or [])
 
@@ -116,20 +112,12 @@ def session_input(form: SessionForm, lot_forms: Any) -> SessionInput:
     )
 
 
-class AddendumForm(forms.Form):
+class AddendumForm(NoColonLabels, forms.Form):
     reason = forms.CharField(label="Reason for the addendum", max_length=300)
     text = forms.CharField(label="Addendum", widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
-
-class AftercareForm(forms.Form):
+class AftercareForm(NoColonLabels, forms.Form):
     title = forms.CharField(label="Title", max_length=200)
     body = forms.CharField(label="Sheet", widget=forms.Textarea(attrs={"rows": 24}),
                            help_text="'## Heading' lines, then one '- point' per line.")
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)

@@ -1,35 +1,28 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
 from anagen.reminders.models import Channel, Kind, Language, MessageTemplate, ReminderSettings
+from anagen.web.forms import NoColonLabels
 
 
-class _Form:
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-
-
-class OptInForm(_Form, forms.Form):
+class OptInForm(NoColonLabels, forms.Form):
     channel = forms.ChoiceField(label="Channel", choices=Channel.choices)
     language = forms.ChoiceField(label="Message language", choices=Language.choices)
 
 
-class OptOutForm(_Form, forms.Form):
+class OptOutForm(NoColonLabels, forms.Form):
     channel = forms.ChoiceField(label="Channel", choices=Channel.choices, widget=forms.HiddenInput)
 
 
-class SettingsForm(_Form, forms.ModelForm):
+class SettingsForm(NoColonLabels, forms.ModelForm):
     class Meta:
         model = ReminderSettings
         fields = ["before_hours", "side_effect_check_hours", "maintenance_notice_days", "max_attempts",
                   "backoff_base_seconds", "backoff_max_seconds"]
 
 
-class TemplateForm(_Form, forms.ModelForm):
+class TemplateForm(NoColonLabels, forms.ModelForm):
     kind = forms.ChoiceField(label="Reminder", choices=Kind.choices)
     channel = forms.ChoiceField(label="Channel", choices=Channel.choices)
     language = forms.ChoiceField(label="Language", choices=Language.choices)

@@ -6,16 +6,13 @@ from django import forms
 
 from anagen.core.errors import InvalidInput
 from anagen.safety.models import EVENT_TYPE_CHOICES, SEVERITY_CHOICES, FollowUpMethod
+from anagen.web.forms import NoColonLabels
 
 YES_NO = [("yes", "Yes: side effects reported"), ("no", "No side effects")]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class _Form(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
+class _Form(NoColonLabels, forms.Form):
     def add_invalid_input(self, exc: InvalidInput) -> None:
         """Show a service's refusal next to the field it names (or above the form)."""
         for error in exc.errors:

@@ -12,6 +12,7 @@ from anagen.patients.models import Patient
 from anagen.patients.services import search_patients
 from anagen.scheduling import services
 from anagen.scheduling.models import DEFAULT_DURATION_MINUTES, SLOT_MINUTES, Kind, Room
+from anagen.web.forms import NoColonLabels
 
 PATIENT_RESULTS = 10
 # Service field names -> the form field that shows the message.
@@ -34,7 +35,7 @@ def _quarter_hour(value: time) -> time:
     return value
 
 
-class _WhenFields(forms.Form):
+class _WhenFields(NoColonLabels, forms.Form):
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(
         label="Start time",
@@ -43,7 +44,6 @@ class _WhenFields(forms.Form):
     )
 
     def __init__(self, *args: Any, clinic: Clinic, today: date | None = None, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.today = today or timezone.localdate()
@@ -191,12 +191,8 @@ class MoveForm(_WhenFields):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NoColonLabels, forms.Form):
     reason = forms.CharField(label="Reason", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_reason(self) -> str:
         text = self.cleaned_data["reason"].strip()
@@ -205,15 +201,11 @@ class ReasonForm(forms.Form):
         return text
 
 
-class RoomForm(forms.ModelForm):
+class RoomForm(NoColonLabels, forms.ModelForm):
     class Meta:
         model = Room
         fields = ["name"]
         help_texts = {"name": "e.g. Procedure room 3"}
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -222,14 +214,13 @@ class RoomForm(forms.ModelForm):
         return name
 
 
-class CalendarFilterForm(forms.Form):
+class CalendarFilterForm(NoColonLabels, forms.Form):
     """The calendar's toolbar: which day, columns by practitioner or by room, and filters."""
 
     date = forms.DateField(label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     by = forms.ChoiceField(label="Columns", required=False, choices=[("practitioner", "Practitioners"), ("room", "Rooms")])
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["practitioner"] = PractitionerChoiceField(
             queryset=services.bookable_practitioners(clinic), label="Practitioner", required=False, empty_label="All practitioners"

@@ -11,6 +11,7 @@ from anagen.core.formulation import CATALOGUE, Component
 from anagen.patients.models import Patient
 from anagen.scheduling import services as scheduling
 from anagen.treatments.models import Formulation
+from anagen.web.forms import NoColonLabels
 
 INGREDIENT_CHOICES = [("", "—")] + [
     (code, f"{i.name} ({i.min_concentration}-{i.max_concentration} {i.concentration_unit}){' · Rx' if i.prescription_drug else ''}")
@@ -18,14 +19,10 @@ INGREDIENT_CHOICES = [("", "—")] + [
 ]
 
 
-class ComponentForm(forms.Form):
+class ComponentForm(NoColonLabels, forms.Form):
     ingredient = forms.ChoiceField(label="Ingredient", choices=INGREDIENT_CHOICES, required=False)
     volume_ml = forms.DecimalField(label="Volume per session (mL)", max_digits=4, decimal_places=2, required=False, min_value=Decimal("0.01"))
     concentration = forms.DecimalField(label="Concentration", max_digits=8, decimal_places=3, required=False, min_value=Decimal("0"))
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -45,7 +42,7 @@ class ComponentForm(forms.Form):
 ComponentFormSet = forms.formset_factory(ComponentForm, extra=0, max_num=20, absolute_max=20)
 
 
-class FormulationForm(forms.Form):
+class FormulationForm(NoColonLabels, forms.Form):
     signoff = forms.BooleanField(
         label="I sign off the off-label prescription drug component(s) of this formulation", required=False
     )
@@ -53,10 +50,6 @@ class FormulationForm(forms.Form):
         label="The patient's consent to the off-label drug component(s) is documented", required=False
     )
     notes = forms.CharField(label="Notes for the practitioner", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 def components_from(formset: Any) -> list[Component]:
@@ -68,7 +61,7 @@ def initial_rows(components: list[Component], blank_rows: int = 2) -> list[dict[
     return rows + [{} for _ in range(blank_rows)]
 
 
-class CourseForm(forms.Form):
+class CourseForm(NoColonLabels, forms.Form):
     formulation = forms.ModelChoiceField(label="Formulation", queryset=Formulation.objects.none(), empty_label=None)
     start_date = forms.DateField(label="First session", widget=forms.DateInput(attrs={"type": "date"}))
     intensive_sessions = forms.IntegerField(label="Intensive sessions", min_value=1, max_value=12)
@@ -81,7 +74,6 @@ class CourseForm(forms.Form):
     duration_minutes = forms.IntegerField(label="Session length (minutes)", min_value=15, max_value=240)
 
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["formulation"].queryset = Formulation.objects.filter(patient=patient).order_by("-created_at")  # type: ignore[attr-defined]
         self.fields["formulation"].label_from_instance = lambda f: f"#{f.pk} of {f.created_at:%d %b %Y}, {f.total_volume_ml} mL"  # type: ignore[attr-defined]
@@ -89,7 +81,7 @@ class CourseForm(forms.Form):
         self.fields["room"].queryset = scheduling.active_rooms(patient.clinic)  # type: ignore[attr-defined]
 
 
-class CombinationForm(forms.Form):
+class CombinationForm(NoColonLabels, forms.Form):
     therapy = forms.ChoiceField(
         label="Combination therapy",
         choices=[("", "None")] + [(t.value, {"prf": "PRF", "exosomes": "Exosomes", "peptides": "Peptide therapy"}[t.value]) for t in CombinationTherapy],
@@ -98,10 +90,6 @@ class CombinationForm(forms.Form):
     start_date = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     interval_days = forms.IntegerField(label="Every (days)", required=False, min_value=7, max_value=120)
     sessions = forms.IntegerField(label="Sessions", required=False, min_value=1, max_value=12)
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

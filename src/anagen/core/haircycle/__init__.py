@@ -7,6 +7,7 @@ Public API:
 - ``observe(trajectory, ObservationParams())`` → ``Observables`` (density, shedding, wash/comb counts)
 - ``personal_forecast(diagnosis, PatientBaseline(...), treatments, follow_ups)`` →
   ``PersonalForecast`` (bands, posterior, follow-up checks, ``non_responder`` flag)
+- ``non_responder_check(...)``: the same follow-up checks and flag without the posterior (cheap)
 - ``validation_rows()`` / ``validation_markdown()``: model versus published trials
 """
 
@@ -16,8 +17,10 @@ from anagen.core.haircycle.forecast import (
     FollowUpCheck,
     Measurement,
     NonResponderFlag,
+    NonResponderResult,
     PatientBaseline,
     PersonalForecast,
+    non_responder_check,
     personal_forecast,
 )
 from anagen.core.haircycle.meanfield import mean_field, mean_field_batch
@@ -48,10 +51,10 @@ from anagen.core.haircycle.validation import ValidationRow, validation_markdown,
 __all__ = [
     "DIAGNOSES", "PHASES", "STARTS", "TREATMENTS", "TRIAL_ARMS",
     "Alopecia", "Band", "CycleParams", "EffectPosterior", "FollowUpCheck", "Kenogen",
-    "Measurement", "ModelParams", "NonResponderFlag", "ObservationParams", "Observables",
+    "Measurement", "ModelParams", "NonResponderFlag", "NonResponderResult", "ObservationParams", "Observables",
     "PatientBaseline", "PersonalForecast", "Phase", "Shaft", "Shock", "Trajectory", "Treatment",
     "TreatmentPrior", "ValidationRow",
-    "course_prior", "diagnosis_params", "mean_field", "mean_field_batch", "observe",
+    "course_prior", "diagnosis_params", "mean_field", "mean_field_batch", "non_responder_check", "observe",
     "personal_forecast", "simulate", "simulate_replicates", "treatment_prior",
     "validation_markdown", "validation_rows",
 ]

@@ -2,10 +2,10 @@
 services the product uses (so the audit trail, slot holds, stock movements and follow-ups are what
 real use leaves behind). ``anagen manage seed_scale --patients 10000``.
 
-Per patient: registration, a signed consultation with measurements and labs (sometimes a second),
-treatment consent, a formulation, a course booked in the calendar with its past sessions recorded
-(lots drawn, follow-ups created), later measurements, an occasional adverse event, and the staff
-reads of the record that the audit trail keeps.
+Per patient: registration, a signed consultation with measurements and labs, treatment consent, a
+formulation, a course booked in the calendar with its past sessions recorded (lots drawn, follow-ups
+created), review consultations with follow-up measurements, an occasional mild adverse event, and
+the staff reads of the record that the audit trail keeps.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from anagen.catalog import services as catalog
 from anagen.catalog.models import Product, ProductComponent
 from anagen.consents import services as consents
 from anagen.consultations import services as consultations
-from anagen.consultations.models import MeasurementSet
 from anagen.core.errors import InvalidInput
 from anagen.core.measurements import ScalpZone
 from anagen.core.safety import InjectionPoint
@@ -33,10 +32,12 @@ from anagen.demo.seed import AREAS, FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES
 from anagen.patients.services import register_patient
 from anagen.procedures import services as procedures
 from anagen.procedures.services import LotUse, SessionInput
+from anagen.safety import services as safety
 from anagen.scheduling import services as scheduling
 from anagen.scheduling.models import Room
 from anagen.treatments import services as treatments
 
+READ_OBJECTS = ["patient", "patient", "progress", "consultation", "treatment_session", "photo_gallery"]
 SESSION_TIMES = [dt.time(h, m) for h in range(9, 19) for m in (0, 45) if not (h == 18 and m == 45)]
 
 
@@ -140,19 +141,34 @@ def _patient(sc: ScaleClinic, n: int, rng: random.Random, today: dt.date) -> int
             if lot_id is None:
                 continue
             try:
-                procedures.record_session(actor, appointment, _session_input(rng, formulation.total_volume_ml, lot_id),
-                                          practitioner=appointment.practitioner, today=day)
+                session = procedures.record_session(actor, appointment, _session_input(rng, formulation.total_volume_ml, lot_id),
+                                                    practitioner=appointment.practitioner, today=day)
                 recorded += 1
             except procedures.SessionBlocked:
                 continue
+            if rng.random() < 0.03:  # the 24-48 h side effects the article names, now and then
+                safety.report_event(actor, patient, session=session, event_type=rng.choice(["bruising", "erythema", "pain", "headache"]),
+                                    severity="mild", onset_date=day, description="Reported at the follow-up call",
+                                    action_taken="Reassured; cold compress", reported_by=sc.doctor, today=day)
             if recorded % 3 == 0:
-                MeasurementSet.objects.create(clinic=clinic, patient=patient, measured_on=day, site_zone="vertex", site_offset_cm=Decimal("10"),
-                                              density_per_cm2=density * Decimal(str(round(1 + rng.uniform(-0.05, 0.15), 3))),
-                                              wash_shed_count=rng.randint(30, 180), wash_short_count=rng.randint(2, 25))
-    # Staff open the record now and then: reads are audited like every write.
-    for _ in range(rng.randint(20, 45)):
-        record_read(staff, "patient", patient.pk, patient.pk)
+                _review_visit(actor, sc, patient, consultation.diagnosis_primary, day, {
+                    "site_zone": "vertex", "site_offset_cm": Decimal("10"), "site_note": "midline",
+                    "density_per_cm2": density * Decimal(str(round(1 + rng.uniform(-0.05, 0.15), 3))),
+                    "wash_shed_count": rng.randint(30, 180), "wash_short_count": rng.randint(2, 25)})
+    # Staff open the record now and then: reads are audited like every write. Busy clinics open a
+    # record about as often as they write to it, which puts the trail over a million entries at
+    # 10,000 patients.
+    for _ in range(rng.randint(45, 80)):
+        record_read(staff, rng.choice(READ_OBJECTS), patient.pk, patient.pk)
     return recorded
+
+
+def _review_visit(actor: Actor, sc: ScaleClinic, patient: Any, diagnosis: str, day: dt.date, measurements: dict[str, Any]) -> None:
+    """A follow-up measurement as the product records one: a short review consultation, signed."""
+    review = consultations.start_consultation(actor, patient, sc.doctor, day)
+    consultations.save_draft(actor, review, {"presenting_complaint": "Course review", "diagnosis_primary": diagnosis},
+                             measurements=measurements, labs={}, expected_version=None)
+    consultations.sign_consultation(actor, review, sc.doctor)
 
 
 def seed_scale(patients: int, clinics: int = 3, seed: int = 11, today: dt.date | None = None, progress: Any = None) -> dict[str, int]:

@@ -367,14 +367,14 @@ def test_infection_clusters_are_listed_once_each_and_the_read_names_the_patients
     assert entry.changes["patient_ids"] == [patient.pk]
 
 
-def test_likely_non_responders_are_listed_and_the_read_is_audited(world, api_as, monkeypatch):
-    from types import SimpleNamespace
+def test_likely_non_responders_are_listed_and_the_read_is_audited(world, api_as):
+    from anagen.outcomes.models import PatientOutlook
+    from anagen.outcomes.outlook import refresh_all
 
-    from anagen.outcomes import services
-
-    check = SimpleNamespace(days=(84, 112), message="Density below the forecast band twice.")
-    monkeypatch.setattr(services, "likely_non_responders", lambda clinic, today: [(world["patient"], check)])
+    refresh_all()  # the world's outlooks are built; then its patient is flagged as the rule would flag them
+    message = "Density below the forecast band twice."
+    PatientOutlook.objects.filter(patient=world["patient"]).update(flagged=True, flagged_days=[84, 112], message=message)
     response = api_as(world["staff"]["trichologist"])("get", "/non-responders")
     assert response.status_code == 200
-    assert response.data == [{"patient_id": world["patient"].pk, "days": [84, 112], "message": check.message}]
+    assert response.data == [{"patient_id": world["patient"].pk, "days": [84, 112], "message": message}]
     assert AuditEntry.objects.filter(object_type="non_responder_list").get().changes["patient_ids"] == [world["patient"].pk]

@@ -74,3 +74,25 @@ class AuditChainHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class PatientWriteMark(models.Model):
+    """The newest write to each patient's record: the ``seq`` of its last create, update or delete
+    entry, kept by ``audit.services.append`` in the same transaction as the entry.
+
+    Summaries built from a patient's record (``anagen.outcomes``: the non-responder flag, course
+    outcomes) store the ``seq`` they were built from; a larger mark means they are out of date,
+    whichever app wrote. Every write to a patient's record is audited, so nothing escapes it.
+    Appends take the chain-head lock until they commit, so marks become visible in ``seq`` order:
+    a reader that sees mark N has seen every mark below N.
+    """
+
+    patient_id = models.BigIntegerField(primary_key=True)
+    clinic_id = models.BigIntegerField(null=True)
+    seq = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic_id", "seq"], name="writemark_clinic_seq")]
+
+    def __str__(self) -> str:
+        return f"patient {self.patient_id} last written at entry {self.seq}"

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from anagen.audit.chain import GENESIS_HASH, entry_hash
-from anagen.audit.models import Action, AuditChainHead, AuditEntry
+from anagen.audit.models import Action, AuditChainHead, AuditEntry, PatientWriteMark
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,24 @@ def append(
         digest = entry_hash(**fields)
         entry = AuditEntry.objects.create(entry_hash=digest, **fields)
         AuditChainHead.objects.filter(pk=1).update(seq=seq, last_hash=digest)
+        if patient_id is not None and action in WRITES:
+            _mark_patient_written(patient_id, actor.clinic_id, seq)
     return entry
+
+
+WRITES = frozenset({Action.CREATE.value, Action.UPDATE.value, Action.DELETE.value})
+
+
+def _mark_patient_written(patient_id: int, clinic_id: int | None, seq: int) -> None:
+    """One upsert (INSERT ... ON CONFLICT DO UPDATE on both databases), under the chain lock."""
+    if clinic_id is None:  # a system actor such as the retention purge: the patient's own clinic
+        from anagen.patients.models import Patient
+
+        clinic_id = Patient.objects.filter(pk=patient_id).values_list("clinic_id", flat=True).first()
+    PatientWriteMark.objects.bulk_create(
+        [PatientWriteMark(patient_id=patient_id, clinic_id=clinic_id, seq=seq)],
+        update_conflicts=True, unique_fields=["patient_id"], update_fields=["clinic_id", "seq"],
+    )
 
 
 def read_in_clinic(actor: Actor, clinic: Any, queryset: Any, object_id: int, object_type: str) -> Any:

@@ -300,6 +300,24 @@ def sign_consultation(actor: Actor, consultation: Consultation, signer: User) ->
     return current
 
 
+def record_follow_up_measurements(actor: Actor, patient: Patient, on: dt.date, values: Mapping[str, Any], *, today: dt.date) -> MeasurementSet:
+    """A measurement visit outside a consultation: the course reviews every 6-12 weeks that the
+    progress charts and the response compare with the baseline. ``values`` are checked by the
+    caller's form (the same checks as a consultation's measurements, anagen.core.measurements)."""
+    if on > today:
+        raise InvalidInput.single("measured_on", "A visit cannot be recorded for a future date.")
+    if not any(v not in (None, "") for v in values.values()):
+        raise InvalidInput.single("measurements", "Enter at least one measurement.")
+    with transaction.atomic():
+        row = MeasurementSet(clinic=patient.clinic, patient=patient, measured_on=on)
+        for field, value in values.items():
+            setattr(row, field, "" if value is None and field in ("site_zone", "site_note") else value)
+        row.save()
+        audit.append(actor, Action.CREATE, object_type="measurement_set", object_id=row.pk, patient_id=patient.pk,
+                     changes=audit.snapshot_created({"measured_on": on, **values}))
+    return row
+
+
 def acknowledge_caution(actor: Actor, consultation: Consultation, code: str, reason: str, by: User) -> ScreeningAcknowledgement:
     cautions = {f.code for f in findings_from_json(consultation.screening) if f.severity == Severity.CAUTION}
     if not consultation.is_signed:

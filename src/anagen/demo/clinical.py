@@ -129,16 +129,16 @@ def _complete_past_sessions(actor: Actor, ctx: Any, course: Any) -> list[Any]:
     return recorded
 
 
-def _follow_up(ctx: Any, patient: Any, baseline: MeasurementSet, on: dt.date, gain_pct: float) -> None:
+def _follow_up(actor: Actor, ctx: Any, patient: Any, baseline: MeasurementSet, on: dt.date, gain_pct: float) -> None:
     density = (baseline.density_per_cm2 * Decimal(1 + gain_pct / 100)).quantize(Decimal("0.1"))
-    MeasurementSet.objects.create(
-        clinic=patient.clinic, patient=patient, measured_on=on, site_zone=baseline.site_zone, site_offset_cm=baseline.site_offset_cm,
+    consultations.record_follow_up_measurements(actor, patient, on, today=ctx.today, values=dict(
+        site_zone=baseline.site_zone, site_offset_cm=baseline.site_offset_cm,
         site_note=baseline.site_note, density_per_cm2=density, wash_shed_count=max(10, int(baseline.wash_shed_count * (1 - gain_pct / 40))),
         wash_short_count=max(1, int(baseline.wash_short_count * 0.8)), comb_count=max(2, int(baseline.comb_count * (1 - gain_pct / 40))),
         pull_grasped=50, pull_extracted=max(0, baseline.pull_extracted - 2),
         mean_shaft_diameter_um=baseline.mean_shaft_diameter_um + Decimal(ctx.rng.randint(0, 4)),
         global_photo_score=1 if gain_pct > 5 else 0,
-    )
+    ))
 
 
 def seed_programme(ctx: Any) -> None:
@@ -178,7 +178,7 @@ def seed_programme(ctx: Any) -> None:
             continue
         sessions.extend(_complete_past_sessions(actor, ctx, course))
         baseline = consultation.measurements
-        _follow_up(ctx, patient, baseline, start + dt.timedelta(days=56), gain_pct=2 + 2 * index)
-        _follow_up(ctx, patient, baseline, start + dt.timedelta(days=98), gain_pct=6 + 4 * index)
+        _follow_up(actor, ctx, patient, baseline, start + dt.timedelta(days=56), gain_pct=2 + 2 * index)
+        _follow_up(actor, ctx, patient, baseline, start + dt.timedelta(days=98), gain_pct=6 + 4 * index)
 
     seed_safety(ctx, sessions)

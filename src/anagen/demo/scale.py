@@ -4,7 +4,7 @@ real use leaves behind). ``anagen manage seed_scale --patients 10000``.
 
 Per patient: registration, a signed consultation with measurements and labs, treatment consent, a
 formulation, a course booked in the calendar with its past sessions recorded (lots drawn, follow-ups
-created), review consultations with follow-up measurements, an occasional mild adverse event, and
+created), follow-up measurement visits, an occasional mild adverse event, and
 the staff reads of the record that the audit trail keeps.
 """
 
@@ -151,7 +151,7 @@ def _patient(sc: ScaleClinic, n: int, rng: random.Random, today: dt.date) -> int
                                     severity="mild", onset_date=day, description="Reported at the follow-up call",
                                     action_taken="Reassured; cold compress", reported_by=sc.doctor, today=day)
             if recorded % 3 == 0:
-                _review_visit(actor, sc, patient, consultation.diagnosis_primary, day, {
+                consultations.record_follow_up_measurements(actor, patient, day, today=day, values={
                     "site_zone": "vertex", "site_offset_cm": Decimal("10"), "site_note": "midline",
                     "density_per_cm2": density * Decimal(str(round(1 + rng.uniform(-0.05, 0.15), 3))),
                     "wash_shed_count": rng.randint(30, 180), "wash_short_count": rng.randint(2, 25)})
@@ -161,14 +161,6 @@ def _patient(sc: ScaleClinic, n: int, rng: random.Random, today: dt.date) -> int
     for _ in range(rng.randint(45, 80)):
         record_read(staff, rng.choice(READ_OBJECTS), patient.pk, patient.pk)
     return recorded
-
-
-def _review_visit(actor: Actor, sc: ScaleClinic, patient: Any, diagnosis: str, day: dt.date, measurements: dict[str, Any]) -> None:
-    """A follow-up measurement as the product records one: a short review consultation, signed."""
-    review = consultations.start_consultation(actor, patient, sc.doctor, day)
-    consultations.save_draft(actor, review, {"presenting_complaint": "Course review", "diagnosis_primary": diagnosis},
-                             measurements=measurements, labs={}, expected_version=None)
-    consultations.sign_consultation(actor, review, sc.doctor)
 
 
 def seed_scale(patients: int, clinics: int = 3, seed: int = 11, today: dt.date | None = None, progress: Any = None) -> dict[str, int]:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from anagen.consultations.forms import MEASUREMENT_FIELDS, MeasurementForm
 from anagen.web.forms import NoColonLabels
 
 
@@ -20,3 +21,14 @@ class DateRangeForm(NoColonLabels, forms.Form):
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
             self.add_error("end", "The end date must be on or after the start date.")
         return data
+
+
+class FollowUpMeasurementForm(MeasurementForm):
+    """A follow-up measurement visit: the date, then the same measurements, checked the same way,
+    as a consultation's (anagen.core.measurements through MeasurementForm)."""
+
+    measured_on = forms.DateField(label="Visit date", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["measured_on", *MEASUREMENT_FIELDS])

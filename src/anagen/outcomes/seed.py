@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import transaction
 
+from anagen.audit.services import Actor
+from anagen.consultations import services as consultations
 from anagen.consultations.models import MeasurementSet
 from anagen.treatments.models import Course
 
@@ -21,12 +23,15 @@ FOLLOW_UP_EVERY_DAYS = 28
 
 
 def _add(ctx: Any, patient: Any, baseline: MeasurementSet, on: dt.date, gain_pct: float) -> None:
+    """One follow-up measurement visit, recorded as staff record one (audited, so the patient's
+    outlook follows)."""
     if MeasurementSet.objects.filter(patient=patient, measured_on=on).exists():
         return
     factor = Decimal(str(1 + gain_pct / 100))
     shed = Decimal(str(1 - gain_pct / 40))
-    MeasurementSet.objects.create(
-        clinic=patient.clinic, patient=patient, measured_on=on, site_zone=baseline.site_zone,
+    actor = Actor.system("demo-seed", patient.clinic_id)
+    consultations.record_follow_up_measurements(actor, patient, on, today=ctx.today, values=dict(
+        site_zone=baseline.site_zone,
         site_offset_cm=baseline.site_offset_cm, site_note=baseline.site_note,
         density_per_cm2=(baseline.density_per_cm2 * factor).quantize(Decimal("0.1")),
         wash_shed_count=max(10, int((baseline.wash_shed_count or 80) * shed)),
@@ -35,7 +40,7 @@ def _add(ctx: Any, patient: Any, baseline: MeasurementSet, on: dt.date, gain_pct
         pull_grasped=50, pull_extracted=max(0, (baseline.pull_extracted or 2) - (1 if gain_pct > 0 else -1)),
         mean_shaft_diameter_um=(baseline.mean_shaft_diameter_um or Decimal(55)) + Decimal(max(0, round(gain_pct / 3))),
         global_photo_score=1 if gain_pct > 5 else (-1 if gain_pct < -5 else 0),
-    )
+    ))
 
 
 def seed_measurements(ctx: Any) -> None:

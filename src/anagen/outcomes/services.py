@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
@@ -32,7 +33,14 @@ from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.consultations.models import DIAGNOSIS_CHOICES, Consultation, MeasurementSet
 from anagen.core.errors import InvalidInput
-from anagen.core.haircycle import Measurement, PatientBaseline, PersonalForecast, personal_forecast
+from anagen.core.haircycle import (
+    Measurement,
+    NonResponderResult,
+    PatientBaseline,
+    PersonalForecast,
+    non_responder_check,
+    personal_forecast,
+)
 from anagen.core.measurements import (
     CombCount,
     GlobalPhotographicAssessment,
@@ -53,7 +61,7 @@ from anagen.core.outcomes import (
 )
 from anagen.core.response import Assessment, ResponseResult, classify_response
 from anagen.outcomes.charts import BandSeries, Chart, Series, render_svg
-from anagen.outcomes.models import NonResponderCheck, Report
+from anagen.outcomes.models import CourseOutcome, PatientOutlook, Report
 from anagen.patients.models import Patient
 from anagen.procedures.models import TreatmentSession
 from anagen.scheduling.models import Appointment, Kind
@@ -238,14 +246,32 @@ def _treatments_of(course: Course) -> tuple[str, ...]:
     return forecast_treatments(course.formulation.components.values_list("ingredient", flat=True))
 
 
-def _check_key(progress: Progress) -> str:
-    latest = max((m.pk for m in progress.measurements), default=0)
-    course = progress.course.pk if progress.course else 0
-    diagnosis = progress.consultation.diagnosis_primary if progress.consultation else ""
-    return f"m{latest}:c{course}:{diagnosis}:{progress.patient.sex}:{','.join(progress.treatments)}"[:200]
+FORECAST_CACHE_SECONDS = 7 * 24 * 3600
 
 
-def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = True) -> Progress:
+def _forecast(key: str, baseline: PatientBaseline, treatments: tuple[str, ...], follow_ups: list[Measurement]) -> PersonalForecast:
+    """``personal_forecast``, kept in the cache under a digest of its exact inputs: the same inputs
+    give the same forecast, so an entry never goes stale, and a new measurement is a new key.
+    (About 0.1-0.4 s of numpy per forecast; a progress page is read far more often than its
+    patient is measured.)"""
+    inputs = repr((key, baseline, treatments, tuple(follow_ups), FORECAST_DAYS))
+    name = "anagen:forecast:" + hashlib.sha256(inputs.encode()).hexdigest()
+    forecast = cache.get(name)
+    if forecast is None:
+        forecast = personal_forecast(key, baseline, treatments, follow_ups, days=FORECAST_DAYS)
+        cache.set(name, forecast, FORECAST_CACHE_SECONDS)
+    return forecast
+
+
+def non_responder_result(progress: Progress) -> NonResponderResult | None:
+    """The forecast's non-responder rule alone (no posterior): what the patient's outlook stores."""
+    key, patient_baseline, follow_ups, _ = _forecast_inputs(progress)
+    if key is None or patient_baseline is None or progress.course is None:
+        return None
+    return non_responder_check(key, patient_baseline, progress.treatments, follow_ups, days=FORECAST_DAYS)
+
+
+def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = True, with_charts: bool = True) -> Progress:
     """Everything the progress page and the report show; reads only (the caller audits)."""
     measurements = list(MeasurementSet.objects.filter(patient=patient).order_by("measured_on", "id"))
     course = _latest_course(patient)
@@ -278,23 +304,14 @@ def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = 
         progress.forecast_note = note
         if key is not None and patient_baseline is not None and course is not None:
             progress.diagnosis_key = key
-            progress.forecast = personal_forecast(key, patient_baseline, progress.treatments, follow_ups, days=FORECAST_DAYS)
+            progress.forecast = _forecast(key, patient_baseline, progress.treatments, follow_ups)
             progress.timeline = expected_timeline(
                 progress.forecast.density, progress.forecast.wash_test, patient_baseline.density_per_cm2,
                 course.start_date, protocol.partial_density_gain_pct,
             )
-            _store_check(progress)
-    progress.charts = build_charts(progress)
+    if with_charts:
+        progress.charts = build_charts(progress)
     return progress
-
-
-def _store_check(progress: Progress) -> None:
-    flag = progress.non_responder
-    NonResponderCheck.objects.update_or_create(
-        patient=progress.patient,
-        defaults={"clinic_id": progress.patient.clinic_id, "key": _check_key(progress), "flagged": flag is not None,
-                  "message": flag.message if flag else "", "flagged_days": list(flag.days) if flag else []},
-    )
 
 
 # ------------------------------------------------------------------------------ charts
@@ -361,6 +378,16 @@ def get_patient_for_outcomes(actor: Actor, clinic: Clinic | None, patient_id: in
     return patient
 
 
+def follow_up_form_patient(actor: Actor, clinic: Clinic | None, patient_id: int) -> tuple[Patient, MeasurementSet | None]:
+    """The patient (read audited: the form names them) and their baseline, whose site a follow-up
+    repeats."""
+    patient = get_patient_for_outcomes(actor, clinic, patient_id)
+    audit.record_read(actor, "progress", patient.pk, patient.pk)
+    course = _latest_course(patient)
+    measurements = list(MeasurementSet.objects.filter(patient=patient).order_by("measured_on", "id"))
+    return patient, _baseline_of(course.consultation if course else None, measurements)
+
+
 def view_progress(actor: Actor, clinic: Clinic | None, patient_id: int, today: dt.date) -> Progress:
     """The progress page: one audited read of the patient's measurements, response and forecast."""
     patient = get_patient_for_outcomes(actor, clinic, patient_id)
@@ -370,46 +397,32 @@ def view_progress(actor: Actor, clinic: Clinic | None, patient_id: int, today: d
     return progress
 
 
-def cached_flag(patient: Patient, today: dt.date) -> NonResponderCheck | None:
-    """The non-responder check for ``patient``, recomputed only when its inputs changed."""
-    progress = patient_progress(patient, today, with_forecast=False)
-    if progress.course is None:
-        return None
-    stored = NonResponderCheck.objects.filter(patient=patient).first()
-    if stored is not None and stored.key == _check_key(progress):
-        return stored
-    patient_progress(patient, today, with_forecast=True)
-    return NonResponderCheck.objects.filter(patient=patient).first()
+def likely_non_responders(clinic: Clinic, today: dt.date) -> list[tuple[Patient, PatientOutlook]]:
+    """Patients of ``clinic`` whose two consecutive follow-ups fell below the forecast band, read
+    from their outlooks (``outcomes.outlook``: rebuilt when a record changes; the caller has
+    brought them up to date with ``refresh_pending``)."""
+    flagged = PatientOutlook.objects.filter(clinic=clinic, flagged=True).select_related("patient")
+    return sorted(((o.patient, o) for o in flagged), key=lambda pair: (pair[0].family_name, pair[0].given_name, pair[0].pk))
 
 
-def likely_non_responders(clinic: Clinic, today: dt.date) -> list[tuple[Patient, NonResponderCheck]]:
-    """Patients of ``clinic`` whose two consecutive follow-ups fell below the forecast band.
-
-    Only patients with a course and at least two measurements after its start can be flagged, so
-    only they are checked; each check is cached by its inputs (``NonResponderCheck.key``)."""
-    candidates: dict[int, Patient] = {}
-    for course in Course.objects.filter(clinic=clinic).select_related("patient").order_by("patient_id", "-start_date"):
-        if course.patient_id in candidates:
-            continue
-        later = MeasurementSet.objects.filter(patient_id=course.patient_id, measured_on__gt=course.start_date).count()
-        if later >= 2:
-            candidates[course.patient_id] = course.patient
-    flagged = []
-    for patient in candidates.values():
-        check = cached_flag(patient, today)
-        if check is not None and check.flagged:
-            flagged.append((patient, check))
-    flagged.sort(key=lambda pair: (pair[0].family_name, pair[0].given_name, pair[0].pk))
-    return flagged
+@dataclass
+class NonResponders:
+    flagged: list[tuple[Patient, PatientOutlook]]
+    pending: int
+    """Patients whose records changed moments ago and are not checked yet (the worker is on it)."""
 
 
-def non_responder_panel(actor: Actor, clinic: Clinic, today: dt.date) -> list[tuple[Patient, NonResponderCheck]]:
-    """The dashboard list; naming patients is a read, audited as one list entry."""
+def non_responder_panel(actor: Actor, clinic: Clinic, today: dt.date) -> NonResponders:
+    """The dashboard list, after bringing the clinic's outlooks up to date (at most a batch: see
+    ``outcomes.outlook``); naming patients is a read, audited as one list entry."""
+    from anagen.outcomes.outlook import refresh_pending
+
+    pending = refresh_pending(clinic).pending
     flagged = likely_non_responders(clinic, today)
     if flagged:
         audit.append(actor, Action.READ, object_type="non_responder_list", object_id="dashboard", patient_id=None,
                      changes={"patient_ids": sorted(p.pk for p, _ in flagged)})
-    return flagged
+    return NonResponders(flagged, pending)
 
 
 # ------------------------------------------------------------------------------ reports
@@ -562,13 +575,6 @@ class RateRow:
 
 
 @dataclass
-class CourseOutcome:
-    course: Course
-    response_class: str | None
-    practitioner: str
-
-
-@dataclass
 class ClinicOutcomes:
     start: dt.date
     end: dt.date
@@ -583,21 +589,25 @@ class ClinicOutcomes:
     sessions: int
     no_show: RateRow
     completion: RateRow
+    pending: int = 0
+    """Patients whose records changed moments ago and are not in the tables yet."""
 
 
 def _rate_rows(groups: dict[str, list[bool]], settings: OutcomesSettings) -> list[RateRow]:
     return [RateRow(label, estimate_rate(sum(values), len(values), settings)) for label, values in sorted(groups.items())]
 
 
-def _course_outcome(course: Course, protocol: Any) -> str | None:
-    """The response class between the course's baseline and the latest later visit, or None."""
-    try:
-        baseline = course.consultation.measurements
-    except MeasurementSet.DoesNotExist:
+def course_response(course: Course, measurements: Sequence[MeasurementSet], protocol: Any) -> str | None:
+    """The response class between the course's baseline (its consultation's measurements) and the
+    patient's latest later visit, or None when there is nothing to compare. ``measurements`` are
+    all of the patient's, in visit order."""
+    baseline = next((m for m in measurements if m.consultation_id == course.consultation_id), None)
+    if baseline is None:
         return None
-    follow_up = MeasurementSet.objects.filter(patient_id=course.patient_id, measured_on__gt=baseline.measured_on).order_by("-measured_on", "-id").first()
-    if follow_up is None:
+    later = [m for m in measurements if m.measured_on > baseline.measured_on]
+    if not later:
         return None
+    follow_up = max(later, key=lambda m: (m.measured_on, m.pk))
     gpa = GlobalPhotographicAssessment(follow_up.global_photo_score) if follow_up.global_photo_score is not None else None
     try:
         return classify_response(assessment_of(baseline), assessment_of(follow_up), gpa, protocol).response_class.value
@@ -605,90 +615,84 @@ def _course_outcome(course: Course, protocol: Any) -> str | None:
         return None
 
 
-def _formulation_label(course: Course) -> str:
+def formulation_as_proposed(course: Course) -> bool:
+    """Whether the course's formulation is exactly what its diagnosis template proposed."""
     from anagen.treatments.services import starting_components
 
-    diagnosis = DIAGNOSIS_LABELS.get(course.consultation.diagnosis_primary, course.consultation.diagnosis_primary or "no diagnosis")
     try:
         proposed, _ = starting_components(course.consultation)
         proposed_set = {(c.ingredient, Decimal(c.volume_ml), Decimal(c.concentration)) for c in proposed}
         saved = {(c.ingredient, c.volume_ml, c.concentration) for c in course.formulation.components.all()}
-        kind = "as proposed" if proposed_set == saved else "personalised"
     except Exception:  # noqa: BLE001 - an old formulation the template can no longer rebuild
-        kind = "personalised"
-    return f"{diagnosis} template, {kind}"
+        return False
+    return proposed_set == saved
 
 
 def clinic_outcomes(clinic: Clinic, start: dt.date, end: dt.date, today: dt.date,
                     settings: OutcomesSettings = DEFAULT_SETTINGS) -> ClinicOutcomes:
     """The clinic's outcome tables for courses started, sessions performed and appointments held
-    between ``start`` and ``end`` (inclusive, clinic-local dates). Aggregates only: no names."""
+    between ``start`` and ``end`` (inclusive, clinic-local dates). Aggregates only: no names.
+
+    Each course's response, formulation, combinations, main practitioner and completion come from
+    its ``CourseOutcome`` row (rebuilt when the patient's record changes: ``outcomes.outlook``), so
+    the page costs the same few queries for ten courses or ten thousand."""
+    from anagen.accounts.models import User
+    from anagen.outcomes.outlook import refresh_pending
+    from anagen.safety.models import EVENT_TYPE_CHOICES, SEVERITY_CHOICES, AdverseEvent
+    from anagen.scheduling.services import day_bounds
+
     if end < start:
         raise InvalidInput.single("end", "must be on or after the start date")
-    protocol = protocol_for(clinic)
-    courses = list(Course.objects.filter(clinic=clinic, start_date__gte=start, start_date__lte=end)
-                   .select_related("consultation", "formulation", "patient"))
+    pending = refresh_pending(clinic).pending
+    rows = list(CourseOutcome.objects.filter(clinic=clinic, start_date__gte=start, start_date__lte=end).values_list(
+        "diagnosis", "formulation_as_proposed", "combinations", "practitioner_id", "response_class",
+        "last_planned_on", "all_sessions_completed"))
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in={r[3] for r in rows if r[3] is not None})}
+    therapies = dict(CourseCombination._meta.get_field("therapy").choices or [])
     by_diagnosis: dict[str, list[bool]] = defaultdict(list)
     by_formulation: dict[str, list[bool]] = defaultdict(list)
     by_combination: dict[str, list[bool]] = defaultdict(list)
     by_practitioner: dict[str, list[bool]] = defaultdict(list)
-    combos: dict[int, set[str]] = defaultdict(set)
-    for combo in CourseCombination.objects.filter(course__in=courses):
-        combos[combo.course_id].add(combo.get_therapy_display())
-    assessed = not_assessed = 0
-    for course in courses:
-        outcome = _course_outcome(course, protocol)
-        if outcome is None:
+    assessed = not_assessed = completed_courses = eligible = 0
+    for diagnosis, as_proposed, combinations, practitioner_id, response_class, last_planned_on, all_completed in rows:
+        if last_planned_on is not None and last_planned_on < today:
+            eligible += 1
+            completed_courses += bool(all_completed)
+        if not response_class:
             not_assessed += 1
             continue
         assessed += 1
-        responder = is_responder(outcome)
-        by_diagnosis[DIAGNOSIS_LABELS.get(course.consultation.diagnosis_primary, "No diagnosis")].append(responder)
-        by_formulation[_formulation_label(course)].append(responder)
-        for therapy in sorted(combos.get(course.pk) or {"No combination therapy"}):
+        responder = is_responder(response_class)
+        by_diagnosis[DIAGNOSIS_LABELS.get(diagnosis, "No diagnosis")].append(responder)
+        template = DIAGNOSIS_LABELS.get(diagnosis, diagnosis or "no diagnosis")
+        by_formulation[f"{template} template, {'as proposed' if as_proposed else 'personalised'}"].append(responder)
+        for therapy in sorted({therapies.get(code, code) for code in combinations} or {"No combination therapy"}):
             by_combination[therapy].append(responder)
-        names = Counter(
-            str(a.practitioner) for a in Appointment.objects.filter(
-                clinic=clinic, course_id=course.pk, kind=Kind.MESOTHERAPY_SESSION, status=AppointmentStatus.COMPLETED
-            ).select_related("practitioner")
-        )
-        by_practitioner[names.most_common(1)[0][0] if names else "No session completed"].append(responder)
+        by_practitioner[names.get(practitioner_id, "No session completed")].append(responder)
 
     # Sessions: recorded sessions plus completed mesotherapy appointments without a record.
-    recorded = TreatmentSession.objects.filter(clinic=clinic, performed_on__gte=start, performed_on__lte=end)
-    unrecorded = [a for a in Appointment.objects.filter(clinic=clinic, kind=Kind.MESOTHERAPY_SESSION, status=AppointmentStatus.COMPLETED,
-                                                        treatment_session__isnull=True)
-                  if start <= timezone.localtime(a.starts_at).date() <= end]
-    sessions = recorded.count() + len(unrecorded)
-    from anagen.safety.models import EVENT_TYPE_CHOICES, SEVERITY_CHOICES, AdverseEvent
-
+    first_moment, _ = day_bounds(start)
+    _, after_end = day_bounds(end)
+    in_range = {"clinic": clinic, "starts_at__gte": first_moment, "starts_at__lt": after_end}
+    sessions = TreatmentSession.objects.filter(clinic=clinic, performed_on__gte=start, performed_on__lte=end).count()
+    sessions += Appointment.objects.filter(**in_range, kind=Kind.MESOTHERAPY_SESSION, status=AppointmentStatus.COMPLETED,
+                                           treatment_session__isnull=True).count()
     types, severities = dict(EVENT_TYPE_CHOICES), dict(SEVERITY_CHOICES)
     counts = Counter(AdverseEvent.objects.filter(clinic=clinic, onset_date__gte=start, onset_date__lte=end)
                      .values_list("event_type", "severity"))
     events = [{"event_type": types.get(t, t), "severity": severities.get(s, s), "count": n, "per_100": per_100(n, sessions)}
               for (t, s), n in sorted(counts.items())]
-
-    held = [a for a in Appointment.objects.filter(clinic=clinic, status__in=[AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW])
-            if start <= timezone.localtime(a.starts_at).date() <= end]
-    no_shows = sum(1 for a in held if a.status == AppointmentStatus.NO_SHOW)
-
-    completed_courses = eligible = 0
-    for course in courses:
-        planned = list(Appointment.objects.filter(clinic=clinic, course_id=course.pk, kind=Kind.MESOTHERAPY_SESSION,
-                                                  course_session_number__isnull=False).order_by("starts_at"))
-        if not planned or timezone.localtime(planned[-1].starts_at).date() >= today:
-            continue
-        eligible += 1
-        done = {a.course_session_number for a in planned if a.status == AppointmentStatus.COMPLETED}
-        if all(n in done for n in range(1, course.total_sessions + 1)):
-            completed_courses += 1
+    held = Counter(Appointment.objects.filter(**in_range, status__in=[AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW])
+                   .values_list("status", flat=True))
     return ClinicOutcomes(
         start, end, settings, assessed, not_assessed,
         _rate_rows(by_diagnosis, settings), _rate_rows(by_formulation, settings),
         _rate_rows(by_combination, settings), _rate_rows(by_practitioner, settings),
         events, sessions,
-        RateRow("No-shows among completed and missed appointments", estimate_rate(no_shows, len(held), settings)),
+        RateRow("No-shows among completed and missed appointments",
+                estimate_rate(held[AppointmentStatus.NO_SHOW], sum(held.values()), settings)),
         RateRow("Courses with every planned session completed", estimate_rate(completed_courses, eligible, settings)),
+        pending,
     )
 
 

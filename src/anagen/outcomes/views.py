@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from anagen.accounts.models import CLINICAL_ROLES, Role
 from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
+from anagen.consultations.services import record_follow_up_measurements
 from anagen.core.errors import InvalidInput
 from anagen.outcomes import services
 from anagen.outcomes.charts import render_svg
-from anagen.outcomes.forms import DateRangeForm
+from anagen.outcomes.forms import DateRangeForm, FollowUpMeasurementForm
 
 clinical = staff_required(roles=CLINICAL_ROLES)
 outcomes_roles = staff_required(roles=[Role.CLINIC_ADMIN, Role.TRICHOLOGIST])
@@ -45,6 +46,28 @@ def chart_svg(request: HttpRequest, patient_id: int, chart: str) -> HttpResponse
         if item.chart_id == f"chart-{chart}":
             return HttpResponse(render_svg(item), content_type="image/svg+xml; charset=utf-8")
     raise Http404
+
+
+@clinical
+def record_measurements(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A follow-up measurement visit at the baseline's site (prefilled), outside a consultation."""
+    actor = Actor.from_request(request)
+    today = timezone.localdate()
+    patient, baseline = services.follow_up_form_patient(actor, request.clinic, patient_id)
+    site = {name: getattr(baseline, name) for name in ("site_zone", "site_offset_cm", "site_note")} if baseline else {}
+    form = FollowUpMeasurementForm(request.POST or None, initial={"measured_on": today, **site})
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            record_follow_up_measurements(actor, patient, form.cleaned_data["measured_on"], values, today=today)
+        except InvalidInput as exc:
+            for error in exc.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Follow-up measurements of {form.cleaned_data['measured_on']:%-d %b %Y} recorded.")
+            return redirect("outcomes:progress", patient.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "outcomes/record_measurements.html", {"patient": patient, "baseline": baseline, "form": form}, status=status)
 
 
 @clinical

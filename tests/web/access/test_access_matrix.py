@@ -147,6 +147,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     # outcomes and reports
     "outcomes:progress": (GET, CLINICAL, SCOPED),
     "outcomes:chart_svg": (GET, CLINICAL, SCOPED),
+    "outcomes:record_measurements": (GET, CLINICAL, SCOPED),
     "outcomes:generate_report": (POST, CLINICAL, SCOPED),
     "outcomes:download_report": (GET, CLINICAL, SCOPED),
     "outcomes:share_report": (POST, CLINICAL, SCOPED),

@@ -124,3 +124,19 @@ def test_the_trail_shows_only_the_admins_own_clinic(client, admin_user, other_ad
     response = client.get(reverse("audit:trail"))
     assert all(e.clinic_id == admin_user.clinic_id for e in response.context["page"].object_list)
     assert not any(e.clinic_id == other_clinic.pk for e in response.context["page"].object_list)
+
+
+def test_a_write_marks_the_patient_and_a_read_does_not(db, clinic, patient):
+    from anagen.audit.models import PatientWriteMark
+    from anagen.audit.services import Actor, append, record_read
+
+    actor = Actor(user_id=None, username="t", clinic_id=clinic.pk, ip_address=None)
+    written = append(actor, "update", object_type="patient", object_id=patient.pk, patient_id=patient.pk)
+    record_read(actor, "patient", patient.pk, patient.pk)
+    append(actor, "export", object_type="patient", object_id=patient.pk, patient_id=patient.pk)
+    mark = PatientWriteMark.objects.get(pk=patient.pk)
+    assert (mark.seq, mark.clinic_id) == (written.seq, clinic.pk)
+    # A system actor without a clinic (the retention purge) still marks the patient's own clinic.
+    purge = append(Actor.system("purge"), "update", object_type="patient", object_id=patient.pk, patient_id=patient.pk)
+    mark.refresh_from_db()
+    assert (mark.seq, mark.clinic_id) == (purge.seq, clinic.pk)

@@ -71,6 +71,11 @@ def build_programme(patient: Any, trichologist: Any, practitioner: Any, today: d
         Appointment.objects.create(clinic=clinic, patient=patient, practitioner=practitioner, room=room,
                                    kind="mesotherapy_session", starts_at=starts, ends_at=starts + dt.timedelta(minutes=20),
                                    status=status, course_id=course.pk, course_session_number=n)
+    # The services audit every write; the last one here stands for them all (it is what tells the
+    # clinic's outlooks that this patient's record changed).
+    from anagen.audit.services import append
+
+    append(actor_for(trichologist), "create", object_type="course", object_id=course.pk, patient_id=patient.pk)
     return course
 
 

@@ -76,7 +76,7 @@ def test_a_responder_is_not_flagged(patient, course, today):
 
 
 def test_the_dashboard_lists_the_flagged_patient_only(client, trichologist, clinic, make_patient, make_programme):
-    from anagen.outcomes.models import NonResponderCheck
+    from anagen.outcomes.models import PatientOutlook
 
     flagged = make_patient(clinic, given_name="Kavya", family_name="Flagged")
     fine = make_patient(clinic, given_name="Rahul", family_name="Fine", sex="male")
@@ -86,9 +86,11 @@ def test_the_dashboard_lists_the_flagged_patient_only(client, trichologist, clin
     body = client.get(reverse("home")).content.decode()
     assert "Likely non-responders" in body
     assert "Kavya Flagged" in body and "Rahul Fine" not in body
-    assert NonResponderCheck.objects.filter(clinic=clinic).count() == 2
-    client.get(reverse("home"))  # cached: same keys, no new rows
-    assert NonResponderCheck.objects.filter(clinic=clinic, flagged=True).get().patient_id == flagged.pk
+    assert PatientOutlook.objects.filter(clinic=clinic).count() == 2
+    built = dict(PatientOutlook.objects.values_list("patient_id", "refreshed_at"))
+    client.get(reverse("home"))  # nothing written since: nothing rebuilt
+    assert dict(PatientOutlook.objects.values_list("patient_id", "refreshed_at")) == built
+    assert PatientOutlook.objects.filter(clinic=clinic, flagged=True).get().patient_id == flagged.pk
 
 
 def test_reception_sees_no_outcomes_panel_and_no_progress(client, receptionist, patient, course):

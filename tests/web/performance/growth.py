@@ -366,3 +366,59 @@ def more_addenda(w: dict[str, Any]) -> None:
         SessionAddendum(session=w["session"], author=w["staff"]["practitioner"], reason=f"Correction {i}", text="Volume was 0.5 mL per zone.")
         for i in range(EXTRA)
     ])
+
+
+def more_course_outcomes(w: dict[str, Any]) -> None:
+    """49 more courses of the world's patient, started in the last 49 days, each with a completed
+    session, and the outcome rows built as the patient's next write would build them."""
+    from anagen.outcomes.outlook import refresh_patient
+    from anagen.patients.models import Patient
+    from anagen.scheduling.models import Appointment
+    from anagen.treatments.models import Course
+
+    course = Course.objects.get(pk=w["course"].pk)
+    today = timezone.localdate()
+    courses = bulk(course, EXTRA, lambda row, i: setattr(row, "start_date", today - dt.timedelta(days=i)))
+    template = Appointment.objects.filter(course_id=course.pk).first()
+    bulk(template, EXTRA, lambda row, i: (setattr(row, "course_id", courses[i - 1].pk), setattr(row, "status", "completed"),
+                                          setattr(row, "starts_at", local(today - dt.timedelta(days=i), 6)),
+                                          setattr(row, "ends_at", local(today - dt.timedelta(days=i), 6, 30))))
+    refresh_patient(Patient.objects.get(pk=w["patient"].pk))
+
+
+def assess_the_course(w: dict[str, Any]) -> None:
+    """The world's course with a follow-up measurement and its session completed, so its outcome
+    row has a response and a practitioner (the clinic tables' first row)."""
+    from anagen.consultations.models import MeasurementSet
+    from anagen.outcomes.outlook import refresh_patient
+    from anagen.patients.models import Patient
+    from anagen.scheduling.models import Appointment
+    from anagen.treatments.models import Course
+
+    baseline = MeasurementSet.objects.get(consultation=w["consultation"])
+    bulk(baseline, 1, lambda row, i: (setattr(row, "consultation", None), setattr(row, "measured_on", baseline.measured_on + dt.timedelta(days=90)),
+                                      setattr(row, "density_per_cm2", baseline.density_per_cm2 + 20)))
+    Appointment.objects.filter(course_id=w["course"].pk).update(status="completed")
+    Course.objects.filter(pk=w["course"].pk).update(start_date=timezone.localdate() - dt.timedelta(days=60))
+    refresh_patient(Patient.objects.get(pk=w["patient"].pk))
+
+
+def flag_the_patient(w: dict[str, Any]) -> None:
+    """The world's patient flagged on the dashboard (its outlook built first, so no page rebuilds it)."""
+    from anagen.outcomes.models import PatientOutlook
+    from anagen.outcomes.outlook import refresh_all
+
+    refresh_all()
+    PatientOutlook.objects.filter(patient_id=w["patient"].pk).update(flagged=True, message="below the band")
+
+
+def more_flagged_patients(w: dict[str, Any]) -> None:
+    """49 more patients flagged as likely non-responders on the dashboard."""
+    from anagen.outcomes.models import PatientOutlook
+    from anagen.patients.models import Patient
+
+    more_patients(w)
+    PatientOutlook.objects.bulk_create(
+        PatientOutlook(patient=p, clinic_id=p.clinic_id, flagged=True, message="below the band")
+        for p in Patient.objects.filter(clinic_id=w["patient"].clinic_id, mrn__startswith="LOT-9")
+    )

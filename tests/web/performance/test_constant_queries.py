@@ -31,8 +31,9 @@ class Case:
     as_: str = "trichologist"  # a staff role, "api:<role>" or "patient"
     budget: int = 0
     # Pages that list rows must show the added ones; summary pages (counts, clusters, a full first
-    # page) need not grow, and say so here.
+    # page) need not grow, and say so here, or give the text that shows the added rows counted.
     shows_rows: bool = True
+    counted: str = ""
     # Run before the first count where the world has no row of the kind yet (so "1 row" is 1).
     seed: Callable[[dict[str, Any]], None] | None = None
     # Form data for pages that take it by POST (the patient search keeps search words out of URLs).
@@ -59,7 +60,8 @@ def day(name: str) -> Callable[[dict[str, Any]], str]:
 
 # Budgets: the number of queries each request runs, whatever the volume (docs/performance.md).
 CASES = [
-    Case("home", lambda w: reverse("home"), f.more_patients, budget=15),
+    Case("home", lambda w: reverse("home"), f.more_patients, budget=17),
+    Case("home, likely non-responders", lambda w: reverse("home"), f.more_flagged_patients, budget=22, seed=f.flag_the_patient),
     Case("patient list", r("patients:list"), f.more_patients, budget=14),
     Case("patient search by name", r("patients:list"), f.more_patients, budget=14, post={"q": "asha"}),
     Case("patient search by phone", r("patients:list"), f.more_patients, budget=14, post={"q": "9198"}),
@@ -84,7 +86,8 @@ CASES = [
     Case("lot detail", r("catalog:lot_detail", "lot"), f.more_sessions, as_="practitioner", budget=10),
     Case("photo gallery", r("photos:gallery", "patient"), f.more_photos, budget=22),
     Case("progress", r("outcomes:progress", "patient"), f.more_measurements, budget=30),
-    Case("clinic outcomes", r("outcomes:clinic"), f.more_measurements, as_="clinic_admin", budget=13, shows_rows=False),
+    Case("clinic outcomes", r("outcomes:clinic"), f.more_course_outcomes, as_="clinic_admin", budget=16, seed=f.assess_the_course,
+         shows_rows=False, counted="50 courses assessed"),
     Case("invoices", r("billing:home"), f.more_invoices, as_="reception", budget=13),
     Case("reception dashboard", r("billing:reception"), f.more_of_everything, as_="reception", budget=16),
     Case("patient billing", r("billing:patient", "patient"), f.more_invoices, as_="reception", budget=15),
@@ -155,6 +158,8 @@ def test_the_page_runs_the_same_number_of_queries_with_1_and_with_50_rows(world:
     # rows were invisible would prove nothing.
     if case.shows_rows:
         assert len(large) > len(small), f"{case.name}: the page did not grow with the data"
+    if case.counted:
+        assert case.counted in large.decode(), f"{case.name}: the added rows are not counted"
     if REPORT:
         print(f"\nCOUNT {case.name}: {with_one} -> {with_fifty}")
         return

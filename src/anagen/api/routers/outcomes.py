@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import actor, clinic
@@ -180,6 +180,7 @@ class ClinicOutcomesOut(Schema):
     assessed: int
     not_assessed: int
     sessions: int
+    pending: int = Field(description="Patients whose records changed moments ago and are not in the tables yet.")
     tables: list[OutcomesTableOut]
 
 
@@ -202,7 +203,7 @@ def clinic_outcomes(request: HttpRequest, start: dt.date | None = None, end: dt.
         header, rows = services.table_rows(result, key)
         tables.append({"key": key, "title": title, "header": header, "rows": rows})
     return {"start": result.start, "end": result.end, "assessed": result.assessed, "not_assessed": result.not_assessed,
-            "sessions": result.sessions, "tables": tables}
+            "sessions": result.sessions, "pending": result.pending, "tables": tables}
 
 
 class FlaggedOut(Schema):
@@ -213,7 +214,7 @@ class FlaggedOut(Schema):
 
 @router.get("/non-responders", response=list[FlaggedOut], auth=auth.CLINICAL, summary="Patients flagged as likely non-responders")
 def non_responders(request: HttpRequest) -> Any:
-    """The home page's panel: patients on a course whose personal forecast flags a likely
-    non-response (audited by the outcomes service, one entry naming them)."""
-    flagged = services.non_responder_panel(actor(request), clinic(request), timezone.localdate())
-    return [{"patient_id": patient.pk, "days": list(check.days), "message": check.message} for patient, check in flagged]
+    """The home page's panel: patients on a course whose follow-ups fell below the forecast band
+    twice (their outlooks; audited by the outcomes service, one entry naming them)."""
+    flagged = services.non_responder_panel(actor(request), clinic(request), timezone.localdate()).flagged
+    return [{"patient_id": patient.pk, "days": list(outlook.flagged_days), "message": outlook.message} for patient, outlook in flagged]

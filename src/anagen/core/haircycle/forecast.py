@@ -24,6 +24,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -184,14 +185,14 @@ class _CourseModel:
     """10/50/90% quantiles of the prior predictive for a baseline of 1, unrounded."""
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _course_model(
     diagnosis: str, treatments: tuple[str, ...], shaft_diameter_um: float | None, days: int,
     lead: int, shock_fraction_of_anagen: float, grid_points: int, scalp_follicles: float,
     wash_test_collection_fraction: float,
 ) -> _CourseModel:
-    """Memoised: about 0.1-0.2 s of numpy per distinct course, after that nothing. The cache holds
-    64 courses (about 0.4 MB each); its arguments are all hashable values, so it is pure."""
+    """Memoised: about 0.1-0.3 s of numpy per distinct course, after that nothing. The cache holds
+    16 courses (about 0.4 MB each); its arguments are all hashable values, so it is pure."""
     prior = course_prior(treatments, diagnosis)
     params = diagnosis_params(diagnosis)
     if shaft_diameter_um is not None:
@@ -215,10 +216,10 @@ def _course_model(
     return _CourseModel(prior, grid, log_prior, w_prior, unit_density, wash, (p10, p50, p90))
 
 
-def _model_for(
+def _model_args(
     diagnosis: str, baseline: PatientBaseline, treatments: Sequence[str], days: int,
     trigger_days_ago: int | None, shock_fraction_of_anagen: float, grid_points: int, obs: ObservationParams,
-) -> _CourseModel:
+) -> tuple[str, tuple[str, ...], float | None, int, int, float, int, float, float]:
     if diagnosis not in DIAGNOSES:
         raise ValueError(f"unknown diagnosis {diagnosis!r}")
     if not baseline.density_per_cm2 > 0:
@@ -226,11 +227,18 @@ def _model_for(
     lead = 0
     if diagnosis == "telogen_effluvium":
         lead = TE_DEFAULT_TRIGGER_DAYS_AGO if trigger_days_ago is None else int(trigger_days_ago)
-    return _course_model(
+    return (
         diagnosis, tuple(treatments), baseline.shaft_diameter_um, int(days), lead,
         float(shock_fraction_of_anagen) if diagnosis == "telogen_effluvium" else 0.0, int(grid_points),
         float(obs.scalp_follicles), float(obs.wash_test_collection_fraction),
     )
+
+
+@lru_cache(maxsize=2048)
+def _unit_start_band(*args: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The start-of-course band alone (about 9 kB a course, so many more fit than whole models):
+    a clinic's patients span many diagnosis, course and shaft-diameter combinations."""
+    return _course_model(*args).unit_start_band
 
 
 def _scaled_band(days: np.ndarray, unit: tuple[np.ndarray, np.ndarray, np.ndarray], scale: float) -> Band:
@@ -289,9 +297,9 @@ def non_responder_check(
 ) -> NonResponderResult:
     """The non-responder rule alone, exactly as ``personal_forecast`` applies it (same band, same
     checks), without the posterior bands: a clinic's dashboard checks every patient with it."""
-    model = _model_for(diagnosis, baseline, treatments, days, trigger_days_ago, shock_fraction_of_anagen,
+    args = _model_args(diagnosis, baseline, treatments, days, trigger_days_ago, shock_fraction_of_anagen,
                        grid_points, observation or ObservationParams())
-    start_band = _scaled_band(np.arange(days + 1), model.unit_start_band, baseline.density_per_cm2)
+    start_band = _scaled_band(np.arange(days + 1), _unit_start_band(*args), baseline.density_per_cm2)
     checks, flag = _checks_and_flag(start_band, follow_ups, days)
     return NonResponderResult(checks, flag)
 
@@ -314,8 +322,8 @@ def personal_forecast(
     ``treatments.TREATMENTS`` (a combination is allowed). For telogen effluvium the trigger is
     placed ``trigger_days_ago`` days before the course (default 90).
     """
-    model = _model_for(diagnosis, baseline, treatments, days, trigger_days_ago, shock_fraction_of_anagen,
-                       grid_points, observation or ObservationParams())
+    model = _course_model(*_model_args(diagnosis, baseline, treatments, days, trigger_days_ago, shock_fraction_of_anagen,
+                                       grid_points, observation or ObservationParams()))
     scale = baseline.density_per_cm2
     density = scale * model.unit_density
     wash = model.wash_test

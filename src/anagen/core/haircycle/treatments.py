@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -227,6 +228,7 @@ def _sd(diagnosis: str, effect: float, day: int, halts: bool, sd_change_per_cm2:
     return sd_change_per_cm2 / max(_slope(diagnosis, effect, day, halts), 1e-6)
 
 
+@lru_cache(maxsize=64)
 def treatment_prior(treatment: str, diagnosis: str) -> TreatmentPrior:
     """Population prior of θ for one treatment and diagnosis.
 
@@ -270,6 +272,7 @@ def treatment_prior(treatment: str, diagnosis: str) -> TreatmentPrior:
                           "one small RCT, no advantage over minoxidil 5% (Gajjar 2019): weak")
 
 
+@lru_cache(maxsize=256)
 def course_prior(treatments: tuple[str, ...], diagnosis: str) -> TreatmentPrior:
     """Prior for a combination: the placebo response counted once plus each active increment
     (θ_i - θ_placebo), variances added; progression halted if any component halts it."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from anagen.audit.services import Actor
 from anagen.outcomes import services
+from anagen.outcomes.outlook import outlook_for
 
 register = template.Library()
 
@@ -24,13 +25,12 @@ def _clinical(context: template.Context) -> Any:
 
 @register.inclusion_tag("outcomes/_progress_panel.html", takes_context=True)
 def progress_panel(context: template.Context, patient: Any) -> dict[str, Any]:
-    """Latest response and the cached non-responder flag; the patient page has audited the read."""
+    """Latest response and the non-responder flag from the patient's outlook (rebuilt first if
+    the record changed since); the patient page has audited the read."""
     request = _clinical(context)
     if request is None or getattr(request, "clinic", None) is None or patient.clinic_id != request.clinic.pk:
         return {"show": False}
-    progress = services.patient_progress(patient, timezone.localdate(), with_forecast=False)
-    check = services.cached_flag(patient, timezone.localdate()) if progress.course is not None else None
-    return {"show": True, "patient": patient, "progress": progress, "check": check}
+    return {"show": True, "patient": patient, "outlook": outlook_for(patient)}
 
 
 @register.inclusion_tag("outcomes/_non_responders.html", takes_context=True)
@@ -38,5 +38,5 @@ def non_responder_dashboard(context: template.Context) -> dict[str, Any]:
     request = _clinical(context)
     if request is None or getattr(request, "clinic", None) is None:
         return {"show": False}
-    flagged = services.non_responder_panel(Actor.from_request(request), request.clinic, timezone.localdate())
-    return {"show": True, "flagged": flagged}
+    panel = services.non_responder_panel(Actor.from_request(request), request.clinic, timezone.localdate())
+    return {"show": True, "flagged": panel.flagged, "pending": panel.pending}

@@ -1,4 +1,5 @@
-"""``run_worker``: schedule due reminders and send the outbox; ``--once`` or every ``--interval`` s."""
+"""``run_worker``: schedule due reminders and send the outbox, and rebuild the patient outlooks
+written since the last pass (``anagen.outcomes.outlook``); ``--once`` or every ``--interval`` s."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from anagen.outcomes.outlook import refresh_all
 from anagen.reminders import services
 
 
 class Command(BaseCommand):
-    help = "Process the reminders outbox: schedule due reminders, send them, retry failures."
+    help = "Process the reminders outbox (schedule, send, retry) and rebuild the patient outlooks written since."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="One pass, then exit.")
@@ -31,8 +33,11 @@ class Command(BaseCommand):
         worker = services.worker_name()
         while True:
             result = services.run_once(timezone.now(), worker=worker)
+            # One batch per clinic per pass: a backlog of outlooks (after an upgrade) never holds
+            # reminders back for long; the pages rebuild what they need themselves.
+            rebuilt = refresh_all(passes=1)
             self.stdout.write(f"scheduled {result.scheduled}, sent {result.sent}, retrying {result.retrying}, "
-                              f"failed {result.failed}, cancelled {result.cancelled}")
+                              f"failed {result.failed}, cancelled {result.cancelled}, outlooks rebuilt {rebuilt}")
             if options["once"] or stop.wait(options["interval"]):
                 break
             # A long-running worker drops connections the database may have timed out.

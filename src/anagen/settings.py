@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "anagen.accounts.middleware.IdleExpiryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,9 +213,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:after_login"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after 30 minutes without a request: the cookie age is renewed on every request.
+# Sessions end after 30 minutes without a request (29-30: the expiry is renewed once a minute).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute by anagen.accounts.middleware.IdleExpiryMiddleware.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

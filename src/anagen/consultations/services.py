@@ -7,7 +7,7 @@ dataclasses and back, and writes each change with its audit entry in one transac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -367,9 +367,14 @@ def add_addendum(actor: Actor, consultation: Consultation, reason: str, text: st
     return addendum
 
 
-def booking_status(patient: Patient, today: dt.date) -> tuple[Consultation | None, BookingDecision]:
-    """May this patient be booked for a course today? From the latest signed consultation."""
-    consultation = latest_signed(patient)
+def booking_status(patient: Patient, today: dt.date, consultations: Sequence[Consultation] | None = None) -> tuple[Consultation | None, BookingDecision]:
+    """May this patient be booked for a course today? From the latest signed consultation
+    (picked from ``consultations``, all of the patient's, when the caller has them loaded)."""
+    if consultations is None:
+        consultation = latest_signed(patient)
+    else:
+        signed = [c for c in consultations if c.status == Status.SIGNED]
+        consultation = max(signed, key=lambda c: (c.consulted_on, c.pk), default=None)
     if consultation is None:
         return None, BookingDecision(False, ("Record and sign a consultation before booking a course.",))
     acknowledged = consultation.acknowledgements.values_list("code", flat=True)

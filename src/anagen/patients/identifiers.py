@@ -8,6 +8,7 @@ underscore, neither at the start nor the end); ITU-T E.164 for phone numbers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -36,6 +37,7 @@ def normalise_phone(raw: str, region: str = DEFAULT_PHONE_REGION) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=8192)
 def format_phone(e164: str) -> str:
     """The international format for display: ``+91 98200 12345``."""
     if not e164:

@@ -66,7 +66,7 @@ def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = 
             timeline.other_events.append(event)
     for session in timeline.sessions:
         session.events = timeline.events_by_session.get(session.pk, [])
-    _, timeline.booking = booking_status(patient, today)
+    _, timeline.booking = booking_status(patient, today, timeline.consultations)
     if not timeline.next_due:
         if not timeline.consultations:
             timeline.next_due = "A consultation."

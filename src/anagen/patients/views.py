@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
+from anagen.consents.services import consent_status
 from anagen.patients import services
 from anagen.patients.forms import PatientForm, PatientSearchForm
+from anagen.patients.models import Patient
 from anagen.patients.timeline import build_timeline
 
 PAGE_SIZE = 25
@@ -24,10 +27,20 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     paginator = Paginator(services.search_patients(request.clinic, query), PAGE_SIZE)
     page = paginator.get_page(request.POST.get("page") or request.GET.get("page"))
-    services.record_list_read(Actor.from_request(request), list(page.object_list))
-    context = {"form": form, "page": page, "query": query}
+    patients = list(page.object_list)
+    services.record_list_read(Actor.from_request(request), patients)
+    context = {"form": form, "page": page, "query": query, "rows": _result_rows(patients)}
     template = "patients/_results.html" if request.htmx and request.htmx.target == "patient-results" else "patients/list.html"
     return render(request, template, context)
+
+
+def _result_rows(patients: list[Patient]) -> list[dict[str, str]]:
+    """The result table's cells as plain strings: the search re-renders this table as staff type,
+    and resolving model attributes, lazy labels and filters cell by cell in the template cost more
+    than the search itself."""
+    return [{"mrn": p.mrn, "url": reverse("patients:detail", args=[p.pk]), "name": p.full_name,
+             "born": f"{p.date_of_birth.day} {p.date_of_birth:%b %Y}", "sex": str(p.get_sex_display()),
+             "phone": p.phone_display} for p in patients]
 
 
 @staff_required()
@@ -62,7 +75,9 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = services.get_patient(Actor.from_request(request), request.clinic, patient_id)
     timeline = build_timeline(patient, clinical=request.user.sees_clinical_content)
-    return render(request, "patients/detail.html", {"patient": patient, "timeline": timeline})
+    # Read once for the consent and photo panels, which both need it.
+    consents = consent_status(patient)
+    return render(request, "patients/detail.html", {"patient": patient, "timeline": timeline, "consents": consents})
 
 
 @staff_required()

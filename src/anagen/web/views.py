@@ -22,7 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_required()
 @require_GET
 def session_ping(request: HttpRequest) -> JsonResponse:
-    """Keeps a signed-in session alive (each request renews the 30-minute idle expiry) and says
+    """Keeps a signed-in session alive (a request renews the 30-minute idle expiry, at most once a
+    minute: anagen.accounts.middleware.IdleExpiryMiddleware) and says
     how long it has left. Also the benchmarks' "framework floor": the cheapest logged-in view,
     through the same middleware as every page."""
     from django.conf import settings

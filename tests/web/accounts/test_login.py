@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +39,26 @@ def test_it_lets_a_demo_account_in_on_a_demo_server(client, trichologist):
     assert response.status_code == 302
 
 
-def test_sessions_expire_after_thirty_idle_minutes():
+def test_sessions_expire_after_thirty_idle_minutes_renewed_once_a_minute(client, trichologist, monkeypatch):
+    import time
+
+    from django.contrib.sessions.models import Session
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    clock = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    client.force_login(trichologist)
+    client.get(reverse("session_ping"))
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    clock[0] += 30  # within the minute: the row is not written again
+    client.get(reverse("session_ping"))
+    assert Session.objects.get(pk=key).expire_date == first
+    clock[0] += 31  # a minute on: the expiry moves 30 minutes past now
+    client.get(reverse("session_ping"))
+    renewed = Session.objects.get(pk=key).expire_date
+    assert renewed > first
+    assert 29 * 60 <= (renewed - timezone.now()).total_seconds() <= 30 * 60
 
 
 def test_it_hashes_new_passwords_with_argon2(db):

@@ -17,8 +17,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("consents/_patient_panel.html", takes_context=True)
-def consent_panel(context: template.Context, patient: Any) -> dict[str, Any]:
-    statuses = services.consent_status(patient)
+def consent_panel(context: template.Context, patient: Any, statuses: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``statuses``: the page's ``consent_status(patient)`` when it has it already."""
+    statuses = statuses if statuses is not None else services.consent_status(patient)
     available = set(
         ConsentText.objects.filter(clinic_id=patient.clinic_id).values_list("purpose", flat=True).distinct()
     )

@@ -18,9 +18,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("photos/_panel.html", takes_context=True)
-def photos_panel(context: template.Context, patient: Any) -> dict[str, Any]:
+def photos_panel(context: template.Context, patient: Any, consents: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``consents``: the page's ``consent_status(patient)`` when it has it already."""
     rows = list(
         Photo.objects.filter(clinic_id=patient.clinic_id, patient=patient)
         .values("visit_date").annotate(count=Count("id")).order_by("-visit_date")
     )
-    return {"patient": patient, "visit_rows": rows, "may_upload": has_valid_consent(patient, "photographs")}
+    may_upload = consents["photographs"].is_valid if consents is not None else has_valid_consent(patient, "photographs")
+    return {"patient": patient, "visit_rows": rows, "may_upload": may_upload}

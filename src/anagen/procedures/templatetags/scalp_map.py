@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -28,9 +28,10 @@ ZONE_LABELS = {
 }
 
 
-@register.simple_tag
-def scalp_map(points: list[dict[str, Any]] | None = None, *, editable: bool = False, size: int = 320, element_id: str = "") -> SafeString:
-    zones = format_html_join(
+@lru_cache(maxsize=2)
+def _zones(editable: bool) -> SafeString:
+    """The six zone boxes: the same on every diagram, so drawn once per process."""
+    return format_html_join(
         "",
         '<rect class="zone" data-zone="{}" x="{}" y="{}" width="{}" height="{}" clip-path="url(#head-clip)" role="{}" aria-label="{}" tabindex="{}"><title>{}</title></rect>'
         '<text class="zone-label" x="{}" y="{}" text-anchor="middle">{}</text>',
@@ -40,15 +41,20 @@ def scalp_map(points: list[dict[str, Any]] | None = None, *, editable: bool = Fa
             for zone, (x, y, w, h) in ZONE_BOXES.items()
         ),
     )
-    dots = format_html_join(
-        "",
-        '<circle class="point" cx="{}" cy="{}" r="{}"><title>{} mL</title></circle>',
-        (
-            (round(float(Decimal(str(p["x"]))) * WIDTH, 1), round(float(Decimal(str(p["y"]))) * HEIGHT, 1),
-             round(2.5 + 6 * float(Decimal(str(p["volume_ml"]))), 1), p["volume_ml"])
-            for p in (points or [])
-        ),
-    )
+
+
+def _dot(point: dict[str, Any]) -> str:
+    # Coordinates are numbers (float() refuses anything else); the volume is escaped as text.
+    x, y, volume = float(point["x"]), float(point["y"]), point["volume_ml"]
+    return (f'<circle class="point" cx="{round(x * WIDTH, 1)}" cy="{round(y * HEIGHT, 1)}" r="{round(2.5 + 6 * float(volume), 1)}">'
+            f"<title>{escape(volume)} mL</title></circle>")
+
+
+@register.simple_tag
+def scalp_map(points: list[dict[str, Any]] | None = None, *, editable: bool = False, size: int = 320, element_id: str = "") -> SafeString:
+    # The patient page draws one per session, each with dozens of points: plain joins, not a
+    # format_html per point.
+    dots = mark_safe("".join(_dot(p) for p in (points or [])))
     return format_html(
         '<svg class="scalp-map{}" {} viewBox="0 0 {} {}" width="{}" height="{}" role="group" aria-label="Scalp diagram, top view, face at the top">'
         '<defs><clipPath id="head-clip"><ellipse cx="100" cy="122" rx="82" ry="108"/></clipPath></defs>'
@@ -58,10 +64,10 @@ def scalp_map(points: list[dict[str, Any]] | None = None, *, editable: bool = Fa
         '<text class="side" x="6" y="122">L</text><text class="side" x="188" y="122">R</text></svg>',
         " editable" if editable else "",
         mark_safe(
-            (f'id="{element_id}" ' if element_id else "")
+            (f'id="{escape(element_id)}" ' if element_id else "")
             # The editing script finds its companions by these ids (procedures/record.html).
             + ('data-input="id_injection_map" data-volume="point-volume" data-table="map-points" data-totals="map-totals"' if editable else "")
         ),
         WIDTH, HEIGHT,
-        size, round(size * HEIGHT / WIDTH), zones, dots,
+        size, round(size * HEIGHT / WIDTH), _zones(editable), dots,
     )

@@ -207,6 +207,10 @@ def main() -> int:
         listing = probe.get("/patients/?page=3").text
         patient_ids = [int(x) for x in re.findall(r'href="/patients/(\d+)/"', listing)] or [1]
         later_ids = [int(x) for x in re.findall(r'href="/patients/(\d+)/"', probe.get("/patients/?page=7").text)]
+        # The busiest diary: a nurse's week (the trichologist signed in books few sessions of their own).
+        week_form = probe.get("/calendar/week/").text
+        nurse = re.search(r'<option value="(\d+)"[^>]*>Nurse', week_form)
+        week_path = f"/calendar/week/?practitioner={nurse.group(1)}" if nurse else "/calendar/week/"
         names = re.findall(r'<a href="/patients/\d+/">([^<]+)</a>', listing)
         family = [n.split()[-1] for n in names] or ["Patil"]
         pages: list[tuple[str, Callable[[int], Any]]] = [
@@ -215,7 +219,7 @@ def main() -> int:
             ("patient list (GET, page of 25)", lambda n: f"/patients/?page={1 + n % 20}"),
             ("patient search (as typed: HTMX POST)", lambda n: ("/patients/", {"q": family[n % len(family)]})),
             ("patient timeline", lambda n: f"/patients/{patient_ids[n % len(patient_ids)]}/"),
-            ("calendar week", lambda n: "/calendar/week/"),
+            ("calendar week (a nurse's diary)", lambda n: week_path),
             ("progress chart", lambda n: f"/outcomes/patients/{patient_ids[n % len(patient_ids)]}/"),
             ("clinic outcomes (last 365 days)", lambda n: "/outcomes/clinic/"),
             ("API patients list", lambda n: f"/api/v1/patients?page={1 + n % 20}"),

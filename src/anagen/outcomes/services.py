@@ -194,7 +194,7 @@ def _session_marks(patient: Patient) -> list[SessionMark]:
 
 def _course_sessions(course: Course) -> list[SessionMark]:
     done = []
-    for appt in Appointment.objects.filter(clinic=course.clinic, course_id=course.pk, kind=Kind.MESOTHERAPY_SESSION,
+    for appt in Appointment.objects.filter(clinic_id=course.clinic_id, course_id=course.pk, kind=Kind.MESOTHERAPY_SESSION,
                                            status=AppointmentStatus.COMPLETED).order_by("starts_at"):
         done.append(SessionMark(timezone.localtime(appt.starts_at).date(), appt.course_session_number, True))
     return done
@@ -391,10 +391,11 @@ def follow_up_form_patient(actor: Actor, clinic: Clinic | None, patient_id: int)
 def view_progress(actor: Actor, clinic: Clinic | None, patient_id: int, today: dt.date) -> Progress:
     """The progress page: one audited read of the patient's measurements, response and forecast."""
     patient = get_patient_for_outcomes(actor, clinic, patient_id)
-    with transaction.atomic():
-        progress = patient_progress(patient, today)
-        audit.record_read(actor, "progress", patient.pk, patient.pk)
-    return progress
+    # The read is audited on its own, not in a transaction around the whole computation: on
+    # SQLite that transaction would hold the one write lock (and so every other page's audit
+    # append) for as long as a forecast takes.
+    audit.record_read(actor, "progress", patient.pk, patient.pk)
+    return patient_progress(patient, today)
 
 
 def likely_non_responders(clinic: Clinic, today: dt.date) -> list[tuple[Patient, PatientOutlook]]:
@@ -493,7 +494,7 @@ def next_steps(progress: Progress) -> list[str]:
     course = progress.course
     if course is not None:
         upcoming = Appointment.objects.filter(
-            clinic=course.clinic, patient=progress.patient, status=AppointmentStatus.BOOKED,
+            clinic_id=course.clinic_id, patient=progress.patient, status=AppointmentStatus.BOOKED,
             starts_at__date__gte=progress.today,
         ).order_by("starts_at").first()
         if upcoming is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from anagen.scheduling.grid import Cell, Row
 
@@ -18,6 +18,6 @@ register = template.Library()
 @register.simple_tag
 def free_cell(cell: Cell, row: Row) -> SafeString:
     if not cell.url:
-        return format_html('<td class="cal-free cal-past"></td>')
+        return mark_safe('<td class="cal-free cal-past"></td>')
     return format_html('<td class="cal-free"><a class="cal-book" href="{}">Book<span class="visually-hidden"> {}, {}</span></a></td>',
                        cell.url, row.label, cell.column.label)

@@ -6,8 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from anagen.accounts.models import Clinic
@@ -109,25 +110,68 @@ def get_patient(actor: Actor, clinic: Clinic | None, patient_id: int, *, audit_r
 
 
 _DIGITS = re.compile(r"\D")
+SEARCH_INDEX = "patients_patient_search"
+TRIGRAM = 3
 
 
 def search_patients(clinic: Clinic, query: str) -> QuerySet[Patient]:
-    """Patients of one clinic matching a name, a phone number (any format) or a record number."""
+    """Patients of one clinic matching a name, a phone number (any format) or a record number.
+
+    Every word must be in the given or the family name (in any order, anywhere in it); or the text
+    is the record number or its end; or its digits are in the phone number."""
     qs = Patient.objects.filter(clinic=clinic)
     text = query.strip()
     if not text:
         return qs.order_by("family_name", "given_name", "id")
-    condition = Q(mrn__iexact=text) | Q(mrn__iendswith=text.lstrip("0") or text)
+    mrn_tail = text.lstrip("0") or text
+    condition = Q(mrn__iexact=text) | Q(mrn__iendswith=mrn_tail)
     words = text.split()
     name_condition = Q()
     for word in words:
         name_condition &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
     condition |= name_condition
-    digits = _DIGITS.sub("", text)
+    digits = _DIGITS.sub("", text)[-10:]
     if len(digits) >= 4:
         # Stored numbers are E.164; a search for "98200 12345" must find "+919820012345".
-        condition |= Q(phone__contains=digits[-10:])
+        condition |= Q(phone__contains=digits)
+    candidates = _indexed_candidates(words, mrn_tail, digits if len(digits) >= 4 else "")
+    if candidates is not None:
+        qs = qs.filter(pk__in=candidates)
     return qs.filter(condition).order_by("family_name", "given_name", "id")
+
+
+def _indexed_candidates(words: list[str], mrn_tail: str, digits: str) -> RawSQL | None:
+    """SQLite: the ids the trigram index (migration 0003) finds for the search, a superset of the
+    matches (its case folding is wider than LIKE's), so the exact conditions still decide. None
+    when the index cannot narrow the search: on PostgreSQL (its own trigram indexes serve the
+    conditions directly), without the index, or when a word is under three characters."""
+    if connection.vendor != "sqlite" or not _has_search_index() or min(len(w) for w in words) < TRIGRAM:
+        return None
+    if len(mrn_tail) < TRIGRAM:
+        return None
+
+    def phrase(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"'
+
+    names = " AND ".join(f"{{given_name family_name}}: {phrase(w)}" for w in words)
+    parts = [f"({names})", f"{{mrn}}: {phrase(mrn_tail)}"]
+    if digits:
+        parts.append(f"{{phone}}: {phrase(digits)}")
+    return RawSQL(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH %s", [" OR ".join(parts)])
+
+
+_search_index: dict[str, bool] = {}
+
+
+def _has_search_index() -> bool:
+    """Whether this SQLite database has the index (an SQLite without FTS5 gets none); asked once
+    per database file and process."""
+    name = str(connection.settings_dict["NAME"])
+    if name not in _search_index:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [SEARCH_INDEX])
+            _search_index[name] = cursor.fetchone() is not None
+    return _search_index[name]
 
 
 def record_list_read(actor: Actor, patients: list[Patient]) -> None:

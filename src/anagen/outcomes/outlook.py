@@ -161,7 +161,7 @@ def refresh_pending(clinic: Clinic, limit: int | None = None) -> RefreshResult:
     if not marks:
         return RefreshResult(0, 0)
     built = dict(PatientOutlook.objects.filter(pk__in=[p for p, _ in marks]).values_list("patient_id", "source_seq"))
-    patients = Patient.objects.in_bulk([p for p, seq in marks if built.get(p, -1) < seq])
+    patients = Patient.objects.select_related("clinic").in_bulk([p for p, seq in marks if built.get(p, -1) < seq])
     rebuilt = 0
     for patient_id, seq in marks:
         patient = patients.get(patient_id)

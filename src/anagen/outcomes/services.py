@@ -256,10 +256,17 @@ def _forecast(key: str, baseline: PatientBaseline, treatments: tuple[str, ...], 
     patient is measured.)"""
     inputs = repr((key, baseline, treatments, tuple(follow_ups), FORECAST_DAYS))
     name = "anagen:forecast:" + hashlib.sha256(inputs.encode()).hexdigest()
-    forecast = cache.get(name)
+    try:
+        forecast = cache.get(name)
+    except Exception:  # noqa: BLE001 - a shared cache that is down slows the page, it does not break it
+        logger.warning("forecast cache unavailable", exc_info=True)
+        return personal_forecast(key, baseline, treatments, follow_ups, days=FORECAST_DAYS)
     if forecast is None:
         forecast = personal_forecast(key, baseline, treatments, follow_ups, days=FORECAST_DAYS)
-        cache.set(name, forecast, FORECAST_CACHE_SECONDS)
+        try:
+            cache.set(name, forecast, FORECAST_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("forecast cache unavailable", exc_info=True)
     return forecast
 
 

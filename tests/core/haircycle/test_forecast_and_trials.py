@@ -133,3 +133,33 @@ def test_clinic_counts_through_collection_fractions():
                                         shocks=(Shock(0, 0.3),)), days=200), obs)
     assert te.wash_test_count.max() >= 100
     assert np.nanmax(te.telogen_percent) > 25  # Liyanage & Sinclair 2016: > 25% supports TE
+
+
+@pytest.mark.parametrize("follow_ups", [
+    [],
+    [Measurement(90, 138.0), Measurement(180, 134.0)],
+    [Measurement(90, 138.0), Measurement(180, 162.0), Measurement(270, 134.0)],
+])
+@pytest.mark.parametrize("diagnosis", [MALE, "androgenetic_alopecia_female", "telogen_effluvium", "diffuse_thinning"])
+def test_the_non_responder_rule_alone_gives_what_the_full_forecast_gives(diagnosis, follow_ups):
+    from anagen.core.haircycle import non_responder_check
+
+    baseline = PatientBaseline(150.0, 55.0)
+    full = personal_forecast(diagnosis, baseline, ["minoxidil_5", "vitamin_mesotherapy"], follow_ups)
+    alone = non_responder_check(diagnosis, baseline, ["minoxidil_5", "vitamin_mesotherapy"], follow_ups)
+    assert alone.follow_ups == full.follow_ups
+    assert alone.non_responder == full.non_responder
+
+
+def test_a_memoised_course_scales_with_each_patient_s_baseline_and_cannot_be_changed():
+    from anagen.core.haircycle.forecast import _course_model, _model_args, clear_memoised_courses
+
+    clear_memoised_courses()
+    small = personal_forecast(MALE, PatientBaseline(100.0, 55.0), ["minoxidil_5"])
+    large = personal_forecast(MALE, PatientBaseline(200.0, 55.0), ["minoxidil_5"])
+    assert _course_model.cache_info().hits >= 1  # the second patient reused the course
+    for day in (0, 120, 365):
+        assert large.density_at_start.at(day)[0] == pytest.approx(2 * small.density_at_start.at(day)[0], abs=0.011)
+    args = _model_args(MALE, PatientBaseline(100.0, 55.0), ["minoxidil_5"], 365, None, 0.2, 59, ObservationParams())
+    with pytest.raises(ValueError):  # shared between patients: read-only
+        _course_model(*args).unit_density[0, 0] = 2.0

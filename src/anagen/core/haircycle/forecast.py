@@ -36,6 +36,7 @@ from anagen.core.haircycle.treatments import (
     TreatmentPrior,
     course_prior,
     diagnosis_params,
+    treatment_prior,
 )
 
 EFFECT_RANGE = (-0.4, 2.5)
@@ -239,6 +240,14 @@ def _unit_start_band(*args: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The start-of-course band alone (about 9 kB a course, so many more fit than whole models):
     a clinic's patients span many diagnosis, course and shaft-diameter combinations."""
     return _course_model(*args).unit_start_band
+
+
+def clear_memoised_courses() -> None:
+    """Forget every memoised course (benchmarks time a forecast from nothing with it)."""
+    _course_model.cache_clear()
+    _unit_start_band.cache_clear()
+    course_prior.cache_clear()
+    treatment_prior.cache_clear()
 
 
 def _scaled_band(days: np.ndarray, unit: tuple[np.ndarray, np.ndarray, np.ndarray], scale: float) -> Band:

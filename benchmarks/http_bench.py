@@ -267,6 +267,13 @@ def main() -> int:
         print(f"| login (GET form + POST, Argon2), sequential | {statistics.median(login_times):.1f} | | | | | | 0 |")
         print(f"| progress chart, first view after a new measurement (forecast computed), sequential | "
               f"{statistics.median(first_views):.1f} | {max(first_views):.1f} | | | | | 0 |")
+        # Do the audited reads serialise page loads? Every timeline request appends to the one
+        # hash chain; if the appends made requests wait on each other, two clients would get no
+        # more pages a second than one. (2 workers on 2 cores, with this process on them too.)
+        timeline = pages[4][1]
+        scaling = {n: drive("timeline scaling", clients[:n], timeline, 60 * n).rps for n in (1, 2)}
+        print(f"\nPatient timeline (each request appends a read to the audit chain): {scaling[1]:.1f} pages/s with 1 client, "
+              f"{scaling[2]:.1f} with 2 ({scaling[2] / scaling[1]:.2f}×), {results[4].rps:.1f} with {args.concurrency}.")
         total_client = sum(client_cpu.values())
         total_wall = sum(r.seconds for r in results)
         print(f"\nThe load generator (this process, {args.concurrency} threads) used {100 * total_client / total_wall:.0f}% of one core "

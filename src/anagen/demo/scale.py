@@ -4,8 +4,8 @@ real use leaves behind). ``anagen manage seed_scale --patients 10000``.
 
 Per patient: registration, a signed consultation with measurements and labs, treatment consent, a
 formulation, a course booked in the calendar with its past sessions recorded (lots drawn, follow-ups
-created), follow-up measurement visits, an occasional mild adverse event, and
-the staff reads of the record that the audit trail keeps.
+created), follow-up measurement visits, an occasional mild adverse event, and the staff reads of the
+record that the audit trail keeps.
 """
 
 from __future__ import annotations
@@ -155,9 +155,8 @@ def _patient(sc: ScaleClinic, n: int, rng: random.Random, today: dt.date) -> int
                     "site_zone": "vertex", "site_offset_cm": Decimal("10"), "site_note": "midline",
                     "density_per_cm2": density * Decimal(str(round(1 + rng.uniform(-0.05, 0.15), 3))),
                     "wash_shed_count": rng.randint(30, 180), "wash_short_count": rng.randint(2, 25)})
-    # Staff open the record now and then: reads are audited like every write. Busy clinics open a
-    # record about as often as they write to it, which puts the trail over a million entries at
-    # 10,000 patients.
+    # Staff open the record now and then over the years: reads are audited like every write, and
+    # 45-80 of them a patient put the trail over a million entries at 10,000 patients (issue 11).
     for _ in range(rng.randint(45, 80)):
         record_read(staff, rng.choice(READ_OBJECTS), patient.pk, patient.pk)
     return recorded

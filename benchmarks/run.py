@@ -49,6 +49,24 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){memory}; Python {platform.python_version()}; {platform.system()} {platform.release()}"
 
 
+def cpu_times() -> list[int]:
+    """The machine's cumulative CPU times (/proc/stat: user nice system idle iowait irq softirq steal)."""
+    try:
+        return [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def steal_note(before: list[int], after: list[int]) -> str:
+    """On a virtual machine the hypervisor may run other guests on our cores ("steal"): every
+    figure is slower by about that share, so it is printed beside them."""
+    if len(before) < 8 or len(after) < 8:
+        return ""
+    delta = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(delta)
+    return f"- CPU time taken by the hypervisor from this virtual machine during the run (steal): {100 * delta[7] / total:.0f}%" if total else ""
+
+
 def main() -> int:
     patients = int(os.environ.get("BENCH_PATIENTS", "10000"))
     # One seeded folder per database: its marker says the database behind it was seeded.
@@ -72,10 +90,14 @@ def main() -> int:
         # The model and the PDF do not touch the database: their figures are in docs/benchmarks.md.
         sections = sections[2:]
         parts.append("The hair-cycle model and PDF report benchmarks do not touch the database: see docs/benchmarks.md.\n")
+    started = cpu_times()
     for title, argv in sections:
         if not (ROOT / argv[1]).exists():
             continue
         parts.append(f"## {title}\n\n{run(title, argv)}\n")
+    note = steal_note(started, cpu_times())
+    if note:
+        parts.insert(4, note)
     if notes.exists():
         parts.append(notes.read_text())
     target = ROOT / "docs" / f"benchmarks{vendor}.md"

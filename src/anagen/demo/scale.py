@@ -4,8 +4,9 @@ real use leaves behind). ``anagen manage seed_scale --patients 10000``.
 
 Per patient: registration, a signed consultation with measurements and labs, treatment consent, a
 formulation, a course booked in the calendar with its past sessions recorded (lots drawn, follow-ups
-created), follow-up measurement visits, an occasional mild adverse event, and the staff reads of the
-record that the audit trail keeps.
+created and, but for the last two days', called), follow-up measurement visits (about one patient
+in twenty losing density: a likely non-responder), an occasional mild adverse event, and the staff
+reads of the record that the audit trail keeps.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from anagen.patients.services import register_patient
 from anagen.procedures import services as procedures
 from anagen.procedures.services import LotUse, SessionInput
 from anagen.safety import services as safety
+from anagen.safety.models import FollowUpTask
 from anagen.scheduling import services as scheduling
 from anagen.scheduling.models import Room
 from anagen.treatments import services as treatments
@@ -131,6 +133,7 @@ def _patient(sc: ScaleClinic, n: int, rng: random.Random, today: dt.date) -> int
         except InvalidInput:
             continue
     recorded = 0
+    non_responder = rng.random() < 0.05
     now = timezone.now()
     if course is not None:
         for appointment in treatments.course_appointments(course):
@@ -146,14 +149,21 @@ def _patient(sc: ScaleClinic, n: int, rng: random.Random, today: dt.date) -> int
                 recorded += 1
             except procedures.SessionBlocked:
                 continue
-            if rng.random() < 0.03:  # the 24-48 h side effects the article names, now and then
+            side_effects = rng.random() < 0.03  # the 24-48 h side effects the article names, now and then
+            if side_effects:
                 safety.report_event(actor, patient, session=session, event_type=rng.choice(["bruising", "erythema", "pain", "headache"]),
                                     severity="mild", onset_date=day, description="Reported at the follow-up call",
                                     action_taken="Reassured; cold compress", reported_by=sc.doctor, today=day)
+            if day < today - dt.timedelta(days=2):  # the 24-48 h call was made; the last two days' are still due
+                safety.record_follow_up(actor, FollowUpTask.objects.get(session=session), method="call",
+                                        side_effects_reported=side_effects, outcome="Mild, settled" if side_effects else "",
+                                        recorded_by=rng.choice(sc.nurses))
             if recorded % 3 == 0:
+                # About one patient in twenty loses density visit after visit (a likely non-responder).
+                factor = 0.94 - 0.03 * (recorded // 3) if non_responder else 1 + rng.uniform(-0.05, 0.15)
                 consultations.record_follow_up_measurements(actor, patient, day, today=day, values={
                     "site_zone": "vertex", "site_offset_cm": Decimal("10"), "site_note": "midline",
-                    "density_per_cm2": density * Decimal(str(round(1 + rng.uniform(-0.05, 0.15), 3))),
+                    "density_per_cm2": density * Decimal(str(round(factor, 3))),
                     "wash_shed_count": rng.randint(30, 180), "wash_short_count": rng.randint(2, 25)})
     # Staff open the record now and then over the years: reads are audited like every write, and
     # 45-80 of them a patient put the trail over a million entries at 10,000 patients (issue 11).

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
@@ -690,15 +691,15 @@ def clinic_outcomes(clinic: Clinic, start: dt.date, end: dt.date, today: dt.date
                      .values_list("event_type", "severity"))
     events = [{"event_type": types.get(t, t), "severity": severities.get(s, s), "count": n, "per_100": per_100(n, sessions)}
               for (t, s), n in sorted(counts.items())]
-    held = Counter(Appointment.objects.filter(**in_range, status__in=[AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW])
-                   .values_list("status", flat=True))
+    held = dict(Appointment.objects.filter(**in_range, status__in=[AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW])
+                .values_list("status").annotate(n=Count("id")).order_by())
     return ClinicOutcomes(
         start, end, settings, assessed, not_assessed,
         _rate_rows(by_diagnosis, settings), _rate_rows(by_formulation, settings),
         _rate_rows(by_combination, settings), _rate_rows(by_practitioner, settings),
         events, sessions,
         RateRow("No-shows among completed and missed appointments",
-                estimate_rate(held[AppointmentStatus.NO_SHOW], sum(held.values()), settings)),
+                estimate_rate(held.get(AppointmentStatus.NO_SHOW, 0), sum(held.values()), settings)),
         RateRow("Courses with every planned session completed", estimate_rate(completed_courses, eligible, settings)),
         pending,
     )

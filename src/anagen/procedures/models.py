@@ -68,7 +68,10 @@ class TreatmentSession(models.Model):
 
     class Meta:
         ordering = ["-performed_on", "-id"]
-        indexes = [models.Index(fields=["clinic", "patient", "performed_on"], name="session_clinic_patient")]
+        indexes = [
+            models.Index(fields=["clinic", "patient", "performed_on"], name="session_clinic_patient"),
+            models.Index(fields=["clinic", "performed_on"], name="session_clinic_performed"),  # sessions in a period
+        ]
 
     def __str__(self) -> str:
         return f"Session {self.pk} on {self.performed_on}"

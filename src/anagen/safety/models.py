@@ -52,7 +52,10 @@ class FollowUpTask(models.Model):
 
     class Meta:
         ordering = ["due_from", "id"]
-        indexes = [models.Index(fields=["clinic", "status", "due_from"], name="followup_clinic_status_due")]
+        indexes = [
+            models.Index(fields=["clinic", "status", "due_from"], name="followup_clinic_status_due"),
+            models.Index(fields=["clinic", "status", "due_until"], name="followup_clinic_status_until"),  # overdue
+        ]
 
 
 class AdverseEvent(models.Model):

@@ -20,7 +20,7 @@ KEY_INDEXES: dict[str, dict[str, list[str] | None]] = {
         "patient_unique_mrn_per_clinic": ["clinic_id", "mrn"],
     },
     "scheduling_appointment": {
-        "appt_clinic_start": ["clinic_id", "starts_at"],
+        "appt_clinic_start": ["clinic_id", "starts_at", "status", "kind"],
         "appt_clinic_patient_start": ["clinic_id", "patient_id", "starts_at"],
         "appt_practitioner_start": ["practitioner_id", "starts_at"],
         "appt_room_start": ["room_id", "starts_at"],
@@ -31,7 +31,11 @@ KEY_INDEXES: dict[str, dict[str, list[str] | None]] = {
         "audit_clinic_user": ["clinic_id", "user_id", "seq"],
     },
     "procedures_lotusage": {"usage_lot_session": ["lot_id", "session_id"]},
-    "safety_followuptask": {"followup_clinic_status_due": ["clinic_id", "status", "due_from"]},
+    "safety_followuptask": {
+        "followup_clinic_status_due": ["clinic_id", "status", "due_from"],
+        "followup_clinic_status_until": ["clinic_id", "status", "due_until"],
+    },
+    "procedures_treatmentsession": {"session_clinic_performed": ["clinic_id", "performed_on"]},
     "catalog_lot": {"catalog_lot_product_expiry": ["product_id", "expiry_date"]},
     "safety_adverseevent": {"event_clinic_type_onset": ["clinic_id", "event_type", "onset_date"]},
 }
@@ -120,6 +124,19 @@ def test_lot_recipients_and_follow_ups_due_use_their_indexes(clinic: Any, prefer
     plan_uses(LotUsage.objects.filter(lot_id=1).values("session_id"), "usage_lot_session")
     plan_uses(FollowUpTask.objects.filter(clinic=clinic, status="open", due_from__lte=timezone.now()).order_by("due_from"),
               "followup_clinic_status_due")
+    plan_uses(FollowUpTask.objects.filter(clinic=clinic, status="open", due_until__lt=timezone.now()), "followup_clinic_status_until")
+
+
+def test_the_clinic_outcomes_count_a_period_from_indexes(clinic: Any, prefer_indexes: Any) -> None:
+    from anagen.procedures.models import TreatmentSession
+    from anagen.scheduling.models import Appointment
+
+    start = timezone.now() - dt.timedelta(days=365)
+    held = Appointment.objects.filter(clinic=clinic, starts_at__gte=start, starts_at__lt=timezone.now(), status__in=["completed", "no_show"])
+    plan_uses(held.values("status"), "appt_clinic_start")
+    if connection.vendor == "sqlite":
+        assert "COVERING INDEX appt_clinic_start" in held.values("status").explain()  # no row is read
+    plan_uses(TreatmentSession.objects.filter(clinic=clinic, performed_on__gte=start.date()), "session_clinic_performed")
 
 
 def test_the_patient_search_uses_trigram_indexes(clinic: Any, patient: Any, prefer_indexes: Any) -> None:

@@ -13,6 +13,7 @@ PROBE = (
     "print(json.dumps({'journal_mode': c.execute('PRAGMA journal_mode').fetchone()[0], "
     "'busy_timeout_ms': c.execute('PRAGMA busy_timeout').fetchone()[0], "
     "'foreign_keys': c.execute('PRAGMA foreign_keys').fetchone()[0], "
+    "'cache_kib': -c.execute('PRAGMA cache_size').fetchone()[0], 'mmap_bytes': c.execute('PRAGMA mmap_size').fetchone()[0], "
     "'options': settings.DATABASES['default']['OPTIONS']}))"
 )
 
@@ -27,5 +28,6 @@ def test_sqlite_connections_use_wal_a_busy_timeout_and_immediate_transactions(tm
     assert found["journal_mode"] == "wal"
     assert found["busy_timeout_ms"] == 20_000
     assert found["foreign_keys"] == 1
+    assert found["cache_kib"] == 65536 and found["mmap_bytes"] == 268435456
     assert found["options"]["transaction_mode"] == "IMMEDIATE"
     assert (tmp_path / "anagen.sqlite3").exists()

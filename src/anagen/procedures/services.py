@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
@@ -245,7 +246,8 @@ def sessions_for(patient: Any) -> list[TreatmentSession]:
     return list(
         TreatmentSession.objects.filter(patient=patient)
         .select_related("appointment", "course")
-        .prefetch_related("lot_usages__lot__product")
+        # One query for the usages with their lots and products, not one per relation.
+        .prefetch_related(Prefetch("lot_usages", queryset=LotUsage.objects.select_related("lot__product")))
         .order_by("-performed_on", "-id")
     )
 

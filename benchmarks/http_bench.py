@@ -272,6 +272,11 @@ def main() -> int:
         print(f"| login (GET form + POST, Argon2), sequential | {statistics.median(login_times):.1f} | | | | | | 0 |")
         print(f"| progress chart, first view after a new measurement (forecast computed), sequential | "
               f"{statistics.median(first_views):.1f} | {max(first_views):.1f} | | | | | 0 |")
+        # A receptionist typing a name is one request at a time: the search alone on the server,
+        # beside its figure above among 8 clients' requests.
+        alone = drive("search, one client", clients[:1], pages[3][1], 200)
+        print(f"| patient search (as typed: HTMX POST), one client | {alone.pct(50):.1f} | {alone.pct(95):.1f} | {alone.pct(99):.1f} | "
+              f"{alone.rps:.0f} | {alone.pct(50) / floor:.1f}× | | {alone.errors} |")
         # Do the audited reads serialise page loads? Every timeline request appends to the one
         # hash chain; if the appends made requests wait on each other, two clients would get no
         # more pages a second than one. (2 workers on 2 cores, with this process on them too.)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -294,16 +295,24 @@ def get_payment(actor: Actor, clinic: Clinic | None, payment_id: int) -> Payment
 
 def unpaid_invoices(clinic: Clinic, patient: Patient | None = None) -> list[Invoice]:
     query = Invoice.objects.filter(clinic=clinic).filter(Q(paid_paise__lt=F("total_paise") + F("refunded_paise")))
-    if patient is not None:
-        query = query.filter(patient=patient)
-    return list(query.select_related("patient").order_by("issued_on", "sequence")[:100])
+    return _with_patient(query, patient, ("issued_on", "sequence"))
 
 
 def open_packages(clinic: Clinic, patient: Patient | None = None) -> list[PatientPackage]:
     query = PatientPackage.objects.filter(clinic=clinic, sessions_used__lt=F("sessions_total"))
-    if patient is not None:
-        query = query.filter(patient=patient)
-    return list(query.select_related("patient").order_by("sold_on", "id")[:100])
+    return _with_patient(query, patient, ("sold_on", "id"))
+
+
+def _with_patient(query: Any, patient: Patient | None, order: tuple[str, ...]) -> list[Any]:
+    """The first 100 rows, each with its patient: joined for a clinic's list, and for one
+    patient's panel set from the patient already loaded (a join of the patient's wide row
+    costs more than the query itself)."""
+    if patient is None:
+        return list(query.select_related("patient").order_by(*order)[:100])
+    rows = list(query.filter(patient=patient).order_by(*order)[:100])
+    for row in rows:
+        row.patient = patient
+    return rows
 
 
 def recent_invoices(clinic: Clinic, limit: int = 50) -> list[Invoice]:

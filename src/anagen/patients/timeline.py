@@ -41,7 +41,8 @@ def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = 
         timeline.next_due = f"{first.get_kind_display()} on {timezone.localtime(first.starts_at):%a %-d %b %Y, %H:%M}"
     if not clinical:
         return timeline
-    timeline.consultations = list(patient.consultations.select_related("author", "signed_by").order_by("-consulted_on", "-id"))
+    # The timeline names no author or signer: no join for them.
+    timeline.consultations = list(patient.consultations.order_by("-consulted_on", "-id"))
     timeline.formulations = list(patient.formulations.order_by("-created_at"))
     courses = list(Course.objects.filter(patient=patient).order_by("-start_date"))
     appointments = Appointment.objects.filter(clinic=patient.clinic, course_id__in=[c.pk for c in courses]).order_by("starts_at")

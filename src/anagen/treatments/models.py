@@ -85,7 +85,11 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["clinic", "patient", "status"], name="course_clinic_patient")]
+        indexes = [
+            models.Index(fields=["clinic", "patient", "status"], name="course_clinic_patient"),
+            # A clinic's courses newest first (the API's list) read in order, not sorted per page.
+            models.Index(fields=["clinic", "-start_date", "-id"], name="course_clinic_start"),
+        ]
 
     def __str__(self) -> str:
         return f"Course {self.pk} from {self.start_date}"

@@ -34,7 +34,9 @@ KEY_INDEXES: dict[str, dict[str, list[str] | None]] = {
     "safety_followuptask": {
         "followup_clinic_status_due": ["clinic_id", "status", "due_from"],
         "followup_clinic_status_until": ["clinic_id", "status", "due_until"],
+        "followup_clinic_reported": ["clinic_id", "status", "session_id"],  # partial: side effects reported
     },
+    "treatments_course": {"course_clinic_start": ["clinic_id", "start_date", "id"]},
     "procedures_treatmentsession": {"session_clinic_performed": ["clinic_id", "performed_on"]},
     "catalog_lot": {"catalog_lot_product_expiry": ["product_id", "expiry_date"]},
     "safety_adverseevent": {"event_clinic_type_onset": ["clinic_id", "event_type", "onset_date"]},
@@ -125,6 +127,12 @@ def test_lot_recipients_and_follow_ups_due_use_their_indexes(clinic: Any, prefer
     plan_uses(FollowUpTask.objects.filter(clinic=clinic, status="open", due_from__lte=timezone.now()).order_by("due_from"),
               "followup_clinic_status_due")
     plan_uses(FollowUpTask.objects.filter(clinic=clinic, status="open", due_until__lt=timezone.now()), "followup_clinic_status_until")
+
+
+def test_a_clinics_courses_newest_first_are_read_in_index_order(clinic: Any, prefer_indexes: Any) -> None:
+    from anagen.treatments.models import Course
+
+    plan_uses(Course.objects.filter(clinic=clinic).order_by("-start_date", "-id")[:25], "course_clinic_start")
 
 
 def test_the_clinic_outcomes_count_a_period_from_indexes(clinic: Any, prefer_indexes: Any) -> None:

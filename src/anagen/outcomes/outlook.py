@@ -116,9 +116,9 @@ def _course_outcomes(patient: Patient, measurements: list[MeasurementSet]) -> li
     for course_id, therapy in CourseCombination.objects.filter(course_id__in=ids).order_by("therapy").values_list("course_id", "therapy"):
         combos.setdefault(course_id, []).append(therapy)
     planned: dict[int, list[tuple[dt.datetime, str, int | None, int | None]]] = {}
-    # By patient too: the (clinic, patient, start) index, not the clinic's whole diary.
-    for row in (Appointment.objects.filter(clinic=patient.clinic_id, patient=patient, course_id__in=ids, kind=Kind.MESOTHERAPY_SESSION)
-                .order_by("starts_at", "id").values_list("course_id", "starts_at", "status", "course_session_number", "practitioner_id")):
+    # Ordered by course first: the (clinic, course, start) index finds and orders them.
+    for row in (Appointment.objects.filter(clinic=patient.clinic_id, course_id__in=ids, kind=Kind.MESOTHERAPY_SESSION)
+                .order_by("course_id", "starts_at", "id").values_list("course_id", "starts_at", "status", "course_session_number", "practitioner_id")):
         planned.setdefault(row[0], []).append(row[1:])
     protocol = protocol_for(patient.clinic)
     rows = []

@@ -30,9 +30,9 @@ class Timeline:
 
 def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = None) -> Timeline:
     from anagen.consultations.services import booking_status
-    from anagen.scheduling.models import Appointment
     from anagen.scheduling.services import upcoming_for_patient
     from anagen.treatments.models import Course
+    from anagen.treatments.services import appointments_by_course
 
     today = today or timezone.localdate()
     timeline = Timeline(upcoming=upcoming_for_patient(patient.clinic, patient))
@@ -45,17 +45,12 @@ def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = 
     timeline.consultations = list(patient.consultations.order_by("-consulted_on", "-id"))
     timeline.formulations = list(patient.formulations.order_by("-created_at"))
     courses = list(Course.objects.filter(patient=patient).order_by("-start_date"))
-    # By patient too: the (clinic, patient, start) index finds the patient's few appointments,
-    # where the clinic alone would walk every appointment of the clinic.
-    appointments = Appointment.objects.filter(clinic=patient.clinic, patient=patient, course_id__in=[c.pk for c in courses]).order_by("starts_at")
-    by_course: dict[int, list[Any]] = {}
-    for appointment in appointments:
-        by_course.setdefault(appointment.course_id, []).append(appointment)
+    by_course = appointments_by_course(patient.clinic_id, [c.pk for c in courses])
     for course in courses:
-        sessions = [a for a in by_course.get(course.pk, []) if a.course_session_number]
+        sessions = [a for a in by_course[course.pk] if a.course_session_number]
         timeline.courses.append({
             "course": course,
-            "appointments": by_course.get(course.pk, []),
+            "appointments": by_course[course.pk],
             "done": sum(1 for a in sessions if a.status == "completed"),
         })
     from anagen.procedures.services import sessions_for

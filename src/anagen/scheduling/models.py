@@ -113,6 +113,9 @@ class Appointment(models.Model):
             models.Index(fields=["clinic", "patient", "starts_at"], name="appt_clinic_patient_start"),
             models.Index(fields=["practitioner", "starts_at"], name="appt_practitioner_start"),
             models.Index(fields=["room", "starts_at"], name="appt_room_start"),
+            # A course's appointments (course page, progress, timeline, API): without it SQLite,
+            # which keeps no statistics, walks the clinic's whole diary through appt_clinic_start.
+            models.Index(fields=["clinic", "course_id", "starts_at"], name="appt_clinic_course_start"),
         ]
 
     def __str__(self) -> str:

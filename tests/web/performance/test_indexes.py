@@ -24,6 +24,7 @@ KEY_INDEXES: dict[str, dict[str, list[str] | None]] = {
         "appt_clinic_patient_start": ["clinic_id", "patient_id", "starts_at"],
         "appt_practitioner_start": ["practitioner_id", "starts_at"],
         "appt_room_start": ["room_id", "starts_at"],
+        "appt_clinic_course_start": ["clinic_id", "course_id", "starts_at"],
     },
     "audit_auditentry": {
         "audit_clinic_seq": ["clinic_id", "seq"],
@@ -127,6 +128,14 @@ def test_lot_recipients_and_follow_ups_due_use_their_indexes(clinic: Any, prefer
     plan_uses(FollowUpTask.objects.filter(clinic=clinic, status="open", due_from__lte=timezone.now()).order_by("due_from"),
               "followup_clinic_status_due")
     plan_uses(FollowUpTask.objects.filter(clinic=clinic, status="open", due_until__lt=timezone.now()), "followup_clinic_status_until")
+
+
+def test_a_courses_appointments_are_found_by_course_not_by_walking_the_diary(clinic: Any, prefer_indexes: Any) -> None:
+    from anagen.scheduling.models import Appointment
+
+    plan_uses(Appointment.objects.filter(clinic=clinic, course_id=1).order_by("starts_at"), "appt_clinic_course_start")
+    plan_uses(Appointment.objects.filter(clinic=clinic, course_id__in=[1, 2]).order_by("course_id", "starts_at", "id"),
+              "appt_clinic_course_start")
 
 
 def test_a_clinics_courses_newest_first_are_read_in_index_order(clinic: Any, prefer_indexes: Any) -> None:

@@ -266,13 +266,7 @@ def list_courses(request: HttpRequest, patient_id: int | None = Query(None, ge=1
     who = actor(request)
     audit.record_reads(who, "course", [(course.pk, course.patient_id) for course in items])
     # One query for the appointments of every course on the page, not one per course.
-    by_course: dict[int, list[Any]] = {c.pk: [] for c in items}
-    # By course id alone (the courses are this clinic's), so that SQLite finds them by course: a
-    # filter on the appointment's clinic makes it walk the clinic's whole diary in start order.
-    clinic_id = clinic(request).pk
-    for appointment in Appointment.objects.filter(course_id__in=list(by_course)).order_by("starts_at", "id"):
-        if appointment.clinic_id == clinic_id:
-            by_course[appointment.course_id].append(appointment)
+    by_course = services.appointments_by_course(clinic(request).pk, [c.pk for c in items])
     return {"items": [_course_out(c, by_course[c.pk]) for c in items], **meta}
 
 

@@ -226,7 +226,7 @@ def measure_hairs(image: np.ndarray, micrometres_per_pixel: float) -> HairMeasur
         if fit is None:
             continue
         width_px, contrast, _, _ = fit
-        length_px = _length_px(chain.points) + _end_allowance(chain, radius)
+        length_px = _shaft_length(chain, smooth, contrast, radius)
         if contrast < min_contrast or length_px < shortest or length_px < 3.0 * width_px:
             continue
         if not _counted(chain, radius, glare, glare_labels, glare_centres, w, h):
@@ -303,8 +303,10 @@ def _segment(smooth: np.ndarray, valid: np.ndarray, noise: float, mpp: float) ->
     length = max(7, int(round(LINE_FILTER_UM / mpp / factor)))
     line = np.max([ndimage.convolve(reduced, k, mode="nearest") for k in _line_kernels(length, 8)], axis=0)
     if factor > 1:
-        line = np.repeat(np.repeat(line, factor, axis=0), factor, axis=1)
-        line = np.pad(line, ((0, h - line.shape[0]), (0, w - line.shape[1])), mode="edge")
+        # Bilinear enlargement: a blocky one gives the mask staircase edges, and the skeleton
+        # of a staircase sprouts spurs.
+        line = ndimage.zoom(line, (h / line.shape[0], w / line.shape[1]), order=1, mode="nearest", grid_mode=True)
+        line = np.pad(line[:h, :w], ((0, max(h - line.shape[0], 0)), (0, max(w - line.shape[1], 0))), mode="edge")
     skin_line = line[valid]
     centre = float(np.median(skin_line))
     below = skin_line[skin_line <= centre] - centre
@@ -323,19 +325,30 @@ def _segment(smooth: np.ndarray, valid: np.ndarray, noise: float, mpp: float) ->
 
 
 def _length_px(points: np.ndarray) -> float:
+    """Length along the centre line, smoothed first: a pixel staircase is longer than its line."""
     if len(points) < 2:
         return 0.0
+    if len(points) > 5:
+        points = ndimage.gaussian_filter1d(points.astype(float), 3.0, axis=0, mode="nearest")
     return float(np.hypot(*np.diff(points, axis=0).T).sum())
 
 
-def _end_allowance(chain: Chain, radius: np.ndarray) -> float:
-    """The skeleton stops about half a shaft's width short of a free end."""
-    extra = 0.0
-    for k, free in zip((0, -1), chain.free, strict=True):
-        if free:
-            r, c = chain.points[k]
-            extra += float(radius[int(round(r)), int(round(c))])
-    return extra
+def _shaft_length(chain: Chain, smooth: np.ndarray, contrast: float, radius: np.ndarray) -> float:
+    """The visible shaft's length: the centre line between the first and last points at least
+    half as dark as the shaft (the mask reaches past a shaft's ends by the line filter's reach)."""
+    pts = chain.points
+    rr = np.clip(np.round(pts).astype(int), 0, None)
+    rr[:, 0] = np.minimum(rr[:, 0], smooth.shape[0] - 1)
+    rr[:, 1] = np.minimum(rr[:, 1], smooth.shape[1] - 1)
+    dark = smooth[rr[:, 0], rr[:, 1]] >= 0.5 * contrast
+    if dark.sum() < 2:
+        return _length_px(pts)
+    idx = np.nonzero(dark)[0]
+    trimmed = Chain(pts[idx[0]:idx[-1] + 1], (chain.free[0] and idx[0] == 0, chain.free[1] and idx[-1] == len(pts) - 1),
+                    chain.junctions, chain.near_junction[idx[0]:idx[-1] + 1])
+    # No allowance at the ends: blur and the line filter carry the mask, and so the skeleton, about
+    # as far past a shaft's end as the skeleton falls short of the mask's end.
+    return _length_px(trimmed.points)
 
 
 def _path(points: np.ndarray, step_px: int = 6) -> tuple[tuple[float, float], ...]:
@@ -395,9 +408,9 @@ def _blur(profiles, mpp: float) -> float:
         if fit is None:
             continue
         width, contrast, sigma, rms = fit
-        if width > 4 * sigma and contrast > 0.2 and rms < 0.1 * contrast:
+        if width > 2 * sigma and contrast > 0.2 and rms < 0.1 * contrast:
             estimates.append((width, sigma))
-    if len(estimates) >= 3:
+    if estimates:
         return float(np.median([s for _, s in estimates]))
     return max(0.6, 4.0 / mpp)  # a sharp trichoscope, when no shaft is wide enough to tell
 

@@ -227,7 +227,12 @@ def measure_hairs(image: np.ndarray, micrometres_per_pixel: float) -> HairMeasur
             continue
         width_px, contrast, _, _ = fit
         length_px = _shaft_length(chain, smooth, contrast, radius)
-        if contrast < min_contrast or length_px < shortest or length_px < 3.0 * width_px:
+        # A shaft that leaves a junction is a hair apart from the one it left (the junction shows
+        # two shafts), even when only a short piece of it shows beyond the other: it need not be
+        # as long as a lone stroke must be to tell it from a pore or debris.
+        at_junction = any(j is not None for j in chain.junctions)
+        least = 0.5 * shortest if at_junction else shortest
+        if contrast < min_contrast or length_px < least or length_px < (2.0 if at_junction else 3.0) * width_px:
             continue
         if not _counted(chain, radius, glare, glare_labels, glare_centres, w, h):
             continue

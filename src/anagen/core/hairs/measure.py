@@ -476,6 +476,7 @@ class HairFigures:
     area_cm2: float
     density_per_cm2: float
     median_diameter_um: float | None
+    mean_diameter_um: float | None
     vellus_share: float | None
 
 
@@ -490,6 +491,7 @@ def figures(diameters_um: list[float | None], area_cm2: float) -> HairFigures:
         area_cm2=float(area_cm2),
         density_per_cm2=len(diameters_um) / area_cm2,
         median_diameter_um=float(np.median(measured)) if measured else None,
+        mean_diameter_um=float(np.mean(measured)) if measured else None,
         vellus_share=(sum(d < VELLUS_MAX_DIAMETER_UM for d in measured) / len(measured)) if measured else None,
     )
 

@@ -20,10 +20,10 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from PIL import Image  # noqa: E402
+from tests.core.hairs.phantom import CameraConfig, ScalpConfig, phantom  # noqa: E402
 
 from anagen.core.hairs import measure_hairs  # noqa: E402
-from anagen.imagefiles import decode_image  # noqa: E402
-from tests.core.hairs.phantom import CameraConfig, ScalpConfig, phantom  # noqa: E402
+from anagen.ui.imagefiles import decode_image  # noqa: E402
 
 TARGET_S = 2.0
 

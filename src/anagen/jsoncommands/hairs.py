@@ -11,7 +11,7 @@ from typing import Any
 
 from anagen.core.errors import FieldError, InvalidInput
 from anagen.core.hairs import HairMeasurement, check_scale, measure_hairs
-from anagen.imagefiles import read_image_file
+from anagen.ui.imagefiles import read_image_file
 
 FIELDS = ("image", "micrometres_per_pixel")
 

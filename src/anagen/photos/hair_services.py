@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,13 +30,13 @@ from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.consultations.models import MeasurementSet
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.core.hairs import HairMeasurement, check_scale, diameter_at, figures, measure_hairs
 from anagen.core.photos import PhotoView
-from anagen.imagefiles import decode_image
 from anagen.patients.models import Patient
 from anagen.photos.models import Dermatoscope, HairCount, Photo
 from anagen.photos.services import open_file
+from anagen.ui.imagefiles import decode_image
 
 # A click this close to a shaft (or an added mark) is a click on that mark, in pixels of the
 # picture; the page draws marks at least this wide.
@@ -75,7 +74,7 @@ def save_dermatoscope(actor: Actor, clinic: Clinic, name: str, micrometres_per_p
         else:
             device = Dermatoscope.objects.select_for_update().filter(clinic=clinic, pk=dermatoscope_id).first()
             if device is None:
-                raise Http404
+                raise NotFound
             before = {"name": device.name, "micrometres_per_pixel": device.micrometres_per_pixel, "active": device.active}
             device.name, device.micrometres_per_pixel, device.active = name, micrometres_per_pixel, active
             device.save()
@@ -146,11 +145,11 @@ def measure_photo(actor: Actor, photo: Photo, *, by: User, dermatoscope_id: int 
 def get_hair_count(actor: Actor, clinic: Clinic | None, count_id: int) -> HairCount:
     """A hair count of the actor's clinic (else 404), its read audited."""
     if clinic is None:
-        raise Http404
+        raise NotFound
     count = HairCount.objects.select_related("photo", "patient", "measured_by", "corrected_by", "filed_by", "filed_to").filter(
         clinic=clinic, pk=count_id).first()
     if count is None:
-        raise Http404
+        raise NotFound
     audit.record_read(actor, "hair_count", count.pk, count.patient_id)
     return count
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from tests.core.hairs.test_measurement import scene
 
 from anagen.jsoncommands import run_command
-from tests.core.hairs.test_measurement import scene
 
 OUTPUT_FIELDS = {"hair_count", "area_cm2", "density_per_cm2", "median_diameter_um", "vellus_share", "hairs", "quality"}
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
+from tests.core.hairs.phantom import CameraConfig, ScalpConfig, phantom
 
 from anagen.core.errors import InvalidInput
 from anagen.core.hairs import (
@@ -19,7 +20,6 @@ from anagen.core.hairs import (
     figures,
     measure_hairs,
 )
-from tests.core.hairs.phantom import CameraConfig, ScalpConfig, phantom
 
 MPP = 5.0
 SKIN = np.array([0.62, 0.42, 0.33])

@@ -12,11 +12,11 @@ from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from tests.core.hairs.test_measurement import scene
 
 from anagen.audit.models import AuditEntry
 from anagen.consultations.models import MeasurementSet
 from anagen.photos.models import Dermatoscope, HairCount, Photo
-from tests.core.hairs.test_measurement import scene
 
 from .conftest import jpeg, stored_names, upload_file
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import numpy as np
 from scipy import ndimage
-from skimage import filters, morphology
+from skimage import morphology
 
 from anagen.core.errors import FieldError, InvalidInput
 from anagen.core.hairs.profile import fit_bar, sample_profiles
@@ -523,7 +523,7 @@ def diameter_at(image: np.ndarray, micrometres_per_pixel: float, x_px: float, y_
     sy0, sx0 = max(cy - snap, 0), max(cx - snap, 0)
     patch = smooth[sy0:cy + snap + 1, sx0:cx + snap + 1]
     py, px = np.unravel_index(int(np.argmax(patch)), patch.shape)
-    cy, cx = sy0 + py, sx0 + px
+    cy, cx = sy0 + int(py), sx0 + int(px)
     # The shaft's direction from the Hessian at the shaft's scale: across a dark line the
     # darkness curves most strongly (the eigenvector of the most negative eigenvalue).
     scale = max(1.5, 20.0 / mpp)

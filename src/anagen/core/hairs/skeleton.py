@@ -221,9 +221,9 @@ def follow_shafts(
     for bi, b in enumerate(branches):
         if b.dropped:
             continue
-        for end_i, j in enumerate(b.ends):
-            if j is not None:
-                at_junction.setdefault(j, []).append((bi, end_i))
+        for end_i, end_j in enumerate(b.ends):
+            if end_j is not None:
+                at_junction.setdefault(end_j, []).append((bi, end_i))
     partner: dict[tuple[int, int], tuple[int, int]] = {}
     cos_limit = math.cos(math.radians(max_turn_deg))
     for j, ends in at_junction.items():
@@ -293,7 +293,7 @@ def follow_shafts(
                             (first_junction, last_junction), near_all))
 
     # Start from ends that are not paired (free ends or ends stopping at a junction).
-    for bi, b in enumerate(branches):
+    for bi in range(len(branches)):
         if used[bi]:
             continue
         for end_i in (0, 1):

@@ -13,14 +13,12 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja import UploadedFile as NinjaUploadedFile
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, actor, clinic, page_of, paginate
+from anagen.api.common import MAX_ID, actor, clinic, page_of
 from anagen.api.problems import Problem, form_errors, invalid
-from anagen.audit import services as audit
 from anagen.consents.services import ConsentMissing
 from anagen.patients import services as patient_services
 from anagen.photos import services
 from anagen.photos.forms import UploadForm
-from anagen.photos.models import Photo
 
 router = Router(tags=["photos"])
 
@@ -51,17 +49,9 @@ def list_photos(request: HttpRequest, patient_id: int | None = Query(None, ge=1,
                 visit_date: dt.date | None = None, page: int = Query(1, ge=1, le=100_000),
                 page_size: int = Query(25, ge=1, le=100)) -> Any:
     """By visit date, then id. Each photograph listed is audited as read."""
-    qs = Photo.objects.filter(clinic=clinic(request))
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if view is not None:
-        qs = qs.filter(view=view)
-    if visit_date is not None:
-        qs = qs.filter(visit_date=visit_date)
-    items, meta = paginate(qs.order_by("visit_date", "id"), page, page_size)
-    who = actor(request)
-    audit.record_reads(who, "photo_metadata", [(photo.pk, photo.patient_id) for photo in items])
-    return {"items": items, **meta}
+    found = services.list_photos(actor(request), clinic(request), patient_id=patient_id, view=view, visit_date=visit_date,
+                                 page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.get("/photos/{photo_id}", response=PhotoOut, auth=auth.CLINICAL, summary="Read a photograph's metadata")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, read_page
 from anagen.audit.services import Actor
 from anagen.consultations.models import MeasurementSet
 from anagen.core.errors import FieldError, InvalidInput, NotFound
@@ -140,6 +141,14 @@ def measure_photo(actor: Actor, photo: Photo, *, by: User, dermatoscope_id: int 
                          "auto_count": auto.hair_count, "auto_density_per_cm2": round(auto.density_per_cm2, 1),
                      }))
     return count
+
+
+def list_hair_counts(actor: Actor, clinic: Clinic | None, patient_id: int, *, page: int = 1, page_size: int = 25) -> Page[HairCount]:
+    """A patient's hair counts, newest first; each one listed audited as read."""
+    if clinic is None or not Patient.objects.filter(clinic=clinic, pk=patient_id).exists():
+        raise NotFound
+    records = HairCount.objects.filter(clinic=clinic, patient_id=patient_id).order_by("-measured_at", "-id")
+    return read_page(actor, "hair_count", records, page, page_size)
 
 
 def get_hair_count(actor: Actor, clinic: Clinic | None, count_id: int) -> HairCount:

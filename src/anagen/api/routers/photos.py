@@ -13,14 +13,12 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja import UploadedFile as NinjaUploadedFile
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, actor, clinic, page_of, paginate
+from anagen.api.common import MAX_ID, actor, clinic, page_of
 from anagen.api.problems import Problem, form_errors, invalid
-from anagen.audit import services as audit
 from anagen.consents.services import ConsentMissing
 from anagen.patients import services as patient_services
 from anagen.photos import hair_services, services
 from anagen.photos.forms import UploadForm
-from anagen.photos.models import HairCount, Photo
 
 router = Router(tags=["photos"])
 
@@ -51,17 +49,9 @@ def list_photos(request: HttpRequest, patient_id: int | None = Query(None, ge=1,
                 visit_date: dt.date | None = None, page: int = Query(1, ge=1, le=100_000),
                 page_size: int = Query(25, ge=1, le=100)) -> Any:
     """By visit date, then id. Each photograph listed is audited as read."""
-    qs = Photo.objects.filter(clinic=clinic(request))
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if view is not None:
-        qs = qs.filter(view=view)
-    if visit_date is not None:
-        qs = qs.filter(visit_date=visit_date)
-    items, meta = paginate(qs.order_by("visit_date", "id"), page, page_size)
-    who = actor(request)
-    audit.record_reads(who, "photo_metadata", [(photo.pk, photo.patient_id) for photo in items])
-    return {"items": items, **meta}
+    found = services.list_photos(actor(request), clinic(request), patient_id=patient_id, view=view, visit_date=visit_date,
+                                 page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.get("/photos/{photo_id}", response=PhotoOut, auth=auth.CLINICAL, summary="Read a photograph's metadata")
@@ -243,11 +233,8 @@ def get_hair_count(request: HttpRequest, count_id: int) -> Any:
 def list_hair_counts(request: HttpRequest, patient_id: int, page: int = Query(1, ge=1, le=100_000),
                      page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Newest first; each one listed is audited as read."""
-    who = actor(request)
-    patient = patient_services.get_patient(who, clinic(request), patient_id)
-    items, meta = paginate(HairCount.objects.filter(clinic=clinic(request), patient=patient).order_by("-measured_at", "-id"), page, page_size)
-    audit.record_reads(who, "hair_count", [(c.pk, c.patient_id) for c in items])
-    return {"items": [_hair_count_out(c) for c in items], **meta}
+    found = hair_services.list_hair_counts(actor(request), clinic(request), patient_id, page=page, page_size=page_size)
+    return {"items": [_hair_count_out(c) for c in found.items], **found.meta}
 
 
 @router.post("/photos/{photo_id}/hair-counts", response={201: HairCountOut}, auth=auth.CLINICAL,

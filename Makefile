@@ -37,6 +37,7 @@ test-core: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # `make bench` drives the server with Debian's wrk (a compiled load generator: a Python client would
 # cost more CPU than the cheapest page, on the same cores): install it if missing.

@@ -12,8 +12,12 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from anagen.jsoncommands import COMMANDS as JSON_COMMANDS
+
+if TYPE_CHECKING:
+    from anagen.audit.services import VerifyResult
 
 EXIT_ERROR = 1
 
@@ -144,7 +148,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _setup_django()
     from anagen.audit.services import verify_chain
 
-    result = verify_chain()
+    return _report_audit(verify_chain())
+
+
+def _report_audit(result: VerifyResult) -> int:
     if result.ok:
         print(f"audit trail intact: {result.entries_checked} entries verified")
         return 0
@@ -193,6 +200,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     passphrase = _passphrase(args)
     _setup_django()
+    from anagen.audit.services import verify_chain_in
+
     try:
         target_db = Database.from_url(args.database_url) if args.database_url else None
         result = restore_backup(Path(args.archive), Path(args.data_dir), database=target_db, passphrase=passphrase)
@@ -201,11 +210,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     manifest = result.manifest
     print(f"restored the backup of {manifest['created_at']} (Anagen {manifest['anagen_version']}, {len(manifest['migrations'])} migrations) "
           f"into {result.data_dir}: {sum(manifest['row_counts'].values())} rows, {result.files_restored} files, every checksum verified")
-    if result.audit_ok:
-        print(result.audit_message)
-        return 0
-    print(result.audit_message, file=sys.stderr)
-    return EXIT_ERROR
+    return _report_audit(verify_chain_in(result.database.django_settings()))
 
 
 def cmd_manage(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, router, transaction
+from django.db.utils import load_backend
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -301,3 +302,18 @@ def verify_chain() -> VerifyResult:
     if head is not None and (head.seq != expected_seq - 1 or head.last_hash != expected_prev):
         return VerifyResult(False, count, expected_seq, f"the chain head records entry {head.seq}, but the trail ends at {expected_seq - 1} (entries at the end were deleted)")
     return VerifyResult(True, count)
+
+
+def verify_chain_in(database_settings: dict[str, Any]) -> VerifyResult:
+    """``verify_chain`` against another database than this process's own (a restored backup):
+    ``database_settings`` is a Django DATABASES entry. The default connection is swapped for the
+    check and put back, whatever happens."""
+    conf = connections.configure_settings({"default": database_settings})["default"]
+    wrapper = load_backend(conf["ENGINE"]).DatabaseWrapper(conf, "default")
+    original = connections["default"]
+    connections["default"] = wrapper
+    try:
+        return verify_chain()
+    finally:
+        wrapper.close()
+        connections["default"] = original

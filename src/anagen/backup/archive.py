@@ -104,8 +104,6 @@ class RestoreResult:
     data_dir: Path
     database: Database
     files_restored: int
-    audit_ok: bool
-    audit_message: str
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -483,7 +481,9 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
 
     ``database`` defaults to ``data_dir/anagen.sqlite3`` for a SQLite backup; a PostgreSQL backup
     needs an empty PostgreSQL database. On any failure after writing began, what was written is
-    removed again.
+    removed again. The restored audit trail is verified by the caller (``anagen restore`` runs
+    ``audit.services.verify_chain_in`` on ``RestoreResult.database``): this module works on files and
+    databases with no Django app loaded, so it knows no app above it.
     """
     data_dir = data_dir.resolve()
     _require_empty_folder(data_dir)
@@ -530,8 +530,7 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
         if created_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
         raise
-    ok, message = verify_audit(database)
-    return RestoreResult(manifest, data_dir, database, files, ok, message)
+    return RestoreResult(manifest, data_dir, database, files)
 
 
 def row_counts(database: Database) -> dict[str, int]:
@@ -544,27 +543,3 @@ def row_counts(database: Database) -> dict[str, int]:
             return _pg_facts(cursor)[0]
     finally:
         conn.close()
-
-
-def verify_audit(database: Database) -> tuple[bool, str]:
-    """Run the audit trail's hash-chain check (``anagen audit verify``) against ``database``."""
-    from django.db import connections
-    from django.db.utils import load_backend
-
-    # Imported here, like Django above: this module reads and writes archives with no Django set
-    # up (backup and restore work on the files and the database directly); only this check needs
-    # the ORM, and the audit app's models cannot be imported before Django is.
-    from anagen.audit.services import verify_chain
-
-    conf = connections.configure_settings({"default": database.django_settings()})["default"]
-    wrapper = load_backend(conf["ENGINE"]).DatabaseWrapper(conf, "default")
-    original = connections["default"]
-    connections["default"] = wrapper
-    try:
-        result = verify_chain()
-    finally:
-        wrapper.close()
-        connections["default"] = original
-    if result.ok:
-        return True, f"audit trail intact: {result.entries_checked} entries verified"
-    return False, f"audit trail BROKEN at entry {result.first_bad_seq}: {result.problem}"

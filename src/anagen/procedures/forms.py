@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from anagen.core.measurements import ScalpZone
 from anagen.core.safety import AdverseEventType, InjectionPoint
@@ -47,6 +48,16 @@ class SessionForm(NoColonLabels, forms.Form):
     immediate_reactions = forms.MultipleChoiceField(label="Immediate reactions", required=False, widget=forms.CheckboxSelectMultiple, choices=IMMEDIATE_REACTIONS)
     reaction_notes = forms.CharField(label="Notes on reactions", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     aftercare_language = forms.ChoiceField(label="Aftercare sheet language", choices=list(LANGUAGES.items()))
+    product_substitution_reason = forms.CharField(
+        label=_("Reason for using a product other than the prescribed one"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the product drawn is not the one the formulation names; a trichologist reviews it."),
+    )
+    volume_discrepancy_reason = forms.CharField(
+        label=_("Reason the volumes drawn, prescribed and injected differ"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when they differ by more than the clinic's tolerance."),
+    )
 
     def clean_injection_map(self) -> list[InjectionPoint]:
         raw = self.cleaned_data.get("injection_map") or "[]"
@@ -109,6 +120,8 @@ def session_input(form: SessionForm, lot_forms: Any) -> SessionInput:
         injection_map=tuple(data["injection_map"]), lots=lots, pain_score=data["pain_score"],
         immediate_reactions=tuple(data.get("immediate_reactions", [])), reaction_notes=data.get("reaction_notes", ""),
         aftercare_language=data["aftercare_language"],
+        product_substitution_reason=data.get("product_substitution_reason", ""),
+        volume_discrepancy_reason=data.get("volume_discrepancy_reason", ""),
     )
 
 

@@ -66,6 +66,15 @@ class TreatmentSession(models.Model):
     reaction_notes = models.TextField("notes on reactions", blank=True)
     aftercare_language = models.CharField("aftercare sheet language", max_length=5, default="en")
 
+    # At the chair (anagen.core.safety.check_session_draw): the volume drawn from the lots, and the
+    # nurse's written reasons when the product or the volumes differ from the prescription. A
+    # session with a reason is listed for a trichologist's review (safety.SessionDrawReview).
+    drawn_volume_ml = models.DecimalField("volume drawn (mL)", max_digits=5, decimal_places=2, null=True, blank=True)
+    product_substitution_reason = models.TextField("reason for a product other than the prescribed one", blank=True)
+    volume_discrepancy_reason = models.TextField("reason the volumes differ", blank=True)
+    # {"differences": [...], "problems": [...]} as the core found them at signing.
+    draw_check = models.JSONField("draw check at signing", default=dict, blank=True)
+
     class Meta:
         ordering = ["-performed_on", "-id"]
         indexes = [

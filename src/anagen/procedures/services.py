@@ -38,9 +38,13 @@ from anagen.core.aftercare import DEFAULT_SHEETS, AftercareSheet, sheet_as_text,
 from anagen.core.errors import FieldError, InvalidInput
 from anagen.core.measurements import ScalpZone
 from anagen.core.safety import (
+    DrawnProduct,
     InjectionPoint,
+    PrescribedFormulation,
     SessionAnswers,
+    SessionDrawCheck,
     check_injection_map,
+    check_session_draw,
     rescreen_blockers,
     rescreen_for_session,
 )
@@ -88,6 +92,9 @@ class SessionInput:
     immediate_reactions: tuple[str, ...]
     reaction_notes: str
     aftercare_language: str
+    # Written when the core's draw check asks for one (anagen.core.safety.check_session_draw).
+    product_substitution_reason: str = ""
+    volume_discrepancy_reason: str = ""
 
 
 def get_appointment_for_session(actor: Actor, clinic: Clinic | None, appointment_id: int) -> Appointment:
@@ -165,13 +172,17 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
         map_check = check_injection_map(data.injection_map, formulation_volume_ml=formulation.total_volume_ml, protocol=protocol)
     except InvalidInput as exc:
         raise SessionBlocked(exc.errors) from exc
-    lot_total = sum((use.volume_ml for use in data.lots), Decimal(0))
     if not data.lots:
         raise SessionBlocked([FieldError("lots", "Record the lot(s) used.")])
     if len({use.lot_id for use in data.lots}) != len(data.lots):
         raise SessionBlocked([FieldError("lots", "Each lot is listed once, with its total volume.")])
-    if lot_total < map_check.total_volume_ml:
-        raise SessionBlocked([FieldError("lots", f"The lots account for {lot_total} mL but {map_check.total_volume_ml} mL was injected.")])
+    draw = draw_check(
+        appointment.clinic, formulation, data.lots, map_check.total_volume_ml,
+        allergies=frozenset(consultation.allergy_ingredients), protocol=protocol,
+        product_reason=data.product_substitution_reason, volume_reason=data.volume_discrepancy_reason,
+    )
+    if not draw.ok:
+        raise SessionBlocked(draw.errors())
 
     now = timezone.now()
     if today != timezone.localdate(now):
@@ -193,6 +204,10 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                 total_volume_ml=map_check.total_volume_ml, pain_score=data.pain_score,
                 immediate_reactions=list(data.immediate_reactions), reaction_notes=data.reaction_notes.strip(),
                 aftercare_language=data.aftercare_language,
+                drawn_volume_ml=draw.drawn_ml,
+                product_substitution_reason=data.product_substitution_reason.strip() if draw.product_substituted else "",
+                volume_discrepancy_reason=data.volume_discrepancy_reason.strip() if draw.volume_discrepancy else "",
+                draw_check=draw_check_to_json(draw),
             )
             session.save()
             for use in data.lots:
@@ -212,7 +227,10 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                     "lots": {"old": None, "new": ", ".join(f"{u.lot_id}:{u.volume_ml}" for u in data.lots)},
                     "pain_score": {"old": None, "new": str(data.pain_score)},
                     "rescreen.verdict": {"old": None, "new": session.rescreen.get("verdict")},
-                },
+                } | ({"product_substitution_reason": {"old": None, "new": session.product_substitution_reason}}
+                     if session.product_substitution_reason else {})
+                  | ({"volume_discrepancy_reason": {"old": None, "new": session.volume_discrepancy_reason}}
+                     if session.volume_discrepancy_reason else {}),
             )
     except (catalog.StockError, Http404) as exc:
         field = getattr(exc, "field", None) or "lots"
@@ -221,6 +239,66 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
     except scheduling.BookingError as exc:
         raise SessionBlocked([FieldError("session", exc.message)]) from exc
     return session
+
+
+def prescription_of(formulation: Formulation) -> PrescribedFormulation:
+    return PrescribedFormulation(
+        ingredients=frozenset(formulation.components.values_list("ingredient", flat=True)),
+        product_ids=frozenset(formulation.products.values_list("pk", flat=True)),
+        volume_ml=formulation.total_volume_ml,
+    )
+
+
+def drawn_products(clinic: Clinic, lots: Sequence[LotUse]) -> list[DrawnProduct]:
+    """The lots as the core checks them: each with its product's ingredient list. A lot that is
+    not this clinic's is refused naming ``lots``."""
+    found = {lot.pk: lot for lot in Lot.objects.filter(product__clinic=clinic, pk__in=[u.lot_id for u in lots])
+             .select_related("product").prefetch_related("product__components")}
+    drawn = []
+    for i, use in enumerate(lots):
+        lot = found.get(use.lot_id)
+        if lot is None:
+            raise SessionBlocked([FieldError(f"lots[{i}]", "A lot chosen is not this clinic's.")])
+        drawn.append(DrawnProduct(lot.pk, lot.product_id, lot.product.name,
+                                  frozenset(c.ingredient_code for c in lot.product.components.all()), use.volume_ml))
+    return drawn
+
+
+def draw_check(
+    clinic: Clinic, formulation: Formulation, lots: Sequence[LotUse], mapped_ml: Decimal, *,
+    allergies: frozenset[str], protocol: Any, product_reason: str = "", volume_reason: str = "",
+) -> SessionDrawCheck:
+    """The core's at-the-chair check (allergy by ingredient list, product against the formulation,
+    volumes reconciled) for these lots: what ``record_session`` enforces and a live screen shows."""
+    try:
+        drawn = drawn_products(clinic, lots)
+    except InvalidInput as exc:
+        raise SessionBlocked(exc.errors) from exc
+    return check_session_draw(drawn, prescription_of(formulation), mapped_ml, allergies=allergies, protocol=protocol,
+                              product_reason=product_reason, volume_reason=volume_reason)
+
+
+def preview_draw(appointment: Appointment, lots: Sequence[LotUse], mapped_ml: Decimal, *,
+                 product_reason: str = "", volume_reason: str = "") -> SessionDrawCheck | None:
+    """The draw check for a session still being filled in (for a live panel), or None when the
+    patient has no formulation or signed consultation yet (the preconditions say so)."""
+    _, formulation = course_and_formulation(appointment)
+    consultation = latest_signed(appointment.patient)
+    if formulation is None or consultation is None:
+        return None
+    return draw_check(appointment.clinic, formulation, lots, mapped_ml, allergies=frozenset(consultation.allergy_ingredients),
+                      protocol=protocol_for(appointment.clinic), product_reason=product_reason, volume_reason=volume_reason)
+
+
+def draw_check_to_json(check: SessionDrawCheck) -> dict[str, Any]:
+    return {
+        "drawn_ml": str(check.drawn_ml), "prescribed_ml": str(check.prescribed_ml), "mapped_ml": str(check.mapped_ml),
+        "tolerance_ml": str(check.tolerance_ml),
+        "differences": [{"between": d.between, "difference_ml": str(d.difference_ml), "within_tolerance": d.within_tolerance}
+                        for d in check.differences],
+        "problems": [{"code": str(p.code), "field": p.field, "message": p.message, "overridable": p.overridable, "source": p.source}
+                     for p in check.problems],
+    }
 
 
 def get_session(actor: Actor, clinic: Clinic | None, session_id: int) -> TreatmentSession:

@@ -83,6 +83,7 @@ def detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session, "patient": session.patient, "usages": session.lot_usages.select_related("lot__product"),
         "addenda": session.addenda.select_related("author"), "addendum_form": AddendumForm(),
         "follow_up": getattr(session, "follow_up", None) if hasattr(session, "follow_up") else None,
+        "draw_review": getattr(session, "draw_review", None) if hasattr(session, "draw_review") else None,
     }
     return render(request, "procedures/detail.html", context)
 

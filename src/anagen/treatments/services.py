@@ -20,6 +20,7 @@ from anagen.accounts.protocols import closed_dates, protocol_for, settings_for
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
+from anagen.catalog.models import Product
 from anagen.consultations.models import Consultation
 from anagen.consultations.services import booking_status
 from anagen.core.course import (
@@ -38,6 +39,8 @@ from anagen.core.formulation import (
     FormulationCheck,
     FormulationContext,
     IssueSeverity,
+    NamedProduct,
+    check_formulation,
     personalise,
     template_for,
 )
@@ -76,8 +79,20 @@ def starting_components(consultation: Consultation) -> tuple[list[Component], li
     return list(personalised.formulation.components), notes
 
 
+def named_products(clinic: Clinic, product_ids: Sequence[int]) -> list[NamedProduct]:
+    """The clinic's products by id, with their ingredient lists, as the core checks them; an id
+    that is not this clinic's product is refused naming ``products``."""
+    ids = list(dict.fromkeys(int(i) for i in product_ids))
+    found = {p.pk: p for p in Product.objects.filter(clinic=clinic, pk__in=ids).prefetch_related("components")}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidInput.single("products", "Choose products from this clinic's catalogue.")
+    return [NamedProduct(p.pk, p.name, frozenset(c.ingredient_code for c in p.components.all())) for p in (found[i] for i in ids)]
+
+
 def check_components(
-    consultation: Consultation, components: Sequence[Component], *, signoff: bool, consent_documented: bool
+    consultation: Consultation, components: Sequence[Component], *, signoff: bool, consent_documented: bool,
+    product_ids: Sequence[int] = (),
 ) -> FormulationCheck:
     context = FormulationContext(
         allergies=frozenset(consultation.allergy_ingredients),
@@ -85,13 +100,13 @@ def check_components(
         trichologist_signoff=signoff,
         consent_documented=consent_documented,
     )
-    return check_formulation_for(consultation.clinic, components, context)
+    return check_formulation_for(consultation.clinic, components, context, named_products(consultation.clinic, product_ids))
 
 
-def check_formulation_for(clinic: Clinic, components: Sequence[Component], context: FormulationContext) -> FormulationCheck:
-    from anagen.core.formulation import check_formulation
-
-    return check_formulation(CoreFormulation(tuple(components)), context, protocol_for(clinic))
+def check_formulation_for(
+    clinic: Clinic, components: Sequence[Component], context: FormulationContext, products: Sequence[NamedProduct] = ()
+) -> FormulationCheck:
+    return check_formulation(CoreFormulation(tuple(components)), context, protocol_for(clinic), products=products)
 
 
 def save_formulation(
@@ -103,11 +118,13 @@ def save_formulation(
     signoff: bool,
     consent_documented: bool,
     notes: str = "",
+    product_ids: Sequence[int] = (),
 ) -> Formulation:
     """Refuses (InvalidInput naming the component) anything the core calls an error."""
     if not consultation.is_signed:
         raise InvalidInput.single("consultation", "Sign the consultation before prescribing a formulation.")
-    check = check_components(consultation, components, signoff=signoff, consent_documented=consent_documented)
+    check = check_components(consultation, components, signoff=signoff, consent_documented=consent_documented,
+                             product_ids=product_ids)
     errors = [i for i in check.issues if i.severity == IssueSeverity.ERROR]
     if errors:
         raise InvalidInput([FieldError(i.field, i.message) for i in errors])
@@ -132,12 +149,15 @@ def save_formulation(
             )
             for index, c in enumerate(components)
         )
+        if product_ids:
+            formulation.products.set(list(dict.fromkeys(product_ids)))
         audit.append(
             actor, Action.CREATE, object_type="formulation", object_id=formulation.pk, patient_id=formulation.patient_id,
             changes={
                 f"components[{i}]": {"old": None, "new": f"{c.ingredient} {c.volume_ml} mL at {c.concentration} {CATALOGUE[c.ingredient].concentration_unit}"}
                 for i, c in enumerate(components)
-            } | ({"drug_signoff": {"old": None, "new": author.username}} if signoff else {}),
+            } | ({"drug_signoff": {"old": None, "new": author.username}} if signoff else {})
+              | ({"products": {"old": None, "new": ", ".join(str(i) for i in dict.fromkeys(product_ids))}} if product_ids else {}),
         )
     return formulation
 

@@ -72,10 +72,12 @@ CASES = [
     Case("patient detail with many courses", r("patients:detail", "patient"), f.more_courses, budget=31),
     Case("calendar day", day("scheduling:day"), f.more_appointments_today, as_="reception", budget=12),
     Case("calendar week", day("scheduling:week"), f.more_appointments_today, as_="reception", budget=13),
-    Case("session detail", r("procedures:detail", "session"), f.more_addenda, as_="practitioner", budget=12),
+    # 13: the trichologist's review of a product substitution or volume discrepancy (issue 17).
+    Case("session detail", r("procedures:detail", "session"), f.more_addenda, as_="practitioner", budget=13),
     Case("follow-ups", r("safety:followups"), f.more_sessions, as_="practitioner", budget=10),
     Case("patient events", r("safety:patient_events", "patient"), f.more_events, budget=14),
-    Case("event review queue", r("safety:review_queue"), f.more_events_to_review, budget=9,
+    # 10: the sessions signed with a reason for a trichologist to review (issue 17).
+    Case("event review queue", r("safety:review_queue"), f.more_events_to_review, budget=10,
          seed=lambda w: f.more_events_to_review(w, 1)),
     Case("infection clusters", r("safety:clusters"), f.more_infections, budget=7, shows_rows=False,
          seed=lambda w: f.more_infections(w, 1)),

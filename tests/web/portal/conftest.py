@@ -121,9 +121,11 @@ def recorded_session(clinic: Any, trichologist: Any, practitioner: Any, patient:
                                    starts_at=start, duration_minutes=45, course_session_number=1)
     product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose", vial_volume_ml=Decimal("5"),
                                      low_stock_threshold_ml=Decimal("10"))
+    product.components.create(ingredient_code="ghk_cu", concentration=Decimal("1"), concentration_unit="mg/mL")
+    product.components.create(ingredient_code="dexpanthenol", concentration=Decimal("50"), concentration_unit="mg/mL")
     lot = receive_lot(actor, product, lot_number="VC-2611", expiry_date=today + dt.timedelta(days=200), quantity_ml=Decimal("20"),
                       supplier="Derma Supplies, Mumbai", received_on=today - dt.timedelta(days=3))
-    injection_map = [{"zone": "vertex", "x": "0.5", "y": str(round(0.2 + 0.05 * i, 2)), "volume_ml": "0.10"} for i in range(10)]
+    injection_map = [{"zone": "vertex", "x": "0.5", "y": str(round(0.2 + 0.05 * (i % 10), 2)), "volume_ml": "0.10"} for i in range(20)]
     data = {
         "identity_confirmed": "on", "scalp_cleansed": "on", "technique": "needle", "needle_gauge": "32", "needle_length_mm": "4",
         "depth_mm": "2", "injection_style": "point_by_point", "injection_map": json.dumps(injection_map), "pain_score": "3",

@@ -45,6 +45,9 @@ def ready(clinic, trichologist, practitioner, patient, actor):
                                    starts_at=start, duration_minutes=45, course_session_number=1)
     product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose", vial_volume_ml=Decimal("5"),
                                      low_stock_threshold_ml=Decimal("10"))
+    # Its ingredient list is what the formulation prescribes, so drawing it needs no reason.
+    product.components.create(ingredient_code="ghk_cu", concentration=Decimal("1"), concentration_unit="mg/mL")
+    product.components.create(ingredient_code="dexpanthenol", concentration=Decimal("50"), concentration_unit="mg/mL")
     from anagen.catalog.services import receive_lot
 
     lot = receive_lot(actor, product, lot_number="VC-2611", expiry_date=today + dt.timedelta(days=200), quantity_ml=Decimal("20"),
@@ -52,7 +55,7 @@ def ready(clinic, trichologist, practitioner, patient, actor):
     return {"appointment": appointment, "formulation": formulation, "lot": lot, "product": product, "room": room, "today": today, "text": text}
 
 
-def session_post(lot, *, volume="0.10", points=10, lot_volume="2.00", **overrides):
+def session_post(lot, *, volume="0.10", points=20, lot_volume="2.00", **overrides):
     zones = ["frontal", "mid_scalp", "vertex"]
     injection_map = [{"zone": zones[i % 3], "x": "0.5", "y": str(round(0.2 + 0.05 * (i % 10), 2)), "volume_ml": volume} for i in range(points)]
     data = {

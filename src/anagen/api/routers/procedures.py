@@ -58,6 +58,8 @@ class SessionIn(Schema):
     immediate_reactions: list[str] = []
     reaction_notes: str = ""
     aftercare_language: str = "en"
+    product_substitution_reason: str = ""
+    volume_discrepancy_reason: str = ""
 
 
 class InjectionPointOut(Schema):
@@ -104,6 +106,9 @@ class SessionOut(Schema):
     immediate_reactions: list[str]
     reaction_notes: str
     aftercare_language: str
+    drawn_volume_ml: Decimal | None
+    product_substitution_reason: str
+    volume_discrepancy_reason: str
     lots: list[LotUsageOut]
 
 

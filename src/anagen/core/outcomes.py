@@ -165,9 +165,11 @@ def untreated_reference(
     17: TE recovers by itself, so its response is judged against this). ``trigger_days_ago``: the
     trigger's distance before the course start (Liyanage & Sinclair 2016: shedding 2-4 months
     after it); None uses the model's default."""
-    days = max(365, follow_up_day)
-    base_density, base_wash = untreated_ratios(diagnosis_key, max(0, baseline_day), trigger_days_ago=trigger_days_ago, days=days)
-    density, wash = untreated_ratios(diagnosis_key, follow_up_day, trigger_days_ago=trigger_days_ago, days=days)
+    # One year of the model: by then an acute effluvium has long settled (3-6 months), and one
+    # horizon keeps every patient on the same memoised course.
+    days = 365
+    base_density, base_wash = untreated_ratios(diagnosis_key, min(days, max(0, baseline_day)), trigger_days_ago=trigger_days_ago, days=days)
+    density, wash = untreated_ratios(diagnosis_key, min(days, max(0, follow_up_day)), trigger_days_ago=trigger_days_ago, days=days)
     return UntreatedCourse(
         Decimal(str(round(density / base_density, 4))),
         Decimal(str(round(wash / base_wash, 4))) if base_wash > 0 else None,

@@ -38,7 +38,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import FieldError, InvalidInput
 from anagen.core.measurements import CombCount, GlobalPhotographicAssessment, Trichoscopy, WashTest
 from anagen.core.protocol import Protocol
 from anagen.core.validation import Checks
@@ -334,3 +334,24 @@ def classify_response(
         interval, step = None, NextStep.STOP_AND_REVIEW_DIAGNOSIS
         reasons.append("worse: stop mesotherapy and review the diagnosis")
     return ResponseResult(cls, tuple(reasons), tuple(measures), interval, step, early)
+
+
+SITE_ONLY_FIELDS = frozenset({"site_zone", "site_offset_cm", "site_note"})
+"""Where a visit measured, not what: a visit with only these records nothing to compare."""
+
+
+def follow_up_visit_problems(
+    on: dt.date, baseline_on: dt.date | None, today: dt.date, measured_fields: frozenset[str]
+) -> list[FieldError]:
+    """Why a follow-up measurement visit is refused (issue 17): dated in the future; with no
+    measurement (only its site, or nothing: an empty visit would replace the patient's response
+    with "not assessed"); or dated on or before the baseline visit it is compared with (the
+    response compares a later visit with the baseline)."""
+    problems = []
+    if on > today:
+        problems.append(FieldError("measured_on", "A visit cannot be recorded for a future date."))
+    if baseline_on is not None and on <= baseline_on:
+        problems.append(FieldError("measured_on", f"A follow-up comes after the baseline visit of {baseline_on.isoformat()}."))
+    if not (measured_fields - SITE_ONLY_FIELDS):
+        problems.append(FieldError("measurements", "Enter at least one measurement: a visit with only its site records nothing to compare."))
+    return problems

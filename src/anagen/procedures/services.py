@@ -34,7 +34,14 @@ from anagen.consultations.services import (
     screening_to_json,
     screening_values,
 )
-from anagen.core.aftercare import DEFAULT_SHEETS, AftercareSheet, sheet_as_text, sheet_from_text
+from anagen.core.aftercare import (
+    DEFAULT_SHEETS,
+    AftercareSheet,
+    sheet_as_text,
+    sheet_from_text,
+    with_drug_instructions,
+)
+from anagen.core.eligibility import reconsultation_due
 from anagen.core.errors import FieldError, InvalidInput
 from anagen.core.measurements import ScalpZone
 from anagen.core.safety import (
@@ -95,6 +102,14 @@ class SessionInput:
     # Written when the core's draw check asks for one (anagen.core.safety.check_session_draw).
     product_substitution_reason: str = ""
     volume_discrepancy_reason: str = ""
+    # The extended re-screen (issue 17); "no" unless asked.
+    breastfeeding_today: bool = False
+    planning_conception_today: bool = False
+    scalp_inflammation_today: bool = False
+    new_condition_codes: tuple[str, ...] = ()
+    new_allergy_codes: tuple[str, ...] = ()
+    reaction_last_session: bool = False
+    new_bald_patch: bool = False
 
 
 def get_appointment_for_session(actor: Actor, clinic: Clinic | None, appointment_id: int) -> Appointment:
@@ -131,8 +146,13 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
     _, formulation = course_and_formulation(appointment)
     if formulation is None:
         problems.append(FieldError("formulation", "No formulation is prescribed for this patient."))
-    if latest_signed(appointment.patient) is None:
+    consultation = latest_signed(appointment.patient)
+    if consultation is None:
         problems.append(FieldError("session", "No signed consultation: the patient has not been screened."))
+    else:
+        overdue = reconsultation_due(consultation.consulted_on, today, protocol_for(appointment.clinic))
+        if overdue:
+            problems.append(FieldError("session", overdue))
     return problems
 
 
@@ -158,11 +178,24 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
         answers = SessionAnswers(
             fever=data.fever_today, scalp_infection=data.scalp_infection_today, pregnant=data.pregnant_today,
             new_medications=frozenset(FindingCode(c) for c in data.new_medication_codes),
+            breastfeeding=data.breastfeeding_today, planning_conception=data.planning_conception_today,
+            new_conditions=frozenset(FindingCode(c) for c in data.new_condition_codes),
+            new_allergies=frozenset(data.new_allergy_codes), reaction_last_session=data.reaction_last_session,
+            new_bald_patch=data.new_bald_patch, scalp_inflammation=data.scalp_inflammation_today,
         )
-    except (InvalidInput, ValueError) as exc:
-        raise SessionBlocked([FieldError("new_medication_codes", "Choose medicines from the list.")]) from exc
-    intake = intake_from(patient, screening_values(consultation), today)
-    rescreen = rescreen_for_session(intake, answers, protocol)
+    except InvalidInput as exc:
+        fields = {"new_medications": "new_medication_codes", "new_conditions": "new_condition_codes"}
+        raise SessionBlocked([FieldError(fields.get(e.field, "rescreen"), "Choose from the list.") for e in exc.errors]) from exc
+    except ValueError as exc:  # a code that is no finding code at all
+        raise SessionBlocked([FieldError("new_condition_codes", "Choose from the list.")]) from exc
+    allergies = frozenset(consultation.allergy_ingredients) | frozenset(data.new_allergy_codes)
+    if data.numbing_spray and "lidocaine" in allergies:
+        raise SessionBlocked([FieldError("numbing_spray", "The patient is allergic to lidocaine: no numbing spray or local anaesthetic.")])
+    try:
+        intake = intake_from(patient, screening_values(consultation), today)
+        rescreen = rescreen_for_session(intake, answers, protocol)
+    except InvalidInput as exc:
+        raise SessionBlocked([FieldError("new_allergy_codes" if e.field == "allergies" else "rescreen", e.message) for e in exc.errors]) from exc
     acknowledged = list(consultation.acknowledgements.values_list("code", flat=True))
     blockers = rescreen_blockers(rescreen, acknowledged)
     if blockers:
@@ -178,7 +211,7 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
         raise SessionBlocked([FieldError("lots", "Each lot is listed once, with its total volume.")])
     draw = draw_check(
         appointment.clinic, formulation, data.lots, map_check.total_volume_ml,
-        allergies=frozenset(consultation.allergy_ingredients), protocol=protocol,
+        allergies=allergies, protocol=protocol,
         product_reason=data.product_substitution_reason, volume_reason=data.volume_discrepancy_reason,
     )
     if not draw.ok:
@@ -197,6 +230,10 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                 identity_confirmed=True, consent_record_id=consents.require_valid_consent(patient, "treatment").record.pk,
                 fever_today=data.fever_today, scalp_infection_today=data.scalp_infection_today, pregnant_today=data.pregnant_today,
                 new_medicines=data.new_medicines.strip(), new_medication_codes=list(data.new_medication_codes),
+                breastfeeding_today=data.breastfeeding_today, planning_conception_today=data.planning_conception_today,
+                scalp_inflammation_today=data.scalp_inflammation_today, new_condition_codes=sorted(data.new_condition_codes),
+                new_allergy_codes=sorted(data.new_allergy_codes), reaction_last_session=data.reaction_last_session,
+                new_bald_patch=data.new_bald_patch,
                 rescreen=screening_to_json(rescreen), scalp_cleansed=True, numbing_spray=data.numbing_spray,
                 technique=data.technique, needle_gauge=data.needle_gauge, needle_length_mm=data.needle_length_mm,
                 mesogun_settings=data.mesogun_settings.strip(), depth_mm=data.depth_mm, injection_style=data.injection_style,
@@ -335,11 +372,20 @@ def sessions_for(patient: Any) -> list[TreatmentSession]:
 LANGUAGES = {"en": "English", "hi": "हिन्दी (Hindi)"}
 
 
-def aftercare_sheet(clinic: Clinic, language: str) -> AftercareSheet:
+def aftercare_sheet(clinic: Clinic, language: str, ingredients: Sequence[str] = ()) -> AftercareSheet:
+    """The clinic's sheet in ``language`` (or the default), led by the 5-alpha-reductase inhibitor
+    instructions when ``ingredients`` (the session's formulation) hold one (issue 17)."""
     stored = AftercareText.objects.filter(clinic=clinic, language=language).first()
     if stored is not None:
-        return sheet_from_text(language, stored.title, stored.body)
-    return DEFAULT_SHEETS.get(language, DEFAULT_SHEETS["en"])
+        sheet = sheet_from_text(language, stored.title, stored.body)
+    else:
+        sheet = DEFAULT_SHEETS.get(language, DEFAULT_SHEETS["en"])
+    return with_drug_instructions(sheet, ingredients)
+
+
+def session_aftercare_sheet(session: TreatmentSession, language: str) -> AftercareSheet:
+    ingredients = list(session.formulation.components.values_list("ingredient", flat=True))
+    return aftercare_sheet(session.clinic, language, ingredients)
 
 
 def aftercare_text(clinic: Clinic, language: str) -> tuple[str, str]:

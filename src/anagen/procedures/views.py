@@ -110,7 +110,7 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
     if language not in services.LANGUAGES:
         language = "en"
     context = {
-        "session": session, "patient": session.patient, "sheet": services.aftercare_sheet(request.clinic, language),
+        "session": session, "patient": session.patient, "sheet": services.session_aftercare_sheet(session, language),
         "language": language, "languages": services.LANGUAGES,
     }
     return render(request, "procedures/aftercare.html", context)

@@ -44,7 +44,13 @@ from anagen.core.safety import (
 )
 from anagen.patients.models import Patient
 from anagen.procedures.models import LotUsage, TreatmentSession
-from anagen.safety.models import AdverseEvent, FollowUpMethod, FollowUpStatus, FollowUpTask, SessionDrawReview
+from anagen.safety.models import (
+    AdverseEvent,
+    FollowUpMethod,
+    FollowUpStatus,
+    FollowUpTask,
+    SessionDrawReview,
+)
 
 MAX_TEXT = 5000
 BLOCKING_SEVERITIES = (Severity.MODERATE.value, Severity.SEVERE.value)

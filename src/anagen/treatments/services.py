@@ -7,7 +7,7 @@ gate); this module loads records, calls the core, and writes in one transaction 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -90,16 +90,38 @@ def named_products(clinic: Clinic, product_ids: Sequence[int]) -> list[NamedProd
     return [NamedProduct(p.pk, p.name, frozenset(c.ingredient_code for c in p.components.all())) for p in (found[i] for i in ids)]
 
 
-def check_components(
-    consultation: Consultation, components: Sequence[Component], *, signoff: bool, consent_documented: bool,
-    product_ids: Sequence[int] = (),
-) -> FormulationCheck:
-    context = FormulationContext(
+def formulation_context(
+    consultation: Consultation, *, signoff: bool, consent_documented: bool, reasons: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
+) -> FormulationContext:
+    """The patient's context as the formulation rules read it (issue 17): allergies, sex,
+    pregnancy, breastfeeding, whether the patient can become pregnant with the dates contraception
+    and a negative test were documented, the diagnosis and conditions, and the trichologist's
+    written reasons (an override or an acknowledgement) keyed by issue code."""
+    sex = consultation.patient.sex if consultation.patient.sex in ("female", "male") else None
+    return FormulationContext(
         allergies=frozenset(consultation.allergy_ingredients),
         planning_conception=consultation.planning_conception,
         trichologist_signoff=signoff,
         consent_documented=consent_documented,
+        sex=sex,
+        pregnant=consultation.pregnant,
+        breastfeeding=consultation.breastfeeding,
+        able_to_become_pregnant=consultation.able_to_become_pregnant and sex != "male",
+        contraception_documented_on=consultation.contraception_documented_on,
+        negative_pregnancy_test_on=consultation.negative_pregnancy_test_on,
+        diagnosis=consultation.diagnosis_primary or None,
+        conditions=frozenset(consultation.condition_codes),
+        today=today or timezone.localdate(),
+        trichologist_reasons=dict(reasons or {}),
     )
+
+
+def check_components(
+    consultation: Consultation, components: Sequence[Component], *, signoff: bool, consent_documented: bool,
+    product_ids: Sequence[int] = (), reasons: Mapping[str, str] | None = None,
+) -> FormulationCheck:
+    context = formulation_context(consultation, signoff=signoff, consent_documented=consent_documented, reasons=reasons)
     return check_formulation_for(consultation.clinic, components, context, named_products(consultation.clinic, product_ids))
 
 
@@ -119,12 +141,15 @@ def save_formulation(
     consent_documented: bool,
     notes: str = "",
     product_ids: Sequence[int] = (),
+    reasons: Mapping[str, str] | None = None,
 ) -> Formulation:
-    """Refuses (InvalidInput naming the component) anything the core calls an error."""
+    """Refuses (InvalidInput naming the component) anything the core calls an error. ``reasons``:
+    the trichologist's written override or acknowledgement per issue code, kept in the
+    formulation's warnings with the sign-off (issue 17)."""
     if not consultation.is_signed:
         raise InvalidInput.single("consultation", "Sign the consultation before prescribing a formulation.")
     check = check_components(consultation, components, signoff=signoff, consent_documented=consent_documented,
-                             product_ids=product_ids)
+                             product_ids=product_ids, reasons=reasons)
     errors = [i for i in check.issues if i.severity == IssueSeverity.ERROR]
     if errors:
         raise InvalidInput([FieldError(i.field, i.message) for i in errors])

@@ -44,6 +44,7 @@ def _check_context(consultation: Any, formset: Any, form: FormulationForm) -> di
         check = services.check_components(
             consultation, components,
             signoff=form.cleaned_data["signoff"], consent_documented=form.cleaned_data["consent_documented"],
+            product_ids=form.product_ids(), reasons=form.reasons(),
         )
     except InvalidInput as exc:
         return {"check_errors": [e.message for e in exc.errors]}
@@ -74,7 +75,7 @@ def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         formset = ComponentFormSet(request.POST, prefix="c")
-        form = FormulationForm(request.POST)
+        form = FormulationForm(request.POST, clinic=request.clinic)
         if request.POST.get("action") == "add_row" and formset.is_valid():
             rows = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("ingredient")]
             formset = ComponentFormSet(initial=rows + [{}], prefix="c")
@@ -83,7 +84,7 @@ def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
                 formulation = services.save_formulation(
                     actor, consultation, components_from(formset), author=request.user,
                     signoff=form.cleaned_data["signoff"], consent_documented=form.cleaned_data["consent_documented"],
-                    notes=form.cleaned_data["notes"],
+                    notes=form.cleaned_data["notes"], product_ids=form.product_ids(), reasons=form.reasons(),
                 )
             except InvalidInput as exc:
                 form.add_error(None, "The formulation cannot be saved: " + "; ".join(e.message for e in exc.errors))
@@ -99,7 +100,7 @@ def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         except InvalidInput as exc:
             components, notes = [], [e.message for e in exc.errors]
         formset = ComponentFormSet(initial=initial_rows(components), prefix="c")
-        form = FormulationForm()
+        form = FormulationForm(clinic=request.clinic)
     context = {
         "patient": patient, "consultation": consultation, "formset": formset, "form": form,
         "template_notes": notes, "catalogue": CATALOGUE,
@@ -108,7 +109,7 @@ def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         context.update(_check_context(consultation, formset, form))
     else:
         bound = ComponentFormSet(_as_data(formset), prefix="c")
-        context.update(_check_context(consultation, bound, FormulationForm({})))
+        context.update(_check_context(consultation, bound, FormulationForm({}, clinic=request.clinic)))
     return render(request, "treatments/formulation_builder.html", context, status=status)
 
 
@@ -129,7 +130,7 @@ def formulation_check(request: HttpRequest, patient_id: int) -> HttpResponse:
     consultation = latest_signed(patient)
     if consultation is None:
         return render(request, "treatments/_check_panel.html", {"check_errors": ["No signed consultation."]})
-    context = _check_context(consultation, ComponentFormSet(request.POST, prefix="c"), FormulationForm(request.POST))
+    context = _check_context(consultation, ComponentFormSet(request.POST, prefix="c"), FormulationForm(request.POST, clinic=request.clinic))
     return render(request, "treatments/_check_panel.html", context)
 
 

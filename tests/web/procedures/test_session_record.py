@@ -306,7 +306,12 @@ def test_two_sessions_drawing_the_last_stock_at_once_never_go_negative(clinic, p
 
 def _allergic_to(ready, trichologist, actor, *codes):
     """A newer signed consultation recording the allergy (the session reads the latest signed one)."""
-    from anagen.consultations.services import acknowledge_caution, save_draft, sign_consultation, start_consultation
+    from anagen.consultations.services import (
+        acknowledge_caution,
+        save_draft,
+        sign_consultation,
+        start_consultation,
+    )
 
     consultation = start_consultation(actor, ready["appointment"].patient, trichologist, ready["today"])
     save_draft(actor, consultation, {"presenting_complaint": "Thinning", "diagnosis_primary": "androgenetic_alopecia",

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0003_treatmentsession_draw_check_and_more'),
+        ('procedures', '0003_session_draw_and_rescreen'),
         ('safety', '0003_followuptask_followup_clinic_reported'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -76,10 +76,10 @@ def test_it_maps_diagnoses_to_the_forecast_by_sex():
     assert forecast_diagnosis("scalp_condition", "male") is None
 
 
-def test_it_adds_the_drug_arms_of_drug_components():
+def test_it_adds_each_injected_drug_as_itself_not_as_its_topical_or_oral_form():
     assert forecast_treatments(["biotin", "zinc"]) == ("vitamin_mesotherapy",)
-    assert forecast_treatments(["biotin", "Dutasteride", "minoxidil"]) == (
-        "vitamin_mesotherapy", "minoxidil_5", "dutasteride_mesotherapy",
+    assert forecast_treatments(["biotin", "Dutasteride", "minoxidil", "finasteride"]) == (
+        "vitamin_mesotherapy", "minoxidil_mesotherapy", "finasteride_mesotherapy", "dutasteride_mesotherapy",
     )
 
 

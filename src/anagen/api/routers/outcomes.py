@@ -268,7 +268,7 @@ def record_visit(request: HttpRequest, patient_id: int, payload: FollowUpVisitIn
     when it holds no measurement or is dated on or before the baseline visit."""
     who = actor(request)
     patient = services.get_patient_for_outcomes(who, clinic(request), patient_id)
-    data = {("measured_on" if k == "measured_on" else f"m-{k}"): ("" if v is None else str(v)) for k, v in payload.model_dump().items()}
+    data = {f"m-{k}": ("" if v is None else str(v)) for k, v in payload.model_dump().items()}
     form = FollowUpMeasurementForm(data)
     if not form.is_valid():
         raise invalid(form_errors(form))

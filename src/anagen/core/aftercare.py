@@ -117,29 +117,40 @@ FIVE_ARI_WAIT_MONTHS = {"dutasteride": 6, "finasteride": 1}
 """Months after the last dose without blood donation (and, for a person able to become pregnant,
 without conceiving): 6 for dutasteride, 1 for finasteride (labels; blood-service deferral)."""
 
-_FIVE_ARI_TEXT = {
-    "en": {
-        "heading": "Because your treatment contains {drugs}",
-        "drug": {"dutasteride": "dutasteride", "finasteride": "finasteride"},
-        "blood": "Do not donate blood for {months} after your last {drug} dose: donated blood could reach a pregnant woman.",
-        "handling": "Anyone who is pregnant or may become pregnant must not handle this medicine or its solution, nor touch broken "
-                    "tablets or capsules: it can harm a male baby.",
-        "conception_women": "If you could become pregnant: do not become pregnant during the treatment and for {months} after the "
-                            "last {drug} dose, and tell the clinic at once if you might be pregnant.",
-        "conception_men": "Men: these medicines can change semen; tell the clinic before you try to conceive.",
-        "month": {1: "1 month", 6: "6 months"},
-    },
-    "hi": {
-        "heading": "क्योंकि आपके इलाज में {drugs} है",
-        "drug": {"dutasteride": "ड्यूटास्टेराइड", "finasteride": "फ़िनास्टेराइड"},
-        "blood": "{drug} की आख़िरी ख़ुराक के बाद {months} तक रक्तदान न करें: दान किया गया रक्त किसी गर्भवती महिला तक पहुँच सकता है।",
-        "handling": "जो गर्भवती है या गर्भवती हो सकती है, वह यह दवा या इसका घोल न छुए, और टूटी गोलियाँ या कैप्सूल न छुए: "
-                    "इससे गर्भ में लड़के को नुक़सान हो सकता है।",
-        "conception_women": "अगर आप गर्भवती हो सकती हैं: इलाज के दौरान और {drug} की आख़िरी ख़ुराक के बाद {months} तक गर्भवती न हों, "
-                            "और गर्भ की ज़रा भी संभावना हो तो तुरंत क्लिनिक को बताएँ।",
-        "conception_men": "पुरुष: ये दवाएँ वीर्य को बदल सकती हैं; संतान की योजना से पहले क्लिनिक को बताएँ।",
-        "month": {1: "1 महीने", 6: "6 महीने"},
-    },
+@dataclass(frozen=True)
+class _FiveAriText:
+    heading: str
+    drug: dict[str, str]
+    blood: str
+    handling: str
+    conception_women: str
+    conception_men: str
+    month: dict[int, str]
+
+
+_FIVE_ARI_TEXT: dict[str, _FiveAriText] = {
+    "en": _FiveAriText(
+        heading="Because your treatment contains {drugs}",
+        drug={"dutasteride": "dutasteride", "finasteride": "finasteride"},
+        blood="Do not donate blood for {months} after your last {drug} dose: donated blood could reach a pregnant woman.",
+        handling="Anyone who is pregnant or may become pregnant must not handle this medicine or its solution, nor touch broken "
+                 "tablets or capsules: it can harm a male baby.",
+        conception_women="If you could become pregnant: do not become pregnant during the treatment and for {months} after the "
+                         "last {drug} dose, and tell the clinic at once if you might be pregnant.",
+        conception_men="Men: these medicines can change semen; tell the clinic before you try to conceive.",
+        month={1: "1 month", 6: "6 months"},
+    ),
+    "hi": _FiveAriText(
+        heading="क्योंकि आपके इलाज में {drugs} है",
+        drug={"dutasteride": "ड्यूटास्टेराइड", "finasteride": "फ़िनास्टेराइड"},
+        blood="{drug} की आख़िरी ख़ुराक के बाद {months} तक रक्तदान न करें: दान किया गया रक्त किसी गर्भवती महिला तक पहुँच सकता है।",
+        handling="जो गर्भवती है या गर्भवती हो सकती है, वह यह दवा या इसका घोल न छुए, और टूटी गोलियाँ या कैप्सूल न छुए: "
+                 "इससे गर्भ में लड़के को नुक़सान हो सकता है।",
+        conception_women="अगर आप गर्भवती हो सकती हैं: इलाज के दौरान और {drug} की आख़िरी ख़ुराक के बाद {months} तक गर्भवती न हों, "
+                         "और गर्भ की ज़रा भी संभावना हो तो तुरंत क्लिनिक को बताएँ।",
+        conception_men="पुरुष: ये दवाएँ वीर्य को बदल सकती हैं; संतान की योजना से पहले क्लिनिक को बताएँ।",
+        month={1: "1 महीने", 6: "6 महीने"},
+    ),
 }
 
 
@@ -150,17 +161,17 @@ def five_ari_section(language: str, drugs: Iterable[str]) -> tuple[str, tuple[st
     if not present:
         return None
     text = _FIVE_ARI_TEXT.get(language, _FIVE_ARI_TEXT["en"])
-    names = [text["drug"][d] for d in present]
+    names = [text.drug[d] for d in present]
     points = []
     for drug in present:
-        months = text["month"][FIVE_ARI_WAIT_MONTHS[drug]]
-        points.append(text["blood"].format(months=months, drug=text["drug"][drug]))
-    points.append(text["handling"])
+        months = text.month[FIVE_ARI_WAIT_MONTHS[drug]]
+        points.append(text.blood.format(months=months, drug=text.drug[drug]))
+    points.append(text.handling)
     for drug in present:
-        months = text["month"][FIVE_ARI_WAIT_MONTHS[drug]]
-        points.append(text["conception_women"].format(months=months, drug=text["drug"][drug]))
-    points.append(text["conception_men"])
-    return text["heading"].format(drugs=" + ".join(names)), tuple(points)
+        months = text.month[FIVE_ARI_WAIT_MONTHS[drug]]
+        points.append(text.conception_women.format(months=months, drug=text.drug[drug]))
+    points.append(text.conception_men)
+    return text.heading.format(drugs=" + ".join(names)), tuple(points)
 
 
 def five_ari_languages() -> frozenset[str]:

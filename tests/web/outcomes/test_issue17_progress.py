@@ -23,7 +23,7 @@ def test_a_vitamin_only_course_gets_the_untreated_forecast_and_says_no_trial_mea
     assert "No randomised trial has measured hair counts" in page
     svg = client.get(reverse("outcomes:chart_svg", args=[patient.pk, "density"])).content.decode()
     assert "expected without treatment (no trial measured this course)" in svg
-    data = client.get("/api/v1/patients/%d/progress" % patient.pk).json()
+    data = client.get(f"/api/v1/patients/{patient.pk}/progress").json()
     assert data["forecast_untreated_only"] is True and data["forecast_limits"]
     report = client.post(reverse("outcomes:generate_report", args=[patient.pk]))
     text = pdf_text(b"".join(client.get(report["Location"]).streaming_content))
@@ -37,7 +37,7 @@ def test_dutasteride_in_a_man_is_drawn_beside_the_untreated_band_and_stops_at_12
     root = ET.fromstring(client.get(reverse("outcomes:chart_svg", args=[man.pk, "density"])).content)
     groups = {g.get("class") for g in root.iter(f"{SVG}g")}
     assert {"forecast-band", "untreated-band"} <= groups
-    data = client.get("/api/v1/patients/%d/progress" % man.pk).json()
+    data = client.get(f"/api/v1/patients/{man.pk}/progress").json()
     assert data["forecast_horizon_days"] == 84 and data["forecast_untreated_only"] is False
     density = next(c for c in data["charts"] if c["chart_id"] == "chart-density")
     assert density["untreated_band"]["label"] == "without treatment, 10-90%"
@@ -64,7 +64,7 @@ def test_the_shedding_sentence_about_new_growth_comes_only_with_minoxidil(patien
 def test_a_patient_in_the_intensive_phase_is_told_to_continue_it_not_maintenance(client, trichologist, patient, make_programme):
     make_programme(patient, gains=(2.0, 18.0), completed=4, start_days_ago=100)
     client.force_login(trichologist)
-    data = client.get("/api/v1/patients/%d/progress" % patient.pk).json()
+    data = client.get(f"/api/v1/patients/{patient.pk}/progress").json()
     assert data["response"]["next_step"] == "continue_intensive_phase"
     assert data["response"]["maintenance_interval_days"] is None
     assert not any("maintenance sessions, about every" in step for step in data["next_steps"])
@@ -73,7 +73,7 @@ def test_a_patient_in_the_intensive_phase_is_told_to_continue_it_not_maintenance
 
 def _visit(client, patient, **values):
     body = {"measured_on": values.pop("measured_on").isoformat(), **values}
-    return client.post("/api/v1/patients/%d/measurement-visits" % patient.pk, body, content_type="application/json")
+    return client.post(f"/api/v1/patients/{patient.pk}/measurement-visits", body, content_type="application/json")
 
 
 def test_an_empty_follow_up_visit_and_one_on_the_baseline_day_are_refused(client, trichologist, patient, make_programme, today):

@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def _consult(patient, trichologist, **values):
     from anagen.audit.services import Actor
-    from anagen.consultations.services import acknowledge_caution, save_draft, sign_consultation, start_consultation
+    from anagen.consultations.services import (
+        acknowledge_caution,
+        save_draft,
+        sign_consultation,
+        start_consultation,
+    )
 
     actor = Actor.system("test", patient.clinic_id)
     consultation = start_consultation(actor, patient, trichologist, dt.date.today())

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
@@ -42,7 +41,7 @@ from anagen.core.aftercare import (
     with_drug_instructions,
 )
 from anagen.core.eligibility import reconsultation_due
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.core.measurements import ScalpZone
 from anagen.core.safety import (
     DrawnProduct,
@@ -56,6 +55,7 @@ from anagen.core.safety import (
     rescreen_for_session,
 )
 from anagen.core.screening import FindingCode
+from anagen.procedures import signals
 from anagen.procedures.models import AftercareText, LotUsage, SessionAddendum, TreatmentSession
 from anagen.scheduling import services as scheduling
 from anagen.scheduling.models import Appointment, Kind
@@ -140,9 +140,8 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
         consents.require_valid_consent(appointment.patient, "treatment")
     except consents.ConsentMissing as exc:
         problems.append(FieldError("consent", str(exc)))
-    from anagen.safety.services import session_blockers_for
-
-    problems.extend(FieldError("session", reason) for reason in session_blockers_for(appointment.patient))
+    for _, reasons in signals.session_blockers.send(sender=TreatmentSession, patient=appointment.patient):
+        problems.extend(FieldError("session", reason) for reason in reasons)
     _, formulation = course_and_formulation(appointment)
     if formulation is None:
         problems.append(FieldError("formulation", "No formulation is prescribed for this patient."))
@@ -251,9 +250,7 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                 lot = catalog.get_lot(appointment.clinic, use.lot_id)
                 movement = catalog.draw_stock(actor, lot, use.volume_ml, on=today, session_ref=session.pk, patient_id=patient.pk)
                 LotUsage.objects.create(session=session, lot=lot, volume_ml=use.volume_ml, movement=movement)
-            from anagen.safety.services import create_follow_up
-
-            create_follow_up(session, actor=actor)
+            signals.session_recorded.send(sender=TreatmentSession, session=session, actor=actor)
             if appointment.status == AppointmentStatus.BOOKED:
                 scheduling.mark_arrived(actor, appointment)
             scheduling.mark_completed(actor, appointment)
@@ -269,7 +266,7 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                   | ({"volume_discrepancy_reason": {"old": None, "new": session.volume_discrepancy_reason}}
                      if session.volume_discrepancy_reason else {}),
             )
-    except (catalog.StockError, Http404) as exc:
+    except (catalog.StockError, NotFound) as exc:
         field = getattr(exc, "field", None) or "lots"
         message = getattr(exc, "message", None) or "A lot chosen is not this clinic's."
         raise SessionBlocked([FieldError("lots" if field in ("lot", "quantity_ml") else field, message)]) from exc

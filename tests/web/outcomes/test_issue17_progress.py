@@ -45,7 +45,7 @@ def test_dutasteride_in_a_man_is_drawn_beside_the_untreated_band_and_stops_at_12
 
 
 def test_dutasteride_in_a_woman_adds_nothing_and_says_it_was_measured_in_men_only(patient, make_programme, today):
-    from anagen.outcomes.services import patient_progress
+    from anagen.outcomes.progress import patient_progress
 
     make_programme(patient, gains=(2.0, 6.0), ingredients=("dutasteride",))  # the fixture's patient is a woman
     progress = patient_progress(patient, today)
@@ -54,7 +54,7 @@ def test_dutasteride_in_a_woman_adds_nothing_and_says_it_was_measured_in_men_onl
 
 
 def test_the_shedding_sentence_about_new_growth_comes_only_with_minoxidil(patient, make_programme, today, make_patient, clinic):
-    from anagen.outcomes.services import patient_progress
+    from anagen.outcomes.progress import patient_progress
 
     make_programme(patient, gains=(2.0, 6.0))
     plain = " ".join(patient_progress(patient, today).timeline.sentences)
@@ -95,7 +95,7 @@ def test_an_empty_follow_up_visit_and_one_on_the_baseline_day_are_refused(client
 def test_a_wrong_visit_is_voided_with_a_reason_kept_and_no_longer_counts(client, trichologist, patient, make_programme, today):
     from anagen.audit.models import AuditEntry
     from anagen.consultations.models import MeasurementSet
-    from anagen.outcomes.services import patient_progress
+    from anagen.outcomes.progress import patient_progress
 
     make_programme(patient, gains=(2.0, 6.0))
     latest = MeasurementSet.objects.filter(patient=patient).order_by("-measured_on").first()
@@ -135,7 +135,7 @@ def test_reception_cannot_void_a_visit(client, receptionist, patient, make_progr
 
 def test_telogen_effluvium_is_judged_against_its_untreated_course_with_the_recorded_trigger(patient, make_programme, today):
     from anagen.consultations.models import Consultation
-    from anagen.outcomes.services import patient_progress
+    from anagen.outcomes.progress import patient_progress
 
     course = make_programme(patient, gains=(2.0, 6.0))
     Consultation.objects.filter(pk=course.consultation_id).update(

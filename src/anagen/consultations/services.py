@@ -382,8 +382,28 @@ def void_measurement_visit(actor: Actor, visit: MeasurementSet, reason: str, by:
     return current
 
 
+def current_cautions(
+    consultation: Consultation, protocol: Protocol | None = None,
+    labs: Sequence[tuple[LabResult, LabInterpretation]] | None = None,
+) -> set[str]:
+    """Cautions the signed answers give under today's rules: a rule made stricter since signing
+    (issue 17: an advanced pattern is now a caution; a free-text allergy is one) raises them at
+    the pre-session re-screen, so a trichologist must be able to acknowledge them on this record.
+    Pass the clinic's ``protocol`` and the consultation's ``labs`` when the caller has them."""
+    protocol = protocol or protocol_for(consultation.clinic)
+    labs = lab_interpretations(consultation, protocol) if labs is None else labs
+    unreviewed = frozenset(row.test for row, reading in labs if reading.abnormal and row.reviewed_at is None)
+    try:
+        result = screen_values(consultation.patient, screening_values(consultation), consultation.consulted_on, protocol, unreviewed)
+    except InvalidInput:
+        return set()
+    return {str(f.code) for f in result.findings if f.severity == Severity.CAUTION}
+
+
 def acknowledge_caution(actor: Actor, consultation: Consultation, code: str, reason: str, by: User) -> ScreeningAcknowledgement:
-    cautions = {f.code for f in findings_from_json(consultation.screening) if f.severity == Severity.CAUTION}
+    cautions = {str(f.code) for f in findings_from_json(consultation.screening) if f.severity == Severity.CAUTION}
+    if consultation.is_signed and code not in cautions:
+        cautions |= current_cautions(consultation)
     if not consultation.is_signed:
         raise InvalidInput.single("code", "Sign the consultation first: cautions are acknowledged on the signed screening.")
     if code not in cautions:

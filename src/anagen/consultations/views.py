@@ -128,11 +128,17 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
     findings = [
         {**f, "acknowledgement": acknowledged.get(f["code"])} for f in consultation.screening.get("findings", [])
     ]
+    protocol = services.protocol_for(consultation.clinic)
+    labs = services.lab_interpretations(consultation, protocol)
+    signed_cautions = {f["code"] for f in consultation.screening.get("findings", []) if f["severity"] == "caution"}
+    newer = (sorted(services.current_cautions(consultation, protocol, labs) - signed_cautions - set(acknowledged))
+             if consultation.is_signed else [])
     context = {
         "consultation": consultation,
         "patient": consultation.patient,
         "findings": findings,
-        "labs": services.lab_interpretations(consultation),
+        "newer_cautions": newer,
+        "labs": labs,
         "measurements": _measurement_of(consultation),
         "addenda": consultation.addenda.select_related("author"),
         "deferral": _deferral_of(consultation),

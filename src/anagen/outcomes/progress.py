@@ -139,6 +139,8 @@ class Progress:
     charts: list[Chart] = field(default_factory=list)
     # Issue 17: the untreated course for this patient, and what the forecast does not claim.
     untreated: Band | None = None
+    # The course formulation's ingredient codes (read once: treatments, minoxidil, 5-ARI).
+    ingredients: tuple[str, ...] = ()
     forecast_limits: list[str] = field(default_factory=list)
     voided: list[MeasurementSet] = field(default_factory=list)
 
@@ -255,7 +257,7 @@ def course_context(progress: Progress, follow_up: MeasurementSet) -> CourseConte
     course = progress.course
     if course is None:
         return CourseContext()
-    ingredients = set(course.formulation.components.values_list("ingredient", flat=True))
+    ingredients = set(progress.ingredients)
     done = len([s for s in progress.course_sessions_done if s.day <= follow_up.measured_on])
     phase = "intensive" if done < course.intensive_sessions else "maintenance"
     untreated = None
@@ -268,10 +270,6 @@ def course_context(progress: Progress, follow_up: MeasurementSet) -> CourseConte
         )
     return CourseContext(minoxidil_in_course="minoxidil" in ingredients, phase=phase, sessions_done=min(done, course.intensive_sessions),
                          intensive_sessions=course.intensive_sessions, untreated=untreated)
-
-
-def _treatments_of(course: Course) -> tuple[str, ...]:
-    return forecast_treatments(course.formulation.components.values_list("ingredient", flat=True))
 
 
 FORECAST_CACHE_SECONDS = 7 * 24 * 3600
@@ -328,17 +326,19 @@ def non_responder_result(progress: Progress) -> NonResponderResult | None:
 
 def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = True, with_charts: bool = True) -> Progress:
     """Everything the progress page and the report show; reads only (the caller audits)."""
-    measurements = list(MeasurementSet.objects.filter(patient=patient).order_by("measured_on", "id"))
+    # One query for every visit: the voided ones are listed apart and count for nothing (issue 17).
+    visits = list(MeasurementSet.all_objects.filter(patient=patient).select_related("voided_by").order_by("measured_on", "id"))
+    measurements = [m for m in visits if m.voided_at is None]
     course = _latest_course(patient)
     consultation = course.consultation if course is not None else (
         Consultation.objects.filter(patient=patient, status="signed").order_by("-consulted_on", "-id").first())
     baseline = _baseline_of(consultation, measurements)
     progress = Progress(patient, today, measurements, baseline, consultation, course, _session_marks(patient))
-    progress.voided = list(MeasurementSet.all_objects.filter(patient=patient, voided_at__isnull=False)
-                           .select_related("voided_by").order_by("measured_on", "id"))
+    progress.voided = [m for m in visits if m.voided_at is not None]
     if course is not None:
         progress.course_sessions_done = _course_sessions(course)
-        progress.treatments = _treatments_of(course)
+        progress.ingredients = tuple(course.formulation.components.values_list("ingredient", flat=True))
+        progress.treatments = forecast_treatments(progress.ingredients)
     protocol = protocol_for(patient.clinic)
 
     # Response: the baseline against the latest later visit.
@@ -367,7 +367,7 @@ def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = 
             progress.forecast = forecast
             progress.untreated = untreated_band(key, patient_baseline, days=forecast.horizon_days, trigger_days_ago=trigger)
             progress.forecast_limits = forecast_limits(forecast)
-            ingredients = set(course.formulation.components.values_list("ingredient", flat=True))
+            ingredients = set(progress.ingredients)
             progress.timeline = expected_timeline(
                 forecast.density, forecast.wash_test, patient_baseline.density_per_cm2,
                 course.start_date, max(protocol.partial_density_gain_pct, density_sdc_pct(protocol)),

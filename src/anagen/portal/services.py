@@ -292,7 +292,8 @@ def overview(actor: Actor, patient: Patient, now: datetime | None = None) -> Ove
     sheets: dict[str, Any] = {}
     aftercare = []
     for session in (TreatmentSession.objects.filter(patient=patient, clinic_id=patient.clinic_id)
-                    .prefetch_related("formulation__components").order_by("-performed_on", "-id")[:20]):
+                    .select_related("formulation").prefetch_related("formulation__components")
+                    .order_by("-performed_on", "-id")[:20]):
         language = session.aftercare_language or "en"
         # The 5-ARI instructions lead the sheet of a session whose formulation holds one (issue 17).
         ingredients = tuple(sorted(c.ingredient for c in session.formulation.components.all()))

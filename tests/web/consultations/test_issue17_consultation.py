@@ -117,3 +117,20 @@ def test_the_api_reads_and_writes_the_new_fields(client, trichologist, consultat
     assert data["te_trigger_on"] == (TODAY - dt.timedelta(days=70)).isoformat()
     lab = data["labs"][0]
     assert lab["severity"] == "severe" and "refer urgently" in lab["referral"] and lab["reviewed_by_id"] == trichologist.pk
+
+
+def test_a_caution_a_stricter_rule_adds_after_signing_can_be_acknowledged_so_sessions_can_go_ahead(client, trichologist, consultation):
+    from anagen.audit.services import Actor
+    from anagen.consultations.services import acknowledge_caution
+
+    client.force_login(trichologist)
+    post_edit(client, consultation, action="sign", pattern="ludwig:III")
+    signed = Consultation.objects.get(pk=consultation.pk)
+    # As if signed before issue 17, when an advanced pattern was only information.
+    screening = dict(signed.screening, findings=[{**f, "severity": "info"} for f in signed.screening["findings"]], verdict="eligible")
+    Consultation.objects.filter(pk=signed.pk).update(screening=screening)
+    signed.refresh_from_db()
+    page = client.get(reverse("consultations:detail", args=[signed.pk])).content.decode()
+    assert "Cautions under the current rules" in page and "advanced_pattern" in page
+    acknowledge_caution(Actor.system("test", signed.clinic_id), signed, "advanced_pattern", "Combination discussed", trichologist)
+    assert signed.acknowledgements.filter(code="advanced_pattern").exists()

@@ -90,6 +90,8 @@ def main() -> int:
         # The model and the PDF do not touch the database: their figures are in docs/benchmarks.md.
         sections = sections[2:]
         parts.append("The hair-cycle model and PDF report benchmarks do not touch the database: see docs/benchmarks.md.\n")
+    if not vendor:  # Hair measurement (issue 23): CPU only, no database; its own module.
+        sections.insert(2, ("Hair measurement (1600×1200 trichoscopy image)", [PY, "benchmarks/hairs_bench.py"]))
     started = cpu_times()
     for title, argv in sections:
         if not (ROOT / argv[1]).exists():

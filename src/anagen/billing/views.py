@@ -23,7 +23,7 @@ from anagen.billing.forms import (
     form_field,
 )
 from anagen.billing.models import PriceItem
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import Conflict, InvalidInput
 from anagen.patients.views import patient_for
 from anagen.reminders import services as reminders
 from anagen.scheduling import services as scheduling
@@ -160,7 +160,7 @@ def package_detail(request: HttpRequest, package_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.redeem_session(actor, package, form.appointments[form.cleaned_data["appointment"]])
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:
             add_errors_from(form, exc, rename=form_field)
         else:
             messages.success(request, f"Session redeemed: {package.sessions_left} left.")

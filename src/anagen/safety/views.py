@@ -24,7 +24,7 @@ from anagen.accounts.permissions import any_staff, clinical, trichologist_only
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
 from anagen.catalog.services import get_lot
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import Conflict, InvalidInput
 from anagen.patients.views import patient_for
 from anagen.procedures.services import get_session
 from anagen.safety import services
@@ -69,7 +69,7 @@ def record_followup(request: HttpRequest, task_id: int) -> HttpResponse:
                     actor, task, method=form.cleaned_data["method"], side_effects_reported=form.side_effects_reported,
                     outcome=form.cleaned_data["outcome"], recorded_by=request.user,
                 )
-            except InvalidInput as exc:
+            except (InvalidInput, Conflict) as exc:
                 add_errors_from(form, exc)
             else:
                 if task.side_effects_reported and request.user.sees_clinical_content:
@@ -124,7 +124,7 @@ def report_event(request: HttpRequest, patient_id: int) -> HttpResponse:
                 severity=data["severity"], onset_date=data["onset_date"], description=data["description"],
                 action_taken=data["action_taken"], reported_by=request.user,
             )
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:
             add_errors_from(form, exc)
         else:
             messages.success(request, f"Recorded the adverse event ({event.get_event_type_display().lower()}, {event.severity}).")
@@ -164,7 +164,7 @@ def resolve_event(request: HttpRequest, event_id: int) -> HttpResponse:
         try:
             services.resolve_event(Actor.from_request(request), found, form.cleaned_data["resolved_on"],
                                    expected_version=_int(request.POST.get("version")))
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:
             add_errors_from(form, exc)
         else:
             messages.success(request, "Recorded the resolution.")
@@ -181,7 +181,7 @@ def review_event(request: HttpRequest, event_id: int) -> HttpResponse:
         try:
             services.review_event(Actor.from_request(request), found, form.cleaned_data["note"], request.user,
                                   expected_version=_int(request.POST.get("version")))
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:
             add_errors_from(form, exc)
         else:
             messages.success(request, "Recorded your review.")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import Conflict, FieldError, InvalidInput
 
 
 class NoColonLabels:
@@ -21,13 +21,13 @@ class NoColonLabels:
 
 def add_errors_from(
     form: forms.BaseForm,
-    errors: InvalidInput | Iterable[FieldError],
+    errors: InvalidInput | Conflict | Iterable[FieldError],
     *,
     rename: Mapping[str, str] | Callable[[str], str] | None = None,
 ) -> None:
     """Show a service's refusal on the form: each error beside the field it names, the rest above
     the form. ``rename`` maps the service's field names to the form's where they differ."""
-    for error in errors.errors if isinstance(errors, InvalidInput) else errors:
+    for error in errors.errors if isinstance(errors, InvalidInput | Conflict) else errors:
         if rename is None:
             name = error.field
         elif callable(rename):

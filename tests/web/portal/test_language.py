@@ -68,3 +68,19 @@ def test_the_switch_never_sends_the_patient_to_another_site(client, patient, pat
     client.force_login(patient_user)
     response = client.post(reverse("set_language"), {"language": "hi", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_the_demo_seeds_an_english_a_marathi_and_a_hindi_portal_sign_in(clinic, other_clinic, receptionist, make_patient):
+    from datetime import date
+
+    from anagen.accounts.models import User
+    from anagen.demo.portal import seed_portal
+    from anagen.demo.seed import SeedContext
+
+    patients = [make_patient(clinic) for _ in range(3)]
+    ctx = SeedContext(clinic=clinic, branch=other_clinic, staff={"reception": receptionist}, patients=patients, today=date(2026, 12, 3))
+    seed_portal(ctx)
+    seed_portal(ctx)  # a second run adds nothing
+    languages = {u.username: u.patient_account.patient.preferred_language for u in User.objects.filter(role="patient")}
+    assert languages == {"patient": "en-in", "patient-mr": "mr", "patient-hi": "hi"}
+    assert all(u.is_demo_account and u.check_password("demo") for u in User.objects.filter(role="patient"))

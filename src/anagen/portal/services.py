@@ -293,11 +293,16 @@ def overview(actor: Actor, patient: Patient, now: datetime | None = None) -> Ove
     consent_rows = [s for p, s in statuses.items() if s.record is not None or p in available]
     sheets: dict[str, Any] = {}
     aftercare = []
-    for session in TreatmentSession.objects.filter(patient=patient, clinic_id=patient.clinic_id).order_by("-performed_on", "-id")[:20]:
+    for session in (TreatmentSession.objects.filter(patient=patient, clinic_id=patient.clinic_id)
+                    .select_related("formulation").prefetch_related("formulation__components")
+                    .order_by("-performed_on", "-id")[:20]):
         language = session.aftercare_language or "en"
-        if language not in sheets:
-            sheets[language] = aftercare_sheet(patient.clinic, language)
-        aftercare.append(AftercareItem(session.pk, session.performed_on, sheets[language]))
+        # The 5-ARI instructions lead the sheet of a session whose formulation holds one (issue 17).
+        ingredients = tuple(sorted(c.ingredient for c in session.formulation.components.all()))
+        key = f"{language}:{','.join(ingredients)}"
+        if key not in sheets:
+            sheets[key] = aftercare_sheet(patient.clinic, language, ingredients)
+        aftercare.append(AftercareItem(session.pk, session.performed_on, sheets[key]))
     appointments = upcoming_appointments(patient, now)
     requested = set(
         ChangeRequest.objects.filter(patient=patient, handled_at__isnull=True, appointment__in=appointments).values_list("appointment_id", flat=True)

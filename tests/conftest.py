@@ -15,6 +15,14 @@ import pytest
 _counter = itertools.count(1)
 
 
+def pytest_configure(config: Any) -> None:
+    # A suite run straight through pytest (not `make test`) reads the translations of the .po
+    # files as they are now: compile whichever catalogue changed since its .mo (polib, no Django).
+    from anagen.ui.catalogs import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture
 def clinic(db: Any) -> Any:
     from anagen.accounts.models import Clinic

@@ -67,6 +67,12 @@ def _gunicorn_argv(bind: str, workers: int, extra: Sequence[str] = ()) -> list[s
         # Access lines show the method, the path without its query string, and the status: paths
         # hold ids, never names (health data rule), and query strings may hold search words.
         "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+        # The application (URL map and API schemas included, see wsgi.py) is loaded once, before
+        # the workers fork: a worker then starts in milliseconds instead of loading it under the
+        # 30 s worker timeout, which a busy machine's cold start can exceed, and a broken build
+        # stops the server at start instead of failing each request. Reloading on code changes
+        # needs the application loaded in each worker instead.
+        *([] if "--reload" in extra else ["--preload"]),
         *extra,
     ]
 

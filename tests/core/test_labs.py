@@ -176,6 +176,14 @@ def test_low_ferritin_alone_or_anaemia_alone_is_not_iron_deficiency_anaemia():
     assert normal_iron[0].referral is None
 
 
+def test_only_the_low_ferritin_of_a_request_carries_the_iron_deficiency_referral():
+    readings = interpret_labs([LabResult(LabTest.FERRITIN, Decimal(8), "ng/mL", None, None),
+                               LabResult(LabTest.HAEMOGLOBIN, Decimal(10), "g/dL", None, None),
+                               LabResult(LabTest.FERRITIN, Decimal(180), "ng/mL", None, None)], Sex.MALE, P)
+    assert readings[0].referral is not None and "investigate the cause" in readings[0].referral
+    assert readings[2].flag.value == "normal" and readings[2].referral is None
+
+
 @pytest.mark.parametrize(("value", "referred"), [("0.39", True), ("0.4", False), ("4.5", False), ("4.51", True)])
 def test_tsh_outside_its_range_refers_to_a_physician_before_attributing_the_hair_loss(value, referred):
     tsh = reading(LabTest.TSH, value, "mIU/L")

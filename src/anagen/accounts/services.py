@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
+from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Language, Role, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
@@ -104,3 +104,18 @@ def update_clinic(actor: Actor, clinic: Clinic, values: dict[str, Any]) -> Clini
     for field in CLINIC_FIELDS:
         setattr(clinic, field, getattr(stored, field))
     return clinic
+
+
+def set_own_language(actor: Actor, member: User, language: str) -> User:
+    """A member of staff chooses the language of their own pages; "" goes back to the clinic's."""
+    if language and language not in Language.values:
+        raise InvalidInput.single("language", f"Choose one of {', '.join(Language.values)}.")
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=member.pk)
+        changes = audit.diff({"language": stored.language}, {"language": language})
+        if changes:
+            stored.language = language
+            stored.save(update_fields=["language"])
+            audit.append(actor, Action.UPDATE, object_type="staff_account", object_id=stored.pk, patient_id=None, changes=changes)
+    member.language = language
+    return member

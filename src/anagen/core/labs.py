@@ -394,7 +394,9 @@ def interpret_labs(
     anaemic = any(i.test is LabTest.HAEMOGLOBIN and i.flag is LabFlag.LOW for i in readings)
     if ferritin_low and anaemic and (sex is Sex.MALE or postmenopausal):
         readings = [
-            replace(i, referral=IDA_REFERRAL, referral_source=IDA_SOURCE) if i.test is LabTest.FERRITIN else i
+            # Only the low ferritin carries it: a second, normal ferritin in the request is not the finding.
+            replace(i, referral=IDA_REFERRAL, referral_source=IDA_SOURCE)
+            if i.test is LabTest.FERRITIN and i.flag is LabFlag.LOW else i
             for i in readings
         ]
     return readings

@@ -22,6 +22,8 @@ from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
@@ -114,13 +116,13 @@ def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitat
     now = now or timezone.now()
     invitation = PortalInvitation.objects.select_related("patient", "patient__clinic").filter(token_hash=hash_token(raw or "")).first()
     if invitation is None:
-        raise InvitationInvalid("This link is not valid. Ask the clinic for a new one.")
+        raise InvitationInvalid(_("This link is not valid. Ask the clinic for a new one."))
     if invitation.used_at is not None:
-        raise InvitationInvalid("This link has already been used. Sign in with the username and password you chose.")
+        raise InvitationInvalid(_("This link has already been used. Sign in with the username and password you chose."))
     if invitation.cancelled_at is not None:
-        raise InvitationInvalid("This link has been replaced or withdrawn. Ask the clinic for a new one.")
+        raise InvitationInvalid(_("This link has been replaced or withdrawn. Ask the clinic for a new one."))
     if invitation.expires_at <= now:
-        raise InvitationInvalid("This link has expired. Ask the clinic for a new one.")
+        raise InvitationInvalid(_("This link has expired. Ask the clinic for a new one."))
     return invitation
 
 
@@ -129,13 +131,13 @@ def accept_invitation(raw: str, username: str, password: str, *, ip_address: str
     now = now or timezone.now()
     username = (username or "").strip()
     if not username:
-        raise PortalError("Choose a username.", "username")
+        raise PortalError(_("Choose a username."), "username")
     if len(username) > 150:
-        raise PortalError("The username is longer than 150 characters.", "username")
+        raise PortalError(_("The username is longer than 150 characters."), "username")
     try:
         User.username_validator(username)
     except ValidationError as exc:
-        raise PortalError("Use letters, digits and @ . + - _ only in the username.", "username") from exc
+        raise PortalError(_("Use letters, digits and @ . + - _ only in the username."), "username") from exc
     invitation = invitation_for_token(raw, now)
     patient = invitation.patient
     probe = User(username=username, first_name=patient.given_name, last_name=patient.family_name, email=patient.email)
@@ -147,13 +149,13 @@ def accept_invitation(raw: str, username: str, password: str, *, ip_address: str
         with transaction.atomic():
             invitation = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
             if not invitation.is_pending(now):
-                raise InvitationInvalid("This link has already been used. Sign in with the username and password you chose.")
+                raise InvitationInvalid(_("This link has already been used. Sign in with the username and password you chose."))
             account = PatientAccount.objects.select_for_update().filter(patient=patient).select_related("user").first()
             taken = User.objects.filter(username__iexact=username)
             if account is not None:
                 taken = taken.exclude(pk=account.user_id)
             if taken.exists():
-                raise PortalError("This username is taken: choose another one.", "username")
+                raise PortalError(_("This username is taken: choose another one."), "username")
             action = Action.CREATE if account is None else Action.UPDATE
             if account is None:
                 user = User(username=username, clinic_id=patient.clinic_id, role=Role.PATIENT)
@@ -182,7 +184,7 @@ def accept_invitation(raw: str, username: str, password: str, *, ip_address: str
             )
     except IntegrityError as exc:
         # Two sign-ups racing for one username: the unique constraint decides.
-        raise PortalError("This username is taken: choose another one.", "username") from exc
+        raise PortalError(_("This username is taken: choose another one."), "username") from exc
     return user
 
 
@@ -194,7 +196,7 @@ def revoke_access(actor: Actor, patient: Patient, *, now: datetime | None = None
         account = PatientAccount.objects.select_for_update().filter(patient=patient).select_related("user").first()
         if account is None or account.revoked_at is not None:
             if not cancelled:
-                raise PortalError("This patient has no portal access to revoke.")
+                raise PortalError(_("This patient has no portal access to revoke."))
             audit.append(actor, Action.UPDATE, object_type="portal_invitation", object_id=patient.pk, patient_id=patient.pk,
                          changes={"cancelled": {"old": None, "new": str(cancelled)}})
             return account
@@ -321,7 +323,7 @@ def withdraw_own_consent(actor: Actor, patient: Patient, record_id: int, reason:
     record = own_consent(patient, record_id)
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise PortalError(f"Keep the reason under {MAX_REASON} characters.", "reason")
+        raise PortalError(_("Keep the reason under %(limit)d characters.") % {"limit": MAX_REASON}, "reason")
     try:
         return consents.withdraw_consent(actor, record, reason)
     except consents.ConsentError as exc:
@@ -353,30 +355,30 @@ class LogRow:
 
 
 ACTION_WORDS = {
-    Action.READ: "opened",
-    Action.CREATE: "added",
-    Action.UPDATE: "changed",
-    Action.DELETE: "removed",
-    Action.EXPORT: "downloaded or exported",
+    Action.READ: gettext_lazy("opened"),
+    Action.CREATE: gettext_lazy("added"),
+    Action.UPDATE: gettext_lazy("changed"),
+    Action.DELETE: gettext_lazy("removed"),
+    Action.EXPORT: gettext_lazy("downloaded or exported"),
 }
 
 OBJECT_WORDS = {
-    "patient": "your record",
-    "patient_list": "a patient list including you",
-    "consent": "a consent",
-    "consultation": "a consultation",
-    "appointment": "an appointment",
-    "treatment_session": "a treatment session",
-    "session": "a treatment session",
-    "photo": "a photograph",
-    "photo_gallery": "your photographs",
-    "progress_report": "a progress report",
-    "portal_home": "your portal page",
-    "portal_access_log": "this access log",
-    "portal_account": "your portal account",
-    "portal_invitation": "a portal invitation",
-    "portal_change_request": "a change request",
-    "portal_export_request": "a request for your data",
+    "patient": gettext_lazy("your record"),
+    "patient_list": gettext_lazy("a patient list including you"),
+    "consent": gettext_lazy("a consent"),
+    "consultation": gettext_lazy("a consultation"),
+    "appointment": gettext_lazy("an appointment"),
+    "treatment_session": gettext_lazy("a treatment session"),
+    "session": gettext_lazy("a treatment session"),
+    "photo": gettext_lazy("a photograph"),
+    "photo_gallery": gettext_lazy("your photographs"),
+    "progress_report": gettext_lazy("a progress report"),
+    "portal_home": gettext_lazy("your portal page"),
+    "portal_access_log": gettext_lazy("this access log"),
+    "portal_account": gettext_lazy("your portal account"),
+    "portal_invitation": gettext_lazy("a portal invitation"),
+    "portal_change_request": gettext_lazy("a change request"),
+    "portal_export_request": gettext_lazy("a request for your data"),
 }
 
 
@@ -393,9 +395,9 @@ def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
     for entry in entries:
         is_you = entry.user_id is not None and entry.user_id == user.pk
         if is_you:
-            who, role = "You", ""
+            who, role = _("You"), ""
         elif entry.user_id is None:
-            who, role = "Anagen system", entry.username
+            who, role = _("Anagen system"), entry.username
         else:
             who, role = entry.username, labels.get(roles.get(entry.user_id, ""), "")
         what = OBJECT_WORDS.get(entry.object_type, entry.object_type.replace("_", " "))
@@ -415,11 +417,11 @@ def request_change(actor: Actor, patient: Patient, appointment_id: int, message:
         raise NotFound from exc
     message = (message or "").strip()
     if not message:
-        raise PortalError("Tell the clinic what you would like to change, e.g. a day or time that suits you.", "message")
+        raise PortalError(_("Tell the clinic what you would like to change, e.g. a day or time that suits you."), "message")
     if len(message) > MAX_MESSAGE:
-        raise PortalError(f"Keep the message under {MAX_MESSAGE} characters.", "message")
+        raise PortalError(_("Keep the message under %(limit)d characters.") % {"limit": MAX_MESSAGE}, "message")
     if appointment.status not in (Status.BOOKED, Status.ARRIVED) or appointment.ends_at < now:
-        raise PortalError("This appointment can no longer be changed online: please call the clinic.", "message")
+        raise PortalError(_("This appointment can no longer be changed online: please call the clinic."), "message")
     with transaction.atomic():
         change = ChangeRequest.objects.create(clinic_id=patient.clinic_id, patient=patient, appointment=appointment, message=message, created_at=now)
         audit.append(
@@ -489,7 +491,7 @@ def handle_change_request(actor: Actor, clinic: Clinic | None, request_id: int, 
         except ChangeRequest.DoesNotExist as exc:
             raise NotFound from exc
         if change.handled_at is not None:
-            raise PortalError("This request has already been dealt with.")
+            raise PortalError(_("This request has already been dealt with."))
         change.handled_by = by
         change.handled_at = now
         change.save(update_fields=["handled_by", "handled_at"])
@@ -504,16 +506,16 @@ def fulfil_export(actor: Actor, clinic: Clinic | None, export_id: int, *, by: Us
     now = now or timezone.now()
     note = (note or "").strip()
     if len(note) > 300:
-        raise PortalError("Keep the note under 300 characters.", "note")
+        raise PortalError(_("Keep the note under 300 characters."), "note")
     try:
         export = ExportRequest.objects.select_related("patient").get(pk=export_id, clinic=clinic)
     except ExportRequest.DoesNotExist as exc:
         raise NotFound from exc
     if export.fulfilled_at is not None:
-        raise PortalError("This request has already been fulfilled.")
+        raise PortalError(_("This request has already been fulfilled."))
     builder = export_builder()
     if builder is None and not note:
-        raise PortalError("The export service is not available: say how the copy was given to the patient.", "note")
+        raise PortalError(_("The export service is not available: say how the copy was given to the patient."), "note")
     storage = storages["default"]
     content = builder(actor, export.patient) if builder is not None else None
     name = ""
@@ -523,7 +525,7 @@ def fulfil_export(actor: Actor, clinic: Clinic | None, export_id: int, *, by: Us
         with transaction.atomic():
             export = ExportRequest.objects.select_for_update().get(pk=export.pk)
             if export.fulfilled_at is not None:
-                raise PortalError("This request has already been fulfilled.")
+                raise PortalError(_("This request has already been fulfilled."))
             export.fulfilled_at = now
             export.fulfilled_by = by
             export.note = note

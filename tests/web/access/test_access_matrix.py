@@ -41,6 +41,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "home": (GET, ANY_STAFF, UNSCOPED),
     "healthz": (GET, PUBLIC, UNSCOPED),
     "session_ping": (GET, ANY_STAFF, UNSCOPED),
+    "set_language": (POST, SIGNED_IN, UNSCOPED),
     "login": (GET, PUBLIC, UNSCOPED),
     "logout": (POST, PUBLIC, UNSCOPED),
     # patient registry

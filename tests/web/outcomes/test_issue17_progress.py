@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
+from anagen.outcomes.progress import chart_svgs, patient_progress
+
 from .pdftext import pdf_text
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -30,7 +32,7 @@ def test_a_vitamin_only_course_gets_the_untreated_forecast_and_says_no_trial_mea
     assert "No randomised trial has measured hair counts" in text
 
 
-def test_dutasteride_in_a_man_is_drawn_beside_the_untreated_band_and_stops_at_12_weeks(client, trichologist, make_patient, clinic, make_programme):
+def test_dutasteride_in_a_man_is_drawn_beside_the_untreated_band_and_stops_at_12_weeks(client, trichologist, make_patient, clinic, make_programme, today):
     man = make_patient(clinic, sex="male")
     make_programme(man, gains=(2.0, 6.0), ingredients=("dutasteride",))
     client.force_login(trichologist)
@@ -42,11 +44,16 @@ def test_dutasteride_in_a_man_is_drawn_beside_the_untreated_band_and_stops_at_12
     density = next(c for c in data["charts"] if c["chart_id"] == "chart-density")
     assert density["untreated_band"]["label"] == "without treatment, 10-90%"
     assert any("stops at day 84" in line for line in data["forecast_limits"])
+    # The PDF draws the same untreated band beside the treated one and says what the outline is.
+    progress = patient_progress(man, today)
+    pdf_svg = dict((chart.chart_id, svg) for chart, svg in chart_svgs(progress, for_pdf=True))["chart-density"]
+    assert {"forecast-band", "untreated-band"} <= {g.get("class") for g in ET.fromstring(pdf_svg).iter(f"{SVG}g")}
+    report = client.post(reverse("outcomes:generate_report", args=[man.pk]))
+    text = " ".join(pdf_text(b"".join(client.get(report["Location"]).streaming_content)).split())
+    assert "the dashed outline beside it is the range expected without treatment" in text
 
 
 def test_dutasteride_in_a_woman_adds_nothing_and_says_it_was_measured_in_men_only(patient, make_programme, today):
-    from anagen.outcomes.progress import patient_progress
-
     make_programme(patient, gains=(2.0, 6.0), ingredients=("dutasteride",))  # the fixture's patient is a woman
     progress = patient_progress(patient, today)
     assert progress.forecast is not None and progress.forecast.untreated_only
@@ -54,8 +61,6 @@ def test_dutasteride_in_a_woman_adds_nothing_and_says_it_was_measured_in_men_onl
 
 
 def test_the_shedding_sentence_about_new_growth_comes_only_with_minoxidil(patient, make_programme, today, make_patient, clinic):
-    from anagen.outcomes.progress import patient_progress
-
     make_programme(patient, gains=(2.0, 6.0))
     plain = " ".join(patient_progress(patient, today).timeline.sentences)
     assert "making way for new growth" not in plain
@@ -69,6 +74,11 @@ def test_a_patient_in_the_intensive_phase_is_told_to_continue_it_not_maintenance
     assert data["response"]["maintenance_interval_days"] is None
     assert not any("maintenance sessions, about every" in step for step in data["next_steps"])
     assert any("Continue the intensive phase" in step and "of 6 done" in step for step in data["next_steps"])
+    # The PDF report (which used to say "continue maintenance sessions about every 60 days") agrees.
+    report = client.post(reverse("outcomes:generate_report", args=[patient.pk]))
+    text = " ".join(pdf_text(b"".join(client.get(report["Location"]).streaming_content)).split())
+    assert "Continue the intensive phase as planned (session 4 of 6 done)" in text
+    assert "maintenance sessions, about every" not in text
 
 
 def _visit(client, patient, **values):
@@ -95,8 +105,6 @@ def test_an_empty_follow_up_visit_and_one_on_the_baseline_day_are_refused(client
 def test_a_wrong_visit_is_voided_with_a_reason_kept_and_no_longer_counts(client, trichologist, patient, make_programme, today):
     from anagen.audit.models import AuditEntry
     from anagen.consultations.models import MeasurementSet
-    from anagen.outcomes.progress import patient_progress
-
     make_programme(patient, gains=(2.0, 6.0))
     latest = MeasurementSet.objects.filter(patient=patient).order_by("-measured_on").first()
     client.force_login(trichologist)
@@ -135,8 +143,6 @@ def test_reception_cannot_void_a_visit(client, receptionist, patient, make_progr
 
 def test_telogen_effluvium_is_judged_against_its_untreated_course_with_the_recorded_trigger(patient, make_programme, today):
     from anagen.consultations.models import Consultation
-    from anagen.outcomes.progress import patient_progress
-
     course = make_programme(patient, gains=(2.0, 6.0))
     Consultation.objects.filter(pk=course.consultation_id).update(
         diagnosis_primary="telogen_effluvium", te_trigger_on=course.start_date - dt.timedelta(days=60))

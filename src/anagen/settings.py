@@ -387,6 +387,28 @@ ANAGEN_REMINDER_SEND_TIMEOUT = env_int("ANAGEN_REMINDER_SEND_TIMEOUT", 10)
 ANAGEN_REMINDER_INBOUND_SECRET = env_str("ANAGEN_REMINDER_INBOUND_SECRET")
 ANAGEN_PUBLIC_BASE_URL = env_str("ANAGEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+
+def _env_secret(name: str) -> str:
+    """A secret from NAME, or from the file NAME_FILE names (docs/whatsapp-and-sms.md)."""
+    path = env_str(f"{name}_FILE")
+    if not path:
+        return env_str(name)
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc.strerror}") from exc
+
+
+# WhatsApp Cloud API and MSG91 SMS (docs/whatsapp-and-sms.md): secrets from the environment only.
+ANAGEN_WHATSAPP_API_BASE = env_str("ANAGEN_WHATSAPP_API_BASE", "https://graph.facebook.com")
+ANAGEN_WHATSAPP_API_VERSION = env_str("ANAGEN_WHATSAPP_API_VERSION", "v23.0")
+ANAGEN_WHATSAPP_ACCESS_TOKEN = _env_secret("ANAGEN_WHATSAPP_ACCESS_TOKEN")
+ANAGEN_WHATSAPP_APP_SECRET = _env_secret("ANAGEN_WHATSAPP_APP_SECRET")
+ANAGEN_WHATSAPP_VERIFY_TOKEN = _env_secret("ANAGEN_WHATSAPP_VERIFY_TOKEN")
+ANAGEN_MSG91_API_BASE = env_str("ANAGEN_MSG91_API_BASE", "https://api.msg91.com")
+ANAGEN_MSG91_AUTHKEY = _env_secret("ANAGEN_MSG91_AUTHKEY")
+ANAGEN_MSG91_ROUTE = env_str("ANAGEN_MSG91_ROUTE", "4")
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

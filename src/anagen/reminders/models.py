@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.core.reminders import Channel as CoreChannel
@@ -89,6 +90,8 @@ class ReminderOptIn(models.Model):
     opted_in_at = models.DateTimeField()
     opted_out_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=20, choices=OptInSource.choices, default=OptInSource.RECEPTION)
+    # The sentence the patient agreed to, as shown to them (names the clinic and the channel).
+    wording = models.TextField(blank=True)
 
     class Meta:
         ordering = ["channel"]
@@ -152,3 +155,86 @@ class OptOutToken(models.Model):
     message = models.ForeignKey(OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+
+# --- the clinic's WhatsApp Business and SMS (DLT) accounts -----------------------------------
+
+
+class MessagingAccount(models.Model):
+    """Which WhatsApp number and SMS sender a clinic sends from. Secrets are not here: the access
+    token, app secret and gateway key come from the environment (docs/whatsapp-and-sms.md)."""
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, primary_key=True, related_name="messaging_account")
+    whatsapp_phone_number_id = models.CharField(_("WhatsApp phone number ID"), max_length=32, blank=True,
+                                                help_text=_("From WhatsApp Manager, API setup: the ID of the clinic's business number."))
+    whatsapp_business_account_id = models.CharField(_("WhatsApp Business account ID"), max_length=32, blank=True)
+    sms_sender_id = models.CharField(_("SMS sender ID (DLT header)"), max_length=6, blank=True,
+                                     help_text=_("The six-letter header registered on the DLT platform, e.g. ANAGEN."))
+    dlt_entity_id = models.CharField(_("DLT principal entity ID"), max_length=19, blank=True,
+                                     help_text=_("The clinic's 19-digit entity ID from the DLT platform."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["whatsapp_phone_number_id"], condition=~Q(whatsapp_phone_number_id=""),
+                                    name="messaging_whatsapp_number_once"),
+        ]
+
+
+class ApprovedTemplate(models.Model):
+    """A template the provider approved for one message kind, channel and language.
+
+    WhatsApp: the template's name and language code as approved in WhatsApp Manager, and which
+    values fill its body placeholders {{1}}, {{2}}, ... in order. SMS: the DLT content template
+    id of the wording registered on the DLT platform.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="approved_templates")
+    channel = models.CharField(_("channel"), max_length=10, choices=[(Channel.WHATSAPP, "WhatsApp"), (Channel.SMS, "SMS")])
+    kind = models.CharField(_("message"), max_length=24, choices=Kind.choices)
+    language = models.CharField(_("patient's language"), max_length=5, choices=Language.choices)
+    template_name = models.CharField(_("approved template name"), max_length=512, blank=True)
+    language_code = models.CharField(_("template language code"), max_length=15, blank=True,
+                                     help_text=_("As approved in WhatsApp Manager, e.g. en, en_US, hi."))
+    parameters = models.CharField(_("values for the placeholders, in order"), max_length=200, blank=True,
+                                  help_text=_("Comma-separated from: clinic, date, time, clinic_phone, opt_out_url."))
+    dlt_template_id = models.CharField(_("DLT template ID"), max_length=19, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["channel", "kind", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "channel", "kind", "language"], name="approved_template_once"),
+        ]
+
+
+class WhatsAppContact(models.Model):
+    """When a number last wrote to the clinic on WhatsApp: the 24-hour window runs from it."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    wa_id = models.CharField(max_length=20)
+    last_inbound_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clinic", "wa_id"], name="whatsapp_contact_once")]
+
+
+class DeliveryStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Failed")
+
+
+class DeliveryEvent(models.Model):
+    """A status the provider reported for a message it accepted (webhook)."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="delivery_events")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    occurred_at = models.DateTimeField()
+    error_code = models.CharField(max_length=20, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["message", "status"], name="delivery_event_once_per_status")]

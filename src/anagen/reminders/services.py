@@ -38,6 +38,7 @@ from anagen.consents.models import Purpose
 from anagen.core import reminders as rules
 from anagen.core.errors import InvalidInput, NotFound
 from anagen.patients.models import Patient
+from anagen.reminders import messaging
 from anagen.reminders.models import (
     Channel,
     Language,
@@ -198,10 +199,11 @@ def opt_in(actor: Actor, patient: Patient, channel: str, language: str = Languag
         if row is None:
             row = ReminderOptIn(clinic_id=patient.clinic_id, patient=patient, channel=channel)
         row.language, row.opted_in_at, row.opted_out_at, row.source = language, now, None, OptInSource.RECEPTION
+        row.wording = messaging.opt_in_wording(patient.clinic, channel)
         row.save()
         audit.append(actor, "update" if old else "create", object_type="reminder_opt_in", object_id=row.pk, patient_id=patient.pk,
                      changes={"channel": {"old": None, "new": channel}, "status": {"old": old, "new": "opted in"},
-                              "language": {"old": None, "new": language}})
+                              "language": {"old": None, "new": language}, "wording": {"old": None, "new": row.wording}})
     return row
 
 
@@ -415,22 +417,33 @@ def send_message(message: OutboxMessage, now: datetime) -> str:
     if not may_receive(patient, message.channel, now):
         return _cancel(message, now, "no opt-in for this channel")
     template = template_for(message.clinic, message.kind, message.channel, message.language)
-    if template is None:
-        return _cancel(message, now, "no approved WhatsApp template")
+    address = address_for(patient, message.channel)
     token = secrets.token_urlsafe(24)
-    OptOutToken.objects.create(token_sha256=_token_hash(token), patient=patient, channel=message.channel, message=message, created_at=now)
     values = _values(message, appointment, token)
+    route = messaging.route_for(message.clinic, message.channel, message.kind, message.language, address, values, now)
+    if template is None:
+        if not (route.whatsapp_template or route.free_text_allowed):
+            return _cancel(message, now, "no approved WhatsApp template")
+        # An approved template (Cloud API) names the wording; else free text inside the window.
+        subject, body = rules.DEFAULT_TEMPLATES.get((rules.ReminderKind(message.kind), message.language)) or rules.DEFAULT_TEMPLATES[(rules.ReminderKind(message.kind), "en")]
+        template = ResolvedTemplate(subject, body, route.whatsapp_template)
+    elif route.whatsapp_template:
+        template = ResolvedTemplate(template.subject, template.body, route.whatsapp_template)
+    OptOutToken.objects.create(token_sha256=_token_hash(token), patient=patient, channel=message.channel, message=message, created_at=now)
     outgoing = OutgoingMessage(
-        outbox_id=message.pk, channel=message.channel, to=address_for(patient, message.channel),
+        outbox_id=message.pk, channel=message.channel, to=address,
         body=rules.render(template.body, values), subject=template.subject, language=message.language,
         whatsapp_template=template.whatsapp_name, template_values=values,
+        template_language_code=route.template_language_code, template_parameters=route.template_parameters,
+        whatsapp_phone_number_id=route.whatsapp_phone_number_id, free_text_allowed=route.free_text_allowed,
+        sms_sender_id=route.sms_sender_id, dlt_template_id=route.dlt_template_id,
     )
     attempts = message.attempts + 1
     try:
         provider_id = provider_for(message.channel).send(outgoing)
     except SendFailed as exc:
         protocol = protocol_for(message.clinic)
-        if rules.gives_up(attempts, protocol):
+        if not exc.retryable or rules.gives_up(attempts, protocol):
             _finish(message, now, status=OutboxStatus.FAILED, attempts=attempts, last_error=str(exc)[:300])
             return OutboxStatus.FAILED
         _finish(message, now, status=OutboxStatus.PENDING, attempts=attempts, last_error=str(exc)[:300], claimed_by="",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anagen.reminders import views
+from anagen.reminders import messaging_views, views
 
 app_name = "reminders"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("outbox/<int:message_id>/retry/", views.retry, name="retry"),
     path("stop/<str:token>/", views.opt_out, name="opt_out"),
     path("inbound/<str:channel>/", views.inbound, name="inbound"),
+    path("settings/messaging/", messaging_views.settings_page, name="messaging"),
+    path("whatsapp/webhook/", messaging_views.whatsapp_webhook, name="whatsapp_webhook"),
 ]

@@ -15,7 +15,7 @@ from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit.services import Actor, record_read
 from anagen.core.errors import InvalidInput
 from anagen.patients.views import patient_for
-from anagen.reminders import services
+from anagen.reminders import messaging, services
 from anagen.reminders.forms import OptInForm, OptOutForm, SettingsForm, TemplateForm
 from anagen.reminders.models import Channel, MessageTemplate, OptInSource
 from anagen.ui.forms import add_errors_from
@@ -44,12 +44,14 @@ def patient_channels(request: HttpRequest, patient_id: int) -> HttpResponse:
                     add_errors_from(form, exc)
                 else:
                     messages.success(request, f"{Channel(form.cleaned_data['channel']).label} reminders turned on.")
+                    for warning in messaging.opt_in_warnings(patient.clinic, form.cleaned_data["channel"], form.cleaned_data["language"]):
+                        messages.warning(request, warning)
                     return redirect("reminders:patient", patient_id=patient.pk)
             status = 400
     else:
         record_read(actor, "reminder_opt_in", patient.pk, patient.pk)
     context = {"patient": patient, "rows": services.channel_rows(patient), "form": form,
-               "outbox": services.patient_messages(patient)}
+               "outbox": services.patient_messages(patient), "wordings": messaging.opt_in_wordings(patient.clinic)}
     return render(request, "reminders/patient.html", context, status=status)
 
 

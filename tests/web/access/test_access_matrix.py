@@ -180,6 +180,8 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "reminders:retry": (POST, ANY_STAFF, SCOPED),
     "reminders:opt_out": (GET, PUBLIC, UNSCOPED),  # one-time token link in a message
     "reminders:inbound": (POST, PUBLIC, UNSCOPED),  # provider webhook, signed with a shared secret
+    "reminders:messaging": (GET, ADMIN, UNSCOPED),
+    "reminders:whatsapp_webhook": (GET, PUBLIC, UNSCOPED),  # Meta's webhook: verify token / signature
     # billing
     "billing:home": (GET, ANY_STAFF, UNSCOPED),
     "billing:reception": (GET, ANY_STAFF, UNSCOPED),
@@ -230,6 +232,8 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "logout": dict.fromkeys(ROLES, LOGIN),
     # Without the provider's signature the webhook refuses everyone.
     "reminders:inbound": dict.fromkeys(ROLES, FORBIDDEN),
+    # Without Meta's verify token (GET) or signature (POST) the WhatsApp webhook refuses everyone.
+    "reminders:whatsapp_webhook": dict.fromkeys(ROLES, FORBIDDEN),
     # The probed token is the clinic admin's: only its owner or the clinic admin can revoke it;
     # for other staff it does not exist.
     "api_tokens:revoke": {"reception": NOT_FOUND, "practitioner": NOT_FOUND, "trichologist": NOT_FOUND},

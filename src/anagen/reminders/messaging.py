@@ -8,7 +8,8 @@ The rules themselves (the window, DLT id shapes, opt-out words) are in anagen.co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import string
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -219,3 +220,10 @@ def opt_in_warnings(clinic: Clinic, channel: str, language: str) -> list[str]:
     return [_("No approved WhatsApp template in %(language)s for: %(kinds)s. These messages will not go by WhatsApp "
               "until the clinic admin adds one (WhatsApp and SMS settings).")
             % {"language": Language(language).label, "kinds": ", ".join(missing)}]
+
+
+def route_with_wording_parameters(route: Route, body: str, values: dict[str, str], language: str) -> Route:
+    """For a WhatsApp template named in the clinic's message wording (not in the approved-template
+    list): the body's placeholders in order of appearance fill the template's {{1}}, {{2}}, ..."""
+    names = [name for _, name, _, _ in string.Formatter().parse(body) if name]
+    return replace(route, template_parameters=tuple(values.get(n, "") for n in names), template_language_code=language)

@@ -429,6 +429,9 @@ def send_message(message: OutboxMessage, now: datetime) -> str:
         template = ResolvedTemplate(subject, body, route.whatsapp_template)
     elif route.whatsapp_template:
         template = ResolvedTemplate(template.subject, template.body, route.whatsapp_template)
+    elif template.whatsapp_name:
+        # A template approved in the wording table: its placeholders, in order, fill {{1}}, {{2}}, ...
+        route = messaging.route_with_wording_parameters(route, template.body, values, message.language)
     OptOutToken.objects.create(token_sha256=_token_hash(token), patient=patient, channel=message.channel, message=message, created_at=now)
     outgoing = OutgoingMessage(
         outbox_id=message.pk, channel=message.channel, to=address,

@@ -129,8 +129,10 @@ def _inbound_text(message: dict) -> str:
 
 
 def _patients_with_number(account: MessagingAccount, wa_id: str) -> list[Patient]:
+    # Phones are entered as E.164 ("+919820012345") but imports may keep spaces: narrow by the
+    # last four digits in the database, then compare the subscriber number's ten digits.
     tail = wa_id[-10:]
-    candidates = Patient.objects.filter(clinic=account.clinic, phone__endswith=tail[-4:]) if tail else Patient.objects.none()
+    candidates = Patient.objects.filter(clinic=account.clinic, phone__endswith=tail[-4:])
     return [p for p in candidates if rules.whatsapp_number(p.phone)[-10:] == tail]
 
 

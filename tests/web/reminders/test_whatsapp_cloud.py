@@ -9,7 +9,7 @@ import pytest
 
 from anagen.audit.services import Actor
 from anagen.reminders import messaging, services
-from anagen.reminders.models import OutboxMessage, WhatsAppContact
+from anagen.reminders.models import MessageTemplate, OutboxMessage, WhatsAppContact
 from anagen.reminders.providers import OutgoingMessage, SendFailed, WhatsAppCloudProvider
 
 from .conftest import local
@@ -143,3 +143,18 @@ def test_a_permanent_error_fails_the_message_at_once_without_retries(whatsapp_cl
     message = OutboxMessage.objects.get()
     assert (message.status, message.attempts) == ("failed", 1) and "132001" in message.last_error
     assert patient.phone not in message.last_error
+
+
+def test_a_template_approved_in_the_message_wording_fills_its_placeholders_in_order(whatsapp_clinic, make_patient, opted_in, book, day, cloud):
+    clinic = whatsapp_clinic
+    patient = opted_in(make_patient(clinic), "whatsapp", language="hi")
+    MessageTemplate.objects.create(clinic=clinic, kind="before", channel="whatsapp", language="hi",
+                                   body="{clinic} में {date} को {time} बजे अपॉइंटमेंट।", whatsapp_template_name="appt_reminder_hi",
+                                   whatsapp_approved=True)
+    start = local(day, "10:00")
+    book(patient, start)
+    assert services.run_once(start - timedelta(hours=48)).sent == 1
+    template = cloud.requests[0]["json"]["template"]
+    assert (template["name"], template["language"]) == ("appt_reminder_hi", {"code": "hi"})
+    values = [p["text"] for p in template["components"][0]["parameters"]]
+    assert values[0] == clinic.name and values[2] == "10:00" and len(values) == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from anagen.reminders.models import Channel, Kind, Language
@@ -25,8 +26,11 @@ class ApprovedTemplateForm(NoColonLabels, forms.Form):
     language = forms.ChoiceField(label=_("Patient's language"), choices=Language.choices)
     template_name = forms.CharField(label=_("Approved WhatsApp template name"), max_length=512, required=False)
     language_code = forms.CharField(label=_("WhatsApp template language code"), max_length=15, required=False,
-                                    help_text=_("As approved in WhatsApp Manager, e.g. en, en_US or hi."))
+                                    help_text=mark_safe(_(  # noqa: S308 - a constant
+                                        "As approved in WhatsApp Manager, e.g. <code>en</code>, <code>en_US</code> or <code>hi</code>.")))
     parameters = forms.CharField(label=_("Values for the placeholders, in order"), max_length=200, required=False,
-                                 help_text=_("For {{1}}, {{2}}, ...: comma-separated from clinic, date, time, clinic_phone, opt_out_url."))
+                                 help_text=mark_safe(_(  # noqa: S308 - a constant: the names are typed as shown
+                                     "For {{1}}, {{2}}, ...: comma-separated from <code>clinic</code>, <code>date</code>, "
+                                     "<code>time</code>, <code>clinic_phone</code>, <code>opt_out_url</code>.")))
     dlt_template_id = forms.CharField(label=_("DLT template ID (SMS)"), max_length=19, required=False,
                                       help_text=_("The 19-digit ID of the wording registered on the DLT platform."))

@@ -57,7 +57,7 @@ def test_the_admin_lists_approved_templates_per_message_and_language_and_removes
     client.post(URL, {"action": "template", "t-channel": "sms", "t-kind": "before", "t-language": "hi",
                       "t-dlt_template_id": "1107161234567890123"})
     page = client.get(URL).content.decode()
-    assert "appointment_reminder_hi (hi): clinic, date, time" in page and "1107161234567890123" in page
+    assert "<code>appointment_reminder_hi</code> (<code>hi</code>): <code>clinic, date, time</code>" in page and "1107161234567890123" in page
     assert AuditEntry.objects.filter(object_type="approved_template", action="create").count() == 2
     row = ApprovedTemplate.objects.get(channel="sms")
     assert client.post(URL, {"action": "delete", "template_id": row.pk}).status_code == 302

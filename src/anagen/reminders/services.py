@@ -425,8 +425,11 @@ def send_message(message: OutboxMessage, now: datetime) -> str:
         if not (route.whatsapp_template or route.free_text_allowed):
             return _cancel(message, now, "no approved WhatsApp template")
         # An approved template (Cloud API) names the wording; else free text inside the window.
-        subject, body = rules.DEFAULT_TEMPLATES.get((rules.ReminderKind(message.kind), message.language)) or rules.DEFAULT_TEMPLATES[(rules.ReminderKind(message.kind), "en")]
-        template = ResolvedTemplate(subject, body, route.whatsapp_template)
+        wording = (rules.DEFAULT_TEMPLATES.get((message.kind, message.language))
+                   or rules.DEFAULT_TEMPLATES.get((message.kind, Language.ENGLISH)))
+        if wording is None:
+            return _cancel(message, now, "no approved WhatsApp template")
+        template = ResolvedTemplate(wording[0], wording[1], route.whatsapp_template)
     elif route.whatsapp_template:
         template = ResolvedTemplate(template.subject, template.body, route.whatsapp_template)
     elif template.whatsapp_name:

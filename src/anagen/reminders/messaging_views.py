@@ -75,7 +75,7 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if webhook.verify_handshake(request.GET.get("hub.mode", ""), request.GET.get("hub.verify_token", "")):
             return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
-        return HttpResponse(status=403)
+        return HttpResponse("verify token refused", status=403, content_type="text/plain")
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     if not webhook.signature_ok(request.body, request.headers.get("X-Hub-Signature-256", "")):

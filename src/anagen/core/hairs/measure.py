@@ -308,16 +308,27 @@ def _segment(smooth: np.ndarray, valid: np.ndarray, noise: float, mpp: float) ->
         reduced = smooth[: hh * factor, : ww * factor].reshape(hh, factor, ww, factor).mean(axis=(1, 3))
     length = max(7, int(round(LINE_FILTER_UM / mpp / factor)))
     line = np.max([ndimage.convolve(reduced, k, mode="nearest") for k in _line_kernels(length, 8)], axis=0)
+    # The strongest straight run within the filter's reach. A line that merely crosses a shaft
+    # picks up part of its darkness, so a dark shaft lifts every pixel within half a filter length
+    # of it; on clean skin (a tiny spread) that alone put those pixels in the mask, which grew three
+    # to five times wider than the shaft, with blunt ends whose skeleton forks and junctions that
+    # swallowed nearby specks (one hair counted as two). A pixel belongs to a straight run when its
+    # own run is at least half as dark as the strongest nearby one (half maximum, the edge of a
+    # blurred bar).
+    nearby = ndimage.maximum_filter(line, size=length | 1, mode="nearest")
     if factor > 1:
         # Bilinear enlargement: a blocky one gives the mask staircase edges, and the skeleton
         # of a staircase sprouts spurs.
-        line = ndimage.zoom(line, (h / line.shape[0], w / line.shape[1]), order=1, mode="nearest", grid_mode=True)
-        line = np.pad(line[:h, :w], ((0, max(h - line.shape[0], 0)), (0, max(w - line.shape[1], 0))), mode="edge")
+        line, nearby = (
+            np.pad(z[:h, :w], ((0, max(h - z.shape[0], 0)), (0, max(w - z.shape[1], 0))), mode="edge")
+            for z in (ndimage.zoom(a, (h / a.shape[0], w / a.shape[1]), order=1, mode="nearest", grid_mode=True)
+                      for a in (line, nearby))
+        )
     skin_line = line[valid]
     centre = float(np.median(skin_line))
     below = skin_line[skin_line <= centre] - centre
     spread = max(float(np.sqrt(np.mean(below**2))) if below.size else noise, 1e-4)
-    low = (smooth > 3.0 * noise) | (line > centre + 3.0 * spread)
+    low = (smooth > 3.0 * noise) | ((line > centre + 3.0 * spread) & (line - centre >= 0.5 * (nearby - centre)))
     low &= valid
     seeds = low & ((line > centre + 6.0 * spread) | (smooth > 8.0 * noise))
     labels, n = ndimage.label(low, structure=np.ones((3, 3), bool))

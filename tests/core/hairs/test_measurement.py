@@ -189,6 +189,22 @@ def test_a_phantom_is_measured_within_the_targets_tolerance():
     assert abs(m.vellus_share - photo.true_vellus_share) <= 0.15
 
 
+@pytest.mark.parametrize("camera", [
+    CameraConfig(),
+    # Darker, more textured skin, more noise and blur, a plain 2.0 gamma and stronger compression.
+    CameraConfig(width_px=600, height_px=800, micrometres_per_pixel=4.0, blur_sigma_um=6.0, noise_sd=0.015,
+                 vignetting=0.4, glare_spots=2, gamma="2.0", jpeg_quality=75, texture=0.07),
+])
+def test_bare_scalp_with_pores_furrows_and_texture_has_no_hairs(camera):
+    # The thresholds stand on the noise measured on the skin; this is what keeps them from
+    # reading the skin itself (its openings, furrows and relief) as pale hairs.
+    scalp = ScalpConfig(density_per_cm2=0.0, empty_pores_per_cm2=120.0, furrows_per_cm2=8.0, skin_rgb=(0.55, 0.36, 0.26))
+    for seed in (1, 2):
+        photo = phantom(scalp, camera, seed=seed)
+        assert photo.true_count == 0
+        assert measure_hairs(photo.image, photo.micrometres_per_pixel).hair_count == 0
+
+
 def test_a_portrait_picture_is_measured_like_its_landscape_turn():
     shafts = [(100, 120, 300, 160, 60, 0.8), (120, 260, 280, 320, 40, 0.7), (60, 330, 150, 250, 25, 0.45)]
     landscape = scene(shafts, size=(400, 420))

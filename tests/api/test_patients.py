@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from anagen.audit.models import AuditEntry
+from anagen.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,12 @@ def test_it_shows_consent_status_to_reception(world, api_as):
     assert states["treatment"] == "granted" and states["reminders"] == "none"
     record = api_as(world["staff"]["reception"])("get", f"/consents/{world['consent'].pk}")
     assert record.status_code == 200 and record.data["method"] == "typed"
+
+
+def test_the_api_refuses_a_name_of_only_zero_width_spaces_naming_the_field(api_as, receptionist):
+    api = api_as(receptionist)
+    body = {"given_name": "\u200b\u200b", "date_of_birth": "1985-03-02", "sex": "male", "phone": "+919820055555"}
+    response = api("post", "/patients", body)
+    assert response.status_code == 422
+    assert response.data["errors"][0]["field"] == "given_name"
+    assert not Patient.objects.filter(phone="+919820055555").exists()

@@ -29,6 +29,17 @@ def _setup_django(env: str | None = None) -> None:
     import django
 
     django.setup()
+    _warn_about_wide_permissions()
+
+
+def _warn_about_wide_permissions() -> None:
+    """Health data readable by other accounts on the machine: say so on every command."""
+    from django.conf import settings
+
+    from anagen.private_files import warning_lines
+
+    for line in warning_lines(Path(settings.DATA_DIR)):
+        print(line, file=sys.stderr)
 
 
 def _call(*args: str, **options: object) -> None:
@@ -40,7 +51,9 @@ def _call(*args: str, **options: object) -> None:
 def _data_dir_ready() -> None:
     from django.conf import settings
 
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    from anagen.private_files import make_private_dir
+
+    make_private_dir(settings.DATA_DIR)
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
@@ -267,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything this process and its children create (the database, photos, backups) is private.
+    from anagen.private_files import restrict_umask
+
+    restrict_umask()
     args = build_parser().parse_args(argv)
     if getattr(args, "json_command", None):
         from anagen.jsoncommands import run_command

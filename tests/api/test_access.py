@@ -20,6 +20,7 @@ INVITERS = {"clinic_admin", "trichologist", "reception"}
 # (method, path template, roles allowed, body); {name} is an id of the world fixture.
 OPERATIONS = [
     ("get", "/patients", ALL, None),
+    ("post", "/patients/search", ALL, {}),
     ("post", "/patients", ALL, {}),
     ("get", "/patients/{patient}", ALL, None),
     ("patch", "/patients/{patient}", ALL, {}),

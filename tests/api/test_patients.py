@@ -127,3 +127,23 @@ def test_the_api_refuses_a_name_of_only_zero_width_spaces_naming_the_field(api_a
     assert response.status_code == 422
     assert response.data["errors"][0]["field"] == "given_name"
     assert not Patient.objects.filter(phone="+919820055555").exists()
+
+
+def test_patients_are_searched_with_the_words_in_the_body_not_the_url(staff, api_as, make_patient, clinic):
+    make_patient(clinic, given_name="Meera", family_name="Joshi")
+    make_patient(clinic, given_name="Ravi", family_name="Kumar")
+    api = api_as(staff["reception"])
+    response = api("post", "/patients/search", {"q": "Joshi", "page_size": 10})
+    assert response.status_code == 200
+    assert [p["family_name"] for p in response.data["items"]] == ["Joshi"]
+    entry = AuditEntry.objects.filter(object_type="patient_list").latest("seq")
+    assert entry.changes["patient_ids"] == [response.data["items"][0]["id"]]
+    assert api("post", "/patients/search", {"q": "x" * 101}).data["errors"][0]["field"] == "q"
+
+
+def test_the_get_search_is_marked_deprecated_in_the_openapi_document():
+    from anagen.api.api import api
+
+    paths = api.get_openapi_schema(path_prefix="/api/v1/")["paths"]
+    assert paths["/api/v1/patients"]["get"]["deprecated"] is True
+    assert "deprecated" not in paths["/api/v1/patients/search"]["post"]

@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
 from anagen.backup import crypto
+from anagen.private_files import make_private_dir, open_private
 
 FORMAT = "anagen-backup"
 FORMAT_VERSION = 1
@@ -309,7 +310,8 @@ def create_backup(output: Path, *, passphrase: bytes | None = None, database: Da
     with tempfile.TemporaryDirectory(prefix="anagen-backup-") as tmp:
         db_file, db_member, counts, migrations = _snapshot_database(database, Path(tmp))
         try:
-            with partial.open("xb") as raw:
+            # 0600 whatever the umask: an unencrypted archive is the whole health record.
+            with open_private(partial) as raw:
                 sink: Any = crypto.EncryptingWriter(raw, passphrase) if passphrase else raw
                 with tarfile.open(fileobj=sink, mode="w|", format=tarfile.USTAR_FORMAT) as tar:
                     entries = [_add(tar, db_member, db_file)]
@@ -466,9 +468,9 @@ def _require_empty_database(database: Database) -> None:
 
 
 def _write_member(handle: IO[bytes], target: Path, expected: tuple[str, int]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(target.parent)
     digest = hashlib.sha256()
-    with target.open("xb") as out:
+    with open_private(target) as out:
         while chunk := handle.read(_READ):
             digest.update(chunk)
             out.write(chunk)
@@ -498,7 +500,7 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
     _require_empty_database(database)
     listed = {entry["path"]: (entry["sha256"], entry["size"]) for entry in manifest["files"]}
     created_dir = not data_dir.exists()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     written: list[Path] = []
     files = 0
     try:

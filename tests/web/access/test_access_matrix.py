@@ -54,6 +54,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "accounts:staff_edit": (GET, ADMIN, SCOPED),
     "accounts:staff_password": (GET, ADMIN, SCOPED),
     "accounts:staff_two_factor_reset": (POST, ADMIN, SCOPED),
+    "accounts:own_password": (GET, ANY_STAFF, UNSCOPED),
     "accounts:two_factor": (GET, SIGNED_IN, UNSCOPED),
     "accounts:two_factor_verify": (GET, SIGNED_IN, UNSCOPED),
     "accounts:two_factor_setup": (GET, SIGNED_IN, UNSCOPED),

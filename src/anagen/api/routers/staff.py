@@ -107,15 +107,27 @@ def update_staff(request: HttpRequest, user_id: int, payload: StaffUpdateIn) -> 
 @router.post("/staff/{user_id}/two-factor/reset", response=StaffOut, auth=auth.ADMIN,
              summary="Reset a member's two-factor sign-in (lost phone)")
 def reset_two_factor(request: HttpRequest, user_id: int) -> Any:
-    """Removes their authenticator and recovery codes; they set it up again at their next sign-in. Audited."""
-    from anagen.accounts import services, two_factor
+    """Removes their authenticator and recovery codes; they set it up again at their next sign-in.
+    Audited, and the member is told by email. Never your own (403): that needs your password and a
+    current code, on your account pages."""
+    from anagen.accounts import services
 
     member = services.staff_of(clinic(request), user_id)
+    _not_own(request, member)
     try:
-        two_factor.admin_reset(actor(request), request.user, member)  # type: ignore[arg-type]
-    except two_factor.TwoFactorError as exc:
+        services.reset_member_two_factor(actor(request), request.user, member)  # type: ignore[arg-type]
+    except services.AccountError as exc:
         raise Problem(409, exc.message, kind="invalid-state") from exc
     return _staff_out([member])[0]
+
+
+def _not_own(request: HttpRequest, member: User) -> None:
+    """A token (or a session without the password and a code) cannot change how its own user
+    signs in: with an admin's token alone the attack reset the admin's own second factor."""
+    if member.pk == request.user.pk:
+        from anagen.accounts.services import own_account_refusal
+
+        raise Problem(403, own_account_refusal().message, kind="own-account")
 
 
 class PasswordIn(Schema):
@@ -125,15 +137,20 @@ class PasswordIn(Schema):
 @router.post("/staff/{user_id}/password", response=StaffOut, auth=auth.ADMIN, summary="Set a member's new password")
 def set_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Any:
     """Checked by the clinic's password rules (422 naming ``password``); the member's own
-    sessions end at their next request, as on the web."""
+    sessions end at their next request, as on the web. Audited, and the member is told by email.
+    Never your own (403): that needs your current password and a current code, on your account pages."""
     from anagen.accounts import services
     from anagen.accounts.forms import StaffPasswordForm
 
     member = services.staff_of(clinic(request), user_id)
+    _not_own(request, member)
     form = StaffPasswordForm(member, {"new_password1": payload.password, "new_password2": payload.password})
     if not form.is_valid():
         raise invalid([FieldError("password", e.message) for e in form_errors(form)])
-    form.save()
+    try:
+        services.set_member_password(actor(request), request.user, member, payload.password)  # type: ignore[arg-type]
+    except services.AccountError as exc:
+        raise Problem(403, exc.message, kind="forbidden") from exc
     return _staff_out([member])[0]
 
 

@@ -76,6 +76,8 @@ def _gunicorn_argv(bind: str, workers: int, extra: Sequence[str] = ()) -> list[s
         # Access lines show the method, the path without its query string, and the status: paths
         # hold ids, never names (health data rule), and query strings may hold search words.
         "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+        # Secrets in paths (calendar feeds, invitation and reset links) are masked in every line.
+        "--logger-class", "anagen.log_masking.MaskingLogger",
         *extra,
     ]
 

@@ -396,7 +396,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Secrets in paths (feed, invitation and reset tokens) never reach a line (anagen.log_masking).
+    "filters": {"mask_tokens": {"()": "anagen.log_masking.MaskTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("ANAGEN_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines carry only paths (ids, never names): see docs/operator-guide.md.

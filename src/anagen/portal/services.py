@@ -8,6 +8,7 @@ from the signed-in user's ``PatientAccount`` and filters by it, so another patie
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
@@ -108,9 +110,7 @@ def email_invitation(patient: Patient, link: str) -> bool:
     return True
 
 
-def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitation:
-    now = now or timezone.now()
-    invitation = PortalInvitation.objects.select_related("patient", "patient__clinic").filter(token_hash=hash_token(raw or "")).first()
+def _check_pending(invitation: PortalInvitation | None, now: datetime) -> PortalInvitation:
     if invitation is None:
         raise InvitationInvalid("This link is not valid. Ask the clinic for a new one.")
     if invitation.used_at is not None:
@@ -122,8 +122,72 @@ def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitat
     return invitation
 
 
-def accept_invitation(raw: str, username: str, password: str, *, ip_address: str | None = None, now: datetime | None = None) -> User:
-    """Consume the one-time link: create (or re-open) the patient's sign-in with their password."""
+OPENED_ELSEWHERE = gettext_lazy("This link was opened already, in another browser. If that was not you, ask the clinic for a "
+                                "new link: the old one no longer works.")
+
+
+def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitation:
+    """The pending invitation of a link that has not been opened yet (an opened link is bound to
+    the browser that opened it: see ``claim_invitation``)."""
+    now = now or timezone.now()
+    invitation = _check_pending(
+        PortalInvitation.objects.select_related("patient", "patient__clinic").filter(token_hash=hash_token(raw or "")).first(), now)
+    if invitation.claim_hash:
+        raise InvitationInvalid(str(OPENED_ELSEWHERE))
+    return invitation
+
+
+@dataclass(frozen=True)
+class InvitationClaim:
+    """What the browser that opened an invitation link keeps in its session instead of the token."""
+
+    invitation_id: int
+    secret: str
+
+    def as_session(self) -> dict[str, Any]:
+        return {"invitation_id": self.invitation_id, "secret": self.secret}
+
+    @classmethod
+    def from_session(cls, value: Any) -> InvitationClaim | None:
+        if not isinstance(value, dict) or not isinstance(value.get("invitation_id"), int) or not isinstance(value.get("secret"), str):
+            return None
+        return cls(value["invitation_id"], value["secret"])
+
+
+def claim_invitation(raw: str, held: InvitationClaim | None = None, now: datetime | None = None) -> InvitationClaim:
+    """Exchange the link's token for a claim on first opening; the same browser opening it again
+    (``held``) keeps its claim, any other browser is refused."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = _check_pending(
+            PortalInvitation.objects.select_for_update().filter(token_hash=hash_token(raw or "")).first(), now)
+        if invitation.claim_hash:
+            if held is not None and held.invitation_id == invitation.pk and hmac.compare_digest(hash_token(held.secret), invitation.claim_hash):
+                return held
+            raise InvitationInvalid(str(OPENED_ELSEWHERE))
+        claim = InvitationClaim(invitation.pk, secrets.token_urlsafe(32))
+        invitation.claim_hash = hash_token(claim.secret)
+        invitation.opened_at = now
+        invitation.save(update_fields=["claim_hash", "opened_at"])
+    return claim
+
+
+def invitation_for_claim(claim: InvitationClaim | None, now: datetime | None = None) -> PortalInvitation:
+    now = now or timezone.now()
+    if claim is None:
+        raise InvitationInvalid(str(gettext_lazy("Open the link from your invitation again, in this browser.")))
+    invitation = _check_pending(
+        PortalInvitation.objects.select_related("patient", "patient__clinic").filter(pk=claim.invitation_id).first(), now)
+    if not invitation.claim_hash or not hmac.compare_digest(hash_token(claim.secret), invitation.claim_hash):
+        raise InvitationInvalid(str(OPENED_ELSEWHERE))
+    return invitation
+
+
+def accept_invitation(raw: str | None, username: str, password: str, *, claim: InvitationClaim | None = None,
+                      ip_address: str | None = None, now: datetime | None = None) -> User:
+    """Consume the one-time link: create (or re-open) the patient's sign-in with their password.
+    The web page passes the ``claim`` its session holds; a raw token works only for a link that
+    was never opened."""
     now = now or timezone.now()
     username = (username or "").strip()
     if not username:
@@ -134,7 +198,7 @@ def accept_invitation(raw: str, username: str, password: str, *, ip_address: str
         User.username_validator(username)
     except ValidationError as exc:
         raise PortalError("Use letters, digits and @ . + - _ only in the username.", "username") from exc
-    invitation = invitation_for_token(raw, now)
+    invitation = invitation_for_claim(claim, now) if claim is not None else invitation_for_token(raw or "", now)
     patient = invitation.patient
     probe = User(username=username, first_name=patient.given_name, last_name=patient.family_name, email=patient.email)
     try:

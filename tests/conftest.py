@@ -15,6 +15,13 @@ import pytest
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoint_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test gets its own checkpoint file: the database is rolled back between tests, so a
+    checkpoint left by one test would describe a trail the next one never had."""
+    settings.ANAGEN_AUDIT_CHECKPOINT_FILE = tmp_path_factory.mktemp("audit") / "audit-checkpoints.jsonl"
+
+
 @pytest.fixture
 def clinic(db: Any) -> Any:
     from anagen.accounts.models import Clinic

@@ -252,6 +252,22 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 ANAGEN_RECOVERY_CODE_COUNT = 10
 
+# The audit trail's keys live outside the database, beside the secret key (a folder next to
+# ANAGEN_SECRET_KEY_FILE, else in the data folder); signed checkpoints of the trail are appended
+# to a file in the data folder and, optionally, sent to an email address and a webhook
+# (docs/security.md, "The audit trail").
+ANAGEN_AUDIT_KEY_DIR = Path(env_str(
+    "ANAGEN_AUDIT_KEY_DIR",
+    str(Path(env_str("ANAGEN_SECRET_KEY_FILE")).resolve().parent / "audit-keys") if env_str("ANAGEN_SECRET_KEY_FILE")
+    else str(DATA_DIR / "audit-keys"),
+))
+ANAGEN_AUDIT_CHECKPOINT_FILE = Path(env_str("ANAGEN_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl")))
+ANAGEN_AUDIT_CHECKPOINT_MINUTES = env_int("ANAGEN_AUDIT_CHECKPOINT_MINUTES", 15)
+ANAGEN_AUDIT_CHECKPOINT_ENTRIES = env_int("ANAGEN_AUDIT_CHECKPOINT_ENTRIES", 10_000)
+ANAGEN_AUDIT_CHECKPOINT_EMAIL = env_str("ANAGEN_AUDIT_CHECKPOINT_EMAIL")
+ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_URL = env_str("ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_URL")
+ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_TOKEN = env_str("ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_TOKEN")
+
 # Password reset by email: links expire after one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 EMAIL_BACKEND = env_str(
@@ -347,6 +363,11 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 ANAGEN_PHOTO_MAX_BYTES = env_int("ANAGEN_PHOTO_MAX_BYTES", 20 * 1024 * 1024)
 ANAGEN_PHOTO_MAX_PIXELS = env_int("ANAGEN_PHOTO_MAX_PIXELS", 50_000_000)
+# What one upload request may make a worker decode, checked on the headers first (issue 19).
+ANAGEN_PHOTO_MAX_FILES_PER_REQUEST = env_int("ANAGEN_PHOTO_MAX_FILES_PER_REQUEST", 12)
+ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST = env_int("ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST", 100_000_000)
+# Django's own cap on files per request, well above ours: beyond it the body is not even parsed.
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
 
 # Reminders (docs/reminders-and-billing.md): with nothing configured every channel logs only.
 def _json_env(name: str, default: object) -> object:

@@ -72,7 +72,8 @@ class StrictJsonParser(Parser):
 
     def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
         for key, values in data.lists():
-            for text in (key, *values):
+            # Query strings and form fields are text; uploaded files (request.FILES) are not read here.
+            for text in (key, *(v for v in values if isinstance(v, str))):
                 problem = _unstorable(text)
                 if problem:
                     # A key with a surrogate cannot be written back in the answer.

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from anagen.audit import checkpoints, keys
 from anagen.audit.chain import GENESIS_HASH, entry_hash
 from anagen.audit.models import Action, AuditChainHead, AuditEntry, PatientWriteMark
 
@@ -90,6 +91,7 @@ def append(
 ) -> AuditEntry:
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
+    key = keys.current()  # read (or made) before the lock: no file work inside the critical section
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         seq = head.seq + 1
@@ -107,8 +109,9 @@ def append(
             "changes": {k: v for k, v in (changes or {}).items()},
             "ip_address": actor.ip_address,
             "prev_hash": head.last_hash,
+            "key_id": key.key_id,
         }
-        digest = entry_hash(**fields)
+        digest = entry_hash(**fields, key=key.entry_key)
         entry = AuditEntry.objects.create(entry_hash=digest, **fields)
         AuditChainHead.objects.filter(pk=1).update(seq=seq, last_hash=digest)
         if patient_id is not None and action in WRITES:
@@ -161,6 +164,8 @@ def record_reads(actor: Actor, object_type: str, items: Sequence[tuple[object, i
     """
     if not items:
         return []
+    key = keys.current()
+    entry_key = key.entry_key
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         seq, prev_hash = head.seq, head.last_hash
@@ -181,8 +186,9 @@ def record_reads(actor: Actor, object_type: str, items: Sequence[tuple[object, i
                 "changes": {},
                 "ip_address": actor.ip_address,
                 "prev_hash": prev_hash,
+                "key_id": key.key_id,
             }
-            prev_hash = entry_hash(**fields)
+            prev_hash = entry_hash(**fields, key=entry_key)
             entries.append(AuditEntry(entry_hash=prev_hash, **fields))
         # The model's manager refuses bulk_create so nothing outside this module can write entries
         # around the chain; here the entries were chained above, under the head lock.
@@ -197,42 +203,100 @@ class VerifyResult:
     entries_checked: int
     first_bad_seq: int | None = None
     problem: str = ""
+    # What else was found, in words: entries before keying, the checkpoints compared, keys used.
+    notes: tuple[str, ...] = ()
 
 
 def _entries() -> Iterator[AuditEntry]:
     return AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
 
 
-def verify_chain() -> VerifyResult:
-    """Recompute every hash in order; name the first entry that was edited, deleted or moved."""
+def _recompute(entry: AuditEntry, key: bytes | None) -> str:
+    return entry_hash(
+        seq=entry.seq, at=entry.at, clinic_id=entry.clinic_id, user_id=entry.user_id, username=entry.username,
+        action=entry.action, object_type=entry.object_type, object_id=entry.object_id, patient_id=entry.patient_id,
+        changes=entry.changes, ip_address=entry.ip_address, prev_hash=entry.prev_hash, key_id=entry.key_id or "", key=key,
+    )
+
+
+def verify_chain(checkpoint_lines: list[checkpoints.FileLine] | None = None) -> VerifyResult:
+    """Recompute every entry's keyed hash in order, then compare the trail with the signed
+    checkpoints (by default the data folder's checkpoint file). Names the first entry that was
+    edited, deleted or moved, or the checkpoint the trail no longer matches."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
+    legacy = 0
+    used_keys: dict[str, int] = {}
+    hashes_at: dict[int, str] = {}
+    source = "the checkpoints given" if checkpoint_lines is not None else f"the checkpoint file {checkpoints.checkpoint_file()}"
+    # Read once, before the entries: a checkpoint the worker appends meanwhile waits for the next run.
+    lines = checkpoint_lines if checkpoint_lines is not None else checkpoints.read_file(checkpoints.checkpoint_file())
+    wanted = {line.checkpoint.seq for line in lines if line.checkpoint}
     for entry in _entries():
         count += 1
         if entry.seq != expected_seq:
             return VerifyResult(False, count, entry.seq, f"entries {expected_seq}..{entry.seq - 1} are missing (deleted)")
         if entry.prev_hash != expected_prev:
             return VerifyResult(False, count, entry.seq, "its link to the previous entry is broken (an entry was deleted or reordered)")
-        recomputed = entry_hash(
-            seq=entry.seq,
-            at=entry.at,
-            clinic_id=entry.clinic_id,
-            user_id=entry.user_id,
-            username=entry.username,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            patient_id=entry.patient_id,
-            changes=entry.changes,
-            ip_address=entry.ip_address,
-            prev_hash=entry.prev_hash,
-        )
+        if entry.key_id:
+            key = keys.get(entry.key_id)
+            if key is None:
+                return VerifyResult(False, count, entry.seq, f"it is signed with audit key {entry.key_id}, which this server does not "
+                                    f"have (copy the audit key folder from the server that wrote it: {keys.key_dir()})")
+            recomputed = _recompute(entry, key.entry_key)
+            used_keys[entry.key_id] = used_keys.get(entry.key_id, 0) + 1
+        else:
+            if used_keys:
+                return VerifyResult(False, count, entry.seq, "it has no key although keyed entries come before it (forged or rewritten)")
+            legacy += 1
+            recomputed = _recompute(entry, None)
         if recomputed != entry.entry_hash:
             return VerifyResult(False, count, entry.seq, "its content does not match its hash (edited)")
+        if entry.seq in wanted:
+            hashes_at[entry.seq] = entry.entry_hash
         expected_prev = entry.entry_hash
         expected_seq += 1
+    last_seq = expected_seq - 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq != expected_seq - 1 or head.last_hash != expected_prev):
-        return VerifyResult(False, count, expected_seq, f"the chain head records entry {head.seq}, but the trail ends at {expected_seq - 1} (entries at the end were deleted)")
-    return VerifyResult(True, count)
+    if head is not None and (head.seq != last_seq or head.last_hash != expected_prev):
+        return VerifyResult(False, count, expected_seq, f"the chain head records entry {head.seq}, but the trail ends at {last_seq} (entries at the end were deleted)")
+    notes = []
+    if legacy:
+        notes.append(f"{legacy} entries from before the trail was keyed (plain SHA-256: only the checkpoints protect them)")
+    if used_keys:
+        notes.append("keyed entries: " + ", ".join(f"{n} with key {k}" for k, n in used_keys.items()))
+    compared = _compare_checkpoints(lines, source, last_seq, hashes_at)
+    if isinstance(compared, VerifyResult):
+        return VerifyResult(False, count, compared.first_bad_seq, compared.problem, tuple(notes))
+    return VerifyResult(True, count, notes=tuple([*notes, *compared]))
+
+
+def _compare_checkpoints(lines: list[checkpoints.FileLine], source: str, last_seq: int,
+                         hashes_at: dict[int, str]) -> VerifyResult | list[str]:
+    """Every checkpoint must be signed by one of our keys and match the trail at its length; the
+    trail may have grown since. Returns the first mismatch, or notes on what was compared."""
+    valid = []
+    for line in lines:
+        if line.checkpoint is None:
+            return VerifyResult(False, 0, None, f"line {line.number} of {source} is not a checkpoint ({line.problem}): the file was edited")
+        signed = checkpoints.signature_ok(line.checkpoint)
+        if signed is None:
+            return VerifyResult(False, 0, None, f"the checkpoint on line {line.number} of {source} is signed with audit key "
+                                f"{line.checkpoint.key_id}, which this server does not have")
+        if not signed:
+            return VerifyResult(False, 0, None, f"the checkpoint on line {line.number} of {source} has a bad signature (forged or edited)")
+        valid.append(line.checkpoint)
+    if not valid:
+        return [f"no checkpoint in {source} yet: entries cut from the end would not show (anagen audit checkpoint writes one)"]
+    for checkpoint in valid:
+        if checkpoint.seq > last_seq:
+            return VerifyResult(False, 0, last_seq + 1, f"the checkpoint of {checkpoint.at} counts {checkpoint.seq} entries but the trail "
+                                f"ends at {last_seq}: entries {last_seq + 1}..{checkpoint.seq} were deleted")
+        at_checkpoint = hashes_at.get(checkpoint.seq, GENESIS_HASH if checkpoint.seq == 0 else None)
+        if at_checkpoint != checkpoint.head:
+            return VerifyResult(False, 0, checkpoint.seq, f"entry {checkpoint.seq} no longer has the hash the checkpoint of "
+                                f"{checkpoint.at} recorded: the trail up to it was rewritten")
+    latest = max(valid, key=lambda c: c.seq)
+    return [f"matches {len(valid)} signed checkpoint{'s' if len(valid) != 1 else ''} in {source}; the latest, of {latest.at}, "
+            f"counts {latest.seq} entries ({last_seq - latest.seq} written since)"]

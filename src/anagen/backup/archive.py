@@ -8,6 +8,9 @@ The archive is a ustar ``.tar`` (``.tar.enc`` when encrypted with a passphrase, 
   ``database/anagen.pgdump``: ``pg_dump -Fc`` output on PostgreSQL, taken in an exported snapshot
   so the row counts in the manifest describe exactly the dumped data;
 - ``photos/``, ``reports/``, ``files/``: the files under the data folder (the storage aliases);
+- ``audit-checkpoints.jsonl``: the audit trail's signed checkpoints (``anagen backup`` signs a
+  fresh one first), so a restored trail is checked against the head it had when backed up; the
+  audit keys are never in an archive (they stay beside the secret key, backed up like it);
 - ``manifest.json`` last: Anagen version, creation time, database vendor, applied migrations,
   row counts per table, and the sha256 and size of every other member.
 
@@ -43,6 +46,7 @@ FILE_FOLDERS = ("photos", "reports", "files")
 SQLITE_MEMBER = "database/anagen.sqlite3"
 PG_MEMBER = "database/anagen.pgdump"
 MANIFEST = "manifest.json"
+CHECKPOINT_MEMBER = "audit-checkpoints.jsonl"
 BLOCK = 512
 _READ = 1024 * 1024
 _SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
@@ -221,7 +225,7 @@ def _safe_member_name(name: str) -> str:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or not path.parts or str(path) != name:
         raise BackupError(f"the archive holds an unsafe path ({name!r}): refused")
-    if name not in (SQLITE_MEMBER, PG_MEMBER, MANIFEST) and (path.parts[0] not in FILE_FOLDERS or len(path.parts) < 2):
+    if name not in (SQLITE_MEMBER, PG_MEMBER, MANIFEST, CHECKPOINT_MEMBER) and (path.parts[0] not in FILE_FOLDERS or len(path.parts) < 2):
         raise BackupError(f"the archive holds an unexpected member ({name!r}): refused")
     return name
 
@@ -288,18 +292,21 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
 
 
 def create_backup(output: Path, *, passphrase: bytes | None = None, database: Database | None = None, data_dir: Path | None = None,
-                  now: dt.datetime | None = None) -> dict[str, Any]:
-    """Write one archive of the database, the patient files and the manifest; return the manifest.
+                  checkpoint_file: Path | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Write one archive of the database, the patient files, the audit checkpoints and the
+    manifest; return the manifest.
 
-    Defaults: Django's default database and settings.DATA_DIR. The archive appears at ``output``
-    only when complete (written beside it, then renamed).
+    Defaults: Django's default database, settings.DATA_DIR and the audit checkpoint file
+    (settings.ANAGEN_AUDIT_CHECKPOINT_FILE). The archive appears at ``output`` only when complete
+    (written beside it, then renamed).
     """
-    if database is None or data_dir is None:
+    if database is None or data_dir is None or checkpoint_file is None:
         from django.conf import settings
         from django.db import connections
 
         database = database or Database.from_settings(connections["default"].settings_dict)
         data_dir = data_dir or Path(settings.DATA_DIR)
+        checkpoint_file = checkpoint_file or Path(settings.ANAGEN_AUDIT_CHECKPOINT_FILE)
     output = output.resolve()
     if output.exists():
         raise BackupError(f"{output} exists already: choose a new file name")
@@ -320,6 +327,8 @@ def create_backup(output: Path, *, passphrase: bytes | None = None, database: Da
                             entries.append(_add(tar, name, path))
                         except ValueError as exc:
                             raise BackupError(f"the file {name} cannot go into the archive: {exc}") from exc
+                    if checkpoint_file.is_file():
+                        entries.append(_add(tar, CHECKPOINT_MEMBER, checkpoint_file))
                     manifest = {
                         "format": FORMAT, "format_version": FORMAT_VERSION, "anagen_version": anagen_version(),
                         "created_at": created.isoformat(), "encrypted": bool(passphrase),
@@ -511,6 +520,8 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
                 if member.name == manifest["database"]["member"]:
                     target = database.path if vendor == "sqlite" else Path(tmp) / "anagen.pgdump"
                     assert target is not None
+                elif member.name == CHECKPOINT_MEMBER:
+                    target = data_dir / CHECKPOINT_MEMBER
                 else:
                     target = data_dir / member.name
                     files += 1
@@ -532,7 +543,7 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
         if created_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
         raise
-    ok, message = verify_audit(database)
+    ok, message = verify_audit(database, data_dir / CHECKPOINT_MEMBER if CHECKPOINT_MEMBER in listed else None)
     return RestoreResult(manifest, data_dir, database, files, ok, message)
 
 
@@ -548,11 +559,13 @@ def row_counts(database: Database) -> dict[str, int]:
         conn.close()
 
 
-def verify_audit(database: Database) -> tuple[bool, str]:
-    """Run the audit trail's hash-chain check (``anagen audit verify``) against ``database``."""
+def verify_audit(database: Database, checkpoint_file: Path | None = None) -> tuple[bool, str]:
+    """Run the audit trail's check (``anagen audit verify``) against ``database``, comparing it with
+    the checkpoints restored from the archive (none: an archive written before checkpoints)."""
     from django.db import connections
     from django.db.utils import load_backend
 
+    from anagen.audit.checkpoints import read_file
     from anagen.audit.services import verify_chain
 
     conf = connections.configure_settings({"default": database.django_settings()})["default"]
@@ -560,10 +573,12 @@ def verify_audit(database: Database) -> tuple[bool, str]:
     original = connections["default"]
     connections["default"] = wrapper
     try:
-        result = verify_chain()
+        result = verify_chain(read_file(checkpoint_file) if checkpoint_file is not None else [])
     finally:
         wrapper.close()
         connections["default"] = original
+    notes = "".join(f"\n  {note}" for note in result.notes)
     if result.ok:
-        return True, f"audit trail intact: {result.entries_checked} entries verified"
-    return False, f"audit trail BROKEN at entry {result.first_bad_seq}: {result.problem}"
+        return True, f"audit trail intact: {result.entries_checked} entries verified{notes}"
+    where = f" at entry {result.first_bad_seq}" if result.first_bad_seq is not None else ""
+    return False, f"audit trail BROKEN{where}: {result.problem}{notes}"

@@ -565,15 +565,17 @@ def verify_audit(database: Database, checkpoint_file: Path | None = None) -> tup
     from django.db import connections
     from django.db.utils import load_backend
 
-    from anagen.audit.checkpoints import read_file
-    from anagen.audit.services import verify_chain
+    # Imported here, like Django above: this module reads and writes archives with no Django set
+    # up (backup and restore work on the files and the database directly); only this check needs
+    # the ORM, and the audit app's models cannot be imported before Django is.
+    from anagen.audit import checkpoints, services
 
     conf = connections.configure_settings({"default": database.django_settings()})["default"]
     wrapper = load_backend(conf["ENGINE"]).DatabaseWrapper(conf, "default")
     original = connections["default"]
     connections["default"] = wrapper
     try:
-        result = verify_chain(read_file(checkpoint_file) if checkpoint_file is not None else [])
+        result = services.verify_chain(checkpoints.read_file(checkpoint_file) if checkpoint_file is not None else [])
     finally:
         wrapper.close()
         connections["default"] = original

@@ -8,7 +8,7 @@ from fpdf import FPDF
 
 from anagen.billing.models import Invoice, Payment
 from anagen.core.billing import STATE_CODES, format_paise
-from anagen.web.pdf import UnicodePDF
+from anagen.ui.pdf import UnicodePDF
 
 
 def _t(text: object) -> str:

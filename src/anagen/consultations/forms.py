@@ -18,7 +18,7 @@ from anagen.core.measurements import (
 )
 from anagen.core.scales import SCALES
 from anagen.core.screening import CONDITION_CODES, MEDICATION_CODES
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 
 def _code_label(code: str) -> str:

@@ -11,7 +11,7 @@ from anagen.core.safety import AdverseEventType, InjectionPoint
 from anagen.core.screening import MEDICATION_CODES
 from anagen.procedures.models import InjectionStyle, Technique
 from anagen.procedures.services import LANGUAGES, LotUse, SessionInput
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 IMMEDIATE_REACTIONS = [
     (AdverseEventType.ERYTHEMA.value, "Redness"),

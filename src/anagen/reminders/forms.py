@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from anagen.reminders.models import Channel, Kind, Language, MessageTemplate, ReminderSettings
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 
 class OptInForm(NoColonLabels, forms.Form):

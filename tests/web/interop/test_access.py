@@ -107,15 +107,14 @@ def test_another_clinic_cannot_revoke_a_feed(client, full_record, practitioner, 
 
 
 def test_services_refuse_another_clinics_objects(full_record, other_clinic):
-    from django.http import Http404
-
     from anagen.audit.services import Actor
+    from anagen.core.errors import NotFound
     from anagen.interop import services
 
     actor = Actor.system("test", other_clinic.pk)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.patient_bundle(actor, other_clinic, full_record["patient"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.patient_export(actor, other_clinic, full_record["patient"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.create_feed(actor, other_clinic, patient=full_record["patient"])

@@ -211,7 +211,7 @@ def test_a_practitioner_cannot_invite_and_another_clinic_gets_404(client, practi
 def test_the_demo_seed_gives_one_patient_a_demo_portal_account(clinic, patient, receptionist):
     from types import SimpleNamespace
 
-    from anagen.portal.seed import seed_portal
+    from anagen.demo.portal import seed_portal
 
     ctx = SimpleNamespace(clinic=clinic, staff={"reception": receptionist})
     seed_portal(ctx)

@@ -149,6 +149,8 @@ MIDDLEWARE = [
     # A service's NotFound (anagen.core.errors) is the 404 page.
     "anagen.ui.middleware.NotFoundMiddleware",
     "anagen.accounts.middleware.ClinicMiddleware",
+    # A page's list reads become one audit entry naming every patient it showed.
+    "anagen.audit.middleware.AuditPageViewMiddleware",
     # After the password, the second factor: verify a code, or set one up where it is mandatory.
     "anagen.accounts.middleware.TwoFactorMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a failed login.

@@ -15,7 +15,6 @@ from ninja.parser import Parser
 from anagen.api.problems import Problem
 from anagen.core.errors import FieldError
 
-
 # NUL, and the surrogate block U+D800-U+DFFF that only a JSON escape can put into a Python string.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 

@@ -126,3 +126,20 @@ class CheckpointDelivery(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="checkpoint_delivery_due")]
+
+
+class AuditPatientRef(models.Model):
+    """Each patient an entry names in ``changes["patient_ids"]`` (a list page, a dashboard, the
+    registry export), one row per patient, written with the entry under the chain lock.
+
+    Derived from the entries (which the chain protects) so that a patient's own access log finds
+    the bulk reads that showed them by an index, not by reading every list entry; ``anagen audit
+    verify`` checks that the rows match the entries (issue 19, finding 3)."""
+
+    entry_seq = models.PositiveBigIntegerField()
+    clinic_id = models.BigIntegerField(null=True)
+    patient_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry_seq", "patient_id"], name="audit_patient_ref_once")]
+        indexes = [models.Index(fields=["clinic_id", "patient_id", "entry_seq"], name="audit_ref_clinic_patient")]

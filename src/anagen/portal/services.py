@@ -23,12 +23,13 @@ from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
-from anagen.audit.models import Action, AuditEntry
+from anagen.audit.models import Action, AuditEntry, AuditPatientRef
 from anagen.audit.services import Actor
+from anagen.audit.words import object_words
 from anagen.consents import services as consents
 from anagen.consents.models import ConsentRecord, ConsentText
 from anagen.core.errors import NotFound
@@ -440,12 +441,14 @@ OBJECT_WORDS = {
 
 
 def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
-    """Who opened or changed this patient's record, newest first (never the hash internals)."""
-    entries = list(
-        AuditEntry.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk)
-        .only("at", "user_id", "username", "action", "object_type")
-        .order_by("-seq")[:ACCESS_LOG_LIMIT]
-    )
+    """Who opened or changed this patient's record, newest first (never the hash internals),
+    including the lists and exports that showed the patient among others (issue 19, finding 3)."""
+    own = AuditEntry.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk).order_by("-seq").values_list("seq", flat=True)
+    listed = AuditPatientRef.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk).order_by("-entry_seq").values_list(
+        "entry_seq", flat=True)
+    newest = sorted({*own[:ACCESS_LOG_LIMIT], *listed[:ACCESS_LOG_LIMIT]}, reverse=True)[:ACCESS_LOG_LIMIT]
+    entries = list(AuditEntry.objects.filter(seq__in=newest).only("at", "user_id", "username", "action", "object_type", "patient_id")
+                   .order_by("-seq"))
     roles = dict(User.objects.filter(pk__in={e.user_id for e in entries if e.user_id}).values_list("pk", "role"))
     labels = dict(Role.choices)
     rows = []
@@ -457,7 +460,9 @@ def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
             who, role = "Anagen system", entry.username
         else:
             who, role = entry.username, labels.get(roles.get(entry.user_id, ""), "")
-        what = OBJECT_WORDS.get(entry.object_type, entry.object_type.replace("_", " "))
+        what = OBJECT_WORDS.get(entry.object_type) or object_words(entry.object_type)
+        if entry.patient_id is None:
+            what = gettext("%(list)s, with you in it") % {"list": object_words(entry.object_type)}
         rows.append(LogRow(entry.at, who, role, ACTION_WORDS.get(entry.action, entry.action), what, is_you))
     audit.record_read(actor, "portal_access_log", patient.pk, patient.pk)
     return rows

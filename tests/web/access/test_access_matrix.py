@@ -69,6 +69,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "accounts:clinic_create": (GET, NOBODY, UNSCOPED),
     "accounts:clinic_add_admin": (GET, NOBODY, UNSCOPED),
     "audit:trail": (GET, ADMIN, UNSCOPED),
+    "audit:trail_csv": (GET, ADMIN, UNSCOPED),
     # consents
     "consents:text_list": (GET, ADMIN, UNSCOPED),
     "consents:text_publish": (GET, ADMIN, UNSCOPED),

@@ -82,7 +82,7 @@ def _apply_nginx(rules: list[tuple[re.Pattern[str], str]], uri: str) -> str:
     for pattern, value in rules:
         match = pattern.search(uri)
         if match:
-            return re.sub(r"\$(\w+)", lambda m: match.group(m.group(1)), value)
+            return re.sub(r"\$(\w+)", lambda m, found=match: found.group(m.group(1)), value)
     return uri
 
 

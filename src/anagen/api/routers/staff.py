@@ -12,7 +12,6 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.accounts import services as accounts
-from anagen.accounts import two_factor
 from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
 from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
 from anagen.api import auth

@@ -88,7 +88,7 @@ def test_an_admin_setting_another_persons_password_is_audited_and_the_person_is_
     assert response.status_code == 200
     practitioner.refresh_from_db()
     assert practitioner.check_password("a whole new passphrase 42")
-    entry = AuditEntry.objects.get(object_type="user_password", object_id=str(practitioner.pk))
+    entry = AuditEntry.objects.get(object_type="staff_account", object_id=str(practitioner.pk))
     assert entry.user_id == admin_user.pk and "passphrase" not in json.dumps(entry.changes)
     assert [m.to for m in mailoutbox] == [["nurse@example.in"]]
     assert "passphrase" not in mailoutbox[0].body

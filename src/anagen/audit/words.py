@@ -64,6 +64,8 @@ OBJECT_WORDS = {
     "photo_thumbnail": _("a photograph (small)"),
     "photo_metadata": _("a photograph's details"),
     "photo_gallery": _("the patient's photographs"),
+    "hair_count": _("a hair count on a photograph"),
+    "dermatoscope": _("a dermatoscope's settings"),
     "progress": _("the patient's progress"),
     "progress_report": _("a progress report"),
     "progress_report_download": _("a progress report"),
@@ -104,6 +106,8 @@ OBJECT_WORDS = {
     "api_token": _("an API token"),
     "user_two_factor": _("a person's two-factor sign-in"),
     "user_password": _("a person's password"),
+    "staff_account": _("a staff member's account"),
+    "clinic": _("the clinic's details"),
 }
 
 

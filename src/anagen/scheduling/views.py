@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only, staff_required
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
 from anagen.patients.services import record_list_read
@@ -21,9 +20,6 @@ from anagen.scheduling import services
 from anagen.scheduling.forms import BookingForm, CalendarFilterForm, MoveForm, ReasonForm, RoomForm
 from anagen.scheduling.grid import Column, build_rows, days_of_week
 from anagen.scheduling.models import HOLDING_STATUSES, Appointment, Room
-
-admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
-
 
 # ------------------------------------------------------------------------------------ calendar
 

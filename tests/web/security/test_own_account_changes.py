@@ -29,7 +29,7 @@ def test_my_password_changes_with_the_current_password_and_a_current_code(client
     assert response.status_code == 302
     admin_user.refresh_from_db()
     assert admin_user.check_password(NEW)
-    assert AuditEntry.objects.filter(object_type="user_password", object_id=str(admin_user.pk), user_id=admin_user.pk).exists()
+    assert AuditEntry.objects.filter(object_type="staff_account", object_id=str(admin_user.pk), user_id=admin_user.pk).exists()
     # This session carries on under the new password.
     assert client.get(reverse("home")).status_code == 200
 
@@ -74,5 +74,5 @@ def test_an_admin_setting_a_members_password_on_the_web_is_audited_and_the_membe
     client.force_login(admin_user)
     response = client.post(reverse("accounts:staff_password", args=[practitioner.pk]), {"new_password1": NEW, "new_password2": NEW})
     assert response.status_code == 302
-    assert AuditEntry.objects.filter(object_type="user_password", object_id=str(practitioner.pk), user_id=admin_user.pk).exists()
+    assert AuditEntry.objects.filter(object_type="staff_account", object_id=str(practitioner.pk), user_id=admin_user.pk).exists()
     assert [m.to for m in mailoutbox] == [["nurse@example.in"]]

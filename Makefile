@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test test-core lint bench install clean-venv chromium wrk
+.PHONY: demo test test-core lint bench install messages clean-venv chromium wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+# The translation catalogues: each .po compiled to the .mo Django reads (only those changed since).
+messages: $(STAMP)
+	$(BIN)/python -m anagen.ui.catalogs
 
-demo: $(STAMP)
+install: $(STAMP) messages
+
+demo: $(STAMP) messages
 	$(BIN)/anagen demo --port $(PORT)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser): install it if missing.
@@ -28,7 +32,7 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) chromium
+test: $(STAMP) messages chromium
 	$(BIN)/python -m pytest
 
 test-core: $(STAMP)

@@ -139,6 +139,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anagen.accounts.middleware.IdleExpiryMiddleware",
+    # After the session and before CommonMiddleware, as Django asks: the language of a visitor not
+    # signed in (their cookie, else their browser's Accept-Language, else LANGUAGE_CODE).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -151,6 +154,8 @@ MIDDLEWARE = [
     "anagen.accounts.middleware.ClinicMiddleware",
     # A page's list reads become one audit entry naming every patient it showed.
     "anagen.audit.middleware.AuditPageViewMiddleware",
+    # Once the user is known: a patient reads their preferred language, staff their own or the clinic's.
+    "anagen.web.middleware.PreferredLanguageMiddleware",
     # After the password, the second factor: verify a code, or set one up where it is mandatory.
     "anagen.accounts.middleware.TwoFactorMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a failed login.
@@ -309,6 +314,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-in"
+# The same codes as anagen.accounts.models.Language, each named in its own script.
+LANGUAGES = [("en-in", "English"), ("hi", "हिन्दी"), ("mr", "मराठी")]
+# One project catalogue (src/anagen/locale/<lang>/LC_MESSAGES/django.po); the .mo files are compiled
+# from it by `make install` (anagen.ui.catalogs), never committed.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("ANAGEN_TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True

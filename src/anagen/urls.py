@@ -7,6 +7,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
     path("session/ping", web_views.session_ping, name="session_ping"),
+    path("language/", web_views.set_language, name="set_language"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patients/", include("anagen.web.patient_urls")),

@@ -96,6 +96,8 @@ OPERATIONS = [
     ("get", "/patients/{patient}/photo-comparison", CLINICAL, None),
     ("get", "/patients/{patient}/progress", CLINICAL, None),
     ("post", "/patients/{patient}/progress-reports", CLINICAL, None),
+    ("post", "/patients/{patient}/measurement-visits", CLINICAL, {"measured_on": "2026-01-01"}),
+    ("post", "/patients/{patient}/measurement-visits/{measurements}/void", PERFORMS, {"reason": "entered in error"}),
     ("get", "/progress-reports/{report}/file", CLINICAL, None),
     ("get", "/outcomes", OUTCOMES, None),
     ("get", "/patients/{patient}/fhir", CLINICAL, None),

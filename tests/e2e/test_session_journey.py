@@ -65,6 +65,8 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
     text = publish_text(actor, clinic, "treatment", "en", "Consent to scalp mesotherapy", "I consent.")
     product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose",
                                      vial_volume_ml=Decimal("5"), low_stock_threshold_ml=Decimal("5"))
+    product.components.create(ingredient_code="ghk_cu", concentration=Decimal("1"), concentration_unit="mg/mL")
+    product.components.create(ingredient_code="dexpanthenol", concentration=Decimal("50"), concentration_unit="mg/mL")
     lot = receive_lot(actor, product, lot_number="VC-0925", expiry_date=today + dt.timedelta(days=120), quantity_ml=Decimal("25"),
                       supplier="Derma Supplies", received_on=today - dt.timedelta(days=10))
     slot = timezone.localtime().replace(minute=0, second=0, microsecond=0)
@@ -80,8 +82,8 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
         identity_confirmed=True, fever_today=False, scalp_infection_today=False, pregnant_today=False, new_medicines="",
         new_medication_codes=(), scalp_cleansed=True, numbing_spray=False, technique="needle", needle_gauge=32,
         needle_length_mm=Decimal("4"), mesogun_settings="", depth_mm=Decimal("2"), injection_style="nappage",
-        injection_map=(InjectionPoint(ScalpZone.VERTEX, Decimal("0.5"), Decimal("0.6"), Decimal("0.2")),),
-        lots=(LotUse(lot.pk, Decimal("0.2")),), pain_score=2, immediate_reactions=(), reaction_notes="", aftercare_language="en",
+        injection_map=tuple(InjectionPoint(ScalpZone.VERTEX, Decimal("0.5"), Decimal("0.6"), Decimal("0.2")) for _ in range(10)),
+        lots=(LotUse(lot.pk, Decimal("2.0")),), pain_score=2, immediate_reactions=(), reaction_notes="", aftercare_language="en",
     ), practitioner=other_practitioner, today=today)
 
     # The practitioner opens today's appointment from the calendar.
@@ -94,12 +96,12 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
     page.get_by_label("Identity confirmed (name and date of birth)").check()
     page.get_by_label("Scalp cleansed with antiseptic").check()
     page.get_by_label("Volume per point (mL)").fill("0.2")
-    for zone in ["vertex", "vertex", "mid_scalp", "frontal", "frontal"]:
+    for zone in ["vertex", "vertex", "mid_scalp", "frontal", "frontal"] * 2:
         page.locator(f'svg#scalp-map rect[data-zone="{zone}"]').click()
-    expect(page.locator("#map-totals")).to_contain_text("Total 1 mL")
-    expect(page.locator("svg#scalp-map circle.point")).to_have_count(5)
+    expect(page.locator("#map-totals")).to_contain_text("Total 2 mL")
+    expect(page.locator("svg#scalp-map circle.point")).to_have_count(10)
     page.get_by_label("Lot 1", exact=True).select_option(str(lot.pk))
-    page.get_by_label("Volume from lot 1 (mL)").fill("1.00")
+    page.get_by_label("Volume from lot 1 (mL)").fill("2.00")
     page.get_by_label("Pain (0 none – 10 worst)").fill("3")
     page.get_by_role("button", name="Sign the session").click()
 
@@ -111,7 +113,7 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
 
     # The session record draws the map again from its data.
     page.goto(f"/patients/{anita.pk}/")
-    expect(page.locator(".sessions-history svg circle.point")).to_have_count(5)
+    expect(page.locator(".sessions-history svg circle.point")).to_have_count(10)
 
     # Infections in both patients who received lot VC-0925: the dashboard raises the cluster alert.
     report_infection(page, anita)

@@ -22,7 +22,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from anagen.accounts import two_factor
-from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
+from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Language, Role, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
@@ -191,3 +191,17 @@ def change_own_password(actor: Actor, user: User, current_password: str, code: s
         audit.append(actor, Action.UPDATE, object_type="staff_account", object_id=user.pk, patient_id=None,
                      changes={"password": {"old": None, "new": "changed by its owner"}})
 
+
+def set_own_language(actor: Actor, member: User, language: str) -> User:
+    """A member of staff chooses the language of their own pages; "" goes back to the clinic's."""
+    if language and language not in Language.values:
+        raise InvalidInput.single("language", f"Choose one of {', '.join(Language.values)}.")
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=member.pk)
+        changes = audit.diff({"language": stored.language}, {"language": language})
+        if changes:
+            stored.language = language
+            stored.save(update_fields=["language"])
+            audit.append(actor, Action.UPDATE, object_type="staff_account", object_id=stored.pk, patient_id=None, changes=changes)
+    member.language = language
+    return member

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from anagen.consultations.models import LAB_TEST_CHOICES, Addendum, Consultation, MeasurementSet
 from anagen.core.errors import InvalidInput
@@ -48,6 +49,10 @@ CONSULTATION_FIELDS = (
     "pregnant",
     "breastfeeding",
     "planning_conception",
+    "able_to_become_pregnant",
+    "contraception_documented_on",
+    "negative_pregnancy_test_on",
+    "te_trigger_on",
     "scalp_active_infection",
     "scalp_active_inflammation",
     "scarring_alopecia",
@@ -81,10 +86,18 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     allergy_ingredients = forms.MultipleChoiceField(
-        label="Allergies to formulation ingredients",
-        choices=[(code, ingredient.name) for code, ingredient in CATALOGUE.items()],
+        label=_("Allergies to formulation ingredients and materials"),
+        choices=[(code, ingredient.name) for code, ingredient in CATALOGUE.items()] + [
+            ("lidocaine", _("Lidocaine (local anaesthetic, numbing spray)")),
+            ("chlorhexidine", _("Chlorhexidine (antiseptic)")),
+            ("latex", _("Latex")),
+        ],
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    abnormal_labs_reviewed = forms.BooleanField(
+        label=_("I have reviewed the blood results flagged low or high"), required=False,
+        help_text=_("Until a clinician has reviewed them, abnormal results defer telogen effluvium and diffuse thinning."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -93,6 +106,9 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
         fields = CONSULTATION_FIELDS
         widgets = {
             "consulted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in (
+                "contraception_documented_on", "negative_pregnancy_test_on", "te_trigger_on",
+            )},
             **{name: forms.Textarea(attrs={"rows": 2}) for name in (
                 "presenting_complaint", "history_illness", "history_stress", "history_diet",
                 "family_history", "medicines", "allergies_other", "notes",
@@ -114,6 +130,15 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
         data = super().clean()
         if data.get("breastfeeding") and data.get("pregnant") is None:
             data["pregnant"] = False
+        on = data.get("consulted_on")
+        for name in ("contraception_documented_on", "negative_pregnancy_test_on", "te_trigger_on"):
+            if data.get(name) and on and data[name] > on:
+                self.add_error(name, _("Cannot be after the consultation date."))
+        patient = getattr(self.instance, "patient", None)
+        if patient is not None and patient.sex == "male" and data.get("able_to_become_pregnant"):
+            self.add_error("able_to_become_pregnant", _("Not for a patient recorded as male."))
+        if data.get("te_trigger_on") and data.get("diagnosis_primary") != "telogen_effluvium":
+            self.add_error("te_trigger_on", _("Only for a telogen effluvium diagnosis."))
         return data
 
     def values(self) -> dict[str, Any]:

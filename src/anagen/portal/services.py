@@ -24,6 +24,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
@@ -115,13 +116,13 @@ def email_invitation(patient: Patient, link: str) -> bool:
 
 def _check_pending(invitation: PortalInvitation | None, now: datetime) -> PortalInvitation:
     if invitation is None:
-        raise InvitationInvalid("This link is not valid. Ask the clinic for a new one.")
+        raise InvitationInvalid(_("This link is not valid. Ask the clinic for a new one."))
     if invitation.used_at is not None:
-        raise InvitationInvalid("This link has already been used. Sign in with the username and password you chose.")
+        raise InvitationInvalid(_("This link has already been used. Sign in with the username and password you chose."))
     if invitation.cancelled_at is not None:
-        raise InvitationInvalid("This link has been replaced or withdrawn. Ask the clinic for a new one.")
+        raise InvitationInvalid(_("This link has been replaced or withdrawn. Ask the clinic for a new one."))
     if invitation.expires_at <= now:
-        raise InvitationInvalid("This link has expired. Ask the clinic for a new one.")
+        raise InvitationInvalid(_("This link has expired. Ask the clinic for a new one."))
     return invitation
 
 
@@ -194,13 +195,13 @@ def accept_invitation(raw: str | None, username: str, password: str, *, claim: I
     now = now or timezone.now()
     username = (username or "").strip()
     if not username:
-        raise PortalError("Choose a username.", "username")
+        raise PortalError(_("Choose a username."), "username")
     if len(username) > 150:
-        raise PortalError("The username is longer than 150 characters.", "username")
+        raise PortalError(_("The username is longer than 150 characters."), "username")
     try:
         User.username_validator(username)
     except ValidationError as exc:
-        raise PortalError("Use letters, digits and @ . + - _ only in the username.", "username") from exc
+        raise PortalError(_("Use letters, digits and @ . + - _ only in the username."), "username") from exc
     invitation = invitation_for_claim(claim, now) if claim is not None else invitation_for_token(raw or "", now)
     patient = invitation.patient
     probe = User(username=username, first_name=patient.given_name, last_name=patient.family_name, email=patient.email)
@@ -212,13 +213,13 @@ def accept_invitation(raw: str | None, username: str, password: str, *, claim: I
         with transaction.atomic():
             invitation = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
             if not invitation.is_pending(now):
-                raise InvitationInvalid("This link has already been used. Sign in with the username and password you chose.")
+                raise InvitationInvalid(_("This link has already been used. Sign in with the username and password you chose."))
             account = PatientAccount.objects.select_for_update().filter(patient=patient).select_related("user").first()
             taken = User.objects.filter(username__iexact=username)
             if account is not None:
                 taken = taken.exclude(pk=account.user_id)
             if taken.exists():
-                raise PortalError("This username is taken: choose another one.", "username")
+                raise PortalError(_("This username is taken: choose another one."), "username")
             action = Action.CREATE if account is None else Action.UPDATE
             if account is None:
                 user = User(username=username, clinic_id=patient.clinic_id, role=Role.PATIENT)
@@ -247,7 +248,7 @@ def accept_invitation(raw: str | None, username: str, password: str, *, claim: I
             )
     except IntegrityError as exc:
         # Two sign-ups racing for one username: the unique constraint decides.
-        raise PortalError("This username is taken: choose another one.", "username") from exc
+        raise PortalError(_("This username is taken: choose another one."), "username") from exc
     return user
 
 
@@ -259,7 +260,7 @@ def revoke_access(actor: Actor, patient: Patient, *, now: datetime | None = None
         account = PatientAccount.objects.select_for_update().filter(patient=patient).select_related("user").first()
         if account is None or account.revoked_at is not None:
             if not cancelled:
-                raise PortalError("This patient has no portal access to revoke.")
+                raise PortalError(_("This patient has no portal access to revoke."))
             audit.append(actor, Action.UPDATE, object_type="portal_invitation", object_id=patient.pk, patient_id=patient.pk,
                          changes={"cancelled": {"old": None, "new": str(cancelled)}})
             return account
@@ -356,11 +357,16 @@ def overview(actor: Actor, patient: Patient, now: datetime | None = None) -> Ove
     consent_rows = [s for p, s in statuses.items() if s.record is not None or p in available]
     sheets: dict[str, Any] = {}
     aftercare = []
-    for session in TreatmentSession.objects.filter(patient=patient, clinic_id=patient.clinic_id).order_by("-performed_on", "-id")[:20]:
+    for session in (TreatmentSession.objects.filter(patient=patient, clinic_id=patient.clinic_id)
+                    .select_related("formulation").prefetch_related("formulation__components")
+                    .order_by("-performed_on", "-id")[:20]):
         language = session.aftercare_language or "en"
-        if language not in sheets:
-            sheets[language] = aftercare_sheet(patient.clinic, language)
-        aftercare.append(AftercareItem(session.pk, session.performed_on, sheets[language]))
+        # The 5-ARI instructions lead the sheet of a session whose formulation holds one (issue 17).
+        ingredients = tuple(sorted(c.ingredient for c in session.formulation.components.all()))
+        key = f"{language}:{','.join(ingredients)}"
+        if key not in sheets:
+            sheets[key] = aftercare_sheet(patient.clinic, language, ingredients)
+        aftercare.append(AftercareItem(session.pk, session.performed_on, sheets[key]))
     appointments = upcoming_appointments(patient, now)
     requested = set(
         ChangeRequest.objects.filter(patient=patient, handled_at__isnull=True, appointment__in=appointments).values_list("appointment_id", flat=True)
@@ -381,7 +387,7 @@ def withdraw_own_consent(actor: Actor, patient: Patient, record_id: int, reason:
     record = own_consent(patient, record_id)
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise PortalError(f"Keep the reason under {MAX_REASON} characters.", "reason")
+        raise PortalError(_("Keep the reason under %(limit)d characters.") % {"limit": MAX_REASON}, "reason")
     try:
         return consents.withdraw_consent(actor, record, reason)
     except consents.ConsentError as exc:
@@ -413,30 +419,30 @@ class LogRow:
 
 
 ACTION_WORDS = {
-    Action.READ: "opened",
-    Action.CREATE: "added",
-    Action.UPDATE: "changed",
-    Action.DELETE: "removed",
-    Action.EXPORT: "downloaded or exported",
+    Action.READ: gettext_lazy("opened"),
+    Action.CREATE: gettext_lazy("added"),
+    Action.UPDATE: gettext_lazy("changed"),
+    Action.DELETE: gettext_lazy("removed"),
+    Action.EXPORT: gettext_lazy("downloaded or exported"),
 }
 
 OBJECT_WORDS = {
-    "patient": "your record",
-    "patient_list": "a patient list including you",
-    "consent": "a consent",
-    "consultation": "a consultation",
-    "appointment": "an appointment",
-    "treatment_session": "a treatment session",
-    "session": "a treatment session",
-    "photo": "a photograph",
-    "photo_gallery": "your photographs",
-    "progress_report": "a progress report",
-    "portal_home": "your portal page",
-    "portal_access_log": "this access log",
-    "portal_account": "your portal account",
-    "portal_invitation": "a portal invitation",
-    "portal_change_request": "a change request",
-    "portal_export_request": "a request for your data",
+    "patient": gettext_lazy("your record"),
+    "patient_list": gettext_lazy("a patient list including you"),
+    "consent": gettext_lazy("a consent"),
+    "consultation": gettext_lazy("a consultation"),
+    "appointment": gettext_lazy("an appointment"),
+    "treatment_session": gettext_lazy("a treatment session"),
+    "session": gettext_lazy("a treatment session"),
+    "photo": gettext_lazy("a photograph"),
+    "photo_gallery": gettext_lazy("your photographs"),
+    "progress_report": gettext_lazy("a progress report"),
+    "portal_home": gettext_lazy("your portal page"),
+    "portal_access_log": gettext_lazy("this access log"),
+    "portal_account": gettext_lazy("your portal account"),
+    "portal_invitation": gettext_lazy("a portal invitation"),
+    "portal_change_request": gettext_lazy("a change request"),
+    "portal_export_request": gettext_lazy("a request for your data"),
 }
 
 
@@ -455,9 +461,9 @@ def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
     for entry in entries:
         is_you = entry.user_id is not None and entry.user_id == user.pk
         if is_you:
-            who, role = "You", ""
+            who, role = _("You"), ""
         elif entry.user_id is None:
-            who, role = "Anagen system", entry.username
+            who, role = _("Anagen system"), entry.username
         else:
             who, role = entry.username, labels.get(roles.get(entry.user_id, ""), "")
         what = OBJECT_WORDS.get(entry.object_type) or object_words(entry.object_type)
@@ -479,11 +485,11 @@ def request_change(actor: Actor, patient: Patient, appointment_id: int, message:
         raise NotFound from exc
     message = (message or "").strip()
     if not message:
-        raise PortalError("Tell the clinic what you would like to change, e.g. a day or time that suits you.", "message")
+        raise PortalError(_("Tell the clinic what you would like to change, e.g. a day or time that suits you."), "message")
     if len(message) > MAX_MESSAGE:
-        raise PortalError(f"Keep the message under {MAX_MESSAGE} characters.", "message")
+        raise PortalError(_("Keep the message under %(limit)d characters.") % {"limit": MAX_MESSAGE}, "message")
     if appointment.status not in (Status.BOOKED, Status.ARRIVED) or appointment.ends_at < now:
-        raise PortalError("This appointment can no longer be changed online: please call the clinic.", "message")
+        raise PortalError(_("This appointment can no longer be changed online: please call the clinic."), "message")
     with transaction.atomic():
         change = ChangeRequest.objects.create(clinic_id=patient.clinic_id, patient=patient, appointment=appointment, message=message, created_at=now)
         audit.append(
@@ -553,7 +559,7 @@ def handle_change_request(actor: Actor, clinic: Clinic | None, request_id: int, 
         except ChangeRequest.DoesNotExist as exc:
             raise NotFound from exc
         if change.handled_at is not None:
-            raise PortalError("This request has already been dealt with.")
+            raise PortalError(_("This request has already been dealt with."))
         change.handled_by = by
         change.handled_at = now
         change.save(update_fields=["handled_by", "handled_at"])
@@ -568,16 +574,16 @@ def fulfil_export(actor: Actor, clinic: Clinic | None, export_id: int, *, by: Us
     now = now or timezone.now()
     note = (note or "").strip()
     if len(note) > 300:
-        raise PortalError("Keep the note under 300 characters.", "note")
+        raise PortalError(_("Keep the note under 300 characters."), "note")
     try:
         export = ExportRequest.objects.select_related("patient").get(pk=export_id, clinic=clinic)
     except ExportRequest.DoesNotExist as exc:
         raise NotFound from exc
     if export.fulfilled_at is not None:
-        raise PortalError("This request has already been fulfilled.")
+        raise PortalError(_("This request has already been fulfilled."))
     builder = export_builder()
     if builder is None and not note:
-        raise PortalError("The export service is not available: say how the copy was given to the patient.", "note")
+        raise PortalError(_("The export service is not available: say how the copy was given to the patient."), "note")
     storage = storages["default"]
     content = builder(actor, export.patient) if builder is not None else None
     name = ""
@@ -587,7 +593,7 @@ def fulfil_export(actor: Actor, clinic: Clinic | None, export_id: int, *, by: Us
         with transaction.atomic():
             export = ExportRequest.objects.select_for_update().get(pk=export.pk)
             if export.fulfilled_at is not None:
-                raise PortalError("This request has already been fulfilled.")
+                raise PortalError(_("This request has already been fulfilled."))
             export.fulfilled_at = now
             export.fulfilled_by = by
             export.note = note

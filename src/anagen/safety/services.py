@@ -43,7 +43,13 @@ from anagen.core.safety import (
 )
 from anagen.patients.models import Patient
 from anagen.procedures.models import LotUsage, TreatmentSession
-from anagen.safety.models import AdverseEvent, FollowUpMethod, FollowUpStatus, FollowUpTask
+from anagen.safety.models import (
+    AdverseEvent,
+    FollowUpMethod,
+    FollowUpStatus,
+    FollowUpTask,
+    SessionDrawReview,
+)
 
 MAX_TEXT = 5000
 BLOCKING_SEVERITIES = (Severity.MODERATE.value, Severity.SEVERE.value)
@@ -376,6 +382,38 @@ def events_needing_review(clinic: Clinic) -> QuerySet[AdverseEvent]:
         AdverseEvent.objects.filter(clinic=clinic, severity__in=BLOCKING_SEVERITIES, reviewed_at__isnull=True)
         .select_related("patient").order_by(F("resolved_on").asc(nulls_first=True), "onset_date", "id")
     )
+
+
+def sessions_needing_draw_review(clinic: Clinic) -> QuerySet[TreatmentSession]:
+    """Sessions signed with a written reason for another product or for volumes that did not
+    reconcile (anagen.core.safety.check_session_draw) that no trichologist has reviewed yet."""
+    return (
+        TreatmentSession.objects.filter(clinic=clinic, draw_review__isnull=True)
+        .filter(~Q(product_substitution_reason="") | ~Q(volume_discrepancy_reason=""))
+        .select_related("patient", "practitioner").order_by("performed_on", "id")
+    )
+
+
+def review_session_draw(actor: Actor, session: TreatmentSession, note: str, reviewer: User) -> SessionDrawReview:
+    """A trichologist's review of a session's product substitution or volume discrepancy: appended
+    once beside the signed session, which is never changed."""
+    if reviewer.clinic_id != session.clinic_id or not reviewer.has_role(Role.TRICHOLOGIST):
+        raise PermissionDenied("Only a trichologist may review a session's product or volumes.")
+    if not (session.product_substitution_reason or session.volume_discrepancy_reason):
+        raise InvalidInput.single("note", "This session was signed as prescribed: there is nothing to review.")
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput.single("note", "Write the review: what was decided and why.")
+    if len(note) > MAX_TEXT:
+        raise InvalidInput.single("note", f"Keep the review under {MAX_TEXT} characters.")
+    with transaction.atomic():
+        TreatmentSession.objects.select_for_update().filter(pk=session.pk).first()
+        if SessionDrawReview.objects.filter(session=session).exists():
+            raise InvalidInput.single("note", "This session has already been reviewed.")
+        review = SessionDrawReview.objects.create(session=session, reviewed_by=reviewer, reviewed_at=timezone.now(), note=note)
+        audit.append(actor, Action.CREATE, object_type="session_draw_review", object_id=review.pk, patient_id=session.patient_id,
+                     changes={"session": {"old": None, "new": str(session.pk)}, "note": {"old": None, "new": note}})
+    return review
 
 
 # ---------------------------------------------------------------------------------------- recall

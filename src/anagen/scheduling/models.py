@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.patients.models import Patient
@@ -40,12 +41,12 @@ class Room(models.Model):
 
 
 class Kind(models.TextChoices):
-    CONSULTATION = "consultation", "Consultation"
-    MESOTHERAPY_SESSION = "mesotherapy_session", "Mesotherapy session"
-    PRF = "prf", "PRF"
-    EXOSOMES = "exosomes", "Exosomes"
-    PEPTIDE_THERAPY = "peptide_therapy", "Peptide therapy"
-    REVIEW = "review", "Review"
+    CONSULTATION = "consultation", _("Consultation")
+    MESOTHERAPY_SESSION = "mesotherapy_session", _("Mesotherapy session")
+    PRF = "prf", _("PRF")
+    EXOSOMES = "exosomes", _("Exosomes")
+    PEPTIDE_THERAPY = "peptide_therapy", _("Peptide therapy")
+    REVIEW = "review", _("Review")
 
 
 # What reception offers as the duration when an appointment type is chosen (minutes).

@@ -41,6 +41,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "home": (GET, ANY_STAFF, UNSCOPED),
     "healthz": (GET, PUBLIC, UNSCOPED),
     "session_ping": (GET, ANY_STAFF, UNSCOPED),
+    "set_language": (POST, SIGNED_IN, UNSCOPED),
     "login": (GET, PUBLIC, UNSCOPED),
     "logout": (POST, PUBLIC, UNSCOPED),
     # patient registry
@@ -137,6 +138,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "safety:event": (GET, CLINICAL, SCOPED),
     "safety:resolve_event": (POST, CLINICAL, SCOPED),
     "safety:review_event": (POST, TRICH, SCOPED),
+    "safety:review_session_draw": (POST, TRICH, SCOPED),
     "safety:lot_recipients": (GET, CLINICAL, SCOPED),
     "safety:lot_recipients_csv": (GET, CLINICAL, SCOPED),
     "safety:clusters": (GET, CLINICAL, UNSCOPED),
@@ -155,6 +157,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "outcomes:progress": (GET, CLINICAL, SCOPED),
     "outcomes:chart_svg": (GET, CLINICAL, SCOPED),
     "outcomes:record_measurements": (GET, CLINICAL, SCOPED),
+    "outcomes:void_visit": (POST, PERFORMS, SCOPED),
     "outcomes:generate_report": (POST, CLINICAL, SCOPED),
     "outcomes:download_report": (GET, CLINICAL, SCOPED),
     "outcomes:share_report": (POST, CLINICAL, SCOPED),

@@ -72,9 +72,11 @@ CASES = [
     Case("patient detail with many courses", r("patients:detail", "patient"), f.more_courses, budget=31),
     Case("calendar day", day("scheduling:day"), f.more_appointments_today, as_="reception", budget=13),
     Case("calendar week", day("scheduling:week"), f.more_appointments_today, as_="reception", budget=14),
-    Case("session detail", r("procedures:detail", "session"), f.more_addenda, as_="practitioner", budget=12),
+    # 13: the trichologist's review of a product substitution or volume discrepancy (issue 17).
+    Case("session detail", r("procedures:detail", "session"), f.more_addenda, as_="practitioner", budget=13),
     Case("follow-ups", r("safety:followups"), f.more_sessions, as_="practitioner", budget=11),
     Case("patient events", r("safety:patient_events", "patient"), f.more_events, budget=14),
+    # 10: the sessions signed with a reason for a trichologist to review (issue 17).
     Case("event review queue", r("safety:review_queue"), f.more_events_to_review, budget=10,
          seed=lambda w: f.more_events_to_review(w, 1)),
     Case("infection clusters", r("safety:clusters"), f.more_infections, budget=7, shows_rows=False,
@@ -96,7 +98,8 @@ CASES = [
          as_="clinic_admin", budget=16, shows_rows=False),
     Case("audit trail of a staff member", lambda w: reverse("audit:trail") + f"?person={w['staff']['trichologist'].pk}",
          f.more_audit_entries, as_="clinic_admin", budget=15, seed=lambda w: f.more_audit_entries(w, 1)),
-    Case("portal home", r("portal:home"), f.more_of_everything, as_="patient", budget=18),
+    # 19: each aftercare sheet carries the 5-ARI instructions of its session's formulation (issue 17).
+    Case("portal home", r("portal:home"), f.more_of_everything, as_="patient", budget=19),
     Case("portal access log", r("portal:access_log"), f.more_audit_entries, as_="patient", budget=13),
     Case("API patients", api("/patients"), f.more_patients, as_="api:reception", budget=9),
     Case("API patient search", api("/patients?q=asha"), f.more_patients, as_="api:reception", budget=9),
@@ -104,7 +107,8 @@ CASES = [
     Case("API consultations", api("/consultations"), f.more_consultations, as_="api:trichologist", budget=10),
     Case("API measurements", api("/measurements"), f.more_measurements, as_="api:trichologist", budget=8),
     Case("API labs", api("/labs"), f.more_labs, as_="api:trichologist", budget=9),
-    Case("API formulations", api("/formulations"), f.more_formulations, as_="api:trichologist", budget=9),
+    # 10: the ready-made products each formulation names (issue 17).
+    Case("API formulations", api("/formulations"), f.more_formulations, as_="api:trichologist", budget=10),
     Case("API courses", api("/courses"), f.more_courses, as_="api:trichologist", budget=9),
     Case("API sessions", api("/sessions"), f.more_sessions, as_="api:trichologist", budget=9),
     Case("API adverse events", api("/adverse-events"), f.more_events, as_="api:trichologist", budget=10),

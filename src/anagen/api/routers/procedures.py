@@ -55,6 +55,15 @@ class SessionIn(Schema):
     immediate_reactions: list[str] = []
     reaction_notes: str = ""
     aftercare_language: str = "en"
+    product_substitution_reason: str = ""
+    volume_discrepancy_reason: str = ""
+    breastfeeding_today: bool = False
+    planning_conception_today: bool = False
+    scalp_inflammation_today: bool = False
+    new_condition_codes: list[str] = []
+    new_allergy_codes: list[str] = []
+    reaction_last_session: bool = False
+    new_bald_patch: bool = False
 
 
 class InjectionPointOut(Schema):
@@ -101,6 +110,16 @@ class SessionOut(Schema):
     immediate_reactions: list[str]
     reaction_notes: str
     aftercare_language: str
+    drawn_volume_ml: Decimal | None
+    product_substitution_reason: str
+    volume_discrepancy_reason: str
+    breastfeeding_today: bool
+    planning_conception_today: bool
+    scalp_inflammation_today: bool
+    new_condition_codes: list[str]
+    new_allergy_codes: list[str]
+    reaction_last_session: bool
+    new_bald_patch: bool
     lots: list[LotUsageOut]
 
 
@@ -221,11 +240,12 @@ class AftercareOut(Schema):
             summary="The aftercare sheet of a session")
 def aftercare(request: HttpRequest, session_id: int, language: Literal["en", "hi"] | None = None) -> Any:
     """In ``language``, by default the one chosen at the session; the clinic's own text, or the
-    default sheet. Reception may print it too (it holds no clinical notes), as on the web."""
+    default sheet, led by the 5-alpha-reductase inhibitor instructions when the session's
+    formulation holds one. Reception may print it too (it holds no clinical notes), as on the web."""
     session = services.get_session(actor(request), clinic(request), session_id)
     chosen = language or session.aftercare_language
     if chosen not in services.LANGUAGES:
         chosen = "en"
-    sheet = services.aftercare_sheet(clinic(request), chosen)
+    sheet = services.session_aftercare_sheet(session, chosen)
     return {"session_id": session.pk, "language": chosen, "title": sheet.title,
             "sections": [{"heading": heading, "points": list(points)} for heading, points in sheet.sections]}

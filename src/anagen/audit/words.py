@@ -49,6 +49,8 @@ OBJECT_WORDS = {
     "calendar_feed": _("a calendar feed"),
     "treatment_session": _("a treatment session"),
     "session_addendum": _("an addendum to a treatment session"),
+    "session_draw_review": _("a review of a session's product or volumes"),
+    "treatment_session_list": _("a list of treatment sessions"),
     "stock_movement": _("a stock movement"),
     # safety
     "follow_up_task": _("a follow-up call"),

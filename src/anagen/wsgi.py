@@ -1,6 +1,7 @@
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 from anagen.private_files import restrict_umask
 
@@ -9,3 +10,8 @@ restrict_umask()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anagen.settings")
 
 application = get_wsgi_application()
+
+# Build the URL map now (it imports every view and builds the API's schemas, the slowest part of a
+# cold start), not on the first request: with gunicorn's --preload this happens once, before the
+# workers fork. It reads no database.
+_url_patterns = get_resolver().url_patterns

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, router, transaction
+from django.db.utils import load_backend
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -496,3 +497,20 @@ def _compare_checkpoints(lines: list[checkpoints.FileLine], source: str, last_se
     latest = max(valid, key=lambda c: c.seq)
     return [f"matches {len(valid)} signed checkpoint{'s' if len(valid) != 1 else ''} in {source}; the latest, of {latest.at}, "
             f"counts {latest.seq} entries ({last_seq - latest.seq} written since)"]
+
+
+def verify_chain_in(database_settings: dict[str, Any],
+                    checkpoint_lines: list[checkpoints.FileLine] | None = None) -> VerifyResult:
+    """``verify_chain`` against another database than this process's own (a restored backup):
+    ``database_settings`` is a Django DATABASES entry, ``checkpoint_lines`` the checkpoints to
+    compare it with (a restored archive's own). The default connection is swapped for the check
+    and put back, whatever happens."""
+    conf = connections.configure_settings({"default": database_settings})["default"]
+    wrapper = load_backend(conf["ENGINE"]).DatabaseWrapper(conf, "default")
+    original = connections["default"]
+    connections["default"] = wrapper
+    try:
+        return verify_chain(checkpoint_lines)
+    finally:
+        wrapper.close()
+        connections["default"] = original

@@ -109,8 +109,9 @@ class RestoreResult:
     data_dir: Path
     database: Database
     files_restored: int
-    audit_ok: bool
-    audit_message: str
+    # The audit checkpoints the archive carried, restored into the data folder (None: an archive
+    # written before checkpoints): the restored trail is checked against these, not this server's.
+    checkpoint_file: Path | None
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -494,7 +495,9 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
 
     ``database`` defaults to ``data_dir/anagen.sqlite3`` for a SQLite backup; a PostgreSQL backup
     needs an empty PostgreSQL database. On any failure after writing began, what was written is
-    removed again.
+    removed again. The restored audit trail is verified by the caller (``anagen restore`` runs
+    ``audit.services.verify_chain_in`` on ``RestoreResult.database``): this module works on files and
+    databases with no Django app loaded, so it knows no app above it.
     """
     data_dir = data_dir.resolve()
     _require_empty_folder(data_dir)
@@ -543,8 +546,8 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
         if created_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
         raise
-    ok, message = verify_audit(database, data_dir / CHECKPOINT_MEMBER if CHECKPOINT_MEMBER in listed else None)
-    return RestoreResult(manifest, data_dir, database, files, ok, message)
+    return RestoreResult(manifest, data_dir, database, files,
+                         data_dir / CHECKPOINT_MEMBER if CHECKPOINT_MEMBER in listed else None)
 
 
 def row_counts(database: Database) -> dict[str, int]:
@@ -557,30 +560,3 @@ def row_counts(database: Database) -> dict[str, int]:
             return _pg_facts(cursor)[0]
     finally:
         conn.close()
-
-
-def verify_audit(database: Database, checkpoint_file: Path | None = None) -> tuple[bool, str]:
-    """Run the audit trail's check (``anagen audit verify``) against ``database``, comparing it with
-    the checkpoints restored from the archive (none: an archive written before checkpoints)."""
-    from django.db import connections
-    from django.db.utils import load_backend
-
-    # Imported here, like Django above: this module reads and writes archives with no Django set
-    # up (backup and restore work on the files and the database directly); only this check needs
-    # the ORM, and the audit app's models cannot be imported before Django is.
-    from anagen.audit import checkpoints, services
-
-    conf = connections.configure_settings({"default": database.django_settings()})["default"]
-    wrapper = load_backend(conf["ENGINE"]).DatabaseWrapper(conf, "default")
-    original = connections["default"]
-    connections["default"] = wrapper
-    try:
-        result = services.verify_chain(checkpoints.read_file(checkpoint_file) if checkpoint_file is not None else [])
-    finally:
-        wrapper.close()
-        connections["default"] = original
-    notes = "".join(f"\n  {note}" for note in result.notes)
-    if result.ok:
-        return True, f"audit trail intact: {result.entries_checked} entries verified{notes}"
-    where = f" at entry {result.first_bad_seq}" if result.first_bad_seq is not None else ""
-    return False, f"audit trail BROKEN{where}: {result.problem}{notes}"

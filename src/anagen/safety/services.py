@@ -20,12 +20,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from anagen.accounts.models import CLINICAL_ROLES, Clinic, Role, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.catalog.models import Lot
 from anagen.core.errors import FieldError, InvalidInput, InvalidState, NotFound, StaleWrite
@@ -127,6 +128,20 @@ def get_follow_up(clinic: Clinic | None, task_id: int) -> FollowUpTask:
         raise NotFound("No such follow-up") from None
 
 
+def read_follow_up(actor: Actor, clinic: Clinic | None, task_id: int) -> FollowUpTask:
+    """``get_follow_up``, audited as a read of the patient's record."""
+    task = get_follow_up(clinic, task_id)
+    audit.record_read(actor, "follow_up_task", task.pk, task.patient_id)
+    return task
+
+
+def list_open_follow_ups(actor: Actor, clinic: Clinic, *, view: str, page: int = 1, page_size: int = 25) -> Page[FollowUpTask]:
+    """One page of ``open_follow_ups``; one audit entry (``view`` names the list) names its patients."""
+    found = page_of_query(open_follow_ups(clinic), page, page_size)
+    record_patient_list_read(actor, "follow_up_list", view, [t.patient_id for t in found.items])
+    return found
+
+
 def record_patient_list_read(actor: Actor, object_type: str, object_id: object, patient_ids: Iterable[int]) -> None:
     """A page or export that names several patients: one audit entry naming them all."""
     ids = sorted(set(patient_ids))
@@ -146,6 +161,9 @@ def record_follow_up(
 ) -> FollowUpTask:
     """Record the call or the patient's report. Any member of staff may; the side effects' clinical
     detail is then recorded as an adverse event by clinical staff (``report_event``)."""
+    # A recorded follow-up is refused before its input is read (checked again under the lock below).
+    if task.status == FollowUpStatus.DONE:
+        raise InvalidState("This follow-up is already recorded.", field="method")
     errors: list[FieldError] = []
     if method not in FollowUpMethod.values:
         errors.append(FieldError("method", "Choose how the follow-up was made."))
@@ -382,6 +400,34 @@ def events_needing_review(clinic: Clinic) -> QuerySet[AdverseEvent]:
         AdverseEvent.objects.filter(clinic=clinic, severity__in=BLOCKING_SEVERITIES, reviewed_at__isnull=True)
         .select_related("patient").order_by(F("resolved_on").asc(nulls_first=True), "onset_date", "id")
     )
+
+
+def list_events(actor: Actor, clinic: Clinic, *, view: str, patient_id: int | None = None, event_type: str | None = None,
+                severity: str | None = None, unresolved: bool = False, needs_review: bool = False, page: int = 1,
+                page_size: int = 25) -> Page[AdverseEvent]:
+    """Newest onset first, then id; one audit entry (``view`` names the list) names the patients on
+    the page. ``needs_review``: only those of ``events_needing_review``."""
+    records = AdverseEvent.objects.filter(clinic=clinic).prefetch_related(Prefetch("lots", queryset=Lot.objects.only("pk")))
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    if event_type is not None:
+        records = records.filter(event_type=event_type)
+    if severity is not None:
+        records = records.filter(severity=severity)
+    if unresolved:
+        records = records.filter(resolved_on__isnull=True)
+    if needs_review:
+        records = records.filter(pk__in=events_needing_review(clinic).values("pk"))
+    found = page_of_query(records.order_by("-onset_date", "-id"), page, page_size)
+    record_patient_list_read(actor, "adverse_event_list", view, [e.patient_id for e in found.items])
+    return found
+
+
+def read_event(actor: Actor, clinic: Clinic | None, event_id: int) -> AdverseEvent:
+    """``get_event``, audited as a read of the patient's record."""
+    event = get_event(clinic, event_id)
+    audit.record_read(actor, "adverse_event", event.pk, event.patient_id)
+    return event
 
 
 def sessions_needing_draw_review(clinic: Clinic) -> QuerySet[TreatmentSession]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.core.errors import NotFound
 from anagen.patients.models import Patient
@@ -434,6 +435,33 @@ def get_appointment(clinic: Clinic | None, appointment_id: int) -> Appointment:
     found = Appointment.objects.select_related("patient", "practitioner", "room").filter(pk=appointment_id, clinic=clinic).first()
     if found is None:
         raise NotFound
+    return found
+
+
+def read_appointment(actor: Actor, clinic: Clinic | None, appointment_id: int) -> Appointment:
+    """``get_appointment``, audited as a read of the patient's record."""
+    appointment = get_appointment(clinic, appointment_id)
+    audit.record_read(actor, "appointment", appointment.pk, appointment.patient_id)
+    return appointment
+
+
+def list_appointments(actor: Actor, clinic: Clinic, *, view: str, date_from: date | None = None, date_to: date | None = None,
+                      patient_id: int | None = None, practitioner_id: int | None = None, room_id: int | None = None,
+                      status: str | None = None, kind: str | None = None, page: int = 1,
+                      page_size: int = 25) -> Page[Appointment]:
+    """By start time, then id; ``date_from``/``date_to`` are clinic-local days (inclusive). The page
+    is audited as a calendar read (``view`` names it)."""
+    records = Appointment.objects.filter(clinic=clinic)
+    if date_from is not None:
+        records = records.filter(starts_at__gte=day_bounds(date_from)[0])
+    if date_to is not None:
+        records = records.filter(starts_at__lt=day_bounds(date_to)[1])
+    for name, value in (("patient_id", patient_id), ("practitioner_id", practitioner_id), ("room_id", room_id),
+                        ("status", status), ("kind", kind)):
+        if value is not None:
+            records = records.filter(**{name: value})
+    found = page_of_query(records.order_by("starts_at", "id"), page, page_size)
+    record_calendar_read(actor, view, found.items)
     return found
 
 

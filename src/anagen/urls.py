@@ -12,7 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patients/", include("anagen.web.patient_urls")),
     path("admin-area/", include("anagen.accounts.urls")),
-    path("audit/", include("anagen.accounts.audit_urls")),
+    path("audit/", include("anagen.privacy.trail_urls")),
     path("consents/", include("anagen.consents.urls")),
     path("consultations/", include("anagen.consultations.urls")),
     path("calendar/", include("anagen.scheduling.urls")),

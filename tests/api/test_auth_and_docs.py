@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from anagen.api.models import ApiToken
-from anagen.api.tokens import create_token, revoke_token
+from anagen.api.tokens import issue_token, revoke_token
 from anagen.audit.services import Actor
 
 from .conftest import Api
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _issue(user, **kwargs):
-    return create_token(Actor.system("test"), user, "script", expires_at=kwargs.get("expires_at"), by=kwargs.get("by", user))
+    return issue_token(Actor.system("test"), user, "script", expires_at=kwargs.get("expires_at"), by=kwargs.get("by", user))
 
 
 def test_it_stores_only_a_hash_of_the_secret(receptionist):
@@ -64,15 +64,17 @@ def test_only_the_user_or_their_clinic_admin_manages_a_token(receptionist, pract
     assert Api(_issue(admin_user).secret)("post", f"/tokens/{token.pk}/revoke").data["revoked_at"]
 
 
-def test_a_token_created_through_the_api_is_shown_once(receptionist):
-    api = Api(_issue(receptionist).secret)
-    created = api("post", "/tokens", {"name": "export"})
-    assert created.status_code == 201 and created.data["token"].startswith("ang_")
+def test_a_token_created_through_the_api_is_shown_once(receptionist, signed_in_with_code):
+    # Tokens are created with the signed-in session (a token cannot create tokens).
+    session, _device = signed_in_with_code(receptionist)
+    created = session.post("/api/v1/tokens", data='{"name": "export"}', content_type="application/json")
+    assert created.status_code == 201 and created.json()["token"].startswith("ang_")
+    api = Api(created.json()["token"])
     listed = api("get", "/tokens")
     assert all("token" not in row for row in listed.data)
-    assert Api(created.data["token"])("get", "/patients").status_code == 200
-    past = api("post", "/tokens", {"name": "old", "expires_at": "2000-01-01T00:00:00Z"})
-    assert past.status_code == 422 and past.data["errors"][0]["field"] == "expires_at"
+    assert api("get", "/patients").status_code == 200
+    past = session.post("/api/v1/tokens", data='{"name": "old", "expires_at": "2000-01-01T00:00:00Z"}', content_type="application/json")
+    assert past.status_code == 422 and past.json()["errors"][0]["field"] == "expires_at"
 
 
 def test_the_session_works_for_same_origin_calls_and_csrf_is_enforced(patient, receptionist):
@@ -89,9 +91,8 @@ def test_the_session_works_for_same_origin_calls_and_csrf_is_enforced(patient, r
     assert accepted.status_code == 200
 
 
-def test_the_token_page_creates_a_token_shows_it_once_and_revokes_it(receptionist):
-    client = Client()
-    client.force_login(receptionist)
+def test_the_token_page_creates_a_token_shows_it_once_and_revokes_it(receptionist, signed_in_with_code):
+    client, _device = signed_in_with_code(receptionist)
     page = client.post("/account/api-tokens/", {"name": "lab import", "expires_on": ""})
     assert page.status_code == 200
     secret = re.search(r'value="(ang_[^"]+)"', page.content.decode()).group(1)
@@ -103,9 +104,8 @@ def test_the_token_page_creates_a_token_shows_it_once_and_revokes_it(receptionis
     assert Api(secret)("get", "/patients").status_code == 401
 
 
-def test_the_token_page_refuses_a_past_expiry_naming_the_field(receptionist):
-    client = Client()
-    client.force_login(receptionist)
+def test_the_token_page_refuses_a_past_expiry_naming_the_field(receptionist, signed_in_with_code):
+    client, _device = signed_in_with_code(receptionist)
     page = client.post("/account/api-tokens/", {"name": "x", "expires_on": "2000-01-01"})
     assert page.status_code == 400 and "cannot be in the past" in page.content.decode()
 

@@ -8,6 +8,7 @@ from the signed-in user's ``PatientAccount`` and filters by it, so another patie
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from collections.abc import Callable
@@ -22,13 +23,14 @@ from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
-from anagen.audit.models import Action, AuditEntry
+from anagen.audit.models import Action, AuditEntry, AuditPatientRef
 from anagen.audit.services import Actor
+from anagen.audit.words import object_words
 from anagen.consents import services as consents
 from anagen.consents.models import ConsentRecord, ConsentText
 from anagen.core.errors import NotFound
@@ -112,9 +114,7 @@ def email_invitation(patient: Patient, link: str) -> bool:
     return True
 
 
-def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitation:
-    now = now or timezone.now()
-    invitation = PortalInvitation.objects.select_related("patient", "patient__clinic").filter(token_hash=hash_token(raw or "")).first()
+def _check_pending(invitation: PortalInvitation | None, now: datetime) -> PortalInvitation:
     if invitation is None:
         raise InvitationInvalid(_("This link is not valid. Ask the clinic for a new one."))
     if invitation.used_at is not None:
@@ -126,8 +126,72 @@ def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitat
     return invitation
 
 
-def accept_invitation(raw: str, username: str, password: str, *, ip_address: str | None = None, now: datetime | None = None) -> User:
-    """Consume the one-time link: create (or re-open) the patient's sign-in with their password."""
+OPENED_ELSEWHERE = gettext_lazy("This link was opened already, in another browser. If that was not you, ask the clinic for a "
+                                "new link: the old one no longer works.")
+
+
+def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitation:
+    """The pending invitation of a link that has not been opened yet (an opened link is bound to
+    the browser that opened it: see ``claim_invitation``)."""
+    now = now or timezone.now()
+    invitation = _check_pending(
+        PortalInvitation.objects.select_related("patient", "patient__clinic").filter(token_hash=hash_token(raw or "")).first(), now)
+    if invitation.claim_hash:
+        raise InvitationInvalid(str(OPENED_ELSEWHERE))
+    return invitation
+
+
+@dataclass(frozen=True)
+class InvitationClaim:
+    """What the browser that opened an invitation link keeps in its session instead of the token."""
+
+    invitation_id: int
+    secret: str
+
+    def as_session(self) -> dict[str, Any]:
+        return {"invitation_id": self.invitation_id, "secret": self.secret}
+
+    @classmethod
+    def from_session(cls, value: Any) -> InvitationClaim | None:
+        if not isinstance(value, dict) or not isinstance(value.get("invitation_id"), int) or not isinstance(value.get("secret"), str):
+            return None
+        return cls(value["invitation_id"], value["secret"])
+
+
+def claim_invitation(raw: str, held: InvitationClaim | None = None, now: datetime | None = None) -> InvitationClaim:
+    """Exchange the link's token for a claim on first opening; the same browser opening it again
+    (``held``) keeps its claim, any other browser is refused."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = _check_pending(
+            PortalInvitation.objects.select_for_update().filter(token_hash=hash_token(raw or "")).first(), now)
+        if invitation.claim_hash:
+            if held is not None and held.invitation_id == invitation.pk and hmac.compare_digest(hash_token(held.secret), invitation.claim_hash):
+                return held
+            raise InvitationInvalid(str(OPENED_ELSEWHERE))
+        claim = InvitationClaim(invitation.pk, secrets.token_urlsafe(32))
+        invitation.claim_hash = hash_token(claim.secret)
+        invitation.opened_at = now
+        invitation.save(update_fields=["claim_hash", "opened_at"])
+    return claim
+
+
+def invitation_for_claim(claim: InvitationClaim | None, now: datetime | None = None) -> PortalInvitation:
+    now = now or timezone.now()
+    if claim is None:
+        raise InvitationInvalid(str(gettext_lazy("Open the link from your invitation again, in this browser.")))
+    invitation = _check_pending(
+        PortalInvitation.objects.select_related("patient", "patient__clinic").filter(pk=claim.invitation_id).first(), now)
+    if not invitation.claim_hash or not hmac.compare_digest(hash_token(claim.secret), invitation.claim_hash):
+        raise InvitationInvalid(str(OPENED_ELSEWHERE))
+    return invitation
+
+
+def accept_invitation(raw: str | None, username: str, password: str, *, claim: InvitationClaim | None = None,
+                      ip_address: str | None = None, now: datetime | None = None) -> User:
+    """Consume the one-time link: create (or re-open) the patient's sign-in with their password.
+    The web page passes the ``claim`` its session holds; a raw token works only for a link that
+    was never opened."""
     now = now or timezone.now()
     username = (username or "").strip()
     if not username:
@@ -138,7 +202,7 @@ def accept_invitation(raw: str, username: str, password: str, *, ip_address: str
         User.username_validator(username)
     except ValidationError as exc:
         raise PortalError(_("Use letters, digits and @ . + - _ only in the username."), "username") from exc
-    invitation = invitation_for_token(raw, now)
+    invitation = invitation_for_claim(claim, now) if claim is not None else invitation_for_token(raw or "", now)
     patient = invitation.patient
     probe = User(username=username, first_name=patient.given_name, last_name=patient.family_name, email=patient.email)
     try:
@@ -383,12 +447,14 @@ OBJECT_WORDS = {
 
 
 def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
-    """Who opened or changed this patient's record, newest first (never the hash internals)."""
-    entries = list(
-        AuditEntry.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk)
-        .only("at", "user_id", "username", "action", "object_type")
-        .order_by("-seq")[:ACCESS_LOG_LIMIT]
-    )
+    """Who opened or changed this patient's record, newest first (never the hash internals),
+    including the lists and exports that showed the patient among others (issue 19, finding 3)."""
+    own = AuditEntry.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk).order_by("-seq").values_list("seq", flat=True)
+    listed = AuditPatientRef.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk).order_by("-entry_seq").values_list(
+        "entry_seq", flat=True)
+    newest = sorted({*own[:ACCESS_LOG_LIMIT], *listed[:ACCESS_LOG_LIMIT]}, reverse=True)[:ACCESS_LOG_LIMIT]
+    entries = list(AuditEntry.objects.filter(seq__in=newest).only("at", "user_id", "username", "action", "object_type", "patient_id")
+                   .order_by("-seq"))
     roles = dict(User.objects.filter(pk__in={e.user_id for e in entries if e.user_id}).values_list("pk", "role"))
     labels = dict(Role.choices)
     rows = []
@@ -400,7 +466,9 @@ def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
             who, role = _("Anagen system"), entry.username
         else:
             who, role = entry.username, labels.get(roles.get(entry.user_id, ""), "")
-        what = OBJECT_WORDS.get(entry.object_type, entry.object_type.replace("_", " "))
+        what = OBJECT_WORDS.get(entry.object_type) or object_words(entry.object_type)
+        if entry.patient_id is None:
+            what = gettext("%(list)s, with you in it") % {"list": object_words(entry.object_type)}
         rows.append(LogRow(entry.at, who, role, ACTION_WORDS.get(entry.action, entry.action), what, is_you))
     audit.record_read(actor, "portal_access_log", patient.pk, patient.pk)
     return rows

@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import CLINICAL_ROLES
@@ -118,24 +119,49 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
 # --- the invitation link (no sign-in: the token is the proof) -----------------------------------
 
 
-def accept(request: HttpRequest, token: str) -> HttpResponse:
-    context: dict[str, Any] = {"current_clinic": None, "is_clinic_admin": False}
+CLAIM_SESSION_KEY = "portal_invitation_claim"
+
+
+@never_cache
+def accept_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link as sent: its token is exchanged for a claim in this browser's session, then the
+    browser goes on to the token-free page, so the token appears in one request line only (and
+    access logs mask it). Opened again elsewhere, the link is refused."""
+    held = services.InvitationClaim.from_session(request.session.get(CLAIM_SESSION_KEY))
     try:
-        invitation = services.invitation_for_token(token)
+        claim = services.claim_invitation(token, held)
     except services.InvitationInvalid as exc:
-        return render(request, "portal/invitation_invalid.html", {**context, "message": exc.message}, status=410)
+        return _invalid(request, exc)
+    request.session[CLAIM_SESSION_KEY] = claim.as_session()
+    return redirect("portal:welcome")
+
+
+def _invalid(request: HttpRequest, exc: services.InvitationInvalid) -> HttpResponse:
+    context = {"current_clinic": None, "is_clinic_admin": False, "message": exc.message}
+    return render(request, "portal/invitation_invalid.html", context, status=410)
+
+
+@never_cache
+def accept(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"current_clinic": None, "is_clinic_admin": False}
+    claim = services.InvitationClaim.from_session(request.session.get(CLAIM_SESSION_KEY))
+    try:
+        invitation = services.invitation_for_claim(claim)
+    except services.InvitationInvalid as exc:
+        return _invalid(request, exc)
     patient = invitation.patient
     form = AcceptInvitationForm(request.POST or None, initial={"username": patient.mrn})
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(
-                token, form.cleaned_data["username"], form.cleaned_data["password1"], ip_address=client_ip(request)
+                None, form.cleaned_data["username"], form.cleaned_data["password1"], claim=claim, ip_address=client_ip(request)
             )
         except services.InvitationInvalid as exc:
-            return render(request, "portal/invitation_invalid.html", {**context, "message": exc.message}, status=410)
+            return _invalid(request, exc)
         except services.PortalError as exc:
             form.add_error(exc.field if exc.field in form.fields else "password1" if exc.field == "password" else None, exc.message)
         else:
+            request.session.pop(CLAIM_SESSION_KEY, None)
             login(request, user, backend="anagen.accounts.backends.StaffBackend")
             messages.success(request, _("Welcome! Your account is ready. Next time, sign in with your username and password."))
             return redirect("portal:home")

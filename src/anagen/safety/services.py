@@ -340,6 +340,16 @@ def resolve_event(
     return locked
 
 
+def _review_note(note: str | None) -> str:
+    """A trichologist's review (of an adverse event or of a session's draw) says what was decided."""
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput.single("note", "Write the review: what was decided and why.")
+    if len(note) > MAX_TEXT:
+        raise InvalidInput.single("note", f"Keep the review under {MAX_TEXT} characters.")
+    return note
+
+
 def review_event(
     actor: Actor, event: AdverseEvent, note: str, reviewer: User, *, expected_version: int | None = None
 ) -> AdverseEvent:
@@ -347,11 +357,7 @@ def review_event(
     reviewed event no longer blocks the next session."""
     if reviewer.clinic_id != event.clinic_id or not reviewer.has_role(Role.TRICHOLOGIST):
         raise PermissionDenied("Only a trichologist may review an adverse event.")
-    note = (note or "").strip()
-    if not note:
-        raise InvalidInput.single("note", "Write the review: what was decided and why.")
-    if len(note) > MAX_TEXT:
-        raise InvalidInput.single("note", f"Keep the review under {MAX_TEXT} characters.")
+    note = _review_note(note)
     with transaction.atomic():
         locked = _locked_event(event, expected_version)
         if locked.reviewed_at is not None:
@@ -447,11 +453,7 @@ def review_session_draw(actor: Actor, session: TreatmentSession, note: str, revi
         raise PermissionDenied("Only a trichologist may review a session's product or volumes.")
     if not (session.product_substitution_reason or session.volume_discrepancy_reason):
         raise InvalidInput.single("note", "This session was signed as prescribed: there is nothing to review.")
-    note = (note or "").strip()
-    if not note:
-        raise InvalidInput.single("note", "Write the review: what was decided and why.")
-    if len(note) > MAX_TEXT:
-        raise InvalidInput.single("note", f"Keep the review under {MAX_TEXT} characters.")
+    note = _review_note(note)
     with transaction.atomic():
         TreatmentSession.objects.select_for_update().filter(pk=session.pk).first()
         if SessionDrawReview.objects.filter(session=session).exists():

@@ -1,10 +1,11 @@
 """The clinic calendar: rooms, appointments, and the slot holds that make double booking impossible.
 
 Exclusivity lives in the database, portably (SQLite and PostgreSQL alike): every active
-appointment owns one ``PractitionerSlot`` and one ``RoomSlot`` row per 15-minute unit it covers,
-and each table has a unique constraint on (resource, slot_start). The holds are written in the
-same transaction as the appointment and deleted when it is cancelled, marked a no-show or moved,
-so two overlapping bookings of one practitioner or one room can never both commit.
+appointment owns one ``PractitionerSlot``, one ``RoomSlot`` and one ``PatientSlot`` row per
+15-minute unit it covers, and each table has a unique constraint on (resource, slot_start). The
+holds are written in the same transaction as the appointment and deleted when it is cancelled,
+marked a no-show or moved, so two overlapping bookings of one practitioner, one room or one
+patient can never both commit.
 """
 
 from __future__ import annotations
@@ -154,4 +155,18 @@ class RoomSlot(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["room", "slot_start"], name="room_slot_taken_once"),
+        ]
+
+
+class PatientSlot(models.Model):
+    """One 15-minute unit of a patient's time taken by an active appointment: a patient cannot be
+    in two rooms at once, whichever practitioners booked them (issue 19, finding 11)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    slot_start = models.DateTimeField()
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="patient_slots")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "slot_start"], name="patient_slot_taken_once"),
         ]

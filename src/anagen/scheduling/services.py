@@ -1,7 +1,7 @@
 """Use cases of the clinic calendar. Each write is one transaction with its audit entry.
 
-The friendly overlap check runs before the insert so the user reads which practitioner or room
-is taken and when; the unique constraints on the slot-hold tables are the real guard against two
+The friendly overlap check runs before the insert so the user reads which practitioner, room or
+patient is taken and when; the unique constraints on the slot-hold tables are the real guard against two
 bookings committing at once (see anagen.scheduling.models).
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
@@ -28,6 +29,7 @@ from anagen.scheduling.models import (
     SLOT_MINUTES,
     Appointment,
     Kind,
+    PatientSlot,
     PractitionerSlot,
     Room,
     RoomSlot,
@@ -181,14 +183,17 @@ def _conflict(model: Any, field: str, resource_id: int, units: list[datetime], e
     return hold.appointment if hold is not None else None
 
 
-def _refusal(field: str, resource: User | Room, other: Appointment | None) -> SlotTaken:
+def _refusal(field: str, resource: User | Room | Patient, other: Appointment | None) -> SlotTaken:
     when = f" on {_span(other)}" if other is not None else " at that time"
     if field == "practitioner":
         return SlotTaken("practitioner", f"{resource} is already booked{when}. Choose another time or practitioner.")
+    if field == "patient":
+        return SlotTaken("patient", gettext("This patient already has an appointment%(when)s. Choose another time.") % {"when": when})
     return SlotTaken("room", f"{resource} is already in use{when}. Choose another time or room.")
 
 
-def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None) -> None:
+def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None,
+                *, patient_id: int) -> None:
     units = slot_units(starts_at, ends_at)
     other = _conflict(PractitionerSlot, "practitioner", practitioner.pk, units, exclude_id)
     if other is not None:
@@ -196,6 +201,9 @@ def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: da
     other = _conflict(RoomSlot, "room", room.pk, units, exclude_id)
     if other is not None:
         raise _refusal("room", room, other)
+    other = _conflict(PatientSlot, "patient", patient_id, units, exclude_id)
+    if other is not None:
+        raise _refusal("patient", other.patient, other)
 
 
 def _hold_slots(appointment: Appointment) -> None:
@@ -213,11 +221,17 @@ def _hold_slots(appointment: Appointment) -> None:
             RoomSlot.objects.bulk_create([RoomSlot(room_id=appointment.room_id, slot_start=u, appointment=appointment) for u in units])
     except IntegrityError as exc:
         raise _refusal("room", appointment.room, None) from exc
+    try:
+        with transaction.atomic():
+            PatientSlot.objects.bulk_create([PatientSlot(patient_id=appointment.patient_id, slot_start=u, appointment=appointment) for u in units])
+    except IntegrityError as exc:
+        raise _refusal("patient", appointment.patient, None) from exc
 
 
 def _release_slots(appointment: Appointment) -> None:
     PractitionerSlot.objects.filter(appointment=appointment).delete()
     RoomSlot.objects.filter(appointment=appointment).delete()
+    PatientSlot.objects.filter(appointment=appointment).delete()
 
 
 def _values(appointment: Appointment) -> dict[str, Any]:
@@ -266,7 +280,7 @@ def book_appointment(
         the_patient = _resolve_patient(clinic, patient)
         the_practitioner = _resolve_practitioner(clinic, practitioner)
         the_room = _resolve_room(clinic, room)
-        _check_free(the_practitioner, the_room, starts_at, ends_at)
+        _check_free(the_practitioner, the_room, starts_at, ends_at, patient_id=the_patient.pk)
         appointment = Appointment.objects.create(
             clinic=clinic,
             patient=the_patient,
@@ -318,7 +332,7 @@ def move_appointment(
         new_practitioner = _resolve_practitioner(current.clinic, practitioner) if practitioner is not None else current.practitioner
         new_room = _resolve_room(current.clinic, room) if room is not None else current.room
         before = _values(current)
-        _check_free(new_practitioner, new_room, starts_at, ends_at, exclude_id=current.pk)
+        _check_free(new_practitioner, new_room, starts_at, ends_at, exclude_id=current.pk, patient_id=current.patient_id)
         _release_slots(current)
         current.practitioner, current.room = new_practitioner, new_room
         current.starts_at, current.ends_at = starts_at, ends_at

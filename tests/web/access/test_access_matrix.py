@@ -55,6 +55,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "accounts:staff_edit": (GET, ADMIN, SCOPED),
     "accounts:staff_password": (GET, ADMIN, SCOPED),
     "accounts:staff_two_factor_reset": (POST, ADMIN, SCOPED),
+    "accounts:own_password": (GET, ANY_STAFF, UNSCOPED),
     "accounts:two_factor": (GET, SIGNED_IN, UNSCOPED),
     "accounts:two_factor_verify": (GET, SIGNED_IN, UNSCOPED),
     "accounts:two_factor_setup": (GET, SIGNED_IN, UNSCOPED),
@@ -69,6 +70,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "accounts:clinic_create": (GET, NOBODY, UNSCOPED),
     "accounts:clinic_add_admin": (GET, NOBODY, UNSCOPED),
     "audit:trail": (GET, ADMIN, UNSCOPED),
+    "audit:trail_csv": (GET, ADMIN, UNSCOPED),
     # consents
     "consents:text_list": (GET, ADMIN, UNSCOPED),
     "consents:text_publish": (GET, ADMIN, UNSCOPED),
@@ -209,6 +211,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "portal:my_data": (GET, PATIENT, UNSCOPED),
     "portal:export_download": (GET, PATIENT, UNSCOPED),
     "portal:accept": (GET, PUBLIC, UNSCOPED),  # one-time invitation link
+    "portal:welcome": (GET, PUBLIC, UNSCOPED),  # the page the link leads to (its claim in the session)
     "portal:invite": (POST, frozenset({"reception", "trichologist", "clinic_admin"}), SCOPED),
     "portal:revoke": (POST, frozenset({"reception", "trichologist", "clinic_admin"}), SCOPED),
     "portal:requests": (GET, ANY_STAFF, UNSCOPED),
@@ -225,7 +228,7 @@ KWARG_SOURCES = {"privacy:erasure_detail": {"request_id": "request_id_erasure"}}
 # Query strings a page needs to show its object (the moved session for a re-plan).
 QUERY = {"treatments:replan": lambda world: f"?appointment={world.kwargs['appointment_id']}"}
 # Pages whose object is a per-user or per-session thing that may rightly be absent (404) here.
-MAY_BE_ABSENT = {"interop:registry_import_errors", "reminders:opt_out", "portal:accept"}
+MAY_BE_ABSENT = {"interop:registry_import_errors", "reminders:opt_out", "portal:accept", "portal:welcome"}
 # Where the rule is finer than a role: the outcome each role gets instead.
 OVERRIDES: dict[str, dict[str, str]] = {
     # Signing out ends on the sign-in page, whoever asks.

@@ -508,13 +508,14 @@ class DeferralOut(Schema):
     at: dt.datetime
 
 
-class AddendumIn(Schema):
+class ConsultationAddendumIn(Schema):
     reason: str
     text: str
 
 
-class AddendumOut(Schema):
+class ConsultationAddendumOut(Schema):
     id: int
+    consultation_id: int
     author_id: int
     created_at: dt.datetime
     reason: str
@@ -561,16 +562,16 @@ def defer(request: HttpRequest, consultation_id: int, payload: DeferralIn) -> An
     return ScreeningDeferral.objects.get(consultation=consultation)
 
 
-@router.get("/consultations/{consultation_id}/addenda", response=list[AddendumOut], auth=auth.CLINICAL,
+@router.get("/consultations/{consultation_id}/addenda", response=list[ConsultationAddendumOut], auth=auth.CLINICAL,
             summary="A signed consultation's addenda, oldest first")
 def list_addenda(request: HttpRequest, consultation_id: int) -> Any:
     consultation = services.get_consultation(actor(request), clinic(request), consultation_id)
     return list(Addendum.objects.filter(consultation=consultation).order_by("created_at", "id"))
 
 
-@router.post("/consultations/{consultation_id}/addenda", response={201: AddendumOut}, auth=auth.TRICHOLOGIST,
+@router.post("/consultations/{consultation_id}/addenda", response={201: ConsultationAddendumOut}, auth=auth.TRICHOLOGIST,
              summary="Add an addendum to a signed consultation")
-def add_addendum(request: HttpRequest, consultation_id: int, payload: AddendumIn) -> Any:
+def add_addendum(request: HttpRequest, consultation_id: int, payload: ConsultationAddendumIn) -> Any:
     """A signed consultation is never changed: a correction is an addendum with its reason. A draft
     is edited directly (409)."""
     who = actor(request)

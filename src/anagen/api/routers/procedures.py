@@ -190,12 +190,12 @@ def record_session(request: HttpRequest, payload: SessionIn) -> Any:
     return Status(201, _out(session))
 
 
-class AddendumIn(Schema):
+class SessionAddendumIn(Schema):
     reason: str
     text: str
 
 
-class AddendumOut(Schema):
+class SessionAddendumOut(Schema):
     id: int
     session_id: int
     author_id: int
@@ -204,16 +204,16 @@ class AddendumOut(Schema):
     text: str
 
 
-@router.get("/sessions/{session_id}/addenda", response=list[AddendumOut], auth=auth.CLINICAL,
+@router.get("/sessions/{session_id}/addenda", response=list[SessionAddendumOut], auth=auth.CLINICAL,
             summary="A session record's addenda, oldest first")
 def list_addenda(request: HttpRequest, session_id: int) -> Any:
     session = services.get_session(actor(request), clinic(request), session_id)
     return list(SessionAddendum.objects.filter(session=session).order_by("created_at", "id"))
 
 
-@router.post("/sessions/{session_id}/addenda", response={201: AddendumOut}, auth=auth.CLINICAL,
+@router.post("/sessions/{session_id}/addenda", response={201: SessionAddendumOut}, auth=auth.CLINICAL,
              summary="Add an addendum to a session record")
-def add_addendum(request: HttpRequest, session_id: int, payload: AddendumIn) -> Any:
+def add_addendum(request: HttpRequest, session_id: int, payload: SessionAddendumIn) -> Any:
     """A signed session is never changed: a correction or a late note is an addendum with its reason."""
     who = actor(request)
     session = services.get_session(who, clinic(request), session_id)

@@ -94,6 +94,8 @@ OBJECT_WORDS = {
     "reminder_opt_in": _("the patient's reminder choices"),
     "reminder_template": _("a reminder text"),
     "reminder_settings": _("the reminder settings"),
+    "messaging_account": _("the clinic's WhatsApp and SMS accounts"),
+    "approved_template": _("an approved WhatsApp or SMS template"),
     # the portal
     "portal_home": _("the patient's portal page"),
     "portal_access_log": _("the patient's access log"),

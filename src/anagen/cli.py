@@ -53,6 +53,21 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+# A Unix socket path is at most 107 bytes: a deeper data folder runs without the control socket.
+MAX_SOCKET_PATH = 100
+
+
+def _control_socket_args() -> list[str]:
+    """gunicorn's control socket inside this server's own data folder: by default gunicorn puts it
+    in the user's home, where two servers (two demos on two ports) would take the same socket."""
+    from django.conf import settings
+
+    path = str(settings.DATA_DIR / "gunicorn.ctl")
+    if len(path.encode()) > MAX_SOCKET_PATH:
+        return ["--no-control-socket"]
+    return ["--control-socket", path]
+
+
 def _gunicorn_argv(bind: str, workers: int, extra: Sequence[str] = ()) -> list[str]:
     if shutil.which("gunicorn", path=os.path.dirname(sys.executable)) is None:
         raise CliError("gunicorn is not installed in this environment")
@@ -63,6 +78,7 @@ def _gunicorn_argv(bind: str, workers: int, extra: Sequence[str] = ()) -> list[s
         # Access lines show the method, the path without its query string, and the status: paths
         # hold ids, never names (health data rule), and query strings may hold search words.
         "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+        *_control_socket_args(),
         *extra,
     ]
 
@@ -94,6 +110,17 @@ def _serve_with_worker(bind: str, workers: int, extra: Sequence[str] = ()) -> in
             worker.kill()
 
 
+def demo_banner(host: str, port: int) -> list[str]:
+    """What `make demo` prints once the demo is seeded: where to go and every account to try."""
+    from anagen.demo.seed import DEMO_PASSWORD, demo_sign_ins
+
+    lines = [f"Open http://{host}:{port}/ and sign in with the password '{DEMO_PASSWORD}' as:"]
+    lines += [f"  {username:<12} {who}" for username, who in demo_sign_ins()]
+    lines.append("Demo accounts skip the second factor (two-factor sign-in), on this demo server only; "
+                 "every other account sets it up as its clinic requires.")
+    return lines
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     if not _is_loopback(args.host):
         raise CliError("the demo server only binds to a loopback address (its accounts share the password 'demo')")
@@ -104,7 +131,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     print(f"Anagen demo: data in {settings.DATA_DIR}")
-    print(f"Open http://{args.host}:{args.port}/ and sign in as doctor / demo (also admin, nurse, reception).")
+    print("\n".join(demo_banner(args.host, args.port)))
     sys.stdout.flush()
     return _serve_with_worker(f"{args.host}:{args.port}", workers=2, extra=["--reload"] if args.reload else [])
 

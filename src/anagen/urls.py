@@ -1,11 +1,15 @@
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from anagen.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico before they read the page's icon link.
+    path("favicon.ico", RedirectView.as_view(url=static("anagen/favicon.svg"), permanent=True)),
     path("session/ping", web_views.session_ping, name="session_ping"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

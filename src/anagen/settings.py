@@ -289,6 +289,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en-in"
 TIME_ZONE = env_str("ANAGEN_TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
+# One date format everywhere, "3 Dec 2026" and 24-hour times (anagen/formats, issue 20).
+FORMAT_MODULE_PATH = ["anagen.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -6,6 +6,7 @@ from django import forms
 
 from anagen.billing.models import STATE_CHOICES, ItemKind, Method, PriceItem, TaxClass
 from anagen.core import billing as rules
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.web.forms import NoColonLabels
 
@@ -116,6 +117,6 @@ class RedeemForm(_Form):
 
         self.appointments = {str(a.pk): a for a in appointments}
         self.fields["appointment"].choices = [("", "Choose an appointment")] + [
-            (str(a.pk), f"{timezone.localtime(a.starts_at):%d %b %Y %H:%M} · {a.get_kind_display()} · {a.get_status_display()}")
+            (str(a.pk), f"{display.moment(timezone.localtime(a.starts_at))} · {a.get_kind_display()} · {a.get_status_display()}")
             for a in appointments
         ]

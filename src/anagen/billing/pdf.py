@@ -7,7 +7,9 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from anagen.billing.models import Invoice, Payment
+from anagen.core import display
 from anagen.core.billing import STATE_CODES, format_paise
+from anagen.patients.identifiers import format_phone
 from anagen.web.pdf import UnicodePDF
 
 
@@ -24,7 +26,7 @@ def _header(pdf: FPDF, invoice: Invoice, title: str) -> None:
     pdf.set_font("noto", "B", 16)
     pdf.cell(0, 8, _t(clinic.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("noto", "", 9)
-    for line in (clinic.address.replace("\n", ", ") if clinic.address else clinic.city, f"Phone {clinic.phone}" if clinic.phone else ""):
+    for line in (clinic.address.replace("\n", ", ") if clinic.address else clinic.city, f"Phone {format_phone(clinic.phone)}" if clinic.phone else ""):
         if line:
             pdf.cell(0, 5, _t(line), new_x="LMARGIN", new_y="NEXT")
     state = STATE_CODES.get(invoice.clinic_state_code, "")
@@ -43,7 +45,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     _header(pdf, invoice, "Tax invoice" if invoice.taxable_paise != invoice.total_paise else "Bill of supply / invoice")
     patient = invoice.patient
     place = invoice.customer_state_code or invoice.clinic_state_code
-    for label, value in (("Invoice number", invoice.number), ("Date", invoice.issued_on.strftime("%d %b %Y")),
+    for label, value in (("Invoice number", invoice.number), ("Date", display.day(invoice.issued_on)),
                          ("Billed to", f"{patient.full_name} ({patient.mrn})"),
                          ("Place of supply", f"{place} {STATE_CODES.get(place, '')}"),
                          ("Customer GSTIN", invoice.customer_gstin or "-")):
@@ -95,7 +97,7 @@ def receipt_pdf(payment: Payment) -> bytes:
     for label, value in (("Received from", f"{invoice.patient.full_name} ({invoice.patient.mrn})"),
                          ("Amount", _money(payment.amount_paise)), ("Method", payment.get_method_display()),
                          ("Reference", payment.reference or "-"),
-                         ("Date", timezone.localtime(payment.received_at).strftime("%d %b %Y %H:%M")),
+                         ("Date", display.moment(timezone.localtime(payment.received_at))),
                          ("Against invoice", invoice.number), ("Balance due", _money(invoice.balance_paise))):
         pdf.cell(40, 7, _t(label))
         pdf.cell(0, 7, _t(value), new_x="LMARGIN", new_y="NEXT")

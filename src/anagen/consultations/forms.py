@@ -18,12 +18,8 @@ from anagen.core.measurements import (
 )
 from anagen.core.scales import SCALES
 from anagen.core.screening import CONDITION_CODES, MEDICATION_CODES
+from anagen.web import labels
 from anagen.web.forms import NoColonLabels
-
-
-def _code_label(code: str) -> str:
-    return code.replace("_", " ").capitalize()
-
 
 PATTERN_CHOICES: list[Any] = [("", "Not graded")] + [
     (
@@ -63,20 +59,20 @@ def _add_core_errors(form: forms.Form, exc: InvalidInput, field_map: dict[str, s
         if target is not None and target in form.fields:
             form.add_error(target, error.message)
         else:
-            form.add_error(None, f"{error.field}: {error.message}")
+            form.add_error(None, error.message)
 
 
 class ConsultationForm(NoColonLabels, forms.ModelForm):
     pattern = forms.ChoiceField(label="Pattern scale and stage", choices=PATTERN_CHOICES, required=False)
     medication_codes = forms.MultipleChoiceField(
         label="Medicines that matter for screening",
-        choices=sorted((c.value, _code_label(c.value)) for c in MEDICATION_CODES),
+        choices=labels.choices("finding", MEDICATION_CODES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     condition_codes = forms.MultipleChoiceField(
         label="Conditions",
-        choices=sorted((c.value, _code_label(c.value)) for c in CONDITION_CODES),
+        choices=labels.choices("finding", CONDITION_CODES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -205,9 +201,7 @@ class MeasurementForm(NoColonLabels, forms.ModelForm):
         return {f: self.cleaned_data.get(f) for f in MEASUREMENT_FIELDS}
 
 
-def unit_label(ucum: str) -> str:
-    """UCUM spelling as people read it: ug/dL -> µg/dL, m[IU]/L -> mIU/L."""
-    return ucum.replace("[IU]", "IU").replace("ug/", "µg/").replace("umol/", "µmol/")
+unit_label = labels.readable_unit
 
 
 class LabForm(NoColonLabels, forms.Form):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -36,9 +37,15 @@ clinical = staff_required(roles=CLINICAL_ROLES)
 trichologist_only = staff_required(roles=[Role.TRICHOLOGIST])
 
 
+def _plain(value: Decimal | None) -> Decimal | None:
+    """15.000 as 15 and 0.400 as 0.4 in the form, as the lab wrote it."""
+    return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
 def _lab_initial(consultation: Consultation) -> dict[str, dict[str, Any]]:
     return {
-        row.test: {"value": row.value, "unit": row.unit, "reference_low": row.reference_low, "reference_high": row.reference_high}
+        row.test: {"value": _plain(row.value), "unit": row.unit, "reference_low": _plain(row.reference_low),
+                   "reference_high": _plain(row.reference_high)}
         for row in consultation.lab_results.all()
     }
 

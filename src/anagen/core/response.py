@@ -96,13 +96,16 @@ def _density(baseline: Assessment, follow_up: Assessment, protocol: Protocol) ->
         return None
     if not before.same_site_as(after):
         return (
-            f"density not compared: baseline site {before.zone} {before.site_offset_cm} cm differs from "
-            f"follow-up site {after.zone} {after.site_offset_cm} cm"
+            f"density not compared: the follow-up was measured at another site ({after.site_offset_cm} cm "
+            f"behind the hairline) than the baseline ({before.site_offset_cm} cm)"
+            if before.zone == after.zone
+            else "density not compared: the follow-up was measured in another scalp zone than the baseline"
         )
     if before.density_per_cm2 == 0:
         return "density not compared: baseline density is 0/cm²"
     pct = _pct_change(before.density_per_cm2, after.density_per_cm2)
-    text = f"density {before.density_per_cm2} → {after.density_per_cm2}/cm² ({_fmt(pct)}) at {after.zone}"
+    # Words, not the zone's code: the site itself is shown beside the reasons.
+    text = f"density {before.density_per_cm2} → {after.density_per_cm2}/cm² ({_fmt(pct)}) at the baseline site"
     if pct <= -protocol.worse_density_loss_pct:
         cls = ResponseClass.WORSE
     elif pct >= protocol.good_density_gain_pct:

@@ -33,6 +33,7 @@ from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.consultations.models import DIAGNOSIS_CHOICES, Consultation, MeasurementSet
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.core.haircycle import (
     Measurement,
@@ -305,7 +306,7 @@ def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = 
             progress.response = classify_response(assessment_of(baseline), assessment_of(follow_up), gpa, protocol)
             progress.response_follow_up = follow_up
         except InvalidInput as exc:
-            progress.response_note = "Response not assessed: " + "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
+            progress.response_note = "Response not assessed: " + "; ".join(e.message for e in exc.errors)
 
     if with_forecast:
         key, patient_baseline, follow_ups, note = _forecast_inputs(progress)
@@ -506,7 +507,7 @@ def next_steps(progress: Progress) -> list[str]:
             starts_at__date__gte=progress.today,
         ).order_by("starts_at").first()
         if upcoming is not None:
-            steps.append(f"Next appointment: {timezone.localtime(upcoming.starts_at):%-d %B %Y, %H:%M} ({upcoming.get_kind_display()}).")
+            steps.append(f"Next appointment: {display.moment(timezone.localtime(upcoming.starts_at))} ({upcoming.get_kind_display()}).")
     steps.append("Measurements are repeated at the same scalp site every 6-12 weeks so changes can be compared fairly.")
     return steps
 

@@ -17,6 +17,7 @@ from anagen.accounts.models import CLINICAL_ROLES, Role
 from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
 from anagen.consultations.services import record_follow_up_measurements
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.outcomes import services
 from anagen.outcomes.charts import render_svg
@@ -64,7 +65,7 @@ def record_measurements(request: HttpRequest, patient_id: int) -> HttpResponse:
             for error in exc.errors:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"Follow-up measurements of {form.cleaned_data['measured_on']:%-d %b %Y} recorded.")
+            messages.success(request, f"Follow-up measurements of {display.day(form.cleaned_data['measured_on'])} recorded.")
             return redirect("outcomes:progress", patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "outcomes/record_measurements.html", {"patient": patient, "baseline": baseline, "form": form}, status=status)

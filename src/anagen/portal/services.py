@@ -397,7 +397,7 @@ def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
         .only("at", "user_id", "username", "action", "object_type")
         .order_by("-seq")[:ACCESS_LOG_LIMIT]
     )
-    roles = dict(User.objects.filter(pk__in={e.user_id for e in entries if e.user_id}).values_list("pk", "role"))
+    staff = {u.pk: u for u in User.objects.filter(pk__in={e.user_id for e in entries if e.user_id}).only("pk", "role", "first_name", "last_name", "username")}
     labels = dict(Role.choices)
     rows = []
     for entry in entries:
@@ -405,9 +405,13 @@ def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
         if is_you:
             who, role = "You", ""
         elif entry.user_id is None:
-            who, role = "Anagen system", entry.username
+            # A command or the demo seed: the system, never a sign-in name.
+            who, role = "Anagen system", ""
         else:
-            who, role = entry.username, labels.get(roles.get(entry.user_id, ""), "")
+            # Staff by name and role, as the patient knows them; never a sign-in name.
+            member = staff.get(entry.user_id)
+            who = (member.get_full_name() or labels.get(member.role, "")) if member else "A member of staff"
+            role = labels.get(member.role, "") if member else ""
         what = OBJECT_WORDS.get(entry.object_type, entry.object_type.replace("_", " "))
         rows.append(LogRow(entry.at, who, role, ACTION_WORDS.get(entry.action, entry.action), what, is_you))
     audit.record_read(actor, "portal_access_log", patient.pk, patient.pk)

@@ -11,6 +11,7 @@ from anagen.core.safety import AdverseEventType, InjectionPoint
 from anagen.core.screening import MEDICATION_CODES
 from anagen.procedures.models import InjectionStyle, Technique
 from anagen.procedures.services import LANGUAGES, LotUse, SessionInput
+from anagen.web import labels
 from anagen.web.forms import NoColonLabels
 
 IMMEDIATE_REACTIONS = [
@@ -30,7 +31,7 @@ class SessionForm(NoColonLabels, forms.Form):
     pregnant_today = forms.BooleanField(label="Pregnant or possibly pregnant", required=False)
     new_medication_codes = forms.MultipleChoiceField(
         label="New medicines that matter", required=False, widget=forms.CheckboxSelectMultiple,
-        choices=sorted((c.value, c.value.replace("_", " ").capitalize()) for c in MEDICATION_CODES),
+        choices=labels.choices("finding", MEDICATION_CODES),
     )
     new_medicines = forms.CharField(label="New medicines since the last visit", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     scalp_cleansed = forms.BooleanField(label="Scalp cleansed with antiseptic", required=False)

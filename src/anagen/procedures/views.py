@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from anagen.accounts.models import CLINICAL_ROLES, Role
 from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.procedures import services
 from anagen.procedures.forms import (
@@ -28,7 +29,7 @@ performs = staff_required(roles=[Role.PRACTITIONER, Role.TRICHOLOGIST])
 def _lot_choices(request: HttpRequest) -> list[tuple[int, str]]:
     today = timezone.localdate()
     return [
-        (lot.pk, f"{lot.product.name} · lot {lot.lot_number} · expires {lot.expiry_date:%d %b %Y} · {lot.remaining_ml} mL left")
+        (lot.pk, f"{lot.product.name} · lot {lot.lot_number} · expires {display.day(lot.expiry_date)} · {lot.remaining_ml} mL left")
         for lot in services.selectable_lots(request.clinic, today)
     ]
 

@@ -38,6 +38,7 @@ from anagen.consents import services as consents
 from anagen.consents.models import Purpose
 from anagen.core import reminders as rules
 from anagen.core.errors import InvalidInput
+from anagen.patients.identifiers import format_phone
 from anagen.patients.models import Patient
 from anagen.reminders.models import (
     Channel,
@@ -398,7 +399,7 @@ def _values(message: OutboxMessage, appointment: Appointment, token: str) -> dic
         "clinic": clinic.name,
         "date": f"{local:%a} {local.day} {local:%b %Y}",
         "time": f"{local:%H:%M}",
-        "clinic_phone": clinic.phone or "",
+        "clinic_phone": format_phone(clinic.phone or ""),
         "opt_out_url": public_base_url() + reverse("reminders:opt_out", args=[token]),
     }
 

@@ -16,6 +16,7 @@ from anagen.accounts.models import Role
 from anagen.accounts.permissions import staff_required
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
+from anagen.core import display
 from anagen.patients.services import record_list_read
 from anagen.scheduling import services
 from anagen.scheduling.forms import BookingForm, CalendarFilterForm, MoveForm, ReasonForm, RoomForm
@@ -85,7 +86,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
         "rows": build_rows(columns),
         "off_grid": [a for a in appointments if a.status not in HOLDING_STATUSES],
         "appointment_count": len(active),
-        "title": day.strftime("%A %-d %B %Y"),
+        "title": display.weekday_day(day),
         "prev_query": _query(date=(day - timedelta(days=1)).isoformat(), **keep),
         "next_query": _query(date=(day + timedelta(days=1)).isoformat(), **keep),
         "today_query": _query(**keep),
@@ -116,7 +117,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
     for each in days_of_week(monday):
         start, end = services.day_bounds(each)
         columns.append(Column(
-            label=each.strftime("%a %-d %b"), day=each, book_params=resource,
+            label=f"{each:%a} {display.day_short(each)}", day=each, book_params=resource,
             appointments=[a for a in active if start <= a.starts_at < end], is_today=each == today,
             bookable=each >= today and (room is None or room.active),
         ))
@@ -135,7 +136,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
         "rows": build_rows(columns) if (practitioner or room) else [],
         "off_grid": [a for a in appointments if a.status not in HOLDING_STATUSES],
         "appointment_count": len(active),
-        "title": f"Week of {monday:%-d %b} – {sunday:%-d %b %Y}",
+        "title": f"Week of {display.day_short(monday)} – {display.day(sunday)}",
         "whose": whose,
         "prev_query": _query(date=(monday - timedelta(days=7)).isoformat(), **keep),
         "next_query": _query(date=(monday + timedelta(days=7)).isoformat(), **keep),

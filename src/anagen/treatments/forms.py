@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from anagen.core import display
 from anagen.core.course import CombinationRequest, CombinationTherapy
 from anagen.core.errors import InvalidInput
 from anagen.core.formulation import CATALOGUE, Component
@@ -76,7 +77,7 @@ class CourseForm(NoColonLabels, forms.Form):
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["formulation"].queryset = Formulation.objects.filter(patient=patient).order_by("-created_at")  # type: ignore[attr-defined]
-        self.fields["formulation"].label_from_instance = lambda f: f"#{f.pk} of {f.created_at:%d %b %Y}, {f.total_volume_ml} mL"  # type: ignore[attr-defined]
+        self.fields["formulation"].label_from_instance = lambda f: f"#{f.pk} of {display.day(f.created_at)}, {f.total_volume_ml} mL"  # type: ignore[attr-defined]
         self.fields["practitioner"].queryset = scheduling.bookable_practitioners(patient.clinic)  # type: ignore[attr-defined]
         self.fields["room"].queryset = scheduling.active_rooms(patient.clinic)  # type: ignore[attr-defined]
 

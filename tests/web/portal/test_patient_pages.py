@@ -91,8 +91,10 @@ def test_the_access_log_shows_staff_reads_of_the_record(client, patient, patient
     assert response.status_code == 200
     rows = response.context["rows"]
     opened = [(r.who, r.role) for r in rows if r.action == "opened" and r.what == "your record"]
-    assert (trichologist.username, "Trichologist") in opened
-    assert (receptionist.username, "Reception") in opened
+    # Staff by name and role, never by their sign-in name (issue 20).
+    assert (trichologist.get_full_name(), "Trichologist") in opened
+    assert all(who != trichologist.username for who, _ in opened)
+    assert (receptionist.get_full_name(), "Reception") in opened
     assert any(r.who == "You" and r.what == "your portal page" for r in rows)
     content = response.content.decode()
     entry = AuditEntry.objects.filter(patient_id=patient.pk).last()

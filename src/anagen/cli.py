@@ -97,6 +97,13 @@ def _serve_with_worker(bind: str, workers: int, extra: Sequence[str] = ()) -> in
     argv = _gunicorn_argv(bind, workers, extra)
     worker = subprocess.Popen([sys.executable, "-m", "anagen.cli", "worker"], env=os.environ.copy())
     server = subprocess.Popen(argv, env=os.environ.copy())
+
+    def stop(signum: int, frame: object) -> None:
+        # Stopped with SIGTERM (not Ctrl-C, which reaches the whole group): pass it on, or the
+        # server and the worker would outlive the demo and keep its port.
+        server.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         return server.wait()
     except KeyboardInterrupt:

@@ -1,7 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic.base import RedirectView
 
 from anagen.web import views as web_views
 
@@ -9,11 +7,12 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico before they read the page's icon link.
-    path("favicon.ico", RedirectView.as_view(url=static("anagen/favicon.svg"), permanent=True)),
+    path("favicon.ico", web_views.favicon, name="favicon"),
     path("session/ping", web_views.session_ping, name="session_ping"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patients/", include("anagen.patients.urls")),
+    path("patients/", include("anagen.web.patient_urls")),
     path("admin-area/", include("anagen.accounts.urls")),
     path("audit/", include("anagen.audit.urls")),
     path("consents/", include("anagen.consents.urls")),

@@ -223,7 +223,7 @@ def redeemable_appointments(package: PatientPackage) -> list[Appointment]:
     """The patient's arrived or completed appointments not yet paid for by a package."""
     return list(
         Appointment.objects.filter(clinic_id=package.clinic_id, patient_id=package.patient_id,
-                                   status__in=(Status.ARRIVED, Status.COMPLETED), redemption__isnull=True)
+                                   status__in=(Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED), redemption__isnull=True)
         .order_by("-starts_at")[:30]
     )
 
@@ -232,7 +232,7 @@ def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointme
     """Use one session of the package for an arrived or completed appointment of the same patient."""
     if appointment.patient_id != package.patient_id or appointment.clinic_id != package.clinic_id:
         raise InvalidInput.single("appointment", "This appointment belongs to another patient.")
-    if appointment.status not in (Status.ARRIVED, Status.COMPLETED):
+    if appointment.status not in (Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED):
         raise InvalidInput.single("appointment", "Only an appointment the patient came to can use a package session.")
     from anagen.procedures.models import TreatmentSession
 

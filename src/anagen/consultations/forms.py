@@ -41,6 +41,7 @@ CONSULTATION_FIELDS = (
     "family_history",
     "medicines",
     "allergies_other",
+    "no_known_allergies",
     "pregnant",
     "breastfeeding",
     "planning_conception",
@@ -110,6 +111,8 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
         data = super().clean()
         if data.get("breastfeeding") and data.get("pregnant") is None:
             data["pregnant"] = False
+        if data.get("no_known_allergies") and (data.get("allergy_ingredients") or (data.get("allergies_other") or "").strip()):
+            self.add_error("no_known_allergies", "Allergies are listed above: untick “No known allergies”, or clear the list.")
         return data
 
     def values(self) -> dict[str, Any]:

@@ -87,6 +87,9 @@ class Consultation(models.Model):
     condition_codes = models.JSONField("conditions", default=list, blank=True)
     allergy_ingredients = models.JSONField("allergies to formulation ingredients", default=list, blank=True)
     allergies_other = models.TextField("other allergies", blank=True)
+    # Asked and answered "none": distinct from never asked (the patient header shows "None known"
+    # only for this, and "Not recorded" when no consultation has answered the question).
+    no_known_allergies = models.BooleanField("no known allergies", default=False)
     pregnant = models.BooleanField(default=False)
     breastfeeding = models.BooleanField(default=False)
     planning_conception = models.BooleanField("planning conception", default=False)

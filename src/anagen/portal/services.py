@@ -271,7 +271,7 @@ class Overview:
 
 def upcoming_appointments(patient: Patient, now: datetime) -> list[Appointment]:
     return list(
-        Appointment.objects.filter(patient=patient, clinic_id=patient.clinic_id, ends_at__gte=now, status__in=[Status.BOOKED, Status.ARRIVED])
+        Appointment.objects.filter(patient=patient, clinic_id=patient.clinic_id, ends_at__gte=now, status__in=[Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR])
         .select_related("practitioner")
         .order_by("starts_at")[:20]
     )

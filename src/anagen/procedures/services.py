@@ -110,7 +110,7 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
         problems.append(FieldError("session", "Only a mesotherapy session appointment is recorded here."))
     if hasattr(appointment, "treatment_session"):
         problems.append(FieldError("session", "This appointment's session is recorded already."))
-    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED):
+    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.IN_CHAIR):
         problems.append(FieldError("session", f"The appointment is {appointment.get_status_display().lower()}."))
     if timezone.localtime(appointment.starts_at).date() != today:
         problems.append(FieldError("session", "A session is recorded on the day of its appointment."))

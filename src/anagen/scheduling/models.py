@@ -61,13 +61,15 @@ DEFAULT_DURATION_MINUTES = {
 class Status(models.TextChoices):
     BOOKED = "booked", "Booked"
     ARRIVED = "arrived", "Arrived"
+    # The session or consultation has begun: the nurse or trichologist took the patient in.
+    IN_CHAIR = "in_chair", "In the chair"
     COMPLETED = "completed", "Completed"
     CANCELLED = "cancelled", "Cancelled"
     NO_SHOW = "no_show", "No-show"
 
 
 # Appointments in these states hold their practitioner and room slots.
-HOLDING_STATUSES = frozenset({Status.BOOKED, Status.ARRIVED, Status.COMPLETED})
+HOLDING_STATUSES = frozenset({Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED})
 # These states need a reason (status_reason), enforced by the form, the service and a constraint.
 REASON_STATUSES = frozenset({Status.CANCELLED, Status.NO_SHOW})
 

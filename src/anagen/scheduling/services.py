@@ -334,7 +334,7 @@ def _set_status(actor: Actor, appointment: Appointment, *, status: str, allowed_
             raise BookingError(None, f"This appointment is {current.get_status_display().lower()}; it cannot be marked {Status(status).label.lower()}.")
         moment = now or timezone.now()
         later_day = timezone.localtime(current.starts_at, clinic_zone()).date() > timezone.localtime(moment, clinic_zone()).date()
-        if status in (Status.ARRIVED, Status.NO_SHOW, Status.COMPLETED) and later_day:
+        if status in (Status.ARRIVED, Status.IN_CHAIR, Status.NO_SHOW, Status.COMPLETED) and later_day:
             raise BookingError(None, f"This appointment is on a later day; it cannot be marked {Status(status).label.lower()} yet.")
         before = _values(current)
         current.status = status
@@ -371,9 +371,17 @@ def mark_arrived(actor: Actor, appointment: Appointment, *, now: datetime | None
     return _set_status(actor, appointment, status=Status.ARRIVED, allowed_from=(Status.BOOKED,), now=now)
 
 
+def mark_in_chair(actor: Actor, appointment: Appointment, *, now: datetime | None = None) -> Appointment:
+    """The session or consultation begins. From booked too: the nurse who starts the session of a
+    patient reception has not marked yet marks the arrival with it."""
+    if appointment.status == Status.BOOKED:
+        appointment = mark_arrived(actor, appointment, now=now)
+    return _set_status(actor, appointment, status=Status.IN_CHAIR, allowed_from=(Status.ARRIVED,), now=now)
+
+
 def mark_completed(actor: Actor, appointment: Appointment, *, now: datetime | None = None) -> Appointment:
     """The visit took place (the session record itself belongs to the treatments app)."""
-    return _set_status(actor, appointment, status=Status.COMPLETED, allowed_from=(Status.ARRIVED,), now=now)
+    return _set_status(actor, appointment, status=Status.COMPLETED, allowed_from=(Status.ARRIVED, Status.IN_CHAIR), now=now)
 
 
 # ------------------------------------------------------------------------------------- queries
@@ -405,7 +413,7 @@ def upcoming_for_patient(clinic: Clinic, patient: Patient | int, *, now: datetim
     patient_id = patient.pk if isinstance(patient, Patient) else patient
     return list(
         Appointment.objects.filter(
-            clinic=clinic, patient_id=patient_id, status__in=(Status.BOOKED, Status.ARRIVED), ends_at__gt=now or timezone.now()
+            clinic=clinic, patient_id=patient_id, status__in=(Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR), ends_at__gt=now or timezone.now()
         )
         .select_related("practitioner", "room")
         .order_by("starts_at", "id")

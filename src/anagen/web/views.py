@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -29,6 +30,13 @@ def session_ping(request: HttpRequest) -> JsonResponse:
     from django.conf import settings
 
     return JsonResponse({"ok": True, "expires_in_seconds": settings.SESSION_COOKIE_AGE})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico before they read the page's icon link. Resolved per request:
+    in production the static file's name carries its hash, known only once collected."""
+    return HttpResponsePermanentRedirect(static("anagen/favicon.svg"))
 
 
 @require_GET

@@ -40,6 +40,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     # web shell and sign-in
     "home": (GET, ANY_STAFF, UNSCOPED),
     "healthz": (GET, PUBLIC, UNSCOPED),
+    "favicon": (GET, PUBLIC, UNSCOPED),
     "session_ping": (GET, ANY_STAFF, UNSCOPED),
     "login": (GET, PUBLIC, UNSCOPED),
     "logout": (POST, PUBLIC, UNSCOPED),
@@ -48,6 +49,9 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "patients:create": (GET, ANY_STAFF, UNSCOPED),
     "patients:detail": (GET, ANY_STAFF, SCOPED),
     "patients:edit": (GET, ANY_STAFF, SCOPED),
+    "patient_tabs:consultations": (GET, CLINICAL, SCOPED),
+    "patient_tabs:course": (GET, ANY_STAFF, SCOPED),
+    "patient_tabs:data": (GET, ANY_STAFF, SCOPED),
     # clinics, staff, two-factor, password reset
     "accounts:staff_list": (GET, ADMIN, UNSCOPED),
     "accounts:staff_create": (GET, ADMIN, UNSCOPED),

@@ -228,7 +228,7 @@ def test_two_servers_on_one_database_serve_the_same_clinic_consistently(two_inst
         edited = desk.post(b, f"/patients/{patient_id}/edit/",
                            {**PATIENT_FORM, "address": "14 Carter Road, Bandra West", "version": _hidden(form_on_b.text, "version")})
         assert edited.status_code == 302, edited.text[-1500:]
-        on_a = desk.get(a, f"/patients/{patient_id}/")
+        on_a = desk.get(a, f"/patients/{patient_id}/data/")  # the address lives on the Data tab (issue 20)
         assert on_a.status_code == 200 and "14 Carter Road, Bandra West" in on_a.text
 
         # Book a slot on A; the same slot on B is refused with the clash, not double-booked.

@@ -20,6 +20,11 @@ def actor(clinic):
 
 @pytest.fixture
 def ready(clinic, trichologist, practitioner, patient, actor):
+    return build_ready(clinic, trichologist, practitioner, patient, actor)
+
+
+def build_ready(clinic, trichologist, practitioner, patient, actor):
+    """The world of ``ready``, for other test folders' fixtures (tests/web/pointofcare)."""
     from anagen.catalog.models import Product
     from anagen.consents.services import publish_text, sign_consent
     from anagen.consultations.services import save_draft, sign_consultation, start_consultation

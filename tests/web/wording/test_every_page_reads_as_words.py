@@ -41,7 +41,10 @@ ROLES = ["reception", "nurse", "doctor", "admin", "patient"]
 # The audit trail lists records and fields as stored; issue 19 rewrites that page in words.
 SKIP = re.compile(r"^/(?:logout|api/|admin-area/two-factor/|account/api-tokens/|static/|media/|portal/logout|audit/)")
 PER_SHAPE = 2
-MAX_PAGES = 260
+# Patients and their consultations are where the demo's variety lives (every stage of the
+# programme, deferred, not eligible, cautions): every one of them is read.
+PER_SHAPE_OF = {"/patients/N/": 40, "/consultations/N/": 40, "/treatments/courses/N/": 6, "/sessions/N/": 4}
+MAX_PAGES = 400
 
 
 class VisibleText(HTMLParser):
@@ -115,7 +118,7 @@ def walk(client: Client, start: str, pdf_lines: list[str]) -> tuple[int, list[st
             continue
         visited.add(path)
         key = shape(path)
-        if seen_shapes.get(key, 0) >= PER_SHAPE:
+        if seen_shapes.get(key, 0) >= PER_SHAPE_OF.get(key, PER_SHAPE):
             continue
         seen_shapes[key] = seen_shapes.get(key, 0) + 1
         before = len(pdf_lines)

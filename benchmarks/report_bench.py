@@ -79,7 +79,8 @@ def main() -> None:
     from django.core.cache import cache
 
     from anagen.core.haircycle.forecast import clear_memoised_courses
-    from anagen.outcomes import services
+    from anagen.outcomes import progress as progress_service
+    from anagen.outcomes import reports
     from anagen.outcomes.pdf import build_pdf
 
     clinic, patient, today = build_patient()
@@ -93,8 +94,8 @@ def main() -> None:
         cache.clear()
         clear_memoised_courses()
         start = time.perf_counter()
-        progress = services.patient_progress(patient, today)
-        content = services.report_content(progress, clinic, "Meera Iyer")
+        progress = progress_service.patient_progress(patient, today)
+        content = reports.report_content(progress, clinic, "Meera Iyer")
         content.photo_pairs, content.photo_note = pairs, ""
         middle = time.perf_counter()
         data = build_pdf(content)

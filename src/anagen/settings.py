@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A service's NotFound (anagen.core.errors) is the 404 page.
+    "anagen.ui.middleware.NotFoundMiddleware",
     "anagen.accounts.middleware.ClinicMiddleware",
     # After the password, the second factor: verify a code, or set one up where it is mandatory.
     "anagen.accounts.middleware.TwoFactorMiddleware",

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm, UserCreationForm
 
 from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
-from anagen.patients.identifiers import IdentifierError, normalise_phone
-from anagen.web.forms import NoColonLabels
+from anagen.core.identifiers import IdentifierError, normalise_phone
+from anagen.ui.forms import NoColonLabels
 
 # Patients (the portal's role) are never created or edited on the staff pages.
 STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in ALL_STAFF_ROLES]

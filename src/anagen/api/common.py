@@ -12,6 +12,7 @@ from pydantic import Field, create_model
 
 from anagen.api.problems import Problem
 from anagen.audit.services import Actor
+from anagen.core.errors import FieldError
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -83,8 +84,6 @@ def optional_if_match(request: HttpRequest) -> int | None:
 
 
 def _field(field: str, message: str) -> Any:
-    from anagen.core.errors import FieldError
-
     return FieldError(field, message)
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from anagen.accounts.models import Role, User
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 
 class TokenForm(NoColonLabels, forms.Form):

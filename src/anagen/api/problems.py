@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import Conflict, FieldError, InvalidInput, NotFound, StaleWrite
 
 logger = logging.getLogger("anagen.api")
 
@@ -145,9 +145,19 @@ def install(api: Any) -> None:
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return render(request, Problem(404, "No such record in your clinic.", kind="not-found"))
 
+    @api.exception_handler(NotFound)
+    def _no_such_record(request: HttpRequest, exc: NotFound) -> HttpResponse:
+        return _not_found(request, Http404())
+
     @api.exception_handler(InvalidInput)
     def _invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
         return render(request, from_invalid_input(exc))
+
+    @api.exception_handler(Conflict)
+    def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        if isinstance(exc, StaleWrite):
+            return render(request, stale())
+        return render(request, Problem(409, exc.message, kind=exc.kind, errors=[FieldError(exc.field, exc.message)] if exc.field else ()))
 
     @api.exception_handler(Throttled)
     def _throttled(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -6,21 +6,19 @@ from typing import Any
 
 from django.db import models
 
-
-class AppendOnlyError(RuntimeError):
-    pass
+from anagen.core.errors import ImmutableRecord
 
 
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("audit entries cannot be updated")
+        raise ImmutableRecord("audit entries cannot be updated")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit entries cannot be deleted")
+        raise ImmutableRecord("audit entries cannot be deleted")
 
     # bulk_create would bypass the chain: entries are only ever appended by anagen.audit.services.
     def bulk_create(self, *args: Any, **kwargs: Any) -> list[Any]:
-        raise AppendOnlyError("audit entries are appended one at a time through audit.services")
+        raise ImmutableRecord("audit entries are appended one at a time through audit.services")
 
 
 class Action(models.TextChoices):
@@ -62,11 +60,11 @@ class AuditEntry(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise AppendOnlyError("audit entries cannot be updated")
+            raise ImmutableRecord("audit entries cannot be updated")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit entries cannot be deleted")
+        raise ImmutableRecord("audit entries cannot be deleted")
 
 
 class AuditChainHead(models.Model):

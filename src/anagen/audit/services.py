@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from anagen.audit.chain import GENESIS_HASH, entry_hash
 from anagen.audit.models import Action, AuditChainHead, AuditEntry, PatientWriteMark
+from anagen.core.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,17 @@ def snapshot_created(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {field: {"old": None, "new": _plain(value)} for field, value in sorted(values.items()) if value not in (None, "")}
 
 
+def lock_chain() -> AuditChainHead:
+    """Lock the chain head until the caller's transaction ends; call inside ``transaction.atomic``.
+
+    Appends take this lock; a service that also locks its own rows and then appends (stock
+    movements lock their lot) takes it first, so every transaction locks in the same order, chain
+    head first, and two of them can never wait on each other.
+    """
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
 def append(
     actor: Actor,
     action: str,
@@ -87,11 +99,14 @@ def append(
     object_id: object,
     patient_id: int | None,
     changes: Mapping[str, Any] | None = None,
+    patient_clinic_id: int | None = None,
 ) -> AuditEntry:
+    """Append one entry. ``patient_clinic_id`` is the patient's clinic when the actor has none (a
+    system actor such as the retention purge): it keeps the patient's write mark in their clinic."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        head = lock_chain()
         seq = head.seq + 1
         at = timezone.now()
         fields: dict[str, Any] = {
@@ -112,19 +127,18 @@ def append(
         entry = AuditEntry.objects.create(entry_hash=digest, **fields)
         AuditChainHead.objects.filter(pk=1).update(seq=seq, last_hash=digest)
         if patient_id is not None and action in WRITES:
-            _mark_patient_written(patient_id, actor.clinic_id, seq)
+            clinic_id = actor.clinic_id if actor.clinic_id is not None else patient_clinic_id
+            if clinic_id is None:
+                raise ValueError("a write to a patient's record by an actor without a clinic needs patient_clinic_id")
+            _mark_patient_written(patient_id, clinic_id, seq)
     return entry
 
 
 WRITES = frozenset({Action.CREATE.value, Action.UPDATE.value, Action.DELETE.value})
 
 
-def _mark_patient_written(patient_id: int, clinic_id: int | None, seq: int) -> None:
+def _mark_patient_written(patient_id: int, clinic_id: int, seq: int) -> None:
     """One upsert (INSERT ... ON CONFLICT DO UPDATE on both databases), under the chain lock."""
-    if clinic_id is None:  # a system actor such as the retention purge: the patient's own clinic
-        from anagen.patients.models import Patient
-
-        clinic_id = Patient.objects.filter(pk=patient_id).values_list("clinic_id", flat=True).first()
     PatientWriteMark.objects.bulk_create(
         [PatientWriteMark(patient_id=patient_id, clinic_id=clinic_id, seq=seq)],
         update_conflicts=True, unique_fields=["patient_id"], update_fields=["clinic_id", "seq"],
@@ -136,14 +150,12 @@ def read_in_clinic(actor: Actor, clinic: Any, queryset: Any, object_id: int, obj
 
     For models with ``clinic`` and ``patient_id``: consultations, formulations, courses, sessions.
     """
-    from django.http import Http404
-
     if clinic is None:
-        raise Http404
+        raise NotFound
     try:
         record = queryset.get(pk=object_id, clinic=clinic)
     except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     record_read(actor, object_type, record.pk, record.patient_id)
     return record
 
@@ -162,7 +174,7 @@ def record_reads(actor: Actor, object_type: str, items: Sequence[tuple[object, i
     if not items:
         return []
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        head = lock_chain()
         seq, prev_hash = head.seq, head.last_hash
         at = timezone.now()
         entries = []

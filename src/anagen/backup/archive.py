@@ -551,6 +551,9 @@ def verify_audit(database: Database) -> tuple[bool, str]:
     from django.db import connections
     from django.db.utils import load_backend
 
+    # Imported here, like Django above: this module reads and writes archives with no Django set
+    # up (backup and restore work on the files and the database directly); only this check needs
+    # the ORM, and the audit app's models cannot be imported before Django is.
     from anagen.audit.services import verify_chain
 
     conf = connections.configure_settings({"default": database.django_settings()})["default"]

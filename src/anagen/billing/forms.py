@@ -8,7 +8,7 @@ from anagen.billing.models import STATE_CHOICES, ItemKind, Method, PriceItem, Ta
 from anagen.core import billing as rules
 from anagen.core import display
 from anagen.core.errors import InvalidInput
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 LINE_ROWS = 4
 RATE_CHOICES = [(str(bp), f"{bp / 100:g}%") for bp in sorted(rules.ALLOWED_RATES_BP)]

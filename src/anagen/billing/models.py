@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from anagen.accounts.models import Clinic
-from anagen.core.billing import STATE_CODES
+from anagen.core.billing import STATE_CODES, balance_due
 from anagen.core.billing import TaxClass as CoreTaxClass
 from anagen.patients.models import Patient
 
@@ -117,8 +117,6 @@ class Invoice(models.Model):
 
     @property
     def balance_paise(self) -> int:
-        from anagen.core.billing import balance_due
-
         return balance_due(self.total_paise, self.paid_paise, self.refunded_paise)
 
 

@@ -9,8 +9,8 @@ from fpdf import FPDF
 from anagen.billing.models import Invoice, Payment
 from anagen.core import display
 from anagen.core.billing import STATE_CODES, format_paise
-from anagen.patients.identifiers import format_phone
-from anagen.web.pdf import UnicodePDF
+from anagen.core.identifiers import format_phone
+from anagen.ui.pdf import UnicodePDF
 
 
 def _t(text: object) -> str:

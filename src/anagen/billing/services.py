@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
@@ -38,8 +37,9 @@ from anagen.billing.models import (
     Refund,
 )
 from anagen.core import billing as rules
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import InvalidInput, NotFound
 from anagen.patients.models import Patient
+from anagen.procedures.models import TreatmentSession
 from anagen.scheduling.models import Appointment, Status
 
 # --- settings and price list -------------------------------------------------------------------
@@ -234,7 +234,6 @@ def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointme
         raise InvalidInput.single("appointment", "This appointment belongs to another patient.")
     if appointment.status not in (Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED):
         raise InvalidInput.single("appointment", "Only an appointment the patient came to can use a package session.")
-    from anagen.procedures.models import TreatmentSession
 
     session = TreatmentSession.objects.filter(appointment=appointment).first()
     try:
@@ -265,30 +264,30 @@ def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointme
 
 def get_invoice(actor: Actor, clinic: Clinic | None, invoice_id: int, *, audit_as: str = "read") -> Invoice:
     if clinic is None:
-        raise Http404
+        raise NotFound
     invoice = Invoice.objects.select_related("patient", "clinic").filter(pk=invoice_id, clinic=clinic).first()
     if invoice is None:
-        raise Http404
+        raise NotFound
     audit.append(actor, audit_as, object_type="invoice", object_id=invoice.pk, patient_id=invoice.patient_id)
     return invoice
 
 
 def get_package(actor: Actor, clinic: Clinic | None, package_id: int) -> PatientPackage:
     if clinic is None:
-        raise Http404
+        raise NotFound
     package = PatientPackage.objects.select_related("patient", "invoice_line__invoice").filter(pk=package_id, clinic=clinic).first()
     if package is None:
-        raise Http404
+        raise NotFound
     audit.record_read(actor, "package", package.pk, package.patient_id)
     return package
 
 
 def get_payment(actor: Actor, clinic: Clinic | None, payment_id: int) -> Payment:
     if clinic is None:
-        raise Http404
+        raise NotFound
     payment = Payment.objects.select_related("invoice__patient", "invoice__clinic").filter(pk=payment_id, invoice__clinic=clinic).first()
     if payment is None:
-        raise Http404
+        raise NotFound
     audit.append(actor, "export", object_type="receipt", object_id=payment.pk, patient_id=payment.invoice.patient_id)
     return payment
 

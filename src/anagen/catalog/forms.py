@@ -10,7 +10,7 @@ from django.utils import timezone
 from anagen.catalog import services
 from anagen.catalog.models import MovementKind, Product, VialType
 from anagen.core.formulation import CATALOGUE
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 MAX_VIAL_VOLUME_ML = Decimal("100")
 MAX_VIALS_PER_LOT = 100_000

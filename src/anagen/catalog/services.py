@@ -29,12 +29,11 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic
 from anagen.audit import services as audit
-from anagen.audit.models import Action, AuditChainHead
+from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.catalog.models import (
     ML_PLACES,
@@ -45,7 +44,7 @@ from anagen.catalog.models import (
     StockMovement,
 )
 from anagen.core import display
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.core.formulation import CATALOGUE
 
 DEFAULT_EXPIRY_ALERT_DAYS = 30
@@ -112,11 +111,6 @@ def _lock_lot(lot: Lot | int) -> Lot:
     return Lot.objects.select_for_update(of=("self",)).select_related("product").get(pk=pk)
 
 
-def _lock_audit_head() -> None:
-    """Take the audit chain head first, so the lock order is always audit head -> lot."""
-    AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-
-
 def _append_movement(
     actor: Actor,
     lot: Lot,
@@ -165,7 +159,7 @@ def get_product(clinic: Clinic, product_id: int) -> Product:
     try:
         return products(clinic).get(pk=product_id)
     except Product.DoesNotExist:
-        raise Http404("No such product") from None
+        raise NotFound("No such product") from None
 
 
 def get_lot(clinic: Clinic, lot_id: int) -> Lot:
@@ -173,7 +167,7 @@ def get_lot(clinic: Clinic, lot_id: int) -> Lot:
     try:
         return Lot.objects.select_related("product", "recalled_by", "received_by").get(pk=lot_id, product__clinic=clinic)
     except Lot.DoesNotExist:
-        raise Http404("No such lot") from None
+        raise NotFound("No such lot") from None
 
 
 def selectable_lots(clinic: Clinic, on: date, product: Product | None = None) -> QuerySet[Lot]:
@@ -290,7 +284,7 @@ def save_product(
     ``components[i].<field>`` for a bad component, StockError("name") for a duplicate name.
     """
     if product is not None and product.clinic_id != clinic.pk:
-        raise Http404("No such product")
+        raise NotFound("No such product")
     rows = _checked_components(components)
     name = str(values.get("name", "")).strip()
     if not name:
@@ -442,7 +436,7 @@ def draw_stock(
     quantity = _quantity(quantity_ml)
     with transaction.atomic():
         if patient_id is not None:
-            _lock_audit_head()
+            audit.lock_chain()
         locked = _lock_lot(lot)
         product = locked.product
         if not _same_clinic(actor, product):

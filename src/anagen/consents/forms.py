@@ -4,7 +4,7 @@ from django import forms
 
 from anagen.consents.models import Language, Method, Purpose
 from anagen.consents.signature import MAX_SIGNATURE_BYTES, InvalidSignature, decode_data_url
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 
 class PublishTextForm(NoColonLabels, forms.Form):

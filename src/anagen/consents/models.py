@@ -17,11 +17,8 @@ from django.conf import settings
 from django.db import models
 
 from anagen.accounts.models import Clinic
+from anagen.core.errors import ImmutableRecord
 from anagen.patients.models import Patient
-
-
-class ImmutableConsentError(RuntimeError):
-    """An attempt to change or delete published texts, signed records or their history."""
 
 
 class Purpose(models.TextChoices):
@@ -49,13 +46,13 @@ class EventKind(models.TextChoices):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
-        raise ImmutableConsentError(f"{self.model._meta.verbose_name_plural} cannot be updated")
+        raise ImmutableRecord(f"{self.model._meta.verbose_name_plural} cannot be updated")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise ImmutableConsentError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
+        raise ImmutableRecord(f"{self.model._meta.verbose_name_plural} cannot be deleted")
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise ImmutableConsentError(f"{self.model._meta.verbose_name_plural} cannot be updated")
+        raise ImmutableRecord(f"{self.model._meta.verbose_name_plural} cannot be updated")
 
 
 class AppendOnlyModel(models.Model):
@@ -68,11 +65,11 @@ class AppendOnlyModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise ImmutableConsentError(f"a {self._meta.verbose_name} cannot be changed once saved")
+            raise ImmutableRecord(f"a {self._meta.verbose_name} cannot be changed once saved")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableConsentError(f"a {self._meta.verbose_name} cannot be deleted")
+        raise ImmutableRecord(f"a {self._meta.verbose_name} cannot be deleted")
 
 
 class ConsentText(AppendOnlyModel):

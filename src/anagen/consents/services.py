@@ -25,7 +25,6 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Max, Prefetch
-from django.http import Http404
 from django.utils import dateformat, timezone
 
 from anagen.accounts.models import Clinic, User
@@ -42,6 +41,7 @@ from anagen.consents.models import (
     Purpose,
 )
 from anagen.consents.signature import InvalidSignature, inspect_png
+from anagen.core.errors import NotFound
 from anagen.patients.models import Patient
 
 MAX_TYPED_NAME = 200
@@ -180,11 +180,11 @@ def texts_by_purpose(clinic: Clinic) -> dict[str, list[ConsentText]]:
 
 def get_text(clinic: Clinic | None, text_id: int) -> ConsentText:
     if clinic is None:
-        raise Http404
+        raise NotFound
     try:
         return ConsentText.objects.get(pk=text_id, clinic=clinic)
     except ConsentText.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 # --- signing and withdrawing ---------------------------------------------------------------
@@ -403,11 +403,11 @@ def require_valid_consent(patient: Patient, purpose: str, on: datetime | None = 
 def get_record(actor: Actor, clinic: Clinic | None, record_id: int, *, audit_as: str | None = "consent") -> ConsentRecord:
     """A record of the actor's clinic (else 404), its read audited under ``audit_as``."""
     if clinic is None:
-        raise Http404
+        raise NotFound
     try:
         record = ConsentRecord.objects.select_related("patient", "text", "witness", "clinic").get(pk=record_id, clinic=clinic)
     except ConsentRecord.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if audit_as:
         audit.record_read(actor, audit_as, record.pk, record.patient_id)
     return record

@@ -18,8 +18,8 @@ from anagen.core.measurements import (
 )
 from anagen.core.scales import SCALES
 from anagen.core.screening import CONDITION_CODES, MEDICATION_CODES
-from anagen.web import labels
-from anagen.web.forms import NoColonLabels
+from anagen.ui import labels
+from anagen.ui.forms import NoColonLabels
 
 PATTERN_CHOICES: list[Any] = [("", "Not graded")] + [
     (

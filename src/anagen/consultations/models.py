@@ -13,14 +13,11 @@ from django.conf import settings
 from django.db import models
 
 from anagen.accounts.models import Clinic
+from anagen.core.errors import ImmutableRecord
 from anagen.core.labs import LabTest
 from anagen.core.measurements import ScalpZone
 from anagen.core.scales import Scale
 from anagen.patients.models import Patient
-
-
-class SignedRecordError(RuntimeError):
-    """A signed record was about to be changed; corrections are addenda."""
 
 
 def _labels(enum: Any) -> list[tuple[str, str]]:
@@ -121,12 +118,12 @@ class Consultation(models.Model):
         if self.pk is not None and not kwargs.pop("signing", False):
             stored = Consultation.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored == Status.SIGNED:
-                raise SignedRecordError("a signed consultation cannot be changed; add an addendum")
+                raise ImmutableRecord("a signed consultation cannot be changed; add an addendum")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self.is_signed:
-            raise SignedRecordError("a signed consultation cannot be deleted")
+            raise ImmutableRecord("a signed consultation cannot be deleted")
         return super().delete(*args, **kwargs)
 
 
@@ -160,7 +157,7 @@ class MeasurementSet(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.consultation_id and self.consultation.is_signed and not kwargs.pop("signing", False):
-            raise SignedRecordError("measurements of a signed consultation cannot be changed")
+            raise ImmutableRecord("measurements of a signed consultation cannot be changed")
         super().save(*args, **kwargs)
 
 

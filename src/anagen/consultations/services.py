@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
+from anagen.accounts.protocols import protocol_for as clinic_protocol
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
@@ -25,11 +26,10 @@ from anagen.consultations.models import (
     MeasurementSet,
     ScreeningAcknowledgement,
     ScreeningDeferral,
-    SignedRecordError,
     Status,
 )
 from anagen.core.eligibility import BookingDecision, booking_decision
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError, ImmutableRecord, InvalidInput, StaleWrite
 from anagen.core.labs import LabInterpretation, LabTest, interpret_lab
 from anagen.core.labs import LabResult as CoreLabResult
 from anagen.core.labs import Sex as CoreSex
@@ -54,14 +54,8 @@ class NotSignable(Exception):
         super().__init__("; ".join(e.message for e in errors))
 
 
-class StaleWrite(Exception):
-    pass
-
-
 def protocol_for(clinic: Clinic) -> Protocol:
     """The clinic's protocol settings as the core reads them."""
-    from anagen.accounts.protocols import protocol_for as clinic_protocol
-
     return clinic_protocol(clinic)
 
 
@@ -200,7 +194,7 @@ def save_draft(
     with transaction.atomic():
         current = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if current.is_signed:
-            raise SignedRecordError("a signed consultation cannot be changed; add an addendum")
+            raise ImmutableRecord("a signed consultation cannot be changed; add an addendum")
         if expected_version is not None and current.version != expected_version:
             raise StaleWrite()
         changes = audit.diff(_model_values(current, list(values)), values)
@@ -280,7 +274,7 @@ def sign_consultation(actor: Actor, consultation: Consultation, signer: User) ->
     with transaction.atomic():
         current = Consultation.objects.select_for_update().select_related("patient", "clinic").get(pk=consultation.pk)
         if current.is_signed:
-            raise SignedRecordError("this consultation is signed already")
+            raise ImmutableRecord("this consultation is signed already")
         problems = _sign_problems(current)
         if problems:
             raise NotSignable(problems)

@@ -27,7 +27,6 @@ from anagen.consultations.models import (
     Consultation,
     MeasurementSet,
     ScreeningDeferral,
-    SignedRecordError,
 )
 from anagen.core.errors import InvalidInput
 from anagen.core.scales import SCALES
@@ -242,5 +241,3 @@ def addendum(request: HttpRequest, consultation_id: int) -> HttpResponse:
         "Addendum added.", "An addendum needs a reason and a text.",
     )
 
-
-__all__ = ["SignedRecordError"]

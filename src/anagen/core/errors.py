@@ -1,7 +1,15 @@
-"""Errors raised by the clinical core.
+"""The error vocabulary of Anagen, from the clinical core up to the services.
 
-Every rejection of input names the field it concerns, so that the web forms, the API and the
-JSON commands can all show the person exactly what to correct.
+Three kinds of refusal, each mapped once to what a person sees (the API's problem documents in
+``anagen.api.problems``; the web's 404 page by ``anagen.ui.middleware``; forms show
+``InvalidInput`` beside its fields):
+
+- ``InvalidInput``: the input itself is wrong; every rejection names the field it concerns, so
+  the web forms, the API and the JSON commands can all show exactly what to correct (422).
+- ``NotFound``: no such record in the caller's clinic; another clinic's id reads the same (404).
+- ``Conflict``: the input is fine but the record's state refuses it (409): ``StaleWrite`` (it
+  changed since it was read), ``ImmutableRecord`` (signed or append-only records are never
+  changed; corrections are addenda), ``Duplicate`` (it exists already).
 """
 
 from __future__ import annotations
@@ -36,3 +44,42 @@ class InvalidInput(ValueError):
 
     def as_dict(self) -> dict[str, object]:
         return {"error": "invalid_input", "fields": [e.as_dict() for e in self.errors]}
+
+
+class NotFound(LookupError):
+    """No such record in the caller's clinic: a missing id and another clinic's id look the same."""
+
+
+class Conflict(Exception):
+    """The record's state refuses the request; ``kind`` names which refusal (the API's problem type)."""
+
+    kind = "conflict"
+
+    def __init__(self, message: str = "", *, field: str = ""):
+        self.message = message or self.default_message
+        self.field = field
+        super().__init__(self.message)
+
+    default_message = "The record's state does not allow this."
+
+
+class StaleWrite(Conflict):
+    """The record changed since it was read: saving would overwrite someone else's edit."""
+
+    kind = "stale-write"
+    default_message = "The record changed since it was read."
+
+
+class ImmutableRecord(Conflict):
+    """A signed or append-only record (consultation, formulation, consent, session, audit entry)
+    was about to be changed or deleted: such records are never changed; corrections are addenda."""
+
+    kind = "immutable-record"
+    default_message = "This record is signed or final and cannot be changed."
+
+
+class Duplicate(Conflict):
+    """The record exists already."""
+
+    kind = "duplicate"
+    default_message = "This exists already."

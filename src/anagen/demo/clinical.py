@@ -1,8 +1,9 @@
-"""Demo patients at every stage of the programme: new, consulted, deferred, not eligible,
-mid-course and in maintenance, with baseline and follow-up measurements.
+"""Demo patients at every stage of the programme: new, consulted, deferred, not eligible, mid-course
+and in maintenance, with baseline and follow-up measurements.
 
-Registered last (by the web app), after the calendar's rooms exist. Everything goes through the
-product's services, so the audit trail, slot holds and screening are as in real use.
+Runs in ``anagen.demo.seed.SEEDERS`` after the calendar's rooms and the stock exist. Everything
+goes through the product's services, so the audit trail, slot holds and screening are as in real
+use.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from anagen.consultations.models import MeasurementSet
 from anagen.core.errors import InvalidInput
 from anagen.core.measurements import ScalpZone
 from anagen.core.safety import InjectionPoint
+from anagen.demo.safety import seed_safety
 from anagen.procedures import services as procedures
 from anagen.procedures.services import LotUse, SessionInput
-from anagen.safety.seed import seed_safety
 from anagen.scheduling import services as scheduling
 from anagen.scheduling.models import Room
 from anagen.treatments import services as treatments

@@ -2,20 +2,28 @@
 
 Seeding is idempotent: when the demo clinic exists nothing is touched, so ``make demo`` never
 wipes or duplicates data. Random choices come from a seeded generator, so every fresh demo is the
-same. Later capabilities add their records by appending a function to ``SEEDERS``.
+same. Each app's demo records come from a seeder in this package, run in the one order of
+``SEEDERS``.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
 
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit.services import Actor
+from anagen.demo.billing import seed_billing
+from anagen.demo.catalog import seed_stock
+from anagen.demo.clinical import seed_programme
+from anagen.demo.consents import seed_consents
+from anagen.demo.context import SeedContext, Seeder
+from anagen.demo.outcomes import seed_measurements
+from anagen.demo.photos import seed_photos
+from anagen.demo.portal import seed_portal
+from anagen.demo.scheduling import seed_calendar
 from anagen.patients.models import Patient, Sex
 from anagen.patients.services import register_patient
 from anagen.portal.models import PatientAccount
@@ -37,18 +45,20 @@ FAMILY_NAMES = ["Sharma", "Patil", "Deshmukh", "Iyer", "Nair", "Kulkarni", "Josh
 AREAS = ["Andheri West", "Bandra East", "Dadar", "Powai", "Malad", "Chembur", "Thane West", "Borivali", "Colaba", "Goregaon"]
 
 
-@dataclass
-class SeedContext:
-    clinic: Clinic
-    branch: Clinic
-    staff: dict[str, User]
-    patients: list[Patient] = field(default_factory=list)
-    today: date = field(default_factory=date.today)
-    rng: random.Random = field(default_factory=lambda: random.Random(2026))
-
-
-Seeder = Callable[[SeedContext], None]
-SEEDERS: list[Seeder] = []
+# Every seeder, in the order they run: each one's records are there for the next. Rooms and stock
+# before the programme (its courses book rooms and draw lots); the programme before measurements;
+# photos take each patient's first and last measurement dates as visits; billing and the portal
+# need the programme's sessions, appointments and consents.
+SEEDERS: list[Seeder] = [
+    seed_stock,
+    seed_consents,
+    seed_calendar,
+    seed_programme,
+    seed_measurements,
+    seed_photos,
+    seed_billing,
+    seed_portal,
+]
 
 
 def _indian_mobile(rng: random.Random) -> str:

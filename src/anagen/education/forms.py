@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 
 class FaqForm(NoColonLabels, forms.Form):

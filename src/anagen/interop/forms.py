@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from anagen.interop.registry import MAX_BYTES
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 
 class RegistryImportForm(NoColonLabels, forms.Form):

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from anagen.accounts.models import Clinic
+from anagen.core.identifiers import format_abha_number
 from anagen.patients.forms import PatientForm
-from anagen.patients.identifiers import format_abha_number
 from anagen.patients.models import DEMOGRAPHIC_FIELDS, Patient
 from anagen.patients.services import likely_duplicates
 

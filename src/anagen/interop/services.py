@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
@@ -23,6 +22,7 @@ from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.consultations.models import Consultation
+from anagen.core.errors import NotFound
 from anagen.interop import calendar, export, fhir, registry
 from anagen.interop.fhir import FhirValidationError, NotSigned  # noqa: F401 - re-exported for callers
 from anagen.interop.models import FeedKind, FeedToken
@@ -38,7 +38,7 @@ FEED_DAYS_AHEAD = 365
 
 def _in_clinic(clinic: Clinic | None, obj: Any) -> None:
     if clinic is None or obj is None or obj.clinic_id != clinic.pk:
-        raise Http404
+        raise NotFound
 
 
 # ----------------------------------------------------------------------------------- FHIR
@@ -108,11 +108,11 @@ def create_feed(actor: Actor, clinic: Clinic | None, *, practitioner: User | Non
 
 def get_feed(clinic: Clinic | None, feed_id: int) -> FeedToken:
     if clinic is None:
-        raise Http404
+        raise NotFound
     try:
         return FeedToken.objects.select_related("patient", "practitioner").get(pk=feed_id, clinic=clinic)
     except FeedToken.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 def revoke_feed(actor: Actor, clinic: Clinic | None, feed: FeedToken, *, revoked_by: User | None = None) -> FeedToken:
@@ -151,15 +151,15 @@ def _feed_appointments(feed: FeedToken, today: dt.date) -> list[Appointment]:
 
 
 def calendar_feed(token: str, *, ip_address: str | None = None, today: dt.date | None = None) -> bytes:
-    """The iCalendar feed a token grants; Http404 for an unknown or revoked token. Audited as a read."""
+    """The iCalendar feed a token grants; NotFound for an unknown or revoked token. Audited as a read."""
     if not token or len(token) > 100:
-        raise Http404
+        raise NotFound
     feed = FeedToken.objects.select_related("clinic", "patient", "practitioner").filter(
         token_sha256=_token_hash(token), revoked_at__isnull=True).first()
     if feed is None:
-        raise Http404
+        raise NotFound
     if feed.kind == FeedKind.PRACTITIONER and not (feed.practitioner.is_active and feed.practitioner.clinic_id == feed.clinic_id):
-        raise Http404
+        raise NotFound
     appointments = _feed_appointments(feed, today or timezone.localdate())
     actor = Actor(user_id=None, username=f"calendar-feed-{feed.pk}", clinic_id=feed.clinic_id, ip_address=ip_address)
     if feed.kind == FeedKind.PATIENT:

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from anagen.consultations.forms import MEASUREMENT_FIELDS, MeasurementForm
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 
 class DateRangeForm(NoColonLabels, forms.Form):

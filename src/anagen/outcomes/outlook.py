@@ -15,7 +15,7 @@ rebuilt (``ClinicOutlookState.refreshed_through_seq``); marks above it are the w
 (``OUTLOOK_RULES_VERSION`` or the clinic's protocol) rebuilds every row of the clinic.
 
 The rules themselves stay in the core: ``classify_response`` (anagen.core.response) and
-``non_responder_check`` (anagen.core.haircycle), through ``outcomes.services``.
+``non_responder_check`` (anagen.core.haircycle), through ``outcomes.progress``.
 """
 
 from __future__ import annotations
@@ -38,6 +38,12 @@ from anagen.accounts.protocols import protocol_for
 from anagen.audit.models import PatientWriteMark
 from anagen.consultations.models import MeasurementSet
 from anagen.outcomes.models import ClinicOutlookState, CourseOutcome, PatientOutlook
+from anagen.outcomes.progress import (
+    course_response,
+    formulation_as_proposed,
+    non_responder_result,
+    patient_progress,
+)
 from anagen.patients.models import Patient
 from anagen.scheduling.models import Appointment, Kind
 from anagen.scheduling.models import Status as AppointmentStatus
@@ -78,12 +84,10 @@ def refresh_patient(patient: Patient, source_seq: int | None = None) -> PatientO
     transaction (SQLite takes its one write lock at BEGIN), so the lock is held only for the
     upserts. ``source_seq`` is the write mark read *before* the record: a write that lands while
     this runs has a larger mark, so the patient is rebuilt again."""
-    from anagen.outcomes import services
-
     if source_seq is None:
         source_seq = PatientWriteMark.objects.filter(pk=patient.pk).values_list("seq", flat=True).first() or 0
-    progress = services.patient_progress(patient, timezone.localdate(), with_forecast=False, with_charts=False)
-    check = services.non_responder_result(progress)
+    progress = patient_progress(patient, timezone.localdate(), with_forecast=False, with_charts=False)
+    check = non_responder_result(progress)
     outlook = PatientOutlook(
         patient=patient, clinic_id=patient.clinic_id, source_seq=source_seq,
         measurement_visits=len(progress.measurements), treatment_sessions=len(progress.sessions),
@@ -106,8 +110,6 @@ def refresh_patient(patient: Patient, source_seq: int | None = None) -> PatientO
 
 def _course_outcomes(patient: Patient, measurements: list[MeasurementSet]) -> list[CourseOutcome]:
     """One row per course of the patient (usually one), with 3 queries whatever their number."""
-    from anagen.outcomes import services
-
     courses = list(Course.objects.filter(patient=patient).select_related("consultation", "formulation", "clinic"))
     if not courses:
         return []
@@ -131,10 +133,10 @@ def _course_outcomes(patient: Patient, measurements: list[MeasurementSet]) -> li
         rows.append(CourseOutcome(
             course=course, clinic_id=course.clinic_id, patient=patient, start_date=course.start_date,
             diagnosis=course.consultation.diagnosis_primary or "",
-            formulation_as_proposed=services.formulation_as_proposed(course),
+            formulation_as_proposed=formulation_as_proposed(course),
             combinations=combos.get(course.pk, []),
             practitioner_id=most[0][0] if most else None,
-            response_class=services.course_response(course, measurements, protocol) or "",
+            response_class=course_response(course, measurements, protocol) or "",
             last_planned_on=timezone.localtime(numbered[-1][0]).date() if numbered else None,
             all_sessions_completed=all(n in done_numbers for n in range(1, course.total_sessions + 1)),
         ))

@@ -2,15 +2,16 @@
 script we ship a font for render correctly (Noto Sans with Noto Sans Devanagari as the fallback,
 shaped with HarfBuzz through uharfbuzz), charts are the same SVG drawings as on screen.
 
-The fonts ship in this package (fonts/, SIL Open Font License, fonts/OFL.txt): nothing is needed
-from the system at run time.
+The fonts ship with the UI kit (anagen/ui/fonts/, SIL Open Font License, OFL.txt): nothing is
+needed from the system at run time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from fpdf import FPDF
@@ -18,8 +19,11 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from PIL import Image
 
+from anagen.accounts.models import Clinic
 from anagen.core import display
-from anagen.outcomes.services import ReportContent
+from anagen.outcomes.charts import Chart
+from anagen.outcomes.progress import Progress
+from anagen.ui.pdf import FONTS
 
 # fontTools logs every subsetting step at INFO; a report is not worth 30 log lines.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -28,13 +32,25 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 _REPLACEMENTS = {"→": "to", "←": "from"}
 
 
+@dataclass
+class ReportContent:
+    clinic: Clinic
+    progress: Progress
+    generated_on: dt.date
+    generated_by: str
+    charts: list[tuple[Chart, str]]
+    photo_pairs: list[dict[str, Any]]
+    photo_note: str
+    aftercare: Any
+    next_steps: list[str]
+
+
 def plain(text: str) -> str:
     for old, new in _REPLACEMENTS.items():
         text = text.replace(old, new)
     return text
 
 
-FONTS = Path(__file__).resolve().parent / "fonts"
 PHOTO_MAX_PX = 900
 INK = (31, 41, 51)
 MUTED = (82, 96, 109)

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from anagen.patients.identifiers import (
+from anagen.core.identifiers import (
     IdentifierError,
     format_abha_number,
     normalise_abha_address,
@@ -14,7 +14,7 @@ from anagen.patients.identifiers import (
     normalise_phone,
 )
 from anagen.patients.models import DEMOGRAPHIC_FIELDS, Patient
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 # The oldest living people are under 120; an older date of birth is a typing error.
 MAX_AGE_YEARS = 120

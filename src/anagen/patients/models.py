@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from anagen.accounts.models import Clinic
-from anagen.patients.identifiers import format_abha_number, format_phone
+from anagen.core.identifiers import format_abha_number, format_phone
 
 
 class Sex(models.TextChoices):

@@ -9,12 +9,12 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import Http404
 
 from anagen.accounts.models import Clinic
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
+from anagen.core.errors import NotFound, StaleWrite
 from anagen.patients.models import DEMOGRAPHIC_FIELDS, MrnCounter, Patient
 
 
@@ -24,10 +24,6 @@ class DuplicateSuspected(Exception):
     def __init__(self, candidates: list[Patient]):
         self.candidates = candidates
         super().__init__("a patient with this phone number and date of birth already exists")
-
-
-class StaleWrite(Exception):
-    """The record changed since the form was opened; saving would overwrite someone's edit."""
 
 
 class DuplicateAbhaNumber(Exception):
@@ -99,11 +95,11 @@ def update_patient(actor: Actor, patient: Patient, values: Mapping[str, Any], *,
 def get_patient(actor: Actor, clinic: Clinic | None, patient_id: int, *, audit_read: bool = True) -> Patient:
     """The patient if it belongs to the actor's clinic, else 404: other clinics' ids do not exist."""
     if clinic is None:
-        raise Http404
+        raise NotFound
     try:
         patient = Patient.objects.select_related("clinic").get(pk=patient_id, clinic=clinic)
     except Patient.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if audit_read:
         audit.record_read(actor, "patient", patient.pk, patient.pk)
     return patient

@@ -9,11 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
-from anagen.consents.services import consent_status
 from anagen.patients import services
 from anagen.patients.forms import PatientForm, PatientSearchForm
 from anagen.patients.models import Patient
-from anagen.patients.timeline import build_timeline
 
 PAGE_SIZE = 25
 
@@ -69,15 +67,6 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             return redirect("patients:detail", patient_id=patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "patients/form.html", {"form": form, "duplicates": duplicates, "creating": True}, status=status)
-
-
-@staff_required()
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = services.get_patient(Actor.from_request(request), request.clinic, patient_id)
-    timeline = build_timeline(patient, clinical=request.user.sees_clinical_content)
-    # Read once for the consent and photo panels, which both need it.
-    consents = consent_status(patient)
-    return render(request, "patients/detail.html", {"patient": patient, "timeline": timeline, "consents": consents})
 
 
 @staff_required()

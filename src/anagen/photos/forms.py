@@ -8,7 +8,7 @@ from django import forms
 from anagen.consultations.models import ZONE_CHOICES
 from anagen.core import display
 from anagen.core.photos import IN_STANDARD_ORDER, STANDARD_VIEWS, VIEW_LABELS, PhotoView
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 VIEW_OPTIONS = [(view.value, VIEW_LABELS[view]) for view in PhotoView]
 UPLOAD_VIEW_OPTIONS = [

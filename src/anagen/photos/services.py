@@ -25,7 +25,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
@@ -35,7 +34,7 @@ from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.consents import services as consents
 from anagen.consultations.models import Consultation, MeasurementSet
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.core.photos import (
     MeasurementRef,
     PhotoRuleError,
@@ -282,11 +281,11 @@ def default_site(patient: Patient, on: dt.date) -> Site:
 def get_photo(actor: Actor, clinic: Clinic | None, photo_id: int, *, audit_as: str = "photo") -> Photo:
     """A photo of the actor's clinic (else 404), its view audited as a read with the patient id."""
     if clinic is None:
-        raise Http404
+        raise NotFound
     try:
         photo = Photo.objects.select_related("patient").get(pk=photo_id, clinic=clinic)
     except Photo.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     audit.record_read(actor, audit_as, photo.pk, photo.patient_id)
     return photo
 

@@ -21,7 +21,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, Role, User
@@ -30,6 +29,9 @@ from anagen.audit.models import Action, AuditEntry
 from anagen.audit.services import Actor
 from anagen.consents import services as consents
 from anagen.consents.models import ConsentRecord, ConsentText
+from anagen.core.errors import NotFound
+from anagen.interop import services as interop_services
+from anagen.outcomes.models import Report
 from anagen.patients.models import Patient
 from anagen.portal.models import ChangeRequest, ExportRequest, PatientAccount, PortalInvitation
 from anagen.procedures.models import TreatmentSession
@@ -70,7 +72,7 @@ def invite_patient(actor: Actor, patient: Patient, *, by: User, now: datetime | 
     (a forgotten password: patients have no email-based reset)."""
     now = now or timezone.now()
     if by.clinic_id != patient.clinic_id:
-        raise Http404
+        raise NotFound
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         PortalInvitation.objects.filter(patient=patient, used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
@@ -277,22 +279,8 @@ def upcoming_appointments(patient: Patient, now: datetime) -> list[Appointment]:
     )
 
 
-def _report_model() -> Any:
-    """The outcomes app's Report model, if it exists and has the sharing flag (built in parallel)."""
-    try:
-        from anagen.outcomes.models import Report
-    except ImportError:
-        return None
-    if "shared_with_patient" not in {f.name for f in Report._meta.get_fields()}:
-        return None
-    return Report
-
-
 def shared_reports(patient: Patient) -> list[Any]:
-    report = _report_model()
-    if report is None:
-        return []
-    return list(report.objects.filter(patient=patient, clinic_id=patient.clinic_id, shared_with_patient=True).order_by("-created_at"))
+    return list(Report.objects.filter(patient=patient, clinic_id=patient.clinic_id, shared_with_patient=True).order_by("-created_at"))
 
 
 def overview(actor: Actor, patient: Patient, now: datetime | None = None) -> Overview:
@@ -320,7 +308,7 @@ def own_consent(patient: Patient, record_id: int) -> ConsentRecord:
     try:
         return ConsentRecord.objects.select_related("text").get(pk=record_id, patient=patient, clinic_id=patient.clinic_id)
     except ConsentRecord.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 def withdraw_own_consent(actor: Actor, patient: Patient, record_id: int, reason: str) -> Any:
@@ -337,17 +325,14 @@ def withdraw_own_consent(actor: Actor, patient: Patient, record_id: int, reason:
 
 def own_report(actor: Actor, patient: Patient, report_id: int) -> tuple[Any, Any]:
     """A report shared with this patient and its open file, the download audited as an export."""
-    report_model = _report_model()
-    if report_model is None:
-        raise Http404
     try:
-        report = report_model.objects.get(pk=report_id, patient=patient, clinic_id=patient.clinic_id, shared_with_patient=True)
-    except report_model.DoesNotExist as exc:
-        raise Http404 from exc
+        report = Report.objects.get(pk=report_id, patient=patient, clinic_id=patient.clinic_id, shared_with_patient=True)
+    except Report.DoesNotExist as exc:
+        raise NotFound from exc
     try:
         handle = storages["reports"].open(report.file_name, "rb")
     except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     audit.append(actor, Action.EXPORT, object_type="progress_report", object_id=report.pk, patient_id=patient.pk)
     return report, handle
 
@@ -426,7 +411,7 @@ def request_change(actor: Actor, patient: Patient, appointment_id: int, message:
     try:
         appointment = Appointment.objects.get(pk=appointment_id, patient=patient, clinic_id=patient.clinic_id)
     except Appointment.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     message = (message or "").strip()
     if not message:
         raise PortalError("Tell the clinic what you would like to change, e.g. a day or time that suits you.", "message")
@@ -467,13 +452,13 @@ def own_export_file(actor: Actor, patient: Patient, export_id: int) -> tuple[Exp
     try:
         export = ExportRequest.objects.get(pk=export_id, patient=patient, clinic_id=patient.clinic_id)
     except ExportRequest.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if not export.file_name:
-        raise Http404
+        raise NotFound
     try:
         handle = storages["default"].open(export.file_name, "rb")
     except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     audit.append(actor, Action.EXPORT, object_type="portal_export_request", object_id=export.pk, patient_id=patient.pk)
     return export, handle
 
@@ -482,12 +467,9 @@ def own_export_file(actor: Actor, patient: Patient, export_id: int) -> tuple[Exp
 
 
 def export_builder() -> Callable[[Actor, Patient], bytes] | None:
-    """``anagen.interop.services.build_export(actor, patient) -> bytes`` when that app provides it."""
-    try:
-        from anagen.interop import services as interop_services
-    except ImportError:
-        return None
-    return getattr(interop_services, "build_export", None)
+    """What builds a patient's full export (``anagen.interop.services.build_export``); the portal
+    page offers the download only when there is one."""
+    return interop_services.build_export
 
 
 def open_requests(clinic: Clinic) -> tuple[list[ChangeRequest], list[ExportRequest]]:
@@ -504,7 +486,7 @@ def handle_change_request(actor: Actor, clinic: Clinic | None, request_id: int, 
         try:
             change = ChangeRequest.objects.select_for_update().get(pk=request_id, clinic=clinic)
         except ChangeRequest.DoesNotExist as exc:
-            raise Http404 from exc
+            raise NotFound from exc
         if change.handled_at is not None:
             raise PortalError("This request has already been dealt with.")
         change.handled_by = by
@@ -525,7 +507,7 @@ def fulfil_export(actor: Actor, clinic: Clinic | None, export_id: int, *, by: Us
     try:
         export = ExportRequest.objects.select_related("patient").get(pk=export_id, clinic=clinic)
     except ExportRequest.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if export.fulfilled_at is not None:
         raise PortalError("This request has already been fulfilled.")
     builder = export_builder()

@@ -31,7 +31,6 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
@@ -40,10 +39,14 @@ from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.consents import services as consents
 from anagen.consents.models import Purpose
+from anagen.core.errors import NotFound
 from anagen.patients.models import Patient
 from anagen.photos.models import Photo
+from anagen.photos.services import photo_storage
+from anagen.portal.models import PatientAccount
 from anagen.privacy.models import ErasureRequest, ErasureStatus
 from anagen.privacy.retention import retention_ends
+from anagen.reminders.models import OutboxMessage, OutboxStatus, ReminderOptIn
 
 ERASED_GIVEN_NAME = "Erased patient"
 CLEARED_FIELDS = (
@@ -88,11 +91,11 @@ def request_erasure(actor: Actor, patient: Patient, requested_by: User, reason: 
 def get_request(actor: Actor, clinic: Clinic | None, request_id: int) -> ErasureRequest:
     """A request of the actor's clinic (else 404); the read is audited."""
     if clinic is None:
-        raise Http404
+        raise NotFound
     try:
         request = ErasureRequest.objects.select_related("patient", "requested_by", "performed_by").get(pk=request_id, clinic=clinic)
     except ErasureRequest.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     audit.record_read(actor, "erasure_request", request.pk, request.patient_id)
     return request
 
@@ -206,9 +209,6 @@ def _erase_elsewhere(actor: Actor, patient: Patient) -> dict[str, Any]:
     """What other apps hold about the person: portal sign-in closed and its account details
     cleared, reminders stopped (opt-ins ended, unsent messages cancelled). Invoices are kept:
     GST law requires accounts and records for six years (CGST Act 2017 §36; Rule 56)."""
-    from anagen.portal.models import PatientAccount
-    from anagen.reminders.models import OutboxMessage, OutboxStatus, ReminderOptIn
-
     report: dict[str, Any] = {}
     account = PatientAccount.objects.select_related("user").filter(patient=patient).first()
     if account is not None:
@@ -258,8 +258,6 @@ def purge_expired(actor: Actor, today: dt.date, *, apply: bool = False) -> list[
 
     Rows stay: they are already anonymised and other records refer to them.
     """
-    from anagen.photos.services import photo_storage
-
     items = []
     for request in expired(today):
         photos = list(Photo.objects.filter(patient_id=request.patient_id))
@@ -285,6 +283,7 @@ def purge_expired(actor: Actor, today: dt.date, *, apply: bool = False) -> list[
                 actor, Action.DELETE, object_type="erasure_request", object_id=locked.pk, patient_id=locked.patient_id,
                 changes={"status": {"old": ErasureStatus.PERFORMED.value, "new": ErasureStatus.PURGED.value},
                          "photo_files_removed": {"old": None, "new": removed}},
+                patient_clinic_id=request.patient.clinic_id,
             )
     return items
 

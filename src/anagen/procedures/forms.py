@@ -11,8 +11,8 @@ from anagen.core.safety import AdverseEventType, InjectionPoint
 from anagen.core.screening import MEDICATION_CODES
 from anagen.procedures.models import InjectionStyle, Technique
 from anagen.procedures.services import LANGUAGES, LotUse, SessionInput
-from anagen.web import labels
-from anagen.web.forms import NoColonLabels
+from anagen.ui import labels
+from anagen.ui.forms import NoColonLabels
 
 IMMEDIATE_REACTIONS = [
     (AdverseEventType.ERYTHEMA.value, "Redness"),

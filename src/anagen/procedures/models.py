@@ -10,11 +10,8 @@ from django.conf import settings
 from django.db import models
 
 from anagen.accounts.models import Clinic
+from anagen.core.errors import ImmutableRecord
 from anagen.patients.models import Patient
-
-
-class SignedSessionError(RuntimeError):
-    pass
 
 
 class Technique(models.TextChoices):
@@ -78,11 +75,11 @@ class TreatmentSession(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise SignedSessionError("a signed session is never changed; add an addendum")
+            raise ImmutableRecord("a signed session is never changed; add an addendum")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise SignedSessionError("a signed session is never deleted")
+        raise ImmutableRecord("a signed session is never deleted")
 
 
 class LotUsage(models.Model):

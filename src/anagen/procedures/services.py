@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
@@ -35,7 +34,7 @@ from anagen.consultations.services import (
     screening_values,
 )
 from anagen.core.aftercare import DEFAULT_SHEETS, AftercareSheet, sheet_as_text, sheet_from_text
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.core.measurements import ScalpZone
 from anagen.core.safety import (
     InjectionPoint,
@@ -45,6 +44,7 @@ from anagen.core.safety import (
     rescreen_for_session,
 )
 from anagen.core.screening import FindingCode
+from anagen.procedures import signals
 from anagen.procedures.models import AftercareText, LotUsage, SessionAddendum, TreatmentSession
 from anagen.scheduling import services as scheduling
 from anagen.scheduling.models import Appointment, Kind
@@ -118,9 +118,8 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
         consents.require_valid_consent(appointment.patient, "treatment")
     except consents.ConsentMissing as exc:
         problems.append(FieldError("consent", str(exc)))
-    from anagen.safety.services import session_blockers_for
-
-    problems.extend(FieldError("session", reason) for reason in session_blockers_for(appointment.patient))
+    for _, reasons in signals.session_blockers.send(sender=TreatmentSession, patient=appointment.patient):
+        problems.extend(FieldError("session", reason) for reason in reasons)
     _, formulation = course_and_formulation(appointment)
     if formulation is None:
         problems.append(FieldError("formulation", "No formulation is prescribed for this patient."))
@@ -199,9 +198,7 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                 lot = catalog.get_lot(appointment.clinic, use.lot_id)
                 movement = catalog.draw_stock(actor, lot, use.volume_ml, on=today, session_ref=session.pk, patient_id=patient.pk)
                 LotUsage.objects.create(session=session, lot=lot, volume_ml=use.volume_ml, movement=movement)
-            from anagen.safety.services import create_follow_up
-
-            create_follow_up(session, actor=actor)
+            signals.session_recorded.send(sender=TreatmentSession, session=session, actor=actor)
             if appointment.status == AppointmentStatus.BOOKED:
                 scheduling.mark_arrived(actor, appointment)
             scheduling.mark_completed(actor, appointment)
@@ -214,7 +211,7 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                     "rescreen.verdict": {"old": None, "new": session.rescreen.get("verdict")},
                 },
             )
-    except (catalog.StockError, Http404) as exc:
+    except (catalog.StockError, NotFound) as exc:
         field = getattr(exc, "field", None) or "lots"
         message = getattr(exc, "message", None) or "A lot chosen is not this clinic's."
         raise SessionBlocked([FieldError("lots" if field in ("lot", "quantity_ml") else field, message)]) from exc

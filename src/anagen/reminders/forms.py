@@ -4,7 +4,7 @@ from django import forms
 from django.utils.safestring import mark_safe
 
 from anagen.reminders.models import Channel, Kind, Language, MessageTemplate, ReminderSettings
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 
 class OptInForm(NoColonLabels, forms.Form):

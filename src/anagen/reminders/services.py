@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,8 +36,8 @@ from anagen.audit.services import Actor
 from anagen.consents import services as consents
 from anagen.consents.models import Purpose
 from anagen.core import reminders as rules
-from anagen.core.errors import InvalidInput
-from anagen.patients.identifiers import format_phone
+from anagen.core.errors import InvalidInput, NotFound
+from anagen.core.identifiers import format_phone
 from anagen.patients.models import Patient
 from anagen.reminders.models import (
     Channel,
@@ -53,6 +52,7 @@ from anagen.reminders.models import (
 )
 from anagen.reminders.providers import OutgoingMessage, SendFailed, provider_for
 from anagen.scheduling.models import Appointment, Kind, Status
+from anagen.treatments.models import Course
 
 PROCEDURE_KINDS = frozenset({Kind.MESOTHERAPY_SESSION, Kind.PRF, Kind.EXOSOMES, Kind.PEPTIDE_THERAPY})
 STUCK_AFTER = timedelta(minutes=10)
@@ -235,7 +235,7 @@ def token_record(token: str) -> OptOutToken:
     """The unused token, else 404 (unknown and used tokens look alike)."""
     found = OptOutToken.objects.select_related("patient").filter(token_sha256=_token_hash(token), used_at__isnull=True).first()
     if found is None:
-        raise Http404
+        raise NotFound
     return found
 
 
@@ -244,7 +244,7 @@ def opt_out_by_token(token: str, *, now: datetime | None = None) -> OptOutToken:
     with transaction.atomic():
         record = OptOutToken.objects.select_for_update().filter(token_sha256=_token_hash(token), used_at__isnull=True).first()
         if record is None:
-            raise Http404
+            raise NotFound
         record.used_at = now
         record.save(update_fields=["used_at"])
         patient = record.patient
@@ -287,8 +287,6 @@ def _facts(appointment: Appointment, maintenance_ids: set[int]) -> rules.Appoint
 
 
 def _maintenance_ids(appointments: list[Appointment]) -> set[int]:
-    from anagen.treatments.models import Course
-
     course_ids = {a.course_id for a in appointments if a.course_id and a.course_session_number}
     intensive = dict(Course.objects.filter(pk__in=course_ids).values_list("pk", "intensive_sessions"))
     return {
@@ -497,7 +495,7 @@ def retry_failed(actor: Actor, clinic: Clinic, message_id: int, now: datetime | 
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().filter(pk=message_id, clinic=clinic).first()
         if message is None:
-            raise Http404
+            raise NotFound
         if message.status != OutboxStatus.FAILED:
             raise InvalidInput.single("message", "Only a failed message can be retried.")
         message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, now

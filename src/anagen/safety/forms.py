@@ -7,7 +7,7 @@ from django import forms
 from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.safety.models import EVENT_TYPE_CHOICES, SEVERITY_CHOICES, FollowUpMethod
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 YES_NO = [("yes", "Yes: side effects reported"), ("no", "No side effects")]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -21,7 +21,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from anagen.accounts.models import CLINICAL_ROLES, Clinic, Role, User
@@ -30,7 +29,7 @@ from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.catalog.models import Lot
 from anagen.core import display
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.core.safety import (
     FOLLOW_UP_WINDOW_HOURS,
     AdverseEventType,
@@ -116,11 +115,11 @@ def overdue_follow_up_count(clinic: Clinic, now: dt.datetime) -> int:
 def get_follow_up(clinic: Clinic | None, task_id: int) -> FollowUpTask:
     """One of the clinic's follow-up tasks; 404 for any other clinic's id."""
     if clinic is None:
-        raise Http404
+        raise NotFound
     try:
         return FollowUpTask.objects.select_related("patient", "session", "recorded_by").get(pk=task_id, clinic=clinic)
     except FollowUpTask.DoesNotExist:
-        raise Http404("No such follow-up") from None
+        raise NotFound("No such follow-up") from None
 
 
 def record_patient_list_read(actor: Actor, object_type: str, object_id: object, patient_ids: Iterable[int]) -> None:
@@ -361,11 +360,11 @@ def session_blockers_for(patient: Patient) -> list[str]:
 def get_event(clinic: Clinic | None, event_id: int) -> AdverseEvent:
     """One of the clinic's adverse events; 404 for any other clinic's id."""
     if clinic is None:
-        raise Http404
+        raise NotFound
     try:
         return AdverseEvent.objects.select_related("patient", "session", "reported_by", "reviewed_by").get(pk=event_id, clinic=clinic)
     except AdverseEvent.DoesNotExist:
-        raise Http404("No such adverse event") from None
+        raise NotFound("No such adverse event") from None
 
 
 def events_of(patient: Patient) -> QuerySet[AdverseEvent]:
@@ -419,7 +418,7 @@ def lot_recipients(clinic: Clinic, lot: Lot, *, actor: Actor | None = None) -> l
     with contact details and the adverse events they reported that name this lot or that session.
     404 for another clinic's lot. With ``actor``, writes one audit entry naming the patients."""
     if lot.product.clinic_id != clinic.pk:
-        raise Http404("No such lot")
+        raise NotFound("No such lot")
     usages = list(
         LotUsage.objects.filter(lot=lot, session__clinic=clinic)
         .select_related("session__patient").order_by("session__performed_on", "session_id", "id")

@@ -12,7 +12,7 @@ from anagen.patients.models import Patient
 from anagen.patients.services import search_patients
 from anagen.scheduling import services
 from anagen.scheduling.models import DEFAULT_DURATION_MINUTES, SLOT_MINUTES, Kind, Room
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 PATIENT_RESULTS = 10
 # Service field names -> the form field that shows the message.

@@ -19,6 +19,7 @@ from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
+from anagen.core.errors import NotFound
 from anagen.patients.models import Patient
 from anagen.scheduling.models import (
     HOLDING_STATUSES,
@@ -422,13 +423,11 @@ def upcoming_for_patient(clinic: Clinic, patient: Patient | int, *, now: datetim
 
 def get_appointment(clinic: Clinic | None, appointment_id: int) -> Appointment:
     """The appointment if it belongs to this clinic, else 404: other clinics' ids do not exist."""
-    from django.http import Http404
-
     if clinic is None:
-        raise Http404
+        raise NotFound
     found = Appointment.objects.select_related("patient", "practitioner", "room").filter(pk=appointment_id, clinic=clinic).first()
     if found is None:
-        raise Http404
+        raise NotFound
     return found
 
 

@@ -12,7 +12,7 @@ from anagen.core.formulation import CATALOGUE, Component
 from anagen.patients.models import Patient
 from anagen.scheduling import services as scheduling
 from anagen.treatments.models import Formulation
-from anagen.web.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels
 
 INGREDIENT_CHOICES = [("", "—")] + [
     (code, f"{i.name} ({i.min_concentration}-{i.max_concentration} {i.concentration_unit}){' · Rx' if i.prescription_drug else ''}")

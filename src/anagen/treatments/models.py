@@ -15,11 +15,8 @@ from django.db import models
 from anagen.accounts.models import Clinic
 from anagen.consultations.models import Consultation
 from anagen.core.course import CombinationTherapy
+from anagen.core.errors import ImmutableRecord
 from anagen.patients.models import Patient
-
-
-class ImmutableRecordError(RuntimeError):
-    pass
 
 
 class Formulation(models.Model):
@@ -45,7 +42,7 @@ class Formulation(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise ImmutableRecordError("a saved formulation is never changed; save a new one")
+            raise ImmutableRecord("a saved formulation is never changed; save a new one")
         super().save(*args, **kwargs)
 
 

@@ -39,6 +39,7 @@ from anagen.core.formulation import (
     FormulationCheck,
     FormulationContext,
     IssueSeverity,
+    check_formulation,
     personalise,
     template_for,
 )
@@ -90,8 +91,6 @@ def check_components(
 
 
 def check_formulation_for(clinic: Clinic, components: Sequence[Component], context: FormulationContext) -> FormulationCheck:
-    from anagen.core.formulation import check_formulation
-
     return check_formulation(CoreFormulation(tuple(components)), context, protocol_for(clinic))
 
 

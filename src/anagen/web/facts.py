@@ -37,7 +37,7 @@ from anagen.safety.models import AdverseEvent
 from anagen.safety.services import event_state
 from anagen.scheduling.models import Appointment, Kind, Status
 from anagen.treatments.models import Course, CourseStatus, Formulation
-from anagen.web import labels
+from anagen.ui import labels
 
 # Allergy states, as the header's chip shows them.
 ALLERGIES_LISTED = "listed"  # red: what the patient is allergic to

@@ -20,34 +20,34 @@ from django.utils.translation import gettext_lazy as _
 
 from anagen.core import display
 from anagen.core.billing import format_paise
-from anagen.patients.identifiers import format_phone
+from anagen.core.identifiers import format_phone
 from anagen.photos.models import Photo
 from anagen.scheduling.models import Kind
 from anagen.scheduling.services import upcoming_for_patient
-from anagen.web import labels
+from anagen.ui import labels
 from anagen.web.facts import ALLERGIES_LISTED, ALLERGIES_NONE, Facts, density_trend, facts_for
 
 # The tabs below the header: (key, label, URL name, clinical only).
 TABS = (
     ("overview", _("Overview"), "patients:detail", False),
-    ("consultations", _("Consultations"), "patient_tabs:consultations", True),
-    ("course", _("Course & sessions"), "patient_tabs:course", False),
+    ("consultations", _("Consultations"), "patients:consultations", True),
+    ("course", _("Course & sessions"), "patients:course", False),
     ("progress", _("Progress & photos"), "outcomes:progress", True),
     ("consents", _("Consents"), "consents:patient", False),
     ("billing", _("Billing"), "billing:patient", False),
-    ("data", _("Data"), "patient_tabs:data", False),
+    ("data", _("Data"), "patients:data", False),
 )
 
 # Which tab a page belongs to, by its URL name (the namespace alone when the whole app is one tab).
 TAB_OF_VIEW = {
     "patients:detail": "overview", "patients:edit": "overview",
-    "patient_tabs:consultations": "consultations", "consultations": "consultations",
-    "patient_tabs:course": "course", "treatments": "course", "procedures": "course", "safety": "course",
+    "patients:consultations": "consultations", "consultations": "consultations",
+    "patients:course": "course", "treatments": "course", "procedures": "course", "safety": "course",
     "scheduling": "course",
     "outcomes": "progress", "photos": "progress",
     "consents": "consents",
     "billing": "billing",
-    "patient_tabs:data": "data", "interop": "data", "portal": "data", "reminders": "data", "privacy": "data",
+    "patients:data": "data", "interop": "data", "portal": "data", "reminders": "data", "privacy": "data",
 }
 
 
@@ -124,7 +124,7 @@ def build_header(request: Any, patient: Any) -> Header:
         header.course_bar = {
             "done": c.done, "total": c.total, "percent": round(100 * c.done / c.total) if c.total else 0,
             "next": display.day_short(timezone.localtime(nxt.starts_at).date()) if nxt else "",
-            "href": reverse("treatments:course", args=[c.course.pk]) if clinical else reverse("patient_tabs:course", args=[patient.pk]),
+            "href": reverse("treatments:course", args=[c.course.pk]) if clinical else reverse("patients:course", args=[patient.pk]),
         }
     if clinical and facts.response_class:
         tone = {"worse": "danger", "none": "warn", "partial": "", "good": "ok"}.get(facts.response_class, "")

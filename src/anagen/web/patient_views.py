@@ -12,7 +12,7 @@ from anagen.accounts.models import CLINICAL_ROLES
 from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
 from anagen.patients.services import get_patient
-from anagen.patients.timeline import build_timeline
+from anagen.web.timeline import build_timeline
 
 
 @staff_required(roles=CLINICAL_ROLES)

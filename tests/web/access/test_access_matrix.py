@@ -49,9 +49,9 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "patients:create": (GET, ANY_STAFF, UNSCOPED),
     "patients:detail": (GET, ANY_STAFF, SCOPED),
     "patients:edit": (GET, ANY_STAFF, SCOPED),
-    "patient_tabs:consultations": (GET, CLINICAL, SCOPED),
-    "patient_tabs:course": (GET, ANY_STAFF, SCOPED),
-    "patient_tabs:data": (GET, ANY_STAFF, SCOPED),
+    "patients:consultations": (GET, CLINICAL, SCOPED),
+    "patients:course": (GET, ANY_STAFF, SCOPED),
+    "patients:data": (GET, ANY_STAFF, SCOPED),
     # clinics, staff, two-factor, password reset
     "accounts:staff_list": (GET, ADMIN, UNSCOPED),
     "accounts:staff_create": (GET, ADMIN, UNSCOPED),

@@ -42,7 +42,7 @@ def build_world() -> World:
     from anagen.consents.services import sign_consent
     from anagen.demo.seed import DEMO_BRANCH_NAME, DEMO_CLINIC_NAME, seed_demo
     from anagen.interop.services import create_feed
-    from anagen.outcomes.services import generate_report, set_report_shared
+    from anagen.outcomes.reports import generate_report, set_report_shared
     from anagen.photos.models import Photo
     from anagen.portal.models import ChangeRequest, ExportRequest, PatientAccount
     from anagen.portal.services import fulfil_export

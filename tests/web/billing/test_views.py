@@ -102,7 +102,7 @@ def test_the_patient_page_shows_the_billing_panel(client, receptionist, actor, i
 def test_the_demo_seed_sets_up_a_price_list_and_a_part_paid_package(billing_clinic, make_patient):
     from types import SimpleNamespace
 
-    from anagen.billing.seed import seed_billing
+    from anagen.demo.billing import seed_billing
 
     patient = make_patient(billing_clinic)
     seed_billing(SimpleNamespace(clinic=billing_clinic, patients=[patient], today=date(2026, 6, 1)))

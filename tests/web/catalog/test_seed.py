@@ -9,7 +9,7 @@ import pytest
 
 from anagen.catalog import services
 from anagen.catalog.models import Lot, Product
-from anagen.catalog.seed import seed_stock
+from anagen.demo.catalog import seed_stock
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from anagen.audit.models import AuditEntry
 from anagen.audit.services import verify_chain
-from anagen.consents.models import ConsentEvent, ConsentRecord, ConsentText, ImmutableConsentError
+from anagen.consents.models import ConsentEvent, ConsentRecord, ConsentText
+from anagen.core.errors import ImmutableRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -51,34 +52,34 @@ def test_two_texts_cannot_share_a_version_number(treatment_text):
 
 def test_published_texts_cannot_be_changed_through_the_orm(treatment_text):
     treatment_text.body = "Quietly edited."
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         treatment_text.save()
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         ConsentText.objects.filter(pk=treatment_text.pk).update(body="Quietly edited.")
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         treatment_text.delete()
 
 
 def test_signed_records_and_events_cannot_be_changed_or_deleted_through_the_orm(patient, treatment_text, sign):
     record = sign(patient, treatment_text)
     record.typed_name = "Someone else"
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         record.save()
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         ConsentRecord.objects.filter(pk=record.pk).update(typed_name="Someone else")
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         ConsentRecord.objects.bulk_update([record], ["typed_name"])
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         record.delete()
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         ConsentRecord.objects.all().delete()
     event = record.events.get()
     event.kind = "withdrawn"
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         event.save()
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         ConsentEvent.objects.filter(record=record).update(kind="withdrawn")
-    with pytest.raises(ImmutableConsentError):
+    with pytest.raises(ImmutableRecord):
         ConsentEvent.objects.filter(record=record).delete()
     fresh = ConsentRecord.objects.get(pk=record.pk)
     assert fresh.typed_name == "Asha Patil" and fresh.events.get().kind == "granted"

@@ -95,7 +95,7 @@ def test_consents_belong_to_the_patients_clinic(patient, other_clinic, publish, 
 
 def test_the_demo_seed_publishes_texts_in_both_languages_and_signs_consents(clinic, other_clinic, make_user, make_patient):
     from anagen.consents.models import ConsentRecord, ConsentText
-    from anagen.consents.seed import seed_consents
+    from anagen.demo.consents import seed_consents
     from anagen.demo.seed import SEEDERS, SeedContext
 
     assert SEEDERS.count(seed_consents) == 1

@@ -11,8 +11,8 @@ from anagen.consultations.models import (
     LabResult,
     MeasurementSet,
     ScreeningDeferral,
-    SignedRecordError,
 )
+from anagen.core.errors import ImmutableRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -158,9 +158,9 @@ def test_a_signed_consultation_cannot_be_changed_through_the_orm(client, trichol
     post_edit(client, consultation, action="sign")
     consultation.refresh_from_db()
     consultation.notes = "sneaky"
-    with pytest.raises(SignedRecordError):
+    with pytest.raises(ImmutableRecord):
         consultation.save()
-    with pytest.raises(SignedRecordError):
+    with pytest.raises(ImmutableRecord):
         consultation.delete()
 
 

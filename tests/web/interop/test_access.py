@@ -76,13 +76,13 @@ def test_reception_and_other_clinics_cannot_get_a_consultation_document(client, 
 
 def test_the_patient_page_shows_export_links_to_clinical_staff(client, patient, trichologist):
     client.force_login(trichologist)
-    html = client.get(reverse("patient_tabs:data", args=[patient.pk])).content.decode()
+    html = client.get(reverse("patients:data", args=[patient.pk])).content.decode()
     assert "Export FHIR bundle" in html and "Download all data (ZIP)" in html and "Calendar feed" in html
 
 
 def test_the_patient_page_shows_reception_only_the_calendar_feed_link(client, patient, receptionist):
     client.force_login(receptionist)
-    html = client.get(reverse("patient_tabs:data", args=[patient.pk])).content.decode()
+    html = client.get(reverse("patients:data", args=[patient.pk])).content.decode()
     assert "Calendar feed" in html
     assert "Export FHIR bundle" not in html and "Download all data" not in html
 
@@ -107,15 +107,14 @@ def test_another_clinic_cannot_revoke_a_feed(client, full_record, practitioner, 
 
 
 def test_services_refuse_another_clinics_objects(full_record, other_clinic):
-    from django.http import Http404
-
     from anagen.audit.services import Actor
+    from anagen.core.errors import NotFound
     from anagen.interop import services
 
     actor = Actor.system("test", other_clinic.pk)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.patient_bundle(actor, other_clinic, full_record["patient"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.patient_export(actor, other_clinic, full_record["patient"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.create_feed(actor, other_clinic, patient=full_record["patient"])

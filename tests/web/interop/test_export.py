@@ -90,7 +90,7 @@ def test_photos_and_reports_travel_in_the_export_and_the_fhir_bundle(full_record
     from anagen.consents.services import publish_text, sign_consent
     from anagen.interop.fhir import patient_bundle_dict
     from anagen.interop.services import build_export
-    from anagen.outcomes.services import generate_report
+    from anagen.outcomes.reports import generate_report
     from anagen.photos.services import UploadedFile, upload_photos
 
     patient, actor, today = full_record["patient"], actor_for(trichologist), timezone.localdate()

@@ -20,7 +20,7 @@ def cohort(clinic, make_patient, make_programme):
 
 
 def test_it_counts_responders_with_wilson_intervals(clinic, cohort, today):
-    from anagen.outcomes.services import clinic_outcomes, table_rows
+    from anagen.outcomes.clinic_outcomes import clinic_outcomes, table_rows
 
     outcomes = clinic_outcomes(clinic, today.replace(year=today.year - 1), today, today)
     header, rows = table_rows(outcomes, "diagnosis")
@@ -34,7 +34,7 @@ def test_it_counts_responders_with_wilson_intervals(clinic, cohort, today):
 
 def test_the_csv_matches_the_table(client, admin_user, clinic, cohort, today):
     from anagen.audit.models import AuditEntry
-    from anagen.outcomes.services import clinic_outcomes, table_rows
+    from anagen.outcomes.clinic_outcomes import clinic_outcomes, table_rows
 
     client.force_login(admin_user)
     start = today.replace(year=today.year - 1)
@@ -60,7 +60,7 @@ def test_it_refuses_an_end_before_the_start(client, admin_user, today):
 
 
 def test_adverse_events_are_counted_per_100_sessions(clinic, trichologist, cohort, today):
-    from anagen.outcomes.services import clinic_outcomes, table_rows
+    from anagen.outcomes.clinic_outcomes import clinic_outcomes, table_rows
     from anagen.safety.models import AdverseEvent
 
     AdverseEvent.objects.create(clinic=clinic, patient=cohort[0], event_type="erythema", severity="mild", onset_date=today,

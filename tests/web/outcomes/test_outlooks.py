@@ -175,13 +175,13 @@ def test_another_clinic_cannot_record_measurements_for_our_patient(client, other
 
 def test_the_progress_page_keeps_each_forecast_and_computes_a_new_one_after_a_measurement(client, trichologist, clinic, make_patient,
                                                                                          make_programme, monkeypatch):
-    from anagen.outcomes import services
+    from anagen.outcomes import progress
 
     patient = make_patient(clinic, given_name="Cached", family_name="Forecast")
     course = make_programme(patient, gains=(2.0,))
     computed = []
-    real = services.personal_forecast
-    monkeypatch.setattr(services, "personal_forecast", lambda *a, **k: computed.append(a) or real(*a, **k))
+    real = progress.personal_forecast
+    monkeypatch.setattr(progress, "personal_forecast", lambda *a, **k: computed.append(a) or real(*a, **k))
     client.force_login(trichologist)
     url = reverse("outcomes:progress", args=[patient.pk])
     first = client.get(url).content.decode()
@@ -195,14 +195,14 @@ def test_the_progress_page_keeps_each_forecast_and_computes_a_new_one_after_a_me
 
 
 def test_a_cache_that_is_down_does_not_break_the_progress_page(client, trichologist, clinic, make_patient, make_programme, monkeypatch):
-    from anagen.outcomes import services
+    from anagen.outcomes import progress
 
     def down(*args, **kwargs):
         raise ConnectionError("cache server unreachable")
 
     patient = make_patient(clinic, given_name="No", family_name="Cache")
     make_programme(patient, gains=(2.0,))
-    monkeypatch.setattr(services.cache, "get", down)
+    monkeypatch.setattr(progress.cache, "get", down)
     client.force_login(trichologist)
     response = client.get(reverse("outcomes:progress", args=[patient.pk]))
     assert response.status_code == 200 and "What to expect" in response.content.decode()

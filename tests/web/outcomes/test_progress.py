@@ -49,7 +49,7 @@ def test_a_measurement_at_another_site_is_not_compared(patient, course, today):
     from decimal import Decimal
 
     from anagen.consultations.models import MeasurementSet
-    from anagen.outcomes.services import patient_progress
+    from anagen.outcomes.progress import patient_progress
 
     MeasurementSet.objects.create(clinic=patient.clinic, patient=patient, measured_on=today, site_zone="frontal",
                                   site_offset_cm=Decimal("2.0"), density_per_cm2=Decimal("90.0"))
@@ -60,7 +60,7 @@ def test_a_measurement_at_another_site_is_not_compared(patient, course, today):
 
 
 def test_it_flags_two_consecutive_follow_ups_below_the_band(patient, make_programme, today):
-    from anagen.outcomes.services import patient_progress
+    from anagen.outcomes.progress import patient_progress
 
     make_programme(patient, gains=(-9.0, -12.0))
     progress = patient_progress(patient, today)
@@ -70,7 +70,7 @@ def test_it_flags_two_consecutive_follow_ups_below_the_band(patient, make_progra
 
 
 def test_a_responder_is_not_flagged(patient, course, today):
-    from anagen.outcomes.services import patient_progress
+    from anagen.outcomes.progress import patient_progress
 
     assert patient_progress(patient, today).non_responder is None
 
@@ -108,7 +108,7 @@ def test_another_clinics_patient_is_not_found(client, other_admin, patient, cour
 
 def test_no_forecast_for_a_diagnosis_the_model_does_not_cover(patient, course, today):
     from anagen.consultations.models import Consultation
-    from anagen.outcomes.services import patient_progress
+    from anagen.outcomes.progress import patient_progress
 
     Consultation.objects.filter(pk=course.consultation_id).update(diagnosis_primary="scalp_condition")
     progress = patient_progress(patient, today)
@@ -117,7 +117,7 @@ def test_no_forecast_for_a_diagnosis_the_model_does_not_cover(patient, course, t
 
 
 def test_drug_components_join_the_forecast_treatments(patient, make_programme, today):
-    from anagen.outcomes.services import patient_progress
+    from anagen.outcomes.progress import patient_progress
 
     make_programme(patient, ingredients=("minoxidil",))
     assert patient_progress(patient, today).treatments == ("vitamin_mesotherapy", "minoxidil_5")

@@ -90,7 +90,7 @@ def test_a_patient_without_measurements_still_gets_a_report(client, trichologist
 def test_a_failed_audit_leaves_no_report_and_no_file(trichologist, patient, make_programme, monkeypatch, today):
     from tests.web.outcomes.conftest import actor_for
 
-    from anagen.outcomes import services
+    from anagen.outcomes import reports
     from anagen.outcomes.models import Report
 
     make_programme(patient)
@@ -105,8 +105,8 @@ def test_a_failed_audit_leaves_no_report_and_no_file(trichologist, patient, make
         raise RuntimeError("audit down")
 
     monkeypatch.setattr(storages["reports"], "save", save)
-    monkeypatch.setattr(services.audit, "append", broken)
+    monkeypatch.setattr(reports.audit, "append", broken)
     with pytest.raises(RuntimeError):
-        services.generate_report(actor_for(trichologist), patient.clinic, patient.pk, trichologist, today)
+        reports.generate_report(actor_for(trichologist), patient.clinic, patient.pk, trichologist, today)
     assert not Report.objects.filter(patient=patient).exists()
     assert saved and not storages["reports"].exists(saved[0])

@@ -6,9 +6,9 @@ import random
 from types import SimpleNamespace
 
 from anagen.consultations.models import MeasurementSet
+from anagen.demo.outcomes import NON_RESPONDER_INDEX, seed_measurements
+from anagen.outcomes.clinic_outcomes import likely_non_responders
 from anagen.outcomes.outlook import refresh_pending
-from anagen.outcomes.seed import NON_RESPONDER_INDEX, seed_measurements
-from anagen.outcomes.services import likely_non_responders
 
 
 def test_the_demo_series_flags_exactly_one_non_responder(clinic, make_patient, make_programme, today):

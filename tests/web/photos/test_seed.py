@@ -8,8 +8,8 @@ from django.utils import timezone
 from PIL import Image
 
 from anagen.audit.models import AuditEntry
+from anagen.demo.photos import scalp_image, seed_photos
 from anagen.photos.models import Photo
-from anagen.photos.seed import scalp_image, seed_photos
 
 from .conftest import consent_to_photographs
 

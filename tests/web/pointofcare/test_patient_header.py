@@ -37,8 +37,8 @@ def test_the_header_shows_who_the_patient_is_and_the_tabs_on_every_page_about_th
     pages = [reverse("patients:detail", args=[patient.pk]), reverse("consultations:detail", args=[consultation.pk]),
              reverse("billing:patient", args=[patient.pk]), reverse("consents:patient", args=[patient.pk]),
              reverse("outcomes:progress", args=[patient.pk]), reverse("treatments:formulation", args=[ready["formulation"].pk]),
-             reverse("patient_tabs:data", args=[patient.pk]), reverse("patient_tabs:course", args=[patient.pk]),
-             reverse("patient_tabs:consultations", args=[patient.pk])]
+             reverse("patients:data", args=[patient.pk]), reverse("patients:course", args=[patient.pk]),
+             reverse("patients:consultations", args=[patient.pk])]
     for url in pages:
         html = client.get(url).content.decode()
         top = header(html)
@@ -47,7 +47,7 @@ def test_the_header_shows_who_the_patient_is_and_the_tabs_on_every_page_about_th
         for tab in ("Overview", "Consultations", "Course &amp; sessions", "Progress &amp; photos", "Consents", "Billing", "Data"):
             assert tab in top, (url, tab)
         assert top.count('aria-current="page"') == 1
-    data = client.get(reverse("patient_tabs:data", args=[patient.pk])).content.decode()
+    data = client.get(reverse("patients:data", args=[patient.pk])).content.decode()
     assert re.search(r'aria-current="page" class="active">Data<', data)
 
 

@@ -123,7 +123,7 @@ def test_a_change_request_is_visible_to_staff_and_can_be_marked_handled(client, 
     staff.force_login(receptionist)
     listing = staff.get(reverse("portal:requests")).content.decode()
     assert "Could we make it Saturday morning?" in listing
-    assert "Could we make it Saturday morning?" in staff.get(reverse("patient_tabs:data", args=[patient.pk])).content.decode()
+    assert "Could we make it Saturday morning?" in staff.get(reverse("patients:data", args=[patient.pk])).content.decode()
     assert staff.post(reverse("portal:handle_change", args=[change.pk])).status_code == 302
     change.refresh_from_db()
     assert change.handled_by_id == receptionist.pk and change.handled_at is not None

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from anagen.audit.models import AuditEntry
 from anagen.catalog.models import StockMovement
-from anagen.procedures.models import LotUsage, SignedSessionError, TreatmentSession
+from anagen.core.errors import ImmutableRecord
+from anagen.procedures.models import LotUsage, TreatmentSession
 
 from .conftest import session_post
 
@@ -180,9 +181,9 @@ def test_a_signed_session_is_immutable(client, practitioner, ready):
     client.post(record_url(ready), session_post(ready["lot"]))
     session = TreatmentSession.objects.get()
     session.pain_score = 9
-    with pytest.raises(SignedSessionError):
+    with pytest.raises(ImmutableRecord):
         session.save()
-    with pytest.raises(SignedSessionError):
+    with pytest.raises(ImmutableRecord):
         session.delete()
     response = client.post(reverse("procedures:addendum", args=[session.pk]), {"reason": "Pain score typo", "text": "Pain was 4, not 3."})
     assert response.status_code == 302

@@ -74,9 +74,9 @@ def test_a_lot_no_one_received_has_an_empty_list(client, trichologist, lot):
 
 
 def test_the_service_refuses_another_clinics_lot(clinic, other_lot):
-    from django.http import Http404
+    from anagen.core.errors import NotFound
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.lot_recipients(clinic, other_lot)
 
 

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from anagen.demo.safety import seed_safety
 from anagen.safety import services
 from anagen.safety.models import AdverseEvent, FollowUpTask
-from anagen.safety.seed import seed_safety
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from anagen.audit.services import verify_chain
+from anagen.demo.scheduling import seed_calendar
 from anagen.demo.seed import SEEDERS, SeedContext
-from anagen.scheduling.demo import seed_calendar
 from anagen.scheduling.models import Appointment, PractitionerSlot, Room
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from anagen.audit.models import AuditEntry
-from anagen.treatments.models import Formulation, ImmutableRecordError
+from anagen.core.errors import ImmutableRecord
+from anagen.treatments.models import Formulation
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_a_valid_formulation_is_saved_with_its_components_and_audited(client, tr
 
 def test_a_saved_formulation_is_never_changed(formulation):
     formulation.notes = "edit"
-    with pytest.raises(ImmutableRecordError):
+    with pytest.raises(ImmutableRecord):
         formulation.save()
 
 

@@ -1,4 +1,4 @@
-"""Display names come from one place (anagen.web.labels), and every code has one (issue 20)."""
+"""Display names come from one place (anagen.ui.labels), and every code has one (issue 20)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 
 from anagen.core import display
-from anagen.web import labels
+from anagen.ui import labels
 
 
 @pytest.mark.parametrize("vocabulary", sorted(labels.ENUMS))

@@ -14,7 +14,7 @@ from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
 from anagen.api.problems import Problem, from_invalid_input, invalid
 from anagen.billing import services
-from anagen.billing.models import Invoice, PatientPackage, PriceItem
+from anagen.billing.models import Invoice, ItemKind, PatientPackage, PriceItem
 from anagen.core import billing as rules
 from anagen.core.errors import FieldError, InvalidInput
 from anagen.patients.models import Patient
@@ -224,12 +224,8 @@ def create_invoice(request: HttpRequest, payload: InvoiceIn) -> Any:
             errors.append(FieldError(name, "Too long."))
     if errors:
         raise invalid(errors)
-    try:
-        invoice = services.create_invoice(actor(request), patient, lines, today=timezone.localdate(),  # type: ignore[arg-type]
-                                          customer_state_code=payload.customer_state_code, customer_gstin=payload.customer_gstin)
-    except InvalidInput as exc:
-        raise from_invalid_input(InvalidInput([FieldError(e.field.replace(".item", ".item_id") if e.field else e.field, e.message)
-                                               for e in exc.errors])) from exc
+    invoice = services.create_invoice(actor(request), patient, lines, today=timezone.localdate(),  # type: ignore[arg-type]
+                                      customer_state_code=payload.customer_state_code, customer_gstin=payload.customer_gstin)
     return Status(201, _invoice_out(invoice))
 
 
@@ -333,9 +329,6 @@ class BillingSettingsIn(Schema):
 
 
 def _price_values(payload: PriceItemIn) -> dict[str, Any]:
-    from anagen.billing.models import ItemKind
-    from anagen.core import billing as rules
-
     errors = []
     if payload.kind not in ItemKind.values:
         errors.append(FieldError("kind", f"Choose one of: {', '.join(ItemKind.values)}."))
@@ -408,9 +401,6 @@ def put_billing_settings(request: HttpRequest, payload: BillingSettingsIn) -> An
               if len(getattr(payload, name)) > limit]
     if errors:
         raise invalid(errors)
-    try:
-        services.save_settings(actor(request), clinic(request), state_code=payload.state_code,
-                               invoice_prefix=payload.invoice_prefix, gstin=payload.gstin)
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    services.save_settings(actor(request), clinic(request), state_code=payload.state_code,
+                           invoice_prefix=payload.invoice_prefix, gstin=payload.gstin)
     return _billing_settings(request)

@@ -18,7 +18,7 @@ from anagen.api.routers.patients import router as patients_router
 from anagen.audit import services as audit
 from anagen.consents import services
 from anagen.consents.forms import PublishTextForm
-from anagen.consents.models import ConsentText
+from anagen.consents.models import ConsentRecord, ConsentText
 from anagen.consents.signature import DATA_URL_PREFIX, InvalidSignature, decode_data_url
 from anagen.core.errors import FieldError
 from anagen.patients import services as patient_services
@@ -157,8 +157,6 @@ def sign(request: HttpRequest, patient_id: int, payload: SignIn) -> Any:
 
 
 def _reload(record_id: int) -> Any:
-    from anagen.consents.models import ConsentRecord
-
     return ConsentRecord.objects.select_related("text").prefetch_related("events").get(pk=record_id)
 
 

@@ -24,7 +24,7 @@ from anagen.api.common import (
     paginate,
     set_etag,
 )
-from anagen.api.problems import Problem, form_errors, from_invalid_input, invalid, stale
+from anagen.api.problems import Problem, form_errors, invalid, stale
 from anagen.audit import services as audit
 from anagen.consultations import services
 from anagen.consultations.forms import (
@@ -45,11 +45,11 @@ from anagen.consultations.models import (
     MeasurementSet,
     ScreeningAcknowledgement,
     ScreeningDeferral,
-    SignedRecordError,
 )
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import ImmutableRecord, InvalidInput
 from anagen.core.labs import LabResult as CoreLabResult
 from anagen.core.labs import LabTest, interpret_lab
+from anagen.jsoncommands import screen
 from anagen.patients import services as patient_services
 
 router = Router(tags=["consultations"])
@@ -338,9 +338,7 @@ def save_draft(request: HttpRequest, consultation_id: int, payload: Consultation
     try:
         saved = services.save_draft(who, consultation, form.values(), measurements=measurement_form.values(),
                                     labs=lab_values, expected_version=expected)
-    except services.StaleWrite as exc:
-        raise stale() from exc
-    except SignedRecordError as exc:
+    except ImmutableRecord as exc:
         raise Problem(409, "This consultation is signed and read-only.", kind="signed-record") from exc
     saved = Consultation.objects.select_related("clinic", "patient").get(pk=saved.pk)
     set_etag(response, saved.version)
@@ -360,7 +358,7 @@ def sign(request: HttpRequest, consultation_id: int, response: HttpResponse) -> 
         signed = services.sign_consultation(who, consultation, request.user)  # type: ignore[arg-type]
     except services.NotSignable as exc:
         raise invalid(exc.errors, "The consultation cannot be signed yet; see errors.") from exc
-    except SignedRecordError as exc:
+    except ImmutableRecord as exc:
         raise Problem(409, "This consultation is signed already.", kind="signed-record") from exc
     set_etag(response, signed.version)
     return _out(signed)
@@ -416,13 +414,8 @@ class ScreeningRunOut(Schema):
              summary="Run the screening on an intake (nothing is stored)")
 def run_screening(request: HttpRequest, payload: ScreeningIn) -> Any:
     """The same document in and out as ``anagen screen``; no patient, nothing stored, not audited."""
-    from anagen.jsoncommands import screen
-
     document = payload.model_dump(mode="json")
-    try:
-        return screen.run(document)
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    return screen.run(document)
 
 
 @router.get("/measurements", response=page_of(MeasurementsOut), auth=auth.CLINICAL, tags=["measurements"],
@@ -543,10 +536,7 @@ def acknowledge(request: HttpRequest, consultation_id: int, payload: Acknowledge
     _signed(consultation, "cautions are acknowledged")
     if ScreeningAcknowledgement.objects.filter(consultation=consultation, code=data["code"]).exists():
         raise Problem(409, "This caution is acknowledged already.", kind="duplicate")
-    try:
-        ack = services.acknowledge_caution(who, consultation, data["code"], data["reason"], request.user)  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    ack = services.acknowledge_caution(who, consultation, data["code"], data["reason"], request.user)  # type: ignore[arg-type]
     return Status(201, ack)
 
 
@@ -559,10 +549,7 @@ def defer(request: HttpRequest, consultation_id: int, payload: DeferralIn) -> An
     consultation = services.get_consultation(who, clinic(request), consultation_id)
     data = _form_input(DeferralForm, payload.model_dump())
     _signed(consultation, "a review date is set")
-    try:
-        services.set_deferral(who, consultation, data["review_on"], data["reason"], request.user, timezone.localdate())  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    services.set_deferral(who, consultation, data["review_on"], data["reason"], request.user, timezone.localdate())  # type: ignore[arg-type]
     return ScreeningDeferral.objects.get(consultation=consultation)
 
 
@@ -582,10 +569,7 @@ def add_addendum(request: HttpRequest, consultation_id: int, payload: AddendumIn
     consultation = services.get_consultation(who, clinic(request), consultation_id)
     data = _form_input(AddendumForm, payload.model_dump())
     _signed(consultation, "addenda are added")
-    try:
-        addendum = services.add_addendum(who, consultation, data["reason"], data["text"], request.user)  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    addendum = services.add_addendum(who, consultation, data["reason"], data["text"], request.user)  # type: ignore[arg-type]
     return Status(201, addendum)
 
 

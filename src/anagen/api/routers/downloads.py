@@ -17,8 +17,19 @@ from ninja import Router
 
 from anagen.api import auth
 from anagen.api.common import actor, clinic
-from anagen.api.problems import from_invalid_input, invalid
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.api.problems import invalid
+from anagen.billing import pdf
+from anagen.billing import services as billing
+from anagen.catalog.services import get_lot
+from anagen.consents import services as consents
+from anagen.core.errors import FieldError
+from anagen.interop import services as interop
+from anagen.outcomes import clinic_outcomes
+from anagen.outcomes import progress as outcomes_progress
+from anagen.outcomes.charts import render_svg
+from anagen.safety import services as safety
+from anagen.safety.views import CSV_HEADER, recipient_csv_rows
+from anagen.scheduling.services import get_appointment
 
 router = Router(tags=["downloads"])
 
@@ -49,9 +60,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
             openapi_extra=_doc("application/pdf", "The GST tax invoice as a PDF."))
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> Any:
     """Audited as an export of the invoice."""
-    from anagen.billing import pdf, services
-
-    invoice = services.get_invoice(actor(request), clinic(request), invoice_id, audit_as="export")
+    invoice = billing.get_invoice(actor(request), clinic(request), invoice_id, audit_as="export")
     return _file(pdf.invoice_pdf(invoice), "application/pdf", f"invoice-{invoice.number.replace('/', '-')}.pdf")
 
 
@@ -59,9 +68,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> Any:
             response={200: None}, openapi_extra=_doc("application/pdf", "The receipt as a PDF."))
 def receipt_pdf(request: HttpRequest, payment_id: int) -> Any:
     """The payment ids are in each invoice's ``payments``. Audited by the billing service."""
-    from anagen.billing import pdf, services
-
-    payment = services.get_payment(actor(request), clinic(request), payment_id)
+    payment = billing.get_payment(actor(request), clinic(request), payment_id)
     return _file(pdf.receipt_pdf(payment), "application/pdf", f"receipt-{payment.pk:06d}.pdf")
 
 
@@ -69,9 +76,7 @@ def receipt_pdf(request: HttpRequest, payment_id: int) -> Any:
             response={200: None}, openapi_extra=_doc("image/png", "The signature as drawn."))
 def consent_signature(request: HttpRequest, consent_id: int) -> Any:
     """Every view is audited; a typed consent has no drawn signature (404)."""
-    from anagen.consents import services
-
-    record = services.get_record(actor(request), clinic(request), consent_id, audit_as="consent_signature")
+    record = consents.get_record(actor(request), clinic(request), consent_id, audit_as="consent_signature")
     if not record.signature_png:
         raise Http404
     return _file(bytes(record.signature_png), "image/png", f"consent-{record.pk}-signature.png", inline=True)
@@ -80,11 +85,8 @@ def consent_signature(request: HttpRequest, consent_id: int) -> Any:
 @router.get("/appointments/{appointment_id}/ics", auth=auth.ANY_STAFF, summary="An appointment as an .ics file",
             response={200: None}, openapi_extra=_doc("text/calendar", "An iCalendar invitation (patient-safe wording)."))
 def appointment_ics(request: HttpRequest, appointment_id: int) -> Any:
-    from anagen.interop import services
-    from anagen.scheduling.services import get_appointment
-
     appointment = get_appointment(clinic(request), appointment_id)
-    data = services.appointment_ics(actor(request), clinic(request), appointment)
+    data = interop.appointment_ics(actor(request), clinic(request), appointment)
     return _file(data, "text/calendar; charset=utf-8", f"appointment-{appointment.pk}.ics")
 
 
@@ -92,10 +94,7 @@ def appointment_ics(request: HttpRequest, appointment_id: int) -> Any:
             response={200: None}, openapi_extra=_doc("image/svg+xml", "The chart as drawn on the progress page."))
 def chart_svg(request: HttpRequest, patient_id: int, chart: ChartName) -> Any:
     """One audited read of the patient's progress; a chart with nothing to draw yet is 404."""
-    from anagen.outcomes import services
-    from anagen.outcomes.charts import render_svg
-
-    result = services.view_progress(actor(request), clinic(request), patient_id, timezone.localdate())
+    result = outcomes_progress.view_progress(actor(request), clinic(request), patient_id, timezone.localdate())
     for item in result.charts:
         if item.chart_id == f"chart-{chart}":
             return _file(render_svg(item), "image/svg+xml; charset=utf-8", f"patient-{patient_id}-{chart}.svg", inline=True)
@@ -106,18 +105,13 @@ def chart_svg(request: HttpRequest, patient_id: int, chart: ChartName) -> Any:
             openapi_extra=_doc("text/csv", "The table's header and rows, as on the outcomes page."))
 def outcomes_csv(request: HttpRequest, table: OutcomesTable, start: dt.date | None = None, end: dt.date | None = None) -> Any:
     """Aggregates only (no patient rows, so no patient audit); the range as for ``GET /outcomes``."""
-    from anagen.outcomes import services
-
     today = timezone.localdate()
-    default_start, default_end = services.default_range(today)
+    default_start, default_end = clinic_outcomes.default_range(today)
     start, end = start or default_start, end or default_end
     if end < start:
         raise invalid([FieldError("end", "The end date must be on or after the start date.")])
-    try:
-        result = services.clinic_outcomes(clinic(request), start, end, today)
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
-    header, rows = services.table_rows(result, table)
+    result = clinic_outcomes.clinic_outcomes(clinic(request), start, end, today)
+    header, rows = clinic_outcomes.table_rows(result, table)
     return _file(_csv(header, rows), "text/csv; charset=utf-8", f"outcomes-{table}-{result.start}-{result.end}.csv")
 
 
@@ -125,11 +119,7 @@ def outcomes_csv(request: HttpRequest, table: OutcomesTable, start: dt.date | No
             openapi_extra=_doc("text/csv", "Every patient who received the lot, with contact details and events."))
 def lot_recipients_csv(request: HttpRequest, lot_id: int) -> Any:
     """For a recall: one audit entry names the patients listed. Cells are made safe for spreadsheets."""
-    from anagen.catalog.services import get_lot
-    from anagen.safety import services
-    from anagen.safety.views import CSV_HEADER, recipient_csv_rows
-
     lot = get_lot(clinic(request), lot_id)
-    rows = services.lot_recipients(clinic(request), lot, actor=actor(request))
+    rows = safety.lot_recipients(clinic(request), lot, actor=actor(request))
     safe_number = re.sub(r"[^A-Za-z0-9_-]", "_", lot.lot_number)
     return _file(_csv(CSV_HEADER, recipient_csv_rows(rows)), "text/csv; charset=utf-8", f"lot-{safe_number}-recipients.csv")

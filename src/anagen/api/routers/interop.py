@@ -17,6 +17,7 @@ from anagen.api.problems import Problem, invalid
 from anagen.consultations.models import Consultation
 from anagen.core.errors import FieldError
 from anagen.interop import services
+from anagen.interop.registry import MAX_BYTES
 from anagen.patients import services as patient_services
 
 router = Router(tags=["FHIR and export"])
@@ -99,8 +100,6 @@ def registry_import(request: HttpRequest, file: File[NinjaUploadedFile]) -> Any:
     is checked first; any problem gets 422 with one error per bad cell, ``field`` =
     ``rows.<line>.<column>`` (the header is line 1; ``file`` for the whole file), and no patient is
     registered."""
-    from anagen.interop.registry import MAX_BYTES
-
     if (file.size or 0) > MAX_BYTES:
         raise invalid([FieldError("file", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files.")])
     result = services.import_registry(actor(request), clinic(request), b"".join(file.chunks()))

@@ -13,10 +13,12 @@ from ninja import Field, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import actor, clinic
-from anagen.api.problems import from_invalid_input, invalid
+from anagen.api.problems import invalid
 from anagen.api.routers.consultations import MeasurementsOut
-from anagen.core.errors import FieldError, InvalidInput
-from anagen.outcomes import services
+from anagen.core.errors import FieldError
+from anagen.outcomes import clinic_outcomes as clinic_tables
+from anagen.outcomes import progress as progress_service
+from anagen.outcomes import reports
 
 router = Router(tags=["outcomes"])
 
@@ -133,7 +135,7 @@ def progress(request: HttpRequest, patient_id: int) -> Any:
     """What the progress page shows, as data: measurements in order, the sessions, the response
     against the baseline, the personal forecast band and non-responder flag, each chart's series,
     the next steps and the reports generated. One audited read."""
-    result = services.view_progress(actor(request), clinic(request), patient_id, timezone.localdate())
+    result = progress_service.view_progress(actor(request), clinic(request), patient_id, timezone.localdate())
     flag = result.non_responder
     return {
         "patient_id": result.patient.pk, "today": result.today, "diagnosis": result.diagnosis_label, "site": result.site_label,
@@ -143,8 +145,8 @@ def progress(request: HttpRequest, patient_id: int) -> Any:
         "measurements": result.measurements, "sessions": result.sessions, "response": _response(result.response),
         "response_note": result.response_note, "forecast_note": result.forecast_note,
         "non_responder": None if flag is None else {"days": list(flag.days), "message": flag.message},
-        "charts": [_chart(c) for c in result.charts], "next_steps": services.next_steps(result),
-        "reports": services.reports_for(result.patient),
+        "charts": [_chart(c) for c in result.charts], "next_steps": reports.next_steps(result),
+        "reports": reports.reports_for(result.patient),
     }
 
 
@@ -152,7 +154,7 @@ def progress(request: HttpRequest, patient_id: int) -> Any:
              summary="Generate a progress report (PDF)")
 def generate_report(request: HttpRequest, patient_id: int) -> Any:
     """Builds and stores the PDF (audited as an export); download it from ``/progress-reports/{id}/file``."""
-    report = services.generate_report(actor(request), clinic(request), patient_id, request.user, timezone.localdate())  # type: ignore[arg-type]
+    report = reports.generate_report(actor(request), clinic(request), patient_id, request.user, timezone.localdate())  # type: ignore[arg-type]
     return Status(201, report)
 
 
@@ -161,7 +163,7 @@ def generate_report(request: HttpRequest, patient_id: int) -> Any:
                 "description": "The PDF report.", "content": {"application/pdf": {}}}}})
 def download_report(request: HttpRequest, report_id: int) -> Any:
     """Every download is audited as an export."""
-    report, handle = services.open_report(actor(request), clinic(request), report_id)
+    report, handle = reports.open_report(actor(request), clinic(request), report_id)
     response = FileResponse(handle, as_attachment=True, filename=f"progress-report-{report.pk}.pdf", content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -190,17 +192,14 @@ def clinic_outcomes(request: HttpRequest, start: dt.date | None = None, end: dt.
     diagnosis, formulation, combination and practitioner with 95% intervals, adverse events per
     100 sessions, no-shows and completion. Aggregates only: no patient rows, so no patient audit."""
     today = timezone.localdate()
-    default_start, default_end = services.default_range(today)
+    default_start, default_end = clinic_tables.default_range(today)
     start, end = start or default_start, end or default_end
     if end < start:
         raise invalid([FieldError("end", "The end date must be on or after the start date.")])
-    try:
-        result = services.clinic_outcomes(clinic(request), start, end, today)
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    result = clinic_tables.clinic_outcomes(clinic(request), start, end, today)
     tables = []
-    for key, (title, _) in services.TABLES.items():
-        header, rows = services.table_rows(result, key)
+    for key, (title, _) in clinic_tables.TABLES.items():
+        header, rows = clinic_tables.table_rows(result, key)
         tables.append({"key": key, "title": title, "header": header, "rows": rows})
     return {"start": result.start, "end": result.end, "assessed": result.assessed, "not_assessed": result.not_assessed,
             "sessions": result.sessions, "pending": result.pending, "tables": tables}
@@ -216,5 +215,5 @@ class FlaggedOut(Schema):
 def non_responders(request: HttpRequest) -> Any:
     """The home page's panel: patients on a course whose follow-ups fell below the forecast band
     twice (their outlooks; audited by the outcomes service, one entry naming them)."""
-    flagged = services.non_responder_panel(actor(request), clinic(request), timezone.localdate()).flagged
+    flagged = clinic_tables.non_responder_panel(actor(request), clinic(request), timezone.localdate()).flagged
     return [{"patient_id": patient.pk, "days": list(outlook.flagged_days), "message": outlook.message} for patient, outlook in flagged]

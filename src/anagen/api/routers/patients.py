@@ -143,8 +143,6 @@ def update_patient(request: HttpRequest, patient_id: int, payload: PatientPatch,
         raise invalid(form_errors(form))
     try:
         updated = services.update_patient(who, patient, form.registry_values(), expected_version=expected)
-    except services.StaleWrite as exc:
-        raise stale() from exc
     except services.DuplicateAbhaNumber as exc:
         raise _ABHA_TAKEN from exc
     set_etag(response, updated.version)

@@ -14,10 +14,9 @@ from ninja import UploadedFile as NinjaUploadedFile
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, actor, clinic, page_of, paginate
-from anagen.api.problems import Problem, form_errors, from_invalid_input, invalid
+from anagen.api.problems import Problem, form_errors, invalid
 from anagen.audit import services as audit
 from anagen.consents.services import ConsentMissing
-from anagen.core.errors import InvalidInput
 from anagen.patients import services as patient_services
 from anagen.photos import services
 from anagen.photos.forms import UploadForm
@@ -113,8 +112,6 @@ def upload(request: HttpRequest, patient_id: int, files: File[list[NinjaUploaded
         )
     except ConsentMissing as exc:
         raise Problem(409, exc.message, kind="consent-missing") from exc
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
     return Status(201, photos)
 
 
@@ -157,10 +154,7 @@ def comparison(request: HttpRequest, patient_id: int, view: ViewCode = "vertex",
     measurements nearest each date at the same site. Both photographs are audited as read."""
     who = actor(request)
     patient = patient_services.get_patient(who, clinic(request), patient_id)
-    try:
-        result = services.compare(who, patient, view, before, after)
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    result = services.compare(who, patient, view, before, after)
     rows = services.measurement_rows(result.before.measurement if result.before else None,
                                      result.after.measurement if result.after else None)
     return {

@@ -18,7 +18,12 @@ from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
 from anagen.api.problems import Problem, invalid
 from anagen.api.routers.outcomes import ReportOut
 from anagen.core.errors import FieldError
+from anagen.interop import services as interop
+from anagen.interop.models import FeedKind
+from anagen.outcomes import reports as outcomes_reports
+from anagen.patients.models import Patient
 from anagen.patients.services import get_patient, record_list_read
+from anagen.portal import services as portal
 
 router = Router()
 
@@ -31,11 +36,9 @@ class ShareIn(Schema):
              summary="Share (or stop sharing) a progress report with the patient")
 def share_report(request: HttpRequest, report_id: int, payload: ShareIn) -> Any:
     """A shared report can be downloaded by the patient in the portal. Audited as an update."""
-    from anagen.outcomes import services
-
     who = actor(request)
-    report = services.get_report(who, clinic(request), report_id)
-    return services.set_report_shared(who, report, payload.shared)
+    report = outcomes_reports.get_report(who, clinic(request), report_id)
+    return outcomes_reports.set_report_shared(who, report, payload.shared)
 
 
 # ------------------------------------------------------------------------------------ portal
@@ -52,15 +55,13 @@ class PortalAccessOut(Schema):
 def revoke_portal_access(request: HttpRequest, patient_id: int) -> Any:
     """The account is kept but can no longer sign in; pending invitation links stop working.
     Nothing to revoke gets 409."""
-    from anagen.portal import services
-
     who = actor(request)
     patient = get_patient(who, clinic(request), patient_id, audit_read=False)
     try:
-        account = services.revoke_access(who, patient)
-    except services.PortalError as exc:
+        account = portal.revoke_access(who, patient)
+    except portal.PortalError as exc:
         raise Problem(409, exc.message, kind="invalid-state") from exc
-    return {"patient_id": patient.pk, "status": services.portal_status(patient).label,
+    return {"patient_id": patient.pk, "status": portal.portal_status(patient).label,
             "revoked_at": account.revoked_at if account else None}
 
 
@@ -94,9 +95,7 @@ class FulfilIn(Schema):
 def list_change_requests(request: HttpRequest, page: int = Query(1, ge=1, le=100_000),
                          page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Oldest first. One audit entry names the patients listed."""
-    from anagen.portal import services
-
-    changes, _ = services.open_requests(clinic(request))
+    changes, _ = portal.open_requests(clinic(request))
     items, meta = paginate(changes, page, page_size)
     record_list_read(actor(request), list({c.patient_id: c.patient for c in items}.values()))
     return {"items": items, **meta}
@@ -106,11 +105,9 @@ def list_change_requests(request: HttpRequest, page: int = Query(1, ge=1, le=100
              summary="Mark a change request as dealt with")
 def handle_change_request(request: HttpRequest, request_id: int) -> Any:
     """Once (again: 409). Move or cancel the appointment itself with the appointment operations."""
-    from anagen.portal import services
-
     try:
-        return services.handle_change_request(actor(request), clinic(request), request_id, by=request.user)  # type: ignore[arg-type]
-    except services.PortalError as exc:
+        return portal.handle_change_request(actor(request), clinic(request), request_id, by=request.user)  # type: ignore[arg-type]
+    except portal.PortalError as exc:
         raise Problem(409, exc.message, kind="invalid-state") from exc
 
 
@@ -119,9 +116,7 @@ def handle_change_request(request: HttpRequest, request_id: int) -> Any:
 def list_export_requests(request: HttpRequest, page: int = Query(1, ge=1, le=100_000),
                          page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Oldest first. One audit entry names the patients listed."""
-    from anagen.portal import services
-
-    _, exports = services.open_requests(clinic(request))
+    _, exports = portal.open_requests(clinic(request))
     items, meta = paginate(exports, page, page_size)
     record_list_read(actor(request), list({e.patient_id: e.patient for e in items}.values()))
     return {"items": items, **meta}
@@ -132,13 +127,11 @@ def list_export_requests(request: HttpRequest, page: int = Query(1, ge=1, le=100
 def fulfil_export(request: HttpRequest, export_id: int, payload: FulfilIn) -> Any:
     """Builds the patient's export ZIP and makes it downloadable in the portal (audited). Once
     (again: 409); ``note`` is at most 300 characters."""
-    from anagen.portal import services
-
     if len(payload.note) > 300:
         raise invalid([FieldError("note", "Keep the note under 300 characters.")])
     try:
-        return services.fulfil_export(actor(request), clinic(request), export_id, by=request.user, note=payload.note)  # type: ignore[arg-type]
-    except services.PortalError as exc:
+        return portal.fulfil_export(actor(request), clinic(request), export_id, by=request.user, note=payload.note)  # type: ignore[arg-type]
+    except portal.PortalError as exc:
         if exc.field:
             raise invalid([FieldError(exc.field, exc.message)]) from exc
         raise Problem(409, exc.message, kind="invalid-state") from exc
@@ -174,16 +167,13 @@ def list_feeds(request: HttpRequest, patient_id: int | None = Query(None, ge=1, 
                page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Your own feeds (a clinic admin: every practitioner's), or with ``patient_id`` that patient's
     feeds. The secret addresses are never listed: they are shown once, when created."""
-    from anagen.interop import services
-    from anagen.interop.models import FeedKind
-
     if patient_id is not None:
         patient = get_patient(actor(request), clinic(request), patient_id)
-        qs = services.feeds(clinic(request), patient=patient)
+        qs = interop.feeds(clinic(request), patient=patient)
     elif request.user.has_role(Role.CLINIC_ADMIN):  # type: ignore[union-attr]
-        qs = services.feeds(clinic(request)).filter(kind=FeedKind.PRACTITIONER)
+        qs = interop.feeds(clinic(request)).filter(kind=FeedKind.PRACTITIONER)
     else:
-        qs = services.feeds(clinic(request), practitioner=request.user)  # type: ignore[arg-type]
+        qs = interop.feeds(clinic(request), practitioner=request.user)  # type: ignore[arg-type]
     items, meta = paginate(qs.order_by("-created_at", "-id"), page, page_size)
     return {"items": items, **meta}
 
@@ -193,18 +183,14 @@ def list_feeds(request: HttpRequest, patient_id: int | None = Query(None, ge=1, 
 def create_feed(request: HttpRequest, payload: FeedIn) -> Any:
     """Without ``patient_id``: a feed of your own appointments; with it: that patient's
     appointments. Only the token's hash is stored, so keep ``url`` from this response."""
-    from anagen.interop import services
-
     who = actor(request)
     if payload.patient_id is not None:
-        from anagen.patients.models import Patient
-
         patient = Patient.objects.filter(pk=payload.patient_id, clinic=clinic(request)).first()
         if patient is None:
             raise invalid([FieldError("patient_id", "No such patient in your clinic.")])
-        feed, token = services.create_feed(who, clinic(request), patient=patient, created_by=request.user)  # type: ignore[arg-type]
+        feed, token = interop.create_feed(who, clinic(request), patient=patient, created_by=request.user)  # type: ignore[arg-type]
     else:
-        feed, token = services.create_feed(who, clinic(request), practitioner=request.user,  # type: ignore[arg-type]
+        feed, token = interop.create_feed(who, clinic(request), practitioner=request.user,  # type: ignore[arg-type]
                                            created_by=request.user)  # type: ignore[arg-type]
     data = {name: getattr(feed, name) for name in FeedOut.model_fields}
     return Status(201, {**data, "url": _feed_url(request, token)})
@@ -215,11 +201,8 @@ def create_feed(request: HttpRequest, payload: FeedIn) -> Any:
 def revoke_feed(request: HttpRequest, feed_id: int) -> Any:
     """Its address answers 404 from then on; revoking twice changes nothing. Another
     practitioner's feed is 404 unless you are a clinic admin."""
-    from anagen.interop import services
-    from anagen.interop.models import FeedKind
-
-    feed = services.get_feed(clinic(request), feed_id)
+    feed = interop.get_feed(clinic(request), feed_id)
     if feed.kind == FeedKind.PRACTITIONER and feed.practitioner_id != request.user.pk \
             and not request.user.has_role(Role.CLINIC_ADMIN):  # type: ignore[union-attr]
         raise Http404
-    return services.revoke_feed(actor(request), clinic(request), feed, revoked_by=request.user)  # type: ignore[arg-type]
+    return interop.revoke_feed(actor(request), clinic(request), feed, revoked_by=request.user)  # type: ignore[arg-type]

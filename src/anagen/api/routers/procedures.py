@@ -14,9 +14,8 @@ from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
-from anagen.api.problems import form_errors, from_invalid_input, invalid
+from anagen.api.problems import form_errors, invalid
 from anagen.audit import services as audit
-from anagen.core.errors import InvalidInput
 from anagen.procedures import services
 from anagen.procedures.forms import AddendumForm, LotRowForm, SessionForm, session_input
 from anagen.procedures.models import LotUsage, SessionAddendum, TreatmentSession
@@ -211,10 +210,7 @@ def add_addendum(request: HttpRequest, session_id: int, payload: AddendumIn) -> 
     form = AddendumForm(payload.model_dump())
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        addendum = services.add_addendum(who, session, form.cleaned_data["reason"], form.cleaned_data["text"], request.user)  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    addendum = services.add_addendum(who, session, form.cleaned_data["reason"], form.cleaned_data["text"], request.user)  # type: ignore[arg-type]
     return Status(201, addendum)
 
 

@@ -13,11 +13,11 @@ from ninja import Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import actor, clinic
-from anagen.api.problems import Problem, from_invalid_input
+from anagen.api.problems import Problem
 from anagen.audit.services import record_read
-from anagen.core.errors import InvalidInput
 from anagen.patients import services as patient_services
 from anagen.patients.models import Patient
+from anagen.portal import services as portal
 from anagen.reminders import services
 from anagen.reminders.models import OptInSource
 
@@ -95,10 +95,7 @@ def patient_reminders(request: HttpRequest, patient_id: int) -> Any:
 def opt_in(request: HttpRequest, patient_id: int, payload: OptInIn) -> Any:
     """Needs the address on record and a valid reminders consent (else 422 naming ``channel``)."""
     patient = _patient(request, patient_id)
-    try:
-        services.opt_in(actor(request), patient, payload.channel, payload.language)
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    services.opt_in(actor(request), patient, payload.channel, payload.language)
     return _out(patient)
 
 
@@ -126,8 +123,6 @@ class InvitationOut(Schema):
 def invite(request: HttpRequest, patient_id: int) -> Any:
     """A new one-time link (earlier unused links stop working), emailed to the patient when an
     address is on record. The raw link is in this response only: Anagen stores its hash."""
-    from anagen.portal import services as portal
-
     who = actor(request)
     patient = patient_services.get_patient(who, clinic(request), patient_id, audit_read=False)
     try:

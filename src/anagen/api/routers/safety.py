@@ -107,14 +107,11 @@ def report(request: HttpRequest, payload: EventIn, response: HttpResponse) -> An
     """The lots default to those used in the linked session."""
     who = actor(request)
     patient = patient_services.get_patient(who, clinic(request), payload.patient_id, audit_read=False)
-    try:
-        event = services.report_event(
-            who, patient, session=payload.session_id, lots=payload.lot_ids, event_type=payload.event_type,
-            severity=payload.severity, onset_date=payload.onset_date, description=payload.description,
-            action_taken=payload.action_taken, reported_by=request.user,  # type: ignore[arg-type]
-        )
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    event = services.report_event(
+        who, patient, session=payload.session_id, lots=payload.lot_ids, event_type=payload.event_type,
+        severity=payload.severity, onset_date=payload.onset_date, description=payload.description,
+        action_taken=payload.action_taken, reported_by=request.user,  # type: ignore[arg-type]
+    )
     set_etag(response, event.version)
     return Status(201, _out(event))
 

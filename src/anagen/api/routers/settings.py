@@ -13,9 +13,19 @@ from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import actor, clinic, page_of, paginate
-from anagen.api.problems import Problem, form_errors, from_invalid_input, invalid
+from anagen.api.problems import Problem, form_errors, invalid
 from anagen.api.routers.reminders import MessageOut
 from anagen.core.errors import FieldError, InvalidInput
+from anagen.education import services as education
+from anagen.education.forms import FaqForm
+from anagen.procedures import services as procedures
+from anagen.procedures.forms import AftercareForm
+from anagen.reminders import services as reminders
+from anagen.reminders.forms import SettingsForm, TemplateForm
+from anagen.reminders.models import MessageTemplate
+from anagen.scheduling import services as scheduling
+from anagen.scheduling.forms import RoomForm
+from anagen.scheduling.models import Room
 
 router = Router(tags=["clinic settings"])
 
@@ -40,8 +50,6 @@ class RoomActiveIn(Schema):
 @router.get("/rooms", response=page_of(RoomOut), auth=auth.ADMIN, summary="List rooms")
 def list_rooms(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Active rooms first, then by name."""
-    from anagen.scheduling.models import Room
-
     items, meta = paginate(Room.objects.filter(clinic=clinic(request)).order_by("-active", "name", "id"), page, page_size)
     return {"items": items, **meta}
 
@@ -49,15 +57,12 @@ def list_rooms(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), pag
 @router.post("/rooms", response={201: RoomOut}, auth=auth.ADMIN, summary="Add a room")
 def create_room(request: HttpRequest, payload: RoomIn) -> Any:
     """Names are unique in the clinic, ignoring case (a second one gets 409)."""
-    from anagen.scheduling import services
-    from anagen.scheduling.forms import RoomForm
-
     form = RoomForm({"name": payload.name})
     if not form.is_valid():
         raise invalid(form_errors(form))
     try:
-        room = services.create_room(clinic(request), form.cleaned_data["name"])
-    except services.RoomNameTaken as exc:
+        room = scheduling.create_room(clinic(request), form.cleaned_data["name"])
+    except scheduling.RoomNameTaken as exc:
         raise Problem(409, "This clinic already has a room with this name.", kind="duplicate-name") from exc
     return Status(201, room)
 
@@ -65,13 +70,10 @@ def create_room(request: HttpRequest, payload: RoomIn) -> Any:
 @router.post("/rooms/{room_id}/active", response=RoomOut, auth=auth.ADMIN, summary="Deactivate or reactivate a room")
 def set_room_active(request: HttpRequest, room_id: int, payload: RoomActiveIn) -> Any:
     """A deactivated room keeps its appointments but is not offered for new bookings."""
-    from anagen.scheduling import services
-    from anagen.scheduling.models import Room
-
     room = Room.objects.filter(pk=room_id, clinic=clinic(request)).first()
     if room is None:
         raise Http404
-    return services.set_room_active(room, payload.active)
+    return scheduling.set_room_active(room, payload.active)
 
 
 # --------------------------------------------------------------------------------- reminders
@@ -110,31 +112,21 @@ class TemplateIn(Schema):
 
 @router.get("/reminder-settings", response=ReminderSettingsSchema, auth=auth.ADMIN, summary="Read the reminder protocol")
 def get_reminder_settings(request: HttpRequest) -> Any:
-    from anagen.reminders import services
-
-    return services.settings_for(clinic(request))
+    return reminders.settings_for(clinic(request))
 
 
 @router.put("/reminder-settings", response=ReminderSettingsSchema, auth=auth.ADMIN, summary="Change the reminder protocol")
 def put_reminder_settings(request: HttpRequest, payload: ReminderSettingsSchema) -> Any:
     """Checked as the settings page checks it (clinic protocol: see anagen.core.reminders); audited."""
-    from anagen.reminders import services
-    from anagen.reminders.forms import SettingsForm
-
-    form = SettingsForm(payload.dict(), instance=services.settings_for(clinic(request)))
+    form = SettingsForm(payload.dict(), instance=reminders.settings_for(clinic(request)))
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        return services.save_settings(actor(request), clinic(request), {k: form.cleaned_data[k] for k in SettingsForm.Meta.fields})
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    return reminders.save_settings(actor(request), clinic(request), {k: form.cleaned_data[k] for k in SettingsForm.Meta.fields})
 
 
 @router.get("/reminder-templates", response=list[TemplateOut], auth=auth.ADMIN, summary="List the clinic's message templates")
 def list_templates(request: HttpRequest) -> Any:
     """The clinic's own wordings (kinds without one use the built-in text)."""
-    from anagen.reminders.models import MessageTemplate
-
     return list(MessageTemplate.objects.filter(clinic=clinic(request)).order_by("kind", "channel", "language", "id"))
 
 
@@ -142,26 +134,18 @@ def list_templates(request: HttpRequest) -> Any:
 def save_template(request: HttpRequest, payload: TemplateIn) -> Any:
     """One template per kind, channel and language: saving again replaces it. Placeholders:
     {clinic}, {date}, {time}, {clinic_phone}, {opt_out_url}."""
-    from anagen.reminders import services
-    from anagen.reminders.forms import TemplateForm
-
     form = TemplateForm(payload.dict())
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        return services.save_template(actor(request), clinic(request), form.cleaned_data)
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    return reminders.save_template(actor(request), clinic(request), form.cleaned_data)
 
 
 @router.post("/reminder-messages/{message_id}/retry", response=MessageOut, auth=auth.ANY_STAFF, tags=["reminders"],
              summary="Retry a failed reminder")
 def retry_message(request: HttpRequest, message_id: int) -> Any:
     """Puts a failed message back in the queue; any other status gets 409."""
-    from anagen.reminders import services
-
     try:
-        return services.retry_failed(actor(request), clinic(request), message_id)
+        return reminders.retry_failed(actor(request), clinic(request), message_id)
     except InvalidInput as exc:
         raise Problem(409, "; ".join(e.message for e in exc.errors), kind="invalid-state") from exc
 
@@ -192,43 +176,30 @@ class FaqItem(Schema):
 @router.get("/aftercare-texts/{language}", response=AftercareTextOut, auth=auth.ADMIN, summary="Read an aftercare sheet")
 def get_aftercare(request: HttpRequest, language: Language) -> Any:
     """The clinic's own text, or the built-in sheet until it writes one."""
-    from anagen.procedures import services
-
-    title, body = services.aftercare_text(clinic(request), language)
+    title, body = procedures.aftercare_text(clinic(request), language)
     return {"language": language, "title": title, "body": body}
 
 
 @router.put("/aftercare-texts/{language}", response=AftercareTextOut, auth=auth.ADMIN, summary="Change an aftercare sheet")
 def put_aftercare(request: HttpRequest, language: Language, payload: AftercareTextIn) -> Any:
     """``body``: ``## Heading`` lines with ``- point`` lines under them (at least one section)."""
-    from anagen.procedures import services
-    from anagen.procedures.forms import AftercareForm
-
     form = AftercareForm({"title": payload.title, "body": payload.body})
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        services.save_aftercare(clinic(request), language, form.cleaned_data["title"], form.cleaned_data["body"], request.user)  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
-    title, body = services.aftercare_text(clinic(request), language)
+    procedures.save_aftercare(clinic(request), language, form.cleaned_data["title"], form.cleaned_data["body"], request.user)  # type: ignore[arg-type]
+    title, body = procedures.aftercare_text(clinic(request), language)
     return {"language": language, "title": title, "body": body}
 
 
 @router.get("/education-faq", response=list[FaqItem], auth=auth.ANY_STAFF, summary="Read the education FAQ")
 def get_faq(request: HttpRequest) -> Any:
     """As shown on the treatment-options page (the built-in answers until the clinic edits them)."""
-    from anagen.education import services
-
-    return services.faq_for(clinic(request))
+    return education.faq_for(clinic(request))
 
 
 @router.put("/education-faq", response=list[FaqItem], auth=auth.ADMIN, summary="Replace the education FAQ")
 def put_faq(request: HttpRequest, payload: list[FaqItem]) -> Any:
     """The whole list, in order (at most 30); each needs a question and an answer."""
-    from anagen.education import services
-    from anagen.education.forms import FaqForm
-
     if len(payload) > 30:
         raise invalid([FieldError("body", "At most 30 questions.")])
     errors: list[FieldError] = []
@@ -238,8 +209,8 @@ def put_faq(request: HttpRequest, payload: list[FaqItem]) -> Any:
         if not form.is_valid() or not item.question.strip():
             errors.extend(form_errors(form, f"{index}.") or [FieldError(f"{index}.question", "A question needs an answer, and an answer a question.")])
             continue
-        answers.append(services.Answer(form.cleaned_data["question"], form.cleaned_data["answer"], form.cleaned_data.get("source", "")))
+        answers.append(education.Answer(form.cleaned_data["question"], form.cleaned_data["answer"], form.cleaned_data.get("source", "")))
     if errors:
         raise invalid(errors)
-    services.save_faq(clinic(request), answers, request.user)  # type: ignore[arg-type]
-    return services.faq_for(clinic(request))
+    education.save_faq(clinic(request), answers, request.user)  # type: ignore[arg-type]
+    return education.faq_for(clinic(request))

@@ -11,11 +11,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from anagen.accounts.models import ALL_STAFF_ROLES, Role, User
+from anagen.accounts import services as accounts
+from anagen.accounts import two_factor
+from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
+from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
 from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
 from anagen.api.problems import Problem, form_errors, invalid
+from anagen.audit.models import Action, AuditEntry
 from anagen.core.errors import FieldError
+from anagen.patients.models import Patient
+from anagen.patients.services import record_list_read
+from anagen.privacy import services as privacy
+from anagen.privacy.forms import PerformErasureForm
 
 router = Router(tags=["clinic administration"])
 
@@ -73,9 +81,6 @@ def list_staff(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), pag
 def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
     """The password is checked by the clinic's password rules (422 naming ``password``); the
     username must be free (422 naming ``username``)."""
-    from anagen.accounts import services
-    from anagen.accounts.forms import StaffCreateForm
-
     data = payload.dict()
     password = data.pop("password")
     form = StaffCreateForm({**data, "password1": password, "password2": password})
@@ -83,7 +88,7 @@ def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
         raise invalid([FieldError("password" if e.field in ("password1", "password2") else e.field, e.message)
                        for e in form_errors(form)])
     values = {f: form.cleaned_data[f] for f in ("username", "first_name", "last_name", "email", "role")}
-    user = services.create_staff(clinic(request), values, password)
+    user = accounts.create_staff(clinic(request), values, password)
     return Status(201, _staff_out([user])[0])
 
 
@@ -91,10 +96,7 @@ def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
 def update_staff(request: HttpRequest, user_id: int, payload: StaffUpdateIn) -> Any:
     """An inactive account cannot sign in (its API tokens stop working). You cannot remove your
     own admin role or deactivate yourself (422 naming ``role``)."""
-    from anagen.accounts import services
-    from anagen.accounts.forms import StaffEditForm
-
-    member = services.staff_of(clinic(request), user_id)
+    member = accounts.staff_of(clinic(request), user_id)
     form = StaffEditForm(payload.dict(), instance=member)
     if not form.is_valid():
         raise invalid(form_errors(form))
@@ -108,9 +110,7 @@ def update_staff(request: HttpRequest, user_id: int, payload: StaffUpdateIn) -> 
              summary="Reset a member's two-factor sign-in (lost phone)")
 def reset_two_factor(request: HttpRequest, user_id: int) -> Any:
     """Removes their authenticator and recovery codes; they set it up again at their next sign-in. Audited."""
-    from anagen.accounts import services, two_factor
-
-    member = services.staff_of(clinic(request), user_id)
+    member = accounts.staff_of(clinic(request), user_id)
     try:
         two_factor.admin_reset(actor(request), request.user, member)  # type: ignore[arg-type]
     except two_factor.TwoFactorError as exc:
@@ -126,10 +126,7 @@ class PasswordIn(Schema):
 def set_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Any:
     """Checked by the clinic's password rules (422 naming ``password``); the member's own
     sessions end at their next request, as on the web."""
-    from anagen.accounts import services
-    from anagen.accounts.forms import StaffPasswordForm
-
-    member = services.staff_of(clinic(request), user_id)
+    member = accounts.staff_of(clinic(request), user_id)
     form = StaffPasswordForm(member, {"new_password1": payload.password, "new_password2": payload.password})
     if not form.is_valid():
         raise invalid([FieldError("password", e.message) for e in form_errors(form)])
@@ -161,9 +158,6 @@ def get_clinic(request: HttpRequest) -> Any:
 @router.put("/clinic", response=ClinicSchema, auth=auth.ADMIN, summary="Change the clinic's details")
 def put_clinic(request: HttpRequest, payload: ClinicSchema) -> Any:
     """Checked as on the clinic settings page (phone in E.164, GSTIN format, record-number prefix)."""
-    from anagen.accounts.forms import ClinicForm
-    from anagen.accounts.models import Clinic
-
     current = Clinic.objects.get(pk=clinic(request).pk)
     form = ClinicForm(payload.dict(), instance=current)
     if not form.is_valid():
@@ -194,8 +188,6 @@ def audit_trail(request: HttpRequest, patient_id: int | None = Query(None, ge=1,
                 page: int = Query(1, ge=1, le=100_000), page_size: int = Query(50, ge=1, le=100)) -> Any:
     """The clinic's entries, newest first, as on the audit page (filters: patient, staff member,
     action). A ``user_id`` not on the clinic's staff gets 422."""
-    from anagen.audit.models import Action, AuditEntry
-
     if action is not None and action not in Action.values:
         raise invalid([FieldError("action", f"Choose one of: {', '.join(Action.values)}.")])
     entries = AuditEntry.objects.filter(clinic_id=clinic(request).pk)
@@ -240,10 +232,7 @@ class PerformIn(Schema):
             summary="List erasure requests")
 def list_erasures(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Newest first. One audit entry names the patients listed."""
-    from anagen.patients.services import record_list_read
-    from anagen.privacy import services
-
-    items, meta = paginate(services.requests_of(clinic(request)).order_by("-requested_at", "-id"), page, page_size)
+    items, meta = paginate(privacy.requests_of(clinic(request)).order_by("-requested_at", "-id"), page, page_size)
     record_list_read(actor(request), list({e.patient_id: e.patient for e in items}.values()))
     return {"items": items, **meta}
 
@@ -251,24 +240,19 @@ def list_erasures(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), 
 @router.get("/erasure-requests/{request_id}", response=ErasureOut, auth=auth.ADMIN, tags=["privacy"],
             summary="Read an erasure request")
 def get_erasure(request: HttpRequest, request_id: int) -> Any:
-    from anagen.privacy import services
-
-    return services.get_request(actor(request), clinic(request), request_id)
+    return privacy.get_request(actor(request), clinic(request), request_id)
 
 
 @router.post("/erasure-requests", response={201: ErasureOut}, auth=auth.ADMIN, tags=["privacy"],
              summary="Record a patient's erasure request")
 def create_erasure(request: HttpRequest, payload: ErasureIn) -> Any:
     """``reason``: who asked, how and when (kept with the request). One per patient (again: 409)."""
-    from anagen.patients.models import Patient
-    from anagen.privacy import services
-
     patient = Patient.objects.filter(pk=payload.patient_id, clinic=clinic(request)).first()
     if patient is None:
         raise invalid([FieldError("patient_id", "No such patient in your clinic.")])
     try:
-        erasure = services.request_erasure(actor(request), patient, request.user, payload.reason)  # type: ignore[arg-type]
-    except services.ErasureError as exc:
+        erasure = privacy.request_erasure(actor(request), patient, request.user, payload.reason)  # type: ignore[arg-type]
+    except privacy.ErasureError as exc:
         if exc.field:
             raise invalid([FieldError(exc.field, exc.message)]) from exc
         raise Problem(409, exc.message, kind="duplicate") from exc
@@ -280,15 +264,12 @@ def create_erasure(request: HttpRequest, payload: ErasureIn) -> Any:
 def perform_erasure(request: HttpRequest, request_id: int, payload: PerformIn) -> Any:
     """Anonymises the patient and withdraws their consents; the clinical record is kept under the
     retention period. ``confirm_mrn`` must be the patient's record number (422). Once (again: 409)."""
-    from anagen.privacy import services
-    from anagen.privacy.forms import PerformErasureForm
-
     who = actor(request)
-    erasure = services.get_request(who, clinic(request), request_id)
+    erasure = privacy.get_request(who, clinic(request), request_id)
     form = PerformErasureForm({"confirm_mrn": payload.confirm_mrn}, mrn=erasure.patient.mrn)
     if not form.is_valid():
         raise invalid(form_errors(form))
     try:
-        return services.perform_erasure(who, erasure, timezone.localdate())
-    except services.ErasureError as exc:
+        return privacy.perform_erasure(who, erasure, timezone.localdate())
+    except privacy.ErasureError as exc:
         raise Problem(409, exc.message, kind="invalid-state") from exc

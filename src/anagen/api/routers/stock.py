@@ -13,11 +13,11 @@ from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, actor, clinic, page_of, paginate
-from anagen.api.problems import Problem, form_errors, from_invalid_input, invalid
+from anagen.api.problems import Problem, form_errors, invalid
 from anagen.catalog import services
 from anagen.catalog.forms import AdjustForm, ComponentForm, ProductForm, RecallForm, ReceiveLotForm
 from anagen.catalog.models import Lot, Product
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError
 from anagen.safety import services as safety
 
 router = Router(tags=["lots"])
@@ -184,8 +184,6 @@ def _save_product(request: HttpRequest, payload: ProductIn, product: Product | N
         if exc.field == "name":
             raise Problem(409, exc.message, kind="duplicate-name", errors=[FieldError("name", exc.message)]) from exc
         raise invalid([FieldError(exc.field or "body", exc.message)]) from exc
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
 
 
 @router.post("/products", response={201: ProductOut}, auth=auth.ADMIN, tags=["products"], summary="Add a product")

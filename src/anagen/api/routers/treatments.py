@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, paginate, set_etag
-from anagen.api.problems import Problem, form_errors, from_invalid_input, invalid, stale
+from anagen.api.problems import Problem, form_errors, invalid, stale
 from anagen.audit import services as audit
 from anagen.consultations.services import latest_signed
 from anagen.core.errors import FieldError, InvalidInput
@@ -118,13 +118,10 @@ def create_formulation(request: HttpRequest, payload: FormulationIn) -> Any:
         errors += form_errors(options)
     if errors:
         raise invalid(errors)
-    try:
-        formulation = services.save_formulation(
-            who, consultation, components, author=request.user, signoff=options.cleaned_data["signoff"],  # type: ignore[arg-type]
-            consent_documented=options.cleaned_data["consent_documented"], notes=options.cleaned_data["notes"],
-        )
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    formulation = services.save_formulation(
+        who, consultation, components, author=request.user, signoff=options.cleaned_data["signoff"],  # type: ignore[arg-type]
+        consent_documented=options.cleaned_data["consent_documented"], notes=options.cleaned_data["notes"],
+    )
     return Status(201, _formulation_out(formulation))
 
 
@@ -206,10 +203,7 @@ def preview(request: HttpRequest, payload: PlanIn) -> Any:
     """The session dates the clinical core plans from these choices and the clinic's open days and
     closures; the same limits as the booking form."""
     choices = _choices(payload, PlanForm(_plan_data(payload)))
-    try:
-        plan = services.preview_course(clinic(request), choices)
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
+    plan = services.preview_course(clinic(request), choices)
     return _plan_out(plan)
 
 
@@ -297,8 +291,6 @@ def book_course(request: HttpRequest, payload: CourseIn, response: HttpResponse)
         )
     except services.NotBookable as exc:
         raise Problem(409, " ".join(exc.reasons), kind="not-bookable", extra={"reasons": list(exc.reasons)}) from exc
-    except InvalidInput as exc:
-        raise from_invalid_input(exc) from exc
     return Status(201, _course_out(course))
 
 

@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 
 from anagen.audit.services import Actor
-from anagen.outcomes import services
+from anagen.outcomes import clinic_outcomes
 from anagen.outcomes.outlook import outlook_for
 
 register = template.Library()
@@ -38,5 +38,5 @@ def non_responder_dashboard(context: template.Context) -> dict[str, Any]:
     request = _clinical(context)
     if request is None or getattr(request, "clinic", None) is None:
         return {"show": False}
-    panel = services.non_responder_panel(Actor.from_request(request), request.clinic, timezone.localdate())
+    panel = clinic_outcomes.non_responder_panel(Actor.from_request(request), request.clinic, timezone.localdate())
     return {"show": True, "flagged": panel.flagged, "pending": panel.pending}

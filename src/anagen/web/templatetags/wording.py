@@ -1,5 +1,5 @@
 """How codes, numbers, units and phone numbers read on a page (issue 20): display names from
-anagen.web.labels, never a filter that reshapes a code."""
+anagen.ui.labels, never a filter that reshapes a code."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from anagen.patients.identifiers import format_phone
-from anagen.web import labels as names
+from anagen.core.identifiers import format_phone
+from anagen.ui import labels as names
 
 register = template.Library()
 

@@ -24,7 +24,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from anagen.accounts.forms import ClinicForm
 from anagen.accounts.models import ALL_STAFF_ROLES, User
+from anagen.accounts.services import create_staff
+from anagen.scheduling.services import RoomNameTaken, create_room
 
 
 def _staff_spec(raw: str) -> dict[str, str]:
@@ -60,10 +63,6 @@ class Command(BaseCommand):
         return os.environ.get("ANAGEN_PROVISION_PASSWORD", "")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from anagen.accounts.forms import ClinicForm
-        from anagen.accounts.services import create_staff
-        from anagen.scheduling.services import RoomNameTaken, create_room
-
         staff = [_staff_spec(raw) for raw in options["staff"]]
         usernames = [s["username"] for s in staff]
         if len(set(usernames)) != len(usernames):

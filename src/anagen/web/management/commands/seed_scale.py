@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from anagen.audit.models import AuditEntry
 from anagen.demo.scale import seed_scale
 
 
@@ -23,8 +24,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{done} patients, {sessions} sessions, {time.monotonic() - started:.0f} s")
 
         result = seed_scale(options["patients"], options["clinics"], options["seed"], progress=progress)
-        from anagen.audit.models import AuditEntry
-
         self.stdout.write(
             f"Seeded {result['patients']} patients in {result['clinics']} clinics with {result['sessions']} sessions; "
             f"{AuditEntry.objects.count()} audit entries; {time.monotonic() - started:.0f} s"

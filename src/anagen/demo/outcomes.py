@@ -1,7 +1,7 @@
 """Demo measurement series: follow-ups every ~4 weeks at the baseline site, so every demo chart
 and report shows something real, including one likely non-responder.
 
-Register after ``anagen.demo.clinical.seed_programme`` (it needs the courses): ``seed_measurements``.
+Runs after ``anagen.demo.clinical.seed_programme`` in ``anagen.demo.seed.SEEDERS`` (it needs the courses).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Outcomes use cases: a patient's progress (charts, response, forecast, non-responder flag), the
-progress report (PDF), and the clinic's outcome tables.
+"""A patient's progress: measurements mapped to the core, the response, the forecast and its
+non-responder rule, the charts; and each course's outcome for the outlook rows (``outlook``).
+
+The progress report is built from this in ``reports``; the clinic's tables in ``clinic_outcomes``.
 
 Clinical rules stay in the core (``anagen.core.response``, ``anagen.core.haircycle``,
 ``anagen.core.outcomes``); this module maps the stored rows to the core's dataclasses, calls it,
@@ -10,31 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import logging
-import uuid
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
-from django.db import transaction
-from django.db.models import Count
-from django.http import Http404
 from django.utils import timezone
 
-from anagen.accounts.models import Clinic, User
+from anagen.accounts.models import Clinic
 from anagen.accounts.protocols import protocol_for
 from anagen.audit import services as audit
-from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.consultations.models import DIAGNOSIS_CHOICES, Consultation, MeasurementSet
-from anagen.core import display
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import InvalidInput, NotFound
 from anagen.core.haircycle import (
     Measurement,
     NonResponderResult,
@@ -52,34 +44,23 @@ from anagen.core.measurements import (
 )
 from anagen.core.outcomes import (
     ExpectedTimeline,
-    OutcomesSettings,
-    RateEstimate,
-    estimate_rate,
     expected_timeline,
     forecast_diagnosis,
     forecast_treatments,
-    is_responder,
-    per_100,
 )
 from anagen.core.response import Assessment, ResponseResult, classify_response
 from anagen.outcomes.charts import BandSeries, Chart, Series, render_svg
-from anagen.outcomes.models import CourseOutcome, PatientOutlook, Report
 from anagen.patients.models import Patient
 from anagen.procedures.models import TreatmentSession
 from anagen.scheduling.models import Appointment, Kind
 from anagen.scheduling.models import Status as AppointmentStatus
-from anagen.treatments.models import Course, CourseCombination
+from anagen.treatments.models import Course
+from anagen.treatments.services import starting_components
 
 logger = logging.getLogger(__name__)
 
 FORECAST_DAYS = 365
-DEFAULT_SETTINGS = OutcomesSettings()
 DIAGNOSIS_LABELS = dict(DIAGNOSIS_CHOICES)
-NEXT_STEP_TEXT = {
-    "continue_maintenance": "Continue maintenance sessions",
-    "review_and_consider_combination": "Review the plan and consider a combination therapy",
-    "stop_and_review_diagnosis": "Stop mesotherapy and review the diagnosis",
-}
 
 
 # ------------------------------------------------------------------------------ mapping to core
@@ -380,10 +361,10 @@ def chart_svgs(progress: Progress, *, for_pdf: bool = False) -> list[tuple[Chart
 def get_patient_for_outcomes(actor: Actor, clinic: Clinic | None, patient_id: int) -> Patient:
     """The patient within ``clinic`` (404 otherwise), with the read audited."""
     if clinic is None:
-        raise Http404
+        raise NotFound
     patient = Patient.objects.select_related("clinic").filter(pk=patient_id, clinic=clinic).first()
     if patient is None:
-        raise Http404
+        raise NotFound
     return patient
 
 
@@ -407,204 +388,7 @@ def view_progress(actor: Actor, clinic: Clinic | None, patient_id: int, today: d
     return patient_progress(patient, today)
 
 
-def likely_non_responders(clinic: Clinic, today: dt.date) -> list[tuple[Patient, PatientOutlook]]:
-    """Patients of ``clinic`` whose two consecutive follow-ups fell below the forecast band, read
-    from their outlooks (``outcomes.outlook``: rebuilt when a record changes; the caller has
-    brought them up to date with ``refresh_pending``)."""
-    flagged = PatientOutlook.objects.filter(clinic=clinic, flagged=True).select_related("patient")
-    return sorted(((o.patient, o) for o in flagged), key=lambda pair: (pair[0].family_name, pair[0].given_name, pair[0].pk))
-
-
-@dataclass
-class NonResponders:
-    flagged: list[tuple[Patient, PatientOutlook]]
-    pending: int
-    """Patients whose records changed moments ago and are not checked yet (the worker is on it)."""
-
-
-def non_responder_panel(actor: Actor, clinic: Clinic, today: dt.date) -> NonResponders:
-    """The dashboard list, after bringing the clinic's outlooks up to date (at most a batch: see
-    ``outcomes.outlook``); naming patients is a read, audited as one list entry."""
-    from anagen.outcomes.outlook import refresh_pending
-
-    pending = refresh_pending(clinic).pending
-    flagged = likely_non_responders(clinic, today)
-    if flagged:
-        audit.append(actor, Action.READ, object_type="non_responder_list", object_id="dashboard", patient_id=None,
-                     changes={"patient_ids": sorted(p.pk for p, _ in flagged)})
-    return NonResponders(flagged, pending)
-
-
-# ------------------------------------------------------------------------------ reports
-
-
-def _photo_pairs(patient: Patient) -> tuple[list[dict[str, Any]], str]:
-    """Baseline and latest photograph of each view, if the photos app has any. Defensive: the
-    photos app may not be installed or migrated yet; then the report says no photos were taken."""
-    try:
-        from anagen.photos.models import Photo  # type: ignore[import-not-found, attr-defined]
-    except ImportError:
-        return [], "No photographs were taken."
-    try:
-        photos = list(Photo.objects.filter(patient=patient).order_by("visit_date", "id"))
-    except Exception:  # noqa: BLE001 - a missing table must not stop the report
-        logger.warning("photos unavailable for a progress report", exc_info=True)
-        return [], "No photographs were taken."
-    by_view: dict[str, list[Any]] = defaultdict(list)
-    for photo in photos:
-        by_view[str(getattr(photo, "view", ""))].append(photo)
-    pairs = []
-    for view, items in by_view.items():
-        first, last = items[0], items[-1]
-        pairs.append({"view": view.replace("_", " "), "baseline": _photo_bytes(first), "latest": _photo_bytes(last) if last is not first else None,
-                      "baseline_date": getattr(first, "visit_date", None), "latest_date": getattr(last, "visit_date", None) if last is not first else None})
-    return pairs, "" if pairs else "No photographs were taken."
-
-
-def _photo_bytes(photo: Any) -> bytes | None:
-    for name in ("file_name", "image", "file"):
-        stored = getattr(photo, name, None)
-        if stored:
-            try:
-                storage = storages["photos"]
-                with storage.open(getattr(stored, "name", str(stored)), "rb") as handle:
-                    return handle.read()
-            except Exception:  # noqa: BLE001 - an unreadable file is reported as missing
-                logger.warning("a photo file could not be read for a report", exc_info=True)
-                return None
-    return None
-
-
-@dataclass
-class ReportContent:
-    clinic: Clinic
-    progress: Progress
-    generated_on: dt.date
-    generated_by: str
-    charts: list[tuple[Chart, str]]
-    photo_pairs: list[dict[str, Any]]
-    photo_note: str
-    aftercare: Any
-    next_steps: list[str]
-
-
-def next_steps(progress: Progress) -> list[str]:
-    steps = []
-    if progress.non_responder is not None:
-        steps.append(progress.non_responder.message)
-    if progress.response is not None:
-        r = progress.response
-        text = NEXT_STEP_TEXT.get(r.next_step.value, r.next_step.value)
-        if r.maintenance_interval_days:
-            text += f", about every {r.maintenance_interval_days} days"
-        steps.append(text + ".")
-        if r.early_assessment:
-            steps.append("This assessment is early and provisional; the next measurements will say more.")
-    course = progress.course
-    if course is not None:
-        upcoming = Appointment.objects.filter(
-            clinic_id=course.clinic_id, patient=progress.patient, status=AppointmentStatus.BOOKED,
-            starts_at__date__gte=progress.today,
-        ).order_by("starts_at").first()
-        if upcoming is not None:
-            steps.append(f"Next appointment: {display.moment(timezone.localtime(upcoming.starts_at))} ({upcoming.get_kind_display()}).")
-    steps.append("Measurements are repeated at the same scalp site every 6-12 weeks so changes can be compared fairly.")
-    return steps
-
-
-def report_content(progress: Progress, clinic: Clinic, author: str) -> ReportContent:
-    from anagen.procedures.services import aftercare_sheet
-
-    pairs, note = _photo_pairs(progress.patient)
-    return ReportContent(clinic, progress, progress.today, author, chart_svgs(progress, for_pdf=True), pairs, note,
-                         aftercare_sheet(clinic, "en"), next_steps(progress))
-
-
-def generate_report(actor: Actor, clinic: Clinic | None, patient_id: int, author: User, today: dt.date) -> Report:
-    """Build the PDF, store it under the ``reports`` alias and record it, audited as an export.
-    The file is written before the row; if the row or the audit entry fails the file is removed,
-    so no report row ever points at a missing file."""
-    from anagen.outcomes.pdf import build_pdf
-
-    patient = get_patient_for_outcomes(actor, clinic, patient_id)
-    progress = patient_progress(patient, today)
-    data = build_pdf(report_content(progress, patient.clinic, author.get_full_name() or author.username))
-    digest = hashlib.sha256(data).hexdigest()
-    storage = storages["reports"]
-    name = storage.save(f"clinic-{patient.clinic_id}/patient-{patient.pk}/progress-{today:%Y%m%d}-{uuid.uuid4().hex[:12]}.pdf", ContentFile(data))
-    try:
-        with transaction.atomic():
-            report = Report.objects.create(clinic=patient.clinic, patient=patient, created_by=author, file_name=name,
-                                           size_bytes=len(data), sha256=digest)
-            audit.append(actor, Action.EXPORT, object_type="progress_report", object_id=report.pk, patient_id=patient.pk,
-                         changes={"file_name": {"old": None, "new": name}, "sha256": {"old": None, "new": digest}})
-    except Exception:
-        storage.delete(name)
-        raise
-    return report
-
-
-def reports_for(patient: Patient) -> list[Report]:
-    return list(Report.objects.filter(patient=patient).select_related("created_by"))
-
-
-def get_report(actor: Actor, clinic: Clinic | None, report_id: int) -> Report:
-    if clinic is None:
-        raise Http404
-    report = Report.objects.select_related("patient").filter(pk=report_id, clinic=clinic).first()
-    if report is None:
-        raise Http404
-    return report
-
-
-def open_report(actor: Actor, clinic: Clinic | None, report_id: int) -> tuple[Report, io.BufferedReader | Any]:
-    """The stored file of a report, its download audited as an export."""
-    report = get_report(actor, clinic, report_id)
-    handle = storages["reports"].open(report.file_name, "rb")
-    audit.append(actor, Action.EXPORT, object_type="progress_report_download", object_id=report.pk, patient_id=report.patient_id)
-    return report, handle
-
-
-def set_report_shared(actor: Actor, report: Report, shared: bool) -> Report:
-    with transaction.atomic():
-        old = report.shared_with_patient
-        Report.objects.filter(pk=report.pk).update(shared_with_patient=shared)
-        report.shared_with_patient = shared
-        audit.append(actor, Action.UPDATE, object_type="progress_report", object_id=report.pk, patient_id=report.patient_id,
-                     changes={"shared_with_patient": {"old": old, "new": shared}})
-    return report
-
-
-# ------------------------------------------------------------------------------ clinic outcomes
-
-
-@dataclass
-class RateRow:
-    label: str
-    estimate: RateEstimate
-
-
-@dataclass
-class ClinicOutcomes:
-    start: dt.date
-    end: dt.date
-    settings: OutcomesSettings
-    assessed: int
-    not_assessed: int
-    by_diagnosis: list[RateRow]
-    by_formulation: list[RateRow]
-    by_combination: list[RateRow]
-    by_practitioner: list[RateRow]
-    adverse_events: list[dict[str, Any]]
-    sessions: int
-    no_show: RateRow
-    completion: RateRow
-    pending: int = 0
-    """Patients whose records changed moments ago and are not in the tables yet."""
-
-
-def _rate_rows(groups: dict[str, list[bool]], settings: OutcomesSettings) -> list[RateRow]:
-    return [RateRow(label, estimate_rate(sum(values), len(values), settings)) for label, values in sorted(groups.items())]
+# ------------------------------------------------------------------------------ course outcomes
 
 
 def course_response(course: Course, measurements: Sequence[MeasurementSet], protocol: Any) -> str | None:
@@ -627,8 +411,6 @@ def course_response(course: Course, measurements: Sequence[MeasurementSet], prot
 
 def formulation_as_proposed(course: Course) -> bool:
     """Whether the course's formulation is exactly what its diagnosis template proposed."""
-    from anagen.treatments.services import starting_components
-
     try:
         proposed, _ = starting_components(course.consultation)
         proposed_set = {(c.ingredient, Decimal(c.volume_ml), Decimal(c.concentration)) for c in proposed}
@@ -636,111 +418,3 @@ def formulation_as_proposed(course: Course) -> bool:
     except Exception:  # noqa: BLE001 - an old formulation the template can no longer rebuild
         return False
     return proposed_set == saved
-
-
-def clinic_outcomes(clinic: Clinic, start: dt.date, end: dt.date, today: dt.date,
-                    settings: OutcomesSettings = DEFAULT_SETTINGS) -> ClinicOutcomes:
-    """The clinic's outcome tables for courses started, sessions performed and appointments held
-    between ``start`` and ``end`` (inclusive, clinic-local dates). Aggregates only: no names.
-
-    Each course's response, formulation, combinations, main practitioner and completion come from
-    its ``CourseOutcome`` row (rebuilt when the patient's record changes: ``outcomes.outlook``), so
-    the page costs the same few queries for ten courses or ten thousand."""
-    from anagen.accounts.models import User
-    from anagen.outcomes.outlook import refresh_pending
-    from anagen.safety.models import EVENT_TYPE_CHOICES, SEVERITY_CHOICES, AdverseEvent
-    from anagen.scheduling.services import day_bounds
-
-    if end < start:
-        raise InvalidInput.single("end", "must be on or after the start date")
-    pending = refresh_pending(clinic).pending
-    rows = list(CourseOutcome.objects.filter(clinic=clinic, start_date__gte=start, start_date__lte=end).values_list(
-        "diagnosis", "formulation_as_proposed", "combinations", "practitioner_id", "response_class",
-        "last_planned_on", "all_sessions_completed"))
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in={r[3] for r in rows if r[3] is not None})}
-    therapies = dict(CourseCombination._meta.get_field("therapy").choices or [])
-    by_diagnosis: dict[str, list[bool]] = defaultdict(list)
-    by_formulation: dict[str, list[bool]] = defaultdict(list)
-    by_combination: dict[str, list[bool]] = defaultdict(list)
-    by_practitioner: dict[str, list[bool]] = defaultdict(list)
-    assessed = not_assessed = completed_courses = eligible = 0
-    for diagnosis, as_proposed, combinations, practitioner_id, response_class, last_planned_on, all_completed in rows:
-        if last_planned_on is not None and last_planned_on < today:
-            eligible += 1
-            completed_courses += bool(all_completed)
-        if not response_class:
-            not_assessed += 1
-            continue
-        assessed += 1
-        responder = is_responder(response_class)
-        by_diagnosis[DIAGNOSIS_LABELS.get(diagnosis, "No diagnosis")].append(responder)
-        template = DIAGNOSIS_LABELS.get(diagnosis, diagnosis or "no diagnosis")
-        by_formulation[f"{template} template, {'as proposed' if as_proposed else 'personalised'}"].append(responder)
-        for therapy in sorted({therapies.get(code, code) for code in combinations} or {"No combination therapy"}):
-            by_combination[therapy].append(responder)
-        by_practitioner[names.get(practitioner_id, "No session completed")].append(responder)
-
-    # Sessions: recorded sessions plus completed mesotherapy appointments without a record.
-    first_moment, _ = day_bounds(start)
-    _, after_end = day_bounds(end)
-    in_range = {"clinic": clinic, "starts_at__gte": first_moment, "starts_at__lt": after_end}
-    sessions = TreatmentSession.objects.filter(clinic=clinic, performed_on__gte=start, performed_on__lte=end).count()
-    sessions += Appointment.objects.filter(**in_range, kind=Kind.MESOTHERAPY_SESSION, status=AppointmentStatus.COMPLETED,
-                                           treatment_session__isnull=True).count()
-    types, severities = dict(EVENT_TYPE_CHOICES), dict(SEVERITY_CHOICES)
-    counts = Counter(AdverseEvent.objects.filter(clinic=clinic, onset_date__gte=start, onset_date__lte=end)
-                     .values_list("event_type", "severity"))
-    events = [{"event_type": types.get(t, t), "severity": severities.get(s, s), "count": n, "per_100": per_100(n, sessions)}
-              for (t, s), n in sorted(counts.items())]
-    held = dict(Appointment.objects.filter(**in_range, status__in=[AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW])
-                .values_list("status").annotate(n=Count("id")).order_by())
-    return ClinicOutcomes(
-        start, end, settings, assessed, not_assessed,
-        _rate_rows(by_diagnosis, settings), _rate_rows(by_formulation, settings),
-        _rate_rows(by_combination, settings), _rate_rows(by_practitioner, settings),
-        events, sessions,
-        RateRow("No-shows among completed and missed appointments",
-                estimate_rate(held.get(AppointmentStatus.NO_SHOW, 0), sum(held.values()), settings)),
-        RateRow("Courses with every planned session completed", estimate_rate(completed_courses, eligible, settings)),
-        pending,
-    )
-
-
-TABLES = {
-    "diagnosis": ("Response by diagnosis", "by_diagnosis"),
-    "formulation": ("Response by formulation template", "by_formulation"),
-    "combination": ("Response by combination therapy", "by_combination"),
-    "practitioner": ("Response by practitioner", "by_practitioner"),
-    "adverse_events": ("Adverse events per 100 sessions", None),
-    "attendance": ("No-shows and course completion", None),
-}
-
-
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{100 * value:.1f}"
-
-
-def table_rows(outcomes: ClinicOutcomes, table: str) -> tuple[list[str], list[list[str]]]:
-    """One outcomes table as a header and rows of text: what the page shows and the CSV holds."""
-    if table not in TABLES:
-        raise InvalidInput.single("table", f"one of {', '.join(TABLES)}")
-    rate_header = ["group", "responders", "patients", "rate %", "95% CI low %", "95% CI high %", "note"]
-    _, attr = TABLES[table]
-    if attr is not None:
-        rows = [[r.label, str(r.estimate.successes), str(r.estimate.total), _pct(r.estimate.rate), _pct(r.estimate.low),
-                 _pct(r.estimate.high), "" if r.estimate.enough else "too few patients to say"] for r in getattr(outcomes, attr)]
-        return rate_header, rows
-    if table == "adverse_events":
-        header = ["type", "severity", "events", "sessions", "per 100 sessions"]
-        return header, [[e["event_type"], e["severity"], str(e["count"]), str(outcomes.sessions), str(e["per_100"] or "")]
-                        for e in outcomes.adverse_events]
-    header = ["measure", "count", "of", "rate %", "95% CI low %", "95% CI high %", "note"]
-    rows = []
-    for r in (outcomes.no_show, outcomes.completion):
-        rows.append([r.label, str(r.estimate.successes), str(r.estimate.total), _pct(r.estimate.rate), _pct(r.estimate.low),
-                     _pct(r.estimate.high), "" if r.estimate.enough else "too few patients to say"])
-    return header, rows
-
-
-def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
-    return today - dt.timedelta(days=365), today

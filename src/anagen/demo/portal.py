@@ -1,9 +1,8 @@
 """Demo data for the patient portal: one demo patient can sign in as ``patient`` / ``demo``.
 
-Not registered by this app: the lead appends ``seed_portal`` to ``anagen.demo.seed.SEEDERS``
-after the clinical seeder (so the chosen patient has appointments, consents and sessions).
-Like the staff demo accounts, the account is ``is_demo_account`` and signs in only on a demo
-server (accounts.backends.StaffBackend).
+Runs last in ``anagen.demo.seed.SEEDERS``, after the clinical seeder (so the chosen patient has
+appointments, consents and sessions). Like the staff demo accounts, the account is
+``is_demo_account`` and signs in only on a demo server (accounts.backends.StaffBackend).
 """
 
 from __future__ import annotations

@@ -1,21 +1,17 @@
 """Demo data: version-1 texts for every purpose in English and Hindi, and signed consents.
 
-Registered in ``anagen.demo.seed.SEEDERS`` by ConsentsConfig.ready(); runs inside the demo
-seed's transaction, through the same services as the web pages (so everything is audited).
+Runs in ``anagen.demo.seed.SEEDERS`` before the programme, inside the demo seed's transaction,
+through the same services as the web pages (so everything is audited).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from anagen.accounts.models import Clinic
 from anagen.audit.services import Actor
 from anagen.consents import services
 from anagen.consents.default_texts import TEXTS
 from anagen.consents.models import ConsentText, Language, Method, Purpose
-
-if TYPE_CHECKING:
-    from anagen.demo.seed import SeedContext
+from anagen.demo.context import SeedContext
 
 
 def publish_default_texts(actor: Actor, clinic: Clinic) -> dict[tuple[str, str], ConsentText]:

@@ -1,7 +1,8 @@
 """The patient timeline: consultations, screening, formulations, courses and what is due next.
 
-Gathers what other apps hold about one patient for the patient page; clinical items only for
-clinical roles (reception sees demographics, consents status and appointments).
+Gathers what six apps hold about one patient for the patient page, so it lives in the shell above
+them all (docs/architecture.md); clinical items only for clinical roles (reception sees
+demographics, consents status and appointments).
 """
 
 from __future__ import annotations
@@ -12,8 +13,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from anagen.consultations.services import booking_status
 from anagen.core import display
 from anagen.patients.models import Patient
+from anagen.procedures.services import sessions_for
+from anagen.safety.models import AdverseEvent
+from anagen.scheduling.services import upcoming_for_patient
+from anagen.treatments.models import Course
+from anagen.treatments.services import appointments_by_course
 
 
 @dataclass
@@ -30,11 +37,6 @@ class Timeline:
 
 
 def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = None) -> Timeline:
-    from anagen.consultations.services import booking_status
-    from anagen.scheduling.services import upcoming_for_patient
-    from anagen.treatments.models import Course
-    from anagen.treatments.services import appointments_by_course
-
     today = today or timezone.localdate()
     timeline = Timeline(upcoming=upcoming_for_patient(patient.clinic, patient))
     if timeline.upcoming:
@@ -54,9 +56,6 @@ def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = 
             "appointments": by_course[course.pk],
             "done": sum(1 for a in sessions if a.status == "completed"),
         })
-    from anagen.procedures.services import sessions_for
-    from anagen.safety.models import AdverseEvent
-
     timeline.sessions = sessions_for(patient)
     for event in AdverseEvent.objects.filter(patient=patient).order_by("-onset_date"):
         if event.session_id:

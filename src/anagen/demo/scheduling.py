@@ -1,7 +1,7 @@
 """Demo seed for the calendar: three rooms and a realistic week of appointments around today.
 
-Registered in ``anagen.demo.seed.SEEDERS`` by SchedulingConfig.ready(); booked through the
-product's own services, so the slot holds and the audit trail are exactly as in real use.
+Runs in ``anagen.demo.seed.SEEDERS`` before the programme (whose courses book its rooms); booked
+through the product's own services, so the slot holds and the audit trail are exactly as in real use.
 """
 
 from __future__ import annotations

@@ -1,16 +1,12 @@
-"""Demo data for billing (for the lead to register in anagen.demo.seed.SEEDERS): billing settings,
-a price list, and one package sold and partly paid."""
+"""Demo data for billing (run in ``anagen.demo.seed.SEEDERS`` after the programme): billing
+settings, a price list, and one package sold and partly paid."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from anagen.audit.services import Actor
 from anagen.billing import services
 from anagen.billing.models import BillingSettings
-
-if TYPE_CHECKING:
-    from anagen.demo.seed import SeedContext
+from anagen.demo.context import SeedContext
 
 PRICE_LIST = [
     {"kind": "package", "name": "6-session intensive course", "price_paise": 36_000_00, "tax_class": "medical_exempt", "sessions": 6},

@@ -14,7 +14,6 @@ import io
 import math
 import random
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
@@ -22,11 +21,9 @@ from anagen.audit.services import Actor
 from anagen.consents.services import has_valid_consent
 from anagen.consultations.models import MeasurementSet
 from anagen.core.photos import IN_STANDARD_ORDER, STANDARD_VIEWS, PhotoView
+from anagen.demo.context import SeedContext
 from anagen.photos import services
 from anagen.photos.models import Photo
-
-if TYPE_CHECKING:
-    from anagen.demo.seed import SeedContext
 
 SIZE = (480, 360)
 SKIN = [(224, 180, 150), (198, 150, 118), (170, 122, 92), (141, 98, 70)]

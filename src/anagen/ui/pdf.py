@@ -1,4 +1,4 @@
-"""A PDF with the Noto fonts shipped in src/anagen/outcomes/fonts (SIL Open Font License): Latin,
+"""A PDF with the Noto fonts shipped in src/anagen/ui/fonts (SIL Open Font License): Latin,
 the rupee sign and Devanagari, shaped with HarfBuzz only on the lines that need it, so a patient's
 name prints as written. No system fonts or libraries are needed at run time."""
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-FONTS = Path(__file__).resolve().parent.parent / "outcomes" / "fonts"
+FONTS = Path(__file__).resolve().parent / "fonts"
 
 
 class UnicodePDF(FPDF):

@@ -1,9 +1,9 @@
 """Demo data: four products with a few lots each, received through the stock services.
 
-Registered in ``anagen.demo.seed.SEEDERS`` by CatalogConfig.ready(); runs inside the demo seed's
-transaction. Dates are relative to ``ctx.today``: one lot expires within 30 days, one has expired
-(and still holds stock, so the alerts panel has something to say), none is recalled. Product
-names, suppliers and concentrations are illustrative, within the core catalogue's ranges.
+Runs first in ``anagen.demo.seed.SEEDERS``, inside the demo seed's transaction. Dates are relative
+to ``ctx.today``: one lot expires within 30 days, one has expired (and still holds stock, so the
+alerts panel has something to say), none is recalled. Product names, suppliers and concentrations
+are illustrative, within the core catalogue's ranges.
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from anagen.consultations.models import LAB_TEST_CHOICES, Addendum, Consultation, MeasurementSet
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.core.formulation import CATALOGUE
 from anagen.core.labs import UNIT_FACTORS, LabResult, LabTest
@@ -98,6 +100,8 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The browser's date picker offers no day after today.
+        self.fields["consulted_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         instance: Consultation = self.instance
         if instance.pk:
             self.initial.setdefault("version", instance.version)
@@ -106,6 +110,13 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
             self.initial.setdefault("allergy_ingredients", instance.allergy_ingredients)
             if instance.pattern_scale:
                 self.initial.setdefault("pattern", f"{instance.pattern_scale}:{instance.pattern_stage}")
+
+    def clean_consulted_on(self) -> Any:
+        visit = self.cleaned_data.get("consulted_on")
+        today = timezone.localdate()
+        if visit is not None and visit > today:
+            raise forms.ValidationError(f"The visit date cannot be in the future (today is {display.day(today)}).")
+        return visit
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -62,6 +62,11 @@ class Consultation(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     consulted_on = models.DateField("consultation date")
+    # The appointment this consultation took place at (issue 20): it becomes "done" when the
+    # consultation is signed. A consultation started from a patient's page has none.
+    appointment = models.OneToOneField(
+        "scheduling.Appointment", null=True, blank=True, on_delete=models.PROTECT, related_name="consultation"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     signed_at = models.DateTimeField(null=True, blank=True)

@@ -143,15 +143,28 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
             except services.StaleWrite:
                 form.add_error(None, "Someone else saved this consultation while you were editing. Reload to see their changes.")
                 status = 409
+            except InvalidInput as exc:
+                for error in exc.errors:
+                    form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = 400
             else:
-                if request.POST.get("action") == "sign":
+                action = request.POST.get("action")
+                if action in ("sign", "confirm_sign"):
+                    consultation.refresh_from_db()
+                    form.data = form.data.copy()
+                    form.data["version"] = str(consultation.version)
+                    problems = services.sign_problems(consultation)
+                    if not problems and action == "sign":
+                        # Signing cannot be undone: the draft is saved; say what will be signed and ask.
+                        context = _edit_context(consultation, form, measurement_form, labs)
+                        context["confirm_sign"] = True
+                        return render(request, "consultations/edit.html", context)
                     try:
+                        if problems:
+                            raise services.NotSignable(problems)
                         services.sign_consultation(actor, consultation, request.user)
                     except services.NotSignable as exc:
                         # The draft is saved; the sign-off names what is still missing.
-                        consultation.refresh_from_db()
-                        form.data = form.data.copy()
-                        form.data["version"] = str(consultation.version)
                         for error in exc.errors:
                             form.add_error(error.field if error.field in form.fields else None, error.message)
                         return render(request, "consultations/edit.html", _edit_context(consultation, form, measurement_form, labs), status=400)
@@ -164,8 +177,68 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
     return render(request, "consultations/edit.html", _edit_context(consultation, form, measurement_form, labs), status=status)
 
 
+# The form's sections, in the order of the visit: (key, title, the consultation form's fields).
+SECTIONS = (
+    ("complaint", "Presenting complaint", ("consulted_on", "presenting_complaint", "complaint_duration_months")),
+    ("history", "History", ("history_illness", "history_stress", "history_childbirth_months_ago", "history_menopause", "history_diet", "family_history")),
+    ("medicines", "Medicines, conditions and allergies", ("medicines", "medication_codes", "condition_codes", "allergy_ingredients",
+                                                         "allergies_other", "no_known_allergies", "pregnant", "breastfeeding", "planning_conception")),
+    ("scalp", "Scalp examination and pattern", ("scalp_active_infection", "scalp_active_inflammation", "scarring_alopecia", "pattern")),
+    ("measurements", "Measurements", ()),
+    ("labs", "Blood results", ()),
+    ("diagnosis", "Diagnosis", ("diagnosis_primary", "diagnosis_secondary", "notes")),
+)
+
+
+def _filled(form: Any, name: str) -> bool:
+    value = form[name].value()
+    if isinstance(value, list | tuple):
+        return bool(value)
+    return value not in (None, "", False, "False", "false", "off")
+
+
+def _sections(form: ConsultationForm, measurement_form: MeasurementForm, labs: list) -> list[dict[str, Any]]:
+    """Each section with its fields, how many are filled, and whether one has an error: the
+    collapsible sections' summaries ("3 of 6 filled") and which ones open."""
+    out = []
+    for key, title, names in SECTIONS:
+        if key == "measurements":
+            fields = list(measurement_form)
+            filled = sum(1 for f in fields if _filled(measurement_form, f.name))
+            errors = bool(measurement_form.errors)
+            total = len(fields)
+        elif key == "labs":
+            filled = sum(1 for lab in labs if lab["value"].value() not in (None, ""))
+            errors = any(lab.errors for lab in labs)
+            total, fields = len(labs), []
+        else:
+            fields = [form[n] for n in names if n in form.fields]
+            filled = sum(1 for f in fields if _filled(form, f.name))
+            errors = any(f.errors for f in fields)
+            total = len(fields)
+        out.append({"key": key, "title": title, "fields": fields, "filled": filled, "total": total, "errors": errors})
+    return out
+
+
+def _error_summary(form: ConsultationForm, measurement_form: MeasurementForm, labs: list) -> list[dict[str, str]]:
+    """Every error at the top of the form, each linking to its field."""
+    items = [{"id": "", "label": "", "message": str(e)} for e in form.non_field_errors()]
+    for bound_form in (form, measurement_form, *labs):
+        for name, errors in bound_form.errors.items():
+            if name == "__all__":
+                continue
+            label = bound_form.fields[name].label if name in bound_form.fields else name
+            if getattr(bound_form, "test_label", None):
+                label = f"{bound_form.test_label}: {label}"
+            for error in errors:
+                items.append({"id": bound_form[name].id_for_label if name in bound_form.fields else "", "label": str(label), "message": str(error)})
+    return items
+
+
 def _edit_context(consultation: Consultation, form: ConsultationForm, measurement_form: MeasurementForm, labs: list) -> dict[str, Any]:
     context = {
+        "sections": _sections(form, measurement_form, labs),
+        "error_summary": _error_summary(form, measurement_form, labs) if form.is_bound else [],
         "consultation": consultation,
         "patient": consultation.patient,
         "form": form,

@@ -19,6 +19,7 @@ from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
+from anagen.core import display
 from anagen.core.errors import NotFound
 from anagen.patients.models import Patient
 from anagen.scheduling.models import (
@@ -197,6 +198,61 @@ def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: da
         raise _refusal("room", room, other)
 
 
+def _check_patient_free(patient: Patient, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None) -> None:
+    """One patient, one place at a time: a second booking that overlaps one the patient already
+    has (a double click, a back and re-submit, two desks) says what exists instead of booking it."""
+    clash = Appointment.objects.filter(patient=patient, status__in=HOLDING_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if exclude_id is not None:
+        clash = clash.exclude(pk=exclude_id)
+    other = clash.select_related("practitioner").order_by("starts_at").first()
+    if other is not None:
+        local = timezone.localtime(other.starts_at, clinic_zone())
+        same_day = local.date() == timezone.localtime(starts_at, clinic_zone()).date()
+        when = f"at {_hhmm(other.starts_at)}" if same_day else f"on {display.day(local.date())} at {_hhmm(other.starts_at)}"
+        raise BookingError("patient", f"{patient.full_name} is already booked {when} ({other.get_kind_display().lower()} with {other.practitioner}).")
+
+
+def free_starts(
+    clinic: Clinic,
+    day: date,
+    duration_minutes: int,
+    *,
+    opens: time,
+    closes: time,
+    practitioner: User | None = None,
+    now: datetime | None = None,
+    limit: int = 8,
+) -> list[tuple[datetime, User, Room]]:
+    """The first free starts on ``day`` for an appointment of this length: a practitioner (the
+    one given, else any bookable one) and a room both free for its whole length, within the
+    opening hours and not in the past. Two queries, whatever the diary holds."""
+    start_of_day, end_of_day = day_bounds(day)
+    people = [practitioner] if practitioner is not None else list(bookable_practitioners(clinic))
+    rooms = list(active_rooms(clinic).order_by("name", "id"))
+    if not people or not rooms:
+        return []
+    busy_people = set(PractitionerSlot.objects.filter(practitioner__in=people, slot_start__gte=start_of_day, slot_start__lt=end_of_day)
+                      .values_list("practitioner_id", "slot_start"))
+    busy_rooms = set(RoomSlot.objects.filter(room__in=rooms, slot_start__gte=start_of_day, slot_start__lt=end_of_day)
+                     .values_list("room_id", "slot_start"))
+    found: list[tuple[datetime, User, Room]] = []
+    moment = local_datetime(day, opens)
+    last = local_datetime(day, closes) - timedelta(minutes=duration_minutes)
+    earliest = now or timezone.now()
+    while moment <= last and len(found) < limit:
+        if moment >= earliest:
+            units = slot_units(moment, moment + timedelta(minutes=duration_minutes))
+            for person in people:
+                if any((person.pk, u) in busy_people for u in units):
+                    continue
+                room = next((r for r in rooms if not any((r.pk, u) in busy_rooms for u in units)), None)
+                if room is not None:
+                    found.append((moment, person, room))
+                    break
+        moment += SLOT
+    return found
+
+
 def _hold_slots(appointment: Appointment) -> None:
     """Write the slot holds; a unique-constraint violation is the database refusing a double booking."""
     units = slot_units(appointment.starts_at, appointment.ends_at)
@@ -265,6 +321,7 @@ def book_appointment(
         the_patient = _resolve_patient(clinic, patient)
         the_practitioner = _resolve_practitioner(clinic, practitioner)
         the_room = _resolve_room(clinic, room)
+        _check_patient_free(the_patient, starts_at, ends_at)
         _check_free(the_practitioner, the_room, starts_at, ends_at)
         appointment = Appointment.objects.create(
             clinic=clinic,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import Role
 from anagen.accounts.permissions import staff_required
+from anagen.accounts.protocols import opening_hours
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
 from anagen.core import display
@@ -21,7 +22,7 @@ from anagen.patients.services import record_list_read
 from anagen.scheduling import services
 from anagen.scheduling.forms import BookingForm, CalendarFilterForm, MoveForm, ReasonForm, RoomForm
 from anagen.scheduling.grid import Column, build_rows, days_of_week
-from anagen.scheduling.models import HOLDING_STATUSES, Appointment, Room
+from anagen.scheduling.models import DEFAULT_DURATION_MINUTES, HOLDING_STATUSES, Appointment, Room
 
 admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
 
@@ -193,7 +194,35 @@ def book(request: HttpRequest) -> HttpResponse:
         status = 200
     if form.patient_candidates:
         record_list_read(Actor.from_request(request), form.patient_candidates)
-    return render(request, "scheduling/book.html", {"form": form}, status=status)
+    return render(request, "scheduling/book.html", {"form": form, "free": _free_times(request, form)}, status=status)
+
+
+def _free_times(request: HttpRequest, form: BookingForm) -> dict[str, Any]:
+    """Free starts offered beside the form (issue 20): on the form's day (today by default), for
+    its practitioner if one is chosen, within the clinic's opening hours; each a link that fills
+    the form in."""
+    source = form.data if form.is_bound else form.initial
+    try:
+        day = date.fromisoformat(str(source.get("date") or timezone.localdate().isoformat()))
+    except ValueError:
+        return {}
+    kind = str(source.get("kind") or "")
+    try:
+        duration = int(source.get("duration_minutes") or DEFAULT_DURATION_MINUTES.get(kind, 45))
+    except ValueError:
+        duration = 45
+    practitioner = services.bookable_practitioners(request.clinic).filter(pk=source.get("practitioner")).first() if str(source.get("practitioner") or "").isdigit() else None
+    hours = opening_hours(request.clinic, day)
+    if hours is None or day < timezone.localdate():
+        return {"day": day, "closed": hours is None, "slots": []}
+    slots = services.free_starts(request.clinic, day, duration, opens=hours[0], closes=hours[1], practitioner=practitioner)
+    keep = {k: source.get(k) for k in ("patient", "kind", "notes") if source.get(k)}
+    offered = []
+    for start, person, room in slots:
+        local = timezone.localtime(start)
+        query = _query(**keep, date=day.isoformat(), start=f"{local:%H:%M}", practitioner=person, room=room, duration_minutes=duration)
+        offered.append({"time": local, "practitioner": person, "room": room, "url": f"{reverse('scheduling:book')}?{query}"})
+    return {"day": day, "closed": False, "slots": offered}
 
 
 @staff_required()

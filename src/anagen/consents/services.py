@@ -41,6 +41,7 @@ from anagen.consents.models import (
     Purpose,
 )
 from anagen.consents.signature import InvalidSignature, inspect_png
+from anagen.core import display
 from anagen.core.errors import NotFound
 from anagen.patients.models import Patient
 
@@ -234,6 +235,12 @@ def sign_consent(
                 "A newer version of this text was published while the form was open. Read the new version with the patient and sign again.",
                 "text",
             )
+        in_force = _status_for(text.purpose, list(ConsentRecord.objects.filter(patient=patient, purpose=text.purpose)
+                                                      .select_related("text").prefetch_related("events")), [], timezone.now())
+        if in_force.state == State.GRANTED and in_force.record is not None and in_force.record.text_id == text.pk:
+            # A second submit of the same signature (a double click, back and re-submit): say what exists.
+            when = display.moment(timezone.localtime(in_force.record.signed_at))
+            raise ConsentError(f"{patient.full_name} already signed version {text.version} of this consent on {when}; it is in force.", "text")
         now = timezone.now()
         record = ConsentRecord.objects.create(
             clinic_id=patient.clinic_id,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from anagen.accounts.models import Role
@@ -82,6 +83,7 @@ def patient_consents(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @any_staff
+@never_cache
 def sign(request: HttpRequest, patient_id: int, purpose: str) -> HttpResponse:
     if purpose not in Purpose.values:
         raise Http404

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import CLINICAL_ROLES, Role
@@ -119,6 +120,7 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
 
 
 @trichologist_only
+@never_cache
 def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     consultation = services.get_consultation(actor, request.clinic, consultation_id)

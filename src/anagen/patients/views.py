@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from anagen.accounts.permissions import staff_required
@@ -44,6 +45,7 @@ def _result_rows(patients: list[Patient]) -> list[dict[str, str]]:
 
 
 @staff_required()
+@never_cache
 def patient_create(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     duplicates: list = []
@@ -77,6 +79,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required()
+@never_cache
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     patient = services.get_patient(actor, request.clinic, patient_id)

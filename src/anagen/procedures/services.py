@@ -220,6 +220,11 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
     return session
 
 
+def session_of(appointment: Appointment) -> TreatmentSession | None:
+    """The session signed at this appointment, if there is one."""
+    return TreatmentSession.objects.filter(appointment=appointment).first()
+
+
 def get_session(actor: Actor, clinic: Clinic | None, session_id: int) -> TreatmentSession:
     sessions = TreatmentSession.objects.select_related("patient", "practitioner", "formulation", "appointment", "course")
     return audit.read_in_clinic(actor, clinic, sessions, session_id, "treatment_session")

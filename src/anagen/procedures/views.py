@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import CLINICAL_ROLES, Role
@@ -35,9 +36,15 @@ def _lot_choices(request: HttpRequest) -> list[tuple[int, str]]:
 
 
 @performs
+@never_cache
 def record(request: HttpRequest, appointment_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     appointment = services.get_appointment_for_session(actor, request.clinic, appointment_id)
+    signed = services.session_of(appointment)
+    if signed is not None:
+        # A signed record never shows an editable form again (the back button, a re-submit).
+        messages.info(request, f"This session was signed at {display.clock(timezone.localtime(signed.signed_at))}: it is read-only; corrections are addenda.")
+        return redirect("procedures:detail", session_id=signed.pk)
     today = timezone.localdate()
     course, formulation = services.course_and_formulation(appointment)
     choices = _lot_choices(request)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import Role
@@ -166,6 +167,7 @@ def _booking_initial(request: HttpRequest) -> dict[str, Any]:
 
 
 @staff_required()
+@never_cache
 def book(request: HttpRequest) -> HttpResponse:
     clinic = request.clinic
     if request.method == "POST" and "find" in request.POST:

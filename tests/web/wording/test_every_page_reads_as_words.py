@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.test import Client
 
-from anagen.web import pdf as pdf_module
+from anagen.ui import pdf as pdf_module
 
 pytestmark = pytest.mark.django_db
 

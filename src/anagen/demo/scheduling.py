@@ -56,12 +56,23 @@ def seed_calendar(ctx: Any) -> None:
             for start, kind, minutes, room_index in plan:
                 if rng.random() < 0.3:
                     continue
-                appointment = services.book_appointment(
-                    actor, clinic,
-                    patient=rng.choice(patients), practitioner=practitioner, room=rooms[room_index],
-                    kind=kind, starts_at=services.local_datetime(day, start), duration_minutes=minutes,
-                    notes=rng.choice(NOTES),
-                )
+                chosen = rng.choice(patients)
+                notes = rng.choice(NOTES)
+                # A patient is in one place at a time (the booking refuses a clash): the next
+                # patient on the register takes the slot, without another draw of the generator.
+                for step in range(len(patients)):
+                    patient = patients[(patients.index(chosen) + step) % len(patients)]
+                    try:
+                        appointment = services.book_appointment(
+                            actor, clinic,
+                            patient=patient, practitioner=practitioner, room=rooms[room_index],
+                            kind=kind, starts_at=services.local_datetime(day, start), duration_minutes=minutes,
+                            notes=notes,
+                        )
+                        break
+                    except services.BookingError as exc:
+                        if exc.field != "patient":
+                            raise
                 if offset >= 0:
                     continue
                 after = appointment.ends_at

@@ -65,6 +65,10 @@ class SlotTaken(BookingError):
     """The practitioner (field "practitioner") or room (field "room") is already booked."""
 
 
+class PatientBusy(SlotTaken):
+    """The patient already has an appointment at that time (field "patient")."""
+
+
 class StaleWrite(BookingError):
     """The appointment changed since the form was opened."""
 
@@ -209,7 +213,7 @@ def _check_patient_free(patient: Patient, starts_at: datetime, ends_at: datetime
         local = timezone.localtime(other.starts_at, clinic_zone())
         same_day = local.date() == timezone.localtime(starts_at, clinic_zone()).date()
         when = f"at {_hhmm(other.starts_at)}" if same_day else f"on {display.day(local.date())} at {_hhmm(other.starts_at)}"
-        raise BookingError("patient", f"{patient.full_name} is already booked {when} ({other.get_kind_display().lower()} with {other.practitioner}).")
+        raise PatientBusy("patient", f"{patient.full_name} is already booked {when} ({other.get_kind_display().lower()} with {other.practitioner}).")
 
 
 def free_starts(

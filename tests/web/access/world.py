@@ -39,7 +39,7 @@ def build_world() -> World:
     from anagen.billing.models import Invoice, PatientPackage, Payment, PriceItem
     from anagen.catalog.models import Lot
     from anagen.consents.models import ConsentText
-    from anagen.consents.services import sign_consent
+    from anagen.consents.services import sign_consent, withdraw_consent
     from anagen.demo.seed import DEMO_BRANCH_NAME, DEMO_CLINIC_NAME, seed_demo
     from anagen.interop.services import create_feed
     from anagen.outcomes.reports import generate_report, set_report_shared
@@ -72,6 +72,10 @@ def build_world() -> World:
     actor = Actor.system("matrix", clinic.pk)
     consultation = patient.consultations.filter(status="signed").order_by("id").first()
     text = ConsentText.objects.filter(clinic=clinic, purpose="photographs", language="en").order_by("-version").first()
+    in_force = patient.consent_records.filter(purpose="photographs").order_by("-signed_at", "-id").first()
+    if in_force is not None and in_force.events.order_by("-at", "-id").first().kind == "granted":
+        # A second signature of a consent in force is refused (issue 20): withdraw it first.
+        withdraw_consent(actor, in_force, "Signing again with a drawn signature")
     record = sign_consent(actor, patient, text, method="drawn", signature_png=_png(), witness=by_role["practitioner"])
     event = AdverseEvent.objects.filter(clinic=clinic).order_by("id").first()
     lot = Lot.objects.filter(product__clinic=clinic, usages__isnull=False).distinct().order_by("id").first()

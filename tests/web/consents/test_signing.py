@@ -160,10 +160,11 @@ def test_signing_again_after_a_withdrawal_makes_consent_valid_again(patient, tre
         services.withdraw_consent(Actor.system("test", patient.clinic_id), first, "again")
 
 
-def test_an_older_record_cannot_be_withdrawn_in_place_of_the_current_one(patient, treatment_text, sign):
+def test_an_older_record_cannot_be_withdrawn_in_place_of_the_current_one(patient, treatment_text, sign, publish):
     from anagen.audit.services import Actor
 
     older = sign(patient, treatment_text)
-    sign(patient, treatment_text)
+    # A second signature of the text in force is refused (issue 20): the later one is on version 2.
+    sign(patient, publish("treatment"))
     with pytest.raises(services.ConsentError, match="later consent"):
         services.withdraw_consent(Actor.system("test", patient.clinic_id), older, "wrong one")

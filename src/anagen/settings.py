@@ -297,6 +297,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The Noto fonts the PDFs embed also serve the pages (as /static/fonts/): a Devanagari name or
+# the Hindi aftercare sheet reads the same on a tablet that has no Devanagari font of its own.
+STATICFILES_DIRS = [("fonts", BASE_DIR / "ui" / "fonts")]
 # Patient files (photos, generated reports) live under the data folder, never under STATIC or a
 # URL of their own: they are served only by authenticated, audited views. "photos" and "reports"
 # are storage aliases so a deployment can move them to object storage (docs/deployment.md).

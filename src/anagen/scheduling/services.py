@@ -389,6 +389,26 @@ def move_appointment(
     return current
 
 
+def link_to_course(actor: Actor, appointment: Appointment, *, course_id: int, session_number: int, reason: str) -> Appointment:
+    """A stand-alone appointment is given as session ``session_number`` of a course (the nurse
+    said which): it takes the course's place, and the course's own booking for that session is
+    cancelled with ``reason``, so the course counts it once and the next session is the next one.
+    The caller has checked that the course is the patient's."""
+    with transaction.atomic():
+        current = _locked(appointment)
+        if current.course_id is not None:
+            raise BookingError("course_session", "This appointment already belongs to a course.")
+        before = _values(current)
+        current.course_id, current.course_session_number = course_id, session_number
+        current.version += 1
+        current.save()
+        _audit_update(actor, current, before)
+        for other in Appointment.objects.filter(clinic=current.clinic, course_id=course_id, course_session_number=session_number,
+                                                status=Status.BOOKED).exclude(pk=current.pk):
+            cancel_appointment(actor, other, reason)
+    return current
+
+
 def _set_status(actor: Actor, appointment: Appointment, *, status: str, allowed_from: Iterable[str], reason: str = "", now: datetime | None = None) -> Appointment:
     with transaction.atomic():
         current = _locked(appointment)

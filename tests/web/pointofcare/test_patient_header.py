@@ -75,14 +75,19 @@ def test_the_header_shows_screening_consent_course_next_appointment_and_balance(
     item = PriceItem.objects.create(clinic=patient.clinic, kind="session", name="Mesotherapy session", price_paise=350000,
                                     tax_class="medical_exempt", code="9993", gst_rate_bp=0)
     create_invoice(actor, patient, [LineRequest(item, 1)], today=timezone.localdate())
+    from anagen.scheduling.services import book_appointment, local_datetime
+
+    book_appointment(actor, patient.clinic, patient=patient, practitioner=trichologist, room=ready["room"], kind="mesotherapy_session",
+                     starts_at=local_datetime(timezone.localdate() + dt.timedelta(days=1), dt.time(10, 0)), duration_minutes=45)
     client.force_login(trichologist)
     html = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     assert f"Eligible · {display.day(timezone.localdate() - dt.timedelta(days=7))}" in chip(html, "screening")
     assert "Signed" in chip(html, "consent") and "chip-ok" in chip(html, "consent")
-    assert "Mesotherapy session" in chip(html, "next")  # today's session
+    assert "Mesotherapy session" in chip(html, "next")
     assert "₹3,500.00" in chip(html, "balance")
     top = header(html)
-    assert "Record today&#x27;s session" in top or "Record today's session" in top
+    if timezone.now() < ready["appointment"].ends_at:
+        assert "Record today&#x27;s session" in top or "Record today's session" in top
 
 
 def test_reception_sees_consent_next_and_balance_but_no_clinical_fact(client, receptionist, patient, ready):

@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-
 from tests.web.consultations.test_consultation import BASE_FORM
 
 pytestmark = pytest.mark.django_db

@@ -74,6 +74,8 @@ class Header:
     actions: list[dict[str, Any]] = field(default_factory=list)
     tabs: list[dict[str, Any]] = field(default_factory=list)
     facts: Facts | None = None
+    # The Overview has no title of its own: the header's name is the page's heading there.
+    is_overview: bool = False
 
 
 def _tab_for(view_name: str) -> str:
@@ -162,6 +164,7 @@ def build_header(request: Any, patient: Any) -> Header:
 
     view_name = request.resolver_match.view_name if request.resolver_match else ""
     active = _tab_for(view_name)
+    header.is_overview = view_name == "patients:detail"
     for key, label, url_name, clinical_only in TABS:
         if clinical_only and not clinical:
             continue

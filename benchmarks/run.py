@@ -2,7 +2,8 @@
 DATABASE_URL set: docs/benchmarks-postgresql.md).
 
 Sections: the hair-cycle simulator against its day-by-day oracle and the personal forecast; the
-PDF progress report; page latency under load against the real server on a scaled database.
+PDF progress report; page latency and throughput under load (wrk) against the real server on a
+scaled database, and where the three most expensive pages spend their time (an in-process profile).
 BENCH_PATIENTS (default 10000) sets the scale; the seeded data folder is kept in var/bench-<N> so
 the (slow) seeding happens once per machine.
 """
@@ -71,11 +72,14 @@ def main() -> int:
     patients = int(os.environ.get("BENCH_PATIENTS", "10000"))
     # One seeded folder per database: its marker says the database behind it was seeded.
     vendor = "-postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
+    data_dir = str(ROOT / "var" / f"bench-{patients}{vendor}")
     sections = [
         ("Hair-cycle model and personal forecast", [PY, "benchmarks/haircycle_bench.py"]),
         ("PDF progress report", [PY, "benchmarks/report_bench.py"]),
-        (f"Pages under load ({patients} patients, 8 concurrent clients, gunicorn 2 workers)",
-         [PY, "benchmarks/http_bench.py", "--patients", str(patients), "--data-dir", str(ROOT / "var" / f"bench-{patients}{vendor}")]),
+        (f"Pages under load ({patients} patients, wrk at 8 connections, gunicorn 2 workers)",
+         [PY, "benchmarks/http_bench.py", "--patients", str(patients), "--data-dir", data_dir]),
+        ("Where the time goes: the three most expensive pages (in-process profile)",
+         [PY, "benchmarks/profile_page.py", "all", "--top", "3", "--patients", str(patients), "--data-dir", data_dir]),
     ]
     parts = [
         "# Benchmarks\n",
@@ -90,6 +94,8 @@ def main() -> int:
         # The model and the PDF do not touch the database: their figures are in docs/benchmarks.md.
         sections = sections[2:]
         parts.append("The hair-cycle model and PDF report benchmarks do not touch the database: see docs/benchmarks.md.\n")
+    if not vendor:  # Hair measurement (issue 23): CPU only, no database; its own module.
+        sections.insert(2, ("Hair measurement (1600×1200 trichoscopy image)", [PY, "benchmarks/hairs_bench.py"]))
     started = cpu_times()
     for title, argv in sections:
         if not (ROOT / argv[1]).exists():

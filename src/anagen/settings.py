@@ -221,6 +221,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:after_login"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's database sessions, read with one precompiled statement on every request.
+SESSION_ENGINE = "anagen.accounts.sessions"
 # Sessions end after 30 minutes without a request (29-30: the expiry is renewed once a minute).
 SESSION_COOKIE_AGE = 30 * 60
 # Renewed at most once a minute by anagen.accounts.middleware.IdleExpiryMiddleware.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -11,6 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from PIL import Image, ImageDraw
+from tests import builders
 
 API = "/api/v1"
 
@@ -81,70 +85,37 @@ def world(clinic: Any, staff: dict[str, Any], patient: Any) -> dict[str, Any]:
     treatment and photo consent, a formulation, a course, a session appointment today, a lot in
     stock, one recorded session on an earlier appointment (so recipients exist), an adverse event."""
     from anagen.audit.services import Actor
-    from anagen.catalog.models import Product
-    from anagen.catalog.services import receive_lot
-    from anagen.consents.services import publish_text, sign_consent
-    from anagen.consultations.services import save_draft, sign_consultation, start_consultation
-    from anagen.core.formulation import Component
     from anagen.safety.services import report_event
-    from anagen.scheduling.services import book_appointment, create_room
-    from anagen.treatments.services import CourseChoices, create_course, save_formulation
+    from anagen.scheduling.services import book_appointment
 
     actor = Actor.system("test", clinic.pk)
     doctor, nurse = staff["trichologist"], staff["practitioner"]
     today = timezone.localdate()
-    consultation = start_consultation(actor, patient, doctor, today - dt.timedelta(days=7))
-    save_draft(actor, consultation, {"presenting_complaint": "Thinning", "diagnosis_primary": "androgenetic_alopecia"},
-               measurements={"site_zone": "vertex", "site_offset_cm": Decimal("10"), "density_per_cm2": Decimal("150")},
-               labs={"ferritin": {"value": Decimal("25"), "unit": "ng/mL", "reference_low": None, "reference_high": None}},
-               expected_version=None)
-    consultation = sign_consultation(actor, consultation, doctor)
+    consultation = builders.signed_consultation(
+        patient, doctor, actor=actor,
+        measurements={"site_zone": "vertex", "site_offset_cm": Decimal("10"), "density_per_cm2": Decimal("150")},
+        labs={"ferritin": {"value": Decimal("25"), "unit": "ng/mL", "reference_low": None, "reference_high": None}})
     for purpose in ("treatment", "photographs"):
-        text = publish_text(actor, clinic, purpose, "en", f"Consent: {purpose}", "I consent.")
-        sign_consent(actor, patient, text, method="typed", typed_name=patient.full_name, acknowledged=True, witness=nurse)
-    formulation = save_formulation(actor, consultation, [Component("ghk_cu", Decimal("1.0"), Decimal("1")),
-                                                         Component("dexpanthenol", Decimal("1.0"), Decimal("50"))],
-                                   author=doctor, signoff=False, consent_documented=False)
-    room = create_room(clinic, "Procedure room 1")
-    product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose",
-                                     vial_volume_ml=Decimal("5"), low_stock_threshold_ml=Decimal("10"))
-    lot = receive_lot(actor, product, lot_number="VC-2611", expiry_date=today + dt.timedelta(days=200),
-                      quantity_ml=Decimal("20"), supplier="Derma Supplies, Mumbai", received_on=today - dt.timedelta(days=3))
-    course = create_course(actor, consultation, formulation,
-                           CourseChoices(today + dt.timedelta(days=60), 2, 14, 0, 60),
-                           practitioner=nurse, room=room, session_time=dt.time(10, 0), duration_minutes=45, author=doctor)
-    now = timezone.localtime()
-    start = now.replace(minute=0, second=0, microsecond=0)
-    start = start.replace(hour=min(max(start.hour, 1), 21))
-    earlier = book_appointment(actor, clinic, patient=patient, practitioner=nurse, room=room, kind="mesotherapy_session",
-                               starts_at=start, duration_minutes=45, course_session_number=1)
+        builders.consent(patient, nurse, purpose, actor=actor)
+    formulation = builders.formulation(consultation, doctor, actor=actor)
+    room = builders.room(clinic)
+    lot = builders.lot_in_stock(clinic, actor=actor)
+    course = builders.course(consultation, formulation, nurse, room, doctor, start=today + dt.timedelta(days=60), actor=actor)
+    earlier = builders.session_appointment(patient, nurse, room, actor=actor)
     appointment = book_appointment(actor, clinic, patient=patient, practitioner=nurse, room=room, kind="mesotherapy_session",
-                                   starts_at=start + dt.timedelta(hours=1), duration_minutes=45, course_session_number=1)
-    from anagen.procedures.services import record_session
-
-    session = record_session(actor, earlier, session_input(lot), practitioner=nurse, today=today)
+                                   starts_at=earlier.starts_at + dt.timedelta(hours=1), duration_minutes=45, course_session_number=1)
+    session = builders.signed_session(earlier, nurse, lot, on=today, actor=actor)
     event = report_event(actor, patient, session=session, event_type="erythema", severity="mild", onset_date=today,
                          description="Redness", action_taken="Reassured", reported_by=nurse)
     return {
         "clinic": clinic, "patient": patient, "consultation": consultation, "formulation": formulation, "room": room,
-        "product": product, "lot": lot, "course": course, "appointment": appointment, "session": session,
+        "product": lot.product, "lot": lot, "course": course, "appointment": appointment, "session": session,
         "event": event, "today": today, "staff": staff, "consent": patient.consent_records.first(),
     }
 
 
 def session_input(lot: Any) -> Any:
-    from anagen.core.measurements import ScalpZone
-    from anagen.core.safety import InjectionPoint
-    from anagen.procedures.services import LotUse, SessionInput
-
-    points = tuple(InjectionPoint(ScalpZone.VERTEX, Decimal("0.5"), Decimal("0.5"), Decimal("0.1")) for _ in range(5))
-    return SessionInput(
-        identity_confirmed=True, fever_today=False, scalp_infection_today=False, pregnant_today=False, new_medicines="",
-        new_medication_codes=(), scalp_cleansed=True, numbing_spray=False, technique="needle", needle_gauge=32,
-        needle_length_mm=Decimal("4"), mesogun_settings="", depth_mm=Decimal("2"), injection_style="point_by_point",
-        injection_map=points, lots=(LotUse(lot.pk, Decimal("0.5")),), pain_score=2, immediate_reactions=(),
-        reaction_notes="", aftercare_language="en",
-    )
+    return builders.session_input(lot)
 
 
 def session_body(appointment: Any, lot: Any, **overrides: Any) -> dict[str, Any]:
@@ -207,3 +178,17 @@ def portal_and_feeds(world: dict[str, Any], invoice_id: int) -> dict[str, Any]:
     return {"payment": payment.pk, "change_request": change.pk, "export_request": export.pk, "feed": feed.pk,
             "chart": "density", "language": "en", "room": world["room"].pk, "message": message.pk,
             "member": world["staff"]["practitioner"].pk, "erasure": erasure.pk}
+
+
+def error_fields(response: Any) -> set[str]:
+    """The fields a problem document's ``errors`` name."""
+    return {e["field"] for e in response.data["errors"]}
+
+
+def signature_png() -> str:
+    """A drawn signature as the signature pad sends it: a base64 PNG."""
+    image = Image.new("RGBA", (160, 50), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line([(10, 25), (150, 30)], fill=(17, 24, 39, 255), width=3)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return base64.b64encode(out.getvalue()).decode()

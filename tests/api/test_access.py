@@ -63,6 +63,9 @@ OPERATIONS = [
     ("get", "/photos", CLINICAL, None),
     ("get", "/photos/{photo}", CLINICAL, None),
     ("get", "/photos/{photo}/file", CLINICAL, None),
+    ("post", "/photos/{photo}/hair-counts", CLINICAL, {}),
+    ("get", "/hair-counts/{hair_count}", CLINICAL, None),
+    ("get", "/patients/{patient}/hair-counts", CLINICAL, None),
     ("get", "/products", CLINICAL, None),
     ("get", "/products/{product}", CLINICAL, None),
     ("post", "/products", ADMIN, {}),
@@ -172,7 +175,7 @@ def ids(world):
     from anagen.api.tokens import create_token
     from anagen.audit.services import Actor
     from anagen.consultations.models import MeasurementSet
-    from anagen.photos.models import Photo
+    from anagen.photos.models import HairCount, Photo
     from anagen.safety.models import FollowUpTask
 
     from .conftest import billing_and_reports, portal_and_feeds
@@ -200,7 +203,12 @@ def ids(world):
         "measurements": MeasurementSet.objects.get(consultation=world["consultation"]).pk,
         "formulation": world["formulation"].pk, "course": world["course"].pk, "appointment": world["appointment"].pk,
         "session": world["session"].pk, "lot": world["lot"].pk, "event": world["event"].pk, "photo": photo.pk,
-        "token": token.pk,
+        "token": token.pk, "hair_count": HairCount.objects.create(
+            clinic=world["clinic"], patient=world["patient"], photo=photo, micrometres_per_pixel=5, area_cm2=0.48,
+            automatic={"width_px": 1600, "height_px": 1200, "area_cm2": 0.48, "blur_um": 5.0, "glare_share": 0.0, "notes": [],
+                       "hairs": [{"x_px": 100.0, "y_px": 100.0, "length_um": 800.0, "diameter_um": 60.0, "path_px": [[90, 90], [110, 110]]}]},
+            auto_count=1, auto_density_per_cm2=2.08, final_count=1, final_density_per_cm2=2.08,
+            measured_by=world["staff"]["trichologist"]).pk,
     }
 
 

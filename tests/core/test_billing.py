@@ -22,7 +22,7 @@ from anagen.core.billing import (
     parse_rupees,
     round_half_up,
 )
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import InvalidInput, InvalidState
 
 
 def test_half_a_paisa_rounds_up_and_less_rounds_down():
@@ -136,7 +136,7 @@ def test_payments_cannot_exceed_the_balance_and_refunds_cannot_exceed_what_was_p
 
 def test_a_package_is_never_redeemed_below_zero():
     assert check_redemption(6, 5) == 0
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidState):
         check_redemption(6, 6)
 
 

@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from anagen.accounts.models import Role, User
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.models import User
+from anagen.accounts.permissions import admin_only
 from anagen.audit.models import Action, AuditEntry
 
 PAGE_SIZE = 50
@@ -22,7 +22,7 @@ class TrailFilterForm(forms.Form):
         self.fields["user"].queryset = User.objects.filter(clinic=clinic)  # type: ignore[attr-defined]
 
 
-@staff_required(roles=[Role.CLINIC_ADMIN])
+@admin_only
 def trail(request: HttpRequest) -> HttpResponse:
     form = TrailFilterForm(request.GET or None, clinic=request.clinic)
     entries = AuditEntry.objects.filter(clinic_id=request.clinic.pk).order_by("-seq")

@@ -87,7 +87,11 @@ class TwoFactorMiddleware:
         is_verified = getattr(user, "is_verified", None)
         if is_verified is not None and is_verified():
             return None
-        if two_factor.has_two_factor(user):
+        # The flag read with the user at the start of this request (StaffBackend.get_user), else ask.
+        has_authenticator = getattr(user, "has_confirmed_authenticator", None)
+        if has_authenticator is None:
+            has_authenticator = two_factor.has_two_factor(user)
+        if has_authenticator:
             target = "accounts:two_factor_verify"
         elif two_factor.is_required_for(user):
             target = "accounts:two_factor_setup"

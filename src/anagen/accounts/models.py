@@ -41,6 +41,15 @@ class Role(models.TextChoices):
 
 CLINICAL_ROLES = frozenset({Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER})
 ALL_STAFF_ROLES = frozenset({Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER, Role.RECEPTION})
+# Who may do what, named once for the web's decorators (accounts.permissions) and the API (api.auth).
+ADMIN_ROLES = frozenset({Role.CLINIC_ADMIN})
+TRICHOLOGIST_ROLES = frozenset({Role.TRICHOLOGIST})
+PERFORMING_ROLES = frozenset({Role.PRACTITIONER, Role.TRICHOLOGIST})
+"""Who performs and signs sessions."""
+OUTCOMES_ROLES = frozenset({Role.CLINIC_ADMIN, Role.TRICHOLOGIST})
+"""Who reads the clinic's outcome tables."""
+INVITING_ROLES = frozenset({Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.RECEPTION})
+"""Who invites patients to the portal and revokes their access."""
 
 
 class User(AbstractUser):

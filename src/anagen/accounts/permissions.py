@@ -10,7 +10,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from anagen.accounts.models import ALL_STAFF_ROLES
+from anagen.accounts.models import (
+    ADMIN_ROLES,
+    ALL_STAFF_ROLES,
+    CLINICAL_ROLES,
+    INVITING_ROLES,
+    OUTCOMES_ROLES,
+    PERFORMING_ROLES,
+    TRICHOLOGIST_ROLES,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -44,3 +52,14 @@ def superuser_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# The role decorators every app's views use, defined once (the API's twins are in anagen.api.auth).
+any_staff = staff_required()
+clinical = staff_required(roles=CLINICAL_ROLES)
+"""Clinic admins, trichologists and practitioners: everything clinical, stock included."""
+admin_only = staff_required(roles=ADMIN_ROLES)
+trichologist_only = staff_required(roles=TRICHOLOGIST_ROLES)
+performs = staff_required(roles=PERFORMING_ROLES)
+admin_or_trichologist = staff_required(roles=OUTCOMES_ROLES)
+inviters = staff_required(roles=INVITING_ROLES)

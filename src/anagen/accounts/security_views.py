@@ -26,8 +26,7 @@ from anagen.accounts.forms import (
     ResetPasswordRequestForm,
     ResetPasswordSetForm,
 )
-from anagen.accounts.models import Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only
 from anagen.audit.services import Actor
 
 
@@ -143,7 +142,7 @@ def two_factor_reset_own(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/two_factor_manage.html", context, status=400)
 
 
-@staff_required(roles=[Role.CLINIC_ADMIN])
+@admin_only
 @require_POST
 def staff_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     member = services.staff_of(request.clinic, user_id)  # type: ignore[attr-defined]

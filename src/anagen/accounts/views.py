@@ -8,9 +8,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from anagen.accounts import services, two_factor
 from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
 from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
-from anagen.accounts.permissions import staff_required, superuser_required
-
-admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
+from anagen.accounts.permissions import admin_only, superuser_required
+from anagen.audit.services import Actor
+from anagen.core.errors import InvalidInput
+from anagen.ui.forms import add_errors_from
 
 
 @admin_only
@@ -26,8 +27,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def staff_create(request: HttpRequest) -> HttpResponse:
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        values = {f: form.cleaned_data[f] for f in ("username", "first_name", "last_name", "email", "role")}
-        user = services.create_staff(request.clinic, values, form.cleaned_data["password1"])
+        user = services.create_staff(Actor.from_request(request), request.clinic, form.cleaned_data, form.cleaned_data["password1"])
         messages.success(request, f"Created the account {user.username}.")
         return redirect("accounts:staff_list")
     return render(request, "accounts/staff_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
@@ -38,10 +38,11 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     member = services.staff_of(request.clinic, user_id)
     form = StaffEditForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        if member.pk == request.user.pk and (form.cleaned_data["role"] != Role.CLINIC_ADMIN or not form.cleaned_data["is_active"]):
-            form.add_error("role", "You cannot remove your own admin role or deactivate yourself.")
+        try:
+            services.update_staff(Actor.from_request(request), member, form.cleaned_data, by=request.user)
+        except InvalidInput as exc:
+            add_errors_from(form, exc)
         else:
-            form.save()
             messages.success(request, "Saved.")
             return redirect("accounts:staff_list")
     context = {
@@ -57,7 +58,7 @@ def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
     member = services.staff_of(request.clinic, user_id)
     form = StaffPasswordForm(member, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.set_password(Actor.from_request(request), member, form.cleaned_data["new_password1"])
         messages.success(request, f"Set a new password for {member.username}.")
         return redirect("accounts:staff_list")
     return render(request, "accounts/staff_password.html", {"form": form, "member": member}, status=400 if form.errors else 200)
@@ -67,7 +68,7 @@ def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
 def clinic_settings(request: HttpRequest) -> HttpResponse:
     form = ClinicForm(request.POST or None, instance=request.clinic)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_clinic(Actor.from_request(request), request.clinic, form.cleaned_data)
         messages.success(request, "Clinic details saved.")
         return redirect("accounts:clinic_settings")
     return render(request, "accounts/clinic_form.html", {"form": form, "clinic": request.clinic}, status=400 if form.errors else 200)
@@ -82,7 +83,7 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
 def clinic_create(request: HttpRequest) -> HttpResponse:
     form = ClinicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        clinic = form.save()
+        clinic = services.create_clinic(Actor.from_request(request), form.cleaned_data)
         messages.success(request, f"Created {clinic.name}.")
         return redirect("accounts:clinic_list")
     return render(request, "accounts/clinic_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
@@ -93,8 +94,7 @@ def clinic_add_admin(request: HttpRequest, clinic_id: int) -> HttpResponse:
     clinic = get_object_or_404(Clinic, pk=clinic_id)
     form = StaffCreateForm(request.POST or None, initial={"role": Role.CLINIC_ADMIN})
     if request.method == "POST" and form.is_valid():
-        values = {f: form.cleaned_data[f] for f in ("username", "first_name", "last_name", "email", "role")}
-        services.create_staff(clinic, values, form.cleaned_data["password1"])
-        messages.success(request, f"Created the account {values['username']} at {clinic.name}.")
+        user = services.create_staff(Actor.from_request(request), clinic, form.cleaned_data, form.cleaned_data["password1"])
+        messages.success(request, f"Created the account {user.username} at {clinic.name}.")
         return redirect("accounts:clinic_list")
     return render(request, "accounts/staff_form.html", {"form": form, "creating": True, "clinic": clinic}, status=400 if form.errors else 200)

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import SimpleRateThrottle
 
-from anagen.accounts.models import ALL_STAFF_ROLES, CLINICAL_ROLES, Role
+from anagen.accounts import models as accounts
 from anagen.api import tokens
 
 
@@ -33,7 +33,7 @@ def _allowed(user: Any, roles: frozenset[str]) -> Any:
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer ang_<prefix>_<secret>``: a per-user API token."""
 
-    def __init__(self, roles: Iterable[str] = ALL_STAFF_ROLES):
+    def __init__(self, roles: Iterable[str] = accounts.ALL_STAFF_ROLES):
         self.roles = frozenset(roles)
         super().__init__()
 
@@ -51,7 +51,7 @@ class TokenAuth(HttpBearer):
 class StaffSessionAuth(SessionAuth):
     """The signed-in browser session; ninja checks the CSRF token on unsafe methods."""
 
-    def __init__(self, roles: Iterable[str] = ALL_STAFF_ROLES):
+    def __init__(self, roles: Iterable[str] = accounts.ALL_STAFF_ROLES):
         self.roles = frozenset(roles)
         super().__init__(csrf=True)
 
@@ -67,14 +67,14 @@ def staff(roles: Iterable[str]) -> list[Any]:
     return [TokenAuth(roles), StaffSessionAuth(roles)]
 
 
-ANY_STAFF = staff(ALL_STAFF_ROLES)
-CLINICAL = staff(CLINICAL_ROLES)
-TRICHOLOGIST = staff([Role.TRICHOLOGIST])
-PERFORMS = staff([Role.PRACTITIONER, Role.TRICHOLOGIST])
-STOCK_VIEWERS = staff([Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER])
-ADMIN = staff([Role.CLINIC_ADMIN])
-OUTCOMES = staff([Role.CLINIC_ADMIN, Role.TRICHOLOGIST])
-INVITERS = staff([Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.RECEPTION])
+ANY_STAFF = staff(accounts.ALL_STAFF_ROLES)
+CLINICAL = staff(accounts.CLINICAL_ROLES)
+TRICHOLOGIST = staff(accounts.TRICHOLOGIST_ROLES)
+PERFORMS = staff(accounts.PERFORMING_ROLES)
+STOCK_VIEWERS = staff(accounts.CLINICAL_ROLES)
+ADMIN = staff(accounts.ADMIN_ROLES)
+OUTCOMES = staff(accounts.OUTCOMES_ROLES)
+INVITERS = staff(accounts.INVITING_ROLES)
 
 DEFAULT_RATE = "300/min"
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import typing
+from collections.abc import Collection, Mapping
 from typing import Annotated, Any, TypeVar
 
 from django.db.models import QuerySet
@@ -11,10 +14,10 @@ from ninja import Schema
 from pydantic import Field, create_model
 
 from anagen.api.problems import Problem
+from anagen.audit.pages import page_of_query
 from anagen.audit.services import Actor
 from anagen.core.errors import FieldError
 
-MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
 
 T = TypeVar("T")
@@ -43,12 +46,8 @@ def page_of(item: type) -> type:
 
 def paginate(qs: QuerySet[Any] | list[Any], page: int, page_size: int) -> tuple[list[Any], dict[str, int]]:
     """One page of an ordered query (the order always ends with the id, so pages are stable)."""
-    page = max(page, 1)
-    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    count = qs.count() if isinstance(qs, QuerySet) else len(qs)
-    start = (page - 1) * page_size
-    items = list(qs[start:start + page_size])
-    return items, {"count": count, "page": page, "page_size": page_size}
+    result = page_of_query(qs, page, page_size)
+    return result.items, result.meta
 
 
 def etag(version: int) -> str:
@@ -96,3 +95,14 @@ def local_date(value: dt.datetime) -> dt.date:
 # Database ids are 64-bit: a larger number cannot name a record (and must not reach the database).
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def schema_of(result_type: type, *, name: str, exclude: Collection[str] = (), types: Mapping[str, Any] | None = None) -> type[Schema]:
+    """An output schema with the fields of a service's result dataclass, in its order and with its
+    types, so a router does not list them again: a field the service adds is in the API at once.
+    ``types`` replaces a field's type (a nested schema); ``exclude`` leaves fields out."""
+    hints = typing.get_type_hints(result_type)
+    fields: dict[str, Any] = {
+        f.name: ((types or {}).get(f.name, hints[f.name]), ...) for f in dataclasses.fields(result_type) if f.name not in exclude
+    }
+    return create_model(name, __base__=Schema, **fields)

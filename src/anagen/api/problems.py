@@ -157,7 +157,8 @@ def install(api: Any) -> None:
     def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
         if isinstance(exc, StaleWrite):
             return render(request, stale())
-        return render(request, Problem(409, exc.message, kind=exc.kind, errors=[FieldError(exc.field, exc.message)] if exc.field else ()))
+        # The conflict's field is for the forms; the API names the record's state in the type.
+        return render(request, Problem(409, exc.message, kind=exc.kind))
 
     @api.exception_handler(Throttled)
     def _throttled(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -17,6 +17,7 @@ from anagen.api import tokens
 from anagen.api.forms import TokenForm
 from anagen.audit.services import Actor
 from anagen.core.errors import InvalidInput
+from anagen.ui.forms import add_errors_from
 
 # Swagger UI as django-ninja packages it: served from the installed package, never a CDN.
 NINJA_STATIC = Path(ninja.__file__).resolve().parent / "static" / "ninja"
@@ -53,8 +54,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                     expires_at=expires_at, by=request.user,  # type: ignore[arg-type]
                 )
             except InvalidInput as exc:
-                for error in exc.errors:
-                    form.add_error("expires_on" if error.field == "expires_at" else error.field if error.field in form.fields else None, error.message)
+                add_errors_from(form, exc, rename={"expires_at": "expires_on"})
                 status = 400
             else:
                 form = TokenForm(manager=request.user)

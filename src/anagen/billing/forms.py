@@ -14,12 +14,17 @@ LINE_ROWS = 4
 RATE_CHOICES = [(str(bp), f"{bp / 100:g}%") for bp in sorted(rules.ALLOWED_RATES_BP)]
 
 
+SERVICE_TO_FORM = {"unit_price": "price", "gst_rate": "gst_rate_bp"}
+
+
+def form_field(service_field: str) -> str:
+    """The form's field for a service's (dotted) field name."""
+    last = service_field.split(".")[-1]
+    return SERVICE_TO_FORM.get(last, last)
+
+
 class _Form(NoColonLabels, forms.Form):
-    def add_invalid(self, exc: InvalidInput) -> None:
-        for error in exc.errors:
-            field = error.field.split(".")[-1]
-            field = {"unit_price": "price", "gst_rate": "gst_rate_bp"}.get(field, field)
-            self.add_error(field if field in self.fields else None, error.message)
+    pass
 
 
 def _rupees(form: forms.Form, name: str) -> int:

@@ -37,7 +37,7 @@ from anagen.billing.models import (
     Refund,
 )
 from anagen.core import billing as rules
-from anagen.core.errors import InvalidInput, NotFound
+from anagen.core.errors import Duplicate, InvalidInput, InvalidState, NotFound
 from anagen.patients.models import Patient
 from anagen.procedures.models import TreatmentSession
 from anagen.scheduling.models import Appointment, Status
@@ -241,12 +241,12 @@ def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointme
             locked = PatientPackage.objects.select_for_update().get(pk=package.pk)
             rules.check_redemption(locked.sessions_total, locked.sessions_used)
             if Redemption.objects.filter(appointment=appointment).exists():
-                raise InvalidInput.single("appointment", "This appointment already used a package session.")
+                raise Duplicate("This appointment already used a package session.", field="appointment")
             # The conditional update is the last guard: it changes nothing once the package is used up.
             changed = PatientPackage.objects.filter(pk=locked.pk, sessions_used__lt=F("sessions_total")).update(
                 sessions_used=F("sessions_used") + 1)
             if changed != 1:
-                raise InvalidInput.single("package", "This package has no sessions left.")
+                raise InvalidState("This package has no sessions left.", field="package")
             redemption = Redemption.objects.create(package=locked, appointment=appointment, treatment_session=session,
                                                    number=locked.sessions_used + 1, redeemed_at=now or timezone.now(),
                                                    redeemed_by_id=actor.user_id)
@@ -254,7 +254,7 @@ def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointme
                          changes={"sessions_used": {"old": str(locked.sessions_used), "new": str(locked.sessions_used + 1)},
                                   "appointment": {"old": None, "new": str(appointment.pk)}})
     except IntegrityError as exc:
-        raise InvalidInput.single("appointment", "This appointment already used a package session.") from exc
+        raise Duplicate("This appointment already used a package session.", field="appointment") from exc
     package.refresh_from_db()
     return redemption
 

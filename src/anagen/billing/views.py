@@ -10,8 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import ALL_STAFF_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit.services import Actor, record_read
 from anagen.billing import pdf, services
 from anagen.billing.forms import (
@@ -21,32 +20,24 @@ from anagen.billing.forms import (
     RedeemForm,
     RefundForm,
     SettingsForm,
+    form_field,
 )
 from anagen.billing.models import PriceItem
-from anagen.core.errors import InvalidInput
-from anagen.patients.models import Patient
+from anagen.core.errors import Conflict, InvalidInput
+from anagen.patients.views import patient_for
 from anagen.reminders import services as reminders
 from anagen.scheduling import services as scheduling
-
-staff = staff_required(roles=ALL_STAFF_ROLES)
-admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
+from anagen.ui.forms import add_errors_from
 
 
-def _patient(request: HttpRequest, patient_id: int) -> Patient:
-    found = Patient.objects.filter(pk=patient_id, clinic=request.clinic).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-@staff
+@any_staff
 def home(request: HttpRequest) -> HttpResponse:
     invoices = services.recent_invoices(request.clinic)
     services.record_list_read(Actor.from_request(request), "invoices", [i.patient_id for i in invoices])
     return render(request, "billing/home.html", {"invoices": invoices})
 
 
-@staff
+@any_staff
 def reception(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     appointments = scheduling.appointments_for_day(request.clinic, today)
@@ -59,18 +50,18 @@ def reception(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/reception.html", context)
 
 
-@staff
+@any_staff
 def patient_billing(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id)
+    patient = patient_for(request, patient_id, audit_read=False)
     record_read(Actor.from_request(request), "billing", patient.pk, patient.pk)
     context = {"patient": patient, "invoices": services.patient_invoices(patient),
                "packages": list(patient.packages.all())}
     return render(request, "billing/patient.html", context)
 
 
-@staff
+@any_staff
 def new_invoice(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id)
+    patient = patient_for(request, patient_id, audit_read=False)
     items = services.price_items(request.clinic, active_only=True)
     form = InvoiceForm(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():
@@ -81,7 +72,7 @@ def new_invoice(request: HttpRequest, patient_id: int) -> HttpResponse:
                 customer_gstin=form.cleaned_data["customer_gstin"],
             )
         except InvalidInput as exc:
-            form.add_invalid(exc)
+            add_errors_from(form, exc, rename=form_field)
         else:
             messages.success(request, f"Invoice {invoice.number} issued.")
             return redirect("billing:invoice", invoice_id=invoice.pk)
@@ -99,13 +90,13 @@ def _invoice_page(request: HttpRequest, invoice, payment_form=None, refund_form=
     return render(request, "billing/invoice.html", context, status=status)
 
 
-@staff
+@any_staff
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = services.get_invoice(Actor.from_request(request), request.clinic, invoice_id)
     return _invoice_page(request, invoice)
 
 
-@staff
+@any_staff
 @require_POST
 def pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
@@ -116,14 +107,14 @@ def pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
             services.record_payment(actor, invoice, amount_paise=form.cleaned_data["amount"], method=form.cleaned_data["method"],
                                     reference=form.cleaned_data["reference"])
         except InvalidInput as exc:
-            form.add_invalid(exc)
+            add_errors_from(form, exc, rename=form_field)
         else:
             messages.success(request, "Payment recorded.")
             return redirect("billing:invoice", invoice_id=invoice.pk)
     return _invoice_page(request, invoice, payment_form=form, status=400)
 
 
-@staff
+@any_staff
 @require_POST
 def refund(request: HttpRequest, invoice_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
@@ -134,7 +125,7 @@ def refund(request: HttpRequest, invoice_id: int) -> HttpResponse:
             services.record_refund(actor, invoice, amount_paise=form.cleaned_data["amount"], method=form.cleaned_data["method"],
                                    reason=form.cleaned_data["reason"])
         except InvalidInput as exc:
-            form.add_invalid(exc)
+            add_errors_from(form, exc, rename=form_field)
         else:
             messages.success(request, "Refund recorded.")
             return redirect("billing:invoice", invoice_id=invoice.pk)
@@ -148,19 +139,19 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@staff
+@any_staff
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = services.get_invoice(Actor.from_request(request), request.clinic, invoice_id, audit_as="export")
     return _pdf_response(pdf.invoice_pdf(invoice), f"invoice-{invoice.number.replace('/', '-')}.pdf")
 
 
-@staff
+@any_staff
 def receipt_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = services.get_payment(Actor.from_request(request), request.clinic, payment_id)
     return _pdf_response(pdf.receipt_pdf(payment), f"receipt-{payment.pk:06d}.pdf")
 
 
-@staff
+@any_staff
 def package_detail(request: HttpRequest, package_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     package = services.get_package(actor, request.clinic, package_id)
@@ -169,8 +160,8 @@ def package_detail(request: HttpRequest, package_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.redeem_session(actor, package, form.appointments[form.cleaned_data["appointment"]])
-        except InvalidInput as exc:
-            form.add_invalid(exc)
+        except (InvalidInput, Conflict) as exc:
+            add_errors_from(form, exc, rename=form_field)
         else:
             messages.success(request, f"Session redeemed: {package.sessions_left} left.")
             return redirect("billing:package", package_id=package.pk)
@@ -185,7 +176,7 @@ def price_list(request: HttpRequest) -> HttpResponse:
         try:
             services.save_price_item(Actor.from_request(request), request.clinic, form.values())
         except InvalidInput as exc:
-            form.add_invalid(exc)
+            add_errors_from(form, exc, rename=form_field)
         else:
             messages.success(request, "Item added to the price list.")
             return redirect("billing:prices")
@@ -203,7 +194,7 @@ def price_edit(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             services.save_price_item(Actor.from_request(request), request.clinic, form.values(), item)
         except InvalidInput as exc:
-            form.add_invalid(exc)
+            add_errors_from(form, exc, rename=form_field)
         else:
             messages.success(request, f"Saved {item.name}.")
             return redirect("billing:prices")
@@ -219,7 +210,7 @@ def billing_settings(request: HttpRequest) -> HttpResponse:
         try:
             services.save_settings(Actor.from_request(request), request.clinic, **form.cleaned_data)
         except InvalidInput as exc:
-            form.add_invalid(exc)
+            add_errors_from(form, exc, rename=form_field)
         else:
             messages.success(request, "Billing settings saved.")
             return redirect("billing:settings")

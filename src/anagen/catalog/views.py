@@ -13,8 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from anagen.accounts.models import Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only, clinical
 from anagen.audit.services import Actor
 from anagen.catalog import services
 from anagen.catalog.forms import (
@@ -26,16 +25,13 @@ from anagen.catalog.forms import (
 )
 from anagen.core.errors import InvalidInput
 
-viewers = staff_required(roles=[Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER])
-admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
-
 
 def _add_stock_error(form: Any, exc: services.StockError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
 
 
-@viewers
+@clinical
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     products = list(services.products(request.clinic).order_by("-active", "name", "id"))
@@ -87,7 +83,7 @@ def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
     return _product_form_page(request, services.get_product(request.clinic, product_id))
 
 
-@viewers
+@clinical
 def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     product = services.get_product(request.clinic, product_id)
     today = timezone.localdate()
@@ -130,7 +126,7 @@ def lot_receive(request: HttpRequest, product_id: int) -> HttpResponse:
     return render(request, "catalog/lot_receive.html", {"form": form, "product": product}, status=status)
 
 
-@viewers
+@clinical
 def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
     lot = services.get_lot(request.clinic, lot_id)
     today = timezone.localdate()

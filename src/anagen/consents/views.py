@@ -6,19 +6,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from anagen.accounts.models import Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
 from anagen.consents import services
 from anagen.consents.forms import PublishTextForm, SignConsentForm, WithdrawForm
 from anagen.consents.models import ConsentText, Language, Method, Purpose
-from anagen.patients.services import get_patient
-
-admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
-# Reception may witness a signature: consent status is not a clinical note.
-any_staff = staff_required(roles=[Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER, Role.RECEPTION])
-
+from anagen.patients.views import patient_for
 
 # --- consent texts (clinic admin) ----------------------------------------------------------
 
@@ -68,7 +62,7 @@ def text_detail(request: HttpRequest, text_id: int) -> HttpResponse:
 @any_staff
 def patient_consents(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)
+    patient = patient_for(request, patient_id, audit_read=False)
     audit.record_read(actor, "patient_consents", patient.pk, patient.pk)
     statuses = services.consent_status(patient)
     available = set(ConsentText.objects.filter(clinic=request.clinic).values_list("purpose", flat=True).distinct())
@@ -82,13 +76,14 @@ def patient_consents(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
+# Reception may witness a signature: consent status is not a clinical note.
 @any_staff
 @never_cache
 def sign(request: HttpRequest, patient_id: int, purpose: str) -> HttpResponse:
     if purpose not in Purpose.values:
         raise Http404
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     language = request.POST.get("language") or request.GET.get("language") or Language.ENGLISH
     if language not in Language.values:
         language = Language.ENGLISH
@@ -201,6 +196,6 @@ def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
 def patient_ledger(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The DPDP consent ledger: every purpose, every event in time order, with its text version."""
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)
+    patient = patient_for(request, patient_id, audit_read=False)
     audit.record_read(actor, "patient_consent_ledger", patient.pk, patient.pk)
     return render(request, "consents/ledger.html", {"patient": patient, "entries": services.ledger(patient)})

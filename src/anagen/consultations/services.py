@@ -12,12 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
 from anagen.accounts.protocols import protocol_for as clinic_protocol
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, read_page
 from anagen.audit.services import Actor
 from anagen.consultations.models import (
     Addendum,
@@ -62,6 +64,40 @@ def protocol_for(clinic: Clinic) -> Protocol:
 
 
 # --- reading -----------------------------------------------------------------------------------
+
+
+def list_consultations(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, status: str | None = None,
+                       page: int = 1, page_size: int = 25) -> Page[Consultation]:
+    """Newest first (consultation date, then id); each consultation on the page audited as read."""
+    records = Consultation.objects.filter(clinic=clinic).select_related("clinic", "patient", "measurements").prefetch_related(
+        Prefetch("lab_results", queryset=LabResult.objects.order_by("test")))
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    if status is not None:
+        records = records.filter(status=status)
+    return read_page(actor, "consultation", records.order_by("-consulted_on", "-id"), page, page_size)
+
+
+def list_measurements(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, page: int = 1,
+                      page_size: int = 25) -> Page[MeasurementSet]:
+    """Oldest first (date, id), so a patient's series reads in order; each set audited as read."""
+    records = MeasurementSet.objects.filter(clinic=clinic)
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    return read_page(actor, "measurements", records.order_by("measured_on", "id"), page, page_size)
+
+
+def list_lab_results(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, consultation_id: int | None = None,
+                     test: str | None = None, page: int = 1, page_size: int = 25) -> Page[LabResult]:
+    """Newest collection first; each result audited as read."""
+    records = LabResult.objects.filter(clinic=clinic).select_related("patient", "consultation__clinic")
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    if consultation_id is not None:
+        records = records.filter(consultation_id=consultation_id)
+    if test is not None:
+        records = records.filter(test=test)
+    return read_page(actor, "lab_result", records.order_by("-collected_on", "test", "id"), page, page_size)
 
 
 def get_consultation(actor: Actor, clinic: Clinic | None, consultation_id: int) -> Consultation:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import CLINICAL_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.models import Role
+from anagen.accounts.permissions import clinical, trichologist_only
 from anagen.audit.services import Actor
 from anagen.consultations import services
 from anagen.consultations.forms import (
@@ -31,10 +31,8 @@ from anagen.consultations.models import (
 )
 from anagen.core.errors import InvalidInput
 from anagen.core.scales import SCALES
-from anagen.patients import services as patient_services
-
-clinical = staff_required(roles=CLINICAL_ROLES)
-trichologist_only = staff_required(roles=[Role.TRICHOLOGIST])
+from anagen.patients.views import patient_for
+from anagen.ui.forms import add_errors_from
 
 
 def _plain(value: Decimal | None) -> Decimal | None:
@@ -88,7 +86,7 @@ def _screening_context(consultation: Consultation, form: ConsultationForm) -> di
 @require_POST
 def start(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = patient_services.get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     consultation = services.start_consultation(actor, patient, request.user, timezone.localdate())
     return redirect("consultations:edit", consultation_id=consultation.pk)
 
@@ -167,8 +165,10 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
                         services.sign_consultation(actor, consultation, request.user)
                     except services.NotSignable as exc:
                         # The draft is saved; the sign-off names what is still missing.
-                        for error in exc.errors:
-                            form.add_error(error.field if error.field in form.fields else None, error.message)
+                        consultation.refresh_from_db()
+                        form.data = form.data.copy()
+                        form.data["version"] = str(consultation.version)
+                        add_errors_from(form, exc.errors)
                         return render(request, "consultations/edit.html", _edit_context(consultation, form, measurement_form, labs), status=400)
                     messages.success(request, "Consultation signed. It is now read-only.")
                     return redirect("consultations:detail", consultation_id=consultation.pk)

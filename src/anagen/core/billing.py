@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import InvalidInput, InvalidState
 
 PAISE_PER_RUPEE = 100
 BASIS_POINTS = 10_000
@@ -304,5 +304,5 @@ def check_refund(amount_paise: int, paid_paise: int, refunded_paise: int) -> Non
 def check_redemption(sessions_total: int, sessions_used: int) -> int:
     """Sessions left after redeeming one; refuses when none is left (never below zero)."""
     if sessions_used >= sessions_total:
-        raise InvalidInput.single("package", "This package has no sessions left.")
+        raise InvalidState("This package has no sessions left.", field="package")
     return sessions_total - sessions_used - 1

@@ -9,7 +9,8 @@ Three kinds of refusal, each mapped once to what a person sees (the API's proble
 - ``NotFound``: no such record in the caller's clinic; another clinic's id reads the same (404).
 - ``Conflict``: the input is fine but the record's state refuses it (409): ``StaleWrite`` (it
   changed since it was read), ``ImmutableRecord`` (signed or append-only records are never
-  changed; corrections are addenda), ``Duplicate`` (it exists already).
+  changed; corrections are addenda), ``Duplicate`` (it exists already), ``InvalidState`` (it is
+  done or used up already).
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ class Conflict(Exception):
 
     default_message = "The record's state does not allow this."
 
+    @property
+    def errors(self) -> tuple[FieldError, ...]:
+        """The refusal as field errors, as a form shows it: on ``field``, or on the form as a whole."""
+        return (FieldError(self.field, self.message),)
+
 
 class StaleWrite(Conflict):
     """The record changed since it was read: saving would overwrite someone else's edit."""
@@ -83,3 +89,10 @@ class Duplicate(Conflict):
 
     kind = "duplicate"
     default_message = "This exists already."
+
+
+class InvalidState(Conflict):
+    """The record's state has moved past this: a follow-up already recorded, a package used up."""
+
+    kind = "invalid-state"
+    default_message = "This record's state does not allow this any more."

@@ -165,6 +165,13 @@ class CombCount:
 # --- Trichoscopy ------------------------------------------------------------------------------
 
 
+def same_site(zone: str | None, site_offset_cm: Decimal | None, other_zone: str | None, other_offset_cm: Decimal | None) -> bool:
+    """Whether two readings were taken at the same recorded site: the same zone and the same
+    distance behind the hairline. A patient is compared only with themself at the same site
+    (domain.md §4); a reading with no recorded zone is at no site, so it matches none."""
+    return bool(zone) and zone == other_zone and site_offset_cm == other_offset_cm
+
+
 @dataclass(frozen=True)
 class Trichoscopy:
     """Trichoscopy / phototrichogram at one recorded site (domain.md §4).
@@ -202,7 +209,7 @@ class Trichoscopy:
         c.done()
 
     def same_site_as(self, other: Trichoscopy) -> bool:
-        return self.zone == other.zone and self.site_offset_cm == other.site_offset_cm
+        return same_site(self.zone, self.site_offset_cm, other.zone, other.site_offset_cm)
 
 
 # --- Rakowska criteria for female pattern hair loss -------------------------------------------

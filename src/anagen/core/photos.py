@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from anagen.core.measurements import same_site
+
 
 class PhotoView(StrEnum):
     """The standard global views and the trichoscopy close-up.
@@ -204,7 +206,7 @@ def nearest_measurement(
     if same_site_as is not None and same_site_as.site_zone:
         pool = [
             c for c in pool
-            if c.site_zone == same_site_as.site_zone and c.site_offset_cm == same_site_as.site_offset_cm
+            if same_site(same_site_as.site_zone, same_site_as.site_offset_cm, c.site_zone, c.site_offset_cm)
         ]
     pool = [c for c in pool if abs((c.measured_on - on).days) <= max_days]
     if not pool:

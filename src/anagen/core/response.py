@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -217,3 +218,39 @@ def classify_response(
         interval, step = None, NextStep.STOP_AND_REVIEW_DIAGNOSIS
         reasons.append("worse: stop mesotherapy and review the diagnosis")
     return ResponseResult(cls, tuple(reasons), tuple(measures), interval, step, early)
+
+
+# --- Which visits a response compares -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A measurement visit, as far as choosing the response's visits needs it."""
+
+    visit_id: int
+    measured_on: dt.date
+    consultation_id: int | None
+    has_density: bool
+
+
+@dataclass(frozen=True)
+class ResponseVisits:
+    baseline: Visit | None
+    follow_up: Visit | None
+
+
+def response_visits(visits: Sequence[Visit], consultation_id: int | None) -> ResponseVisits:
+    """The baseline and the follow-up a response compares (domain.md §4: a patient is compared only
+    with themself, before and after).
+
+    The baseline is the visit measured at the consultation the course was planned from (the first,
+    if it has several). When that consultation recorded no measurements, or there is none, it is
+    the patient's first visit with a density, else their first visit. The follow-up is the latest
+    visit after the baseline's day (ties: the one recorded last); none before a later visit exists.
+    """
+    ordered = sorted(visits, key=lambda v: (v.measured_on, v.visit_id))
+    baseline = next((v for v in ordered if consultation_id is not None and v.consultation_id == consultation_id), None)
+    if baseline is None:
+        baseline = next((v for v in ordered if v.has_density), ordered[0] if ordered else None)
+    later = [v for v in ordered if baseline is not None and v.measured_on > baseline.measured_on]
+    return ResponseVisits(baseline, later[-1] if later else None)

@@ -23,7 +23,7 @@ from anagen.consultations.models import MeasurementSet
 from anagen.core.photos import IN_STANDARD_ORDER, STANDARD_VIEWS, PhotoView
 from anagen.demo.context import SeedContext
 from anagen.photos import services
-from anagen.photos.models import Photo
+from anagen.photos.models import Dermatoscope, Photo
 
 SIZE = (480, 360)
 SKIN = [(224, 180, 150), (198, 150, 118), (170, 122, 92), (141, 98, 70)]
@@ -75,6 +75,9 @@ def _visit_dates(patient: object, today: dt.date) -> tuple[dt.date, dt.date]:
 def seed_photos(ctx: SeedContext) -> None:
     actor = Actor.system("demo-seed", ctx.clinic.pk)
     doctor = ctx.staff["doctor"]
+    # The demo's dermatoscope, so "Measure from an image" works at once (clinic details list it).
+    Dermatoscope.objects.get_or_create(clinic=ctx.clinic, name="Demo dermatoscope (20×)",
+                                       defaults={"micrometres_per_pixel": Decimal("5.000")})
     for index, patient in enumerate(ctx.patients[14:22]):
         if not has_valid_consent(patient, "photographs") or Photo.objects.filter(patient=patient).exists():
             continue

@@ -4,8 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from anagen.accounts.models import Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only, staff_required
 from anagen.core.education import TREATMENT_OPTIONS
 from anagen.education import services
 from anagen.education.forms import FaqFormSet
@@ -17,7 +16,7 @@ def options(request: HttpRequest) -> HttpResponse:
     return render(request, "education/options.html", context)
 
 
-@staff_required(roles=[Role.CLINIC_ADMIN])
+@admin_only
 def edit_faq(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         formset = FaqFormSet(request.POST, prefix="faq")

@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from anagen.accounts.models import CLINICAL_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.models import Role
+from anagen.accounts.permissions import admin_only, clinical, staff_required
 from anagen.audit.services import Actor, client_ip
 from anagen.consultations.models import Consultation
 from anagen.interop import registry, services
 from anagen.interop.forms import RegistryImportForm
 from anagen.interop.models import FeedKind
-from anagen.patients.services import get_patient
+from anagen.patients.views import patient_for
 from anagen.scheduling.services import get_appointment
 
 ERRORS_SESSION_KEY = "interop_import_errors"
@@ -35,17 +35,17 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 @require_GET
-@staff_required(roles=CLINICAL_ROLES)
+@clinical
 def patient_bundle(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)
+    patient = patient_for(request, patient_id, audit_read=False)
     bundle = services.patient_bundle(actor, request.clinic, patient)
     return _attachment(json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8"), "application/fhir+json; charset=utf-8",
                        f"patient-{patient.pk}-fhir.json")
 
 
 @require_GET
-@staff_required(roles=CLINICAL_ROLES)
+@clinical
 def consultation_document(request: HttpRequest, consultation_id: int) -> HttpResponse:
     consultation = Consultation.objects.select_related("patient__clinic", "author", "signed_by").filter(
         pk=consultation_id, clinic=request.clinic).first()
@@ -60,10 +60,10 @@ def consultation_document(request: HttpRequest, consultation_id: int) -> HttpRes
 
 
 @require_GET
-@staff_required(roles=CLINICAL_ROLES)
+@clinical
 def patient_export(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)
+    patient = patient_for(request, patient_id, audit_read=False)
     data = services.patient_export(actor, request.clinic, patient)
     return _attachment(data, "application/zip", f"patient-{patient.pk}-export.zip")
 
@@ -78,7 +78,7 @@ def _feed_url(request: HttpRequest, token: str) -> str:
 @staff_required()
 def patient_feeds(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     new_url = ""
     if request.method == "POST":
         _, token = services.create_feed(actor, request.clinic, patient=patient, created_by=request.user)
@@ -135,7 +135,7 @@ def appointment_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
 # ------------------------------------------------------------------------------ registry CSV
 
 
-@staff_required(roles=[Role.CLINIC_ADMIN])
+@admin_only
 def registry_page(request: HttpRequest) -> HttpResponse:
     form = RegistryImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -156,14 +156,14 @@ def registry_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_required(roles=[Role.CLINIC_ADMIN])
+@admin_only
 def registry_export(request: HttpRequest) -> HttpResponse:
     data = services.registry_csv(Actor.from_request(request), request.clinic)
     return _attachment(data, "text/csv; charset=utf-8", "patient-registry.csv")
 
 
 @require_GET
-@staff_required(roles=[Role.CLINIC_ADMIN])
+@admin_only
 def registry_import_errors(request: HttpRequest) -> HttpResponse:
     stored = request.session.get(ERRORS_SESSION_KEY)
     if not stored:

@@ -1,4 +1,4 @@
-"""JSON commands: ``anagen screen|formulate|plan|classify|labs|simulate|forecast``.
+"""JSON commands: ``anagen screen|formulate|plan|classify|labs|simulate|forecast|hairs``.
 
 Each command reads one JSON document (from a file argument or standard input) and writes one JSON
 document to standard output. A command module exposes ``run(document) -> dict`` and raises
@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "labs": "labs",
     "simulate": "simulate",
     "forecast": "forecast",
+    "hairs": "hairs",
 }
 
 EXIT_OK = 0

@@ -42,13 +42,20 @@ from anagen.core.measurements import (
     Trichoscopy,
     WashTest,
 )
+from anagen.core.measurements import same_site as core_same_site
 from anagen.core.outcomes import (
     ExpectedTimeline,
     expected_timeline,
     forecast_diagnosis,
     forecast_treatments,
 )
-from anagen.core.response import Assessment, ResponseResult, classify_response
+from anagen.core.response import (
+    Assessment,
+    ResponseResult,
+    Visit,
+    classify_response,
+    response_visits,
+)
 from anagen.outcomes.charts import BandSeries, Chart, Series, render_svg
 from anagen.patients.models import Patient
 from anagen.procedures.models import TreatmentSession
@@ -94,7 +101,7 @@ def assessment_of(row: MeasurementSet) -> Assessment:
 
 
 def same_site(a: MeasurementSet, b: MeasurementSet) -> bool:
-    return bool(a.site_zone) and a.site_zone == b.site_zone and a.site_offset_cm == b.site_offset_cm
+    return core_same_site(a.site_zone, a.site_offset_cm, b.site_zone, b.site_offset_cm)
 
 
 # ------------------------------------------------------------------------------ patient progress
@@ -188,13 +195,13 @@ def _latest_course(patient: Patient) -> Course | None:
             .order_by("-start_date", "-id").first())
 
 
-def _baseline_of(consultation: Consultation | None, measurements: Sequence[MeasurementSet]) -> MeasurementSet | None:
-    if consultation is not None:
-        for m in measurements:
-            if m.consultation_id == consultation.pk:
-                return m
-    with_density = [m for m in measurements if m.density_per_cm2 is not None]
-    return (with_density or list(measurements) or [None])[0]
+def _response_rows(consultation_id: int | None, measurements: Sequence[MeasurementSet]) -> tuple[MeasurementSet | None, MeasurementSet | None]:
+    """The baseline and follow-up rows the response compares, chosen by the core's one rule."""
+    by_id = {m.pk: m for m in measurements}
+    chosen = response_visits([Visit(m.pk, m.measured_on, m.consultation_id, m.density_per_cm2 is not None) for m in measurements],
+                             consultation_id)
+    return (by_id[chosen.baseline.visit_id] if chosen.baseline else None,
+            by_id[chosen.follow_up.visit_id] if chosen.follow_up else None)
 
 
 def _forecast_inputs(progress: Progress) -> tuple[str | None, PatientBaseline | None, list[Measurement], str]:
@@ -267,7 +274,7 @@ def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = 
     course = _latest_course(patient)
     consultation = course.consultation if course is not None else (
         Consultation.objects.filter(patient=patient, status="signed").order_by("-consulted_on", "-id").first())
-    baseline = _baseline_of(consultation, measurements)
+    baseline, follow_up = _response_rows(consultation.pk if consultation else None, measurements)
     progress = Progress(patient, today, measurements, baseline, consultation, course, _session_marks(patient))
     if course is not None:
         progress.course_sessions_done = _course_sessions(course)
@@ -275,13 +282,11 @@ def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = 
     protocol = protocol_for(patient.clinic)
 
     # Response: the baseline against the latest later visit.
-    later = [m for m in measurements if baseline is not None and m.measured_on > baseline.measured_on]
     if baseline is None:
         progress.response_note = "No measurements recorded yet."
-    elif not later:
+    elif follow_up is None:
         progress.response_note = "No follow-up measurement yet: the response is assessed against the baseline at a later visit."
     else:
-        follow_up = later[-1]
         gpa = GlobalPhotographicAssessment(follow_up.global_photo_score) if follow_up.global_photo_score is not None else None
         try:
             progress.response = classify_response(assessment_of(baseline), assessment_of(follow_up), gpa, protocol)
@@ -375,7 +380,7 @@ def follow_up_form_patient(actor: Actor, clinic: Clinic | None, patient_id: int)
     audit.record_read(actor, "progress", patient.pk, patient.pk)
     course = _latest_course(patient)
     measurements = list(MeasurementSet.objects.filter(patient=patient).order_by("measured_on", "id"))
-    return patient, _baseline_of(course.consultation if course else None, measurements)
+    return patient, _response_rows(course.consultation_id if course else None, measurements)[0]
 
 
 def view_progress(actor: Actor, clinic: Clinic | None, patient_id: int, today: dt.date) -> Progress:
@@ -392,16 +397,12 @@ def view_progress(actor: Actor, clinic: Clinic | None, patient_id: int, today: d
 
 
 def course_response(course: Course, measurements: Sequence[MeasurementSet], protocol: Any) -> str | None:
-    """The response class between the course's baseline (its consultation's measurements) and the
-    patient's latest later visit, or None when there is nothing to compare. ``measurements`` are
-    all of the patient's, in visit order."""
-    baseline = next((m for m in measurements if m.consultation_id == course.consultation_id), None)
-    if baseline is None:
+    """The response class between the course's baseline and the patient's latest later visit, chosen
+    as on the progress page (``core.response.response_visits``), or None when there is nothing to
+    compare. ``measurements`` are all of the patient's."""
+    baseline, follow_up = _response_rows(course.consultation_id, measurements)
+    if baseline is None or follow_up is None:
         return None
-    later = [m for m in measurements if m.measured_on > baseline.measured_on]
-    if not later:
-        return None
-    follow_up = max(later, key=lambda m: (m.measured_on, m.pk))
     gpa = GlobalPhotographicAssessment(follow_up.global_photo_score) if follow_up.global_photo_score is not None else None
     try:
         return classify_response(assessment_of(baseline), assessment_of(follow_up), gpa, protocol).response_class.value

@@ -13,8 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import CLINICAL_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_or_trichologist, clinical
 from anagen.audit.services import Actor
 from anagen.consultations.services import record_follow_up_measurements
 from anagen.core import display
@@ -23,9 +22,7 @@ from anagen.outcomes import clinic_outcomes, reports
 from anagen.outcomes import progress as progress_service
 from anagen.outcomes.charts import render_svg
 from anagen.outcomes.forms import DateRangeForm, FollowUpMeasurementForm
-
-clinical = staff_required(roles=CLINICAL_ROLES)
-outcomes_roles = staff_required(roles=[Role.CLINIC_ADMIN, Role.TRICHOLOGIST])
+from anagen.ui.forms import add_errors_from
 
 
 @clinical
@@ -63,8 +60,7 @@ def record_measurements(request: HttpRequest, patient_id: int) -> HttpResponse:
         try:
             record_follow_up_measurements(actor, patient, form.cleaned_data["measured_on"], values, today=today)
         except InvalidInput as exc:
-            for error in exc.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_errors_from(form, exc)
         else:
             messages.success(request, f"Follow-up measurements of {display.day(form.cleaned_data['measured_on'])} recorded.")
             return redirect("outcomes:progress", patient.pk)
@@ -107,12 +103,11 @@ def _range(request: HttpRequest) -> tuple[DateRangeForm, clinic_outcomes.ClinicO
     try:
         return form, clinic_outcomes.clinic_outcomes(request.clinic, form.cleaned_data["start"], form.cleaned_data["end"], today)
     except InvalidInput as exc:
-        for error in exc.errors:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        add_errors_from(form, exc)
         return form, None
 
 
-@outcomes_roles
+@admin_or_trichologist
 def clinic(request: HttpRequest) -> HttpResponse:
     form, result = _range(request)
     tables = []
@@ -124,7 +119,7 @@ def clinic(request: HttpRequest) -> HttpResponse:
                                                      "query": request.GET.urlencode()})
 
 
-@outcomes_roles
+@admin_or_trichologist
 def clinic_csv(request: HttpRequest, table: str) -> HttpResponse:
     """Aggregate tables only (no patient-level rows), so no patient audit entry is written."""
     if table not in clinic_outcomes.TABLES:

@@ -19,6 +19,13 @@ from anagen.patients.models import Patient
 PAGE_SIZE = 25
 
 
+def patient_for(request: HttpRequest, patient_id: int, *, audit_read: bool = True) -> Patient:
+    """The one way a page fetches a patient: within the signed-in staff member's clinic (another
+    clinic's id is a 404, as a missing one) and audited as a read of the patient, unless the page
+    audits its own, more specific read (``audit_read=False``)."""
+    return services.get_patient(Actor.from_request(request), request.clinic, patient_id, audit_read=audit_read)
+
+
 @staff_required()
 @require_http_methods(["GET", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
@@ -82,7 +89,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 @never_cache
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = services.get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         try:

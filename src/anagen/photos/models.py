@@ -92,3 +92,70 @@ class Photo(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("photographs stay in the clinical record; they are never deleted")
+
+
+class Dermatoscope(models.Model):
+    """A clinic's camera or dermatoscope and its scale: how many micrometres one pixel of its
+    trichoscopy pictures covers (from its calibration slide or a ruler photographed with it)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("camera or dermatoscope", max_length=100)
+    micrometres_per_pixel = models.DecimalField("micrometres per pixel", max_digits=6, decimal_places=3)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="dermatoscope_name_per_clinic"),
+            models.CheckConstraint(condition=models.Q(micrometres_per_pixel__gt=0), name="dermatoscope_scale_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.micrometres_per_pixel} µm/px)"
+
+
+class HairCount(models.Model):
+    """Hairs counted and measured on one trichoscopy photograph: the automatic marks as measured,
+    the clinician's changes (marks removed, marks added), and where the figures were filed.
+
+    ``automatic`` holds the measurement as it came out (each hair's position, path, length and
+    diameter; area, blur, glare, quality notes); it is never changed afterwards. The ``auto_*``
+    figures are those of the automatic marks, the ``final_*`` ones those after the changes."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="hair_counts")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="hair_counts")
+    dermatoscope = models.ForeignKey(Dermatoscope, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    micrometres_per_pixel = models.DecimalField("micrometres per pixel", max_digits=6, decimal_places=3)
+    automatic = models.JSONField()
+    removed = models.JSONField(default=list)  # indexes into automatic["hairs"]
+    added = models.JSONField(default=list)  # [{"x_px", "y_px", "diameter_um" (or null)}]
+    area_cm2 = models.FloatField()
+    auto_count = models.PositiveIntegerField("automatic count")
+    auto_density_per_cm2 = models.FloatField()
+    auto_median_diameter_um = models.FloatField(null=True)
+    auto_vellus_share = models.FloatField(null=True)
+    final_count = models.PositiveIntegerField("count after correction")
+    final_density_per_cm2 = models.FloatField()
+    final_median_diameter_um = models.FloatField(null=True)
+    final_vellus_share = models.FloatField(null=True)
+    measured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    measured_at = models.DateTimeField(auto_now_add=True)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    filed_to = models.ForeignKey(
+        "consultations.MeasurementSet", null=True, blank=True, on_delete=models.PROTECT, related_name="hair_counts"
+    )
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-measured_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "patient"], name="haircount_patient")]
+
+    def __str__(self) -> str:
+        return f"Hair count {self.pk} on photo {self.photo_id}"
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.removed or self.added)

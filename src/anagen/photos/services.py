@@ -31,6 +31,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, read_page
 from anagen.audit.services import Actor
 from anagen.consents import services as consents
 from anagen.consultations.models import Consultation, MeasurementSet
@@ -276,6 +277,19 @@ def default_site(patient: Patient, on: dt.date) -> Site:
 
 
 # --- Reading ----------------------------------------------------------------------------------
+
+
+def list_photos(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, view: str | None = None,
+                visit_date: dt.date | None = None, page: int = 1, page_size: int = 25) -> Page[Photo]:
+    """By visit date, then id; each photograph's metadata audited as read."""
+    records = Photo.objects.filter(clinic=clinic)
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    if view is not None:
+        records = records.filter(view=view)
+    if visit_date is not None:
+        records = records.filter(visit_date=visit_date)
+    return read_page(actor, "photo_metadata", records.order_by("visit_date", "id"), page, page_size)
 
 
 def get_photo(actor: Actor, clinic: Clinic | None, photo_id: int, *, audit_as: str = "photo") -> Photo:

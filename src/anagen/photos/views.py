@@ -10,18 +10,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from anagen.accounts.models import CLINICAL_ROLES
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import clinical
 from anagen.audit.services import Actor
 from anagen.consents.services import ConsentMissing, has_valid_consent
 from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.core.photos import STANDARD_VIEWS, VIEW_LABELS, PhotoView
-from anagen.patients.services import get_patient
+from anagen.patients.views import patient_for
 from anagen.photos import services
 from anagen.photos.forms import CompareForm, UploadForm
-
-clinical = staff_required(roles=CLINICAL_ROLES)
+from anagen.ui.forms import add_errors_from
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -31,7 +29,7 @@ def _wants_json(request: HttpRequest) -> bool:
 @clinical
 def gallery(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     services.record_gallery_read(actor, patient)
     context = {
         "patient": patient, "visits": services.visits(patient),
@@ -50,7 +48,7 @@ def _photo_json(photo: services.Photo) -> dict[str, object]:
 @clinical
 def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     today = timezone.localdate()
     site = services.default_site(patient, today)
     consent_ok = has_valid_consent(patient, "photographs")
@@ -68,8 +66,7 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
             except ConsentMissing as exc:
                 form.add_error(None, exc.message)
             except InvalidInput as exc:
-                for error in exc.errors:
-                    form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_errors_from(form, exc)
             else:
                 if _wants_json(request):
                     return JsonResponse({"photos": [_photo_json(p) for p in photos]}, status=201)
@@ -125,7 +122,7 @@ def _date(value: str) -> dt.date | None:
 @clinical
 def compare(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     view_value = request.GET.get("view") or PhotoView.VERTEX.value
     if view_value not in {v.value for v in PhotoView}:
         view_value = PhotoView.VERTEX.value

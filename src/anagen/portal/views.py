@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import CLINICAL_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.models import CLINICAL_ROLES
+from anagen.accounts.permissions import any_staff, clinical, inviters
 from anagen.audit.services import Actor, client_ip
-from anagen.patients.services import get_patient, record_list_read
+from anagen.patients.services import record_list_read
+from anagen.patients.views import patient_for
 from anagen.portal import services
 from anagen.portal.forms import (
     AcceptInvitationForm,
@@ -23,12 +24,6 @@ from anagen.portal.forms import (
     WithdrawConsentForm,
 )
 from anagen.portal.permissions import patient_required
-
-# Staff who may invite a patient or revoke their access (issue 10: admin, trichologist, reception).
-inviters = staff_required(roles=[Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.RECEPTION])
-any_staff = staff_required()
-# The export holds clinical notes, photos and labs: reception never handles it.
-clinical_staff = staff_required(roles=CLINICAL_ROLES)
 
 
 def _portal(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -154,7 +149,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def invite(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)  # type: ignore[attr-defined]
+    patient = patient_for(request, patient_id, audit_read=False)  # type: ignore[attr-defined]
     try:
         invitation, token = services.invite_patient(actor, patient, by=request.user)  # type: ignore[arg-type]
     except services.PortalError as exc:
@@ -169,7 +164,7 @@ def invite(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)  # type: ignore[attr-defined]
+    patient = patient_for(request, patient_id, audit_read=False)  # type: ignore[attr-defined]
     try:
         services.revoke_access(actor, patient)
     except services.PortalError as exc:
@@ -206,7 +201,8 @@ def handle_change(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("portal:requests")
 
 
-@clinical_staff
+# The export holds clinical notes, photos and labs: reception never handles it.
+@clinical
 @require_POST
 def fulfil_export(request: HttpRequest, export_id: int) -> HttpResponse:
     form = FulfilExportForm(request.POST)

@@ -5,15 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from anagen.accounts.models import Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only
 from anagen.audit.services import Actor
-from anagen.patients.services import get_patient
+from anagen.patients.views import patient_for
 from anagen.privacy import services
 from anagen.privacy.forms import ErasureRequestForm, PerformErasureForm
 from anagen.privacy.models import ErasureStatus
-
-admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
 
 
 @admin_only
@@ -24,7 +21,7 @@ def erasure_list(request: HttpRequest) -> HttpResponse:
 @admin_only
 def erasure_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     form = ErasureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

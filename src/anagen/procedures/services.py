@@ -23,6 +23,7 @@ from anagen.accounts.models import Clinic, User
 from anagen.accounts.protocols import protocol_for
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, read_page
 from anagen.audit.services import Actor
 from anagen.catalog import services as catalog
 from anagen.catalog.models import Lot
@@ -45,6 +46,7 @@ from anagen.core.safety import (
     rescreen_for_session,
 )
 from anagen.core.screening import FindingCode
+from anagen.core.session import checklist_errors, lot_errors
 from anagen.procedures import signals
 from anagen.procedures.models import AftercareText, LotUsage, SessionAddendum, TreatmentSession
 from anagen.scheduling import services as scheduling
@@ -132,12 +134,8 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
 def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *, practitioner: User, today: dt.date) -> TreatmentSession:
     """Check everything, then write everything, or raise SessionBlocked and write nothing."""
     errors = preconditions(appointment, today)
-    if not data.identity_confirmed:
-        errors.append(FieldError("identity_confirmed", "Confirm the patient's identity (name and date of birth)."))
-    if not data.scalp_cleansed:
-        errors.append(FieldError("scalp_cleansed", "Cleanse the scalp before injecting."))
-    if not 0 <= data.pain_score <= 10:
-        errors.append(FieldError("pain_score", "Pain is scored 0 to 10."))
+    errors += checklist_errors(identity_confirmed=data.identity_confirmed, scalp_cleansed=data.scalp_cleansed,
+                               pain_score=data.pain_score)
     if errors:
         raise SessionBlocked(errors)
     patient = appointment.patient
@@ -165,13 +163,9 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
         map_check = check_injection_map(data.injection_map, formulation_volume_ml=formulation.total_volume_ml, protocol=protocol)
     except InvalidInput as exc:
         raise SessionBlocked(exc.errors) from exc
-    lot_total = sum((use.volume_ml for use in data.lots), Decimal(0))
-    if not data.lots:
-        raise SessionBlocked([FieldError("lots", "Record the lot(s) used.")])
-    if len({use.lot_id for use in data.lots}) != len(data.lots):
-        raise SessionBlocked([FieldError("lots", "Each lot is listed once, with its total volume.")])
-    if lot_total < map_check.total_volume_ml:
-        raise SessionBlocked([FieldError("lots", f"The lots account for {lot_total} mL but {map_check.total_volume_ml} mL was injected.")])
+    lot_problems = lot_errors([(use.lot_id, use.volume_ml) for use in data.lots], map_check.total_volume_ml)
+    if lot_problems:
+        raise SessionBlocked(lot_problems)
 
     now = timezone.now()
     if today != timezone.localdate(now):
@@ -224,6 +218,18 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
 def session_of(appointment: Appointment) -> TreatmentSession | None:
     """The session signed at this appointment, if there is one."""
     return TreatmentSession.objects.filter(appointment=appointment).first()
+
+
+def list_sessions(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, course_id: int | None = None,
+                  page: int = 1, page_size: int = 25) -> Page[TreatmentSession]:
+    """Newest first (session date, then id), with their lots; each session audited as read."""
+    records = TreatmentSession.objects.filter(clinic=clinic).prefetch_related(
+        Prefetch("lot_usages", queryset=LotUsage.objects.select_related("lot__product").order_by("id"), to_attr="lot_usage_list"))
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    if course_id is not None:
+        records = records.filter(course_id=course_id)
+    return read_page(actor, "treatment_session", records.order_by("-performed_on", "-id"), page, page_size)
 
 
 def get_session(actor: Actor, clinic: Clinic | None, session_id: int) -> TreatmentSession:

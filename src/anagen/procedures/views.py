@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import CLINICAL_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only, clinical, performs, staff_required
 from anagen.audit.services import Actor
 from anagen.consultations.models import ZONE_CHOICES
 from anagen.core import display
@@ -25,9 +24,7 @@ from anagen.procedures.forms import (
 )
 from anagen.procedures.models import TreatmentSession
 from anagen.procedures.signals import session_flags
-
-clinical = staff_required(roles=CLINICAL_ROLES)
-performs = staff_required(roles=[Role.PRACTITIONER, Role.TRICHOLOGIST])
+from anagen.ui.forms import add_errors_from
 
 
 def _lot_choices(request: HttpRequest) -> list[tuple[int, str]]:
@@ -76,8 +73,7 @@ def record(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 session = services.record_course_session(actor, appointment, session_input(form, lots), practitioner=request.user,
                                                          today=today, course_session=request.POST.get("course_session", ""))
             except services.SessionBlocked as exc:
-                for error in exc.errors:
-                    form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_errors_from(form, exc.errors)
                 status = 400
             else:
                 messages.success(request, "Session signed. Hand over the aftercare sheet; the 24-48 hour follow-up is scheduled.")
@@ -189,7 +185,7 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "procedures/aftercare.html", context)
 
 
-@staff_required(roles=[Role.CLINIC_ADMIN])
+@admin_only
 def aftercare_edit(request: HttpRequest, language: str) -> HttpResponse:
     if language not in services.LANGUAGES:
         return render(request, "404.html", status=404)

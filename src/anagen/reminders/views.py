@@ -11,34 +11,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import ALL_STAFF_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit.services import Actor, record_read
 from anagen.core.errors import InvalidInput
-from anagen.patients.models import Patient
+from anagen.patients.views import patient_for
 from anagen.reminders import services
 from anagen.reminders.forms import OptInForm, OptOutForm, SettingsForm, TemplateForm
 from anagen.reminders.models import Channel, MessageTemplate, OptInSource
-
-staff = staff_required(roles=ALL_STAFF_ROLES)
-admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
+from anagen.ui.forms import add_errors_from
 
 
-def _patient(request: HttpRequest, patient_id: int) -> Patient:
-    found = Patient.objects.filter(pk=patient_id, clinic=request.clinic).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _errors_to(form, exc: InvalidInput) -> None:
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-@staff
+@any_staff
 def patient_channels(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id)
+    patient = patient_for(request, patient_id, audit_read=False)
     actor = Actor.from_request(request)
     form = OptInForm()
     status = 200
@@ -56,7 +41,7 @@ def patient_channels(request: HttpRequest, patient_id: int) -> HttpResponse:
                 try:
                     services.opt_in(actor, patient, form.cleaned_data["channel"], form.cleaned_data["language"])
                 except InvalidInput as exc:
-                    _errors_to(form, exc)
+                    add_errors_from(form, exc)
                 else:
                     messages.success(request, f"{Channel(form.cleaned_data['channel']).label} reminders turned on.")
                     return redirect("reminders:patient", patient_id=patient.pk)
@@ -78,7 +63,7 @@ def protocol(request: HttpRequest) -> HttpResponse:
             services.save_settings(Actor.from_request(request), request.clinic,
                                    {f: form.cleaned_data[f] for f in SettingsForm.Meta.fields})
         except InvalidInput as exc:
-            _errors_to(form, exc)
+            add_errors_from(form, exc)
         else:
             messages.success(request, "Reminder settings saved.")
             return redirect("reminders:settings")
@@ -95,7 +80,7 @@ def save_template(request: HttpRequest) -> HttpResponse:
         try:
             services.save_template(Actor.from_request(request), request.clinic, form.cleaned_data)
         except InvalidInput as exc:
-            _errors_to(form, exc)
+            add_errors_from(form, exc)
         else:
             messages.success(request, "Message wording saved.")
             return redirect("reminders:settings")
@@ -104,7 +89,7 @@ def save_template(request: HttpRequest) -> HttpResponse:
     return render(request, "reminders/settings.html", context, status=400)
 
 
-@staff
+@any_staff
 @require_POST
 def retry(request: HttpRequest, message_id: int) -> HttpResponse:
     try:

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 
 from anagen.core import display
-from anagen.core.errors import InvalidInput
 from anagen.safety.models import EVENT_TYPE_CHOICES, SEVERITY_CHOICES, FollowUpMethod
 from anagen.ui.forms import NoColonLabels
 
@@ -14,11 +13,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _Form(NoColonLabels, forms.Form):
-    def add_invalid_input(self, exc: InvalidInput) -> None:
-        """Show a service's refusal next to the field it names (or above the form)."""
-        for error in exc.errors:
-            name = error.field if error.field in self.fields else None
-            self.add_error(name, error.message)
+    pass
 
 
 class FollowUpForm(_Form):

@@ -29,7 +29,7 @@ from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.catalog.models import Lot
 from anagen.core import display
-from anagen.core.errors import FieldError, InvalidInput, NotFound
+from anagen.core.errors import FieldError, InvalidInput, InvalidState, NotFound, StaleWrite
 from anagen.core.safety import (
     FOLLOW_UP_WINDOW_HOURS,
     AdverseEventType,
@@ -158,7 +158,7 @@ def record_follow_up(
     with transaction.atomic():
         locked = FollowUpTask.objects.select_for_update().get(pk=task.pk)
         if locked.status == FollowUpStatus.DONE:
-            raise InvalidInput.single("method", "This follow-up is already recorded.")
+            raise InvalidState("This follow-up is already recorded.", field="method")
         before = {"status": locked.status, "method": locked.method, "side_effects_reported": locked.side_effects_reported, "outcome": locked.outcome}
         locked.status = FollowUpStatus.DONE
         locked.method = method
@@ -289,7 +289,7 @@ def report_event(
 def _locked_event(event: AdverseEvent, expected_version: int | None) -> AdverseEvent:
     locked = AdverseEvent.objects.select_for_update().get(pk=event.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise InvalidInput.single("version", "Someone else changed this event meanwhile: reload the page and try again.")
+        raise StaleWrite("Someone else changed this event meanwhile: reload the page and try again.", field="version")
     return locked
 
 

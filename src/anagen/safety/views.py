@@ -18,20 +18,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import CLINICAL_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.models import Role
+from anagen.accounts.permissions import any_staff, clinical, trichologist_only
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
 from anagen.catalog.services import get_lot
-from anagen.core.errors import InvalidInput
-from anagen.patients.services import get_patient
+from anagen.core.errors import Conflict, InvalidInput
+from anagen.patients.views import patient_for
 from anagen.safety import services
 from anagen.safety.forms import FollowUpForm, ReportEventForm, ResolveForm, ReviewForm
 from anagen.safety.models import FollowUpStatus
-
-any_staff = staff_required(roles=[Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER, Role.RECEPTION])
-clinical = staff_required(roles=CLINICAL_ROLES)
-trichologist_only = staff_required(roles=[Role.TRICHOLOGIST])
+from anagen.ui.forms import add_errors_from
 
 
 def _int(value: str | None) -> int | None:
@@ -70,8 +67,8 @@ def record_followup(request: HttpRequest, task_id: int) -> HttpResponse:
                     actor, task, method=form.cleaned_data["method"], side_effects_reported=form.side_effects_reported,
                     outcome=form.cleaned_data["outcome"], recorded_by=request.user,
                 )
-            except InvalidInput as exc:
-                form.add_invalid_input(exc)
+            except (InvalidInput, Conflict) as exc:
+                add_errors_from(form, exc)
             else:
                 if task.side_effects_reported and request.user.sees_clinical_content:
                     messages.warning(request, "Follow-up recorded. Side effects were reported: record them as an adverse event below.")
@@ -93,7 +90,7 @@ def record_followup(request: HttpRequest, task_id: int) -> HttpResponse:
 @clinical
 def patient_events(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)
+    patient = patient_for(request, patient_id, audit_read=False)
     audit.record_read(actor, "adverse_events", patient.pk, patient.pk)
     context = {
         "patient": patient,
@@ -107,7 +104,7 @@ def patient_events(request: HttpRequest, patient_id: int) -> HttpResponse:
 @clinical
 def report_event(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient(actor, request.clinic, patient_id, audit_read=False)
+    patient = patient_for(request, patient_id, audit_read=False)
     sessions = list(services.sessions_of(patient))
     lots = list(services.patient_lots(patient))
     initial: dict[str, Any] = {"onset_date": timezone.localdate()}
@@ -125,8 +122,8 @@ def report_event(request: HttpRequest, patient_id: int) -> HttpResponse:
                 severity=data["severity"], onset_date=data["onset_date"], description=data["description"],
                 action_taken=data["action_taken"], reported_by=request.user,
             )
-        except InvalidInput as exc:
-            form.add_invalid_input(exc)
+        except (InvalidInput, Conflict) as exc:
+            add_errors_from(form, exc)
         else:
             messages.success(request, f"Recorded the adverse event ({event.get_event_type_display().lower()}, {event.severity}).")
             return redirect("safety:event", event_id=event.pk)
@@ -165,8 +162,8 @@ def resolve_event(request: HttpRequest, event_id: int) -> HttpResponse:
         try:
             services.resolve_event(Actor.from_request(request), found, form.cleaned_data["resolved_on"],
                                    expected_version=_int(request.POST.get("version")))
-        except InvalidInput as exc:
-            form.add_invalid_input(exc)
+        except (InvalidInput, Conflict) as exc:
+            add_errors_from(form, exc)
         else:
             messages.success(request, "Recorded the resolution.")
             return redirect("safety:event", event_id=found.pk)
@@ -182,8 +179,8 @@ def review_event(request: HttpRequest, event_id: int) -> HttpResponse:
         try:
             services.review_event(Actor.from_request(request), found, form.cleaned_data["note"], request.user,
                                   expected_version=_int(request.POST.get("version")))
-        except InvalidInput as exc:
-            form.add_invalid_input(exc)
+        except (InvalidInput, Conflict) as exc:
+            add_errors_from(form, exc)
         else:
             messages.success(request, "Recorded your review.")
             return redirect("safety:event", event_id=found.pk)

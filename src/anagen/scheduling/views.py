@@ -13,8 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only, staff_required
 from anagen.accounts.protocols import opening_hours
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
@@ -24,9 +23,6 @@ from anagen.scheduling import services
 from anagen.scheduling.forms import BookingForm, CalendarFilterForm, MoveForm, ReasonForm, RoomForm
 from anagen.scheduling.grid import Column, build_rows, days_of_week
 from anagen.scheduling.models import DEFAULT_DURATION_MINUTES, HOLDING_STATUSES, Appointment, Room
-
-admin_only = staff_required(roles=[Role.CLINIC_ADMIN])
-
 
 # ------------------------------------------------------------------------------------ calendar
 

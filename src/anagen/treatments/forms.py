@@ -12,7 +12,7 @@ from anagen.core.formulation import CATALOGUE, Component
 from anagen.patients.models import Patient
 from anagen.scheduling import services as scheduling
 from anagen.treatments.models import Formulation
-from anagen.ui.forms import NoColonLabels
+from anagen.ui.forms import NoColonLabels, add_errors_from
 
 INGREDIENT_CHOICES = [("", "—")] + [
     (code, f"{i.name} ({i.min_concentration}-{i.max_concentration} {i.concentration_unit}){' · Rx' if i.prescription_drug else ''}")
@@ -102,8 +102,7 @@ class CombinationForm(NoColonLabels, forms.Form):
                 try:
                     CombinationRequest(CombinationTherapy(data["therapy"]), data["start_date"], data["interval_days"], data["sessions"])
                 except InvalidInput as exc:
-                    for error in exc.errors:
-                        self.add_error(error.field if error.field in self.fields else None, error.message)
+                    add_errors_from(self, exc)
         return data
 
     def request(self) -> CombinationRequest | None:

@@ -19,6 +19,7 @@ from anagen.accounts.models import Clinic, User
 from anagen.accounts.protocols import closed_dates, protocol_for, settings_for
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, read_page
 from anagen.audit.services import Actor
 from anagen.consultations.models import Consultation
 from anagen.consultations.services import booking_status
@@ -140,6 +141,26 @@ def save_formulation(
             } | ({"drug_signoff": {"old": None, "new": author.username}} if signoff else {}),
         )
     return formulation
+
+
+def list_formulations(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, page: int = 1,
+                      page_size: int = 25) -> Page[Formulation]:
+    """Newest first; each formulation on the page audited as read."""
+    records = Formulation.objects.filter(clinic=clinic).prefetch_related("components")
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    return read_page(actor, "formulation", records.order_by("-created_at", "-id"), page, page_size)
+
+
+def list_courses(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, status: str | None = None, page: int = 1,
+                 page_size: int = 25) -> Page[Course]:
+    """Newest start first; each course on the page audited as read."""
+    records = Course.objects.filter(clinic=clinic).select_related("clinic")
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    if status is not None:
+        records = records.filter(status=status)
+    return read_page(actor, "course", records.order_by("-start_date", "-id"), page, page_size)
 
 
 def get_formulation(actor: Actor, clinic: Clinic | None, formulation_id: int) -> Formulation:

@@ -8,13 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import CLINICAL_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import any_staff, clinical, trichologist_only
 from anagen.audit.services import Actor
 from anagen.consultations.services import booking_status, latest_signed
 from anagen.core.errors import InvalidInput
 from anagen.core.formulation import CATALOGUE, IssueSeverity
-from anagen.patients import services as patient_services
+from anagen.patients.views import patient_for
 from anagen.scheduling import services as scheduling
 from anagen.treatments import services
 from anagen.treatments.forms import (
@@ -25,10 +24,7 @@ from anagen.treatments.forms import (
     components_from,
     initial_rows,
 )
-
-clinical = staff_required(roles=CLINICAL_ROLES)
-trichologist_only = staff_required(roles=[Role.TRICHOLOGIST])
-
+from anagen.ui.forms import add_errors_from
 
 # --- formulations ------------------------------------------------------------------------------
 
@@ -66,7 +62,7 @@ def _signed_consultation_or_redirect(request: HttpRequest, patient: Any) -> Any:
 @trichologist_only
 def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = patient_services.get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     consultation = _signed_consultation_or_redirect(request, patient)
     if consultation is None:
         return redirect("patients:detail", patient_id=patient.pk)
@@ -125,7 +121,7 @@ def _as_data(formset: Any) -> dict[str, Any]:
 @trichologist_only
 @require_POST
 def formulation_check(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = patient_services.get_patient(Actor.from_request(request), request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     consultation = latest_signed(patient)
     if consultation is None:
         return render(request, "treatments/_check_panel.html", {"check_errors": ["No signed consultation."]})
@@ -172,7 +168,7 @@ def _preview(request: HttpRequest, form: CourseForm, combos: Any) -> dict[str, A
 @trichologist_only
 def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = patient_services.get_patient(actor, request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     today = timezone.localdate()
     consultation, decision = booking_status(patient, today)
     if request.method == "POST":
@@ -196,8 +192,7 @@ def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             except services.NotBookable as exc:
                 form.add_error(None, " ".join(exc.reasons))
             except InvalidInput as exc:
-                for error in exc.errors:
-                    form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_errors_from(form, exc)
             else:
                 messages.success(request, f"Booked a course of {course.total_sessions} sessions.")
                 return redirect("treatments:course", course_id=course.pk)
@@ -209,7 +204,7 @@ def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 @trichologist_only
 @require_POST
 def course_preview(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = patient_services.get_patient(Actor.from_request(request), request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     form = CourseForm(request.POST, patient=patient)
     combos = CombinationFormSet(request.POST, prefix="combo")
     return render(request, "treatments/_plan_preview.html", _preview(request, form, combos))
@@ -228,7 +223,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     return render(request, "treatments/course_detail.html", context)
 
 
-@staff_required(roles=[Role.TRICHOLOGIST, Role.PRACTITIONER, Role.CLINIC_ADMIN, Role.RECEPTION])
+@any_staff
 def replan(request: HttpRequest, course_id: int) -> HttpResponse:
     """After moving one session: the rest of the course as the core re-plans it, then apply."""
     actor = Actor.from_request(request)

@@ -10,15 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from anagen.accounts.permissions import staff_required
-from anagen.audit.services import Actor
 from anagen.consents.services import consent_status
-from anagen.patients import services
+from anagen.patients.views import patient_for
 from anagen.web.timeline import build_timeline
 
 
 @staff_required()
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = services.get_patient(Actor.from_request(request), request.clinic, patient_id)
+    patient = patient_for(request, patient_id)
     timeline = build_timeline(patient, clinical=request.user.sees_clinical_content)
     # Read once for the consent and photo panels, which both need it.
     consents = consent_status(patient)

@@ -151,6 +151,11 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "photos:compare": (GET, CLINICAL, SCOPED),
     "photos:image": (GET, CLINICAL, SCOPED),
     "photos:thumbnail": (GET, CLINICAL, SCOPED),
+    "photos:hairs_start": (GET, CLINICAL, SCOPED),
+    "photos:hair_count": (GET, CLINICAL, SCOPED),
+    "photos:hair_mark": (POST, CLINICAL, SCOPED),
+    "photos:hair_file": (POST, CLINICAL, SCOPED),
+    "photos:dermatoscopes": (GET, ADMIN, UNSCOPED),
     # outcomes and reports
     "outcomes:progress": (GET, CLINICAL, SCOPED),
     "outcomes:chart_svg": (GET, CLINICAL, SCOPED),

@@ -43,7 +43,7 @@ def build_world() -> World:
     from anagen.demo.seed import DEMO_BRANCH_NAME, DEMO_CLINIC_NAME, seed_demo
     from anagen.interop.services import create_feed
     from anagen.outcomes.reports import generate_report, set_report_shared
-    from anagen.photos.models import Photo
+    from anagen.photos.models import HairCount, Photo
     from anagen.portal.models import ChangeRequest, ExportRequest, PatientAccount
     from anagen.portal.services import fulfil_export
     from anagen.privacy.services import request_erasure
@@ -80,6 +80,12 @@ def build_world() -> World:
     event = AdverseEvent.objects.filter(clinic=clinic).order_by("id").first()
     lot = Lot.objects.filter(product__clinic=clinic, usages__isnull=False).distinct().order_by("id").first()
     photo = Photo.objects.filter(clinic=clinic).order_by("id").first()
+    hair_count = HairCount.objects.create(
+        clinic=clinic, patient=photo.patient, photo=photo, micrometres_per_pixel=5, area_cm2=0.48,
+        automatic={"width_px": 1600, "height_px": 1200, "area_cm2": 0.48, "blur_um": 5.0, "glare_share": 0.0, "notes": [],
+                   "hairs": [{"x_px": 100.0, "y_px": 100.0, "length_um": 800.0, "diameter_um": 60.0, "path_px": [[90, 90], [110, 110]]}]},
+        auto_count=1, auto_density_per_cm2=2.08, final_count=1, final_density_per_cm2=2.08, measured_by=by_role["trichologist"],
+    )
     report = generate_report(actor, clinic, patient.pk, by_role["trichologist"], timezone.localdate())
     feed, feed_token = create_feed(actor, clinic, patient=patient, created_by=by_role["reception"])
     invoice = Invoice.objects.filter(clinic=clinic).order_by("id").first()
@@ -114,6 +120,7 @@ def build_world() -> World:
         "record_id": record.pk,
         "text_id": text.pk,
         "photo_id": photo.pk,
+        "count_id": hair_count.pk,
         "report_id": report.pk,
         "user_id": by_role["practitioner"].pk,
         "clinic_id": clinic.pk,

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from anagen.billing import services
 from anagen.billing.models import PatientPackage
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import Duplicate, InvalidInput, InvalidState
 
 
 def _sell(actor, patient, item):
@@ -23,12 +23,12 @@ def test_a_package_is_redeemed_one_session_at_a_time_and_never_below_zero(actor,
     package = _sell(actor, patient, items["small_package"])
     first, second, third = visit(patient, 3), visit(patient, 2), visit(patient, 1, complete=False)
     services.redeem_session(actor, package, first)
-    with pytest.raises(InvalidInput) as twice:
+    with pytest.raises(Duplicate) as twice:
         services.redeem_session(actor, package, first)
     assert twice.value.errors[0].field == "appointment"
     services.redeem_session(actor, package, second)
     assert package.sessions_left == 0
-    with pytest.raises(InvalidInput) as empty:
+    with pytest.raises(InvalidState) as empty:
         services.redeem_session(actor, package, third)
     assert "no sessions left" in empty.value.errors[0].message
     assert package.redemptions.count() == 2
@@ -72,6 +72,6 @@ def test_two_desks_redeeming_the_last_session_at_once_use_it_only_once(items, ma
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sum(isinstance(r, InvalidInput) for r in results) == 1, results
+    assert sum(isinstance(r, InvalidState) for r in results) == 1, results
     package.refresh_from_db()
     assert package.sessions_used == 2

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from tests import builders
 
 PATIENT_PASSWORD = "violet kettle morning 42"
 
@@ -98,31 +98,13 @@ def recorded_session(clinic: Any, trichologist: Any, practitioner: Any, patient:
     """A signed treatment session of ``patient`` today, recorded through the procedures view."""
     from django.urls import reverse
 
-    from anagen.catalog.models import Product
-    from anagen.catalog.services import receive_lot
-    from anagen.consultations.services import save_draft, sign_consultation, start_consultation
-    from anagen.core.formulation import Component
     from anagen.procedures.models import TreatmentSession
-    from anagen.scheduling.services import book_appointment
-    from anagen.treatments.services import save_formulation
 
-    today = timezone.localdate()
-    consultation = start_consultation(actor, patient, trichologist, today - dt.timedelta(days=7))
-    save_draft(actor, consultation, {"presenting_complaint": "Thinning", "diagnosis_primary": "androgenetic_alopecia"},
-               measurements=None, labs={}, expected_version=None)
-    consultation = sign_consultation(actor, consultation, trichologist)
+    consultation = builders.signed_consultation(patient, trichologist, actor=actor)
     consent(patient, "treatment")
-    save_formulation(actor, consultation, [Component("ghk_cu", Decimal("1.0"), Decimal("1")), Component("dexpanthenol", Decimal("1.0"), Decimal("50"))],
-                     author=trichologist, signoff=False, consent_documented=False)
-    start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-    if start.hour >= 23:
-        start = start.replace(hour=22)
-    appointment = book_appointment(actor, clinic, patient=patient, practitioner=practitioner, room=room, kind="mesotherapy_session",
-                                   starts_at=start, duration_minutes=45, course_session_number=1)
-    product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose", vial_volume_ml=Decimal("5"),
-                                     low_stock_threshold_ml=Decimal("10"))
-    lot = receive_lot(actor, product, lot_number="VC-2611", expiry_date=today + dt.timedelta(days=200), quantity_ml=Decimal("20"),
-                      supplier="Derma Supplies, Mumbai", received_on=today - dt.timedelta(days=3))
+    builders.formulation(consultation, trichologist, actor=actor)
+    appointment = builders.session_appointment(patient, practitioner, room, actor=actor)
+    lot = builders.lot_in_stock(clinic, actor=actor)
     injection_map = [{"zone": "vertex", "x": "0.5", "y": str(round(0.2 + 0.05 * i, 2)), "volume_ml": "0.10"} for i in range(10)]
     data = {
         "identity_confirmed": "on", "scalp_cleansed": "on", "technique": "needle", "needle_gauge": "32", "needle_length_mm": "4",

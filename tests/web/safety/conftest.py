@@ -1,6 +1,5 @@
-"""Safety fixtures: a product lot in each clinic, and signed sessions built directly with the ORM
-(a saved TreatmentSession is immutable: created once, never updated) with their LotUsage rows
-drawn from stock through ``anagen.catalog.services.draw_stock``."""
+"""Safety fixtures: a product lot in each clinic, and signed sessions recorded through the
+services (tests/builders.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from tests import builders
 
 _slot = itertools.count()
 
@@ -61,53 +61,42 @@ def other_lot(other_clinic: Any, make_lot: Any) -> Any:
 
 @pytest.fixture
 def make_session(db: Any) -> Any:
-    """A signed session of ``patient`` on ``on`` using ``lots`` ([(lot, "1.50"), ...]), with its
-    follow-up task created the way the sign-off does (``create_follow_up``)."""
+    """A signed session of ``patient`` on ``on`` using ``lots`` ([(lot, "1.50"), ...]), recorded
+    through ``procedures.services.record_session`` (which draws the lots and opens the follow-up),
+    after the patient's first signed consultation, treatment consent and formulation are made
+    through their services. ``signed_at`` puts the session's appointment so that it ends, and the
+    session is signed, at that moment (on the quarter hour before it, on that moment's day)."""
 
     def make(patient: Any, on: dt.date, lots: list[tuple[Any, str]] = (), *, practitioner: Any = None,
-             signed_at: dt.datetime | None = None, follow_up: bool = True) -> Any:
+             signed_at: dt.datetime | None = None) -> Any:
         from anagen.accounts.models import User
-        from anagen.audit.services import Actor
-        from anagen.catalog.services import draw_stock
-        from anagen.consultations.models import Consultation
-        from anagen.procedures.models import LotUsage, TreatmentSession
-        from anagen.safety.services import create_follow_up
+        from anagen.consultations.services import latest_signed
         from anagen.scheduling.models import Room
-        from anagen.scheduling.services import book_appointment, create_room, local_datetime
+        from anagen.scheduling.services import book_appointment, local_datetime
         from anagen.treatments.models import Formulation
 
         clinic = patient.clinic
         staff = practitioner or User.objects.filter(clinic=clinic, role__in=["practitioner", "trichologist"]).first()
         if staff is None:
             staff = User.objects.create_user(f"nurse-{clinic.pk}-{next(_slot)}", password="x", clinic=clinic, role="practitioner")
-        room = Room.objects.filter(clinic=clinic, active=True).first() or create_room(clinic, "Procedure room 1")
-        system = Actor.system("test", clinic.pk)
-        slot = next(_slot)
-        starts = local_datetime(on, dt.time(8 + (slot % 48) // 4, 15 * (slot % 4)))
+        doctor = User.objects.filter(clinic=clinic, role="trichologist").first() or User.objects.create_user(
+            f"doctor-{clinic.pk}-{next(_slot)}", password="x", clinic=clinic, role="trichologist")
+        room = Room.objects.filter(clinic=clinic, active=True).first() or builders.room(clinic)
+        system = builders.system_actor(clinic)
+        consultation = latest_signed(patient) or builders.signed_consultation(patient, doctor, on=on - dt.timedelta(days=7), actor=system)
+        if not patient.consent_records.filter(purpose="treatment").exists():
+            builders.consent(patient, staff, actor=system)
+        if not Formulation.objects.filter(patient=patient).exists():
+            builders.formulation(consultation, doctor, actor=system)
+        if signed_at is not None:  # appointments keep to the quarter hour: it ends at most 15 minutes earlier
+            ends = timezone.localtime(signed_at).replace(second=0, microsecond=0)
+            starts = ends - dt.timedelta(minutes=15 + ends.minute % 15)
+        else:
+            slot = next(_slot)
+            starts = local_datetime(on, dt.time(8 + (slot % 48) // 4, 15 * (slot % 4)))
         appointment = book_appointment(system, clinic, patient=patient, practitioner=staff, room=room,
                                        kind="mesotherapy_session", starts_at=starts, duration_minutes=15)
-        consultation = Consultation.objects.filter(patient=patient).first() or Consultation.objects.create(
-            clinic=clinic, patient=patient, author=staff, status="signed", consulted_on=on, signed_at=timezone.now(), signed_by=staff,
-        )
-        formulation = Formulation.objects.filter(patient=patient).first() or Formulation.objects.create(
-            clinic=clinic, patient=patient, consultation=consultation, diagnosis="androgenetic_alopecia",
-            created_by=staff, total_volume_ml=Decimal("2.00"),
-        )
-        session = TreatmentSession.objects.create(
-            clinic=clinic, patient=patient, appointment=appointment, formulation=formulation, practitioner=staff,
-            performed_on=on, signed_at=signed_at or starts + dt.timedelta(minutes=30),
-            identity_confirmed=True, consent_record_id=1, fever_today=False, scalp_infection_today=False,
-            pregnant_today=False, scalp_cleansed=True, numbing_spray=False, technique="needle", needle_gauge=32,
-            needle_length_mm=Decimal("4.0"), depth_mm=Decimal("1.5"), injection_style="nappage",
-            injection_map=[{"zone": "vertex", "x": "0.5", "y": "0.5", "volume_ml": "0.2"}],
-            total_volume_ml=sum((Decimal(v) for _, v in lots), Decimal("0")) or Decimal("2.00"), pain_score=2,
-        )
-        for the_lot, volume in lots:
-            movement = draw_stock(system, the_lot, Decimal(volume), on=on, session_ref=session.pk, patient_id=patient.pk)
-            LotUsage.objects.create(session=session, lot=the_lot, volume_ml=Decimal(volume), movement=movement)
-        if follow_up:
-            create_follow_up(session)
-        return session
+        return builders.signed_session(appointment, staff, lots=lots, on=timezone.localtime(starts).date(), actor=system)
 
     return make
 

@@ -112,7 +112,7 @@ def test_a_follow_up_is_recorded_only_once(client, receptionist, trichologist, s
     assert response.status_code == 400
     task = FollowUpTask.objects.get()
     assert task.method == "call" and task.recorded_by == receptionist
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(services.InvalidState):
         services.record_follow_up(services.Actor.system("t", task.clinic_id), task, method="call",
                                   side_effects_reported=False, outcome="", recorded_by=trichologist)
 

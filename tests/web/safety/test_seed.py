@@ -18,8 +18,7 @@ def test_the_demo_gets_resolved_mild_events_a_reviewed_moderate_one_and_open_fol
     clinic, make_patient, make_session, lot, admin_user, trichologist, practitioner, receptionist, today
 ):
     days_ago = [60, 50, 45, 40, 30, 25, 20, 15, 10, 1, 0]
-    sessions = [make_session(make_patient(clinic), today - dt.timedelta(days=d), [(lot, "1.00")], follow_up=False)
-                for d in days_ago]
+    sessions = [make_session(make_patient(clinic), today - dt.timedelta(days=d), [(lot, "1.00")]) for d in days_ago]
     ctx = SimpleNamespace(clinic=clinic, today=today, staff={
         "admin": admin_user, "doctor": trichologist, "nurse": practitioner, "reception": receptionist})
     seed_safety(ctx, sessions)

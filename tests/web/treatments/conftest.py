@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests import builders
 
 TODAY = dt.date.today()
 
@@ -10,45 +11,30 @@ TODAY = dt.date.today()
 @pytest.fixture
 def signed_consultation(trichologist, patient):
     """A signed consultation of the patient: androgenetic alopecia, allergic to biotin."""
-    from anagen.audit.services import Actor
-    from anagen.consultations.services import (
-        acknowledge_caution,
-        save_draft,
-        sign_consultation,
-        start_consultation,
-    )
+    from anagen.consultations.services import acknowledge_caution
 
-    actor = Actor.system("test", patient.clinic_id)
-    consultation = start_consultation(actor, patient, trichologist, TODAY)
-    save_draft(
-        actor, consultation,
-        {"presenting_complaint": "Thinning crown", "diagnosis_primary": "androgenetic_alopecia",
-         "pattern_scale": "ludwig", "pattern_stage": "II", "allergy_ingredients": ["biotin"]},
-        measurements=None, labs={}, expected_version=None,
+    actor = builders.system_actor(patient.clinic)
+    signed = builders.signed_consultation(
+        patient, trichologist, on=TODAY, actor=actor, presenting_complaint="Thinning crown",
+        pattern_scale="ludwig", pattern_stage="II", allergy_ingredients=["biotin"],
     )
-    signed = sign_consultation(actor, consultation, trichologist)
     acknowledge_caution(actor, signed, "ingredient_allergy", "Biotin is left out of every formulation", trichologist)
     return signed
 
 
 @pytest.fixture
 def room(clinic):
-    from anagen.scheduling.services import create_room
-
-    return create_room(clinic, "Procedure room 1")
+    return builders.room(clinic)
 
 
 @pytest.fixture
 def formulation(signed_consultation, trichologist):
     from decimal import Decimal
 
-    from anagen.audit.services import Actor
     from anagen.core.formulation import Component
-    from anagen.treatments.services import save_formulation
 
-    components = [Component("ghk_cu", Decimal("0.5"), Decimal("1")), Component("dexpanthenol", Decimal("0.5"), Decimal("50"))]
-    return save_formulation(Actor.system("test", trichologist.clinic_id), signed_consultation, components,
-                            author=trichologist, signoff=False, consent_documented=False)
+    components = (Component("ghk_cu", Decimal("0.5"), Decimal("1")), Component("dexpanthenol", Decimal("0.5"), Decimal("50")))
+    return builders.formulation(signed_consultation, trichologist, components=components)
 
 
 def next_monday(after: dt.date) -> dt.date:

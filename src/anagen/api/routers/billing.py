@@ -288,15 +288,9 @@ def redeem(request: HttpRequest, package_id: int, payload: RedeemIn) -> Any:
     appointment = Appointment.objects.filter(pk=payload.appointment_id, clinic=clinic(request)).first()
     if appointment is None:
         raise invalid([FieldError("appointment_id", "No such appointment in your clinic.")])
-    if package.sessions_used >= package.sessions_total:
-        raise Problem(409, "This package has no sessions left.", kind="invalid-state")
-    if hasattr(appointment, "redemption"):
-        raise Problem(409, "This appointment already used a package session.", kind="duplicate")
     try:
         redemption = services.redeem_session(who, package, appointment)
-    except InvalidInput as exc:
-        if any(e.field == "package" or "already used" in e.message or "no sessions left" in e.message for e in exc.errors):
-            raise Problem(409, "; ".join(e.message for e in exc.errors), kind="invalid-state") from exc
+    except InvalidInput as exc:  # the service names the appointment; the API calls it appointment_id
         raise from_invalid_input(InvalidInput([FieldError("appointment_id" if e.field == "appointment" else e.field, e.message)
                                                for e in exc.errors])) from exc
     return Status(201, redemption)

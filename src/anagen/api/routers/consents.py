@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import Id, actor, clinic, page_of, paginate
+from anagen.api.common import Id, actor, clinic, page_of, paginate, schema_of
 from anagen.api.problems import Problem, form_errors, invalid
 from anagen.api.routers.patients import ConsentRecordOut, consent_record_out
 from anagen.api.routers.patients import router as patients_router
@@ -61,17 +61,7 @@ class WithdrawIn(Schema):
     reason: str
 
 
-class LedgerEntryOut(Schema):
-    at: dt.datetime
-    purpose: str
-    kind: str
-    record_id: int
-    text_id: int
-    text_version: int
-    text_language: str
-    text_title: str
-    recorded_by: str
-    reason: str
+LedgerEntryOut = schema_of(services.LedgerEntry, name="LedgerEntryOut", exclude=("purpose_label", "kind_label"))
 
 
 class LedgerOut(Schema):

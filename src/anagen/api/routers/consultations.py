@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -21,7 +20,6 @@ from anagen.api.common import (
     if_match,
     optional_if_match,
     page_of,
-    paginate,
     set_etag,
 )
 from anagen.api.problems import Problem, form_errors, invalid, stale
@@ -248,17 +246,10 @@ def _out(consultation: Consultation, protocol: Any = None) -> dict[str, Any]:
 def list_consultations(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID), status: Literal["draft", "signed"] | None = None,
                        page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Newest first (consultation date, then id). Each consultation on the page is audited as read."""
-    qs = Consultation.objects.filter(clinic=clinic(request)).select_related("clinic", "patient", "measurements").prefetch_related(
-        Prefetch("lab_results", queryset=LabResult.objects.order_by("test")))
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if status is not None:
-        qs = qs.filter(status=status)
-    items, meta = paginate(qs.order_by("-consulted_on", "-id"), page, page_size)
-    who = actor(request)
-    audit.record_reads(who, "consultation", [(c.pk, c.patient_id) for c in items])
+    found = services.list_consultations(actor(request), clinic(request), patient_id=patient_id, status=status, page=page,
+                                        page_size=page_size)
     protocol = services.protocol_for(clinic(request))  # one clinic: read its protocol once, not per row
-    return {"items": [_out(c, protocol) for c in items], **meta}
+    return {"items": [_out(c, protocol) for c in found.items], **found.meta}
 
 
 @router.post("/consultations", response={201: ConsultationOut}, auth=auth.TRICHOLOGIST, summary="Start a consultation")
@@ -423,13 +414,8 @@ def run_screening(request: HttpRequest, payload: ScreeningIn) -> Any:
 def list_measurements(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID), page: int = Query(1, ge=1, le=100_000),
                       page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Oldest first (date, id), so a patient's series reads in order. Written through the consultation."""
-    qs = MeasurementSet.objects.filter(clinic=clinic(request))
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    items, meta = paginate(qs.order_by("measured_on", "id"), page, page_size)
-    who = actor(request)
-    audit.record_reads(who, "measurements", [(row.pk, row.patient_id) for row in items])
-    return {"items": items, **meta}
+    found = services.list_measurements(actor(request), clinic(request), patient_id=patient_id, page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.get("/measurements/{measurement_id}", response=MeasurementsOut, auth=auth.CLINICAL, tags=["measurements"],
@@ -448,16 +434,9 @@ def get_measurements(request: HttpRequest, measurement_id: int) -> Any:
 def list_labs(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID), consultation_id: int | None = Query(None, ge=1, le=MAX_ID),
               test: LabTestCode | None = None, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Each result with the clinical core's flag against the lab's range (or the reference values)."""
-    qs = LabResult.objects.filter(clinic=clinic(request)).select_related("patient", "consultation__clinic")
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if consultation_id is not None:
-        qs = qs.filter(consultation_id=consultation_id)
-    if test is not None:
-        qs = qs.filter(test=test)
-    items, meta = paginate(qs.order_by("-collected_on", "test", "id"), page, page_size)
-    who = actor(request)
-    audit.record_reads(who, "lab_result", [(row.pk, row.patient_id) for row in items])
+    found = services.list_lab_results(actor(request), clinic(request), patient_id=patient_id, consultation_id=consultation_id,
+                                      test=test, page=page, page_size=page_size)
+    items, meta = found.items, found.meta
     protocol = services.protocol_for(clinic(request))  # one clinic: read its protocol once, not per row
     out = [_lab_out(row, _interpret(row, protocol)) for row in items]
     return {"items": out, **meta}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import actor, clinic
+from anagen.api.common import actor, clinic, schema_of
 from anagen.api.problems import invalid
 from anagen.api.routers.consultations import MeasurementsOut
 from anagen.core.errors import FieldError
@@ -53,10 +53,7 @@ class ChartOut(Schema):
     notes: list[str]
 
 
-class SessionMarkOut(Schema):
-    day: dt.date
-    number: int | None
-    recorded: bool
+SessionMarkOut = schema_of(progress_service.SessionMark, name="SessionMarkOut")
 
 
 class MeasureResultOut(Schema):

@@ -13,14 +13,12 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja import UploadedFile as NinjaUploadedFile
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, actor, clinic, page_of, paginate
+from anagen.api.common import MAX_ID, actor, clinic, page_of
 from anagen.api.problems import Problem, form_errors, invalid
-from anagen.audit import services as audit
 from anagen.consents.services import ConsentMissing
 from anagen.patients import services as patient_services
-from anagen.photos import services
+from anagen.photos import hair_services, services
 from anagen.photos.forms import UploadForm
-from anagen.photos.models import Photo
 
 router = Router(tags=["photos"])
 
@@ -51,17 +49,9 @@ def list_photos(request: HttpRequest, patient_id: int | None = Query(None, ge=1,
                 visit_date: dt.date | None = None, page: int = Query(1, ge=1, le=100_000),
                 page_size: int = Query(25, ge=1, le=100)) -> Any:
     """By visit date, then id. Each photograph listed is audited as read."""
-    qs = Photo.objects.filter(clinic=clinic(request))
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if view is not None:
-        qs = qs.filter(view=view)
-    if visit_date is not None:
-        qs = qs.filter(visit_date=visit_date)
-    items, meta = paginate(qs.order_by("visit_date", "id"), page, page_size)
-    who = actor(request)
-    audit.record_reads(who, "photo_metadata", [(photo.pk, photo.patient_id) for photo in items])
-    return {"items": items, **meta}
+    found = services.list_photos(actor(request), clinic(request), patient_id=patient_id, view=view, visit_date=visit_date,
+                                 page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.get("/photos/{photo_id}", response=PhotoOut, auth=auth.CLINICAL, summary="Read a photograph's metadata")
@@ -172,3 +162,89 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
 
     return {"name": str(row.get("name", "")), "label": str(row.get("label", "")), "before": text(row.get("before")),
             "after": text(row.get("after"))}
+
+
+# --- hair counts ---------------------------------------------------------------------------------
+
+
+class HairOut(Schema):
+    x_px: float
+    y_px: float
+    length_um: float | None
+    diameter_um: float | None
+    source: Literal["automatic", "added"]
+
+
+class HairCountOut(Schema):
+    id: int
+    patient_id: int
+    photo_id: int
+    dermatoscope_id: int | None
+    micrometres_per_pixel: Decimal
+    area_cm2: float
+    auto_count: int
+    auto_density_per_cm2: float
+    auto_median_diameter_um: float | None
+    auto_vellus_share: float | None
+    final_count: int
+    final_density_per_cm2: float
+    final_median_diameter_um: float | None
+    final_vellus_share: float | None
+    removed_automatic: list[int]
+    hairs: list[HairOut]
+    blur_um: float
+    glare_share: float
+    quality_notes: list[dict[str, str]]
+    measured_by_id: int
+    measured_at: dt.datetime
+    corrected_by_id: int | None
+    corrected_at: dt.datetime | None
+    filed_to_id: int | None
+    filed_by_id: int | None
+    filed_at: dt.datetime | None
+
+
+class HairCountIn(Schema):
+    dermatoscope_id: int | None = None
+    micrometres_per_pixel: Decimal | None = None
+
+
+def _hair_count_out(count: Any) -> dict[str, Any]:
+    auto = count.automatic
+    removed = set(count.removed)
+    hairs = [{"x_px": h["x_px"], "y_px": h["y_px"], "length_um": h["length_um"], "diameter_um": h["diameter_um"], "source": "automatic"}
+             for i, h in enumerate(auto["hairs"]) if i not in removed]
+    hairs += [{"x_px": a["x_px"], "y_px": a["y_px"], "length_um": None, "diameter_um": a["diameter_um"], "source": "added"}
+              for a in count.added]
+    fields = {name: getattr(count, name) for name in HairCountOut.model_fields if hasattr(count, name)}
+    return {**fields, "removed_automatic": sorted(removed), "hairs": hairs, "blur_um": auto["blur_um"],
+            "glare_share": auto["glare_share"], "quality_notes": auto["notes"]}
+
+
+@router.get("/hair-counts/{count_id}", response=HairCountOut, auth=auth.CLINICAL, summary="Read a hair count")
+def get_hair_count(request: HttpRequest, count_id: int) -> Any:
+    """Hairs counted and measured on a trichoscopy image: automatic and corrected figures, every
+    mark, and the visit the figures were filed in. Audited as a read."""
+    return _hair_count_out(hair_services.get_hair_count(actor(request), clinic(request), count_id))
+
+
+@router.get("/patients/{patient_id}/hair-counts", response=page_of(HairCountOut), auth=auth.CLINICAL,
+            summary="List a patient's hair counts")
+def list_hair_counts(request: HttpRequest, patient_id: int, page: int = Query(1, ge=1, le=100_000),
+                     page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """Newest first; each one listed is audited as read."""
+    found = hair_services.list_hair_counts(actor(request), clinic(request), patient_id, page=page, page_size=page_size)
+    return {"items": [_hair_count_out(c) for c in found.items], **found.meta}
+
+
+@router.post("/photos/{photo_id}/hair-counts", response={201: HairCountOut}, auth=auth.CLINICAL,
+             summary="Count and measure the hairs of a trichoscopy image")
+def create_hair_count(request: HttpRequest, photo_id: int, payload: HairCountIn) -> Any:
+    """At the scale of one of the clinic's dermatoscopes (``dermatoscope_id``) or a given
+    ``micrometres_per_pixel``. A picture that is not trichoscopy or cannot be measured is refused
+    naming ``photo``; a bad scale naming ``micrometres_per_pixel``."""
+    who = actor(request)
+    photo = services.get_photo(who, clinic(request), photo_id, audit_as="photo")
+    count = hair_services.measure_photo(who, photo, by=request.user, dermatoscope_id=payload.dermatoscope_id,
+                                        micrometres_per_pixel=payload.micrometres_per_pixel)
+    return Status(201, _hair_count_out(count))

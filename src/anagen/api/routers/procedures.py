@@ -7,15 +7,13 @@ import json
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
+from anagen.api.common import MAX_ID, Id, actor, clinic, page_of
 from anagen.api.problems import form_errors, invalid
-from anagen.audit import services as audit
 from anagen.procedures import services
 from anagen.procedures.forms import AddendumForm, LotRowForm, SessionForm, session_input
 from anagen.procedures.models import LotUsage, SessionAddendum, TreatmentSession
@@ -128,16 +126,9 @@ def list_sessions(request: HttpRequest, patient_id: int | None = Query(None, ge=
                   course_id: int | None = Query(None, ge=1, le=MAX_ID),
                   page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Newest first (session date, then id)."""
-    qs = TreatmentSession.objects.filter(clinic=clinic(request)).prefetch_related(
-        Prefetch("lot_usages", queryset=LotUsage.objects.select_related("lot__product").order_by("id"), to_attr="lot_usage_list"))
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if course_id is not None:
-        qs = qs.filter(course_id=course_id)
-    items, meta = paginate(qs.order_by("-performed_on", "-id"), page, page_size)
-    who = actor(request)
-    audit.record_reads(who, "treatment_session", [(session.pk, session.patient_id) for session in items])
-    return {"items": [_out(s) for s in items], **meta}
+    found = services.list_sessions(actor(request), clinic(request), patient_id=patient_id, course_id=course_id, page=page,
+                                   page_size=page_size)
+    return {"items": [_out(s) for s in found.items], **found.meta}
 
 
 @router.get("/sessions/{session_id}", response=SessionOut, auth=auth.CLINICAL, summary="Read a session record")

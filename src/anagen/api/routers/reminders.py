@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
@@ -15,8 +15,8 @@ from anagen.api import auth
 from anagen.api.common import actor, clinic
 from anagen.api.problems import Problem
 from anagen.audit.services import record_read
-from anagen.patients import services as patient_services
 from anagen.patients.models import Patient
+from anagen.patients.services import get_patient
 from anagen.portal import services as portal
 from anagen.reminders import services
 from anagen.reminders.models import OptInSource
@@ -64,13 +64,6 @@ class OptOutIn(Schema):
     channel: ChannelCode
 
 
-def _patient(request: HttpRequest, patient_id: int) -> Patient:
-    found = Patient.objects.filter(pk=patient_id, clinic=clinic(request)).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _out(patient: Patient) -> dict[str, Any]:
     channels = []
     for row in services.channel_rows(patient):
@@ -85,7 +78,7 @@ def _out(patient: Patient) -> dict[str, Any]:
             summary="A patient's reminder channels and recent messages")
 def patient_reminders(request: HttpRequest, patient_id: int) -> Any:
     """Each channel with its address and opt-in, and the latest 20 messages (queued, sent, failed)."""
-    patient = _patient(request, patient_id)
+    patient = get_patient(actor(request), clinic(request), patient_id, audit_read=False)
     record_read(actor(request), "reminder_opt_in", patient.pk, patient.pk)
     return _out(patient)
 
@@ -94,7 +87,7 @@ def patient_reminders(request: HttpRequest, patient_id: int) -> Any:
              summary="Turn a reminder channel on")
 def opt_in(request: HttpRequest, patient_id: int, payload: OptInIn) -> Any:
     """Needs the address on record and a valid reminders consent (else 422 naming ``channel``)."""
-    patient = _patient(request, patient_id)
+    patient = get_patient(actor(request), clinic(request), patient_id, audit_read=False)
     services.opt_in(actor(request), patient, payload.channel, payload.language)
     return _out(patient)
 
@@ -104,7 +97,7 @@ def opt_in(request: HttpRequest, patient_id: int, payload: OptInIn) -> Any:
 def opt_out(request: HttpRequest, patient_id: int, payload: OptOutIn) -> Any:
     """Cancels the channel's queued messages; with no channel left, the reminders consent is
     withdrawn. A channel that is not on gets 409."""
-    patient = _patient(request, patient_id)
+    patient = get_patient(actor(request), clinic(request), patient_id, audit_read=False)
     if not services.opt_out(actor(request), patient, payload.channel, OptInSource.RECEPTION):
         raise Problem(409, "This channel is not turned on.", kind="invalid-state")
     return _out(patient)
@@ -124,7 +117,7 @@ def invite(request: HttpRequest, patient_id: int) -> Any:
     """A new one-time link (earlier unused links stop working), emailed to the patient when an
     address is on record. The raw link is in this response only: Anagen stores its hash."""
     who = actor(request)
-    patient = patient_services.get_patient(who, clinic(request), patient_id, audit_read=False)
+    patient = get_patient(who, clinic(request), patient_id, audit_read=False)
     try:
         invitation, token = portal.invite_patient(who, patient, by=request.user)  # type: ignore[arg-type]
     except portal.PortalError as exc:

@@ -12,10 +12,9 @@ from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, paginate, set_etag
-from anagen.api.problems import Problem, from_invalid_input, stale
+from anagen.api.problems import Problem
 from anagen.audit import services as audit
 from anagen.catalog.models import Lot
-from anagen.core.errors import InvalidInput
 from anagen.patients import services as patient_services
 from anagen.safety import services
 from anagen.safety.models import AdverseEvent, FollowUpStatus, FollowUpTask
@@ -74,12 +73,6 @@ def _out(event: AdverseEvent) -> dict[str, Any]:
     return data
 
 
-def _refusal(exc: InvalidInput) -> Exception:
-    if any(e.field == "version" for e in exc.errors):
-        return stale()
-    return from_invalid_input(exc)
-
-
 @router.get("/adverse-events", response=page_of(EventOut), auth=auth.CLINICAL, summary="List adverse events")
 def list_events(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID),
                 event_type: EventType | None = None, severity: Severity | None = None,
@@ -129,10 +122,7 @@ def resolve(request: HttpRequest, event_id: int, payload: ResolveIn, response: H
     """Needs If-Match (the event's ETag): a stale change is refused with 409."""
     expected = if_match(request)
     event = services.get_event(clinic(request), event_id)
-    try:
-        updated = services.resolve_event(actor(request), event, payload.resolved_on, expected_version=expected)
-    except InvalidInput as exc:
-        raise _refusal(exc) from exc
+    updated = services.resolve_event(actor(request), event, payload.resolved_on, expected_version=expected)
     set_etag(response, updated.version)
     return _out(updated)
 
@@ -142,10 +132,7 @@ def review(request: HttpRequest, event_id: int, payload: ReviewIn, response: Htt
     """A trichologist's review; a reviewed event no longer blocks the next session. Needs If-Match."""
     expected = if_match(request)
     event = services.get_event(clinic(request), event_id)
-    try:
-        updated = services.review_event(actor(request), event, payload.note, request.user, expected_version=expected)  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        raise _refusal(exc) from exc
+    updated = services.review_event(actor(request), event, payload.note, request.user, expected_version=expected)  # type: ignore[arg-type]
     set_etag(response, updated.version)
     return _out(updated)
 
@@ -204,14 +191,9 @@ def record_follow_up(request: HttpRequest, task_id: int, payload: FollowUpIn) ->
     task = services.get_follow_up(clinic(request), task_id)
     if task.status == FollowUpStatus.DONE:
         raise Problem(409, "This follow-up is already recorded.", kind="invalid-state")
-    try:
-        done = services.record_follow_up(actor(request), task, method=payload.method,
-                                         side_effects_reported=payload.side_effects_reported, outcome=payload.outcome,
-                                         recorded_by=request.user)  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        if any("already recorded" in e.message for e in exc.errors):
-            raise Problem(409, "This follow-up is already recorded.", kind="invalid-state") from exc
-        raise from_invalid_input(exc) from exc
+    done = services.record_follow_up(actor(request), task, method=payload.method,
+                                     side_effects_reported=payload.side_effects_reported, outcome=payload.outcome,
+                                     recorded_by=request.user)  # type: ignore[arg-type]
     return _follow_up_out(done, timezone.now())
 
 

@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema, Status
 from anagen.accounts import services as accounts
 from anagen.accounts import two_factor
 from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
-from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
+from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, User
 from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
 from anagen.api.problems import Problem, form_errors, invalid
@@ -87,8 +87,7 @@ def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
     if not form.is_valid():
         raise invalid([FieldError("password" if e.field in ("password1", "password2") else e.field, e.message)
                        for e in form_errors(form)])
-    values = {f: form.cleaned_data[f] for f in ("username", "first_name", "last_name", "email", "role")}
-    user = accounts.create_staff(clinic(request), values, password)
+    user = accounts.create_staff(actor(request), clinic(request), form.cleaned_data, password)
     return Status(201, _staff_out([user])[0])
 
 
@@ -100,9 +99,7 @@ def update_staff(request: HttpRequest, user_id: int, payload: StaffUpdateIn) -> 
     form = StaffEditForm(payload.dict(), instance=member)
     if not form.is_valid():
         raise invalid(form_errors(form))
-    if member.pk == request.user.pk and (form.cleaned_data["role"] != Role.CLINIC_ADMIN or not form.cleaned_data["is_active"]):
-        raise invalid([FieldError("role", "You cannot remove your own admin role or deactivate yourself.")])
-    form.save()
+    accounts.update_staff(actor(request), member, form.cleaned_data, by=request.user)  # type: ignore[arg-type]
     return _staff_out([member])[0]
 
 
@@ -130,7 +127,7 @@ def set_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Any
     form = StaffPasswordForm(member, {"new_password1": payload.password, "new_password2": payload.password})
     if not form.is_valid():
         raise invalid([FieldError("password", e.message) for e in form_errors(form)])
-    form.save()
+    accounts.set_password(actor(request), member, payload.password)
     return _staff_out([member])[0]
 
 
@@ -162,7 +159,7 @@ def put_clinic(request: HttpRequest, payload: ClinicSchema) -> Any:
     form = ClinicForm(payload.dict(), instance=current)
     if not form.is_valid():
         raise invalid(form_errors(form))
-    return form.save()
+    return accounts.update_clinic(actor(request), current, form.cleaned_data)
 
 
 # ------------------------------------------------------------------------------- audit trail

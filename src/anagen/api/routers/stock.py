@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, actor, clinic, page_of, paginate
+from anagen.api.common import MAX_ID, actor, clinic, page_of, paginate, schema_of
 from anagen.api.problems import Problem, form_errors, invalid
 from anagen.catalog import services
 from anagen.catalog.forms import AdjustForm, ComponentForm, ProductForm, RecallForm, ReceiveLotForm
@@ -66,23 +66,8 @@ def get_lot(request: HttpRequest, lot_id: int) -> Any:
     return _out(services.get_lot(clinic(request), lot_id), timezone.localdate())
 
 
-class ReportedEventOut(Schema):
-    event_id: int
-    event_type: str
-    severity: str
-    onset_date: dt.date
-
-
-class RecipientOut(Schema):
-    patient_id: int
-    mrn: str
-    name: str
-    phone: str
-    email: str
-    session_id: int
-    performed_on: dt.date
-    volume_ml: Decimal
-    events: list[ReportedEventOut]
+ReportedEventOut = schema_of(safety.ReportedEvent, name="ReportedEventOut")
+RecipientOut = schema_of(safety.Recipient, name="RecipientOut", types={"events": list[ReportedEventOut]})  # type: ignore[valid-type]
 
 
 class RecipientsOut(Schema):

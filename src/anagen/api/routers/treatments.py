@@ -12,9 +12,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, paginate, set_etag
+from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, set_etag
 from anagen.api.problems import Problem, form_errors, invalid, stale
-from anagen.audit import services as audit
 from anagen.consultations.services import latest_signed
 from anagen.core.errors import FieldError, InvalidInput
 from anagen.patients import services as patient_services
@@ -78,13 +77,8 @@ def _formulation_out(f: Formulation) -> dict[str, Any]:
 @router.get("/formulations", response=page_of(FormulationOut), auth=auth.CLINICAL, summary="List formulations")
 def list_formulations(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID), page: int = Query(1, ge=1, le=100_000),
                       page_size: int = Query(25, ge=1, le=100)) -> Any:
-    qs = Formulation.objects.filter(clinic=clinic(request)).prefetch_related("components")
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    items, meta = paginate(qs.order_by("-created_at", "-id"), page, page_size)
-    who = actor(request)
-    audit.record_reads(who, "formulation", [(f.pk, f.patient_id) for f in items])
-    return {"items": [_formulation_out(f) for f in items], **meta}
+    found = services.list_formulations(actor(request), clinic(request), patient_id=patient_id, page=page, page_size=page_size)
+    return {"items": [_formulation_out(f) for f in found.items], **found.meta}
 
 
 @router.get("/formulations/{formulation_id}", response=FormulationOut, auth=auth.CLINICAL, summary="Read a formulation")
@@ -251,17 +245,11 @@ def _course_out(course: Course, appointments: list[Any] | None = None) -> dict[s
 def list_courses(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID),
                  status: Literal["active", "completed", "stopped"] | None = None,
                  page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
-    qs = Course.objects.filter(clinic=clinic(request)).select_related("clinic")
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if status is not None:
-        qs = qs.filter(status=status)
-    items, meta = paginate(qs.order_by("-start_date", "-id"), page, page_size)
-    who = actor(request)
-    audit.record_reads(who, "course", [(course.pk, course.patient_id) for course in items])
+    found = services.list_courses(actor(request), clinic(request), patient_id=patient_id, status=status, page=page,
+                                  page_size=page_size)
     # One query for the appointments of every course on the page, not one per course.
-    by_course = services.appointments_by_course(clinic(request).pk, [c.pk for c in items])
-    return {"items": [_course_out(c, by_course[c.pk]) for c in items], **meta}
+    by_course = services.appointments_by_course(clinic(request).pk, [c.pk for c in found.items])
+    return {"items": [_course_out(c, by_course[c.pk]) for c in found.items], **found.meta}
 
 
 @router.get("/courses/{course_id}", response=CourseOut, auth=auth.CLINICAL, summary="Read a course and its appointments")

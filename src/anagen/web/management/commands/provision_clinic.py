@@ -26,7 +26,8 @@ from django.db import transaction
 
 from anagen.accounts.forms import ClinicForm
 from anagen.accounts.models import ALL_STAFF_ROLES, User
-from anagen.accounts.services import create_staff
+from anagen.accounts.services import create_clinic, create_staff
+from anagen.audit.services import Actor
 from anagen.scheduling.services import RoomNameTaken, create_room
 
 
@@ -85,9 +86,10 @@ class Command(BaseCommand):
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
             raise CommandError(f"--{field.replace('_', '-')}: {errors[0]}")
+        actor = Actor.system("provision_clinic")
         with transaction.atomic():
-            clinic = form.save()
-            created = {s["username"]: create_staff(clinic, s, password).pk for s in staff}
+            clinic = create_clinic(actor, form.cleaned_data)
+            created = {s["username"]: create_staff(actor, clinic, s, password).pk for s in staff}
             rooms: dict[str, int] = {}
             for name in options["room"]:
                 try:

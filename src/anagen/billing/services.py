@@ -111,6 +111,7 @@ def save_price_item(actor: Actor, clinic: Clinic, values: dict, item: PriceItem 
 class LineRequest:
     item: PriceItem
     quantity: int = 1
+    discount_paise: int = 0
 
 
 def _next_number(clinic: Clinic, prefix: str, day: date) -> tuple[rules.FinancialYear, int, str]:
@@ -145,7 +146,8 @@ def create_invoice(
             raise InvalidInput.single(f"lines.{index}.quantity", "Sell one package per line.")
     stored = settings_for(clinic)
     intra = rules.is_intra_state(stored.state_code, customer_state_code)
-    inputs = [rules.LineInput(r.item.name, rules.TaxClass(r.item.tax_class), r.item.gst_rate_bp, r.item.price_paise, r.quantity, r.item.code)
+    inputs = [rules.LineInput(r.item.name, rules.TaxClass(r.item.tax_class), r.item.gst_rate_bp, r.item.price_paise, r.quantity, r.item.code,
+                              r.discount_paise)
               for r in lines]
     totals = rules.invoice_totals(inputs, intra)
     with transaction.atomic():
@@ -161,7 +163,7 @@ def create_invoice(
             row = InvoiceLine.objects.create(
                 invoice=invoice, position=position, item=line.item, description=line.item.name, kind=line.item.kind,
                 tax_class=line.item.tax_class, code=line.item.code, gst_rate_bp=line.item.gst_rate_bp, quantity=line.quantity,
-                unit_price_paise=line.item.price_paise, taxable_paise=tax.taxable_paise, cgst_paise=tax.cgst_paise,
+                unit_price_paise=line.item.price_paise, discount_paise=line.discount_paise, taxable_paise=tax.taxable_paise, cgst_paise=tax.cgst_paise,
                 sgst_paise=tax.sgst_paise, igst_paise=tax.igst_paise, total_paise=tax.total_paise,
             )
             if line.item.kind == ItemKind.PACKAGE:
@@ -169,7 +171,8 @@ def create_invoice(
                                               sessions_total=line.item.sessions, sold_on=today)
         audit.append(actor, "create", object_type="invoice", object_id=invoice.pk, patient_id=patient.pk,
                      changes=audit.snapshot_created({"number": number, "total_paise": totals.total_paise,
-                                                     "lines": ", ".join(f"{r.quantity} x {r.item.name}" for r in lines),
+                                                     "lines": ", ".join(f"{r.quantity} x {r.item.name}" + (f" less {r.discount_paise} paise" if r.discount_paise else "")
+                                                                        for r in lines),
                                                      "intra_state": intra}))
     return invoice
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
-from anagen.consents import services
+from anagen.consents import pdf, services
 from anagen.consents.forms import PublishTextForm, SignConsentForm, WithdrawForm
 from anagen.consents.models import ConsentText, Language, Method, Purpose
 from anagen.patients.views import patient_for
@@ -158,6 +158,18 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
             "can_withdraw": is_current and status.state != services.State.WITHDRAWN,
         },
     )
+
+
+@require_GET
+@any_staff
+def record_pdf(request: HttpRequest, record_id: int) -> HttpResponse:
+    """The signed consent as PDF: text version, signature, witness and history; the read audited."""
+    record = services.get_record(Actor.from_request(request), request.clinic, record_id, audit_as="consent_pdf")
+    events = list(record.events.select_related("by").order_by("at", "id"))
+    response = HttpResponse(pdf.consent_pdf(record, events), content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'attachment; filename="consent-{record.pk}.pdf"'
+    return response
 
 
 @require_GET

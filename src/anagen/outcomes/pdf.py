@@ -23,7 +23,7 @@ from anagen.accounts.models import Clinic
 from anagen.core import display
 from anagen.outcomes.charts import Chart
 from anagen.outcomes.progress import Progress
-from anagen.ui.pdf import FONTS
+from anagen.ui.pdf import FONTS, clinic_heading
 
 # fontTools logs every subsetting step at INFO; a report is not worth 30 log lines.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -143,7 +143,7 @@ def build_pdf(content: ReportContent) -> bytes:
     patient = p.patient
     clinic = content.clinic
     pdf = ReportPDF(
-        f"{clinic.name}{' · ' + clinic.city if getattr(clinic, 'city', '') else ''}",
+        clinic_heading(clinic),
         f"Progress report for {patient.full_name} ({patient.mrn}) · generated {display.day(content.generated_on)}",
     )
     pdf.add_page()

@@ -14,7 +14,7 @@ from anagen.audit.services import Actor
 from anagen.consultations.models import ZONE_CHOICES
 from anagen.core import display
 from anagen.core.errors import InvalidInput
-from anagen.procedures import services
+from anagen.procedures import pdf, services
 from anagen.procedures.forms import (
     AddendumForm,
     AftercareForm,
@@ -183,6 +183,19 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
         "language": language, "languages": services.LANGUAGES,
     }
     return render(request, "procedures/aftercare.html", context)
+
+
+@staff_required()
+def aftercare_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The aftercare sheet as PDF, in the language chosen on the sheet (else the session's)."""
+    session = services.get_session(Actor.from_request(request), request.clinic, session_id)
+    language = request.GET.get("lang") or session.aftercare_language
+    if language not in services.LANGUAGES:
+        language = "en"
+    response = HttpResponse(pdf.aftercare_pdf(session, services.aftercare_sheet(request.clinic, language)), content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'attachment; filename="aftercare-{session.pk}-{language}.pdf"'
+    return response
 
 
 @admin_only

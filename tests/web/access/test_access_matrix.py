@@ -84,6 +84,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "consents:sign": (GET, ANY_STAFF, SCOPED),
     "consents:record": (GET, ANY_STAFF, SCOPED),
     "consents:signature": (GET, ANY_STAFF, SCOPED),
+    "consents:record_pdf": (GET, ANY_STAFF, SCOPED),
     "consents:withdraw": (GET, ANY_STAFF, SCOPED),
     # consultations (reception never sees clinical notes; a practitioner cannot sign one)
     "consultations:start": (POST, TRICH, SCOPED),
@@ -132,6 +133,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "procedures:detail": (GET, CLINICAL, SCOPED),
     "procedures:addendum": (POST, CLINICAL, SCOPED),
     "procedures:aftercare": (GET, ANY_STAFF, SCOPED),
+    "procedures:aftercare_pdf": (GET, ANY_STAFF, SCOPED),
     "procedures:aftercare_edit": (GET, ADMIN, UNSCOPED),
     # follow-up, adverse events, recall
     "safety:followups": (GET, ANY_STAFF, UNSCOPED),
@@ -182,6 +184,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "reminders:settings": (GET, ADMIN, UNSCOPED),
     "reminders:save_template": (POST, ADMIN, UNSCOPED),
     "reminders:retry": (POST, ANY_STAFF, SCOPED),
+    "reminders:send_aftercare": (POST, ANY_STAFF, SCOPED),
     "reminders:opt_out": (GET, PUBLIC, UNSCOPED),  # one-time token link in a message
     "reminders:inbound": (POST, PUBLIC, UNSCOPED),  # provider webhook, signed with a shared secret
     # billing

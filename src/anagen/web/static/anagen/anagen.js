@@ -6,3 +6,12 @@ document.addEventListener("htmx:responseError", function (event) {
     window.location.reload();
   }
 });
+
+// A "Print" button on a document (invoice, aftercare sheet, consent): data-print, no inline handler.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) {
+    event.preventDefault();
+    window.print();
+  }
+});

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
 from anagen.core.identifiers import IdentifierError, normalise_phone
@@ -92,3 +93,20 @@ class ResetPasswordRequestForm(NoColonLabels, PasswordResetForm):
 
 class ResetPasswordSetForm(NoColonLabels, SetPasswordForm):
     pass
+
+
+WEEKDAY_CHOICES = [("mon", _("Monday")), ("tue", _("Tuesday")), ("wed", _("Wednesday")), ("thu", _("Thursday")),
+                   ("fri", _("Friday")), ("sat", _("Saturday")), ("sun", _("Sunday"))]
+TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+
+
+class OpeningHoursForm(NoColonLabels, forms.Form):
+    open_weekdays = forms.MultipleChoiceField(label=_("Open on"), choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple,
+                                              error_messages={"required": _("Tick at least one day the clinic is open.")})
+    opens_at = forms.TimeField(label=_("Opens at"), widget=TIME_INPUT, help_text=_("24-hour clock, e.g. 09:00"))
+    closes_at = forms.TimeField(label=_("Closes at"), widget=TIME_INPUT, help_text=_("24-hour clock, e.g. 19:00"))
+
+
+class ClosureForm(NoColonLabels, forms.Form):
+    date = forms.DateField(label=_("Closed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False, help_text=_("e.g. Diwali"))

@@ -58,6 +58,18 @@ DEFAULT_DURATION_MINUTES = {
 }
 
 
+class AppointmentDuration(models.Model):
+    """A clinic's own length for one appointment type (issue 20: set up from its pages); a type
+    without a row takes DEFAULT_DURATION_MINUTES."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="appointment_durations")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    minutes = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clinic", "kind"], name="appointment_duration_once_per_kind")]
+
+
 class Status(models.TextChoices):
     BOOKED = "booked", "Booked"
     ARRIVED = "arrived", "Arrived"

@@ -20,13 +20,15 @@ from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.core import display
-from anagen.core.errors import NotFound
+from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.patients.models import Patient
 from anagen.scheduling.models import (
+    DEFAULT_DURATION_MINUTES,
     HOLDING_STATUSES,
     SLOT,
     SLOT_MINUTES,
     Appointment,
+    AppointmentDuration,
     Kind,
     PractitionerSlot,
     Room,
@@ -527,20 +529,58 @@ class RoomNameTaken(Exception):
     pass
 
 
-def create_room(clinic: Clinic, name: str) -> Room:
+def create_room(clinic: Clinic, name: str, *, actor: Actor | None = None) -> Room:
+    """A new room; audited when a person adds it (``actor``; seeding and provisioning pass none)."""
     name = name.strip()
     if Room.objects.filter(clinic=clinic, name__iexact=name).exists():
         raise RoomNameTaken()
     try:
         with transaction.atomic():
-            return Room.objects.create(clinic=clinic, name=name)
+            room = Room.objects.create(clinic=clinic, name=name)
+            if actor is not None:
+                audit.append(actor, Action.CREATE, object_type="room", object_id=room.pk, patient_id=None,
+                             changes=audit.snapshot_created({"name": name}))
+            return room
     except IntegrityError as exc:
         raise RoomNameTaken() from exc
 
 
-def set_room_active(room: Room, active: bool) -> Room:
+def set_room_active(room: Room, active: bool, *, actor: Actor | None = None) -> Room:
     """Deactivating a room keeps its appointments; it is no longer offered for new bookings."""
     with transaction.atomic():
         Room.objects.filter(pk=room.pk).update(active=active)
+        if actor is not None and room.active != active:
+            audit.append(actor, Action.UPDATE, object_type="room", object_id=room.pk, patient_id=None,
+                         changes={"active": {"old": room.active, "new": active}})
     room.active = active
     return room
+
+
+# --- appointment types and their durations (clinic set-up) --------------------------------------
+
+
+def durations_for(clinic: Clinic) -> dict[str, int]:
+    """Minutes per appointment type: the clinic's own, else the default."""
+    stored = dict(AppointmentDuration.objects.filter(clinic=clinic).values_list("kind", "minutes"))
+    return {kind.value: stored.get(kind.value, DEFAULT_DURATION_MINUTES[kind]) for kind in Kind}
+
+
+def save_durations(actor: Actor, clinic: Clinic, minutes_by_kind: dict[str, int]) -> dict[str, int]:
+    """Each type's length, in whole slots, between one slot and MAX_DURATION_MINUTES; audited."""
+    errors = []
+    for kind, minutes in minutes_by_kind.items():
+        if kind not in Kind.values:
+            errors.append(FieldError(kind, "Unknown appointment type."))
+        elif not SLOT_MINUTES <= minutes <= MAX_DURATION_MINUTES or minutes % SLOT_MINUTES:
+            errors.append(FieldError(kind, f"Use {SLOT_MINUTES} to {MAX_DURATION_MINUTES} minutes in steps of {SLOT_MINUTES}."))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        before = durations_for(clinic)
+        for kind, minutes in minutes_by_kind.items():
+            AppointmentDuration.objects.update_or_create(clinic=clinic, kind=kind, defaults={"minutes": minutes})
+        after = durations_for(clinic)
+        changes = audit.diff(before, after)
+        if changes:
+            audit.append(actor, "update", object_type="appointment_durations", object_id=clinic.pk, patient_id=None, changes=changes)
+    return after

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -18,11 +19,20 @@ from anagen.accounts.protocols import opening_hours
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
 from anagen.core import display
+from anagen.core.errors import InvalidInput
 from anagen.patients.services import record_list_read
 from anagen.scheduling import services
-from anagen.scheduling.forms import BookingForm, CalendarFilterForm, MoveForm, ReasonForm, RoomForm
+from anagen.scheduling.forms import (
+    BookingForm,
+    CalendarFilterForm,
+    DurationsForm,
+    MoveForm,
+    ReasonForm,
+    RoomForm,
+)
 from anagen.scheduling.grid import Column, build_rows, days_of_week
-from anagen.scheduling.models import DEFAULT_DURATION_MINUTES, HOLDING_STATUSES, Appointment, Room
+from anagen.scheduling.models import HOLDING_STATUSES, Appointment, Room
+from anagen.ui.forms import add_errors_from
 
 # ------------------------------------------------------------------------------------ calendar
 
@@ -206,7 +216,7 @@ def _free_times(request: HttpRequest, form: BookingForm) -> dict[str, Any]:
         return {}
     kind = str(source.get("kind") or "")
     try:
-        duration = int(source.get("duration_minutes") or DEFAULT_DURATION_MINUTES.get(kind, 45))
+        duration = int(source.get("duration_minutes") or services.durations_for(request.clinic).get(kind, 45))
     except ValueError:
         duration = 45
     practitioner = services.bookable_practitioners(request.clinic).filter(pk=source.get("practitioner")).first() if str(source.get("practitioner") or "").isdigit() else None
@@ -328,6 +338,21 @@ def arrived(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 
 @admin_only
+def appointment_types(request: HttpRequest) -> HttpResponse:
+    """Appointment types and their durations (clinic set-up): what reception's booking form offers."""
+    form = DurationsForm(request.POST or None, current=services.durations_for(request.clinic))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_durations(Actor.from_request(request), request.clinic, dict(form.cleaned_data))
+        except InvalidInput as exc:
+            add_errors_from(form, exc)
+        else:
+            messages.success(request, _("Appointment durations saved."))
+            return redirect("accounts:clinic_settings")
+    return render(request, "scheduling/appointment_types.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@admin_only
 def rooms(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/rooms.html", {"rooms": Room.objects.filter(clinic=request.clinic).order_by("-active", "name")})
 
@@ -337,7 +362,7 @@ def room_create(request: HttpRequest) -> HttpResponse:
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            room = services.create_room(request.clinic, form.cleaned_data["name"])
+            room = services.create_room(request.clinic, form.cleaned_data["name"], actor=Actor.from_request(request))
         except services.RoomNameTaken:
             form.add_error("name", "This clinic already has a room with this name.")
         else:
@@ -349,7 +374,7 @@ def room_create(request: HttpRequest) -> HttpResponse:
 
 def _room_toggle(request: HttpRequest, room_id: int, active: bool) -> HttpResponse:
     room = get_object_or_404(Room, pk=room_id, clinic=request.clinic)
-    services.set_room_active(room, active)
+    services.set_room_active(room, active, actor=Actor.from_request(request))
     messages.success(request, f"{room.name} is {'back in use' if active else 'deactivated: it is no longer offered for new bookings'}.")
     return redirect("scheduling:rooms")
 

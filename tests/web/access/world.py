@@ -105,6 +105,9 @@ def build_world() -> World:
     )
     erasure = request_erasure(actor, patient, by_role["clinic_admin"], "Patient asked by email on 20 Nov")
     issued = create_token(actor, by_role["clinic_admin"], "matrix", expires_at=None, by=by_role["clinic_admin"])
+    from anagen.accounts.models import ClinicClosure
+
+    closure = ClinicClosure.objects.create(clinic=clinic, date=timezone.localdate() + dt.timedelta(days=300), reason="Matrix")
     world = World(users=by_role, other_clinic_users=other)
     world.kwargs = {
         "patient_id": patient.pk,
@@ -124,6 +127,7 @@ def build_world() -> World:
         "report_id": report.pk,
         "user_id": by_role["practitioner"].pk,
         "clinic_id": clinic.pk,
+        "closure_id": closure.pk,
         "room_id": Room.objects.filter(clinic=clinic).order_by("id").first().pk,
         "message_id": message.pk,
         "invoice_id": invoice.pk,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pathlib
-import time
 
 import numpy as np
 import pytest
@@ -58,11 +57,10 @@ def test_active_treatments_beat_placebo_and_combinations_add():
     assert both.effect_sd > minox.effect_sd
 
 
-def test_forecast_band_narrows_as_follow_ups_arrive_and_is_fast():
-    start = time.perf_counter()
+def test_forecast_band_narrows_as_follow_ups_arrive():
+    # Its speed is measured in `make bench` (benchmarks time forecasts from nothing), not here: a
+    # timed test fails on a loaded machine whatever the code does (project rule 7).
     before = personal_forecast(MALE, PatientBaseline(150.0), ["minoxidil_5"])
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0
     assert before.density.day[0] == 0 and before.density.day[-1] == 365
     lo, mid, hi = before.density.at(0)
     assert lo < 150.0 < hi and mid == pytest.approx(150.0, abs=0.5)

@@ -198,6 +198,18 @@ def test_a_portrait_picture_is_measured_like_its_landscape_turn():
     assert sorted(round(h.diameter_um) for h in a.hairs) == pytest.approx(sorted(round(h.diameter_um) for h in b.hairs), abs=3)
 
 
+@pytest.mark.parametrize(("angle", "diameter_um"), [(1.390625, 25.0), (1.1, 25.0), (1.335, 30.0), (0.314, 30.0), (1.571, 30.0)])
+def test_a_lone_pale_thin_shaft_on_clean_skin_is_found_and_measured(angle, diameter_um):
+    # Once missed or measured 20-300 % wide: on clean skin the mask of a lone pale shaft grows far
+    # wider than the shaft, the blur fitted on it alone came out implausibly sharp, and the fit
+    # started from the mask's width never reached the shaft's.
+    dx, dy = 55 * math.cos(angle), 40 * math.sin(angle)
+    m = measure_hairs(scene([(200 - dx, 70 - dy, 200 + dx, 70 + dy, diameter_um, 0.5)], size=(420, 400), seed=0), MPP)
+    assert m.hair_count == 1
+    assert abs(m.hairs[0].diameter_um - diameter_um) <= 6.0
+    assert 0.8 <= m.blur_um / MPP <= 1.4  # the scene's blur is 1 px (plus the pixel's own 0.29)
+
+
 # --- properties ----------------------------------------------------------------------------------
 
 _shaft = st.tuples(

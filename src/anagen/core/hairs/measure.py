@@ -47,6 +47,7 @@ class QualityCode(StrEnum):
 
 
 # Thresholds of the quality notes.
+MIN_BLUR_PX = 0.3  # the least blur a pixelated photograph shows (a pixel's square alone: 1/√12 px)
 BLUR_NOTE_UM = 9.0  # blur (one standard deviation) past which a thin shaft's diameter is uncertain
 GLARE_NOTE_SHARE = 0.03
 FEW_HAIRS = 20  # with fewer, the count's Poisson spread alone exceeds ±22 %
@@ -413,7 +414,10 @@ def _blur(profiles, mpp: float) -> float:
         if fit is None:
             continue
         width, contrast, sigma, rms = fit
-        if width > 2 * sigma and contrast > 0.2 and rms < 0.1 * contrast:
+        # A blur under a third of a pixel cannot come out of a camera whose pixels each average
+        # light over their whole square (that alone blurs by 0.29 px): such a fit has traded blur
+        # for width on a shaft too thin to tell them apart, and says nothing about the optics.
+        if width > 2 * sigma and sigma >= MIN_BLUR_PX and contrast > 0.2 and rms < 0.1 * contrast:
             estimates.append((width, sigma))
     if estimates:
         return float(np.median([s for _, s in estimates]))

@@ -93,10 +93,26 @@ def fit_bar(t: np.ndarray, profile: np.ndarray, width_guess: float, sigma: float
     step = float(t[1] - t[0])
     area = float(np.clip(profile - base0, 0, None).sum() * step)
     reach = float(t[-1])
-    w0 = width_guess if width_guess > 0 else area / depth0
-    w0 = float(np.clip(w0, 0.5, 1.5 * reach))
-    x0 = [base0, depth0, 0.0, w0] + ([1.0] if sigma is None else [])
+    # Two starting widths: the segmentation's guess, and the profile's area over its depth. The
+    # guess can be far off (a pale shaft on clean skin grows a wide mask), and with a sharp, fixed
+    # blur the fit cannot walk in from far away: a bar's edges only pull where they overlap the
+    # shaft's. The fit that explains the profile better is kept.
+    moment_width = area / depth0
+    starts = [width_guess if width_guess > 0 else moment_width]
+    if width_guess > 0 and abs(width_guess - moment_width) > 0.25 * max(moment_width, 1.0):
+        starts.append(moment_width)
+    best: tuple[float, float, float, float] | None = None
+    for start in starts:
+        w0 = float(np.clip(start, 0.5, 1.5 * reach))
+        x0 = [base0, depth0, 0.0, w0] + ([1.0] if sigma is None else [])
+        fit = _fit_from(t, profile, x0, sigma, reach)
+        if fit is not None and (best is None or fit[3] < best[3]):
+            best = fit
+    return best
 
+
+def _fit_from(t: np.ndarray, profile: np.ndarray, x0: list[float], sigma: float | None,
+              reach: float) -> tuple[float, float, float, float] | None:
     last: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
 
     def evaluate(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

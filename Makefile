@@ -9,7 +9,7 @@ SUM := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(SUM)
 DEMO_STAMP := $(VENV)/.installed-demo-$(SUM)
 
-.PHONY: demo test test-core lint bench install clean-venv chromium wrk
+.PHONY: demo test test-core lint bench install messages clean-venv chromium wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,14 @@ $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 	rm -f $(VENV)/.installed-demo-*
 	touch $(DEMO_STAMP)
 
-install: $(STAMP)
+# The translation catalogues: each .po compiled to the .mo Django reads (only those changed since).
+# polib is an application dependency, so the demo's own install is enough.
+messages: $(DEMO_STAMP)
+	$(BIN)/python -m anagen.ui.catalogs
 
-demo: $(DEMO_STAMP)
+install: $(STAMP) messages
+
+demo: $(DEMO_STAMP) messages
 	$(BIN)/anagen demo --port $(PORT)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser): install it if missing.
@@ -37,7 +42,7 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) chromium
+test: $(STAMP) messages chromium
 	$(BIN)/python -m pytest
 
 test-core: $(STAMP)

@@ -71,11 +71,17 @@ def room(clinic: Any, name: str = "Procedure room 1") -> Any:
 
 
 def lot_in_stock(clinic: Any, *, number: str = "VC-2611", quantity_ml: str = "20", actor: Actor | None = None) -> Any:
-    """A lot of a 5 mL multi-dose product, received three days ago, expiring in 200 days."""
+    """A lot of a 5 mL multi-dose product, received three days ago, expiring in 200 days. Its
+    ingredient list is COMPONENTS', so a session of ``formulation()`` draws it without a reason
+    (issue 17: the product drawn is checked against the prescription and the allergies)."""
     today = timezone.localdate()
-    product = Product.objects.filter(clinic=clinic, name="Vital cocktail 5 mL").first() or Product.objects.create(
-        clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose", vial_volume_ml=Decimal("5"),
-        low_stock_threshold_ml=Decimal("10"))
+    product = Product.objects.filter(clinic=clinic, name="Vital cocktail 5 mL").first()
+    if product is None:
+        product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose",
+                                         vial_volume_ml=Decimal("5"), low_stock_threshold_ml=Decimal("10"))
+        for component in COMPONENTS:
+            product.components.create(ingredient_code=component.ingredient, concentration=component.concentration,
+                                      concentration_unit="mg/mL")
     return receive_lot(actor or system_actor(clinic), product, lot_number=number, expiry_date=today + dt.timedelta(days=200),
                        quantity_ml=Decimal(quantity_ml), supplier="Derma Supplies, Mumbai", received_on=today - dt.timedelta(days=3))
 
@@ -104,18 +110,22 @@ def session_appointment(patient: Any, practitioner: Any, room: Any, *, starts_at
                             course_session_number=number)
 
 
-def session_input(lot: Any = None, *, lots: Sequence[tuple[Any, str]] = (), points: int = 5, volume_ml: str = "0.1",
-                  lot_volume_ml: str = "0.5") -> SessionInput:
-    """A complete session record: checklist done, ``points`` injections at the vertex, drawn from
-    ``lot`` (``lot_volume_ml``) or from each of ``lots`` ((lot, "1.50"), ...)."""
+def session_input(lot: Any = None, *, lots: Sequence[tuple[Any, str]] = (), points: int | None = None, volume_ml: str = "0.1",
+                  lot_volume_ml: str = "2.0", **answers: Any) -> SessionInput:
+    """A complete session record: checklist done, injections at the vertex, drawn from ``lot``
+    (``lot_volume_ml``, by default the 2 mL of ``formulation()``) or from each of ``lots``
+    ((lot, "1.50"), ...). Without ``points``, as many points of ``volume_ml`` as give the volume
+    drawn, so drawn and injected reconcile (issue 17); ``answers`` add to the record."""
     drawn = tuple(LotUse(each.pk, Decimal(volume)) for each, volume in lots) or (LotUse(lot.pk, Decimal(lot_volume_ml)),)
+    if points is None:
+        points = int(sum((use.volume_ml for use in drawn), Decimal(0)) / Decimal(volume_ml))
     injections = tuple(InjectionPoint(ScalpZone.VERTEX, Decimal("0.5"), Decimal("0.5"), Decimal(volume_ml)) for _ in range(points))
     return SessionInput(
         identity_confirmed=True, fever_today=False, scalp_infection_today=False, pregnant_today=False, new_medicines="",
         new_medication_codes=(), scalp_cleansed=True, numbing_spray=False, technique="needle", needle_gauge=32,
         needle_length_mm=Decimal("4"), mesogun_settings="", depth_mm=Decimal("2"), injection_style="point_by_point",
         injection_map=injections, lots=drawn, pain_score=2, immediate_reactions=(),
-        reaction_notes="", aftercare_language="en",
+        reaction_notes="", aftercare_language="en", **answers,
     )
 
 

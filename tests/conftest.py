@@ -15,6 +15,21 @@ import pytest
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoint_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test gets its own checkpoint file: the database is rolled back between tests, so a
+    checkpoint left by one test would describe a trail the next one never had."""
+    settings.ANAGEN_AUDIT_CHECKPOINT_FILE = tmp_path_factory.mktemp("audit") / "audit-checkpoints.jsonl"
+
+
+def pytest_configure(config: Any) -> None:
+    # A suite run straight through pytest (not `make test`) reads the translations of the .po
+    # files as they are now: compile whichever catalogue changed since its .mo (polib, no Django).
+    from anagen.ui.catalogs import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture
 def clinic(db: Any) -> Any:
     from anagen.accounts.models import Clinic

@@ -54,6 +54,12 @@ def test_an_import_inside_a_function_from_another_app_says_why_on_the_line_above
     assert not unexplained, "imports inside functions without a reason: " + ", ".join(unexplained)
 
 
+def test_fewer_than_ten_imports_from_another_app_sit_inside_functions():
+    # Each one hides a dependency from a reader: a handful with reasons, never a habit.
+    inside = [f"{path.relative_to(ROOT)}:{node.lineno}" for path, node, _ in _cross_app_imports_inside_functions()]
+    assert len(inside) < 10, inside
+
+
 def test_the_check_above_finds_an_import_inside_a_function(tmp_path, monkeypatch):
     # The walk itself is tested on a made-up app, so that an empty result above means something.
     app = tmp_path / "anagen" / "probe"

@@ -12,8 +12,12 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from anagen.jsoncommands import COMMANDS as JSON_COMMANDS
+
+if TYPE_CHECKING:
+    from anagen.audit.services import VerifyResult
 
 EXIT_ERROR = 1
 
@@ -29,6 +33,17 @@ def _setup_django(env: str | None = None) -> None:
     import django
 
     django.setup()
+    _warn_about_wide_permissions()
+
+
+def _warn_about_wide_permissions() -> None:
+    """Health data readable by other accounts on the machine: say so on every command."""
+    from django.conf import settings
+
+    from anagen.private_files import warning_lines
+
+    for line in warning_lines(Path(settings.DATA_DIR)):
+        print(line, file=sys.stderr)
 
 
 def _call(*args: str, **options: object) -> None:
@@ -40,7 +55,9 @@ def _call(*args: str, **options: object) -> None:
 def _data_dir_ready() -> None:
     from django.conf import settings
 
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    from anagen.private_files import make_private_dir
+
+    make_private_dir(settings.DATA_DIR)
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
@@ -79,6 +96,14 @@ def _gunicorn_argv(bind: str, workers: int, extra: Sequence[str] = ()) -> list[s
         # hold ids, never names (health data rule), and query strings may hold search words.
         "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
         *_control_socket_args(),
+        # Secrets in paths (calendar feeds, invitation and reset links) are masked in every line.
+        "--logger-class", "anagen.log_masking.MaskingLogger",
+        # The application (URL map and API schemas included, see wsgi.py) is loaded once, before
+        # the workers fork: a worker then starts in milliseconds instead of loading it under the
+        # 30 s worker timeout, which a busy machine's cold start can exceed, and a broken build
+        # stops the server at start instead of failing each request. Reloading on code changes
+        # needs the application loaded in each worker instead.
+        *([] if "--reload" in extra else ["--preload"]),
         *extra,
     ]
 
@@ -175,15 +200,69 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    """``anagen audit verify [--checkpoints FILE]``: the keyed chain, then the signed checkpoints
+    (the data folder's file, or a file of checkpoint lines kept elsewhere)."""
     _setup_django()
+    from anagen.audit import checkpoints
     from anagen.audit.services import verify_chain
 
-    result = verify_chain()
+    lines = None
+    if args.checkpoints:
+        try:
+            text = Path(args.checkpoints).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError as exc:
+            raise CliError(f"the checkpoint file cannot be read: {exc.strerror}") from exc
+        found = checkpoints.parse_lines(text)
+        if not found:
+            raise CliError(f"{args.checkpoints} holds no checkpoint lines")
+        lines = [checkpoints.FileLine(index, checkpoint) for index, checkpoint in enumerate(found, start=1)]
+    return _report_audit(verify_chain(lines))
+
+
+def _report_audit(result: VerifyResult) -> int:
     if result.ok:
         print(f"audit trail intact: {result.entries_checked} entries verified")
+        for note in result.notes:
+            print(f"  {note}")
         return 0
-    print(f"audit trail BROKEN at entry {result.first_bad_seq}: {result.problem}", file=sys.stderr)
+    where = f" at entry {result.first_bad_seq}" if result.first_bad_seq is not None else ""
+    print(f"audit trail BROKEN{where}: {result.problem}", file=sys.stderr)
+    for note in result.notes:
+        print(f"  {note}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anagen.audit import checkpoints
+
+    checkpoint = checkpoints.write_checkpoint()
+    print(f"audit checkpoint: {checkpoint.seq} entries, head {checkpoint.head[:16]}…, signed with key {checkpoint.key_id}, "
+          f"appended to {checkpoints.checkpoint_file()}")
+    return 0
+
+
+def cmd_audit_rotate_key(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anagen.audit import keys
+
+    key = keys.create_key()
+    print(f"new audit key {key.key_id} in {keys.key_dir()}: it signs new entries and checkpoints from now on; keep the "
+          f"older keys (they verify what they signed) and copy the folder to every server")
+    print(f"public key for checking its checkpoints: {key.public_key_hex}")
+    return 0
+
+
+def cmd_audit_public_keys(args: argparse.Namespace) -> int:
+    _setup_django()
+    from anagen.audit import keys
+
+    found = keys.all_keys(fresh=True)
+    if not found:
+        raise CliError(f"no audit key in {keys.key_dir()} yet (the first write or anagen audit rotate-key makes one)")
+    for key in found.values():
+        print(f"{key.key_id} {key.created} {key.public_key_hex}")
+    return 0
 
 
 def _passphrase(args: argparse.Namespace) -> bytes | None:
@@ -205,10 +284,14 @@ def _passphrase(args: argparse.Namespace) -> bytes | None:
 def cmd_backup(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from anagen.backup.archive import BackupError, create_backup
+    from anagen.backup.archive import FILE_FOLDERS, BackupError, create_backup
 
     passphrase = _passphrase(args)
     _setup_django()
+    from anagen.audit.checkpoints import write_checkpoint
+
+    # The archive carries a checkpoint of the trail as it is now: a restore is checked against it.
+    write_checkpoint()
     suffix = ".tar.enc" if passphrase else ".tar"
     output = Path(args.output or f"anagen-backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}{suffix}")
     try:
@@ -218,7 +301,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     rows = sum(manifest["row_counts"].values())
     state = "encrypted" if passphrase else "NOT encrypted"
     print(f"backup written to {output.resolve()} ({state}): {manifest['database']['vendor']} database, "
-          f"{rows} rows in {len(manifest['row_counts'])} tables, {len(manifest['files']) - 1} files")
+          f"{rows} rows in {len(manifest['row_counts'])} tables, {sum(1 for f in manifest['files'] if f['path'].split('/')[0] in FILE_FOLDERS)} files")
     return 0
 
 
@@ -227,6 +310,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     passphrase = _passphrase(args)
     _setup_django()
+    from anagen.audit import checkpoints
+    from anagen.audit.services import verify_chain_in
+
     try:
         target_db = Database.from_url(args.database_url) if args.database_url else None
         result = restore_backup(Path(args.archive), Path(args.data_dir), database=target_db, passphrase=passphrase)
@@ -235,11 +321,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     manifest = result.manifest
     print(f"restored the backup of {manifest['created_at']} (Anagen {manifest['anagen_version']}, {len(manifest['migrations'])} migrations) "
           f"into {result.data_dir}: {sum(manifest['row_counts'].values())} rows, {result.files_restored} files, every checksum verified")
-    if result.audit_ok:
-        print(result.audit_message)
-        return 0
-    print(result.audit_message, file=sys.stderr)
-    return EXIT_ERROR
+    # The restored trail is compared with the checkpoints the archive carried (none for an archive
+    # written before checkpoints), never with this server's own file.
+    restored_checkpoints = checkpoints.read_file(result.checkpoint_file) if result.checkpoint_file is not None else []
+    return _report_audit(verify_chain_in(result.database.django_settings(), restored_checkpoints))
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -275,7 +360,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
-    audit_sub.add_parser("verify", help="recompute the hash chain and name the first bad entry").set_defaults(func=cmd_audit)
+    verify = audit_sub.add_parser("verify", help="recompute the keyed chain, compare it with the signed checkpoints, name what is wrong")
+    verify.add_argument("--checkpoints", help="a file holding checkpoint lines kept elsewhere (emailed, from a webhook, from a backup)")
+    verify.set_defaults(func=cmd_audit)
+    audit_sub.add_parser("checkpoint", help="sign the trail's length and head now and append it to the checkpoint file").set_defaults(func=cmd_audit_checkpoint)
+    audit_sub.add_parser("rotate-key", help="make a new audit key for new entries (older keys still verify)").set_defaults(func=cmd_audit_rotate_key)
+    audit_sub.add_parser("public-keys", help="list the audit keys' ids and the public keys that check their checkpoints").set_defaults(func=cmd_audit_public_keys)
 
     backup = sub.add_parser("backup", allow_abbrev=False, help="write one archive of the database, photos, reports and a checksum manifest")
     backup.add_argument("output", nargs="?", help="archive file to create (default: anagen-backup-<UTC time>.tar[.enc] here)")
@@ -301,6 +391,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything this process and its children create (the database, photos, backups) is private.
+    from anagen.private_files import restrict_umask
+
+    restrict_umask()
     args = build_parser().parse_args(argv)
     if getattr(args, "json_command", None):
         from anagen.jsoncommands import run_command

@@ -139,6 +139,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anagen.accounts.middleware.IdleExpiryMiddleware",
+    # After the session and before CommonMiddleware, as Django asks: the language of a visitor not
+    # signed in (their cookie, else their browser's Accept-Language, else LANGUAGE_CODE).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,6 +152,10 @@ MIDDLEWARE = [
     # A service's NotFound (anagen.core.errors) is the 404 page.
     "anagen.ui.middleware.NotFoundMiddleware",
     "anagen.accounts.middleware.ClinicMiddleware",
+    # A page's list reads become one audit entry naming every patient it showed.
+    "anagen.audit.middleware.AuditPageViewMiddleware",
+    # Once the user is known: a patient reads their preferred language, staff their own or the clinic's.
+    "anagen.web.middleware.PreferredLanguageMiddleware",
     # After the password, the second factor: verify a code, or set one up where it is mandatory.
     "anagen.accounts.middleware.TwoFactorMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a failed login.
@@ -256,6 +263,22 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 ANAGEN_RECOVERY_CODE_COUNT = 10
 
+# The audit trail's keys live outside the database, beside the secret key (a folder next to
+# ANAGEN_SECRET_KEY_FILE, else in the data folder); signed checkpoints of the trail are appended
+# to a file in the data folder and, optionally, sent to an email address and a webhook
+# (docs/security.md, "The audit trail").
+ANAGEN_AUDIT_KEY_DIR = Path(env_str(
+    "ANAGEN_AUDIT_KEY_DIR",
+    str(Path(env_str("ANAGEN_SECRET_KEY_FILE")).resolve().parent / "audit-keys") if env_str("ANAGEN_SECRET_KEY_FILE")
+    else str(DATA_DIR / "audit-keys"),
+))
+ANAGEN_AUDIT_CHECKPOINT_FILE = Path(env_str("ANAGEN_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl")))
+ANAGEN_AUDIT_CHECKPOINT_MINUTES = env_int("ANAGEN_AUDIT_CHECKPOINT_MINUTES", 15)
+ANAGEN_AUDIT_CHECKPOINT_ENTRIES = env_int("ANAGEN_AUDIT_CHECKPOINT_ENTRIES", 10_000)
+ANAGEN_AUDIT_CHECKPOINT_EMAIL = env_str("ANAGEN_AUDIT_CHECKPOINT_EMAIL")
+ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_URL = env_str("ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_URL")
+ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_TOKEN = env_str("ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_TOKEN")
+
 # Password reset by email: links expire after one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 EMAIL_BACKEND = env_str(
@@ -291,6 +314,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-in"
+# The same codes as anagen.accounts.models.Language, each named in its own script.
+LANGUAGES = [("en-in", "English"), ("hi", "हिन्दी"), ("mr", "मराठी")]
+# One project catalogue (src/anagen/locale/<lang>/LC_MESSAGES/django.po); the .mo files are compiled
+# from it by `make install` (anagen.ui.catalogs), never committed.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("ANAGEN_TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 # One date format everywhere, "3 Dec 2026" and 24-hour times (anagen/formats, issue 20).
@@ -351,8 +379,16 @@ elif _cache:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = None
+# Stored photographs, reports and exports are for the anagen user alone (anagen.private_files).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 ANAGEN_PHOTO_MAX_BYTES = env_int("ANAGEN_PHOTO_MAX_BYTES", 20 * 1024 * 1024)
 ANAGEN_PHOTO_MAX_PIXELS = env_int("ANAGEN_PHOTO_MAX_PIXELS", 50_000_000)
+# What one upload request may make a worker decode, checked on the headers first (issue 19).
+ANAGEN_PHOTO_MAX_FILES_PER_REQUEST = env_int("ANAGEN_PHOTO_MAX_FILES_PER_REQUEST", 12)
+ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST = env_int("ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST", 100_000_000)
+# Django's own cap on files per request, well above ours: beyond it the body is not even parsed.
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
 
 # Reminders (docs/reminders-and-billing.md): with nothing configured every channel logs only.
 def _json_env(name: str, default: object) -> object:
@@ -402,7 +438,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Secrets in paths (feed, invitation and reset tokens) never reach a line (anagen.log_masking).
+    "filters": {"mask_tokens": {"()": "anagen.log_masking.MaskTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("ANAGEN_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines carry only paths (ids, never names): see docs/operator-guide.md.

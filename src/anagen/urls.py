@@ -12,11 +12,12 @@ urlpatterns = [
     # Browsers ask for /favicon.ico before they read the page's icon link.
     path("favicon.ico", web_views.favicon, name="favicon"),
     path("session/ping", web_views.session_ping, name="session_ping"),
+    path("language/", web_views.set_language, name="set_language"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patients/", include("anagen.web.patient_urls")),
     path("admin-area/", include("anagen.accounts.urls")),
-    path("audit/", include("anagen.accounts.audit_urls")),
+    path("audit/", include("anagen.privacy.trail_urls")),
     path("consents/", include("anagen.consents.urls")),
     path("consultations/", include("anagen.consultations.urls")),
     path("calendar/", include("anagen.scheduling.urls")),

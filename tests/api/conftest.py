@@ -122,8 +122,8 @@ def session_body(appointment: Any, lot: Any, **overrides: Any) -> dict[str, Any]
     body = {
         "appointment_id": appointment.pk, "identity_confirmed": True, "scalp_cleansed": True, "technique": "needle",
         "needle_gauge": 32, "needle_length_mm": "4", "depth_mm": "2", "injection_style": "point_by_point",
-        "injection_map": [{"zone": "vertex", "x": "0.5", "y": "0.5", "volume_ml": "0.1"} for _ in range(5)],
-        "lots": [{"lot_id": lot.pk, "volume_ml": "0.5"}], "pain_score": 3, "aftercare_language": "en",
+        "injection_map": [{"zone": "vertex", "x": "0.5", "y": "0.5", "volume_ml": "0.1"} for _ in range(20)],
+        "lots": [{"lot_id": lot.pk, "volume_ml": "2.0"}], "pain_score": 3, "aftercare_language": "en",
     }
     body.update(overrides)
     return body

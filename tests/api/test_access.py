@@ -20,6 +20,7 @@ INVITERS = {"clinic_admin", "trichologist", "reception"}
 # (method, path template, roles allowed, body); {name} is an id of the world fixture.
 OPERATIONS = [
     ("get", "/patients", ALL, None),
+    ("post", "/patients/search", ALL, {}),
     ("post", "/patients", ALL, {}),
     ("get", "/patients/{patient}", ALL, None),
     ("patch", "/patients/{patient}", ALL, {}),
@@ -95,6 +96,8 @@ OPERATIONS = [
     ("get", "/patients/{patient}/photo-comparison", CLINICAL, None),
     ("get", "/patients/{patient}/progress", CLINICAL, None),
     ("post", "/patients/{patient}/progress-reports", CLINICAL, None),
+    ("post", "/patients/{patient}/measurement-visits", CLINICAL, {"measured_on": "2026-01-01"}),
+    ("post", "/patients/{patient}/measurement-visits/{measurements}/void", PERFORMS, {"reason": "entered in error"}),
     ("get", "/progress-reports/{report}/file", CLINICAL, None),
     ("get", "/outcomes", OUTCOMES, None),
     ("get", "/patients/{patient}/fhir", CLINICAL, None),

@@ -65,14 +65,17 @@ def test_only_the_user_or_their_clinic_admin_manages_a_token(receptionist, pract
 
 
 def test_a_token_created_through_the_api_is_shown_once(receptionist):
-    api = Api(_issue(receptionist).secret)
-    created = api("post", "/tokens", {"name": "export"})
-    assert created.status_code == 201 and created.data["token"].startswith("ang_")
+    # Tokens are created with the signed-in session (a token cannot create tokens).
+    session = Client()
+    session.force_login(receptionist)
+    created = session.post("/api/v1/tokens", data='{"name": "export"}', content_type="application/json")
+    assert created.status_code == 201 and created.json()["token"].startswith("ang_")
+    api = Api(created.json()["token"])
     listed = api("get", "/tokens")
     assert all("token" not in row for row in listed.data)
-    assert Api(created.data["token"])("get", "/patients").status_code == 200
-    past = api("post", "/tokens", {"name": "old", "expires_at": "2000-01-01T00:00:00Z"})
-    assert past.status_code == 422 and past.data["errors"][0]["field"] == "expires_at"
+    assert api("get", "/patients").status_code == 200
+    past = session.post("/api/v1/tokens", data='{"name": "old", "expires_at": "2000-01-01T00:00:00Z"}', content_type="application/json")
+    assert past.status_code == 422 and past.json()["errors"][0]["field"] == "expires_at"
 
 
 def test_the_session_works_for_same_origin_calls_and_csrf_is_enforced(patient, receptionist):

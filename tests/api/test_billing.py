@@ -93,3 +93,14 @@ def test_a_package_session_is_redeemed_once_per_appointment(world, api_as):
     assert redeemed.status_code == 201 and redeemed.data["number"] == 1
     assert api("post", path, {"appointment_id": world["appointment"].pk}).status_code == 409
     assert api("get", f"/packages/{package['id']}").data["sessions_used"] == 1
+
+
+def test_listing_invoices_and_packages_names_their_patients_in_one_audit_entry_each(world, ids, api_as):
+    api = api_as(world["staff"]["reception"])
+    invoices = api("get", "/invoices")
+    packages = api("get", "/packages?open_only=true")
+    assert [i["id"] for i in invoices.data["items"]] == [ids["invoice"]]
+    assert [p["id"] for p in packages.data["items"]] == [ids["package"]]
+    for view in ("invoices", "packages"):
+        entry = AuditEntry.objects.filter(object_type="billing_list", object_id=view).get()
+        assert entry.action == "read" and entry.changes["patient_ids"] == [world["patient"].pk]

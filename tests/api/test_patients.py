@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from anagen.audit.models import AuditEntry
+from anagen.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,32 @@ def test_it_shows_consent_status_to_reception(world, api_as):
     assert states["treatment"] == "granted" and states["reminders"] == "none"
     record = api_as(world["staff"]["reception"])("get", f"/consents/{world['consent'].pk}")
     assert record.status_code == 200 and record.data["method"] == "typed"
+
+
+def test_the_api_refuses_a_name_of_only_zero_width_spaces_naming_the_field(api_as, receptionist):
+    api = api_as(receptionist)
+    body = {"given_name": "\u200b\u200b", "date_of_birth": "1985-03-02", "sex": "male", "phone": "+919820055555"}
+    response = api("post", "/patients", body)
+    assert response.status_code == 422
+    assert response.data["errors"][0]["field"] == "given_name"
+    assert not Patient.objects.filter(phone="+919820055555").exists()
+
+
+def test_patients_are_searched_with_the_words_in_the_body_not_the_url(staff, api_as, make_patient, clinic):
+    make_patient(clinic, given_name="Meera", family_name="Joshi")
+    make_patient(clinic, given_name="Ravi", family_name="Kumar")
+    api = api_as(staff["reception"])
+    response = api("post", "/patients/search", {"q": "Joshi", "page_size": 10})
+    assert response.status_code == 200
+    assert [p["family_name"] for p in response.data["items"]] == ["Joshi"]
+    entry = AuditEntry.objects.filter(object_type="patient_list").latest("seq")
+    assert entry.changes["patient_ids"] == [response.data["items"][0]["id"]]
+    assert api("post", "/patients/search", {"q": "x" * 101}).data["errors"][0]["field"] == "q"
+
+
+def test_the_get_search_is_marked_deprecated_in_the_openapi_document():
+    from anagen.api.api import api
+
+    paths = api.get_openapi_schema(path_prefix="/api/v1/")["paths"]
+    assert paths["/api/v1/patients"]["get"]["deprecated"] is True
+    assert "deprecated" not in paths["/api/v1/patients/search"]["post"]

@@ -60,3 +60,18 @@ def test_reception_records_a_follow_up_once(world, api_as):
     assert done.status_code == 200 and done.data["state"] == "done"
     assert api("post", path, {"method": "call", "side_effects_reported": False}).status_code == 409
     assert AuditEntry.objects.filter(object_type="follow_up_list", action="read").exists()
+
+
+def test_listing_adverse_events_names_the_patients_on_the_page_in_one_audit_entry(world, api_as):
+    listed = api_as(world["staff"]["practitioner"])("get", "/adverse-events")
+    assert listed.status_code == 200 and [e["id"] for e in listed.data["items"]] == [world["event"].pk]
+    entry = AuditEntry.objects.filter(object_type="adverse_event_list").get()
+    assert entry.action == "read" and entry.object_id == "api" and entry.changes["patient_ids"] == [world["patient"].pk]
+
+
+def test_a_recorded_follow_up_is_refused_with_409_even_when_the_second_answer_is_incomplete(world, api_as):
+    api = api_as(world["staff"]["reception"])
+    path = f"/follow-ups/{world['session'].follow_up.pk}/record"
+    assert api("post", path, {"method": "call", "side_effects_reported": False}).status_code == 200
+    again = api("post", path, {"method": "call", "side_effects_reported": True})
+    assert again.status_code == 409 and again.data["type"].endswith("invalid-state")

@@ -33,3 +33,12 @@ def test_reception_books_and_moves_an_appointment_and_a_stale_move_is_refused(wo
     assert odd.status_code == 422 and odd.data["errors"][0]["field"] == "duration_minutes"
     cancel = api("post", f"{path}/cancel", {"reason": ""})
     assert cancel.status_code == 422 and cancel.data["errors"][0]["field"] == "reason"
+
+
+def test_listing_appointments_is_audited_as_a_calendar_read_naming_the_patients(world, api_as):
+    from anagen.audit.models import AuditEntry
+
+    listed = api_as(world["staff"]["reception"])("get", f"/appointments?patient_id={world['patient'].pk}")
+    assert listed.status_code == 200 and world["appointment"].pk in [a["id"] for a in listed.data["items"]]
+    entry = AuditEntry.objects.filter(object_type="calendar", object_id="api").get()
+    assert entry.action == "read" and entry.changes["patient_ids"] == [world["patient"].pk]

@@ -35,7 +35,7 @@ TRICHOSCOPY = {
 }
 CLASSIFY = {
     "baseline": {"date": "2026-01-05", "trichoscopy": TRICHOSCOPY, "wash_test": {"shed_count": 120, "short_hairs_count": 8}, "comb_count": None},
-    "follow_up": {"date": "2026-05-04", "trichoscopy": {**TRICHOSCOPY, "density_per_cm2": 168}, "wash_test": None, "comb_count": None},
+    "follow_up": {"date": "2026-05-04", "trichoscopy": {**TRICHOSCOPY, "density_per_cm2": 175}, "wash_test": None, "comb_count": None},
     "global_photographic_assessment": 2,
 }
 LABS = {
@@ -219,3 +219,91 @@ def test_each_command_runs_as_a_process_from_a_file(name, tmp_path):
     path.write_text("{", encoding="utf-8")
     failed = subprocess.run([sys.executable, "-c", program, str(path)], capture_output=True, text=True, timeout=60)
     assert failed.returncode == 2 and "Traceback" not in failed.stderr and json.loads(failed.stderr)["error"]
+
+
+# --- issue 17: the new inputs and outputs of the JSON commands -----------------------------------------
+
+
+def test_screen_accepts_the_new_codes_and_free_text_allergies():
+    document = {**SCREEN, "diagnosis": "traction_alopecia", "pattern": None, "allergies": ["lidocaine", "biotin"],
+                "conditions": ["psoriasis", "depression"], "medications": [], "other_allergies": ["penicillin"]}
+    codes = [f["code"] for f in ok("screen", document)["findings"]]
+    assert codes == ["ingredient_allergy", "traction_alopecia", "lidocaine_allergy", "other_allergy", "psoriasis", "depression"]
+
+
+def test_screen_defers_telogen_effluvium_with_unreviewed_abnormal_labs_and_names_bad_lab_codes():
+    document = {**SCREEN, "diagnosis": "telogen_effluvium", "pattern": None, "conditions": [], "medications": [], "allergies": [],
+                "unreviewed_abnormal_labs": ["tsh"]}
+    assert ok("screen", document)["verdict"] == "defer"
+    assert set(bad("screen", {**document, "unreviewed_abnormal_labs": ["thyroid"]})) == {"unreviewed_abnormal_labs[0]"}
+
+
+def test_an_advanced_pattern_is_a_caution_from_the_command_too():
+    result = ok("screen", {**SCREEN, "conditions": [], "medications": [], "allergies": [], "pattern": {"scale": "ludwig", "stage": "III"}})
+    assert result["verdict"] == "eligible_with_cautions" and result["combination_recommended"] is True
+
+
+def test_formulate_refuses_a_dose_over_the_cap_and_two_5aris():
+    document = {**FORMULATE, "allergies": [], "trichologist_signoff": True, "consent_documented": True, "sex": "male", "components": [
+        {"ingredient": "minoxidil", "volume_ml": 3, "concentration": 5},
+        {"ingredient": "dutasteride", "volume_ml": 0.5, "concentration": 0.1},
+        {"ingredient": "finasteride", "volume_ml": 0.5, "concentration": 0.5},
+    ]}
+    result = ok("formulate", document)
+    assert result["ok"] is False
+    assert {i["code"] for i in result["issues"] if i["severity"] == "error"} == {"dose_cap_exceeded", "multiple_five_ari"}
+
+
+def test_formulate_takes_the_patients_context_and_the_trichologists_reasons():
+    five_ari = {**FORMULATE, "allergies": [], "trichologist_signoff": True, "consent_documented": True,
+                "components": [{"ingredient": "finasteride", "volume_ml": 0.5, "concentration": 0.5}]}
+    able = {**five_ari, "sex": "female", "able_to_become_pregnant": True, "today": "2026-12-03",
+            "contraception_documented_on": "2026-10-01", "negative_pregnancy_test_on": "2026-11-25"}
+    assert "five_ari_pregnancy_prevention_missing" in {i["code"] for i in ok("formulate", able)["issues"]}  # 8 days old
+    assert ok("formulate", {**able, "negative_pregnancy_test_on": "2026-11-26"})["ok"] is True
+    te = {**five_ari, "diagnosis": "telogen_effluvium", "sex": "male"}
+    assert ok("formulate", te)["ok"] is False
+    assert ok("formulate", {**te, "trichologist_reasons": {"five_ari_telogen_effluvium": "AGA underneath"}})["ok"] is True
+    fields = bad("formulate", {**te, "sex": "male", "pregnant": True, "trichologist_reasons": {"anything": "x"}})
+    assert set(fields) == {"pregnant", "trichologist_reasons.anything"}
+
+
+def test_formulate_checks_named_products_against_allergies():
+    document = {**FORMULATE, "products": [{"name": "Vital cocktail", "ingredients": ["biotin", "zinc"]}]}
+    result = ok("formulate", document)
+    assert result["ok"] is False and "product_allergy_conflict" in {i["code"] for i in result["issues"]}
+
+
+def test_labs_grades_haemoglobin_and_refers_iron_deficiency_anaemia_after_menopause():
+    document = {"sex": "female", "postmenopausal": True, "results": [
+        {"test": "ferritin", "value": 9, "unit": "ng/mL", "reference_low": None, "reference_high": None},
+        {"test": "haemoglobin", "value": 75, "unit": "g/L", "reference_low": None, "reference_high": None},
+    ]}
+    ferritin, haemoglobin = ok("labs", document)["results"]
+    assert "investigate the cause" in ferritin["referral"]
+    assert haemoglobin["severity"] == "severe" and "refer urgently" in haemoglobin["referral"]
+    assert set(bad("labs", {**document, "sex": "male"})) == {"postmenopausal"}
+
+
+def test_classify_respects_the_course_phase_and_the_minoxidil_shed():
+    course = {"minoxidil_in_course": False, "phase": "intensive", "sessions_done": 4, "intensive_sessions": 8,
+              "diagnosis": None, "start_date": None, "trigger_date": None}
+    result = ok("classify", {**CLASSIFY, "course": course})
+    assert result["next_step"] == "continue_intensive_phase" and result["maintenance_interval_days"] is None
+    early_worse = {**CLASSIFY, "global_photographic_assessment": -1,
+                   "follow_up": {**CLASSIFY["follow_up"], "date": "2026-02-16"},
+                   "course": {**course, "phase": None, "minoxidil_in_course": True}}
+    assert ok("classify", early_worse)["next_step"] == "review_expected_shed"
+
+
+def test_classify_judges_telogen_effluvium_against_its_untreated_course():
+    course = {"minoxidil_in_course": False, "phase": None, "sessions_done": None, "intensive_sessions": None,
+              "diagnosis": "telogen_effluvium", "start_date": "2026-01-05", "trigger_date": "2025-10-01"}
+    result = ok("classify", {**CLASSIFY, "course": course})
+    assert any("untreated course" in r for r in result["reasons"])
+    assert set(bad("classify", {**CLASSIFY, "course": {**course, "start_date": None}})) == {"course.start_date"}
+
+
+def test_plan_warns_that_an_interrupted_intensive_phase_is_interrupted():
+    result = ok("plan", {**PLAN, "completed": [{"number": 1, "date": "2026-12-01"}, {"number": 2, "date": "2027-01-05"}]})
+    assert "intensive_phase_interrupted" in [w["code"] for w in result["warnings"]]

@@ -225,3 +225,34 @@ def test_a_completed_session_cannot_be_moved():
     with pytest.raises(InvalidInput) as raised:
         plan_course(_moved_request(), Protocol(), moved=SessionRecord(1, dt.date(2026, 12, 3)))
     assert raised.value.errors[0].field == "moved.number"
+
+
+# --- issue 17: an interrupted intensive phase is said -------------------------------------------------
+
+
+def _codes(plan):
+    return [w.code for w in plan.warnings]
+
+
+def test_a_gap_over_twice_the_interval_in_the_intensive_phase_warns_it_is_interrupted():
+    # Interval 14: session 2 done 29 days after session 1 (more than 28).
+    completed = (SessionRecord(1, D(2026, 12, 1)), SessionRecord(2, D(2026, 12, 30)))
+    plan = plan_course(request(completed=completed), P)
+    assert "intensive_phase_interrupted" in _codes(plan)
+    warning = next(w for w in plan.warnings if w.code == "intensive_phase_interrupted")
+    assert "sessions 1 and 2" in warning.message and "29 days" in warning.message
+
+
+def test_a_gap_of_exactly_twice_the_interval_is_not_an_interruption():
+    completed = (SessionRecord(1, D(2026, 12, 1)), SessionRecord(2, D(2026, 12, 29)))
+    assert "intensive_phase_interrupted" not in _codes(plan_course(request(completed=completed), P))
+
+
+def test_a_long_missed_stretch_before_a_planned_session_warns_too():
+    completed = (SessionRecord(1, D(2026, 12, 1)),)
+    missed = (SessionRecord(2, D(2027, 1, 20)),)
+    assert "intensive_phase_interrupted" in _codes(plan_course(request(completed=completed, missed=missed), P))
+
+
+def test_the_maintenance_interval_never_counts_as_an_interruption():
+    assert "intensive_phase_interrupted" not in _codes(plan_course(request(), P))

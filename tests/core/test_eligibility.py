@@ -42,3 +42,24 @@ def test_every_caution_needs_an_acknowledgement():
 def test_an_info_finding_never_blocks():
     findings = [finding(FindingCode.ADVANCED_PATTERN, Severity.INFO)]
     assert booking_decision(findings, acknowledged_codes=[], review_on=None, today=TODAY).allowed
+
+
+# --- issue 17: a full re-consultation after N months ---------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+
+from anagen.core.eligibility import add_months, reconsultation_due  # noqa: E402
+from anagen.core.protocol import Protocol as _Protocol  # noqa: E402
+
+
+def test_a_consultation_exactly_twelve_months_old_is_still_current_and_a_day_later_is_not():
+    signed = _dt.date(2025, 12, 3)
+    assert reconsultation_due(signed, _dt.date(2026, 12, 3), _Protocol()) is None
+    reason = reconsultation_due(signed, _dt.date(2026, 12, 4), _Protocol())
+    assert reason is not None and "re-consultation" in reason and "12 months" in reason
+
+
+def test_the_months_are_a_protocol_setting_and_month_ends_are_handled():
+    assert reconsultation_due(_dt.date(2026, 1, 1), _dt.date(2026, 7, 2), _Protocol(reconsultation_after_months=6))
+    assert add_months(_dt.date(2026, 1, 31), 1) == _dt.date(2026, 2, 28)
+    assert add_months(_dt.date(2024, 2, 29), 12) == _dt.date(2025, 2, 28)

@@ -46,8 +46,10 @@ def test_every_template_passes_its_own_checks_and_contains_no_drug():
         assert template.total_volume_ml == Decimal(2)  # about 2 mL per session, Moftah 2013
 
 
-def test_there_is_no_template_for_diagnoses_referred_to_dermatology():
-    for diagnosis in (Diagnosis.ALOPECIA_AREATA, Diagnosis.SCARRING_ALOPECIA):
+def test_there_is_no_template_for_diagnoses_referred_or_deferred():
+    for diagnosis in (Diagnosis.ALOPECIA_AREATA, Diagnosis.SCARRING_ALOPECIA, Diagnosis.TINEA_CAPITIS, Diagnosis.DISCOID_LUPUS,
+                      Diagnosis.FRONTAL_FIBROSING_ALOPECIA, Diagnosis.LICHEN_PLANOPILARIS, Diagnosis.TRICHOTILLOMANIA,
+                      Diagnosis.ANAGEN_EFFLUVIUM):
         with pytest.raises(InvalidInput) as caught:
             template_for(diagnosis)
         assert caught.value.errors[0].field == "diagnosis"
@@ -131,6 +133,8 @@ def test_a_formulation_is_ok_exactly_when_no_rule_is_broken(parts, allergies, co
         or sum(ml for _, ml in parts) > 4
         or (drugs and not (signed and consented))
         or (conceiving and any(CATALOGUE[c].five_alpha_reductase_inhibitor for c in ingredients))
+        or any(CATALOGUE[c].prescription_drug and CATALOGUE[c].default_concentration * ml > P.drug_dose_caps_mg[c] for c, ml in parts)
+        or len({c for c in ingredients if CATALOGUE[c].five_alpha_reductase_inhibitor}) > 1
     )
     assert check.ok is not broken
     assert check.total_volume_ml == sum(ml for _, ml in parts)

@@ -62,7 +62,7 @@ def test_ferritin_flags_and_always_states_the_weak_evidence():
     assert flag(LabTest.FERRITIN, 15, "ng/mL") is LabFlag.BORDERLINE
     assert flag(LabTest.FERRITIN, "39.9", "ug/L") is LabFlag.BORDERLINE
     assert flag(LabTest.FERRITIN, 40, "ng/mL") is LabFlag.NORMAL
-    assert flag(LabTest.FERRITIN, 301, "ng/mL") is LabFlag.HIGH
+    assert flag(LabTest.FERRITIN, 151, "ng/mL") is LabFlag.HIGH
     result = interpret_lab(LabResult(LabTest.FERRITIN, Decimal(50), "ng/mL", None, None), Sex.MALE, P)
     assert result.evidence_note == FERRITIN_EVIDENCE_NOTE and "Olsen 2010" in result.evidence_note
 
@@ -73,9 +73,10 @@ def test_vitamin_d_follows_holick_and_compares_nmol_exactly():
     assert flag(LabTest.VITAMIN_D, 29, "ng/mL") is LabFlag.BORDERLINE
     assert flag(LabTest.VITAMIN_D, 30, "ng/mL") is LabFlag.NORMAL
     assert flag(LabTest.VITAMIN_D, 101, "ng/mL") is LabFlag.HIGH
-    # 20 ng/mL is 49.9201... nmol/L for 25-OH D3 (400.64 g/mol): no rounding moves the boundary.
-    assert flag(LabTest.VITAMIN_D, "49.921", "nmol/L") is LabFlag.BORDERLINE
-    assert flag(LabTest.VITAMIN_D, "49.92", "nmol/L") is LabFlag.LOW
+    # In nmol/L the cut-off is the published 50 nmol/L (Holick 2011), not the exact conversion of
+    # 20 ng/mL (49.9201... nmol/L): a value on the published cut-off is not below it (issue 17).
+    assert flag(LabTest.VITAMIN_D, "49.99", "nmol/L") is LabFlag.LOW
+    assert flag(LabTest.VITAMIN_D, "50", "nmol/L") is LabFlag.BORDERLINE
 
 
 def test_tsh_zinc_and_b12_flags():
@@ -125,3 +126,92 @@ def test_a_flag_never_depends_on_the_unit_it_was_reported_in(test, value):
             continue  # not representable as a finite decimal: nothing a lab would print
         flags.add(interpret_lab(LabResult(test, exact, unit, None, None), Sex.FEMALE, P).flag)
     assert len(flags) == 1
+
+
+# --- issue 17: blood results that lead somewhere ------------------------------------------------------
+
+from anagen.core.labs import interpret_labs  # noqa: E402
+
+
+def reading(test, value, unit, sex=Sex.FEMALE):
+    return interpret_lab(LabResult(test, Decimal(str(value)), unit, None, None), sex, P)
+
+
+@pytest.mark.parametrize(("value", "sex", "severity"), [
+    ("12.0", Sex.FEMALE, None), ("11.9", Sex.FEMALE, "mild"), ("11.0", Sex.FEMALE, "mild"), ("10.9", Sex.FEMALE, "moderate"),
+    ("8.0", Sex.FEMALE, "moderate"), ("7.9", Sex.FEMALE, "severe"),
+    ("13.0", Sex.MALE, None), ("12.9", Sex.MALE, "mild"), ("11.0", Sex.MALE, "mild"), ("10.9", Sex.MALE, "moderate"),
+    ("7.99", Sex.MALE, "severe"),
+])
+def test_haemoglobin_is_graded_by_who_severity(value, sex, severity):
+    assert reading(LabTest.HAEMOGLOBIN, value, "g/dL", sex).severity == severity
+
+
+def test_severe_anaemia_says_refer_urgently_and_moderate_does_not():
+    severe = reading(LabTest.HAEMOGLOBIN, 79, "g/L")
+    assert severe.severity == "severe" and "refer urgently" in severe.referral and "WHO" in severe.referral_source
+    assert reading(LabTest.HAEMOGLOBIN, 80, "g/L").referral is None
+
+
+def _ida(sex, postmenopausal):
+    results = [LabResult(LabTest.FERRITIN, Decimal(8), "ng/mL", None, None), LabResult(LabTest.HAEMOGLOBIN, Decimal("10.5"), "g/dL", None, None)]
+    return {i.test: i for i in interpret_labs(results, sex, P, postmenopausal=postmenopausal)}
+
+
+@pytest.mark.parametrize(("sex", "postmenopausal", "referred"), [
+    (Sex.MALE, False, True), (Sex.FEMALE, True, True), (Sex.FEMALE, False, False),
+])
+def test_iron_deficiency_anaemia_in_a_man_or_post_menopausal_woman_refers_to_investigate_the_cause(sex, postmenopausal, referred):
+    ferritin = _ida(sex, postmenopausal)[LabTest.FERRITIN]
+    assert (ferritin.referral is not None) is referred
+    if referred:
+        assert "investigate the cause" in ferritin.referral and "Goddard 2011" in ferritin.referral_source
+
+
+def test_low_ferritin_alone_or_anaemia_alone_is_not_iron_deficiency_anaemia():
+    alone = interpret_labs([LabResult(LabTest.FERRITIN, Decimal(8), "ng/mL", None, None)], Sex.MALE, P)
+    assert alone[0].referral is None
+    normal_iron = interpret_labs([LabResult(LabTest.FERRITIN, Decimal(15), "ng/mL", None, None),
+                                  LabResult(LabTest.HAEMOGLOBIN, Decimal(10), "g/dL", None, None)], Sex.MALE, P)
+    assert normal_iron[0].referral is None
+
+
+def test_only_the_low_ferritin_of_a_request_carries_the_iron_deficiency_referral():
+    readings = interpret_labs([LabResult(LabTest.FERRITIN, Decimal(8), "ng/mL", None, None),
+                               LabResult(LabTest.HAEMOGLOBIN, Decimal(10), "g/dL", None, None),
+                               LabResult(LabTest.FERRITIN, Decimal(180), "ng/mL", None, None)], Sex.MALE, P)
+    assert readings[0].referral is not None and "investigate the cause" in readings[0].referral
+    assert readings[2].flag.value == "normal" and readings[2].referral is None
+
+
+@pytest.mark.parametrize(("value", "referred"), [("0.39", True), ("0.4", False), ("4.5", False), ("4.51", True)])
+def test_tsh_outside_its_range_refers_to_a_physician_before_attributing_the_hair_loss(value, referred):
+    tsh = reading(LabTest.TSH, value, "mIU/L")
+    assert (tsh.referral == "TSH outside its range: refer to a physician before attributing the hair loss.") is referred
+
+
+def test_ferritins_upper_limit_is_sex_specific():
+    assert reading(LabTest.FERRITIN, 150, "ng/mL", Sex.FEMALE).flag is LabFlag.NORMAL
+    assert reading(LabTest.FERRITIN, 151, "ng/mL", Sex.FEMALE).flag is LabFlag.HIGH
+    assert reading(LabTest.FERRITIN, 200, "ng/mL", Sex.MALE).flag is LabFlag.NORMAL
+    assert reading(LabTest.FERRITIN, 201, "ng/mL", Sex.MALE).flag is LabFlag.HIGH
+
+
+@pytest.mark.parametrize(("test", "value", "unit", "expected"), [
+    (LabTest.ZINC, "10.7", "umol/L", LabFlag.NORMAL),       # exactly the published cut-off: not below it
+    (LabTest.ZINC, "10.69", "umol/L", LabFlag.LOW),
+    (LabTest.ZINC, "70", "ug/dL", LabFlag.NORMAL),
+    (LabTest.ZINC, "69.99", "ug/dL", LabFlag.LOW),
+    (LabTest.VITAMIN_B12, "148", "pmol/L", LabFlag.BORDERLINE),  # on the deficiency cut-off: not deficient
+    (LabTest.VITAMIN_B12, "147.9", "pmol/L", LabFlag.LOW),
+    (LabTest.VITAMIN_D, "50", "nmol/L", LabFlag.BORDERLINE),
+    (LabTest.VITAMIN_D, "75", "nmol/L", LabFlag.NORMAL),
+    (LabTest.HAEMOGLOBIN, "120", "g/L", LabFlag.NORMAL),
+])
+def test_a_value_exactly_on_a_published_cut_off_is_not_below_it(test, value, unit, expected):
+    assert reading(test, value, unit).flag is expected
+
+
+def test_abnormal_means_low_or_high_not_borderline():
+    assert reading(LabTest.ZINC, 60, "ug/dL").abnormal and reading(LabTest.TSH, 9, "mIU/L").abnormal
+    assert not reading(LabTest.FERRITIN, 20, "ng/mL").abnormal

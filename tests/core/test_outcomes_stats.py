@@ -76,10 +76,10 @@ def test_it_maps_diagnoses_to_the_forecast_by_sex():
     assert forecast_diagnosis("scalp_condition", "male") is None
 
 
-def test_it_adds_the_drug_arms_of_drug_components():
+def test_it_adds_each_injected_drug_as_itself_not_as_its_topical_or_oral_form():
     assert forecast_treatments(["biotin", "zinc"]) == ("vitamin_mesotherapy",)
-    assert forecast_treatments(["biotin", "Dutasteride", "minoxidil"]) == (
-        "vitamin_mesotherapy", "minoxidil_5", "dutasteride_mesotherapy",
+    assert forecast_treatments(["biotin", "Dutasteride", "minoxidil", "finasteride"]) == (
+        "vitamin_mesotherapy", "minoxidil_mesotherapy", "finasteride_mesotherapy", "dutasteride_mesotherapy",
     )
 
 
@@ -107,6 +107,31 @@ def test_it_says_so_when_no_change_is_forecast():
     assert timeline.visible_change_on is None
     assert "not expected to rise" in timeline.sentences[0]
     assert "does not expect a measurable change" in timeline.sentences[1]
+
+
+def test_making_way_for_new_growth_is_said_only_with_minoxidil_in_the_course():
+    density = _band([100.0] * 130)
+    wash = _band([100.0] * 30 + [130.0] * 40 + [99.0] * 60)
+    without = expected_timeline(density, wash, 100.0, dt.date(2026, 1, 1), 3)
+    with_minoxidil = expected_timeline(density, wash, 100.0, dt.date(2026, 1, 1), 3, minoxidil_in_course=True)
+    assert "making way for new growth" not in " ".join(without.sentences)
+    assert "making way for new growth" in " ".join(with_minoxidil.sentences)
+
+
+def test_an_untreated_only_forecast_and_a_short_horizon_are_said_in_words():
+    timeline = expected_timeline(_band([100.0] * 85), _band([80.0] * 85), 100.0, dt.date(2026, 1, 1), 3,
+                                 untreated_only=True, horizon_days=84)
+    assert timeline.sentences[0].startswith("No randomised trial has measured hair counts")
+    assert "within 84 days" in " ".join(timeline.sentences)
+    short = expected_timeline(_band([100.0] * 85), _band([80.0] * 85), 100.0, dt.date(2026, 1, 1), 3, horizon_days=84)
+    assert "stops at 84 days" in short.sentences[0]
+
+
+def test_the_untreated_reference_of_telogen_effluvium_recovers_by_itself():
+    from anagen.core.outcomes import untreated_reference
+
+    later = untreated_reference("telogen_effluvium", 0, 240, 90)
+    assert later.density_ratio > 1 and later.wash_test_ratio < 1
 
 
 def test_the_outcomes_core_never_imports_django():

@@ -164,3 +164,67 @@ def test_a_new_anticoagulant_needs_a_trichologists_acknowledgement():
     result = rescreen_for_session(intake(), answers, Protocol())
     assert rescreen_blockers(result, [])
     assert rescreen_blockers(result, ["anticoagulant"]) == []
+
+
+# --- issue 17: the extended pre-session re-screen ------------------------------------------------------
+
+from dataclasses import replace as _replace  # noqa: E402
+
+
+@pytest.mark.parametrize(("answer", "code", "blocks_even_if_acknowledged"), [
+    ({"breastfeeding": True}, FindingCode.BREASTFEEDING, True),
+    ({"planning_conception": True}, FindingCode.PLANNING_CONCEPTION, False),
+    ({"new_conditions": frozenset({FindingCode.CHEMOTHERAPY})}, FindingCode.CHEMOTHERAPY, True),
+    ({"new_allergies": frozenset({"latex"})}, FindingCode.LATEX_ALLERGY, False),
+    ({"new_allergies": frozenset({"biotin"})}, FindingCode.INGREDIENT_ALLERGY, False),
+    ({"reaction_last_session": True}, FindingCode.REACTION_LAST_SESSION, False),
+    ({"new_bald_patch": True}, FindingCode.NEW_BALD_PATCH, True),
+    ({"scalp_inflammation": True}, FindingCode.ACTIVE_SCALP_INFLAMMATION, True),
+])
+def test_each_new_re_screen_answer_raises_its_finding_and_blocks_until_handled(answer, code, blocks_even_if_acknowledged):
+    result = rescreen_for_session(intake(), _replace(NOTHING_NEW, **answer), Protocol())
+    assert code in [f.code for f in result.findings]
+    assert rescreen_blockers(result, [])  # nothing acknowledged: the session waits
+    assert bool(rescreen_blockers(result, [str(code)])) is blocks_even_if_acknowledged
+
+
+def test_an_unknown_new_condition_is_refused_naming_the_field():
+    with pytest.raises(InvalidInput) as caught:
+        _replace(NOTHING_NEW, new_conditions=frozenset({"flu"}))
+    assert caught.value.errors[0].field == "new_conditions"
+
+
+# --- issue 17: 5-ARI instructions on the aftercare sheet and the consent, in every sheet language ----------
+
+from anagen.core.aftercare import (  # noqa: E402
+    five_ari_consent_text,
+    five_ari_languages,
+    five_ari_section,
+    with_drug_instructions,
+)
+
+
+def test_every_language_of_the_aftercare_sheet_has_the_5ari_instructions():
+    assert set(DEFAULT_SHEETS) <= five_ari_languages()
+    for language in DEFAULT_SHEETS:
+        heading, points = five_ari_section(language, {"dutasteride", "finasteride"})
+        assert heading and len(points) == 6
+        assert five_ari_consent_text(language, {"dutasteride"}).count("\n- ") == 4
+
+
+def test_the_blood_donation_wait_is_six_months_for_dutasteride_and_one_for_finasteride():
+    _, dutasteride = five_ari_section("en", {"dutasteride"})
+    _, finasteride = five_ari_section("en", {"finasteride"})
+    assert "Do not donate blood for 6 months after your last dutasteride dose" in dutasteride[0]
+    assert "Do not donate blood for 1 month after your last finasteride dose" in finasteride[0]
+    assert any("must not handle" in p for p in dutasteride) and any("conceive" in p for p in dutasteride)
+    _, hindi = five_ari_section("hi", {"dutasteride"})
+    assert "6 महीने" in hindi[0] and "रक्तदान" in hindi[0]
+
+
+def test_a_sheet_without_a_5ari_is_unchanged_and_with_one_leads_with_it():
+    sheet = DEFAULT_SHEETS["en"]
+    assert with_drug_instructions(sheet, {"biotin", "minoxidil"}) is sheet
+    assert five_ari_consent_text("en", {"biotin"}) == ""
+    led = with_drug_instructions(sheet, {"finasteride"})
+    assert led.sections[0][0] == "Because your treatment contains finasteride" and led.sections[1:] == sheet.sections

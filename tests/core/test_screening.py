@@ -97,10 +97,25 @@ def test_planning_conception_warns_about_5_alpha_reductase_inhibitors_for_men_to
     assert "5-alpha-reductase" in result.findings[0].message and "Sobhy 2013" in result.findings[0].source
 
 
-def test_an_advanced_pattern_recommends_combination_and_is_only_information():
-    result = screen(intake(sex=Sex.MALE, pattern=PatternStage(Scale.NORWOOD_HAMILTON, "VI")), P)
-    assert result.verdict is Verdict.ELIGIBLE and result.combination_recommended
+@pytest.mark.parametrize(("scale", "stage"), [
+    (Scale.NORWOOD_HAMILTON, "VI"), (Scale.NORWOOD_HAMILTON, "VII"), (Scale.LUDWIG, "III"), (Scale.SINCLAIR, "5"),
+])
+def test_an_advanced_pattern_is_a_caution_that_recommends_combination(scale, stage):
+    result = screen(intake(sex=Sex.MALE, pattern=PatternStage(scale, stage)), P)
+    assert result.verdict is Verdict.ELIGIBLE_WITH_CAUTIONS and result.combination_recommended
     assert codes(result) == [FindingCode.ADVANCED_PATTERN]
+
+
+def test_the_stage_below_an_advanced_pattern_raises_nothing():
+    result = screen(intake(pattern=PatternStage(Scale.LUDWIG, "II")), P)
+    assert result.verdict is Verdict.ELIGIBLE and not result.combination_recommended
+
+
+def test_no_clinic_can_lower_an_advanced_pattern_to_information():
+    with pytest.raises(InvalidInput) as caught:
+        Protocol(severity_overrides={FindingCode.ADVANCED_PATTERN: Severity.INFO})
+    assert caught.value.errors[0].field == "severity_overrides"
+    assert Protocol(severity_overrides={FindingCode.ADVANCED_PATTERN: Severity.DEFER})
 
 
 def test_every_finding_code_has_a_default_severity_message_and_source():
@@ -111,8 +126,14 @@ def test_every_finding_code_has_a_default_severity_message_and_source():
         "uncontrolled_diabetes": "defer", "anticoagulant": "caution", "antiplatelet": "caution",
         "keloid_tendency": "caution", "immunosuppression": "caution", "heart_failure": "caution",
         "kidney_disease": "caution", "isotretinoin_recent": "caution", "vasovagal_history": "caution",
-        "planning_conception": "caution", "ingredient_allergy": "caution", "advanced_pattern": "info",
+        "planning_conception": "caution", "ingredient_allergy": "caution", "advanced_pattern": "caution",
         "autoimmune_alopecia": "stop", "fever_today": "defer",
+        "tinea_capitis": "defer", "trichotillomania": "stop", "traction_alopecia": "caution", "anagen_effluvium": "defer",
+        "lidocaine_allergy": "caution", "chlorhexidine_allergy": "caution", "latex_allergy": "caution", "other_allergy": "caution",
+        "active_cancer": "defer", "chemotherapy": "defer", "psoriasis": "caution", "alopecia_areata_history": "caution",
+        "cardiovascular_disease": "caution", "low_blood_pressure": "caution", "depression": "caution", "liver_disease": "caution",
+        "sexual_dysfunction": "caution", "abnormal_labs_unreviewed": "defer", "reaction_last_session": "caution",
+        "new_bald_patch": "defer",
     }
     assert {code.value: severity.value for code, severity in DEFAULT_SEVERITIES.items()} == expected
 
@@ -191,3 +212,74 @@ def test_verdict_order_is_stop_then_defer_then_caution(severities):
 def test_intake_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         intake().age_years = Decimal(1)  # type: ignore[misc]
+
+
+# --- issue 17: the vocabulary clinics see -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("diagnosis", "code", "verdict"), [
+    ("tinea_capitis", "tinea_capitis", Verdict.DEFER),
+    ("frontal_fibrosing_alopecia", "scarring_alopecia", Verdict.NOT_ELIGIBLE),
+    ("lichen_planopilaris", "scarring_alopecia", Verdict.NOT_ELIGIBLE),
+    ("discoid_lupus", "scarring_alopecia", Verdict.NOT_ELIGIBLE),
+    ("trichotillomania", "trichotillomania", Verdict.NOT_ELIGIBLE),
+    ("traction_alopecia", "traction_alopecia", Verdict.ELIGIBLE_WITH_CAUTIONS),
+    ("anagen_effluvium", "anagen_effluvium", Verdict.DEFER),
+])
+def test_each_new_diagnosis_code_gives_its_finding(diagnosis, code, verdict):
+    result = screen(intake(diagnosis=diagnosis, pattern=None), P)
+    assert codes(result) == [code] and result.verdict is verdict
+
+
+def test_a_scarring_diagnosis_names_itself_and_says_refer():
+    finding = screen(intake(diagnosis="lichen_planopilaris", pattern=None), P).findings[0]
+    assert "lichen planopilaris" in finding.message and "refer" in finding.message
+
+
+@pytest.mark.parametrize(("allergen", "code", "words"), [
+    ("lidocaine", "lidocaine_allergy", "numbing spray"),
+    ("chlorhexidine", "chlorhexidine_allergy", "another antiseptic"),
+    ("latex", "latex_allergy", "latex-free gloves"),
+])
+def test_allergies_beyond_the_ingredient_catalogue_are_cautions_with_what_to_do(allergen, code, words):
+    result = screen(intake(allergies=frozenset({allergen})), P)
+    assert codes(result) == [code] and words in result.findings[0].message
+    assert result.excluded_ingredients == frozenset()
+
+
+def test_any_other_allergen_is_free_text_with_a_caution_each():
+    result = screen(intake(other_allergies=("penicillin", "nickel")), P)
+    assert codes(result) == ["other_allergy", "other_allergy"]
+    assert "penicillin" in result.findings[0].message and result.verdict is Verdict.ELIGIBLE_WITH_CAUTIONS
+
+
+def test_an_unknown_allergy_code_points_to_free_text():
+    with pytest.raises(InvalidInput) as caught:
+        screen(intake(allergies=frozenset({"pollen"})), P)
+    assert "free text" in caught.value.errors[0].message
+
+
+@pytest.mark.parametrize(("condition", "severity"), [
+    ("active_cancer", "defer"), ("chemotherapy", "defer"), ("psoriasis", "caution"), ("alopecia_areata_history", "caution"),
+    ("cardiovascular_disease", "caution"), ("low_blood_pressure", "caution"), ("depression", "caution"),
+    ("liver_disease", "caution"), ("sexual_dysfunction", "caution"),
+])
+def test_each_new_condition_code_is_accepted_with_its_severity(condition, severity):
+    result = screen(intake(conditions=frozenset({condition})), P)
+    assert codes(result) == [condition] and result.findings[0].severity == severity
+
+
+def test_growth_factor_conditions_say_ask_the_oncologist():
+    assert "oncologist" in screen(intake(conditions=frozenset({"active_cancer"})), P).findings[0].message
+
+
+@pytest.mark.parametrize("diagnosis", ["telogen_effluvium", "diffuse_thinning"])
+def test_unreviewed_abnormal_labs_defer_telogen_effluvium_and_diffuse_thinning(diagnosis):
+    result = screen(intake(diagnosis=diagnosis, pattern=None, unreviewed_abnormal_labs=frozenset({"tsh"})), P)
+    assert codes(result) == ["abnormal_labs_unreviewed"] and result.verdict is Verdict.DEFER
+    assert "tsh" in result.findings[0].message
+
+
+def test_unreviewed_abnormal_labs_do_not_defer_pattern_hair_loss_and_reviewed_ones_defer_nothing():
+    assert screen(intake(unreviewed_abnormal_labs=frozenset({"tsh"})), P).findings == ()
+    assert screen(intake(diagnosis="telogen_effluvium", pattern=None), P).findings == ()

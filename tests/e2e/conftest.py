@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.urls import get_resolver
 
 # Playwright's sync API runs an event loop in this thread; the fixtures still touch the ORM here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,6 +49,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    # The URL map (every view and the API's schemas) is built here, not inside the first page load
+    # of a browser test run on its own: on a busy machine that load alone outlasts a page timeout.
+    get_resolver().url_patterns  # noqa: B018 (building it is the point)
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()

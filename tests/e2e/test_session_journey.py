@@ -65,6 +65,8 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
     text = publish_text(actor, clinic, "treatment", "en", "Consent to scalp mesotherapy", "I consent.")
     product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose",
                                      vial_volume_ml=Decimal("5"), low_stock_threshold_ml=Decimal("5"))
+    product.components.create(ingredient_code="ghk_cu", concentration=Decimal("1"), concentration_unit="mg/mL")
+    product.components.create(ingredient_code="dexpanthenol", concentration=Decimal("50"), concentration_unit="mg/mL")
     lot = receive_lot(actor, product, lot_number="VC-0925", expiry_date=today + dt.timedelta(days=120), quantity_ml=Decimal("25"),
                       supplier="Derma Supplies", received_on=today - dt.timedelta(days=10))
     slot = timezone.localtime().replace(minute=0, second=0, microsecond=0)
@@ -80,8 +82,8 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
         identity_confirmed=True, fever_today=False, scalp_infection_today=False, pregnant_today=False, new_medicines="",
         new_medication_codes=(), scalp_cleansed=True, numbing_spray=False, technique="needle", needle_gauge=32,
         needle_length_mm=Decimal("4"), mesogun_settings="", depth_mm=Decimal("2"), injection_style="nappage",
-        injection_map=(InjectionPoint(ScalpZone.VERTEX, Decimal("0.5"), Decimal("0.6"), Decimal("0.2")),),
-        lots=(LotUse(lot.pk, Decimal("0.2")),), pain_score=2, immediate_reactions=(), reaction_notes="", aftercare_language="en",
+        injection_map=tuple(InjectionPoint(ScalpZone.VERTEX, Decimal("0.5"), Decimal("0.6"), Decimal("0.2")) for _ in range(10)),
+        lots=(LotUse(lot.pk, Decimal("2.0")),), pain_score=2, immediate_reactions=(), reaction_notes="", aftercare_language="en",
     ), practitioner=other_practitioner, today=today)
 
     # The practitioner opens today's appointment from the calendar.
@@ -96,14 +98,15 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
     page.locator('[data-field="identity_confirmed"] label.choice-yes').click()
     page.get_by_role("button", name="Next: product").click()
     page.locator(f'.lot-card[data-lot="{lot.pk}"] input[type="checkbox"]').check()
-    page.get_by_label("Volume drawn from lot VC-0925 (mL)").fill("1.00")
+    page.get_by_label("Volume drawn from lot VC-0925 (mL)").fill("2.00")
     page.locator('[data-field="scalp_cleansed"] label.choice-yes').click()
     page.get_by_role("button", name="Next: map").click()
-    for zone, taps in [("vertex", 4), ("mid_scalp", 2), ("frontal", 4)]:
+    # The prescription is 2 mL a session: twenty taps of 0.1 mL put it all on the map.
+    for zone, taps in [("vertex", 8), ("mid_scalp", 4), ("frontal", 8)]:
         for _ in range(taps):
             page.locator(f'[data-zone-add="{zone}"]').click()
-    expect(page.locator("#running-total")).to_contain_text("1.00 mL on the map · 1.00 mL drawn")
-    expect(page.locator("svg#scalp-map circle.point")).to_have_count(10)
+    expect(page.locator("#running-total")).to_contain_text("2.00 mL on the map · 2.00 mL drawn")
+    expect(page.locator("svg#scalp-map circle.point")).to_have_count(20)
     page.get_by_role("button", name="Next: after").click()
     page.locator("label.pain-choice", has_text="3").first.click()
     page.get_by_role("button", name="Review and sign").click()
@@ -118,7 +121,7 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
 
     # The session record draws the map again from its data.
     page.goto(f"/patients/{anita.pk}/")
-    expect(page.locator(".sessions-history svg circle.point")).to_have_count(10)
+    expect(page.locator(".sessions-history svg circle.point")).to_have_count(20)
 
     # Infections in both patients who received lot VC-0925: the dashboard raises the cluster alert.
     report_infection(page, anita)

@@ -87,6 +87,34 @@ class ResetOwnTwoFactorForm(NoColonLabels, forms.Form):
     )
 
 
+class OwnPasswordForm(NoColonLabels, forms.Form):
+    """One's own new password: the current password and, with two-factor on, a current code."""
+
+    current_password = forms.CharField(label=_("Your current password"), strip=False,
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    code = forms.CharField(
+        label=_("Current code or a recovery code"), max_length=20, strip=True, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+    new_password1 = forms.CharField(label=_("New password"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password2 = forms.CharField(label=_("New password again"), strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args: Any, needs_code: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if needs_code:
+            self.fields["code"].required = True
+        else:
+            self.fields.pop("code")
+
+    def clean_new_password2(self) -> str:
+        first, second = self.cleaned_data.get("new_password1"), self.cleaned_data.get("new_password2")
+        if first and second and first != second:
+            raise forms.ValidationError(_("The two new passwords differ."))
+        return second or ""
+
+
 class ResetPasswordRequestForm(NoColonLabels, PasswordResetForm):
     pass
 

@@ -6,6 +6,16 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    """The languages Anagen speaks (settings.LANGUAGES lists the same codes). Each is named in its
+    own script, so a reader finds their language on a page they cannot yet read."""
+
+    ENGLISH = "en-in", "English"
+    HINDI = "hi", "हिन्दी"
+    MARATHI = "mr", "मराठी"
 
 
 class Clinic(models.Model):
@@ -17,6 +27,8 @@ class Clinic(models.Model):
     # GSTIN and the state code matter for invoices (issue 12); kept here as clinic identity.
     gstin = models.CharField("GSTIN", max_length=15, blank=True)
     time_zone = models.CharField(max_length=64, default="Asia/Kolkata")
+    # The language of staff pages for staff who have not chosen their own (User.language).
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     mrn_prefix = models.CharField(
         "record number prefix", max_length=8, default="AN",
         help_text="Medical record numbers look like AN-000123.",
@@ -31,12 +43,12 @@ class Clinic(models.Model):
 
 
 class Role(models.TextChoices):
-    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
-    TRICHOLOGIST = "trichologist", "Trichologist"
-    PRACTITIONER = "practitioner", "Practitioner"
-    RECEPTION = "reception", "Reception"
+    CLINIC_ADMIN = "clinic_admin", _("Clinic admin")
+    TRICHOLOGIST = "trichologist", _("Trichologist")
+    PRACTITIONER = "practitioner", _("Practitioner")
+    RECEPTION = "reception", _("Reception")
     # A patient signing in to the portal (anagen.portal): never a member of staff.
-    PATIENT = "patient", "Patient"
+    PATIENT = "patient", _("Patient")
 
 
 CLINICAL_ROLES = frozenset({Role.CLINIC_ADMIN, Role.TRICHOLOGIST, Role.PRACTITIONER})
@@ -62,6 +74,9 @@ class User(AbstractUser):
     # Seeded demo accounts share the password "demo"; they may sign in only on a demo server
     # (ANAGEN_ENV=demo, which binds to loopback): see accounts.backends.StaffBackend.
     is_demo_account = models.BooleanField(default=False)
+    # The staff member's own language for staff pages; blank: the clinic's (Clinic.language).
+    # A patient's portal follows Patient.preferred_language instead.
+    language = models.CharField(max_length=8, choices=Language.choices, blank=True)
 
     objects = UserManager()
 
@@ -70,6 +85,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def staff_language(self) -> str:
+        """The language of this member of staff's pages: their own choice, else their clinic's."""
+        if self.language:
+            return self.language
+        return self.clinic.language if self.clinic_id is not None else Language.ENGLISH
 
     @property
     def is_clinic_staff(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -22,11 +23,12 @@ from anagen.accounts import services, two_factor
 from anagen.accounts.forms import (
     CodeForm,
     ConfirmAuthenticatorForm,
+    OwnPasswordForm,
     ResetOwnTwoFactorForm,
     ResetPasswordRequestForm,
     ResetPasswordSetForm,
 )
-from anagen.accounts.permissions import admin_only
+from anagen.accounts.permissions import admin_only, staff_required
 from anagen.audit.services import Actor
 
 
@@ -147,12 +149,32 @@ def two_factor_reset_own(request: HttpRequest) -> HttpResponse:
 def staff_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     member = services.staff_of(request.clinic, user_id)  # type: ignore[attr-defined]
     try:
-        two_factor.admin_reset(Actor.from_request(request), request.user, member)  # type: ignore[arg-type]
-    except two_factor.TwoFactorError as exc:
+        services.reset_member_two_factor(Actor.from_request(request), request.user, member)  # type: ignore[arg-type]
+    except services.AccountError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Two-factor sign-in of {member.username} was reset: they set it up again at their next sign-in.")
     return redirect("accounts:staff_edit", user_id=member.pk)
+
+
+@staff_required()
+def own_password(request: HttpRequest) -> HttpResponse:
+    """One's own new password: the current password and, with two-factor on, a current code."""
+    user = request.user
+    form = OwnPasswordForm(request.POST or None, needs_code=two_factor.has_two_factor(user))  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_own_password(Actor.from_request(request), user, data["current_password"], data.get("code", ""),  # type: ignore[arg-type]
+                                         data["new_password1"])
+        except services.AccountError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            # Other sessions of this account end; this one carries on under the new password.
+            update_session_auth_hash(request, user)  # type: ignore[arg-type]
+            messages.success(request, gettext("Your password was changed."))
+            return redirect("accounts:two_factor")
+    return render(request, "accounts/own_password.html", {"form": form}, status=400 if form.errors else 200)
 
 
 # --- password reset by email (Django's views, our templates; links expire after an hour) ---

@@ -3,20 +3,32 @@
 Role and active-flag changes, passwords set by an admin, clinic details and new clinics are exactly
 the changes an access review asks about, so they are audited like changes to a patient's record
 (``object_type`` ``staff_account`` or ``clinic``; a password is recorded as changed, never stored).
+
+Who may change a password or a second factor (issue 19, finding 4): one's own only with the
+current password and a current code (a signed-in session, never an API token); another person's
+only as a clinic admin of their clinic, audited, and the person is told by email.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
+from anagen.accounts import two_factor
 from anagen.accounts.models import (
     ALL_STAFF_ROLES,
     Clinic,
     ClinicClosure,
     ClinicProtocol,
+    Language,
     Role,
     User,
 )
@@ -26,11 +38,22 @@ from anagen.audit.services import Actor
 from anagen.core import display
 from anagen.core.errors import Duplicate, FieldError, InvalidInput, NotFound
 
+logger = logging.getLogger("anagen.accounts")
+
 STAFF_FIELDS = ("username", "first_name", "last_name", "email", "role")
 """What a new member of staff is created with (and the password)."""
 STAFF_EDIT_FIELDS = ("first_name", "last_name", "email", "role", "is_active")
 """What an admin may change on a member's account."""
 CLINIC_FIELDS = ("name", "city", "address", "phone", "email", "gstin", "mrn_prefix")
+
+
+class AccountError(Exception):
+    """A change to an account that cannot go ahead; ``field`` names the input at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 def _in_clinic(actor: Actor, clinic: Clinic) -> Actor:
@@ -125,11 +148,11 @@ def save_opening_hours(actor: Actor, clinic: Clinic, *, open_weekdays: list[str]
     days = [day for day in WEEKDAYS if day in set(open_weekdays)]
     errors = []
     if not days:
-        errors.append(FieldError("open_weekdays", "Tick at least one day the clinic is open."))
+        errors.append(FieldError("open_weekdays", _("Tick at least one day the clinic is open.")))
     if len(days) != len(set(open_weekdays)):
-        errors.append(FieldError("open_weekdays", "Choose days from Monday to Sunday."))
+        errors.append(FieldError("open_weekdays", _("Choose days from Monday to Sunday.")))
     if opens_at >= closes_at:
-        errors.append(FieldError("closes_at", f"The clinic must close after it opens ({opens_at:%H:%M})."))
+        errors.append(FieldError("closes_at", _("The clinic must close after it opens (%(time)s).") % {"time": display.clock(opens_at)}))
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
@@ -148,17 +171,17 @@ def add_closure(actor: Actor, clinic: Clinic, *, day: dt.date, reason: str, toda
     """A day the clinic is closed (a holiday): no free times are offered and courses skip it."""
     reason = reason.strip()
     if day < today:
-        raise InvalidInput.single("date", f"Choose today or a later date ({display.day(today)} or after).")
+        raise InvalidInput.single("date", _("Choose today or a later date (%(day)s or after).") % {"day": display.day(today)})
     if len(reason) > 200:
-        raise InvalidInput.single("reason", "At most 200 characters.")
+        raise InvalidInput.single("reason", _("At most 200 characters."))
     with transaction.atomic():
         if ClinicClosure.objects.filter(clinic=clinic, date=day).exists():
-            raise Duplicate(f"The clinic is already closed on {display.day(day)}.", field="date")
+            raise Duplicate(_("The clinic is already closed on %(day)s.") % {"day": display.day(day)}, field="date")
         try:
             with transaction.atomic():
                 closure = ClinicClosure.objects.create(clinic=clinic, date=day, reason=reason)
         except IntegrityError as exc:
-            raise Duplicate(f"The clinic is already closed on {display.day(day)}.", field="date") from exc
+            raise Duplicate(_("The clinic is already closed on %(day)s.") % {"day": display.day(day)}, field="date") from exc
         audit.append(actor, Action.CREATE, object_type="clinic_closure", object_id=closure.pk, patient_id=None,
                      changes=audit.snapshot_created({"date": day.isoformat(), "reason": reason}))
     return closure
@@ -176,3 +199,82 @@ def remove_closure(actor: Actor, clinic: Clinic, closure_id: int) -> None:
 
 def upcoming_closures(clinic: Clinic, today: dt.date) -> list[ClinicClosure]:
     return list(ClinicClosure.objects.filter(clinic=clinic, date__gte=today).order_by("date"))
+
+
+def own_account_refusal() -> AccountError:
+    return AccountError(_("Change your own password or two-factor sign-in from your account pages, with your current "
+                          "password and a current code."))
+
+
+def notify_account_change(member: User, by: User, what: str) -> bool:
+    """Tell a person by email that someone else changed how they sign in (True when sent).
+
+    The message names who and when, never a password or a code. Without an address nothing is
+    sent; a mail-server failure is logged (by user id) and does not undo the change."""
+    if not member.email:
+        return False
+    when = dateformat.format(timezone.localtime(), "j M Y H:i")
+    body = _("Hello %(name)s,\n\n%(admin)s, a clinic admin of %(clinic)s, %(what)s on %(when)s.\n\n"
+             "If you did not ask for this, tell your clinic at once.\n") % {
+        "name": member.get_full_name() or member.username, "admin": by.get_full_name() or by.username,
+        "clinic": member.clinic.name if member.clinic else "Anagen", "what": what, "when": when}
+    try:
+        send_mail(_("Your sign-in was changed by a clinic admin"), body, None, [member.email])
+    except Exception:  # noqa: BLE001 - the change is done and audited; the mail is a courtesy
+        logger.warning("could not send the account-change notice to user %s", member.pk)
+        return False
+    return True
+
+
+def set_member_password(actor: Actor, admin: User, member: User, new_password: str) -> None:
+    """A clinic admin gives a member of their staff a new password (never their own: see
+    ``change_own_password``). Audited (without the password) and the member is told."""
+    if member.pk == admin.pk:
+        raise own_account_refusal()
+    if member.clinic_id != admin.clinic_id or not admin.has_role("clinic_admin"):
+        raise AccountError(_("This person is not on your clinic's staff."))
+    set_password(actor, member, new_password)
+    notify_account_change(member, admin, _("set a new password for your account"))
+
+
+def reset_member_two_factor(actor: Actor, admin: User, member: User) -> None:
+    """A clinic admin removes a member's authenticator (lost phone): audited, and the member is told."""
+    if member.pk == admin.pk:
+        raise own_account_refusal()
+    try:
+        two_factor.admin_reset(actor, admin, member)
+    except two_factor.TwoFactorError as exc:
+        raise AccountError(exc.message) from exc
+    notify_account_change(member, admin, _("reset your two-factor sign-in (you set it up again at your next sign-in)"))
+
+
+def change_own_password(actor: Actor, user: User, current_password: str, code: str, new_password: str) -> None:
+    """One's own new password: proven by the current password and, with two-factor on, a current code."""
+    if not user.check_password(current_password or ""):
+        raise AccountError(_("The password is not right."), "current_password")
+    if two_factor.has_two_factor(user) and not two_factor.verify_code(user, code).ok:
+        raise AccountError(_("That code is not right (use a current authenticator code or a recovery code)."), "code")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise AccountError(" ".join(exc.messages), "new_password1") from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit.append(actor, Action.UPDATE, object_type="staff_account", object_id=user.pk, patient_id=None,
+                     changes={"password": {"old": None, "new": "changed by its owner"}})
+
+
+def set_own_language(actor: Actor, member: User, language: str) -> User:
+    """A member of staff chooses the language of their own pages; "" goes back to the clinic's."""
+    if language and language not in Language.values:
+        raise InvalidInput.single("language", f"Choose one of {', '.join(Language.values)}.")
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=member.pk)
+        changes = audit.diff({"language": stored.language}, {"language": language})
+        if changes:
+            stored.language = language
+            stored.save(update_fields=["language"])
+            audit.append(actor, Action.UPDATE, object_type="staff_account", object_id=stored.pk, patient_id=None, changes=changes)
+    member.language = language
+    return member

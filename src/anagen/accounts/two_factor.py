@@ -20,6 +20,7 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -199,9 +200,12 @@ def reset_own(actor: Actor, user: User, password: str, code: str) -> None:
 
 
 def admin_reset(actor: Actor, admin: User, member: User) -> None:
-    """A clinic admin removes a staff member's authenticator (lost phone); they set it up again."""
+    """A clinic admin removes a staff member's authenticator (lost phone); they set it up again.
+    Never one's own: that needs the password and a current code (``reset_own``)."""
     if member.clinic_id != admin.clinic_id or admin.clinic_id is None:
         raise TwoFactorError("This person is not on your clinic's staff.")
+    if member.pk == admin.pk:
+        raise TwoFactorError(gettext("Remove your own authenticator from your two-factor page, with your password and a current code."))
     _remove_devices(actor, member, by_admin=True)
 
 

@@ -10,7 +10,8 @@ urlpatterns = [
     path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:user_id>/password/", views.staff_password, name="staff_password"),
     path("staff/<int:user_id>/two-factor/reset/", security_views.staff_two_factor_reset, name="staff_two_factor_reset"),
-    # Two-factor sign-in of the signed-in user.
+    # The signed-in user's own password and two-factor sign-in.
+    path("password/", security_views.own_password, name="own_password"),
     path("two-factor/", security_views.two_factor_manage, name="two_factor"),
     path("two-factor/verify/", security_views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/setup/", security_views.two_factor_setup, name="two_factor_setup"),

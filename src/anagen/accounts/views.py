@@ -69,11 +69,18 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 @admin_only
 def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
     member = services.staff_of(request.clinic, user_id)
+    if member.pk == request.user.pk:
+        # One's own password needs the current one and a code: the account page asks for both.
+        return redirect("accounts:own_password")
     form = StaffPasswordForm(member, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.set_password(Actor.from_request(request), member, form.cleaned_data["new_password1"])
-        messages.success(request, f"Set a new password for {member.username}.")
-        return redirect("accounts:staff_list")
+        try:
+            services.set_member_password(Actor.from_request(request), request.user, member, form.cleaned_data["new_password1"])  # type: ignore[arg-type]
+        except services.AccountError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Set a new password for {member.username}.")
+            return redirect("accounts:staff_list")
     return render(request, "accounts/staff_password.html", {"form": form, "member": member}, status=400 if form.errors else 200)
 
 

@@ -45,6 +45,7 @@ PROBLEM_RESPONSES = {
     "403": "Your role may not do this, or the CSRF check failed.",
     "404": "No such record in your clinic.",
     "409": "Conflict: a stale write, a taken slot, a signed record, a duplicate, or a state that does not allow this.",
+    "413": "The request body is larger than the limit.",
     "422": "Invalid input: `errors` names each field.",
     "428": "If-Match is required on this update.",
     "429": "Too many requests: retry after the Retry-After delay.",

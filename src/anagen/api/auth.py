@@ -45,7 +45,14 @@ class TokenAuth(HttpBearer):
         # for the audit trail (Actor.from_request) and for clinic scoping.
         request.user = user
         request.clinic = user.clinic  # type: ignore[attr-defined]
+        # Some operations are for a signed-in person only, never a token (creating tokens).
+        request.authenticated_by_token = True  # type: ignore[attr-defined]
         return _allowed(user, self.roles)
+
+
+def by_token(request: HttpRequest) -> bool:
+    """Whether this API call was authenticated by a bearer token (else by the signed-in session)."""
+    return bool(getattr(request, "authenticated_by_token", False))
 
 
 class StaffSessionAuth(SessionAuth):

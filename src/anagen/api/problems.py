@@ -28,6 +28,7 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Content too large",
     422: "Invalid input",
     428: "Precondition required",
     429: "Too many requests",
@@ -106,8 +107,14 @@ def _pydantic_field(loc: Iterable[Any]) -> str:
 
 def install(api: Any) -> None:
     """Register the handlers: every error the API can raise becomes a problem document."""
-    from django.core.exceptions import PermissionDenied
+    from django.core.exceptions import (
+        PermissionDenied,
+        RequestDataTooBig,
+        TooManyFieldsSent,
+        TooManyFilesSent,
+    )
     from django.http import Http404
+    from django.http.multipartparser import MultiPartParserError
     from ninja.errors import (
         AuthenticationError,
         AuthorizationError,
@@ -167,6 +174,10 @@ def install(api: Any) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja wraps whatever the body parser raises in a bare 400 ("Cannot parse request body"):
+        # the parser's own problem (a NUL or a surrogate naming its field, malformed JSON) says more.
+        if isinstance(exc.__cause__, Problem):
+            return render(request, exc.__cause__)
         status = exc.status_code
         kind = "csrf-failed" if status == 403 and "CSRF" in str(exc) else None
         detail = str(exc)
@@ -175,6 +186,28 @@ def install(api: Any) -> None:
         elif status == 400:
             detail = f"The request could not be read: {detail}"
         return render(request, Problem(status, detail, kind=kind))
+
+    # Django refuses these while reading the body: the request is the client's fault, never a 500.
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        from django.conf import settings
+
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return render(request, Problem(413, f"The request body is larger than the limit of {limit // 1024} KiB (files sent as "
+                                       "multipart/form-data count separately).", kind="content-too-large"))
+
+    @api.exception_handler(TooManyFilesSent)
+    def _too_many_files(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return render(request, Problem(413, "The request carries too many files.", kind="content-too-large"))
+
+    @api.exception_handler(TooManyFieldsSent)
+    def _too_many_fields(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return render(request, Problem(413, "The request carries too many form fields.", kind="content-too-large"))
+
+    @api.exception_handler(MultiPartParserError)
+    def _bad_multipart(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return render(request, Problem(400, "The multipart/form-data body could not be read: send it with its boundary "
+                                       "(Content-Type: multipart/form-data; boundary=...).", kind="malformed-multipart"))
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

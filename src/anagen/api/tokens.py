@@ -3,6 +3,12 @@
 A token looks like ``ang_<prefix>_<secret>``: the prefix (8 random characters) is stored in clear
 to find the row and to let people tell their tokens apart; the secret (32 random bytes,
 URL-safe base64) is stored only as its SHA-256 hash and compared in constant time.
+
+Tokens cannot mint tokens (issue 19, finding 5): a token expiring in two minutes created a child
+with no expiry that outlived its revocation. Only a signed-in person creates tokens, through the
+web page or the API with the session, after the second factor where they have one (the
+two-factor middleware refuses an unverified session everywhere). Neither narrower children nor
+parent links exist, so revoking a token never leaves a descendant behind.
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Role, User
 from anagen.api.models import ApiToken
@@ -47,8 +55,17 @@ def _may_manage(manager: User, owner: User) -> bool:
     return manager.has_role(Role.CLINIC_ADMIN) and owner.clinic_id == manager.clinic_id
 
 
-def create_token(actor: Actor, owner: User, name: str, *, expires_at: dt.datetime | None, by: User, now: dt.datetime | None = None) -> IssuedToken:
-    """A new token for ``owner`` (by the owner or their clinic's admin)."""
+class TokenCannotMintTokens(PermissionDenied):
+    pass
+
+
+def create_token(actor: Actor, owner: User, name: str, *, expires_at: dt.datetime | None, by: User,
+                 by_token: bool = False, now: dt.datetime | None = None) -> IssuedToken:
+    """A new token for ``owner`` (by the owner or their clinic's admin), asked for by a signed-in
+    person: ``by_token`` (the request came with a bearer token) is refused."""
+    if by_token:
+        raise TokenCannotMintTokens(gettext("An API token cannot create tokens: sign in to Anagen and create it under "
+                                            "API tokens."))
     if not _may_manage(by, owner):
         raise PermissionDenied("Only the user or a clinic admin of their clinic may create their tokens.")
     now = now or timezone.now()
@@ -113,6 +130,10 @@ def authenticate(bearer: str, *, now: dt.datetime | None = None) -> User | None:
         return None
     now = now or timezone.now()
     if not token.is_active_at(now) or not token.user.is_active or not token.user.is_clinic_staff:
+        return None
+    # Demo accounts share the password "demo" and their tokens may sit in a copied demo folder:
+    # like their web sign-in (accounts.backends.StaffBackend), they work on a demo server only.
+    if token.user.is_demo_account and not settings.ANAGEN_DEMO:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -1,8 +1,16 @@
-"""The hash of an audit entry: SHA-256 over a canonical JSON of its content and the previous hash."""
+"""The hash of an audit entry: HMAC-SHA256, under a key kept outside the database, over a canonical
+JSON of its content, the id of that key and the previous entry's hash.
+
+Entries written before the trail was keyed (``key_id`` empty) keep their plain SHA-256 over the
+same JSON without a key id; ``anagen audit verify`` accepts them only before the first keyed entry
+and counts them separately, since anyone with the database could recompute them (the checkpoints
+are what protect them).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -24,8 +32,10 @@ def entry_hash(
     changes: dict[str, Any],
     ip_address: str | None,
     prev_hash: str,
+    key_id: str = "",
+    key: bytes | None = None,
 ) -> str:
-    content = {
+    content: dict[str, Any] = {
         "seq": seq,
         # UTC with microseconds: both SQLite and PostgreSQL store the instant to the microsecond.
         "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -40,5 +50,11 @@ def entry_hash(
         "ip_address": ip_address,
         "prev_hash": prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if key_id:
+        content["key_id"] = key_id
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    if not key_id:
+        return hashlib.sha256(canonical).hexdigest()
+    if key is None:
+        raise ValueError("a keyed entry needs its key")
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()

@@ -45,6 +45,10 @@ class AuditEntry(models.Model):
     # Text, not GenericIPAddressField: that one rewrites IPv6 on save, which would break the hash.
     ip_address = models.CharField(max_length=45, null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
+    # The audit key (anagen.audit.keys) whose HMAC made entry_hash; null for the plain SHA-256
+    # entries written before the trail was keyed. Nullable so adding it is a plain ADD COLUMN:
+    # SQLite would otherwise rebuild the table (and drop its append-only trigger).
+    key_id = models.CharField(max_length=16, null=True, blank=True)
     entry_hash = models.CharField(max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
@@ -94,3 +98,48 @@ class PatientWriteMark(models.Model):
 
     def __str__(self) -> str:
         return f"patient {self.patient_id} last written at entry {self.seq}"
+
+
+class CheckpointDelivery(models.Model):
+    """A signed checkpoint on its way to an address outside this server (email or webhook), sent by
+    ``anagen worker``. The checkpoint line itself is signed: a delivery row edited in the
+    database only makes the receiver's signature check fail."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        WEBHOOK = "webhook", "Webhook"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    address = models.CharField(max_length=500)
+    checkpoint = models.TextField()
+    status = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="checkpoint_delivery_due")]
+
+
+class AuditPatientRef(models.Model):
+    """Each patient an entry names in ``changes["patient_ids"]`` (a list page, a dashboard, the
+    registry export), one row per patient, written with the entry under the chain lock.
+
+    Derived from the entries (which the chain protects) so that a patient's own access log finds
+    the bulk reads that showed them by an index, not by reading every list entry; ``anagen audit
+    verify`` checks that the rows match the entries (issue 19, finding 3)."""
+
+    entry_seq = models.PositiveBigIntegerField()
+    clinic_id = models.BigIntegerField(null=True)
+    patient_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry_seq", "patient_id"], name="audit_patient_ref_once")]
+        indexes = [models.Index(fields=["clinic_id", "patient_id", "entry_seq"], name="audit_ref_clinic_patient")]

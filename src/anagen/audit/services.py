@@ -7,19 +7,30 @@ small writes with no rendering or network inside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connections, router, transaction
+from django.db.utils import load_backend
 from django.http import HttpRequest
 from django.utils import timezone
 
+from anagen.audit import checkpoints, keys
 from anagen.audit.chain import GENESIS_HASH, entry_hash
-from anagen.audit.models import Action, AuditChainHead, AuditEntry, PatientWriteMark
+from anagen.audit.models import (
+    Action,
+    AuditChainHead,
+    AuditEntry,
+    AuditPatientRef,
+    PatientWriteMark,
+)
 from anagen.core.errors import NotFound
 
 
@@ -90,6 +101,51 @@ def lock_chain() -> AuditChainHead:
     return head
 
 
+# --- page views: one entry per page naming every patient it showed ------------------------------
+
+
+@dataclass
+class PageView:
+    """The list reads of one page being served: merged into one entry when the page is done."""
+
+    reads: list[tuple[str, str, list[int]]] = dataclass_field(default_factory=list)  # (object type, object id, patients)
+
+    @property
+    def patient_ids(self) -> list[int]:
+        return list(dict.fromkeys(pid for _, _, ids in self.reads for pid in ids))
+
+
+_page_view: ContextVar[PageView | None] = ContextVar("anagen_audit_page_view", default=None)
+
+
+@contextmanager
+def page_view(page: Callable[[], str], actor: Callable[[], Actor]) -> Iterator[PageView]:
+    """Within it, reads naming a list of patients (a list page, each panel of a dashboard) are
+    gathered; at the end one entry records the page and every patient it showed (issue 19,
+    finding 13: the home page wrote four). ``actor`` is asked at the end, once the request knows
+    its user (an API token is read inside the view), and so is ``page``, once the URL is resolved."""
+    view = PageView()
+    token = _page_view.set(view)
+    try:
+        yield view
+    finally:
+        _page_view.reset(token)
+        if len(view.reads) == 1:  # one list on the page: its own entry, as outside a page view
+            object_type, object_id, ids = view.reads[0]
+            record_bulk_read(actor(), object_type, object_id, ids)
+        elif view.reads:
+            record_bulk_read(actor(), "page_view", page(), view.patient_ids,
+                             shown=list(dict.fromkeys(object_type for object_type, _, _ in view.reads)))
+
+
+def _absorbed(action: str, object_type: str, object_id: object, patient_id: int | None, changes: Mapping[str, Any] | None) -> bool:
+    view = _page_view.get()
+    if view is None or action != Action.READ.value or patient_id is not None or not changes or set(changes) != {"patient_ids"}:
+        return False
+    view.reads.append((object_type, str(object_id), [int(pid) for pid in changes["patient_ids"]]))
+    return True
+
+
 def append(
     actor: Actor,
     action: str,
@@ -99,11 +155,17 @@ def append(
     patient_id: int | None,
     changes: Mapping[str, Any] | None = None,
     patient_clinic_id: int | None = None,
-) -> AuditEntry:
+) -> AuditEntry | None:
     """Append one entry. ``patient_clinic_id`` is the patient's clinic when the actor has none (a
-    system actor such as the retention purge): it keeps the patient's write mark in their clinic."""
+    system actor such as the retention purge): it keeps the patient's write mark in their clinic.
+
+    A read naming a list of patients inside a page view (``page_view``) is folded into the page's
+    one entry: nothing is written now and None is returned."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
+    if _absorbed(action, object_type, object_id, patient_id, changes):
+        return None
+    key = keys.current()  # read (or made) before the lock: no file work inside the critical section
     connection = connections[router.db_for_write(AuditEntry)]
     with transaction.atomic(using=connection.alias):
         seq, prev_hash = _locked_head(connection)
@@ -121,10 +183,12 @@ def append(
             "changes": {k: v for k, v in (changes or {}).items()},
             "ip_address": actor.ip_address,
             "prev_hash": prev_hash,
+            "key_id": key.key_id,
         }
-        entry = AuditEntry(entry_hash=entry_hash(**fields), **fields)
+        entry = AuditEntry(entry_hash=entry_hash(**fields, key=key.entry_key), **fields)
         entry.pk = _insert_entries(connection, [entry])
         _move_head(connection, seq, entry.entry_hash)
+        _write_refs([entry])
         if patient_id is not None and action in WRITES:
             clinic_id = actor.clinic_id if actor.clinic_id is not None else patient_clinic_id
             if clinic_id is None:
@@ -139,8 +203,8 @@ def append(
 # the model fields' own adaptation, so what is stored (and hashed) is what the ORM would store.
 _ENTRY_FIELDS = tuple(AuditEntry._meta.get_field(name) for name in (
     "seq", "at", "clinic_id", "user_id", "username", "action", "object_type", "object_id", "patient_id",
-    "changes", "ip_address", "prev_hash", "entry_hash"))
-_ROWS_PER_INSERT = 60  # 13 values a row: far below every backend's limit on parameters
+    "changes", "ip_address", "prev_hash", "key_id", "entry_hash"))
+_ROWS_PER_INSERT = 60  # 14 values a row: far below every backend's limit on parameters
 
 
 def _locked_head(connection: Any) -> tuple[int, str]:
@@ -190,6 +254,20 @@ def _insert_entries(connection: Any, entries: Sequence[AuditEntry]) -> int | Non
 WRITES = frozenset({Action.CREATE.value, Action.UPDATE.value, Action.DELETE.value})
 
 
+def _named_patients(changes: Mapping[str, Any]) -> list[int]:
+    ids = changes.get("patient_ids") if isinstance(changes, Mapping) else None
+    if not isinstance(ids, list):
+        return []
+    return sorted({int(i) for i in ids if isinstance(i, int | str) and str(i).isdigit()})
+
+
+def _write_refs(entries: Sequence[AuditEntry]) -> None:
+    """The patients each entry names in ``patient_ids``, for the patient's access log."""
+    refs = [AuditPatientRef(entry_seq=e.seq, clinic_id=e.clinic_id, patient_id=pid) for e in entries for pid in _named_patients(e.changes)]
+    if refs:
+        AuditPatientRef.objects.bulk_create(refs, batch_size=1000)
+
+
 def _mark_patient_written(patient_id: int, clinic_id: int, seq: int) -> None:
     """One upsert (INSERT ... ON CONFLICT DO UPDATE on both databases), under the chain lock."""
     PatientWriteMark.objects.bulk_create(
@@ -213,8 +291,30 @@ def read_in_clinic(actor: Actor, clinic: Any, queryset: Any, object_id: int, obj
     return record
 
 
-def record_read(actor: Actor, object_type: str, object_id: object, patient_id: int | None) -> AuditEntry:
+def record_read(actor: Actor, object_type: str, object_id: object, patient_id: int | None) -> AuditEntry | None:
     return append(actor, Action.READ, object_type=object_type, object_id=object_id, patient_id=patient_id)
+
+
+# One entry names at most this many patients; a larger read is several entries in one transaction.
+BULK_BATCH = 500
+
+
+def record_bulk_read(actor: Actor, object_type: str, object_id: object, patient_ids: Sequence[int], *,
+                     action: str = Action.READ.value, shown: Sequence[str] = ()) -> list[AuditEntry]:
+    """A read or export that exposed many patients (a list, the registry CSV): entries naming
+    them in batches of ``BULK_BATCH``, with an index row per patient so each of them sees it in
+    their access log. Inside a page view, a plain list read joins the page's entry instead."""
+    ids = list(dict.fromkeys(int(pid) for pid in patient_ids))
+    if not ids:
+        return []
+    if not shown and _absorbed(action, object_type, object_id, None, {"patient_ids": ids}):
+        return []
+    batches = [ids[i:i + BULK_BATCH] for i in range(0, len(ids), BULK_BATCH)]
+    extra: dict[str, Any] = {"shown": list(shown)} if shown else {}
+    if len(batches) > 1:
+        return _append_many(actor, action, object_type, [
+            (f"{object_id} part {n} of {len(batches)}", None, {"patient_ids": batch, **extra}) for n, batch in enumerate(batches, start=1)])
+    return _append_many(actor, action, object_type, [(object_id, None, {"patient_ids": batches[0], **extra})])
 
 
 def record_reads(actor: Actor, object_type: str, items: Sequence[tuple[object, int | None]]) -> list[AuditEntry]:
@@ -224,14 +324,23 @@ def record_reads(actor: Actor, object_type: str, items: Sequence[tuple[object, i
     chain head is locked once and the rows go in with one bulk insert: a list page of 25 or 100
     records costs the same handful of queries as a page of one (docs/performance.md).
     """
+    return _append_many(actor, Action.READ.value, object_type, [(object_id, patient_id, {}) for object_id, patient_id in items])
+
+
+def _append_many(actor: Actor, action: str, object_type: str, items: Sequence[tuple[object, int | None, Mapping[str, Any]]]) -> list[AuditEntry]:
+    """Entries ``(object_id, patient_id, changes)`` of one action and type, chained in order under
+    one lock, inserted in bulk with their patient index rows (reads and exports only: they mark
+    no patient as written)."""
     if not items:
         return []
+    key = keys.current()
+    entry_key = key.entry_key
     connection = connections[router.db_for_write(AuditEntry)]
     with transaction.atomic(using=connection.alias):
         seq, prev_hash = _locked_head(connection)
         at = timezone.now()
         entries = []
-        for object_id, patient_id in items:
+        for object_id, patient_id, changes in items:
             seq += 1
             fields: dict[str, Any] = {
                 "seq": seq,
@@ -239,20 +348,22 @@ def record_reads(actor: Actor, object_type: str, items: Sequence[tuple[object, i
                 "clinic_id": actor.clinic_id,
                 "user_id": actor.user_id,
                 "username": actor.username,
-                "action": Action.READ.value,
+                "action": action,
                 "object_type": object_type,
                 "object_id": str(object_id),
                 "patient_id": patient_id,
-                "changes": {},
+                "changes": dict(changes),
                 "ip_address": actor.ip_address,
                 "prev_hash": prev_hash,
+                "key_id": key.key_id,
             }
-            prev_hash = entry_hash(**fields)
+            prev_hash = entry_hash(**fields, key=entry_key)
             entries.append(AuditEntry(entry_hash=prev_hash, **fields))
         # The model's manager refuses bulk_create so nothing outside this module can write entries
         # around the chain; here the entries were chained above, under the head lock.
         _insert_entries(connection, entries)
         _move_head(connection, seq, prev_hash)
+        _write_refs(entries)
     return entries
 
 
@@ -262,42 +373,144 @@ class VerifyResult:
     entries_checked: int
     first_bad_seq: int | None = None
     problem: str = ""
+    # What else was found, in words: entries before keying, the checkpoints compared, keys used.
+    notes: tuple[str, ...] = ()
 
 
 def _entries() -> Iterator[AuditEntry]:
     return AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
 
 
-def verify_chain() -> VerifyResult:
-    """Recompute every hash in order; name the first entry that was edited, deleted or moved."""
+class _RefStream:
+    """The patient index rows in (entry, patient) order, consumed alongside the entries."""
+
+    def __init__(self) -> None:
+        self._rows = AuditPatientRef.objects.order_by("entry_seq", "patient_id").values_list("entry_seq", "patient_id").iterator(chunk_size=5000)
+        self._next: tuple[int, int] | None = next(self._rows, None)
+
+    def take(self, seq: int) -> list[int]:
+        found = []
+        while self._next is not None and self._next[0] <= seq:
+            if self._next[0] == seq:
+                found.append(self._next[1])
+            else:  # a row for an entry before this one that was not consumed: it names no entry
+                return [-1]
+            self._next = next(self._rows, None)
+        return found
+
+    def leftover(self) -> int | None:
+        return self._next[0] if self._next is not None else None
+
+
+def _recompute(entry: AuditEntry, key: bytes | None) -> str:
+    return entry_hash(
+        seq=entry.seq, at=entry.at, clinic_id=entry.clinic_id, user_id=entry.user_id, username=entry.username,
+        action=entry.action, object_type=entry.object_type, object_id=entry.object_id, patient_id=entry.patient_id,
+        changes=entry.changes, ip_address=entry.ip_address, prev_hash=entry.prev_hash, key_id=entry.key_id or "", key=key,
+    )
+
+
+def verify_chain(checkpoint_lines: list[checkpoints.FileLine] | None = None) -> VerifyResult:
+    """Recompute every entry's keyed hash in order, then compare the trail with the signed
+    checkpoints (by default the data folder's checkpoint file). Names the first entry that was
+    edited, deleted or moved, or the checkpoint the trail no longer matches."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
+    legacy = 0
+    used_keys: dict[str, int] = {}
+    hashes_at: dict[int, str] = {}
+    source = "the checkpoints given" if checkpoint_lines is not None else f"the checkpoint file {checkpoints.checkpoint_file()}"
+    # Read once, before the entries: a checkpoint the worker appends meanwhile waits for the next run.
+    lines = checkpoint_lines if checkpoint_lines is not None else checkpoints.read_file(checkpoints.checkpoint_file())
+    wanted = {line.checkpoint.seq for line in lines if line.checkpoint}
+    refs = _RefStream()
     for entry in _entries():
         count += 1
         if entry.seq != expected_seq:
             return VerifyResult(False, count, entry.seq, f"entries {expected_seq}..{entry.seq - 1} are missing (deleted)")
         if entry.prev_hash != expected_prev:
             return VerifyResult(False, count, entry.seq, "its link to the previous entry is broken (an entry was deleted or reordered)")
-        recomputed = entry_hash(
-            seq=entry.seq,
-            at=entry.at,
-            clinic_id=entry.clinic_id,
-            user_id=entry.user_id,
-            username=entry.username,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            patient_id=entry.patient_id,
-            changes=entry.changes,
-            ip_address=entry.ip_address,
-            prev_hash=entry.prev_hash,
-        )
+        if entry.key_id:
+            key = keys.get(entry.key_id)
+            if key is None:
+                return VerifyResult(False, count, entry.seq, f"it is signed with audit key {entry.key_id}, which this server does not "
+                                    f"have (copy the audit key folder from the server that wrote it: {keys.key_dir()})")
+            recomputed = _recompute(entry, key.entry_key)
+            used_keys[entry.key_id] = used_keys.get(entry.key_id, 0) + 1
+        else:
+            if used_keys:
+                return VerifyResult(False, count, entry.seq, "it has no key although keyed entries come before it (forged or rewritten)")
+            legacy += 1
+            recomputed = _recompute(entry, None)
         if recomputed != entry.entry_hash:
             return VerifyResult(False, count, entry.seq, "its content does not match its hash (edited)")
+        if refs.take(entry.seq) != _named_patients(entry.changes):
+            return VerifyResult(False, count, entry.seq, "the index of the patients it names does not match it (rows of the "
+                                "patients' access-log index were removed or added)")
+        if entry.seq in wanted:
+            hashes_at[entry.seq] = entry.entry_hash
         expected_prev = entry.entry_hash
         expected_seq += 1
+    if refs.leftover():
+        return VerifyResult(False, count, refs.leftover(), "the patients' access-log index names an entry that does not exist")
+    last_seq = expected_seq - 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq != expected_seq - 1 or head.last_hash != expected_prev):
-        return VerifyResult(False, count, expected_seq, f"the chain head records entry {head.seq}, but the trail ends at {expected_seq - 1} (entries at the end were deleted)")
-    return VerifyResult(True, count)
+    if head is not None and (head.seq != last_seq or head.last_hash != expected_prev):
+        return VerifyResult(False, count, expected_seq, f"the chain head records entry {head.seq}, but the trail ends at {last_seq} (entries at the end were deleted)")
+    notes = []
+    if legacy:
+        notes.append(f"{legacy} entries from before the trail was keyed (plain SHA-256: only the checkpoints protect them)")
+    if used_keys:
+        notes.append("keyed entries: " + ", ".join(f"{n} with key {k}" for k, n in used_keys.items()))
+    compared = _compare_checkpoints(lines, source, last_seq, hashes_at)
+    if isinstance(compared, VerifyResult):
+        return VerifyResult(False, count, compared.first_bad_seq, compared.problem, tuple(notes))
+    return VerifyResult(True, count, notes=tuple([*notes, *compared]))
+
+
+def _compare_checkpoints(lines: list[checkpoints.FileLine], source: str, last_seq: int,
+                         hashes_at: dict[int, str]) -> VerifyResult | list[str]:
+    """Every checkpoint must be signed by one of our keys and match the trail at its length; the
+    trail may have grown since. Returns the first mismatch, or notes on what was compared."""
+    valid = []
+    for line in lines:
+        if line.checkpoint is None:
+            return VerifyResult(False, 0, None, f"line {line.number} of {source} is not a checkpoint ({line.problem}): the file was edited")
+        signed = checkpoints.signature_ok(line.checkpoint)
+        if signed is None:
+            return VerifyResult(False, 0, None, f"the checkpoint on line {line.number} of {source} is signed with audit key "
+                                f"{line.checkpoint.key_id}, which this server does not have")
+        if not signed:
+            return VerifyResult(False, 0, None, f"the checkpoint on line {line.number} of {source} has a bad signature (forged or edited)")
+        valid.append(line.checkpoint)
+    if not valid:
+        return [f"no checkpoint in {source} yet: entries cut from the end would not show (anagen audit checkpoint writes one)"]
+    for checkpoint in valid:
+        if checkpoint.seq > last_seq:
+            return VerifyResult(False, 0, last_seq + 1, f"the checkpoint of {checkpoint.at} counts {checkpoint.seq} entries but the trail "
+                                f"ends at {last_seq}: entries {last_seq + 1}..{checkpoint.seq} were deleted")
+        at_checkpoint = hashes_at.get(checkpoint.seq, GENESIS_HASH if checkpoint.seq == 0 else None)
+        if at_checkpoint != checkpoint.head:
+            return VerifyResult(False, 0, checkpoint.seq, f"entry {checkpoint.seq} no longer has the hash the checkpoint of "
+                                f"{checkpoint.at} recorded: the trail up to it was rewritten")
+    latest = max(valid, key=lambda c: c.seq)
+    return [f"matches {len(valid)} signed checkpoint{'s' if len(valid) != 1 else ''} in {source}; the latest, of {latest.at}, "
+            f"counts {latest.seq} entries ({last_seq - latest.seq} written since)"]
+
+
+def verify_chain_in(database_settings: dict[str, Any],
+                    checkpoint_lines: list[checkpoints.FileLine] | None = None) -> VerifyResult:
+    """``verify_chain`` against another database than this process's own (a restored backup):
+    ``database_settings`` is a Django DATABASES entry, ``checkpoint_lines`` the checkpoints to
+    compare it with (a restored archive's own). The default connection is swapped for the check
+    and put back, whatever happens."""
+    conf = connections.configure_settings({"default": database_settings})["default"]
+    wrapper = load_backend(conf["ENGINE"]).DatabaseWrapper(conf, "default")
+    original = connections["default"]
+    connections["default"] = wrapper
+    try:
+        return verify_chain(checkpoint_lines)
+    finally:
+        wrapper.close()
+        connections["default"] = original

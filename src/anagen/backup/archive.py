@@ -8,6 +8,9 @@ The archive is a ustar ``.tar`` (``.tar.enc`` when encrypted with a passphrase, 
   ``database/anagen.pgdump``: ``pg_dump -Fc`` output on PostgreSQL, taken in an exported snapshot
   so the row counts in the manifest describe exactly the dumped data;
 - ``photos/``, ``reports/``, ``files/``: the files under the data folder (the storage aliases);
+- ``audit-checkpoints.jsonl``: the audit trail's signed checkpoints (``anagen backup`` signs a
+  fresh one first), so a restored trail is checked against the head it had when backed up; the
+  audit keys are never in an archive (they stay beside the secret key, backed up like it);
 - ``manifest.json`` last: Anagen version, creation time, database vendor, applied migrations,
   row counts per table, and the sha256 and size of every other member.
 
@@ -35,6 +38,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
 from anagen.backup import crypto
+from anagen.private_files import make_private_dir, open_private
 
 FORMAT = "anagen-backup"
 FORMAT_VERSION = 1
@@ -42,6 +46,7 @@ FILE_FOLDERS = ("photos", "reports", "files")
 SQLITE_MEMBER = "database/anagen.sqlite3"
 PG_MEMBER = "database/anagen.pgdump"
 MANIFEST = "manifest.json"
+CHECKPOINT_MEMBER = "audit-checkpoints.jsonl"
 BLOCK = 512
 _READ = 1024 * 1024
 _SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
@@ -104,8 +109,9 @@ class RestoreResult:
     data_dir: Path
     database: Database
     files_restored: int
-    audit_ok: bool
-    audit_message: str
+    # The audit checkpoints the archive carried, restored into the data folder (None: an archive
+    # written before checkpoints): the restored trail is checked against these, not this server's.
+    checkpoint_file: Path | None
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -220,7 +226,7 @@ def _safe_member_name(name: str) -> str:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or not path.parts or str(path) != name:
         raise BackupError(f"the archive holds an unsafe path ({name!r}): refused")
-    if name not in (SQLITE_MEMBER, PG_MEMBER, MANIFEST) and (path.parts[0] not in FILE_FOLDERS or len(path.parts) < 2):
+    if name not in (SQLITE_MEMBER, PG_MEMBER, MANIFEST, CHECKPOINT_MEMBER) and (path.parts[0] not in FILE_FOLDERS or len(path.parts) < 2):
         raise BackupError(f"the archive holds an unexpected member ({name!r}): refused")
     return name
 
@@ -287,18 +293,21 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
 
 
 def create_backup(output: Path, *, passphrase: bytes | None = None, database: Database | None = None, data_dir: Path | None = None,
-                  now: dt.datetime | None = None) -> dict[str, Any]:
-    """Write one archive of the database, the patient files and the manifest; return the manifest.
+                  checkpoint_file: Path | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Write one archive of the database, the patient files, the audit checkpoints and the
+    manifest; return the manifest.
 
-    Defaults: Django's default database and settings.DATA_DIR. The archive appears at ``output``
-    only when complete (written beside it, then renamed).
+    Defaults: Django's default database, settings.DATA_DIR and the audit checkpoint file
+    (settings.ANAGEN_AUDIT_CHECKPOINT_FILE). The archive appears at ``output`` only when complete
+    (written beside it, then renamed).
     """
-    if database is None or data_dir is None:
+    if database is None or data_dir is None or checkpoint_file is None:
         from django.conf import settings
         from django.db import connections
 
         database = database or Database.from_settings(connections["default"].settings_dict)
         data_dir = data_dir or Path(settings.DATA_DIR)
+        checkpoint_file = checkpoint_file or Path(settings.ANAGEN_AUDIT_CHECKPOINT_FILE)
     output = output.resolve()
     if output.exists():
         raise BackupError(f"{output} exists already: choose a new file name")
@@ -309,7 +318,8 @@ def create_backup(output: Path, *, passphrase: bytes | None = None, database: Da
     with tempfile.TemporaryDirectory(prefix="anagen-backup-") as tmp:
         db_file, db_member, counts, migrations = _snapshot_database(database, Path(tmp))
         try:
-            with partial.open("xb") as raw:
+            # 0600 whatever the umask: an unencrypted archive is the whole health record.
+            with open_private(partial) as raw:
                 sink: Any = crypto.EncryptingWriter(raw, passphrase) if passphrase else raw
                 with tarfile.open(fileobj=sink, mode="w|", format=tarfile.USTAR_FORMAT) as tar:
                     entries = [_add(tar, db_member, db_file)]
@@ -318,6 +328,8 @@ def create_backup(output: Path, *, passphrase: bytes | None = None, database: Da
                             entries.append(_add(tar, name, path))
                         except ValueError as exc:
                             raise BackupError(f"the file {name} cannot go into the archive: {exc}") from exc
+                    if checkpoint_file.is_file():
+                        entries.append(_add(tar, CHECKPOINT_MEMBER, checkpoint_file))
                     manifest = {
                         "format": FORMAT, "format_version": FORMAT_VERSION, "anagen_version": anagen_version(),
                         "created_at": created.isoformat(), "encrypted": bool(passphrase),
@@ -466,9 +478,9 @@ def _require_empty_database(database: Database) -> None:
 
 
 def _write_member(handle: IO[bytes], target: Path, expected: tuple[str, int]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(target.parent)
     digest = hashlib.sha256()
-    with target.open("xb") as out:
+    with open_private(target) as out:
         while chunk := handle.read(_READ):
             digest.update(chunk)
             out.write(chunk)
@@ -483,7 +495,9 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
 
     ``database`` defaults to ``data_dir/anagen.sqlite3`` for a SQLite backup; a PostgreSQL backup
     needs an empty PostgreSQL database. On any failure after writing began, what was written is
-    removed again.
+    removed again. The restored audit trail is verified by the caller (``anagen restore`` runs
+    ``audit.services.verify_chain_in`` on ``RestoreResult.database``): this module works on files and
+    databases with no Django app loaded, so it knows no app above it.
     """
     data_dir = data_dir.resolve()
     _require_empty_folder(data_dir)
@@ -498,7 +512,7 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
     _require_empty_database(database)
     listed = {entry["path"]: (entry["sha256"], entry["size"]) for entry in manifest["files"]}
     created_dir = not data_dir.exists()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     written: list[Path] = []
     files = 0
     try:
@@ -509,6 +523,8 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
                 if member.name == manifest["database"]["member"]:
                     target = database.path if vendor == "sqlite" else Path(tmp) / "anagen.pgdump"
                     assert target is not None
+                elif member.name == CHECKPOINT_MEMBER:
+                    target = data_dir / CHECKPOINT_MEMBER
                 else:
                     target = data_dir / member.name
                     files += 1
@@ -530,8 +546,8 @@ def restore_backup(archive: Path, data_dir: Path, *, database: Database | None =
         if created_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
         raise
-    ok, message = verify_audit(database)
-    return RestoreResult(manifest, data_dir, database, files, ok, message)
+    return RestoreResult(manifest, data_dir, database, files,
+                         data_dir / CHECKPOINT_MEMBER if CHECKPOINT_MEMBER in listed else None)
 
 
 def row_counts(database: Database) -> dict[str, int]:
@@ -544,27 +560,3 @@ def row_counts(database: Database) -> dict[str, int]:
             return _pg_facts(cursor)[0]
     finally:
         conn.close()
-
-
-def verify_audit(database: Database) -> tuple[bool, str]:
-    """Run the audit trail's hash-chain check (``anagen audit verify``) against ``database``."""
-    from django.db import connections
-    from django.db.utils import load_backend
-
-    # Imported here, like Django above: this module reads and writes archives with no Django set
-    # up (backup and restore work on the files and the database directly); only this check needs
-    # the ORM, and the audit app's models cannot be imported before Django is.
-    from anagen.audit.services import verify_chain
-
-    conf = connections.configure_settings({"default": database.django_settings()})["default"]
-    wrapper = load_backend(conf["ENGINE"]).DatabaseWrapper(conf, "default")
-    original = connections["default"]
-    connections["default"] = wrapper
-    try:
-        result = verify_chain()
-    finally:
-        wrapper.close()
-        connections["default"] = original
-    if result.ok:
-        return True, f"audit trail intact: {result.entries_checked} entries verified"
-    return False, f"audit trail BROKEN at entry {result.first_bad_seq}: {result.problem}"

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.billing.models import (
     BillingSettings,
@@ -324,6 +325,43 @@ def recent_invoices(clinic: Clinic, limit: int = 50) -> list[Invoice]:
 def patient_invoices(patient: Patient) -> list[Invoice]:
     # select_related: the invoice table names each invoice's patient.
     return list(Invoice.objects.filter(patient=patient).select_related("patient"))
+
+
+def list_price_items(clinic: Clinic, *, active: bool | None = None, page: int = 1, page_size: int = 25) -> Page[PriceItem]:
+    """By name, then id (``active``: only the items still sold, or only those withdrawn). The price
+    list names no patient, so it is not audited."""
+    records = PriceItem.objects.filter(clinic=clinic)
+    if active is not None:
+        records = records.filter(active=active)
+    return page_of_query(records.order_by("name", "id"), page, page_size)
+
+
+def list_invoices(actor: Actor, clinic: Clinic, *, view: str, patient_id: int | None = None, unpaid: bool = False,
+                  page: int = 1, page_size: int = 25) -> Page[Invoice]:
+    """Newest first (issue date, number); one audit entry (``view`` names the list) names the
+    patients on the page."""
+    records = Invoice.objects.filter(clinic=clinic)
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    if unpaid:
+        records = records.filter(paid_paise__lt=F("total_paise") + F("refunded_paise"))
+    found = page_of_query(records.order_by("-issued_on", "-fy_start_year", "-sequence", "-id"), page, page_size)
+    record_list_read(actor, view, [i.patient_id for i in found.items])
+    return found
+
+
+def list_packages(actor: Actor, clinic: Clinic, *, view: str, patient_id: int | None = None, open_only: bool = False,
+                  page: int = 1, page_size: int = 25) -> Page[PatientPackage]:
+    """By sale date, then id (``open_only``: those with sessions left); one audit entry (``view``
+    names the list) names the patients on the page."""
+    records = PatientPackage.objects.filter(clinic=clinic).select_related("invoice_line")
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    if open_only:
+        records = records.filter(sessions_used__lt=F("sessions_total"))
+    found = page_of_query(records.order_by("sold_on", "id"), page, page_size)
+    record_list_read(actor, view, [p.patient_id for p in found.items])
+    return found
 
 
 def record_list_read(actor: Actor, view: str, patient_ids: Sequence[int]) -> None:

@@ -11,6 +11,7 @@ traced to multi-dose vials (Ivan 2013, Emerg Infect Dis 19:1493); evidence of be
 from __future__ import annotations
 
 from anagen.consents.models import Language, Purpose
+from anagen.core.aftercare import five_ari_consent_text
 
 TEXTS: dict[tuple[str, str], tuple[str, str]] = {
     (Purpose.TREATMENT, Language.ENGLISH): (
@@ -132,3 +133,17 @@ I agree that the clinic may link my records to my ABHA.""",
 मैं सहमत हूँ कि क्लिनिक मेरे रिकॉर्ड मेरे आभा से जोड़ सकता है।""",
     ),
 }
+
+
+# Issue 17: the treatment consent carries the instructions that go with a 5-alpha-reductase
+# inhibitor (dutasteride, finasteride), in every language the aftercare sheet has, from the same
+# core text as the sheet (anagen.core.aftercare.five_ari_consent_text), so the two never differ.
+_FIVE_ARI_INTRO = {
+    Language.ENGLISH: "If your mixture contains dutasteride or finasteride (5-alpha-reductase inhibitors), also:",
+    Language.HINDI: "अगर आपके मिश्रण में ड्यूटास्टेराइड या फ़िनास्टेराइड (5-अल्फ़ा-रिडक्टेज़ इनहिबिटर) है, तो यह भी:",
+}
+for _language, _intro in _FIVE_ARI_INTRO.items():
+    _title, _body = TEXTS[(Purpose.TREATMENT, _language)]
+    _points = five_ari_consent_text(_language, ("dutasteride", "finasteride")).split("\n", 1)[1]
+    _last = _body.rfind("\n\n")
+    TEXTS[(Purpose.TREATMENT, _language)] = (_title, f"{_body[:_last]}\n\n{_intro}\n{_points}{_body[_last:]}")

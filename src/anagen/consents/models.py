@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.core.errors import ImmutableRecord
@@ -22,11 +23,11 @@ from anagen.patients.models import Patient
 
 
 class Purpose(models.TextChoices):
-    TREATMENT = "treatment", "Mesotherapy treatment"
-    PHOTOGRAPHS = "photographs", "Clinical photographs"
-    MARKETING_PHOTOGRAPHS = "marketing_photographs", "Use of photographs in marketing"
-    REMINDERS = "reminders", "Reminders by SMS/WhatsApp"
-    ABDM_SHARING = "abdm_sharing", "Sharing records through ABDM"
+    TREATMENT = "treatment", _("Mesotherapy treatment")
+    PHOTOGRAPHS = "photographs", _("Clinical photographs")
+    MARKETING_PHOTOGRAPHS = "marketing_photographs", _("Use of photographs in marketing")
+    REMINDERS = "reminders", _("Reminders by SMS/WhatsApp")
+    ABDM_SHARING = "abdm_sharing", _("Sharing records through ABDM")
 
 
 class Language(models.TextChoices):

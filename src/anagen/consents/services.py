@@ -26,6 +26,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
@@ -76,10 +77,10 @@ class State:
 
 
 STATE_LABELS = {
-    State.GRANTED: "Consent given",
-    State.WITHDRAWN: "Withdrawn",
-    State.RECONSENT_REQUIRED: "New version: must sign again",
-    State.NONE: "Not signed",
+    State.GRANTED: _("Consent given"),
+    State.WITHDRAWN: _("Withdrawn"),
+    State.RECONSENT_REQUIRED: _("New version: must sign again"),
+    State.NONE: _("Not signed"),
 }
 
 

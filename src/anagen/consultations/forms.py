@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from anagen.consultations.models import LAB_TEST_CHOICES, Addendum, Consultation, MeasurementSet
 from anagen.core import display
@@ -47,6 +48,10 @@ CONSULTATION_FIELDS = (
     "pregnant",
     "breastfeeding",
     "planning_conception",
+    "able_to_become_pregnant",
+    "contraception_documented_on",
+    "negative_pregnancy_test_on",
+    "te_trigger_on",
     "scalp_active_infection",
     "scalp_active_inflammation",
     "scarring_alopecia",
@@ -80,10 +85,18 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     allergy_ingredients = forms.MultipleChoiceField(
-        label="Allergies to formulation ingredients",
-        choices=[(code, ingredient.name) for code, ingredient in CATALOGUE.items()],
+        label=_("Allergies to formulation ingredients and materials"),
+        choices=[(code, ingredient.name) for code, ingredient in CATALOGUE.items()] + [
+            ("lidocaine", _("Lidocaine (local anaesthetic, numbing spray)")),
+            ("chlorhexidine", _("Chlorhexidine (antiseptic)")),
+            ("latex", _("Latex")),
+        ],
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    abnormal_labs_reviewed = forms.BooleanField(
+        label=_("I have reviewed the blood results flagged low or high"), required=False,
+        help_text=_("Until a clinician has reviewed them, abnormal results defer telogen effluvium and diffuse thinning."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -92,6 +105,9 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
         fields = CONSULTATION_FIELDS
         widgets = {
             "consulted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in (
+                "contraception_documented_on", "negative_pregnancy_test_on", "te_trigger_on",
+            )},
             **{name: forms.Textarea(attrs={"rows": 2}) for name in (
                 "presenting_complaint", "history_illness", "history_stress", "history_diet",
                 "family_history", "medicines", "allergies_other", "notes",
@@ -123,7 +139,16 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
         if data.get("breastfeeding") and data.get("pregnant") is None:
             data["pregnant"] = False
         if data.get("no_known_allergies") and (data.get("allergy_ingredients") or (data.get("allergies_other") or "").strip()):
-            self.add_error("no_known_allergies", "Allergies are listed above: untick “No known allergies”, or clear the list.")
+            self.add_error("no_known_allergies", _("Allergies are listed above: untick “No known allergies”, or clear the list."))
+        on = data.get("consulted_on")
+        for name in ("contraception_documented_on", "negative_pregnancy_test_on", "te_trigger_on"):
+            if data.get(name) and on and data[name] > on:
+                self.add_error(name, _("Cannot be after the consultation date."))
+        patient = getattr(self.instance, "patient", None)
+        if patient is not None and patient.sex == "male" and data.get("able_to_become_pregnant"):
+            self.add_error("able_to_become_pregnant", _("Not for a patient recorded as male."))
+        if data.get("te_trigger_on") and data.get("diagnosis_primary") != "telogen_effluvium":
+            self.add_error("te_trigger_on", _("Only for a telogen effluvium diagnosis."))
         return data
 
     def values(self) -> dict[str, Any]:

@@ -32,6 +32,14 @@ DIAGNOSIS_CHOICES = [
     ("prevention", "Prevention (predisposed, no active loss)"),
     ("alopecia_areata", "Alopecia areata (refer to dermatology)"),
     ("scarring_alopecia", "Scarring alopecia (refer to dermatology)"),
+    # Issue 17: what clinics also see (core screening.Diagnosis).
+    ("tinea_capitis", "Tinea capitis (treat the infection first)"),
+    ("frontal_fibrosing_alopecia", "Frontal fibrosing alopecia (scarring: refer to dermatology)"),
+    ("lichen_planopilaris", "Lichen planopilaris (scarring: refer to dermatology)"),
+    ("discoid_lupus", "Discoid lupus (scarring: refer to dermatology)"),
+    ("trichotillomania", "Trichotillomania (refer)"),
+    ("traction_alopecia", "Traction alopecia"),
+    ("anagen_effluvium", "Anagen effluvium (defer and refer)"),
 ]
 
 SCALE_CHOICES = [
@@ -95,6 +103,13 @@ class Consultation(models.Model):
     pregnant = models.BooleanField(default=False)
     breastfeeding = models.BooleanField(default=False)
     planning_conception = models.BooleanField("planning conception", default=False)
+    # Issue 17: what a 5-alpha-reductase inhibitor needs to know (anagen.core.formulation).
+    able_to_become_pregnant = models.BooleanField("able to become pregnant", default=False)
+    contraception_documented_on = models.DateField("contraception documented on", null=True, blank=True)
+    negative_pregnancy_test_on = models.DateField("negative pregnancy test on", null=True, blank=True)
+    # Telogen effluvium: the trigger's date (illness, childbirth, surgery, stress), which the
+    # forecast and the response's untreated course use (Liyanage & Sinclair 2016).
+    te_trigger_on = models.DateField("telogen effluvium trigger date", null=True, blank=True)
     # Scalp examination
     scalp_active_infection = models.BooleanField("active scalp infection", default=False)
     scalp_active_inflammation = models.BooleanField("active scalp inflammation", default=False)
@@ -132,8 +147,19 @@ class Consultation(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class CountedMeasurements(models.Manager["MeasurementSet"]):
+    """Measurement visits that count: a voided visit (entered in error) is kept, never deleted,
+    but no chart, response, forecast or outlook reads it (issue 17)."""
+
+    def get_queryset(self) -> models.QuerySet[MeasurementSet]:
+        return super().get_queryset().filter(voided_at__isnull=True)
+
+
 class MeasurementSet(models.Model):
     """One visit's scalp measurements, at a recorded site so follow-ups return to it."""
+
+    objects = CountedMeasurements()
+    all_objects = models.Manager()
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="measurement_sets")
@@ -155,9 +181,14 @@ class MeasurementSet(models.Model):
     telogen_pct = models.DecimalField("telogen (%)", max_digits=4, decimal_places=1, null=True, blank=True)
     yellow_dots_count = models.PositiveIntegerField("yellow dots", null=True, blank=True)
     global_photo_score = models.SmallIntegerField("global photographic assessment (-3 to +3)", null=True, blank=True)
+    # Issue 17: a follow-up visit recorded in error is voided with a reason (audited), never deleted.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    void_reason = models.TextField("reason the visit was voided", blank=True)
 
     class Meta:
         ordering = ["measured_on", "id"]
+        base_manager_name = "all_objects"
         indexes = [models.Index(fields=["patient", "measured_on"], name="measure_patient_date")]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -178,6 +209,10 @@ class LabResult(models.Model):
     reference_low = models.DecimalField("lab range: low", max_digits=9, decimal_places=3, null=True, blank=True)
     reference_high = models.DecimalField("lab range: high", max_digits=9, decimal_places=3, null=True, blank=True)
     collected_on = models.DateField("sample date", null=True, blank=True)
+    # Issue 17: a clinician reviewed this result (an abnormal one defers telogen effluvium and
+    # diffuse thinning until then); cleared when the value changes.
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["test"]

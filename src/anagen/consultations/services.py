@@ -34,10 +34,11 @@ from anagen.consultations.signals import consultation_signed
 from anagen.core import display
 from anagen.core.eligibility import BookingDecision, booking_decision
 from anagen.core.errors import FieldError, ImmutableRecord, InvalidInput, StaleWrite
-from anagen.core.labs import LabInterpretation, LabTest, interpret_lab
+from anagen.core.labs import LabInterpretation, LabTest, interpret_labs
 from anagen.core.labs import LabResult as CoreLabResult
 from anagen.core.labs import Sex as CoreSex
 from anagen.core.protocol import Protocol
+from anagen.core.response import follow_up_visit_problems
 from anagen.core.scales import PatternStage
 from anagen.core.screening import (
     Diagnosis,
@@ -134,7 +135,19 @@ def core_sex(patient: Patient, reference_sex: str = "") -> CoreSex:
     return CoreSex(reference_sex) if reference_sex in (CoreSex.FEMALE, CoreSex.MALE) else CoreSex.FEMALE
 
 
-def intake_from(patient: Patient, values: Mapping[str, Any], on: dt.date) -> Intake:
+NO_ALLERGY_WORDS = frozenset({"none", "nil", "no", "nkda", "no known allergies", "none known", "no known allergy", "-", "n/a", "na"})
+
+
+def other_allergies_of(text: str | None) -> tuple[str, ...]:
+    """The allergens written as free text (one per line, or separated by commas or semicolons),
+    without the ways people write "none": each becomes an ``other_allergy`` caution (issue 17)."""
+    parts = [p.strip() for chunk in (text or "").splitlines() for p in chunk.replace(";", ",").split(",")]
+    return tuple(p[:200] for p in parts if p and p.lower().rstrip(".") not in NO_ALLERGY_WORDS)
+
+
+def intake_from(
+    patient: Patient, values: Mapping[str, Any], on: dt.date, unreviewed_abnormal_labs: frozenset[str] = frozenset()
+) -> Intake:
     """Raises InvalidInput naming the consultation's fields."""
     errors: list[FieldError] = []
     if not values.get("diagnosis_primary"):
@@ -163,11 +176,15 @@ def intake_from(patient: Patient, values: Mapping[str, Any], on: dt.date) -> Int
         ),
         pattern=pattern,
         diagnosis=Diagnosis(values["diagnosis_primary"]),
+        other_allergies=other_allergies_of(values.get("allergies_other")),
+        unreviewed_abnormal_labs=unreviewed_abnormal_labs,
     )
 
 
-def screen_values(patient: Patient, values: Mapping[str, Any], on: dt.date, protocol: Protocol) -> ScreeningResult:
-    return screen(intake_from(patient, values, on), protocol)
+def screen_values(
+    patient: Patient, values: Mapping[str, Any], on: dt.date, protocol: Protocol, unreviewed_abnormal_labs: frozenset[str] = frozenset()
+) -> ScreeningResult:
+    return screen(intake_from(patient, values, on, unreviewed_abnormal_labs), protocol)
 
 
 def screening_to_json(result: ScreeningResult) -> dict[str, Any]:
@@ -190,18 +207,32 @@ def findings_from_json(snapshot: Mapping[str, Any]) -> list[Finding]:
 
 
 def lab_interpretations(consultation: Consultation, protocol: Protocol | None = None) -> list[tuple[LabResult, LabInterpretation]]:
-    """Each lab result with the core's reading; pass ``protocol`` when interpreting many
-    consultations of one clinic, so it is read once (docs/performance.md)."""
+    """Each lab result with the core's reading, read together (iron-deficiency anaemia: issue 17);
+    pass ``protocol`` when interpreting many consultations of one clinic, so it is read once
+    (docs/performance.md)."""
     protocol = protocol or protocol_for(consultation.clinic)
-    sex = core_sex(consultation.patient)
-    out = []
-    for row in consultation.lab_results.all():
-        core = CoreLabResult(
-            test=LabTest(row.test), value=row.value, unit=row.unit,
-            reference_low=row.reference_low, reference_high=row.reference_high,
-        )
-        out.append((row, interpret_lab(core, sex, protocol)))
-    return out
+    rows = list(consultation.lab_results.all())
+    readings = read_labs(
+        [(row.test, row.value, row.unit, row.reference_low, row.reference_high) for row in rows],
+        core_sex(consultation.patient), protocol, postmenopausal=consultation.history_menopause,
+    )
+    return list(zip(rows, readings, strict=True))
+
+
+def read_labs(
+    results: Sequence[tuple[str, Decimal, str, Decimal | None, Decimal | None]], sex: CoreSex, protocol: Protocol,
+    *, postmenopausal: bool,
+) -> list[LabInterpretation]:
+    """The core's readings of results given as (test, value, unit, low, high): what the draft's
+    live panel shows while they are typed and what the signed record shows."""
+    core = [CoreLabResult(test=LabTest(t), value=v, unit=u, reference_low=lo, reference_high=hi) for t, v, u, lo, hi in results]
+    return interpret_labs(core, sex, protocol, postmenopausal=postmenopausal)
+
+
+def unreviewed_abnormal_labs(consultation: Consultation, protocol: Protocol | None = None) -> frozenset[str]:
+    """Tests of this consultation flagged low or high that no clinician has reviewed (issue 17)."""
+    return frozenset(row.test for row, reading in lab_interpretations(consultation, protocol)
+                     if reading.abnormal and row.reviewed_at is None)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -237,8 +268,11 @@ def save_draft(
     measurements: Mapping[str, Any] | None,
     labs: Mapping[str, Mapping[str, Any]],
     expected_version: int | None,
+    labs_reviewed_by: User | None = None,
 ) -> Consultation:
-    """Store the draft, its measurements and its blood results together, or nothing."""
+    """Store the draft, its measurements and its blood results together, or nothing.
+    ``labs_reviewed_by``: the clinician who reviewed the results (each result is stamped; a
+    result whose value changes loses its stamp, issue 17)."""
     with transaction.atomic():
         current = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if current.is_signed:
@@ -280,8 +314,17 @@ def save_draft(
             for field, value in lab.items():
                 setattr(row, field, value)
             row.collected_on = row.collected_on or current.consulted_on
+            result_changes = audit.diff(before, lab)
+            if labs_reviewed_by is not None:
+                if row.reviewed_by_id != labs_reviewed_by.pk or result_changes:
+                    row.reviewed_by, row.reviewed_at = labs_reviewed_by, timezone.now()
+                    result_changes["reviewed_by"] = {"old": None, "new": labs_reviewed_by.username}
+            elif result_changes and row.reviewed_at is not None:
+                # A changed result has not been reviewed.
+                row.reviewed_by, row.reviewed_at = None, None
+                result_changes["reviewed_by"] = {"old": "reviewed", "new": None}
             row.save()
-            changes.update({f"labs.{test}.{k}": v for k, v in audit.diff(before, lab).items()})
+            changes.update({f"labs.{test}.{k}": v for k, v in result_changes.items()})
 
         if changes:
             audit.append(actor, Action.UPDATE, object_type="consultation", object_id=current.pk, patient_id=current.patient_id, changes=changes)
@@ -310,7 +353,7 @@ def sign_problems(consultation: Consultation) -> list[FieldError]:
 SCREENING_FIELDS = [
     "pregnant", "breastfeeding", "planning_conception", "condition_codes", "medication_codes",
     "allergy_ingredients", "scalp_active_infection", "scalp_active_inflammation", "scarring_alopecia",
-    "pattern_scale", "pattern_stage", "diagnosis_primary",
+    "pattern_scale", "pattern_stage", "diagnosis_primary", "allergies_other",
 ]
 
 
@@ -321,8 +364,10 @@ def screening_values(consultation: Consultation) -> dict[str, Any]:
 
 def draft_screening(consultation: Consultation) -> dict[str, Any]:
     """The screening of a stored draft, for the panel: {"screening": ...} or {"screening_errors": [...]}."""
+    protocol = protocol_for(consultation.clinic)
     try:
-        result = screen_values(consultation.patient, _model_values(consultation, SCREENING_FIELDS), consultation.consulted_on, protocol_for(consultation.clinic))
+        result = screen_values(consultation.patient, _model_values(consultation, SCREENING_FIELDS), consultation.consulted_on, protocol,
+                               unreviewed_abnormal_labs(consultation, protocol))
     except InvalidInput as exc:
         return {"screening_errors": [e.message for e in exc.errors]}
     return {"screening": screening_to_json(result)}
@@ -338,8 +383,9 @@ def sign_consultation(actor: Actor, consultation: Consultation, signer: User) ->
         if problems:
             raise NotSignable(problems)
         values = _model_values(current, SCREENING_FIELDS)
+        protocol = protocol_for(current.clinic)
         try:
-            result = screen_values(current.patient, values, current.consulted_on, protocol_for(current.clinic))
+            result = screen_values(current.patient, values, current.consulted_on, protocol, unreviewed_abnormal_labs(current, protocol))
         except InvalidInput as exc:
             raise NotSignable(list(exc.errors)) from exc
         current.screening = screening_to_json(result)
@@ -354,14 +400,18 @@ def sign_consultation(actor: Actor, consultation: Consultation, signer: User) ->
     return current
 
 
-def record_follow_up_measurements(actor: Actor, patient: Patient, on: dt.date, values: Mapping[str, Any], *, today: dt.date) -> MeasurementSet:
+def record_follow_up_measurements(
+    actor: Actor, patient: Patient, on: dt.date, values: Mapping[str, Any], *, today: dt.date, baseline_on: dt.date | None = None,
+) -> MeasurementSet:
     """A measurement visit outside a consultation: the course reviews every 6-12 weeks that the
     progress charts and the response compare with the baseline. ``values`` are checked by the
-    caller's form (the same checks as a consultation's measurements, anagen.core.measurements)."""
-    if on > today:
-        raise InvalidInput.single("measured_on", "A visit cannot be recorded for a future date.")
-    if not any(v not in (None, "") for v in values.values()):
-        raise InvalidInput.single("measurements", "Enter at least one measurement.")
+    caller's form (the same checks as a consultation's measurements, anagen.core.measurements);
+    the visit itself by ``anagen.core.response.follow_up_visit_problems`` (issue 17: no empty visit,
+    none on or before the baseline visit ``baseline_on``)."""
+    measured = frozenset(k for k, v in values.items() if v not in (None, ""))
+    problems = follow_up_visit_problems(on, baseline_on, today, measured)
+    if problems:
+        raise InvalidInput(problems)
     with transaction.atomic():
         row = MeasurementSet(clinic=patient.clinic, patient=patient, measured_on=on)
         for field, value in values.items():
@@ -372,8 +422,48 @@ def record_follow_up_measurements(actor: Actor, patient: Patient, on: dt.date, v
     return row
 
 
+def void_measurement_visit(actor: Actor, visit: MeasurementSet, reason: str, by: User) -> MeasurementSet:
+    """Void a follow-up visit recorded in error (issue 17): kept, never deleted, with who voided it,
+    when and why (audited); no chart, response, forecast or outlook reads it afterwards. A
+    consultation's own measurements are corrected by an addendum instead."""
+    if visit.consultation_id is not None:
+        raise InvalidInput.single("visit", "A consultation's measurements are corrected with an addendum to the consultation.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput.single("reason", "Write why this visit is void.")
+    with transaction.atomic():
+        current = MeasurementSet.all_objects.select_for_update().get(pk=visit.pk)
+        if current.voided_at is not None:
+            raise InvalidInput.single("visit", "This visit is void already.")
+        MeasurementSet.all_objects.filter(pk=current.pk).update(voided_at=timezone.now(), voided_by=by, void_reason=reason)
+        current.refresh_from_db()
+        audit.append(actor, Action.UPDATE, object_type="measurement_set", object_id=current.pk, patient_id=current.patient_id,
+                     changes={"voided": {"old": None, "new": current.voided_at.isoformat()}, "void_reason": {"old": "", "new": reason}})
+    return current
+
+
+def current_cautions(
+    consultation: Consultation, protocol: Protocol | None = None,
+    labs: Sequence[tuple[LabResult, LabInterpretation]] | None = None,
+) -> set[str]:
+    """Cautions the signed answers give under today's rules: a rule made stricter since signing
+    (issue 17: an advanced pattern is now a caution; a free-text allergy is one) raises them at
+    the pre-session re-screen, so a trichologist must be able to acknowledge them on this record.
+    Pass the clinic's ``protocol`` and the consultation's ``labs`` when the caller has them."""
+    protocol = protocol or protocol_for(consultation.clinic)
+    labs = lab_interpretations(consultation, protocol) if labs is None else labs
+    unreviewed = frozenset(row.test for row, reading in labs if reading.abnormal and row.reviewed_at is None)
+    try:
+        result = screen_values(consultation.patient, screening_values(consultation), consultation.consulted_on, protocol, unreviewed)
+    except InvalidInput:
+        return set()
+    return {str(f.code) for f in result.findings if f.severity == Severity.CAUTION}
+
+
 def acknowledge_caution(actor: Actor, consultation: Consultation, code: str, reason: str, by: User) -> ScreeningAcknowledgement:
-    cautions = {f.code for f in findings_from_json(consultation.screening) if f.severity == Severity.CAUTION}
+    cautions = {str(f.code) for f in findings_from_json(consultation.screening) if f.severity == Severity.CAUTION}
+    if consultation.is_signed and code not in cautions:
+        cautions |= current_cautions(consultation)
     if not consultation.is_signed:
         raise InvalidInput.single("code", "Sign the consultation first: cautions are acknowledged on the signed screening.")
     if code not in cautions:

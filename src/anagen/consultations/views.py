@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from anagen.consultations.forms import (
     DeferralForm,
     MeasurementForm,
     lab_forms,
+    unit_label,
 )
 from anagen.consultations.models import (
     Consultation,
@@ -71,15 +73,47 @@ def _forms(request: HttpRequest, consultation: Consultation) -> tuple[Consultati
     )
 
 
-def _screening_context(consultation: Consultation, form: ConsultationForm) -> dict[str, Any]:
-    """Screen what the form holds right now (nothing is saved): the live panel's content."""
+def _live_labs(consultation: Consultation, form: ConsultationForm, labs: list) -> tuple[list[dict[str, Any]], frozenset[str]]:
+    """The readings of the blood results as typed (flag, converted value, source, referral) and
+    the abnormal ones not yet reviewed: the live panel shows them and screens with them (issue 17)."""
+    typed = [lab for lab in labs if lab.is_valid() and lab.cleaned_data.get("value") is not None]
+    if not typed:
+        return [], frozenset()
+    menopause = bool(form.cleaned_data.get("history_menopause")) if form.is_valid() else consultation.history_menopause
+    readings = services.read_labs(
+        [(lab.test, lab.cleaned_data["value"], lab.cleaned_data["unit"], lab.cleaned_data.get("reference_low"),
+          lab.cleaned_data.get("reference_high")) for lab in typed],
+        services.core_sex(consultation.patient), services.protocol_for(consultation.clinic), postmenopausal=menopause,
+    )
+    stored = {row.test: row for row in consultation.lab_results.all()}
+    reviewed_now = form.is_valid() and form.cleaned_data.get("abnormal_labs_reviewed")
+    unreviewed = set()
+    for lab, reading in zip(typed, readings, strict=True):
+        row = stored.get(lab.test)
+        still_reviewed = (row is not None and row.reviewed_at is not None and row.value == lab.cleaned_data["value"]
+                          and row.unit == lab.cleaned_data["unit"])
+        if reading.abnormal and not (reviewed_now or still_reviewed):
+            unreviewed.add(lab.test)
+    return [_reading_item(lab.test_label, reading) for lab, reading in zip(typed, readings, strict=True)], frozenset(unreviewed)
+
+
+def _reading_item(label: str, reading: Any) -> dict[str, Any]:
+    return {"label": label, "reading": reading, "unit": unit_label(reading.unit), "canonical_unit": unit_label(reading.canonical_unit)}
+
+
+def _screening_context(consultation: Consultation, form: ConsultationForm, labs: list | None = None) -> dict[str, Any]:
+    """Screen what the form holds right now (nothing is saved): the live panel's content, with the
+    blood results' readings as typed."""
+    readings, unreviewed = _live_labs(consultation, form, labs or [])
+    context: dict[str, Any] = {"lab_readings": readings}
     if not form.is_valid():
-        return {"screening_errors": [f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()]}
+        return {**context, "screening_errors": [f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()]}
     try:
-        result = services.screen_values(consultation.patient, form.values(), form.cleaned_data["consulted_on"], services.protocol_for(consultation.clinic))
+        result = services.screen_values(consultation.patient, form.values(), form.cleaned_data["consulted_on"],
+                                        services.protocol_for(consultation.clinic), unreviewed)
     except InvalidInput as exc:
-        return {"screening_errors": [e.message for e in exc.errors]}
-    return {"screening": services.screening_to_json(result)}
+        return {**context, "screening_errors": [e.message for e in exc.errors]}
+    return {**context, "screening": services.screening_to_json(result)}
 
 
 @trichologist_only
@@ -96,16 +130,22 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
     consultation = services.get_consultation(Actor.from_request(request), request.clinic, consultation_id)
     if not consultation.is_signed and request.user.role == Role.TRICHOLOGIST:
         return redirect("consultations:edit", consultation_id=consultation.pk)
-    _, decision = services.booking_status(consultation.patient, timezone.localdate())
+    decision = services.booking_status(consultation.patient, timezone.localdate())[1]
     acknowledged = {a.code: a for a in consultation.acknowledgements.select_related("by")}
     findings = [
         {**f, "acknowledgement": acknowledged.get(f["code"])} for f in consultation.screening.get("findings", [])
     ]
+    protocol = services.protocol_for(consultation.clinic)
+    labs = services.lab_interpretations(consultation, protocol)
+    signed_cautions = {f["code"] for f in consultation.screening.get("findings", []) if f["severity"] == "caution"}
+    newer = (sorted(services.current_cautions(consultation, protocol, labs) - signed_cautions - set(acknowledged))
+             if consultation.is_signed else [])
     context = {
         "consultation": consultation,
         "patient": consultation.patient,
         "findings": findings,
-        "labs": services.lab_interpretations(consultation),
+        "newer_cautions": newer,
+        "labs": labs,
         "measurements": _measurement_of(consultation),
         "addenda": consultation.addenda.select_related("author"),
         "deferral": _deferral_of(consultation),
@@ -139,6 +179,7 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
                     actor, consultation, form.values(),
                     measurements=measurement_form.values(), labs=lab_values,
                     expected_version=form.cleaned_data.get("version"),
+                    labs_reviewed_by=request.user if form.cleaned_data.get("abnormal_labs_reviewed") else None,
                 )
             except services.StaleWrite:
                 form.add_error(None, "Someone else saved this consultation while you were editing. Reload to see their changes.")
@@ -180,15 +221,19 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
 
 
 # The form's sections, in the order of the visit: (key, title, the consultation form's fields).
+# The blood results' section counts its lab rows and also holds the review tick (issue 17).
 SECTIONS = (
-    ("complaint", "Presenting complaint", ("consulted_on", "presenting_complaint", "complaint_duration_months")),
-    ("history", "History", ("history_illness", "history_stress", "history_childbirth_months_ago", "history_menopause", "history_diet", "family_history")),
-    ("medicines", "Medicines, conditions and allergies", ("medicines", "medication_codes", "condition_codes", "allergy_ingredients",
-                                                         "allergies_other", "no_known_allergies", "pregnant", "breastfeeding", "planning_conception")),
-    ("scalp", "Scalp examination and pattern", ("scalp_active_infection", "scalp_active_inflammation", "scarring_alopecia", "pattern")),
-    ("measurements", "Measurements", ()),
-    ("labs", "Blood results", ()),
-    ("diagnosis", "Diagnosis", ("diagnosis_primary", "diagnosis_secondary", "notes")),
+    ("complaint", _("Presenting complaint"), ("consulted_on", "presenting_complaint", "complaint_duration_months")),
+    ("history", _("History"), ("history_illness", "history_stress", "history_childbirth_months_ago", "history_menopause",
+                               "te_trigger_on", "history_diet", "family_history")),
+    ("medicines", _("Medicines, conditions and allergies"), (
+        "medicines", "medication_codes", "condition_codes", "allergy_ingredients", "allergies_other", "no_known_allergies",
+        "pregnant", "breastfeeding", "planning_conception", "able_to_become_pregnant", "contraception_documented_on",
+        "negative_pregnancy_test_on")),
+    ("scalp", _("Scalp examination and pattern"), ("scalp_active_infection", "scalp_active_inflammation", "scarring_alopecia", "pattern")),
+    ("measurements", _("Measurements"), ()),
+    ("labs", _("Blood results"), ()),
+    ("diagnosis", _("Diagnosis"), ("diagnosis_primary", "diagnosis_secondary", "notes")),
 )
 
 
@@ -249,9 +294,11 @@ def _edit_context(consultation: Consultation, form: ConsultationForm, measuremen
         "scales": SCALES,
     }
     if form.is_bound:
-        context.update(_screening_context(consultation, form))
+        context.update(_screening_context(consultation, form, labs))
     else:
         context.update(services.draft_screening(consultation))
+        context["lab_readings"] = [_reading_item(row.get_test_display(), reading)
+                                   for row, reading in services.lab_interpretations(consultation)]
     return context
 
 
@@ -260,7 +307,8 @@ def _edit_context(consultation: Consultation, form: ConsultationForm, measuremen
 def screening_preview(request: HttpRequest, consultation_id: int) -> HttpResponse:
     consultation = services.get_consultation(Actor.from_request(request), request.clinic, consultation_id)
     form = ConsultationForm(request.POST, instance=Consultation(clinic=consultation.clinic, patient=consultation.patient, author=consultation.author))
-    return render(request, "consultations/_screening_panel.html", {"consultation": consultation, **_screening_context(consultation, form)})
+    context = _screening_context(consultation, form, lab_forms(request.POST))
+    return render(request, "consultations/_screening_panel.html", {"consultation": consultation, **context})
 
 
 def _signed_record_action(

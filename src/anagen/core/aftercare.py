@@ -9,6 +9,7 @@ Clinics edit their own copy; these are the defaults.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -101,3 +102,94 @@ def sheet_from_text(language: str, title: str, text: str) -> AftercareSheet:
         elif line and sections:
             sections[-1][1].append(line)
     return AftercareSheet(language, title, tuple((h, tuple(p)) for h, p in sections if h))
+
+
+# --- Issue 17: what a patient given a 5-alpha-reductase inhibitor must know, in every language ---------
+#
+# Sources: the dutasteride label (Avodart: no blood donation until 6 months after the last dose;
+# women who are or may become pregnant must not handle the capsules: risk to a male fetus) and the
+# finasteride label (Propecia/Proscar: crushed or broken tablets not handled in pregnancy); blood
+# services defer donors 1 month after finasteride and 6 months after dutasteride (American Red
+# Cross donor eligibility). Injected dutasteride changed semen analysis (Sobhy 2013, domain.md §2).
+# Each language must carry the same points; a test checks that every sheet language has them.
+
+FIVE_ARI_WAIT_MONTHS = {"dutasteride": 6, "finasteride": 1}
+"""Months after the last dose without blood donation (and, for a person able to become pregnant,
+without conceiving): 6 for dutasteride, 1 for finasteride (labels; blood-service deferral)."""
+
+@dataclass(frozen=True)
+class _FiveAriText:
+    heading: str
+    drug: dict[str, str]
+    blood: str
+    handling: str
+    conception_women: str
+    conception_men: str
+    month: dict[int, str]
+
+
+_FIVE_ARI_TEXT: dict[str, _FiveAriText] = {
+    "en": _FiveAriText(
+        heading="Because your treatment contains {drugs}",
+        drug={"dutasteride": "dutasteride", "finasteride": "finasteride"},
+        blood="Do not donate blood for {months} after your last {drug} dose: donated blood could reach a pregnant woman.",
+        handling="Anyone who is pregnant or may become pregnant must not handle this medicine or its solution, nor touch broken "
+                 "tablets or capsules: it can harm a male baby.",
+        conception_women="If you could become pregnant: do not become pregnant during the treatment and for {months} after the "
+                         "last {drug} dose, and tell the clinic at once if you might be pregnant.",
+        conception_men="Men: these medicines can change semen; tell the clinic before you try to conceive.",
+        month={1: "1 month", 6: "6 months"},
+    ),
+    "hi": _FiveAriText(
+        heading="क्योंकि आपके इलाज में {drugs} है",
+        drug={"dutasteride": "ड्यूटास्टेराइड", "finasteride": "फ़िनास्टेराइड"},
+        blood="{drug} की आख़िरी ख़ुराक के बाद {months} तक रक्तदान न करें: दान किया गया रक्त किसी गर्भवती महिला तक पहुँच सकता है।",
+        handling="जो गर्भवती है या गर्भवती हो सकती है, वह यह दवा या इसका घोल न छुए, और टूटी गोलियाँ या कैप्सूल न छुए: "
+                 "इससे गर्भ में लड़के को नुक़सान हो सकता है।",
+        conception_women="अगर आप गर्भवती हो सकती हैं: इलाज के दौरान और {drug} की आख़िरी ख़ुराक के बाद {months} तक गर्भवती न हों, "
+                         "और गर्भ की ज़रा भी संभावना हो तो तुरंत क्लिनिक को बताएँ।",
+        conception_men="पुरुष: ये दवाएँ वीर्य को बदल सकती हैं; संतान की योजना से पहले क्लिनिक को बताएँ।",
+        month={1: "1 महीने", 6: "6 महीने"},
+    ),
+}
+
+
+def five_ari_section(language: str, drugs: Iterable[str]) -> tuple[str, tuple[str, ...]] | None:
+    """The aftercare section for the 5-alpha-reductase inhibitors among ``drugs`` (ingredient
+    codes), in ``language`` (English when the language has no text), or None when there are none."""
+    present = [d for d in ("dutasteride", "finasteride") if d in set(drugs)]
+    if not present:
+        return None
+    text = _FIVE_ARI_TEXT.get(language, _FIVE_ARI_TEXT["en"])
+    names = [text.drug[d] for d in present]
+    points = []
+    for drug in present:
+        months = text.month[FIVE_ARI_WAIT_MONTHS[drug]]
+        points.append(text.blood.format(months=months, drug=text.drug[drug]))
+    points.append(text.handling)
+    for drug in present:
+        months = text.month[FIVE_ARI_WAIT_MONTHS[drug]]
+        points.append(text.conception_women.format(months=months, drug=text.drug[drug]))
+    points.append(text.conception_men)
+    return text.heading.format(drugs=" + ".join(names)), tuple(points)
+
+
+def five_ari_languages() -> frozenset[str]:
+    return frozenset(_FIVE_ARI_TEXT)
+
+
+def with_drug_instructions(sheet: AftercareSheet, drugs: Iterable[str]) -> AftercareSheet:
+    """The sheet with the 5-ARI section first when the formulation holds a 5-ARI (issue 17)."""
+    section = five_ari_section(sheet.language, drugs)
+    if section is None:
+        return sheet
+    return AftercareSheet(sheet.language, sheet.title, (section, *sheet.sections))
+
+
+def five_ari_consent_text(language: str, drugs: Iterable[str]) -> str:
+    """The same instructions as a paragraph for the consent text, or "" without a 5-ARI."""
+    section = five_ari_section(language, drugs)
+    if section is None:
+        return ""
+    heading, points = section
+    return heading + ":\n" + "\n".join(f"- {p}" for p in points)

@@ -274,8 +274,32 @@ def plan_course(request: CourseRequest, protocol: Protocol, *, moved: SessionRec
         sessions.append(PlannedSession(number, day, request.phase_of(number), SessionStatus.PLANNED, missed))
         previous = day
 
+    warnings.extend(interruption_warnings(request, sessions))
     combination = _plan_combination(request, protocol, sessions, warnings)
     return CoursePlan(tuple(sessions), combination, tuple(warnings))
+
+
+INTERRUPTION_FACTOR = 2
+"""An intensive phase is interrupted when two consecutive intensive sessions are more than twice
+the intensive interval apart (issue 17; clinic protocol): the article's phase is 6-8 sessions 1-2
+weeks apart (domain.md §1), so a gap that long means the phase did not run as planned."""
+
+
+def interruption_warnings(request: CourseRequest, sessions: list[PlannedSession]) -> list[PlanWarning]:
+    """``intensive_phase_interrupted``: each pair of consecutive intensive sessions (done or
+    planned) more than INTERRUPTION_FACTOR × ``interval_days`` apart."""
+    warnings = []
+    limit = INTERRUPTION_FACTOR * request.interval_days
+    intensive = [s for s in sessions if s.phase is Phase.INTENSIVE]
+    for before, after in zip(intensive, intensive[1:], strict=False):
+        gap = (after.date - before.date).days
+        if gap > limit:
+            warnings.append(PlanWarning(
+                "intensive_phase_interrupted",
+                f"sessions {before.number} and {after.number} of the intensive phase are {gap} days apart, more than twice "
+                f"the {request.interval_days}-day interval: the intensive phase is interrupted; review the plan",
+            ))
+    return warnings
 
 
 def _protocol_warnings(request: CourseRequest, protocol: Protocol) -> list[PlanWarning]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from anagen.core import display
+from anagen.core.protocol import Protocol
 from anagen.core.screening import Finding, Severity
 
 
@@ -49,3 +50,29 @@ def booking_decision(
         words = [f.message.rstrip(".") for f in findings if f.severity == Severity.CAUTION and str(f.code) in pending]
         reasons.append("Acknowledge every caution with a reason before booking: " + "; ".join(words) + ".")
     return BookingDecision(allowed=not reasons, reasons=tuple(reasons), unacknowledged_cautions=pending)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (the month's last day when it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def reconsultation_due(last_signed_on: dt.date, today: dt.date, protocol: Protocol) -> str | None:
+    """Why a full re-consultation is needed before further sessions, or None: the last signed
+    consultation is older than Protocol.reconsultation_after_months (default 12; clinic protocol,
+    issue 17: health, medicines, pregnancy plans and the hair itself change over a year). A
+    consultation exactly that many months old is not older."""
+    limit = add_months(last_signed_on, protocol.reconsultation_after_months)
+    if today <= limit:
+        return None
+    return (
+        f"The last signed consultation ({last_signed_on.isoformat()}) is more than {protocol.reconsultation_after_months} "
+        "months old: a full re-consultation is needed before further maintenance sessions."
+    )

@@ -15,8 +15,9 @@ own catalogue to every function here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -168,6 +169,12 @@ TEMPLATES: Mapping[Diagnosis, Formulation] = MappingProxyType(
         Diagnosis.PREVENTION: _template(
             ("biotin", "0.5"), ("ghk_cu", "0.5"), ("niacinamide", "0.5"), ("dexpanthenol", "0.5"),
         ),
+        # Traction alopecia (a caution: the traction goes first) starts from the diffuse-thinning
+        # cocktail; the other issue-17 diagnoses are deferred or referred and have no template.
+        Diagnosis.TRACTION_ALOPECIA: _template(
+            ("amino_acid_complex", "0.5"), ("biotin", "0.4"), ("zinc", "0.3"),
+            ("selenium", "0.2"), ("cyanocobalamin", "0.3"), ("niacinamide", "0.3"),
+        ),
     }
 )
 
@@ -176,7 +183,7 @@ def template_for(diagnosis: Diagnosis, templates: Mapping[Diagnosis, Formulation
     """The clinic's starting formulation for a diagnosis (clinic protocol: TEMPLATES)."""
     if diagnosis not in templates:
         raise InvalidInput.single(
-            "diagnosis", f"no mesotherapy template for {diagnosis}: refer to a dermatologist (domain.md §6)"
+            "diagnosis", f"no mesotherapy template for {diagnosis}: defer or refer (domain.md §6)"
         )
     return templates[diagnosis]
 
@@ -216,20 +223,65 @@ def personalise(
     return PersonalisedFormulation(Formulation(tuple(kept)), tuple(removed))
 
 
+# Screening condition codes that make a drug component a caution a trichologist must acknowledge.
+MINOXIDIL_CAUTION_CONDITIONS = frozenset({"heart_failure", "low_blood_pressure", "cardiovascular_disease"})
+"""Minoxidil is a vasodilator antihypertensive; scalp microinfusion of 0.5% lowered diastolic blood
+pressure (Basilio 2025 Arch Dermatol Res 317:750): heart failure, low blood pressure or
+cardiovascular disease make it a caution (domain.md §6 lists heart failure)."""
+FIVE_ARI_CAUTION_CONDITIONS = frozenset({"depression", "liver_disease", "sexual_dysfunction"})
+"""5-alpha-reductase inhibitors: depression and sexual dysfunction are labelled adverse effects of
+finasteride and dutasteride; both are cleared by the liver (product labels). Cautions."""
+
+
 @dataclass(frozen=True)
 class FormulationContext:
-    """What the checks need to know about the patient and the paperwork."""
+    """What the checks need to know about the patient and the paperwork.
+
+    The first four fields are the original ones. The rest (issue 17) default to "not known" so that
+    older callers keep working: the patient's sex, pregnancy, breastfeeding, whether they can become
+    pregnant with the dates contraception was documented and a negative pregnancy test taken, the
+    working diagnosis and screening conditions, the clinic-local ``today`` the test's age is
+    counted from, and the trichologist's written reasons keyed by issue code (an override of a
+    5-ARI for telogen effluvium, the acknowledgement of a drug caution).
+    """
 
     allergies: frozenset[str]
     planning_conception: bool
     trichologist_signoff: bool
     consent_documented: bool
+    sex: str | None = None
+    pregnant: bool = False
+    breastfeeding: bool = False
+    able_to_become_pregnant: bool = False
+    contraception_documented_on: dt.date | None = None
+    negative_pregnancy_test_on: dt.date | None = None
+    diagnosis: str | None = None
+    conditions: frozenset[str] = frozenset()
+    today: dt.date | None = None
+    trichologist_reasons: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
     def __post_init__(self) -> None:
         c = Checks()
-        for name in ("planning_conception", "trichologist_signoff", "consent_documented"):
+        for name in ("planning_conception", "trichologist_signoff", "consent_documented", "pregnant", "breastfeeding",
+                     "able_to_become_pregnant"):
             c.boolean(name, getattr(self, name))
+        c.require(self.sex in (None, "female", "male"), "sex", "one of female, male")
+        if self.sex == "male":
+            for name in ("pregnant", "breastfeeding", "able_to_become_pregnant"):
+                c.require(getattr(self, name) is not True, name, "cannot be true for sex male")
+        for name in ("contraception_documented_on", "negative_pregnancy_test_on", "today"):
+            value = getattr(self, name)
+            c.require(value is None or isinstance(value, dt.date), name, "must be a date or None")
+        if self.today is not None:
+            for name in ("contraception_documented_on", "negative_pregnancy_test_on"):
+                value = getattr(self, name)
+                if isinstance(value, dt.date):
+                    c.require(value <= self.today, name, "cannot be in the future")
+        c.require(self.diagnosis is None or self.diagnosis in set(Diagnosis), "diagnosis", "a diagnosis code")
         c.done()
+
+    def reason_for(self, code: str) -> str:
+        return (self.trichologist_reasons.get(code) or "").strip()
 
 
 class IssueSeverity(StrEnum):
@@ -261,11 +313,60 @@ def unknown_ingredients(formulation: Formulation, catalogue: Mapping[str, Ingred
     ]
 
 
+@dataclass(frozen=True)
+class NamedProduct:
+    """A ready-made product a formulation names, with its ingredient list (catalogue codes; empty
+    when the clinic recorded none)."""
+
+    product_id: int
+    name: str
+    ingredients: frozenset[str]
+
+
+def check_named_products(
+    products: Sequence[NamedProduct], formulation: Formulation, allergies: frozenset[str]
+) -> list[FormulationIssue]:
+    """The allergy check of the session (core/safety.py) run on the products a formulation names:
+
+    - product_allergy_conflict (error): the product's ingredient list holds an allergen (domain.md §6).
+    - product_ingredients_unknown (error): no ingredient list on record while the patient has an
+      ingredient allergy, so it cannot be checked.
+    - product_ingredient_not_in_formulation (warning): the product holds an ingredient that is not
+      among the formulation's components: the prescription and the product disagree.
+    """
+    issues: list[FormulationIssue] = []
+    prescribed = {c.ingredient for c in formulation.components}
+    source = "domain.md §6 (allergy to any component); issue 17"
+    for i, product in enumerate(products):
+        where = f"products[{i}]"
+        conflicts = sorted(product.ingredients & allergies)
+        if conflicts:
+            issues.append(FormulationIssue(
+                "product_allergy_conflict", IssueSeverity.ERROR, where,
+                f"{product.name} contains {', '.join(conflicts)}, which the patient is allergic to", source,
+            ))
+        elif allergies and not product.ingredients:
+            issues.append(FormulationIssue(
+                "product_ingredients_unknown", IssueSeverity.ERROR, where,
+                f"{product.name} has no ingredient list on record, so it cannot be checked against the patient's allergies",
+                source,
+            ))
+        extra = sorted(product.ingredients - prescribed)
+        if extra:
+            issues.append(FormulationIssue(
+                "product_ingredient_not_in_formulation", IssueSeverity.WARNING, where,
+                f"{product.name} also contains {', '.join(extra)}, which the formulation's components do not list",
+                "clinic protocol: the prescription names what the patient receives",
+            ))
+    return issues
+
+
 def check_formulation(
     formulation: Formulation,
     context: FormulationContext,
     protocol: Protocol,
     catalogue: Mapping[str, Ingredient] = CATALOGUE,
+    products: Sequence[NamedProduct] = (),
 ) -> FormulationCheck:
     """Check a formulation; errors make ``ok`` false, warnings are things to act on.
 
@@ -341,5 +442,142 @@ def check_formulation(
             f"total {total} mL exceeds the protocol maximum of {protocol.max_session_volume_ml} mL per session",
             "clinic protocol (configurable: Protocol.max_session_volume_ml); about 2 mL in Moftah 2013",
         ))
+    issues.extend(check_named_products(products, formulation, context.allergies))
+    issues.extend(drug_safety_issues(formulation, context, protocol, catalogue))
     ok = not any(issue.severity is IssueSeverity.ERROR for issue in issues)
     return FormulationCheck(ok, total, tuple(issues))
+
+
+def dose_mg(component: Component, ingredient: Ingredient) -> Decimal | None:
+    """Milligrams given per session: concentration (mg/mL) × volume (mL); None for other units."""
+    if ingredient.concentration_unit != "mg/mL":
+        return None
+    return component.concentration * component.volume_ml
+
+
+def _flagged(code: str, where: str, message: str, source: str, context: FormulationContext, *, caution: bool) -> FormulationIssue:
+    """An error until a trichologist writes a reason for ``code``; then a warning quoting it."""
+    reason = context.reason_for(code)
+    if reason:
+        kind = "acknowledged" if caution else "overridden"
+        return FormulationIssue(code, IssueSeverity.WARNING, where, f"{message} ({kind} by the trichologist: {reason})", source)
+    ask = "a trichologist must acknowledge it with a written reason" if caution else "a trichologist may override it only with a written reason"
+    return FormulationIssue(code, IssueSeverity.ERROR, where, f"{message}: {ask}", source)
+
+
+def drug_safety_issues(
+    formulation: Formulation, context: FormulationContext, protocol: Protocol, catalogue: Mapping[str, Ingredient] = CATALOGUE
+) -> list[FormulationIssue]:
+    """The drug rules of issue 17, each refused (error) rather than warned:
+
+    - dose_cap_exceeded: mg per session (concentration × volume) above Protocol.drug_dose_caps_mg
+      (defaults: each drug's oral daily dose in its label; systemic absorption after scalp
+      injection: Sobhy 2013 for dutasteride, Basilio 2025 for minoxidil); dose_cap_missing: a drug
+      with no cap set cannot be checked, so it is refused.
+    - multiple_five_ari: dutasteride and finasteride together (one 5-alpha-reductase inhibitor).
+    - five_ari_pregnancy / five_ari_breastfeeding / five_ari_pregnancy_prevention_missing: a 5-ARI
+      for a person who is pregnant, breastfeeding, or able to become pregnant without documented
+      contraception and a negative pregnancy test within Protocol.pregnancy_test_valid_days
+      (labels: teratogenic to a male fetus; Sobhy 2013).
+    - five_ari_telogen_effluvium: a 5-ARI has no role in telogen effluvium (an androgen-independent
+      shedding that recovers by itself, Liyanage & Sinclair 2016); error unless a trichologist
+      overrides it with a written reason.
+    - minoxidil_cardiovascular_caution, five_ari_condition_caution: cautions a trichologist must
+      acknowledge with a written reason (MINOXIDIL_CAUTION_CONDITIONS, FIVE_ARI_CAUTION_CONDITIONS).
+    """
+    issues: list[FormulationIssue] = []
+    five_aris: list[tuple[int, Ingredient]] = []
+    for i, component in enumerate(formulation.components):
+        ingredient = catalogue[component.ingredient]
+        if not ingredient.prescription_drug:
+            continue
+        where = f"components[{i}]"
+        cap = protocol.drug_dose_caps_mg.get(component.ingredient)
+        mg = dose_mg(component, ingredient)
+        if cap is None or mg is None:
+            issues.append(FormulationIssue(
+                "dose_cap_missing", IssueSeverity.ERROR, f"{where}.ingredient",
+                f"{ingredient.name} has no dose cap per session in the clinic protocol, so its dose cannot be checked",
+                "Protocol.drug_dose_caps_mg (issue 17)",
+            ))
+        elif mg > cap:
+            issues.append(FormulationIssue(
+                "dose_cap_exceeded", IssueSeverity.ERROR, f"{where}.volume_ml",
+                f"{ingredient.name} {mg.normalize():f} mg per session ({component.volume_ml.normalize():f} mL × "
+                f"{component.concentration.normalize():f} mg/mL) is over the cap of {cap.normalize():f} mg",
+                DOSE_CAP_SOURCES.get(component.ingredient, "Protocol.drug_dose_caps_mg"),
+            ))
+        if ingredient.five_alpha_reductase_inhibitor:
+            five_aris.append((i, ingredient))
+        if component.ingredient == "minoxidil":
+            present = sorted(context.conditions & MINOXIDIL_CAUTION_CONDITIONS)
+            if present:
+                issues.append(_flagged(
+                    "minoxidil_cardiovascular_caution", f"{where}.ingredient",
+                    f"Minoxidil with {', '.join(c.replace('_', ' ') for c in present)}: it lowers blood pressure",
+                    "Basilio 2025 Arch Dermatol Res 317:750 (diastolic drop after scalp microinfusion); domain.md §6",
+                    context, caution=True,
+                ))
+    if len(five_aris) > 1:
+        names = " and ".join(ingredient.name for _, ingredient in five_aris)
+        issues.append(FormulationIssue(
+            "multiple_five_ari", IssueSeverity.ERROR, f"components[{five_aris[1][0]}].ingredient",
+            f"{names} together: one 5-alpha-reductase inhibitor per formulation",
+            "same mechanism, additive systemic exposure (Sobhy 2013); clinic protocol",
+        ))
+    if five_aris:
+        i, ingredient = five_aris[0]
+        where = f"components[{i}].ingredient"
+        label = "5-ARI labels (dutasteride, finasteride): contraindicated in pregnancy, risk to a male fetus; Sobhy 2013"
+        if context.pregnant:
+            issues.append(FormulationIssue("five_ari_pregnancy", IssueSeverity.ERROR, where,
+                                           f"{ingredient.name} in pregnancy", label))
+        if context.breastfeeding:
+            issues.append(FormulationIssue("five_ari_breastfeeding", IssueSeverity.ERROR, where,
+                                           f"{ingredient.name} while breastfeeding", label))
+        if context.able_to_become_pregnant and not context.pregnant:
+            missing = pregnancy_prevention_missing(context, protocol)
+            if missing:
+                issues.append(FormulationIssue(
+                    "five_ari_pregnancy_prevention_missing", IssueSeverity.ERROR, where,
+                    f"{ingredient.name} for a person able to become pregnant needs {missing}", label,
+                ))
+        if context.diagnosis == Diagnosis.TELOGEN_EFFLUVIUM:
+            issues.append(_flagged(
+                "five_ari_telogen_effluvium", where,
+                f"{ingredient.name} for telogen effluvium: shedding that recovers by itself and is not androgen-driven",
+                "Liyanage & Sinclair 2016 Cosmetics 3:13 (TE resolves in 3-6 months); domain.md §3",
+                context, caution=False,
+            ))
+        present = sorted(context.conditions & FIVE_ARI_CAUTION_CONDITIONS)
+        if present:
+            issues.append(_flagged(
+                "five_ari_condition_caution", where,
+                f"{ingredient.name} with {', '.join(c.replace('_', ' ') for c in present)}",
+                "5-ARI labels: depression and sexual dysfunction reported; hepatic clearance", context, caution=True,
+            ))
+    return issues
+
+
+def pregnancy_prevention_missing(context: FormulationContext, protocol: Protocol) -> str:
+    """What is missing before a 5-ARI may be given to a person able to become pregnant: documented
+    contraception and a negative pregnancy test no older than Protocol.pregnancy_test_valid_days
+    (counted from ``context.today``); "" when both are in place."""
+    missing = []
+    if context.contraception_documented_on is None:
+        missing.append("documented contraception")
+    test_on = context.negative_pregnancy_test_on
+    if test_on is None:
+        missing.append("a negative pregnancy test")
+    elif context.today is None or (context.today - test_on).days > protocol.pregnancy_test_valid_days:
+        missing.append(f"a negative pregnancy test within the last {protocol.pregnancy_test_valid_days} days")
+    return " and ".join(missing)
+
+
+DOSE_CAP_SOURCES: Mapping[str, str] = MappingProxyType({
+    "minoxidil": "Protocol.drug_dose_caps_mg (default 5 mg: the adult starting dose of oral minoxidil, Loniten label); "
+                 "scalp microinfusion of 0.5% lowered diastolic blood pressure (Basilio 2025 Arch Dermatol Res 317:750)",
+    "dutasteride": "Protocol.drug_dose_caps_mg (default 0.5 mg: the oral daily dose, Avodart label); injected dutasteride "
+                   "is absorbed (semen and serum DHT changed: Sobhy 2013 Our Dermatol Online 4:40)",
+    "finasteride": "Protocol.drug_dose_caps_mg (default 1 mg: the oral daily dose for hair loss, Propecia label; Kaufman 1998)",
+})

@@ -25,7 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from anagen.core import display
 from anagen.core.errors import InvalidInput
-from anagen.core.haircycle.forecast import Band
+from anagen.core.haircycle.forecast import Band, untreated_ratios
+from anagen.core.response import UntreatedCourse
 
 Z_95 = 1.959963984540054
 """Two-sided 95% normal quantile."""
@@ -134,25 +135,46 @@ def forecast_diagnosis(diagnosis_primary: str, sex: str) -> str | None:
 
 
 _DRUG_TREATMENTS = (
-    ("minoxidil", "minoxidil_5"),
-    ("finasteride", "finasteride_1mg"),
+    ("minoxidil", "minoxidil_mesotherapy"),
+    ("finasteride", "finasteride_mesotherapy"),
     ("dutasteride", "dutasteride_mesotherapy"),
 )
 
 
 def forecast_treatments(ingredients: Iterable[str]) -> tuple[str, ...]:
     """Treatment keys (``anagen.core.haircycle.TREATMENTS``) for a mesotherapy course whose
-    formulation has these ingredient codes: always "vitamin_mesotherapy" (the cocktail, Gajjar
-    2019), plus the drug arm of each drug component (minoxidil → "minoxidil_5", finasteride →
-    "finasteride_1mg", dutasteride → "dutasteride_mesotherapy"). The drug priors come from the
-    topical/oral trials (Olsen 2002, Lucky 2004, Kaufman 1998) and Abdallah 2009 for injected
-    dutasteride: an approximation for injected minoxidil and finasteride, said so in the report."""
+    formulation has these ingredient codes: always "vitamin_mesotherapy" (the cocktail), plus each
+    injected drug: minoxidil → "minoxidil_mesotherapy", finasteride → "finasteride_mesotherapy",
+    dutasteride → "dutasteride_mesotherapy". Issue 17: only injected dutasteride has a randomised
+    hair-count trial (Abdallah 2009, 12 weeks, men); the cocktail (Gajjar 2019 found no change)
+    and injected minoxidil or finasteride have none, so the forecast treats them as the untreated
+    course and says so (``anagen.core.haircycle.measured_treatments``); the topical and oral
+    trials are not transferred to injections."""
     codes = {str(code).lower() for code in ingredients}
     treatments = ["vitamin_mesotherapy"]
     for code, key in _DRUG_TREATMENTS:
         if code in codes:
             treatments.append(key)
     return tuple(treatments)
+
+
+def untreated_reference(
+    diagnosis_key: str, baseline_day: int, follow_up_day: int, trigger_days_ago: int | None
+) -> UntreatedCourse:
+    """What telogen effluvium's untreated course (the hair-cycle model, θ = 0) expects at the
+    follow-up relative to the baseline visit, both counted in days from the course start (issue
+    17: TE recovers by itself, so its response is judged against this). ``trigger_days_ago``: the
+    trigger's distance before the course start (Liyanage & Sinclair 2016: shedding 2-4 months
+    after it); None uses the model's default."""
+    # One year of the model: by then an acute effluvium has long settled (3-6 months), and one
+    # horizon keeps every patient on the same memoised course.
+    days = 365
+    base_density, base_wash = untreated_ratios(diagnosis_key, min(days, max(0, baseline_day)), trigger_days_ago=trigger_days_ago, days=days)
+    density, wash = untreated_ratios(diagnosis_key, min(days, max(0, follow_up_day)), trigger_days_ago=trigger_days_ago, days=days)
+    return UntreatedCourse(
+        Decimal(str(round(density / base_density, 4))),
+        Decimal(str(round(wash / base_wash, 4))) if base_wash > 0 else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -182,6 +204,9 @@ def expected_timeline(
     measurable_gain_pct: Decimal | float,
     *,
     shedding_rise_pct: float = 5.0,
+    minoxidil_in_course: bool = False,
+    untreated_only: bool = False,
+    horizon_days: int | None = None,
 ) -> ExpectedTimeline:
     """Read the forecast bands in plain words (docs/haircycle.md, "Personal forecast"); pass the
     personal (updated) bands, so the words follow the patient's own measurements.
@@ -191,13 +216,27 @@ def expected_timeline(
       first day after its peak when the median is back at or under the day-0 level. Otherwise no
       rise is expected.
     - Visible change: the first day the median density reaches the baseline plus
-      ``measurable_gain_pct`` (pass the protocol's partial-response density gain,
-      ``Protocol.partial_density_gain_pct``, default 3%: the smallest gain the product calls a
-      response). None when the 12-month median never gets there.
+      ``measurable_gain_pct`` (pass the smallest gain the product calls a response: the larger of
+      ``Protocol.partial_density_gain_pct`` and the density's smallest detectable change). None
+      when the median never gets there within the forecast.
+    Issue 17: "making way for new growth" is said only when minoxidil is in the course (the
+    shed of minoxidil's early weeks); ``untreated_only`` (no treatment in the course was measured
+    by a randomised hair-count trial) says so; ``horizon_days`` (the forecast's end, the shortest
+    trial) is named instead of "12 months".
     """
     if not baseline_density_per_cm2 > 0:
         raise InvalidInput.single("baseline_density_per_cm2", "must be positive")
     sentences: list[str] = []
+    span = "12 months" if horizon_days is None or horizon_days >= 365 else f"{horizon_days} days"
+    if untreated_only:
+        sentences.append(
+            "No randomised trial has measured hair counts with this treatment, so this forecast is the course "
+            "without treatment; it claims no benefit."
+        )
+    elif horizon_days is not None and horizon_days < 365:
+        sentences.append(
+            f"The forecast stops at {horizon_days} days: the trial behind it measured no longer, and it is not extended."
+        )
     w_days, w50 = wash_test.day, wash_test.p50
     start_level = w50[0]
     peak_index = max(range(len(w50)), key=lambda i: w50[i])
@@ -205,22 +244,23 @@ def expected_timeline(
     settles_day: int | None = None
     if rise and peak_index == len(w50) - 1:
         sentences.append(
-            "Shedding is forecast to stay above its starting level over the next 12 months; "
+            f"Shedding is forecast to stay above its starting level over the next {span}; "
             "we will review it at each visit."
         )
     elif rise:
         settles_day = _first(w_days, w50, peak_index, lambda v: v <= start_level)
         peak_on = course_start + dt.timedelta(days=w_days[peak_index])
+        why = (": this is hairs in the resting phase making way for new growth" if minoxidil_in_course else "")
         if settles_day is not None:
             settles_on = course_start + dt.timedelta(days=settles_day)
             sentences.append(
-                f"Shedding may increase for a while (most around {peak_on:%b %Y}): this is hairs in the "
-                f"resting phase making way for new growth. It should settle by {display.day(settles_on)}."
+                f"Shedding may increase for a while (most around {peak_on:%b %Y}){why}. "
+                f"It should settle by {display.day(settles_on)}."
             )
         else:
             sentences.append(
-                f"Shedding may increase for a while (most around {peak_on:%b %Y}) and is not forecast to fall "
-                "back to its starting level within 12 months; we will review it at each visit."
+                f"Shedding may increase for a while (most around {peak_on:%b %Y}){why} and is not forecast to fall "
+                f"back to its starting level within {span}; we will review it at each visit."
             )
     else:
         sentences.append("Shedding is not expected to rise because of the treatment.")
@@ -235,7 +275,7 @@ def expected_timeline(
         )
     else:
         sentences.append(
-            "The forecast does not expect a measurable change in hair density within 12 months of this course; "
+            f"The forecast does not expect a measurable change in hair density within {span} of this course; "
             "the aim may be to slow further loss. Ask your trichologist about combination options."
         )
     sentences.append(

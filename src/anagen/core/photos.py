@@ -107,6 +107,25 @@ def check_upload_limits(size_bytes: int, width: int, height: int, *, max_bytes: 
         )
 
 
+def check_request_limits(pixel_counts: list[int], *, max_files: int, max_pixels: int) -> None:
+    """Refuse a request with too many files, or whose files together claim too many pixels
+    (checked on the headers, before any is decoded): what one request may make the server decode.
+
+    Source: clinic protocol and the server's capacity (issue 19, finding 6: twenty 49-megapixel
+    PNGs in one request kept a worker busy past its timeout). Configurable: settings
+    ANAGEN_PHOTO_MAX_FILES_PER_REQUEST (12: the standard views with retakes or trichoscopy
+    images) and ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST (100 megapixels: eight 12-megapixel phone
+    photographs).
+    """
+    if len(pixel_counts) > max_files:
+        raise PhotoRuleError("files", f"Send at most {max_files} photographs at a time ({len(pixel_counts)} were sent).")
+    total = sum(pixel_counts)
+    if total > max_pixels:
+        raise PhotoRuleError(
+            "files", f"These photographs hold {total / 1_000_000:.0f} megapixels together, more than the "
+                     f"{max_pixels / 1_000_000:g} megapixels one upload may carry: send them in smaller groups.")
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 

@@ -12,13 +12,18 @@ Sources:
   Moftah 2013 used about 2 mL; 0.1-0.2 mL per point, domain.md §7).
 - An unresolved moderate or severe adverse event blocks the next session until a trichologist
   has reviewed it (clinic protocol, issue 6).
+- At the chair (``check_session_draw``, issue 17): every product drawn is checked against the
+  patient's allergies through its ingredient list and refused on a match (domain.md §6: allergy to
+  any component); the product must be the one the signed formulation names, or the nurse writes a
+  reason a trichologist reviews; the volumes drawn, prescribed and mapped reconcile within
+  Protocol.volume_reconciliation_tolerance_ml, or signing needs a written reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -27,6 +32,7 @@ from anagen.core.errors import FieldError, InvalidInput
 from anagen.core.measurements import ScalpZone
 from anagen.core.protocol import Protocol
 from anagen.core.screening import (
+    CONDITION_CODES,
     MEDICATION_CODES,
     FindingCode,
     Intake,
@@ -37,6 +43,7 @@ from anagen.core.screening import (
     verdict_for,
 )
 from anagen.core.screening import Severity as FindingSeverity
+from anagen.core.validation import Checks
 
 FOLLOW_UP_WINDOW_HOURS = (24, 48)
 """Follow-up call window after a session: side effects resolve in 24-48 h (source article)."""
@@ -200,32 +207,66 @@ def check_injection_map(points: Iterable[InjectionPoint], *, formulation_volume_
 
 @dataclass(frozen=True)
 class SessionAnswers:
-    """The pre-procedure questions asked on the day of every session (issue 6 checklist)."""
+    """The pre-procedure questions asked on the day of every session (issue 6 checklist, extended
+    by issue 17: breastfeeding, newly planning conception, new diagnoses, allergies or medicines,
+    a reaction at the last session, a new bald patch or inflammation). The issue-17 answers default
+    to "no", so older callers keep working."""
 
     fever: bool
     scalp_infection: bool
     pregnant: bool
     new_medications: frozenset[FindingCode]
+    breastfeeding: bool = False
+    planning_conception: bool = False
+    new_conditions: frozenset[FindingCode] = frozenset()
+    new_allergies: frozenset[str] = frozenset()
+    reaction_last_session: bool = False
+    new_bald_patch: bool = False
+    scalp_inflammation: bool = False
 
     def __post_init__(self) -> None:
-        unknown = sorted(str(c) for c in self.new_medications if c not in MEDICATION_CODES)
+        c = Checks()
+        unknown = sorted(str(code) for code in self.new_medications if code not in MEDICATION_CODES)
         if unknown:
-            raise InvalidInput.single("new_medications", f"unknown medication code(s) {', '.join(unknown)}")
+            c.add("new_medications", f"unknown medication code(s) {', '.join(unknown)}")
+        unknown = sorted(str(code) for code in self.new_conditions if code not in CONDITION_CODES)
+        if unknown:
+            c.add("new_conditions", f"unknown condition code(s) {', '.join(unknown)}")
+        for name in ("breastfeeding", "planning_conception", "reaction_last_session", "new_bald_patch", "scalp_inflammation"):
+            c.boolean(name, getattr(self, name))
+        c.done()
 
 
 def rescreen_for_session(intake: Intake, answers: SessionAnswers, protocol: Protocol) -> ScreeningResult:
     """Screen the consultation's intake again with today's answers (domain.md §6; clinic protocol:
-    every session re-screens fever, scalp infection, new medicines and pregnancy)."""
+    every session re-screens fever, scalp infection or inflammation, pregnancy and breastfeeding,
+    newly planned conception, new diagnoses, allergies and medicines; a reaction at the last session
+    is a caution a trichologist reviews; a new bald patch defers the session)."""
     today = replace(
         intake,
         pregnant=intake.pregnant or answers.pregnant,
+        breastfeeding=intake.breastfeeding or answers.breastfeeding,
+        planning_conception=intake.planning_conception or answers.planning_conception,
         medications=intake.medications | answers.new_medications,
-        scalp=replace(intake.scalp, active_infection=intake.scalp.active_infection or answers.scalp_infection),
+        conditions=intake.conditions | answers.new_conditions,
+        allergies=intake.allergies | answers.new_allergies,
+        scalp=replace(
+            intake.scalp,
+            active_infection=intake.scalp.active_infection or answers.scalp_infection,
+            active_inflammation=intake.scalp.active_inflammation or answers.scalp_inflammation,
+        ),
     )
     result = screen(today, protocol)
-    if not answers.fever:
+    extra = []
+    if answers.fever:
+        extra.append(finding(FindingCode.FEVER_TODAY, protocol))
+    if answers.reaction_last_session:
+        extra.append(finding(FindingCode.REACTION_LAST_SESSION, protocol))
+    if answers.new_bald_patch:
+        extra.append(finding(FindingCode.NEW_BALD_PATCH, protocol))
+    if not extra:
         return result
-    findings = (*result.findings, finding(FindingCode.FEVER_TODAY, protocol))
+    findings = (*result.findings, *extra)
     return replace(result, findings=findings, verdict=verdict_for(f.severity for f in findings))
 
 
@@ -242,3 +283,238 @@ def rescreen_blockers(result: ScreeningResult, acknowledged_codes: Iterable[str]
         if f.severity == FindingSeverity.CAUTION and str(f.code) not in acknowledged
     )
     return reasons
+
+
+# --- At the chair: what is drawn must be what was prescribed, and safe for this patient ---------------
+
+
+@dataclass(frozen=True)
+class DrawnProduct:
+    """One lot drawn at a session: its product and that product's ingredient list (catalogue codes;
+    empty when the clinic recorded none) and the volume drawn from it."""
+
+    lot_id: int
+    product_id: int
+    product_name: str
+    ingredients: frozenset[str]
+    volume_ml: Decimal
+
+    def __post_init__(self) -> None:
+        c = Checks()
+        c.number("volume_ml", self.volume_ml, Decimal("0.01"), 20, "mL")
+        c.done()
+
+
+@dataclass(frozen=True)
+class PrescribedFormulation:
+    """The signed formulation the session carries out: its ingredient codes, the ready-made products
+    it names (empty when it is compounded from ingredients) and its volume per session."""
+
+    ingredients: frozenset[str]
+    product_ids: frozenset[int]
+    volume_ml: Decimal
+
+
+class DrawProblemCode(StrEnum):
+    """Stable codes of ``check_session_draw``; never rename one."""
+
+    PRODUCT_ALLERGY = "product_allergy"
+    PRODUCT_INGREDIENTS_UNKNOWN = "product_ingredients_unknown"
+    PRODUCT_NOT_PRESCRIBED = "product_not_prescribed"
+    DRAWN_LESS_THAN_INJECTED = "drawn_less_than_injected"
+    INJECTED_MORE_THAN_PRESCRIBED = "injected_more_than_prescribed"
+    VOLUME_MISMATCH = "volume_mismatch"
+
+
+@dataclass(frozen=True)
+class DrawProblem:
+    """One finding of the draw check. ``overridable``: a written reason lets the session be signed
+    (the reason is kept with the session for a trichologist to see); otherwise it is refused."""
+
+    code: DrawProblemCode
+    field: str
+    message: str
+    overridable: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class VolumeDifference:
+    """One pair of the three volumes and how far apart they are (signed: first minus second)."""
+
+    between: str
+    difference_ml: Decimal
+    within_tolerance: bool
+
+
+@dataclass(frozen=True)
+class SessionDrawCheck:
+    drawn_ml: Decimal
+    prescribed_ml: Decimal
+    mapped_ml: Decimal
+    tolerance_ml: Decimal
+    differences: tuple[VolumeDifference, ...]
+    problems: tuple[DrawProblem, ...]
+    # Problems that still refuse signing: the non-overridable ones, and overridable ones without a reason.
+    blocking: tuple[DrawProblem, ...]
+    # A reason was given and accepted for a product other than the prescribed one: a trichologist reviews it.
+    product_substituted: bool
+    # A reason was given and accepted for volumes that do not reconcile.
+    volume_discrepancy: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.blocking
+
+    @property
+    def needs_trichologist_review(self) -> bool:
+        return self.product_substituted or self.volume_discrepancy
+
+    def errors(self) -> list[FieldError]:
+        return [FieldError(p.field, p.message) for p in self.blocking]
+
+
+_ALLERGY_SOURCE = "domain.md §6 (allergy to any component); issue 17 (a biotin-allergic patient injected from a biotin lot)"
+_PRODUCT_SOURCE = "clinic protocol: the product drawn is the one the signed formulation names (issue 17)"
+_VOLUME_SOURCE = (
+    "clinic protocol: drawn, prescribed and mapped volumes reconcile within "
+    "Protocol.volume_reconciliation_tolerance_ml (default 0.1 mL, one injection point: domain.md §7)"
+)
+
+
+def _fmt_ml(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01'))} mL"
+
+
+def product_allergy_problems(drawn: Iterable[DrawnProduct], allergies: Iterable[str]) -> list[DrawProblem]:
+    """Every drawn product containing an ingredient the patient is allergic to (refused, never
+    overridden), and every product with no recorded ingredient list when the patient has any
+    ingredient allergy (it cannot be checked, so it is refused too)."""
+    allergic = frozenset(allergies)
+    problems = []
+    for i, product in enumerate(drawn):
+        conflicts = sorted(product.ingredients & allergic)
+        if conflicts:
+            problems.append(DrawProblem(
+                DrawProblemCode.PRODUCT_ALLERGY, f"lots[{i}]",
+                f"{product.product_name} contains {', '.join(conflicts)}, which the patient is allergic to: do not inject it.",
+                False, _ALLERGY_SOURCE,
+            ))
+        elif allergic and not product.ingredients:
+            problems.append(DrawProblem(
+                DrawProblemCode.PRODUCT_INGREDIENTS_UNKNOWN, f"lots[{i}]",
+                f"{product.product_name} has no ingredient list on record, so it cannot be checked against the "
+                "patient's allergies: record its ingredients in the product catalogue first.",
+                False, _ALLERGY_SOURCE,
+            ))
+    return problems
+
+
+def product_mismatch_problems(drawn: Iterable[DrawnProduct], prescription: PrescribedFormulation) -> list[DrawProblem]:
+    """Each drawn product that is not what the formulation prescribes: when the formulation names
+    ready-made products, one of those; when it is compounded from ingredients, a product whose every
+    ingredient is one of the formulation's (nothing unprescribed enters the patient)."""
+    problems = []
+    for i, product in enumerate(drawn):
+        if prescription.product_ids:
+            if product.product_id in prescription.product_ids:
+                continue
+            why = "the formulation names other products"
+        else:
+            extra = sorted(product.ingredients - prescription.ingredients)
+            if product.ingredients and not extra:
+                continue
+            why = (f"it contains {', '.join(extra)}, not in the formulation" if extra
+                   else "its ingredient list is not on record, so it cannot be matched to the formulation")
+        problems.append(DrawProblem(
+            DrawProblemCode.PRODUCT_NOT_PRESCRIBED, f"lots[{i}]",
+            f"{product.product_name} is not the prescribed product ({why}): give the reason for using it; "
+            "a trichologist will review it.",
+            True, _PRODUCT_SOURCE,
+        ))
+    return problems
+
+
+def reconcile_volumes(
+    drawn_ml: Decimal, prescribed_ml: Decimal, mapped_ml: Decimal, protocol: Protocol
+) -> tuple[tuple[VolumeDifference, ...], list[DrawProblem]]:
+    """Compare the three volumes of a session pairwise against the protocol tolerance.
+
+    - Less drawn than injected is impossible to reconcile: refused.
+    - More injected than prescribed: refused (as ``check_injection_map``).
+    - Any other difference over ``Protocol.volume_reconciliation_tolerance_ml`` (less injected than
+      prescribed, more drawn than injected or prescribed) blocks signing unless a reason is written.
+    A difference exactly equal to the tolerance is within it.
+    """
+    tolerance = protocol.volume_reconciliation_tolerance_ml
+    pairs = (
+        ("drawn_vs_mapped", drawn_ml - mapped_ml),
+        ("mapped_vs_prescribed", mapped_ml - prescribed_ml),
+        ("drawn_vs_prescribed", drawn_ml - prescribed_ml),
+    )
+    differences = tuple(VolumeDifference(name, diff, abs(diff) <= tolerance) for name, diff in pairs)
+    problems: list[DrawProblem] = []
+    if drawn_ml < mapped_ml:
+        problems.append(DrawProblem(
+            DrawProblemCode.DRAWN_LESS_THAN_INJECTED, "lots",
+            f"The lots account for {_fmt_ml(drawn_ml)} but {_fmt_ml(mapped_ml)} was injected.", False, _VOLUME_SOURCE,
+        ))
+    if mapped_ml > prescribed_ml:
+        problems.append(DrawProblem(
+            DrawProblemCode.INJECTED_MORE_THAN_PRESCRIBED, "injection_map",
+            f"{_fmt_ml(mapped_ml)} injected is more than the {_fmt_ml(prescribed_ml)} prescribed.", False, _VOLUME_SOURCE,
+        ))
+    if not problems and not all(d.within_tolerance for d in differences):
+        problems.append(DrawProblem(
+            DrawProblemCode.VOLUME_MISMATCH, "volume_discrepancy_reason",
+            f"Drawn {_fmt_ml(drawn_ml)}, prescribed {_fmt_ml(prescribed_ml)} and injected {_fmt_ml(mapped_ml)} differ by more "
+            f"than {_fmt_ml(tolerance)}: give the reason before signing.",
+            True, _VOLUME_SOURCE,
+        ))
+    return differences, problems
+
+
+def check_session_draw(
+    drawn: Sequence[DrawnProduct],
+    prescription: PrescribedFormulation,
+    mapped_ml: Decimal,
+    *,
+    allergies: Iterable[str],
+    protocol: Protocol,
+    product_reason: str = "",
+    volume_reason: str = "",
+) -> SessionDrawCheck:
+    """The at-the-chair check of what goes into the patient, called by every interface that records
+    a session (issue 17): allergies through each product's ingredient list (refused on a match),
+    the product against the signed formulation (a written reason a trichologist sees, or refused),
+    and the volumes drawn, prescribed and mapped (reconciled within the protocol tolerance, or a
+    written reason, or refused). Nothing here depends on the order the nurse fills the form in."""
+    drawn = tuple(drawn)
+    drawn_ml = sum((d.volume_ml for d in drawn), Decimal(0))
+    problems = product_allergy_problems(drawn, allergies)
+    allergic_lots = {p.field for p in problems}
+    problems += [p for p in product_mismatch_problems(drawn, prescription) if p.field not in allergic_lots]
+    if not drawn:
+        problems.append(DrawProblem(
+            DrawProblemCode.DRAWN_LESS_THAN_INJECTED, "lots", "Record the lot(s) used.", False, _VOLUME_SOURCE,
+        ))
+        differences: tuple[VolumeDifference, ...] = ()
+    else:
+        differences, volume_problems = reconcile_volumes(drawn_ml, prescription.volume_ml, mapped_ml, protocol)
+        problems += volume_problems
+    has_product_reason = bool(product_reason.strip())
+    has_volume_reason = bool(volume_reason.strip())
+    blocking = []
+    for problem in problems:
+        if not problem.overridable:
+            blocking.append(problem)
+        elif problem.code is DrawProblemCode.PRODUCT_NOT_PRESCRIBED and not has_product_reason:
+            blocking.append(problem)
+        elif problem.code is DrawProblemCode.VOLUME_MISMATCH and not has_volume_reason:
+            blocking.append(problem)
+    substituted = any(p.code is DrawProblemCode.PRODUCT_NOT_PRESCRIBED for p in problems) and has_product_reason
+    discrepancy = any(p.code is DrawProblemCode.VOLUME_MISMATCH for p in problems) and has_volume_reason
+    return SessionDrawCheck(
+        drawn_ml, prescription.volume_ml, mapped_ml, protocol.volume_reconciliation_tolerance_ml,
+        differences, tuple(problems), tuple(blocking), substituted, discrepancy,
+    )

@@ -65,6 +65,28 @@ class FindingCode(StrEnum):
     ADVANCED_PATTERN = "advanced_pattern"
     # Raised only by the pre-session re-screen (anagen.core.safety.rescreen_for_session).
     FEVER_TODAY = "fever_today"
+    # Issue 17: the screening vocabulary clinics see.
+    TINEA_CAPITIS = "tinea_capitis"
+    TRICHOTILLOMANIA = "trichotillomania"
+    TRACTION_ALOPECIA = "traction_alopecia"
+    ANAGEN_EFFLUVIUM = "anagen_effluvium"
+    LIDOCAINE_ALLERGY = "lidocaine_allergy"
+    CHLORHEXIDINE_ALLERGY = "chlorhexidine_allergy"
+    LATEX_ALLERGY = "latex_allergy"
+    OTHER_ALLERGY = "other_allergy"
+    ACTIVE_CANCER = "active_cancer"
+    CHEMOTHERAPY = "chemotherapy"
+    PSORIASIS = "psoriasis"
+    ALOPECIA_AREATA_HISTORY = "alopecia_areata_history"
+    CARDIOVASCULAR_DISEASE = "cardiovascular_disease"
+    LOW_BLOOD_PRESSURE = "low_blood_pressure"
+    DEPRESSION = "depression"
+    LIVER_DISEASE = "liver_disease"
+    SEXUAL_DYSFUNCTION = "sexual_dysfunction"
+    ABNORMAL_LABS_UNREVIEWED = "abnormal_labs_unreviewed"
+    # Raised only by the pre-session re-screen.
+    REACTION_LAST_SESSION = "reaction_last_session"
+    NEW_BALD_PATCH = "new_bald_patch"
 
 
 class Diagnosis(StrEnum):
@@ -78,6 +100,27 @@ class Diagnosis(StrEnum):
     PREVENTION = "prevention"
     ALOPECIA_AREATA = "alopecia_areata"
     SCARRING_ALOPECIA = "scarring_alopecia"
+    # Issue 17: what clinics also see. Infection and anagen effluvium defer; the scarring alopecias
+    # and trichotillomania are not eligible (refer); traction alopecia is a caution.
+    TINEA_CAPITIS = "tinea_capitis"
+    FRONTAL_FIBROSING_ALOPECIA = "frontal_fibrosing_alopecia"
+    LICHEN_PLANOPILARIS = "lichen_planopilaris"
+    DISCOID_LUPUS = "discoid_lupus"
+    TRICHOTILLOMANIA = "trichotillomania"
+    TRACTION_ALOPECIA = "traction_alopecia"
+    ANAGEN_EFFLUVIUM = "anagen_effluvium"
+
+
+SCARRING_DIAGNOSES = frozenset({
+    Diagnosis.SCARRING_ALOPECIA, Diagnosis.FRONTAL_FIBROSING_ALOPECIA, Diagnosis.LICHEN_PLANOPILARIS, Diagnosis.DISCOID_LUPUS,
+})
+"""Primary cicatricial alopecias: frontal fibrosing alopecia and lichen planopilaris (lymphocytic),
+discoid lupus: injecting an inflamed scarring scalp risks more scarring; refer to dermatology
+(domain.md §6; Duque-Estrada 2009 JAAD)."""
+
+NON_INGREDIENT_ALLERGENS = frozenset({"lidocaine", "chlorhexidine", "latex"})
+"""Allergies that matter at the chair though no formulation contains them: the local anaesthetic
+(numbing spray), the antiseptic, the gloves (domain.md §6: allergy to any component or material)."""
 
 
 _S = Severity
@@ -152,9 +195,110 @@ _RULES: Mapping[FindingCode, tuple[Severity, str, str]] = MappingProxyType(
             f"{_SIX}; clinic protocol (pre-procedure checklist)",
         ),
         FindingCode.ADVANCED_PATTERN: (
-            _S.INFO,
-            "Advanced pattern hair loss: combination therapy recommended.",
-            "source article (domain.md §1); Protocol.advanced_stages",
+            _S.CAUTION,
+            "Advanced pattern hair loss: combination therapy recommended; mesotherapy alone may not be enough.",
+            "source article (domain.md §1: advanced baldness may need other approaches); Protocol.advanced_stages",
+        ),
+        FindingCode.TINEA_CAPITIS: (
+            _S.DEFER,
+            "Tinea capitis: treat the fungal infection first (oral antifungal), then re-screen.",
+            f"{_SIX} (active scalp infection); source article (domain.md §1)",
+        ),
+        FindingCode.TRICHOTILLOMANIA: (
+            _S.STOP,
+            "Trichotillomania: hair pulling is not treated by injections; refer (dermatology, psychology or psychiatry).",
+            "clinic protocol; domain.md §1 (indications do not include it)",
+        ),
+        FindingCode.TRACTION_ALOPECIA: (
+            _S.CAUTION,
+            "Traction alopecia: remove the traction (tight hairstyles) first; long-standing traction can scar.",
+            "source article aftercare (no tight hairstyles, domain.md §1); clinic protocol",
+        ),
+        FindingCode.ANAGEN_EFFLUVIUM: (
+            _S.DEFER,
+            "Anagen effluvium (e.g. chemotherapy, toxins): defer and refer to find and treat the cause.",
+            "clinic protocol; domain.md §6 (some medical conditions: not now)",
+        ),
+        FindingCode.LIDOCAINE_ALLERGY: (
+            _S.CAUTION,
+            "Allergy to lidocaine: no local anaesthetic and no numbing spray.",
+            f"{_SIX} (allergy to any component)",
+        ),
+        FindingCode.CHLORHEXIDINE_ALLERGY: (
+            _S.CAUTION,
+            "Allergy to chlorhexidine: cleanse the scalp with another antiseptic.",
+            f"{_SIX} (allergy to any component)",
+        ),
+        FindingCode.LATEX_ALLERGY: (
+            _S.CAUTION,
+            "Latex allergy: latex-free gloves and equipment.",
+            f"{_SIX} (allergy to any component)",
+        ),
+        FindingCode.OTHER_ALLERGY: (
+            _S.CAUTION,
+            "Other allergy recorded: check every product and material used against it.",
+            f"{_SIX} (allergy to any component)",
+        ),
+        FindingCode.ACTIVE_CANCER: (
+            _S.DEFER,
+            "Active cancer: growth factors may promote growth; defer and ask the oncologist.",
+            f"{_SIX} (some medical conditions); clinic protocol",
+        ),
+        FindingCode.CHEMOTHERAPY: (
+            _S.DEFER,
+            "On chemotherapy: growth factors may promote growth and healing is impaired; defer and ask the oncologist.",
+            f"{_SIX} (some medical conditions; immunosuppression); clinic protocol",
+        ),
+        FindingCode.PSORIASIS: (
+            _S.CAUTION,
+            "Psoriasis: skin injury can trigger new plaques (Koebner phenomenon); avoid active plaques.",
+            f"{_SIX} (active scalp inflammation); clinic protocol",
+        ),
+        FindingCode.ALOPECIA_AREATA_HISTORY: (
+            _S.CAUTION,
+            "History of alopecia areata: watch for new patches; patchy hair loss after injections is reported.",
+            f"{_SIX}; Duque-Estrada 2009 JAAD (patchy alopecia after injections)",
+        ),
+        FindingCode.CARDIOVASCULAR_DISEASE: (
+            _S.CAUTION,
+            "Cardiovascular disease: no minoxidil without a trichologist's acknowledgement (it lowers blood pressure).",
+            "Basilio 2025 Arch Dermatol Res 317:750 (diastolic drop after scalp minoxidil); domain.md §6",
+        ),
+        FindingCode.LOW_BLOOD_PRESSURE: (
+            _S.CAUTION,
+            "Low blood pressure: no minoxidil without a trichologist's acknowledgement (it lowers blood pressure further).",
+            "Basilio 2025 Arch Dermatol Res 317:750 (diastolic drop after scalp minoxidil)",
+        ),
+        FindingCode.DEPRESSION: (
+            _S.CAUTION,
+            "Depression: a 5-alpha-reductase inhibitor needs a trichologist's acknowledgement (mood changes reported).",
+            "finasteride and dutasteride labels (depression reported)",
+        ),
+        FindingCode.LIVER_DISEASE: (
+            _S.CAUTION,
+            "Liver disease: a 5-alpha-reductase inhibitor needs a trichologist's acknowledgement (cleared by the liver).",
+            "finasteride and dutasteride labels (hepatic metabolism)",
+        ),
+        FindingCode.SEXUAL_DYSFUNCTION: (
+            _S.CAUTION,
+            "Sexual dysfunction: a 5-alpha-reductase inhibitor needs a trichologist's acknowledgement.",
+            "finasteride and dutasteride labels (sexual adverse effects); Sobhy 2013 (semen changes)",
+        ),
+        FindingCode.ABNORMAL_LABS_UNREVIEWED: (
+            _S.DEFER,
+            "Abnormal blood results not yet reviewed by a clinician: shedding or diffuse thinning may have that cause; "
+            "review them before treating.",
+            "domain.md §5 (blood tests in the hair-loss work-up); clinic protocol",
+        ),
+        FindingCode.REACTION_LAST_SESSION: (
+            _S.CAUTION,
+            "A reaction after the last session: a trichologist reviews it before injecting again.",
+            f"{_SIX}; clinic protocol (pre-procedure checklist)",
+        ),
+        FindingCode.NEW_BALD_PATCH: (
+            _S.DEFER,
+            "A new bald patch: do not inject; a trichologist examines it (patchy and scarring alopecia after injections).",
+            "Duque-Estrada 2009 JAAD; J Cosmet Dermatol 2017 doi 10.1111/jocd.12320 (domain.md §2)",
         ),
     }
 )
@@ -174,6 +318,15 @@ CONDITION_CODES: frozenset[FindingCode] = frozenset(
         FindingCode.KIDNEY_DISEASE,
         FindingCode.UNCONTROLLED_DIABETES,
         FindingCode.VASOVAGAL_HISTORY,
+        FindingCode.ACTIVE_CANCER,
+        FindingCode.CHEMOTHERAPY,
+        FindingCode.PSORIASIS,
+        FindingCode.ALOPECIA_AREATA_HISTORY,
+        FindingCode.CARDIOVASCULAR_DISEASE,
+        FindingCode.LOW_BLOOD_PRESSURE,
+        FindingCode.DEPRESSION,
+        FindingCode.LIVER_DISEASE,
+        FindingCode.SEXUAL_DYSFUNCTION,
     }
 )
 MEDICATION_CODES: frozenset[FindingCode] = frozenset(
@@ -196,7 +349,33 @@ _OWN_FIELD = {
     FindingCode.INGREDIENT_ALLERGY: "allergies",
     FindingCode.ADVANCED_PATTERN: "pattern",
     FindingCode.FEVER_TODAY: "fever (asked at the pre-session re-screen)",
+    FindingCode.TINEA_CAPITIS: "diagnosis",
+    FindingCode.TRICHOTILLOMANIA: "diagnosis",
+    FindingCode.TRACTION_ALOPECIA: "diagnosis",
+    FindingCode.ANAGEN_EFFLUVIUM: "diagnosis",
+    FindingCode.LIDOCAINE_ALLERGY: "allergies",
+    FindingCode.CHLORHEXIDINE_ALLERGY: "allergies",
+    FindingCode.LATEX_ALLERGY: "allergies",
+    FindingCode.OTHER_ALLERGY: "other_allergies",
+    FindingCode.ABNORMAL_LABS_UNREVIEWED: "unreviewed_abnormal_labs",
+    FindingCode.REACTION_LAST_SESSION: "reaction at the last session (asked at the pre-session re-screen)",
+    FindingCode.NEW_BALD_PATCH: "new bald patch (asked at the pre-session re-screen)",
 }
+
+_DIAGNOSIS_FINDINGS = {
+    Diagnosis.TINEA_CAPITIS: FindingCode.TINEA_CAPITIS,
+    Diagnosis.TRICHOTILLOMANIA: FindingCode.TRICHOTILLOMANIA,
+    Diagnosis.TRACTION_ALOPECIA: FindingCode.TRACTION_ALOPECIA,
+    Diagnosis.ANAGEN_EFFLUVIUM: FindingCode.ANAGEN_EFFLUVIUM,
+}
+_ALLERGEN_FINDINGS = {
+    "lidocaine": FindingCode.LIDOCAINE_ALLERGY,
+    "chlorhexidine": FindingCode.CHLORHEXIDINE_ALLERGY,
+    "latex": FindingCode.LATEX_ALLERGY,
+}
+LAB_DEFERRED_DIAGNOSES = frozenset({Diagnosis.TELOGEN_EFFLUVIUM, Diagnosis.DIFFUSE_THINNING})
+"""Diagnoses whose cause may be in the blood results (iron, thyroid, nutrition: domain.md §5):
+unreviewed abnormal results defer them."""
 
 
 def code_problem(code: object, allowed: frozenset[FindingCode]) -> str | None:
@@ -244,6 +423,10 @@ class Intake:
     scalp: ScalpState
     pattern: PatternStage | None
     diagnosis: Diagnosis
+    # Issue 17 (defaults keep older callers working): allergens written as free text, each a
+    # caution; lab tests flagged abnormal that no clinician has reviewed yet.
+    other_allergies: tuple[str, ...] = ()
+    unreviewed_abnormal_labs: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         c = Checks()
@@ -261,6 +444,11 @@ class Intake:
         c.instance("scalp", self.scalp, ScalpState, "a ScalpState")
         c.require(self.pattern is None or isinstance(self.pattern, PatternStage), "pattern", "must be a PatternStage or None")
         c.require(self.diagnosis in set(Diagnosis), "diagnosis", f"one of {', '.join(Diagnosis)}")
+        for text in self.other_allergies:
+            c.require(isinstance(text, str) and bool(text.strip()) and len(text) <= 200, "other_allergies",
+                      "each other allergy is a non-empty text of at most 200 characters")
+        for test in self.unreviewed_abnormal_labs:
+            c.require(isinstance(test, str) and bool(test), "unreviewed_abnormal_labs", "each entry is a lab test code")
         c.done()
         object.__setattr__(self, "conditions", frozenset(FindingCode(x) for x in self.conditions))
         object.__setattr__(self, "medications", frozenset(FindingCode(x) for x in self.medications))
@@ -301,21 +489,33 @@ def verdict_for(severities: Iterable[Severity]) -> Verdict:
 def screen(
     intake: Intake, protocol: Protocol, catalogue: Mapping[str, Ingredient] | None = None
 ) -> ScreeningResult:
-    """Screen an intake (domain.md §6; source article §1). Allergies must name ingredients of
-    ``catalogue`` (default: formulation.CATALOGUE); each raises ``ingredient_allergy``."""
+    """Screen an intake (domain.md §6; source article §1). Allergies name ingredients of
+    ``catalogue`` (default: formulation.CATALOGUE), each raising ``ingredient_allergy``, or one of
+    NON_INGREDIENT_ALLERGENS (lidocaine, chlorhexidine, latex), each raising its own caution; other
+    allergens come as free text (``other_allergies``), each an ``other_allergy`` caution."""
     if catalogue is None:
         from anagen.core.formulation import CATALOGUE
 
         catalogue = CATALOGUE
-    unknown = sorted(a for a in intake.allergies if a not in catalogue)
+    unknown = sorted(a for a in intake.allergies if a not in catalogue and a not in NON_INGREDIENT_ALLERGENS)
     if unknown:
-        raise InvalidInput.single("allergies", f"unknown ingredient code(s) {', '.join(unknown)}; see the catalogue")
+        raise InvalidInput.single(
+            "allergies",
+            f"unknown allergy code(s) {', '.join(unknown)}; an ingredient of the catalogue or one of "
+            f"{', '.join(sorted(NON_INGREDIENT_ALLERGENS))} (write any other allergen as free text)",
+        )
+    ingredient_allergies = sorted(a for a in intake.allergies if a in catalogue)
 
     present: set[FindingCode] = set()
     if intake.age_years < protocol.minimum_age_years:
         present.add(FindingCode.UNDER_18)
-    if intake.scalp.scarring_alopecia or intake.diagnosis is Diagnosis.SCARRING_ALOPECIA:
+    if intake.scalp.scarring_alopecia or intake.diagnosis in SCARRING_DIAGNOSES:
         present.add(FindingCode.SCARRING_ALOPECIA)
+    if intake.diagnosis in _DIAGNOSIS_FINDINGS:
+        present.add(_DIAGNOSIS_FINDINGS[intake.diagnosis])
+    present |= {_ALLERGEN_FINDINGS[a] for a in intake.allergies if a in _ALLERGEN_FINDINGS}
+    if intake.unreviewed_abnormal_labs and intake.diagnosis in LAB_DEFERRED_DIAGNOSES:
+        present.add(FindingCode.ABNORMAL_LABS_UNREVIEWED)
     if intake.diagnosis is Diagnosis.ALOPECIA_AREATA:
         present.add(FindingCode.AUTOIMMUNE_ALOPECIA)
     if intake.pregnant:
@@ -336,15 +536,22 @@ def screen(
     findings: list[Finding] = []
     for code in FindingCode:  # enum order keeps the output stable
         if code is FindingCode.INGREDIENT_ALLERGY:
-            for allergen in sorted(intake.allergies):
+            for allergen in ingredient_allergies:
                 findings.append(_finding(code, protocol, f" Excluded: {catalogue[allergen].name} ({allergen})."))
+        elif code is FindingCode.OTHER_ALLERGY:
+            for text in intake.other_allergies:
+                findings.append(_finding(code, protocol, f" Allergen: {text.strip()}."))
+        elif code is FindingCode.SCARRING_ALOPECIA and code in present and intake.diagnosis in SCARRING_DIAGNOSES - {Diagnosis.SCARRING_ALOPECIA}:
+            findings.append(_finding(code, protocol, f" Diagnosis: {intake.diagnosis.replace('_', ' ')}."))
+        elif code is FindingCode.ABNORMAL_LABS_UNREVIEWED and code in present:
+            findings.append(_finding(code, protocol, f" Tests: {', '.join(sorted(intake.unreviewed_abnormal_labs))}."))
         elif code in present:
             findings.append(_finding(code, protocol))
     return ScreeningResult(
         verdict_for(f.severity for f in findings),
         advanced,
         tuple(findings),
-        frozenset(intake.allergies),
+        frozenset(ingredient_allergies),
     )
 
 

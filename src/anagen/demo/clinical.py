@@ -68,8 +68,12 @@ def _consult(actor: Actor, ctx: Any, patient: Any, on: dt.date, **values: Any) -
 
 
 def _formulation(actor: Actor, ctx: Any, consultation: Any) -> Any:
+    """The diagnosis template, naming the clinic's ready-made cocktail as the product to draw (its
+    ingredient list is checked against the patient's allergies when the formulation is saved)."""
     components, _ = treatments.starting_components(consultation)
-    return treatments.save_formulation(actor, consultation, components, author=ctx.staff["doctor"], signoff=False, consent_documented=False)
+    cocktail = catalog.products(consultation.clinic).filter(name__startswith="Anagen Vital Hair Cocktail").values_list("pk", flat=True)
+    return treatments.save_formulation(actor, consultation, components, author=ctx.staff["doctor"], signoff=False, consent_documented=False,
+                                       product_ids=list(cocktail))
 
 
 def _course(actor: Actor, ctx: Any, consultation: Any, formulation: Any, start: dt.date, room: Room, maintenance: int = 2) -> Any:
@@ -120,7 +124,9 @@ def _complete_past_sessions(actor: Actor, ctx: Any, course: Any) -> list[Any]:
             scheduling.mark_arrived(actor, appointment, now=appointment.ends_at)
             scheduling.mark_completed(actor, appointment, now=appointment.ends_at)
             continue
-        lots = [lot for lot in catalog.selectable_lots(course.clinic, day) if lot.remaining_ml >= course.formulation.total_volume_ml]
+        named = set(course.formulation.products.values_list("pk", flat=True))
+        lots = [lot for lot in catalog.selectable_lots(course.clinic, day)
+                if lot.remaining_ml >= course.formulation.total_volume_ml and (not named or lot.product_id in named)]
         if not lots:
             continue
         try:

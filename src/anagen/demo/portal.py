@@ -1,4 +1,6 @@
-"""Demo data for the patient portal: one demo patient can sign in as ``patient`` / ``demo``.
+"""Demo data for the patient portal: three demo patients sign in with the password ``demo``:
+``patient`` reads English, ``patient-mr`` Marathi and ``patient-hi`` Hindi (their registry
+records' preferred language, which the portal follows).
 
 Runs last in ``anagen.demo.seed.SEEDERS``, after the clinical seeder (so the chosen patient has
 appointments, consents and sessions). Like the staff demo accounts, the account is
@@ -18,30 +20,33 @@ from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
 from anagen.patients.models import Patient
+from anagen.patients.services import set_preferred_language
 from anagen.portal.models import PatientAccount
 
 DEMO_USERNAME = "patient"
+# (username, preferred language), best-documented patient first.
+DEMO_ACCOUNTS = [(DEMO_USERNAME, "en-in"), ("patient-mr", "mr"), ("patient-hi", "hi")]
 
 
 def seed_portal(ctx: Any) -> None:
-    if User.objects.filter(username=DEMO_USERNAME).exists():
-        return
     now = timezone.now()
-    patient = (
+    patients = list(
         Patient.objects.filter(clinic=ctx.clinic)
         .annotate(upcoming=Count("appointments", filter=Q(appointments__starts_at__gte=now)), sessions=Count("treatment_sessions"))
-        .order_by("-sessions", "-upcoming", "id")
-        .first()
+        .order_by("-sessions", "-upcoming", "id")[: len(DEMO_ACCOUNTS)]
     )
-    if patient is None:
-        return
     inviter = ctx.staff.get("reception") or ctx.staff.get("admin")
-    with transaction.atomic():
-        user = User(username=DEMO_USERNAME, clinic=ctx.clinic, role=Role.PATIENT, is_demo_account=True)
-        user.set_password("demo")
-        user.save()
-        account = PatientAccount.objects.create(user=user, patient=patient, invited_by=inviter, invited_at=now, activated_at=now)
-        audit.append(
-            Actor.system("demo-seed", ctx.clinic.pk), Action.CREATE, object_type="portal_account", object_id=account.pk,
-            patient_id=patient.pk, changes={"username": {"old": None, "new": DEMO_USERNAME}},
-        )
+    actor = Actor.system("demo-seed", ctx.clinic.pk)
+    for (username, language), patient in zip(DEMO_ACCOUNTS, patients, strict=False):
+        if User.objects.filter(username=username).exists():
+            continue
+        with transaction.atomic():
+            user = User(username=username, clinic=ctx.clinic, role=Role.PATIENT, is_demo_account=True)
+            user.set_password("demo")
+            user.save()
+            account = PatientAccount.objects.create(user=user, patient=patient, invited_by=inviter, invited_at=now, activated_at=now)
+            audit.append(
+                actor, Action.CREATE, object_type="portal_account", object_id=account.pk,
+                patient_id=patient.pk, changes={"username": {"old": None, "new": username}},
+            )
+            set_preferred_language(actor, patient, language)

@@ -37,6 +37,17 @@ NURSE_DAY = [
 NOTES = ["", "", "", "Prefers a reminder call the evening before.", "Coming from Thane: may be 10 minutes late.", "Asked for a female staff member.", "Pays by UPI."]
 
 
+def _book_a_free_patient(actor: Actor, clinic: Any, rng: Any, patients: list[Any], **booking: Any) -> Any:
+    """A random patient who is not elsewhere at that time (a patient holds one appointment at once)."""
+    for _attempt in range(5):
+        try:
+            return services.book_appointment(actor, clinic, patient=rng.choice(patients), **booking)
+        except services.SlotTaken as exc:
+            if exc.field != "patient":
+                raise
+    return None
+
+
 def seed_calendar(ctx: Any) -> None:
     clinic = ctx.clinic
     actor = Actor.system("demo-seed", clinic.pk)
@@ -56,23 +67,13 @@ def seed_calendar(ctx: Any) -> None:
             for start, kind, minutes, room_index in plan:
                 if rng.random() < 0.3:
                     continue
-                chosen = rng.choice(patients)
-                notes = rng.choice(NOTES)
-                # A patient is in one place at a time (the booking refuses a clash): the next
-                # patient on the register takes the slot, without another draw of the generator.
-                for step in range(len(patients)):
-                    patient = patients[(patients.index(chosen) + step) % len(patients)]
-                    try:
-                        appointment = services.book_appointment(
-                            actor, clinic,
-                            patient=patient, practitioner=practitioner, room=rooms[room_index],
-                            kind=kind, starts_at=services.local_datetime(day, start), duration_minutes=minutes,
-                            notes=notes,
-                        )
-                        break
-                    except services.BookingError as exc:
-                        if exc.field != "patient":
-                            raise
+                appointment = _book_a_free_patient(
+                    actor, clinic, rng, patients, practitioner=practitioner, room=rooms[room_index],
+                    kind=kind, starts_at=services.local_datetime(day, start), duration_minutes=minutes,
+                    notes=rng.choice(NOTES),
+                )
+                if appointment is None:
+                    continue
                 if offset >= 0:
                     continue
                 after = appointment.ends_at

@@ -97,7 +97,7 @@ def collect_files(patient: Patient, now: dt.datetime) -> dict[str, bytes]:
     records: dict[str, Any] = {
         "patient": [row(p)],
         "consultations": _rows(consultations),
-        "measurements": _rows(MeasurementSet.objects.filter(patient=p).order_by("measured_on", "id")),
+        "measurements": _rows(MeasurementSet.all_objects.filter(patient=p).order_by("measured_on", "id")),
         "lab_results": _rows(LabResult.objects.filter(patient=p).order_by("collected_on", "id")),
         "screening_acknowledgements": _rows(ScreeningAcknowledgement.objects.filter(consultation__patient=p).order_by("at", "id")),
         "screening_deferrals": _rows(ScreeningDeferral.objects.filter(consultation__patient=p).order_by("at", "id")),

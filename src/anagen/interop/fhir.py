@@ -413,7 +413,7 @@ class Builder:
     def appointment(self, a: Appointment) -> dict[str, str]:
         if known := self._known("Appointment", "appointment", a.pk):
             return known
-        label = a.get_kind_display()
+        label = str(a.get_kind_display())
         return self._add({
             "resourceType": "Appointment",
             "identifier": self._identifier("appointment", a.pk),
@@ -509,7 +509,7 @@ class Builder:
             "status": "inactive" if withdrawn else "active",
             "scope": {"coding": [{"system": C.CONSENT_SCOPE, "code": "treatment" if record.purpose == "treatment" else "patient-privacy"}]},
             "category": [{"coding": [C.CONSENT_CATEGORY]},
-                         {"coding": [{"system": C.CS_CONSENT_PURPOSES, "code": record.purpose, "display": record.get_purpose_display()}]}],
+                         {"coding": [{"system": C.CS_CONSENT_PURPOSES, "code": record.purpose, "display": str(record.get_purpose_display())}]}],
             "patient": self.patient_ref(),
             "dateTime": _datetime(record.signed_at),
             "performer": [self.patient_ref()],

@@ -55,17 +55,19 @@ class Reader:
             return bool(self.errors)
         return any(e.field == path or e.field.startswith((path + ".", path + "[")) for e in self.errors)
 
-    def object(self, value: Any, path: str, fields: Iterable[str]) -> Obj | None:
-        """Check ``value`` is an object with exactly ``fields``; report missing and unknown ones."""
+    def object(self, value: Any, path: str, fields: Iterable[str], optional: Iterable[str] = ()) -> Obj | None:
+        """Check ``value`` is an object with exactly ``fields`` (and any of ``optional``, fields
+        added later that older documents leave out); report missing and unknown ones."""
         if not isinstance(value, dict):
             self.fail(path, "must be a JSON object")
             return None
         wanted = tuple(fields)
+        allowed = wanted + tuple(optional)
         for name in wanted:
             if name not in value:
                 self.fail(join_path(path, name), "missing field")
         for name in value:
-            if name not in wanted:
+            if name not in allowed:
                 self.fail(join_path(path, str(name)), "unknown field")
         return Obj(self, path, value)
 
@@ -167,11 +169,15 @@ class Obj:
             return None
         return enum(self.reader, self.at(key), value, kind)
 
-    def object(self, key: str, fields: Iterable[str], nullable: bool = False) -> Obj | None:
+    def object(self, key: str, fields: Iterable[str], nullable: bool = False, optional: Iterable[str] = ()) -> Obj | None:
         present, value = self._get(key, nullable)
         if not present:
             return None
-        return self.reader.object(value, self.at(key), fields)
+        return self.reader.object(value, self.at(key), fields, optional)
+
+    def has(self, key: str) -> bool:
+        """Whether an optional field was given (and not null)."""
+        return self.data.get(key) is not None
 
     def items(self, key: str) -> Iterator[tuple[str, Any]]:
         """(path, item) for each element of a required list; nothing if the field is bad."""

@@ -13,11 +13,15 @@ from anagen.core.measurements import (
     WashTest,
     read_wash_test,
 )
+from anagen.core.outcomes import untreated_reference
 from anagen.core.protocol import Protocol
-from anagen.core.response import Assessment, ResponseResult, classify_response
+from anagen.core.response import Assessment, CourseContext, ResponseResult, classify_response
+from anagen.core.screening import Diagnosis
 from anagen.jsoncommands._parse import Obj, Reader
 
 FIELDS = ("baseline", "follow_up", "global_photographic_assessment")
+OPTIONAL_FIELDS = ("course",)  # issue 17
+COURSE_FIELDS = ("minoxidil_in_course", "phase", "sessions_done", "intensive_sessions", "diagnosis", "start_date", "trigger_date")
 ASSESSMENT_FIELDS = ("date", "trichoscopy", "wash_test", "comb_count")
 TRICHOSCOPY_FIELDS = (
     "zone", "site_offset_cm", "density_per_cm2", "thin_hairs_pct", "mean_shaft_diameter_um",
@@ -54,18 +58,51 @@ def _assessment(r: Reader, doc: Obj, key: str) -> Assessment | None:
 
 
 def read(document: Any) -> tuple[Assessment, Assessment, GlobalPhotographicAssessment | None]:
+    baseline, follow_up, gpa, _ = read_all(document)
+    return baseline, follow_up, gpa
+
+
+def _course(r: Reader, doc: Obj, baseline: Assessment | None, follow_up: Assessment | None) -> CourseContext | None:
+    obj = doc.object("course", COURSE_FIELDS, nullable=True) if doc.has("course") else None
+    if obj is None:
+        return None
+    diagnosis = obj.enum("diagnosis", Diagnosis, nullable=True)
+    start, trigger = obj.date("start_date", nullable=True), obj.date("trigger_date", nullable=True)
+    untreated = None
+    if diagnosis is Diagnosis.TELOGEN_EFFLUVIUM:
+        if start is None:
+            r.fail(obj.at("start_date"), "the course start is needed to judge telogen effluvium against its untreated course")
+        elif trigger is not None and trigger > start:
+            r.fail(obj.at("trigger_date"), "must be on or before start_date")
+        elif baseline is not None and follow_up is not None:
+            untreated = untreated_reference(
+                "telogen_effluvium", (baseline.date - start).days, (follow_up.date - start).days,
+                (start - trigger).days if trigger is not None else None,
+            )
+    return r.build(
+        obj.path, CourseContext,
+        minoxidil_in_course=obj.bool("minoxidil_in_course"),
+        phase=obj.str("phase", nullable=True),
+        sessions_done=obj.int("sessions_done", nullable=True),
+        intensive_sessions=obj.int("intensive_sessions", nullable=True),
+        untreated=untreated,
+    )
+
+
+def read_all(document: Any) -> tuple[Assessment, Assessment, GlobalPhotographicAssessment | None, CourseContext | None]:
     r = Reader()
-    doc = r.object(document, "", FIELDS)
-    baseline = follow_up = gpa = None
+    doc = r.object(document, "", FIELDS, OPTIONAL_FIELDS)
+    baseline = follow_up = gpa = course = None
     if doc:
         baseline = _assessment(r, doc, "baseline")
         follow_up = _assessment(r, doc, "follow_up")
         score = doc.int("global_photographic_assessment", nullable=True)
         if score is not None:
             gpa = r.build_value("global_photographic_assessment", GlobalPhotographicAssessment, score)
+        course = _course(r, doc, baseline, follow_up)
     r.done()
     assert baseline is not None and follow_up is not None
-    return baseline, follow_up, gpa
+    return baseline, follow_up, gpa, course
 
 
 def _readings(a: Assessment) -> dict[str, Any]:
@@ -90,5 +127,5 @@ def to_dict(result: ResponseResult, baseline: Assessment, follow_up: Assessment)
 
 
 def run(document: Any) -> dict[str, Any]:
-    baseline, follow_up, gpa = read(document)
-    return to_dict(classify_response(baseline, follow_up, gpa, Protocol()), baseline, follow_up)
+    baseline, follow_up, gpa, course = read_all(document)
+    return to_dict(classify_response(baseline, follow_up, gpa, Protocol(), course), baseline, follow_up)

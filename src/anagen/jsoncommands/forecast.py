@@ -8,10 +8,13 @@ Input (``diagnosis``, ``baseline.density_per_cm2`` and ``treatments`` required):
      "follow_ups": [{"day": 90, "density_per_cm2": 148, "sd_per_cm2": 7.5}],
      "days": 365, "trigger_days_ago": 90}
 
-Output: ``day``; ``density_per_cm2`` and ``wash_test_count`` bands ({"p10", "p50", "p90"}, the
-updated forecast); ``density_per_cm2_at_start`` (the start-of-course band); ``effect`` (prior and
-posterior of θ); ``follow_ups`` (each with ``below_band``); ``non_responder`` (null or
-{"days", "message"}).
+Output: ``day`` (0 to ``horizon_days``: no forecast past the shortest trial of the measured
+treatments); ``density_per_cm2`` and ``wash_test_count`` bands ({"p10", "p50", "p90"}, the
+updated forecast); ``density_per_cm2_at_start`` (the start-of-course band);
+``density_per_cm2_untreated`` (the untreated course); ``untreated_only`` and
+``unmeasured_treatments`` (treatments no randomised hair-count trial measured: forecast as
+untreated); ``effect`` (prior and posterior of θ); ``follow_ups`` (each with ``below_band``);
+``follow_ups_after_horizon``; ``non_responder`` (null or {"days", "message"}).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from anagen.core.haircycle import (
     Measurement,
     PatientBaseline,
     personal_forecast,
+    untreated_band,
 )
 from anagen.jsoncommands.simulate import Fields
 
@@ -88,12 +92,18 @@ def run(document: Any) -> dict[str, Any]:
     if errors or baseline is None:
         raise InvalidInput(errors or [FieldError("baseline", "missing field")])
     fc = personal_forecast(diagnosis, baseline, treatments, follow_ups, days=days, trigger_days_ago=trigger)
+    untreated = untreated_band(diagnosis, baseline, days=fc.horizon_days, trigger_days_ago=trigger)
     return {
         "diagnosis": diagnosis,
         "treatments": treatments,
         "day": list(fc.density.day),
+        "horizon_days": fc.horizon_days,
+        "untreated_only": fc.untreated_only,
+        "unmeasured_treatments": [{"treatment": u.key, "reason": u.reason} for u in fc.unmeasured],
+        "follow_ups_after_horizon": list(fc.follow_ups_after_horizon),
         "density_per_cm2": _band(fc.density),
         "density_per_cm2_at_start": _band(fc.density_at_start),
+        "density_per_cm2_untreated": _band(untreated),
         "wash_test_count": _band(fc.wash_test),
         "effect": {
             "prior_mean": round(fc.prior.effect_mean, 4),

@@ -11,23 +11,33 @@ from anagen.core.labs import (
     LabTest,
     Sex,
     convert,
-    interpret_lab,
+    interpret_labs,
 )
 from anagen.core.protocol import Protocol
 from anagen.jsoncommands._parse import Reader, json_number
 
 FIELDS = ("sex", "results")
+OPTIONAL_FIELDS = ("postmenopausal",)  # issue 17: iron-deficiency anaemia in a post-menopausal woman
 RESULT_FIELDS = ("test", "value", "unit", "reference_low", "reference_high")
 # Output rounding only; the core keeps exact fractions.
 OUTPUT_PLACES = 3
 
 
 def read(document: Any) -> tuple[Sex, list[LabResult]]:
+    sex, results, _ = read_all(document)
+    return sex, results
+
+
+def read_all(document: Any) -> tuple[Sex, list[LabResult], bool]:
     r = Reader()
-    doc = r.object(document, "", FIELDS)
-    sex, results = None, []
+    doc = r.object(document, "", FIELDS, OPTIONAL_FIELDS)
+    sex, results, postmenopausal = None, [], False
     if doc:
         sex = doc.enum("sex", Sex)
+        if doc.has("postmenopausal"):
+            postmenopausal = bool(doc.bool("postmenopausal"))
+            if postmenopausal and sex is Sex.MALE:
+                r.fail("postmenopausal", "cannot be true for sex male")
         items = list(doc.items("results"))
         if "results" in doc.data and isinstance(doc.data["results"], list) and not items:
             r.fail("results", "give at least one result")
@@ -48,7 +58,7 @@ def read(document: Any) -> tuple[Sex, list[LabResult]]:
                 results.append(result)
     r.done()
     assert sex is not None
-    return sex, results
+    return sex, results, postmenopausal
 
 
 def to_dict(i: LabInterpretation) -> dict[str, Any]:
@@ -63,6 +73,10 @@ def to_dict(i: LabInterpretation) -> dict[str, Any]:
         "source": i.source,
         "evidence_note": i.evidence_note,
         "lab_range": i.lab_range,
+        "abnormal": i.abnormal,
+        "severity": i.severity,
+        "referral": i.referral,
+        "referral_source": i.referral_source,
         "conversions": {
             unit: json_number(convert(i.value, i.test, i.unit, unit), OUTPUT_PLACES) for unit in UNIT_FACTORS[i.test]
         },
@@ -70,6 +84,6 @@ def to_dict(i: LabInterpretation) -> dict[str, Any]:
 
 
 def run(document: Any) -> dict[str, Any]:
-    sex, results = read(document)
+    sex, results, postmenopausal = read_all(document)
     protocol = Protocol()
-    return {"results": [to_dict(interpret_lab(result, sex, protocol)) for result in results]}
+    return {"results": [to_dict(i) for i in interpret_labs(results, sex, protocol, postmenopausal=postmenopausal)]}

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from anagen.core.formulation import CATALOGUE
-from anagen.core.labs import Sex
+from anagen.core.labs import LabTest, Sex
 from anagen.core.protocol import Protocol
 from anagen.core.scales import PatternStage, Scale
 from anagen.core.screening import (
     CONDITION_CODES,
     MEDICATION_CODES,
+    NON_INGREDIENT_ALLERGENS,
     Diagnosis,
     FindingCode,
     Intake,
@@ -19,12 +20,14 @@ from anagen.core.screening import (
     code_problem,
     screen,
 )
-from anagen.jsoncommands._parse import Obj, Reader, text
+from anagen.jsoncommands._parse import Obj, Reader, enum, text
 
 FIELDS = (
     "age_years", "sex", "pregnant", "breastfeeding", "planning_conception", "conditions",
     "medications", "allergies", "scalp", "pattern", "diagnosis",
 )
+# Added by issue 17; a document without them reads as before.
+OPTIONAL_FIELDS = ("other_allergies", "unreviewed_abnormal_labs")
 SCALP_FIELDS = ("active_infection", "active_inflammation", "scarring_alopecia")
 
 
@@ -42,7 +45,7 @@ def _codes(r: Reader, doc: Obj, key: str, allowed: frozenset[FindingCode]) -> fr
 def read(document: Any) -> Intake:
     """The Intake described by ``document``, or InvalidInput naming every bad field."""
     r = Reader()
-    doc = r.object(document, "", FIELDS)
+    doc = r.object(document, "", FIELDS, OPTIONAL_FIELDS)
     intake = None
     if doc:
         scalp = None
@@ -59,9 +62,16 @@ def read(document: Any) -> Intake:
         for path, item in doc.items("allergies"):
             if text(r, path, item) is None:
                 continue
-            if item not in CATALOGUE:
-                r.fail(path, f"unknown ingredient code {item!r}; one of {', '.join(CATALOGUE)}")
+            if item not in CATALOGUE and item not in NON_INGREDIENT_ALLERGENS:
+                r.fail(path, f"unknown allergy code {item!r}; one of {', '.join([*CATALOGUE, *sorted(NON_INGREDIENT_ALLERGENS)])} "
+                             "(write any other allergen in other_allergies)")
             allergies.add(item)
+        other = [item for path, item in doc.items("other_allergies") if text(r, path, item) is not None]
+        labs = set()
+        for path, item in doc.items("unreviewed_abnormal_labs"):
+            code = enum(r, path, item, LabTest)
+            if code is not None:
+                labs.add(code.value)
         intake = r.build(
             "",
             Intake,
@@ -76,6 +86,8 @@ def read(document: Any) -> Intake:
             scalp=scalp,
             pattern=pattern,
             diagnosis=doc.enum("diagnosis", Diagnosis),
+            other_allergies=tuple(other),
+            unreviewed_abnormal_labs=frozenset(labs),
         )
     r.done()
     assert intake is not None

@@ -62,6 +62,8 @@ class Chart:
     y_ceiling: float | None = None
     integer_axis: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Issue 17: the untreated course drawn beside the treated band (outlined, dashed, unfilled).
+    untreated_band: BandSeries | None = None
 
     @property
     def has_data(self) -> bool:
@@ -103,9 +105,10 @@ def render_svg(chart: Chart, *, width: int = WIDTH, height: int = HEIGHT, for_pd
     values = [v for s in chart.series for _, v in s.points]
     if chart.baseline is not None:
         values.append(chart.baseline)
-    if chart.band is not None:
-        dates += [chart.band.dates[0], chart.band.dates[-1]]
-        values += [min(chart.band.p10), max(chart.band.p90)]
+    for band in (chart.band, chart.untreated_band):
+        if band is not None and band.dates:
+            dates += [band.dates[0], band.dates[-1]]
+            values += [min(band.p10), max(band.p90)]
     title_id = f"{chart.chart_id}-title"
     desc_id = f"{chart.chart_id}-desc"
     head = (
@@ -193,17 +196,36 @@ def render_svg(chart: Chart, *, width: int = WIDTH, height: int = HEIGHT, for_pd
         f'text-anchor="middle">{escape(chart.y_label)}</text></g>'
     )
 
+    def band_points(band: BandSeries) -> tuple[str, str]:
+        """The band's outline (p90 forward, p10 back) and its median line, as SVG points."""
+        def points(dates: list[dt.date], values: list[float]) -> str:
+            return " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in zip(dates, values, strict=True))
+
+        return (f"{points(list(band.dates), list(band.p90))} {points(list(reversed(band.dates)), list(reversed(band.p10)))}",
+                points(list(band.dates), list(band.p50)))
+
     # Forecast band behind the measurements.
     if chart.band is not None and chart.band.dates:
         band = chart.band
-        upper = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in zip(band.dates, band.p90, strict=True))
-        lower = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in zip(reversed(band.dates), reversed(band.p10), strict=True))
-        median = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in zip(band.dates, band.p50, strict=True))
+        outline, median = band_points(band)
         parts.append(
             '<g class="forecast-band">' + ("" if for_pdf else f"<title>{escape(band.label)}</title>")
-            + f'<polygon points="{upper} {lower}" fill="{BAND_FILL}" stroke="none"/>'
+            + f'<polygon points="{outline}" fill="{BAND_FILL}" stroke="none"/>'
             f'<polyline points="{median}" fill="none" stroke="{MUTED}" stroke-width="1" stroke-dasharray="2 3"/>'
             f'<text x="{x_of(band.dates[-1]) - 4:.1f}" y="{y_of(band.p10[-1]) + 12:.1f}" font-size="10" text-anchor="end" '
+            f'fill="{MUTED}">{escape(band.label)}</text></g>'
+        )
+
+    # The untreated course: outlined and dashed, so it reads apart from the treated band in black
+    # and white, with its own label at its start.
+    if chart.untreated_band is not None and chart.untreated_band.dates:
+        band = chart.untreated_band
+        outline, median = band_points(band)
+        parts.append(
+            '<g class="untreated-band">' + ("" if for_pdf else f"<title>{escape(band.label)}</title>")
+            + f'<polygon points="{outline}" fill="none" stroke="{MUTED}" stroke-width="1" stroke-dasharray="5 3"/>'
+            f'<polyline points="{median}" fill="none" stroke="{MUTED}" stroke-width="1.5" stroke-dasharray="1 3"/>'
+            f'<text x="{x_of(band.dates[-1]) - 4:.1f}" y="{y_of(band.p90[-1]) - 6:.1f}" font-size="10" text-anchor="end" '
             f'fill="{MUTED}">{escape(band.label)}</text></g>'
         )
 
@@ -257,7 +279,9 @@ def _description(chart: Chart) -> str:
     if chart.sessions:
         bits.append(f"{len(chart.sessions)} treatment sessions marked.")
     if chart.band is not None:
-        bits.append("Shaded: the forecast band.")
+        bits.append(f"Shaded: {chart.band.label}.")
+    if chart.untreated_band is not None:
+        bits.append(f"Dashed outline: {chart.untreated_band.label}.")
     return " ".join(bits) or "No measurements recorded yet."
 
 

@@ -185,9 +185,9 @@ def build_pdf(content: ReportContent) -> bytes:
     if p.timeline is not None:
         for sentence in p.timeline.sentences:
             pdf.bullet(sentence)
-        if any(t != "vitamin_mesotherapy" for t in p.treatments):
-            pdf.bullet("The drug components are forecast from their published trials (topical, oral or injected), "
-                       "an approximation for injected use.")
+        # What the forecast does not claim (issue 17): untested treatments, the trial's horizon.
+        for line in p.forecast_limits:
+            pdf.bullet(line)
     else:
         pdf.para(p.forecast_note or "No forecast.")
 
@@ -198,7 +198,9 @@ def build_pdf(content: ReportContent) -> bytes:
     pdf.add_page()
     pdf.heading("Charts")
     pdf.para("Triangles on the time axis mark treatment sessions; the dashed line is the baseline; the shaded band is "
-             "the range expected for this course (10-90%). Every value is also in the measurement table.", size=9)
+             "the range expected for this course (10-90%)"
+             + ("; the dashed outline beside it is the range expected without treatment" if p.untreated is not None else "")
+             + ". Every value is also in the measurement table.", size=9)
     for index, (_chart, svg) in enumerate(content.charts):
         if pdf.get_y() > pdf.h - 90:
             pdf.add_page()

@@ -21,19 +21,23 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
-from anagen.accounts.models import Clinic
+from anagen.accounts.models import Clinic, User
 from anagen.accounts.protocols import protocol_for
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
 from anagen.consultations.models import DIAGNOSIS_CHOICES, Consultation, MeasurementSet
+from anagen.consultations.services import record_follow_up_measurements, void_measurement_visit
 from anagen.core.errors import InvalidInput, NotFound
 from anagen.core.haircycle import (
+    TREATMENTS,
+    Band,
     Measurement,
     NonResponderResult,
     PatientBaseline,
     PersonalForecast,
     non_responder_check,
     personal_forecast,
+    untreated_band,
 )
 from anagen.core.measurements import (
     CombCount,
@@ -48,12 +52,15 @@ from anagen.core.outcomes import (
     expected_timeline,
     forecast_diagnosis,
     forecast_treatments,
+    untreated_reference,
 )
 from anagen.core.response import (
     Assessment,
+    CourseContext,
     ResponseResult,
     Visit,
     classify_response,
+    density_sdc_pct,
     response_visits,
 )
 from anagen.outcomes.charts import BandSeries, Chart, Series, render_svg
@@ -133,6 +140,12 @@ class Progress:
     forecast_note: str = ""
     timeline: ExpectedTimeline | None = None
     charts: list[Chart] = field(default_factory=list)
+    # Issue 17: the untreated course for this patient, and what the forecast does not claim.
+    untreated: Band | None = None
+    # The course formulation's ingredient codes (read once: treatments, minoxidil, 5-ARI).
+    ingredients: tuple[str, ...] = ()
+    forecast_limits: list[str] = field(default_factory=list)
+    voided: list[MeasurementSet] = field(default_factory=list)
 
     @property
     def diagnosis_label(self) -> str:
@@ -232,27 +245,56 @@ def _forecast_inputs(progress: Progress) -> tuple[str | None, PatientBaseline | 
     return key, patient_baseline, follow_ups, ""
 
 
-def _treatments_of(course: Course) -> tuple[str, ...]:
-    return forecast_treatments(course.formulation.components.values_list("ingredient", flat=True))
+def trigger_days_ago(course: Course | None, consultation: Consultation | None) -> int | None:
+    """Telogen effluvium: days from the trigger recorded in the consultation to the course start
+    (issue 17), within the model's 0-365; None (the model's default, 90) when none is recorded."""
+    if course is None or consultation is None or consultation.te_trigger_on is None:
+        return None
+    return min(365, max(0, (course.start_date - consultation.te_trigger_on).days))
+
+
+def course_context(progress: Progress, follow_up: MeasurementSet) -> CourseContext:
+    """What the response needs to know of the course (issue 17): minoxidil in it (an early worse
+    is the expected shed), the phase on the follow-up date and how many intensive sessions were
+    done by then, and for telogen effluvium the untreated course to judge against."""
+    course = progress.course
+    if course is None:
+        return CourseContext()
+    ingredients = set(progress.ingredients)
+    done = len([s for s in progress.course_sessions_done if s.day <= follow_up.measured_on])
+    phase = "intensive" if done < course.intensive_sessions else "maintenance"
+    untreated = None
+    consultation = progress.consultation
+    baseline = progress.baseline
+    if consultation is not None and consultation.diagnosis_primary == "telogen_effluvium" and baseline is not None:
+        untreated = untreated_reference(
+            "telogen_effluvium", (baseline.measured_on - course.start_date).days, (follow_up.measured_on - course.start_date).days,
+            trigger_days_ago(course, consultation),
+        )
+    return CourseContext(minoxidil_in_course="minoxidil" in ingredients, phase=phase, sessions_done=min(done, course.intensive_sessions),
+                         intensive_sessions=course.intensive_sessions, untreated=untreated)
 
 
 FORECAST_CACHE_SECONDS = 7 * 24 * 3600
 
 
-def _forecast(key: str, baseline: PatientBaseline, treatments: tuple[str, ...], follow_ups: list[Measurement]) -> PersonalForecast:
+def _forecast(
+    key: str, baseline: PatientBaseline, treatments: tuple[str, ...], follow_ups: list[Measurement], trigger: int | None = None,
+) -> PersonalForecast:
     """``personal_forecast``, kept in the cache under a digest of its exact inputs: the same inputs
     give the same forecast, so an entry never goes stale, and a new measurement is a new key.
     (About 0.1-0.4 s of numpy per forecast; a progress page is read far more often than its
-    patient is measured.)"""
-    inputs = repr((key, baseline, treatments, tuple(follow_ups), FORECAST_DAYS))
+    patient is measured.) The rules' version is part of the key, so issue 17's forecasts never
+    reuse an entry written before them."""
+    inputs = repr(("issue17", key, baseline, treatments, tuple(follow_ups), FORECAST_DAYS, trigger))
     name = "anagen:forecast:" + hashlib.sha256(inputs.encode()).hexdigest()
     try:
         forecast = cache.get(name)
     except Exception:  # noqa: BLE001 - a shared cache that is down slows the page, it does not break it
         logger.warning("forecast cache unavailable", exc_info=True)
-        return personal_forecast(key, baseline, treatments, follow_ups, days=FORECAST_DAYS)
+        return personal_forecast(key, baseline, treatments, follow_ups, days=FORECAST_DAYS, trigger_days_ago=trigger)
     if forecast is None:
-        forecast = personal_forecast(key, baseline, treatments, follow_ups, days=FORECAST_DAYS)
+        forecast = personal_forecast(key, baseline, treatments, follow_ups, days=FORECAST_DAYS, trigger_days_ago=trigger)
         try:
             cache.set(name, forecast, FORECAST_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
@@ -260,25 +302,46 @@ def _forecast(key: str, baseline: PatientBaseline, treatments: tuple[str, ...], 
     return forecast
 
 
+def forecast_limits(forecast: PersonalForecast) -> list[str]:
+    """What the forecast does not claim, in words for the page and the PDF (issue 17)."""
+    lines = []
+    if forecast.untreated_only:
+        lines.append("No randomised trial has measured hair counts with this course's treatments: the forecast shown is the "
+                     "course without treatment, and claims no benefit.")
+    for item in forecast.unmeasured:
+        if not forecast.untreated_only:
+            lines.append(f"{TREATMENTS[item.key]}: no trial measured it ({item.reason}); it adds nothing to the forecast.")
+    if forecast.horizon_days < FORECAST_DAYS:
+        lines.append(f"The forecast stops at day {forecast.horizon_days}: the trial behind it measured no longer.")
+    if forecast.follow_ups_after_horizon:
+        lines.append("Follow-ups after that day are measured but not compared with a forecast.")
+    return lines
+
+
 def non_responder_result(progress: Progress) -> NonResponderResult | None:
     """The forecast's non-responder rule alone (no posterior): what the patient's outlook stores."""
     key, patient_baseline, follow_ups, _ = _forecast_inputs(progress)
     if key is None or patient_baseline is None or progress.course is None:
         return None
-    return non_responder_check(key, patient_baseline, progress.treatments, follow_ups, days=FORECAST_DAYS)
+    return non_responder_check(key, patient_baseline, progress.treatments, follow_ups, days=FORECAST_DAYS,
+                               trigger_days_ago=trigger_days_ago(progress.course, progress.consultation))
 
 
 def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = True, with_charts: bool = True) -> Progress:
     """Everything the progress page and the report show; reads only (the caller audits)."""
-    measurements = list(MeasurementSet.objects.filter(patient=patient).order_by("measured_on", "id"))
+    # One query for every visit: the voided ones are listed apart and count for nothing (issue 17).
+    visits = list(MeasurementSet.all_objects.filter(patient=patient).select_related("voided_by").order_by("measured_on", "id"))
+    measurements = [m for m in visits if m.voided_at is None]
     course = _latest_course(patient)
     consultation = course.consultation if course is not None else (
         Consultation.objects.filter(patient=patient, status="signed").order_by("-consulted_on", "-id").first())
     baseline, follow_up = _response_rows(consultation.pk if consultation else None, measurements)
     progress = Progress(patient, today, measurements, baseline, consultation, course, _session_marks(patient))
+    progress.voided = [m for m in visits if m.voided_at is not None]
     if course is not None:
         progress.course_sessions_done = _course_sessions(course)
-        progress.treatments = _treatments_of(course)
+        progress.ingredients = tuple(course.formulation.components.values_list("ingredient", flat=True))
+        progress.treatments = forecast_treatments(progress.ingredients)
     protocol = protocol_for(patient.clinic)
 
     # Response: the baseline against the latest later visit.
@@ -289,7 +352,8 @@ def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = 
     else:
         gpa = GlobalPhotographicAssessment(follow_up.global_photo_score) if follow_up.global_photo_score is not None else None
         try:
-            progress.response = classify_response(assessment_of(baseline), assessment_of(follow_up), gpa, protocol)
+            progress.response = classify_response(assessment_of(baseline), assessment_of(follow_up), gpa, protocol,
+                                                  course_context(progress, follow_up))
             progress.response_follow_up = follow_up
         except InvalidInput as exc:
             progress.response_note = "Response not assessed: " + "; ".join(e.message for e in exc.errors)
@@ -299,10 +363,17 @@ def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = 
         progress.forecast_note = note
         if key is not None and patient_baseline is not None and course is not None:
             progress.diagnosis_key = key
-            progress.forecast = _forecast(key, patient_baseline, progress.treatments, follow_ups)
+            trigger = trigger_days_ago(course, consultation)
+            forecast = _forecast(key, patient_baseline, progress.treatments, follow_ups, trigger)
+            progress.forecast = forecast
+            progress.untreated = untreated_band(key, patient_baseline, days=forecast.horizon_days, trigger_days_ago=trigger)
+            progress.forecast_limits = forecast_limits(forecast)
+            ingredients = set(progress.ingredients)
             progress.timeline = expected_timeline(
-                progress.forecast.density, progress.forecast.wash_test, patient_baseline.density_per_cm2,
-                course.start_date, protocol.partial_density_gain_pct,
+                forecast.density, forecast.wash_test, patient_baseline.density_per_cm2,
+                course.start_date, max(protocol.partial_density_gain_pct, density_sdc_pct(protocol)),
+                minoxidil_in_course="minoxidil" in ingredients, untreated_only=forecast.untreated_only,
+                horizon_days=forecast.horizon_days,
             )
     if with_charts:
         progress.charts = build_charts(progress)
@@ -320,15 +391,23 @@ def build_charts(progress: Progress) -> list[Chart]:
     baseline = progress.baseline
     sessions = tuple(sorted({s.day for s in progress.sessions}))
     compared = [m for m in progress.measurements if progress.compared(m)]
-    band = None
+    band = untreated = None
     if progress.forecast is not None and progress.course is not None:
         start = progress.course.start_date
         last_seen = max([progress.today, *[m.measured_on for m in progress.measurements]])
-        end_day = min(FORECAST_DAYS, max(120, (last_seen - start).days + 90))
-        days = list(range(0, end_day + 1, 7))
-        b = progress.forecast.density_at_start
-        band = BandSeries(tuple(start + dt.timedelta(days=d) for d in days), tuple(b.p10[d] for d in days),
-                          tuple(b.p50[d] for d in days), tuple(b.p90[d] for d in days), "expected for this course, 10-90%")
+        horizon = progress.forecast.horizon_days
+        end_day = min(horizon, max(120, (last_seen - start).days + 90))
+        days = sorted({*range(0, end_day + 1, 7), end_day})
+
+        def series(b: Band, label: str) -> BandSeries:
+            return BandSeries(tuple(start + dt.timedelta(days=d) for d in days), tuple(b.p10[d] for d in days),
+                              tuple(b.p50[d] for d in days), tuple(b.p90[d] for d in days), label)
+
+        label = ("expected without treatment (no trial measured this course), 10-90%" if progress.forecast.untreated_only
+                 else "expected for this course, 10-90%")
+        band = series(progress.forecast.density_at_start, label)
+        if progress.untreated is not None and not progress.forecast.untreated_only:
+            untreated = series(progress.untreated, "without treatment, 10-90%")
     site = (f"{baseline.get_site_zone_display().lower()}, {baseline.site_offset_cm} cm"
             if baseline is not None and baseline.site_zone else "no site recorded")
     base = baseline
@@ -339,7 +418,7 @@ def build_charts(progress: Progress) -> list[Chart]:
     return [
         Chart("chart-density", f"Hair density ({site})", "hairs/cm²",
               (Series("density", _points(compared, "density_per_cm2"), "circle", False, "/cm²"),),
-              sessions, base_of("density_per_cm2"), "baseline", band),
+              sessions, base_of("density_per_cm2"), "baseline", band, untreated_band=untreated),
         Chart("chart-shedding", "Shedding", "hairs",
               (Series("wash test (5 days)", _points(progress.measurements, "wash_shed_count"), "circle", False),
                Series("60-second comb count", _points(progress.measurements, "comb_count"), "square", True)),
@@ -383,6 +462,27 @@ def follow_up_form_patient(actor: Actor, clinic: Clinic | None, patient_id: int)
     return patient, _response_rows(course.consultation_id if course else None, measurements)[0]
 
 
+def record_follow_up(actor: Actor, patient: Patient, on: dt.date, values: dict[str, Any], *, today: dt.date) -> MeasurementSet:
+    """A follow-up measurement visit, refused when empty or on or before the baseline visit it is
+    compared with (issue 17; ``anagen.core.response.follow_up_visit_problems``)."""
+    course = _latest_course(patient)
+    consultation = course.consultation if course is not None else (
+        Consultation.objects.filter(patient=patient, status="signed").order_by("-consulted_on", "-id").first())
+    measurements = list(MeasurementSet.objects.filter(patient=patient).order_by("measured_on", "id"))
+    baseline, _ = _response_rows(consultation.pk if consultation else None, measurements)
+    return record_follow_up_measurements(actor, patient, on, values, today=today,
+                                         baseline_on=baseline.measured_on if baseline is not None else None)
+
+
+def void_visit(actor: Actor, clinic: Clinic | None, patient_id: int, visit_id: int, reason: str, by: User) -> MeasurementSet:
+    """Void a follow-up visit recorded in error (audited, never deleted: issue 17)."""
+    patient = get_patient_for_outcomes(actor, clinic, patient_id)
+    visit = MeasurementSet.all_objects.filter(patient=patient, clinic_id=patient.clinic_id, pk=visit_id).first()
+    if visit is None:
+        raise NotFound
+    return void_measurement_visit(actor, visit, reason, by)
+
+
 def view_progress(actor: Actor, clinic: Clinic | None, patient_id: int, today: dt.date) -> Progress:
     """The progress page: one audited read of the patient's measurements, response and forecast."""
     patient = get_patient_for_outcomes(actor, clinic, patient_id)
@@ -404,9 +504,15 @@ def course_response(course: Course, measurements: Sequence[MeasurementSet], prot
     if baseline is None or follow_up is None:
         return None
     gpa = GlobalPhotographicAssessment(follow_up.global_photo_score) if follow_up.global_photo_score is not None else None
+    context = CourseContext()
+    if course.consultation.diagnosis_primary == "telogen_effluvium":
+        # Telogen effluvium recovers by itself: judged against its untreated course (issue 17).
+        context = CourseContext(untreated=untreated_reference(
+            "telogen_effluvium", (baseline.measured_on - course.start_date).days, (follow_up.measured_on - course.start_date).days,
+            trigger_days_ago(course, course.consultation)))
     try:
-        return classify_response(assessment_of(baseline), assessment_of(follow_up), gpa, protocol).response_class.value
-    except InvalidInput:
+        return classify_response(assessment_of(baseline), assessment_of(follow_up), gpa, protocol, context).response_class.value
+    except (InvalidInput, ValueError):
         return None
 
 

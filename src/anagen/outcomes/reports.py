@@ -43,6 +43,8 @@ NEXT_STEP_TEXT = {
     "continue_maintenance": "Continue maintenance sessions",
     "review_and_consider_combination": "Review the plan and consider a combination therapy",
     "stop_and_review_diagnosis": "Stop mesotherapy and review the diagnosis",
+    "continue_intensive_phase": "Continue the intensive phase as planned",
+    "review_expected_shed": "Review at the next visit: more shedding in the first weeks of minoxidil is expected",
 }
 
 
@@ -86,6 +88,10 @@ def next_steps(progress: Progress) -> list[str]:
     if progress.response is not None:
         r = progress.response
         text = NEXT_STEP_TEXT.get(r.next_step.value, r.next_step.value)
+        course = progress.course
+        if r.next_step.value == "continue_intensive_phase" and course is not None:
+            done = min(len(progress.course_sessions_done), course.intensive_sessions)
+            text += f" (session {done} of {course.intensive_sessions} done)"
         if r.maintenance_interval_days:
             text += f", about every {r.maintenance_interval_days} days"
         steps.append(text + ".")
@@ -105,8 +111,9 @@ def next_steps(progress: Progress) -> list[str]:
 
 def report_content(progress: Progress, clinic: Clinic, author: str) -> ReportContent:
     pairs, note = _photo_pairs(progress.patient)
+    ingredients = list(progress.course.formulation.components.values_list("ingredient", flat=True)) if progress.course else []
     return ReportContent(clinic, progress, progress.today, author, chart_svgs(progress, for_pdf=True), pairs, note,
-                         aftercare_sheet(clinic, "en"), next_steps(progress))
+                         aftercare_sheet(clinic, "en", ingredients), next_steps(progress))
 
 
 def generate_report(actor: Actor, clinic: Clinic | None, patient_id: int, author: User, today: dt.date) -> Report:

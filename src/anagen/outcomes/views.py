@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.permissions import admin_or_trichologist, clinical
+from anagen.accounts.permissions import admin_or_trichologist, clinical, performs
 from anagen.audit.services import Actor
-from anagen.consultations.services import record_follow_up_measurements
 from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.outcomes import clinic_outcomes, reports
@@ -58,7 +58,7 @@ def record_measurements(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = form.values()
         try:
-            record_follow_up_measurements(actor, patient, form.cleaned_data["measured_on"], values, today=today)
+            progress_service.record_follow_up(actor, patient, form.cleaned_data["measured_on"], values, today=today)
         except InvalidInput as exc:
             add_errors_from(form, exc)
         else:
@@ -66,6 +66,20 @@ def record_measurements(request: HttpRequest, patient_id: int) -> HttpResponse:
             return redirect("outcomes:progress", patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "outcomes/record_measurements.html", {"patient": patient, "baseline": baseline, "form": form}, status=status)
+
+
+@performs
+@require_POST
+def void_visit(request: HttpRequest, patient_id: int, visit_id: int) -> HttpResponse:
+    """Void a follow-up visit recorded in error, with the reason (audited; the visit is kept)."""
+    try:
+        progress_service.void_visit(Actor.from_request(request), request.clinic, patient_id, visit_id,
+                            request.POST.get("reason", ""), request.user)  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        messages.error(request, exc.errors[0].message)
+    else:
+        messages.success(request, _("The visit is void: it is kept in the record and no longer counts."))
+    return redirect("outcomes:progress", patient_id)
 
 
 @clinical

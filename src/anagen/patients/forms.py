@@ -14,6 +14,7 @@ from anagen.core.identifiers import (
     normalise_phone,
 )
 from anagen.patients.models import DEMOGRAPHIC_FIELDS, Patient
+from anagen.patients.names import InvalidName, clean_name, search_text
 from anagen.ui.forms import NoColonLabels
 
 # The oldest living people are under 120; an older date of birth is a typing error.
@@ -81,14 +82,20 @@ class PatientForm(NoColonLabels, forms.ModelForm):
     def clean_abha_address(self) -> str:
         return self._identifier("abha_address", normalise_abha_address)
 
+    def _name(self, field: str, *, required: bool) -> str:
+        try:
+            return clean_name(self.cleaned_data.get(field) or "", required=required)
+        except InvalidName as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
     def clean_given_name(self) -> str:
-        name = (self.cleaned_data.get("given_name") or "").strip()
-        if not name:
-            raise forms.ValidationError("This field is required.")
-        return name
+        return self._name("given_name", required=True)
 
     def clean_family_name(self) -> str:
-        return (self.cleaned_data.get("family_name") or "").strip()
+        return self._name("family_name", required=False)
+
+    def clean_emergency_contact_name(self) -> str:
+        return self._name("emergency_contact_name", required=False)
 
     def clean_name_devanagari(self) -> str:
         name = " ".join((self.cleaned_data.get("name_devanagari") or "").split())
@@ -116,3 +123,6 @@ class PatientSearchForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, phone or record number"}),
     )
+
+    def clean_q(self) -> str:
+        return search_text(self.cleaned_data.get("q") or "")

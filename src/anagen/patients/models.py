@@ -7,7 +7,7 @@ from datetime import date
 from django.db import models
 from django.db.models.functions import Lower
 
-from anagen.accounts.models import Clinic
+from anagen.accounts.models import Clinic, Language
 from anagen.core.identifiers import format_abha_number, format_phone
 
 
@@ -34,6 +34,10 @@ class Patient(models.Model):
     emergency_contact_phone = models.CharField("emergency contact phone", max_length=20, blank=True)
     abha_number = models.CharField("ABHA number", max_length=14, blank=True)
     abha_address = models.CharField("ABHA address", max_length=64, blank=True)
+    # What the patient reads: the portal, and (issue 21) consents, aftercare, reminders, reports.
+    preferred_language = models.CharField(
+        "preferred language", max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every update so a stale form or API write can be refused instead of overwriting.

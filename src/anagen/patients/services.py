@@ -10,11 +10,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from anagen.accounts.models import Clinic
+from anagen.accounts.models import Clinic, Language
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
-from anagen.core.errors import NotFound, StaleWrite
+from anagen.core.errors import InvalidInput, NotFound, StaleWrite
 from anagen.patients.models import DEMOGRAPHIC_FIELDS, MrnCounter, Patient
 
 
@@ -182,3 +182,20 @@ def record_list_read(actor: Actor, patients: list[Patient]) -> None:
         patient_id=None,
         changes={"patient_ids": [p.pk for p in patients]},
     )
+
+
+def set_preferred_language(actor: Actor, patient: Patient, language: str) -> Patient:
+    """The language the patient reads (portal, and what the clinic gives them), set by the patient
+    in the portal or by staff in the registry; the change is audited like any other."""
+    if language not in Language.values:
+        raise InvalidInput.single("preferred_language", f"Choose one of {', '.join(Language.values)}.")
+    with transaction.atomic():
+        current = Patient.objects.select_for_update().get(pk=patient.pk)
+        changes = audit.diff({"preferred_language": current.preferred_language}, {"preferred_language": language})
+        if changes:
+            current.preferred_language = language
+            current.version += 1
+            current.save(update_fields=["preferred_language", "version", "updated_at"])
+            audit.append(actor, Action.UPDATE, object_type="patient", object_id=current.pk, patient_id=current.pk, changes=changes)
+    patient.preferred_language = language
+    return current

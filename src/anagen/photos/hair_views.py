@@ -13,16 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anagen.accounts.models import CLINICAL_ROLES, Role
-from anagen.accounts.permissions import staff_required
+from anagen.accounts.permissions import admin_only, clinical
 from anagen.audit.services import Actor
 from anagen.core.errors import InvalidInput
 from anagen.patients.services import get_patient
 from anagen.photos import hair_services as hairs
 from anagen.photos import services
-
-clinical = staff_required(roles=CLINICAL_ROLES)
-admin_only = staff_required(roles={Role.CLINIC_ADMIN})
 
 
 def _decimal(value: str) -> Decimal | None:

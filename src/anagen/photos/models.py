@@ -48,6 +48,8 @@ class Photo(models.Model):
 
     file_name = models.CharField(max_length=100, unique=True)
     thumbnail_name = models.CharField(max_length=100, unique=True)
+    # Thumbnails are made after the upload, by the worker (anagen.photos.services.make_thumbnail).
+    has_thumbnail = models.BooleanField(default=True)
     image_format = models.CharField(max_length=4, choices=ImageFormat.choices)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()

@@ -4,9 +4,15 @@ An upload is decided by decoding the pixels with Pillow (never by the name or th
 content type), checked against the byte and pixel limits on the header before decoding, and
 re-encoded from the pixels alone, so EXIF location and device data never reach the store: only
 the capture time (DateTimeOriginal) is kept, in the row and in the stored copy. Files get random
-names in the ``photos`` storage; a thumbnail is made once, beside the original. Every file of a
-request is checked before anything is written, and all rows and audit entries of a request are
-one transaction (files written for a refused or failed request are removed).
+names in the ``photos`` storage. Every file of a request is checked before anything is written,
+and all rows and audit entries of a request are one transaction (files written for a refused or
+failed request are removed).
+
+What one request may cost is bounded before any pixel is decoded (issue 19, finding 6): at most
+``ANAGEN_PHOTO_MAX_FILES_PER_REQUEST`` files, each within the byte and pixel limits, together
+within ``ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST``, all read from their headers first. Thumbnails are
+made afterwards by ``anagen worker`` (``make_pending_thumbnails``), or on the first request for
+one the worker has not reached yet, one image per request.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ import hashlib
 import io
 import secrets
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -41,6 +48,7 @@ from anagen.core.photos import (
     PhotoRuleError,
     PhotoView,
     assign_views,
+    check_request_limits,
     check_upload_limits,
     count_sessions_between,
     default_comparison_dates,
@@ -90,11 +98,23 @@ class _Prepared:
     view: PhotoView
     image_format: ImageFormat
     data: bytes
-    thumbnail: bytes
     width: int
     height: int
     captured_at: dt.datetime | None
     names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """A file whose header was read and checked; its pixels are not decoded yet."""
+
+    upload: UploadedFile
+    image: Image.Image
+    image_format: ImageFormat
+
+    @property
+    def pixels(self) -> int:
+        return self.image.width * self.image.height
 
 
 def _file_error(upload: UploadedFile, message: str) -> FieldError:
@@ -102,16 +122,23 @@ def _file_error(upload: UploadedFile, message: str) -> FieldError:
     return FieldError("files", f"{label}: {message}")
 
 
-def _open_checked(upload: UploadedFile) -> tuple[Image.Image, ImageFormat]:
-    """Open the header, check size and pixel limits, then decode the pixels fully."""
+@contextmanager
+def _pixel_limit(max_pixels: int) -> Iterator[None]:
+    """Pillow's own bomb limit at ours while a request's images are opened and decoded."""
     previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
     try:
-        return _open_checked_at(upload, settings.ANAGEN_PHOTO_MAX_PIXELS)
+        yield
     finally:
         Image.MAX_IMAGE_PIXELS = previous
 
 
-def _open_checked_at(upload: UploadedFile, max_pixels: int) -> tuple[Image.Image, ImageFormat]:
+def _too_many(max_pixels: int) -> str:
+    return f"claims more pixels than the limit of {max_pixels / 1_000_000:g} megapixels."
+
+
+def _open_header(upload: UploadedFile, max_pixels: int) -> _Opened:
+    """Read the file and its header only, and check the byte and pixel limits (no decoding)."""
     max_bytes = settings.ANAGEN_PHOTO_MAX_BYTES
     if upload.size > max_bytes:
         check_upload_limits(upload.size, 1, 1, max_bytes=max_bytes, max_pixels=max_pixels)
@@ -121,14 +148,12 @@ def _open_checked_at(upload: UploadedFile, max_pixels: int) -> tuple[Image.Image
     # Pillow raises DecompressionBombError above twice MAX_IMAGE_PIXELS and warns above it. At
     # open the warning is left to the header check just below (which names the size); while
     # decoding it is an error, so Pillow and the header check refuse at the same limit.
-    Image.MAX_IMAGE_PIXELS = max_pixels
-    too_many = f"claims more pixels than the limit of {max_pixels / 1_000_000:g} megapixels."
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(raw), formats=OPEN_FORMATS)
         except Image.DecompressionBombError as exc:
-            raise PhotoRuleError("files", too_many) from exc
+            raise PhotoRuleError("files", _too_many(max_pixels)) from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             raise PhotoRuleError("files", "is not a JPEG, PNG or WebP image.") from exc
     image_format = ACCEPTED_FORMATS.get(image.format or "")
@@ -136,19 +161,23 @@ def _open_checked_at(upload: UploadedFile, max_pixels: int) -> tuple[Image.Image
         raise PhotoRuleError("files", "is not a JPEG, PNG or WebP image.")
     width, height = image.size
     check_upload_limits(len(raw), width, height, max_bytes=max_bytes, max_pixels=max_pixels)
+    return _Opened(upload, image, image_format)
+
+
+def _decode(opened: _Opened, max_pixels: int) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image.load()
+            opened.image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise PhotoRuleError("files", too_many) from exc
+            raise PhotoRuleError("files", _too_many(max_pixels)) from exc
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise PhotoRuleError("files", "could not be read as an image (it may be damaged or incomplete).") from exc
-    return image, image_format
 
 
-def _prepare(upload: UploadedFile, view: PhotoView) -> _Prepared:
-    image, image_format = _open_checked(upload)
+def _prepare(opened: _Opened, view: PhotoView, max_pixels: int) -> _Prepared:
+    _decode(opened, max_pixels)
+    image, image_format = opened.image, opened.image_format
     exif = image.getexif()
     exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
     original = exif_ifd.get(DATETIME_ORIGINAL)
@@ -167,13 +196,47 @@ def _prepare(upload: UploadedFile, view: PhotoView) -> _Prepared:
     if image_format == ImageFormat.JPEG:
         clean.save(out, "JPEG", quality=92, exif=kept.tobytes() if len(kept.get_ifd(ExifTags.IFD.Exif)) else b"")
     elif image_format == ImageFormat.PNG:
-        clean.save(out, "PNG", optimize=False, **({"exif": kept.tobytes()} if captured_at else {}))
+        # zlib level 1: a fifth of the default's time on a large image, for a somewhat larger file.
+        clean.save(out, "PNG", compress_level=1, **({"exif": kept.tobytes()} if captured_at else {}))
     else:
         clean.save(out, "WEBP", quality=90, **({"exif": kept.tobytes()} if captured_at else {}))
-    thumb = clean.convert("RGB").resize(thumbnail_size(*clean.size, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
-    thumb_out = io.BytesIO()
-    thumb.save(thumb_out, "JPEG", quality=82)
-    return _Prepared(view, image_format, out.getvalue(), thumb_out.getvalue(), clean.width, clean.height, captured_at)
+    return _Prepared(view, image_format, out.getvalue(), clean.width, clean.height, captured_at)
+
+
+def _thumbnail_bytes(data: bytes) -> bytes:
+    """A JPEG whose longer side is THUMBNAIL_SIDE, from a stored (already cleaned) image. JPEGs are
+    decoded at a reduced scale (``draft``), so a large photograph costs a fraction of its pixels."""
+    with Image.open(io.BytesIO(data)) as image:
+        target = thumbnail_size(*image.size, THUMBNAIL_SIDE)
+        image.draft("RGB", target)
+        small = image.convert("RGB").resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        out = io.BytesIO()
+        small.save(out, "JPEG", quality=82)
+    return out.getvalue()
+
+
+def make_thumbnail(photo: Photo) -> None:
+    """Write the photo's thumbnail (at its planned name) and mark it made."""
+    storage = photo_storage()
+    with storage.open(photo.file_name, "rb") as handle:
+        thumbnail = _thumbnail_bytes(handle.read())
+    if storage.exists(photo.thumbnail_name):
+        storage.delete(photo.thumbnail_name)  # a half-written file from an interrupted pass
+    saved = storage.save(photo.thumbnail_name, ContentFile(thumbnail))
+    if saved != photo.thumbnail_name:  # the storage chose another name: keep the row pointing at it
+        Photo.objects.filter(pk=photo.pk).update(thumbnail_name=saved)
+        photo.thumbnail_name = saved
+    Photo.objects.filter(pk=photo.pk).update(has_thumbnail=True)
+    photo.has_thumbnail = True
+
+
+def make_pending_thumbnails(limit: int = 50) -> int:
+    """``anagen worker``: thumbnails of the photographs uploaded since its last pass."""
+    made = 0
+    for photo in Photo.objects.filter(has_thumbnail=False).order_by("id")[:limit]:
+        make_thumbnail(photo)
+        made += 1
+    return made
 
 
 def _check_site(view: PhotoView, site: Site) -> list[FieldError]:
@@ -213,12 +276,33 @@ def upload_photos(
         raise InvalidInput([*errors, FieldError(exc.field, exc.message)]) from exc
     for view in set(views):
         errors.extend(_check_site(view, site))
-    prepared: list[_Prepared] = []
-    for upload, view in zip(files, views, strict=True):
+    max_pixels = settings.ANAGEN_PHOTO_MAX_PIXELS
+    with _pixel_limit(max_pixels):
+        # The whole request is weighed on its headers before one pixel is decoded.
         try:
-            prepared.append(_prepare(upload, view))
+            check_request_limits([0] * len(files), max_files=settings.ANAGEN_PHOTO_MAX_FILES_PER_REQUEST,
+                                 max_pixels=settings.ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST)
         except PhotoRuleError as exc:
-            errors.append(_file_error(upload, exc.message))
+            raise InvalidInput([*errors, FieldError(exc.field, exc.message)]) from exc
+        opened: list[_Opened] = []
+        for upload in files:
+            try:
+                opened.append(_open_header(upload, max_pixels))
+            except PhotoRuleError as exc:
+                errors.append(_file_error(upload, exc.message))
+        if errors:
+            raise InvalidInput(errors)
+        try:
+            check_request_limits([o.pixels for o in opened], max_files=settings.ANAGEN_PHOTO_MAX_FILES_PER_REQUEST,
+                                 max_pixels=settings.ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST)
+        except PhotoRuleError as exc:
+            raise InvalidInput([FieldError(exc.field, exc.message)]) from exc
+        prepared: list[_Prepared] = []
+        for item, view in zip(opened, views, strict=True):
+            try:
+                prepared.append(_prepare(item, view, max_pixels))
+            except PhotoRuleError as exc:
+                errors.append(_file_error(item.upload, exc.message))
     if errors:
         raise InvalidInput(errors)
 
@@ -228,11 +312,10 @@ def upload_photos(
         for item in prepared:
             token = secrets.token_hex(16)
             folder = token[:2]
-            item.names = [
-                storage.save(f"{folder}/{token}.{EXTENSIONS[item.image_format]}", ContentFile(item.data)),
-                storage.save(f"{folder}/{token}-thumb.jpg", ContentFile(item.thumbnail)),
-            ]
-            written.extend(item.names)
+            # The thumbnail's name is planned now; the worker (or the first request for it) makes it.
+            item.names = [storage.save(f"{folder}/{token}.{EXTENSIONS[item.image_format]}", ContentFile(item.data)),
+                          f"{folder}/{token}-thumb.jpg"]
+            written.append(item.names[0])
         with transaction.atomic():
             consultation = Consultation.objects.filter(patient=patient, consulted_on=visit_date).order_by("-id").first()
             session = TreatmentSession.objects.filter(patient=patient, performed_on=visit_date).order_by("-id").first()
@@ -245,7 +328,7 @@ def upload_photos(
                     site_zone=site.zone if is_trichoscopy else "",
                     site_offset_cm=site.offset_cm if is_trichoscopy else None,
                     site_note=site.note if is_trichoscopy else "",
-                    file_name=item.names[0], thumbnail_name=item.names[1], image_format=item.image_format,
+                    file_name=item.names[0], thumbnail_name=item.names[1], has_thumbnail=False, image_format=item.image_format,
                     width=item.width, height=item.height, size_bytes=len(item.data),
                     sha256=hashlib.sha256(item.data).hexdigest(), captured_at=item.captured_at, uploaded_by=uploaded_by,
                 )
@@ -305,6 +388,8 @@ def get_photo(actor: Actor, clinic: Clinic | None, photo_id: int, *, audit_as: s
 
 
 def open_file(photo: Photo, *, thumbnail: bool) -> IO[bytes]:
+    if thumbnail and not photo.has_thumbnail:
+        make_thumbnail(photo)  # the worker has not reached it yet: one image, made once
     return photo_storage().open(photo.thumbnail_name if thumbnail else photo.file_name, "rb")
 
 

@@ -46,6 +46,11 @@ class PortalInvitation(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     # Set when a newer invitation replaces this one, or when staff revoke portal access.
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The first opening of the link exchanges its token for a claim kept in that browser's session
+    # (only its SHA-256 here): the token in the URL then stops working anywhere else, so a copy of
+    # the link left in a proxy log, a history or a Referer cannot be used (issue 19, finding 2).
+    opened_at = models.DateTimeField(null=True, blank=True)
+    claim_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -8,6 +8,7 @@ from the signed-in user's ``PatientAccount`` and filters by it, so another patie
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from collections.abc import Callable
@@ -22,11 +23,14 @@ from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
-from anagen.audit.models import Action, AuditEntry
+from anagen.audit.models import Action, AuditEntry, AuditPatientRef
 from anagen.audit.services import Actor
+from anagen.audit.words import object_words
 from anagen.consents import services as consents
 from anagen.consents.models import ConsentRecord, ConsentText
 from anagen.core.errors import NotFound
@@ -110,33 +114,95 @@ def email_invitation(patient: Patient, link: str) -> bool:
     return True
 
 
-def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitation:
-    now = now or timezone.now()
-    invitation = PortalInvitation.objects.select_related("patient", "patient__clinic").filter(token_hash=hash_token(raw or "")).first()
+def _check_pending(invitation: PortalInvitation | None, now: datetime) -> PortalInvitation:
     if invitation is None:
-        raise InvitationInvalid("This link is not valid. Ask the clinic for a new one.")
+        raise InvitationInvalid(_("This link is not valid. Ask the clinic for a new one."))
     if invitation.used_at is not None:
-        raise InvitationInvalid("This link has already been used. Sign in with the username and password you chose.")
+        raise InvitationInvalid(_("This link has already been used. Sign in with the username and password you chose."))
     if invitation.cancelled_at is not None:
-        raise InvitationInvalid("This link has been replaced or withdrawn. Ask the clinic for a new one.")
+        raise InvitationInvalid(_("This link has been replaced or withdrawn. Ask the clinic for a new one."))
     if invitation.expires_at <= now:
-        raise InvitationInvalid("This link has expired. Ask the clinic for a new one.")
+        raise InvitationInvalid(_("This link has expired. Ask the clinic for a new one."))
     return invitation
 
 
-def accept_invitation(raw: str, username: str, password: str, *, ip_address: str | None = None, now: datetime | None = None) -> User:
-    """Consume the one-time link: create (or re-open) the patient's sign-in with their password."""
+OPENED_ELSEWHERE = gettext_lazy("This link was opened already, in another browser. If that was not you, ask the clinic for a "
+                                "new link: the old one no longer works.")
+
+
+def invitation_for_token(raw: str, now: datetime | None = None) -> PortalInvitation:
+    """The pending invitation of a link that has not been opened yet (an opened link is bound to
+    the browser that opened it: see ``claim_invitation``)."""
+    now = now or timezone.now()
+    invitation = _check_pending(
+        PortalInvitation.objects.select_related("patient", "patient__clinic").filter(token_hash=hash_token(raw or "")).first(), now)
+    if invitation.claim_hash:
+        raise InvitationInvalid(str(OPENED_ELSEWHERE))
+    return invitation
+
+
+@dataclass(frozen=True)
+class InvitationClaim:
+    """What the browser that opened an invitation link keeps in its session instead of the token."""
+
+    invitation_id: int
+    secret: str
+
+    def as_session(self) -> dict[str, Any]:
+        return {"invitation_id": self.invitation_id, "secret": self.secret}
+
+    @classmethod
+    def from_session(cls, value: Any) -> InvitationClaim | None:
+        if not isinstance(value, dict) or not isinstance(value.get("invitation_id"), int) or not isinstance(value.get("secret"), str):
+            return None
+        return cls(value["invitation_id"], value["secret"])
+
+
+def claim_invitation(raw: str, held: InvitationClaim | None = None, now: datetime | None = None) -> InvitationClaim:
+    """Exchange the link's token for a claim on first opening; the same browser opening it again
+    (``held``) keeps its claim, any other browser is refused."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = _check_pending(
+            PortalInvitation.objects.select_for_update().filter(token_hash=hash_token(raw or "")).first(), now)
+        if invitation.claim_hash:
+            if held is not None and held.invitation_id == invitation.pk and hmac.compare_digest(hash_token(held.secret), invitation.claim_hash):
+                return held
+            raise InvitationInvalid(str(OPENED_ELSEWHERE))
+        claim = InvitationClaim(invitation.pk, secrets.token_urlsafe(32))
+        invitation.claim_hash = hash_token(claim.secret)
+        invitation.opened_at = now
+        invitation.save(update_fields=["claim_hash", "opened_at"])
+    return claim
+
+
+def invitation_for_claim(claim: InvitationClaim | None, now: datetime | None = None) -> PortalInvitation:
+    now = now or timezone.now()
+    if claim is None:
+        raise InvitationInvalid(str(gettext_lazy("Open the link from your invitation again, in this browser.")))
+    invitation = _check_pending(
+        PortalInvitation.objects.select_related("patient", "patient__clinic").filter(pk=claim.invitation_id).first(), now)
+    if not invitation.claim_hash or not hmac.compare_digest(hash_token(claim.secret), invitation.claim_hash):
+        raise InvitationInvalid(str(OPENED_ELSEWHERE))
+    return invitation
+
+
+def accept_invitation(raw: str | None, username: str, password: str, *, claim: InvitationClaim | None = None,
+                      ip_address: str | None = None, now: datetime | None = None) -> User:
+    """Consume the one-time link: create (or re-open) the patient's sign-in with their password.
+    The web page passes the ``claim`` its session holds; a raw token works only for a link that
+    was never opened."""
     now = now or timezone.now()
     username = (username or "").strip()
     if not username:
-        raise PortalError("Choose a username.", "username")
+        raise PortalError(_("Choose a username."), "username")
     if len(username) > 150:
-        raise PortalError("The username is longer than 150 characters.", "username")
+        raise PortalError(_("The username is longer than 150 characters."), "username")
     try:
         User.username_validator(username)
     except ValidationError as exc:
-        raise PortalError("Use letters, digits and @ . + - _ only in the username.", "username") from exc
-    invitation = invitation_for_token(raw, now)
+        raise PortalError(_("Use letters, digits and @ . + - _ only in the username."), "username") from exc
+    invitation = invitation_for_claim(claim, now) if claim is not None else invitation_for_token(raw or "", now)
     patient = invitation.patient
     probe = User(username=username, first_name=patient.given_name, last_name=patient.family_name, email=patient.email)
     try:
@@ -147,13 +213,13 @@ def accept_invitation(raw: str, username: str, password: str, *, ip_address: str
         with transaction.atomic():
             invitation = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
             if not invitation.is_pending(now):
-                raise InvitationInvalid("This link has already been used. Sign in with the username and password you chose.")
+                raise InvitationInvalid(_("This link has already been used. Sign in with the username and password you chose."))
             account = PatientAccount.objects.select_for_update().filter(patient=patient).select_related("user").first()
             taken = User.objects.filter(username__iexact=username)
             if account is not None:
                 taken = taken.exclude(pk=account.user_id)
             if taken.exists():
-                raise PortalError("This username is taken: choose another one.", "username")
+                raise PortalError(_("This username is taken: choose another one."), "username")
             action = Action.CREATE if account is None else Action.UPDATE
             if account is None:
                 user = User(username=username, clinic_id=patient.clinic_id, role=Role.PATIENT)
@@ -182,7 +248,7 @@ def accept_invitation(raw: str, username: str, password: str, *, ip_address: str
             )
     except IntegrityError as exc:
         # Two sign-ups racing for one username: the unique constraint decides.
-        raise PortalError("This username is taken: choose another one.", "username") from exc
+        raise PortalError(_("This username is taken: choose another one."), "username") from exc
     return user
 
 
@@ -194,7 +260,7 @@ def revoke_access(actor: Actor, patient: Patient, *, now: datetime | None = None
         account = PatientAccount.objects.select_for_update().filter(patient=patient).select_related("user").first()
         if account is None or account.revoked_at is not None:
             if not cancelled:
-                raise PortalError("This patient has no portal access to revoke.")
+                raise PortalError(_("This patient has no portal access to revoke."))
             audit.append(actor, Action.UPDATE, object_type="portal_invitation", object_id=patient.pk, patient_id=patient.pk,
                          changes={"cancelled": {"old": None, "new": str(cancelled)}})
             return account
@@ -291,11 +357,16 @@ def overview(actor: Actor, patient: Patient, now: datetime | None = None) -> Ove
     consent_rows = [s for p, s in statuses.items() if s.record is not None or p in available]
     sheets: dict[str, Any] = {}
     aftercare = []
-    for session in TreatmentSession.objects.filter(patient=patient, clinic_id=patient.clinic_id).order_by("-performed_on", "-id")[:20]:
+    for session in (TreatmentSession.objects.filter(patient=patient, clinic_id=patient.clinic_id)
+                    .select_related("formulation").prefetch_related("formulation__components")
+                    .order_by("-performed_on", "-id")[:20]):
         language = session.aftercare_language or "en"
-        if language not in sheets:
-            sheets[language] = aftercare_sheet(patient.clinic, language)
-        aftercare.append(AftercareItem(session.pk, session.performed_on, sheets[language]))
+        # The 5-ARI instructions lead the sheet of a session whose formulation holds one (issue 17).
+        ingredients = tuple(sorted(c.ingredient for c in session.formulation.components.all()))
+        key = f"{language}:{','.join(ingredients)}"
+        if key not in sheets:
+            sheets[key] = aftercare_sheet(patient.clinic, language, ingredients)
+        aftercare.append(AftercareItem(session.pk, session.performed_on, sheets[key]))
     appointments = upcoming_appointments(patient, now)
     requested = set(
         ChangeRequest.objects.filter(patient=patient, handled_at__isnull=True, appointment__in=appointments).values_list("appointment_id", flat=True)
@@ -316,7 +387,7 @@ def withdraw_own_consent(actor: Actor, patient: Patient, record_id: int, reason:
     record = own_consent(patient, record_id)
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise PortalError(f"Keep the reason under {MAX_REASON} characters.", "reason")
+        raise PortalError(_("Keep the reason under %(limit)d characters.") % {"limit": MAX_REASON}, "reason")
     try:
         return consents.withdraw_consent(actor, record, reason)
     except consents.ConsentError as exc:
@@ -348,56 +419,60 @@ class LogRow:
 
 
 ACTION_WORDS = {
-    Action.READ: "opened",
-    Action.CREATE: "added",
-    Action.UPDATE: "changed",
-    Action.DELETE: "removed",
-    Action.EXPORT: "downloaded or exported",
+    Action.READ: gettext_lazy("opened"),
+    Action.CREATE: gettext_lazy("added"),
+    Action.UPDATE: gettext_lazy("changed"),
+    Action.DELETE: gettext_lazy("removed"),
+    Action.EXPORT: gettext_lazy("downloaded or exported"),
 }
 
 OBJECT_WORDS = {
-    "patient": "your record",
-    "patient_list": "a patient list including you",
-    "consent": "a consent",
-    "consultation": "a consultation",
-    "appointment": "an appointment",
-    "treatment_session": "a treatment session",
-    "session": "a treatment session",
-    "photo": "a photograph",
-    "photo_gallery": "your photographs",
-    "progress_report": "a progress report",
-    "portal_home": "your portal page",
-    "portal_access_log": "this access log",
-    "portal_account": "your portal account",
-    "portal_invitation": "a portal invitation",
-    "portal_change_request": "a change request",
-    "portal_export_request": "a request for your data",
+    "patient": gettext_lazy("your record"),
+    "patient_list": gettext_lazy("a patient list including you"),
+    "consent": gettext_lazy("a consent"),
+    "consultation": gettext_lazy("a consultation"),
+    "appointment": gettext_lazy("an appointment"),
+    "treatment_session": gettext_lazy("a treatment session"),
+    "session": gettext_lazy("a treatment session"),
+    "photo": gettext_lazy("a photograph"),
+    "photo_gallery": gettext_lazy("your photographs"),
+    "progress_report": gettext_lazy("a progress report"),
+    "portal_home": gettext_lazy("your portal page"),
+    "portal_access_log": gettext_lazy("this access log"),
+    "portal_account": gettext_lazy("your portal account"),
+    "portal_invitation": gettext_lazy("a portal invitation"),
+    "portal_change_request": gettext_lazy("a change request"),
+    "portal_export_request": gettext_lazy("a request for your data"),
 }
 
 
 def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
-    """Who opened or changed this patient's record, newest first (never the hash internals)."""
-    entries = list(
-        AuditEntry.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk)
-        .only("at", "user_id", "username", "action", "object_type")
-        .order_by("-seq")[:ACCESS_LOG_LIMIT]
-    )
+    """Who opened or changed this patient's record, newest first (never the hash internals),
+    including the lists and exports that showed the patient among others (issue 19, finding 3)."""
+    own = AuditEntry.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk).order_by("-seq").values_list("seq", flat=True)
+    listed = AuditPatientRef.objects.filter(clinic_id=patient.clinic_id, patient_id=patient.pk).order_by("-entry_seq").values_list(
+        "entry_seq", flat=True)
+    newest = sorted({*own[:ACCESS_LOG_LIMIT], *listed[:ACCESS_LOG_LIMIT]}, reverse=True)[:ACCESS_LOG_LIMIT]
+    entries = list(AuditEntry.objects.filter(seq__in=newest).only("at", "user_id", "username", "action", "object_type", "patient_id")
+                   .order_by("-seq"))
     staff = {u.pk: u for u in User.objects.filter(pk__in={e.user_id for e in entries if e.user_id}).only("pk", "role", "first_name", "last_name", "username")}
     labels = dict(Role.choices)
     rows = []
     for entry in entries:
         is_you = entry.user_id is not None and entry.user_id == user.pk
         if is_you:
-            who, role = "You", ""
+            who, role = _("You"), ""
         elif entry.user_id is None:
             # A command or the demo seed: the system, never a sign-in name.
-            who, role = "Anagen system", ""
+            who, role = _("Anagen system"), ""
         else:
             # Staff by name and role, as the patient knows them; never a sign-in name.
             member = staff.get(entry.user_id)
-            who = (member.get_full_name() or labels.get(member.role, "")) if member else "A member of staff"
+            who = (member.get_full_name() or labels.get(member.role, "")) if member else _("A member of staff")
             role = labels.get(member.role, "") if member else ""
-        what = OBJECT_WORDS.get(entry.object_type, entry.object_type.replace("_", " "))
+        what = OBJECT_WORDS.get(entry.object_type) or object_words(entry.object_type)
+        if entry.patient_id is None:
+            what = gettext("%(list)s, with you in it") % {"list": object_words(entry.object_type)}
         rows.append(LogRow(entry.at, who, role, ACTION_WORDS.get(entry.action, entry.action), what, is_you))
     audit.record_read(actor, "portal_access_log", patient.pk, patient.pk)
     return rows
@@ -414,11 +489,11 @@ def request_change(actor: Actor, patient: Patient, appointment_id: int, message:
         raise NotFound from exc
     message = (message or "").strip()
     if not message:
-        raise PortalError("Tell the clinic what you would like to change, e.g. a day or time that suits you.", "message")
+        raise PortalError(_("Tell the clinic what you would like to change, e.g. a day or time that suits you."), "message")
     if len(message) > MAX_MESSAGE:
-        raise PortalError(f"Keep the message under {MAX_MESSAGE} characters.", "message")
+        raise PortalError(_("Keep the message under %(limit)d characters.") % {"limit": MAX_MESSAGE}, "message")
     if appointment.status not in (Status.BOOKED, Status.ARRIVED) or appointment.ends_at < now:
-        raise PortalError("This appointment can no longer be changed online: please call the clinic.", "message")
+        raise PortalError(_("This appointment can no longer be changed online: please call the clinic."), "message")
     with transaction.atomic():
         change = ChangeRequest.objects.create(clinic_id=patient.clinic_id, patient=patient, appointment=appointment, message=message, created_at=now)
         audit.append(
@@ -488,7 +563,7 @@ def handle_change_request(actor: Actor, clinic: Clinic | None, request_id: int, 
         except ChangeRequest.DoesNotExist as exc:
             raise NotFound from exc
         if change.handled_at is not None:
-            raise PortalError("This request has already been dealt with.")
+            raise PortalError(_("This request has already been dealt with."))
         change.handled_by = by
         change.handled_at = now
         change.save(update_fields=["handled_by", "handled_at"])
@@ -503,16 +578,16 @@ def fulfil_export(actor: Actor, clinic: Clinic | None, export_id: int, *, by: Us
     now = now or timezone.now()
     note = (note or "").strip()
     if len(note) > 300:
-        raise PortalError("Keep the note under 300 characters.", "note")
+        raise PortalError(_("Keep the note under 300 characters."), "note")
     try:
         export = ExportRequest.objects.select_related("patient").get(pk=export_id, clinic=clinic)
     except ExportRequest.DoesNotExist as exc:
         raise NotFound from exc
     if export.fulfilled_at is not None:
-        raise PortalError("This request has already been fulfilled.")
+        raise PortalError(_("This request has already been fulfilled."))
     builder = export_builder()
     if builder is None and not note:
-        raise PortalError("The export service is not available: say how the copy was given to the patient.", "note")
+        raise PortalError(_("The export service is not available: say how the copy was given to the patient."), "note")
     storage = storages["default"]
     content = builder(actor, export.patient) if builder is not None else None
     name = ""
@@ -522,7 +597,7 @@ def fulfil_export(actor: Actor, clinic: Clinic | None, export_id: int, *, by: Us
         with transaction.atomic():
             export = ExportRequest.objects.select_for_update().get(pk=export.pk)
             if export.fulfilled_at is not None:
-                raise PortalError("This request has already been fulfilled.")
+                raise PortalError(_("This request has already been fulfilled."))
             export.fulfilled_at = now
             export.fulfilled_by = by
             export.note = note

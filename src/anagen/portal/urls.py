@@ -13,7 +13,9 @@ urlpatterns = [
     path("access-log/", views.access_log, name="access_log"),
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/<int:export_id>/download/", views.export_download, name="export_download"),
-    path("welcome/<str:token>/", views.accept, name="accept"),
+    # The invitation link: its token is exchanged for a session claim, then the token-free page.
+    path("welcome/", views.accept, name="welcome"),
+    path("welcome/<str:token>/", views.accept_link, name="accept"),
     # Staff
     path("patients/<int:patient_id>/invite/", views.invite, name="invite"),
     path("patients/<int:patient_id>/revoke/", views.revoke, name="revoke"),

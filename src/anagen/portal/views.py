@@ -9,6 +9,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import CLINICAL_ROLES
@@ -62,7 +64,7 @@ def request_change(request: HttpRequest, appointment_id: int) -> HttpResponse:
         except services.PortalError as exc:
             form.add_error("message", exc.message)
         else:
-            messages.success(request, "Thank you: the clinic will call you about this appointment.")
+            messages.success(request, _("Thank you: the clinic will call you about this appointment."))
             return redirect("portal:home")
     return _portal(request, "portal/change_request.html", {"form": form, "appointment_id": appointment_id}, status=400)
 
@@ -78,7 +80,7 @@ def withdraw_consent(request: HttpRequest, record_id: int) -> HttpResponse:
         except services.PortalError as exc:
             form.add_error("reason", exc.message)
         else:
-            messages.success(request, f"You have withdrawn your consent for “{record.get_purpose_display()}”. To give it again, speak to the clinic.")
+            messages.success(request, _("You have withdrawn your consent for “%(purpose)s”. To give it again, speak to the clinic.") % {"purpose": record.get_purpose_display()})
             return redirect("portal:home")
     status = 400 if form.errors else 200
     return _portal(request, "portal/withdraw.html", {"form": form, "record": record}, status=status)
@@ -101,7 +103,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
     if request.method == "POST":
         services.request_export(actor, request.patient)  # type: ignore[attr-defined]
-        messages.success(request, "We have your request. The clinic will prepare a copy of your data.")
+        messages.success(request, _("We have your request. The clinic will prepare a copy of your data."))
         return redirect("portal:my_data")
     exports = services.own_exports(actor, request.patient)  # type: ignore[attr-defined]
     has_open = any(e.fulfilled_at is None for e in exports)
@@ -117,26 +119,51 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
 # --- the invitation link (no sign-in: the token is the proof) -----------------------------------
 
 
-def accept(request: HttpRequest, token: str) -> HttpResponse:
-    context: dict[str, Any] = {"current_clinic": None, "is_clinic_admin": False}
+CLAIM_SESSION_KEY = "portal_invitation_claim"
+
+
+@never_cache
+def accept_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link as sent: its token is exchanged for a claim in this browser's session, then the
+    browser goes on to the token-free page, so the token appears in one request line only (and
+    access logs mask it). Opened again elsewhere, the link is refused."""
+    held = services.InvitationClaim.from_session(request.session.get(CLAIM_SESSION_KEY))
     try:
-        invitation = services.invitation_for_token(token)
+        claim = services.claim_invitation(token, held)
     except services.InvitationInvalid as exc:
-        return render(request, "portal/invitation_invalid.html", {**context, "message": exc.message}, status=410)
+        return _invalid(request, exc)
+    request.session[CLAIM_SESSION_KEY] = claim.as_session()
+    return redirect("portal:welcome")
+
+
+def _invalid(request: HttpRequest, exc: services.InvitationInvalid) -> HttpResponse:
+    context = {"current_clinic": None, "is_clinic_admin": False, "message": exc.message}
+    return render(request, "portal/invitation_invalid.html", context, status=410)
+
+
+@never_cache
+def accept(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"current_clinic": None, "is_clinic_admin": False}
+    claim = services.InvitationClaim.from_session(request.session.get(CLAIM_SESSION_KEY))
+    try:
+        invitation = services.invitation_for_claim(claim)
+    except services.InvitationInvalid as exc:
+        return _invalid(request, exc)
     patient = invitation.patient
     form = AcceptInvitationForm(request.POST or None, initial={"username": patient.mrn})
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(
-                token, form.cleaned_data["username"], form.cleaned_data["password1"], ip_address=client_ip(request)
+                None, form.cleaned_data["username"], form.cleaned_data["password1"], claim=claim, ip_address=client_ip(request)
             )
         except services.InvitationInvalid as exc:
-            return render(request, "portal/invitation_invalid.html", {**context, "message": exc.message}, status=410)
+            return _invalid(request, exc)
         except services.PortalError as exc:
             form.add_error(exc.field if exc.field in form.fields else "password1" if exc.field == "password" else None, exc.message)
         else:
+            request.session.pop(CLAIM_SESSION_KEY, None)
             login(request, user, backend="anagen.accounts.backends.StaffBackend")
-            messages.success(request, "Welcome! Your account is ready. Next time, sign in with your username and password.")
+            messages.success(request, _("Welcome! Your account is ready. Next time, sign in with your username and password."))
             return redirect("portal:home")
     context.update(form=form, clinic=patient.clinic, given_name=patient.given_name, returning=hasattr(patient, "portal_account"))
     return render(request, "portal/accept.html", context, status=400 if form.errors else 200)
@@ -170,7 +197,7 @@ def revoke(request: HttpRequest, patient_id: int) -> HttpResponse:
     except services.PortalError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{patient.full_name} can no longer sign in to the portal.")
+        messages.success(request, _("%(name)s can no longer sign in to the portal.") % {"name": patient.full_name})
     return redirect("patients:detail", patient_id=patient.pk)
 
 
@@ -194,7 +221,7 @@ def handle_change(request: HttpRequest, request_id: int) -> HttpResponse:
     except services.PortalError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Marked as dealt with.")
+        messages.success(request, _("Marked as dealt with."))
     patient_id = request.POST.get("patient_id", "")
     if patient_id.isdigit():
         return redirect("patients:detail", patient_id=int(patient_id))
@@ -208,12 +235,12 @@ def fulfil_export(request: HttpRequest, export_id: int) -> HttpResponse:
     form = FulfilExportForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     if not form.is_valid():
-        messages.error(request, "Note: " + " ".join(form.errors.get("note", [])))
+        messages.error(request, _("Note: %(errors)s") % {"errors": " ".join(form.errors.get("note", []))})
         return redirect("portal:requests")
     try:
         services.fulfil_export(Actor.from_request(request), request.clinic, export_id, by=request.user, note=note)  # type: ignore[attr-defined, arg-type]
     except services.PortalError as exc:
-        messages.error(request, ("Note: " if exc.field == "note" else "") + exc.message)
+        messages.error(request, _("Note: %(errors)s") % {"errors": exc.message} if exc.field == "note" else exc.message)
     else:
-        messages.success(request, "The copy is ready: the patient sees it in the portal.")
+        messages.success(request, _("The copy is ready: the patient sees it in the portal."))
     return redirect("portal:requests")

@@ -3,7 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from anagen.accounts.models import Role, User
+from anagen.audit.models import Action
+from anagen.audit.words import action_words
+from anagen.patients.models import Patient
 from anagen.ui.forms import NoColonLabels
 
 
@@ -27,3 +32,40 @@ class PerformErasureForm(NoColonLabels, forms.Form):
         if value.upper() != self.mrn.upper():
             raise forms.ValidationError(f"Type the record number exactly ({self.mrn}).")
         return value
+
+
+class TrailFilterForm(NoColonLabels, forms.Form):
+    """Filters of the audit trail: dates (clinic time), a person, a patient, an action."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("Anyone"))
+    patient = forms.CharField(label=_("Patient (record number)"), required=False, max_length=30,
+                              help_text=_("e.g. LOT-000123; lists and exports that showed the patient are included."))
+    action = forms.ChoiceField(label=_("Action"), required=False)
+
+    def __init__(self, *args: Any, clinic: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        person = self.fields["person"]
+        person.queryset = User.objects.filter(clinic=clinic).order_by("first_name", "last_name", "username")  # type: ignore[attr-defined]
+        roles = dict(Role.choices)
+        person.label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({roles.get(u.role, '')})"  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", _("Any")), *((value, action_words(value)) for value in Action.values)]  # type: ignore[attr-defined]
+
+    def clean_patient(self) -> Patient | None:
+        text = (self.cleaned_data.get("patient") or "").strip()
+        if not text:
+            return None
+        found = Patient.objects.filter(clinic=self.clinic).filter(mrn__iexact=text).first()
+        if found is None and text.isdigit():
+            found = Patient.objects.filter(clinic=self.clinic, pk=int(text)).first()
+        if found is None:
+            raise forms.ValidationError(_("No patient of this clinic has this record number."))
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

@@ -5,10 +5,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from anagen.core.formulation import CATALOGUE
 from anagen.core.measurements import ScalpZone
 from anagen.core.safety import AdverseEventType, InjectionPoint
-from anagen.core.screening import MEDICATION_CODES
+from anagen.core.screening import CONDITION_CODES, MEDICATION_CODES
 from anagen.procedures.models import InjectionStyle, Technique
 from anagen.procedures.services import LANGUAGES, LotUse, SessionInput
 from anagen.ui import labels
@@ -34,6 +36,21 @@ class SessionForm(NoColonLabels, forms.Form):
         choices=labels.choices("finding", MEDICATION_CODES),
     )
     new_medicines = forms.CharField(label="New medicines since the last visit", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # The extended re-screen (issue 17).
+    breastfeeding_today = forms.BooleanField(label=_("Breastfeeding"), required=False)
+    planning_conception_today = forms.BooleanField(label=_("Newly planning a pregnancy (either partner)"), required=False)
+    new_condition_codes = forms.MultipleChoiceField(
+        label=_("New diagnoses since the last visit"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=sorted((c.value, c.value.replace("_", " ").capitalize()) for c in CONDITION_CODES),
+    )
+    new_allergy_codes = forms.MultipleChoiceField(
+        label=_("New allergies since the last visit"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(code, i.name) for code, i in CATALOGUE.items()]
+        + [("lidocaine", _("Lidocaine (numbing spray)")), ("chlorhexidine", _("Chlorhexidine")), ("latex", _("Latex"))],
+    )
+    reaction_last_session = forms.BooleanField(label=_("A reaction after the last session"), required=False)
+    new_bald_patch = forms.BooleanField(label=_("A new bald patch"), required=False)
+    scalp_inflammation_today = forms.BooleanField(label=_("Scalp inflammation today"), required=False)
     scalp_cleansed = forms.BooleanField(label="Scalp cleansed with antiseptic", required=False)
     numbing_spray = forms.BooleanField(label="Numbing spray used", required=False)
     technique = forms.ChoiceField(label="Technique", choices=Technique.choices)
@@ -48,6 +65,16 @@ class SessionForm(NoColonLabels, forms.Form):
     immediate_reactions = forms.MultipleChoiceField(label="Immediate reactions", required=False, widget=forms.CheckboxSelectMultiple, choices=IMMEDIATE_REACTIONS)
     reaction_notes = forms.CharField(label="Notes on reactions", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     aftercare_language = forms.ChoiceField(label="Aftercare sheet language", choices=list(LANGUAGES.items()))
+    product_substitution_reason = forms.CharField(
+        label=_("Reason for using a product other than the prescribed one"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the product drawn is not the one the formulation names; a trichologist reviews it."),
+    )
+    volume_discrepancy_reason = forms.CharField(
+        label=_("Reason the volumes drawn, prescribed and injected differ"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when they differ by more than the clinic's tolerance."),
+    )
 
     def clean_injection_map(self) -> list[InjectionPoint]:
         raw = self.cleaned_data.get("injection_map") or "[]"
@@ -110,6 +137,15 @@ def session_input(form: SessionForm, lot_forms: Any) -> SessionInput:
         injection_map=tuple(data["injection_map"]), lots=lots, pain_score=data["pain_score"],
         immediate_reactions=tuple(data.get("immediate_reactions", [])), reaction_notes=data.get("reaction_notes", ""),
         aftercare_language=data["aftercare_language"],
+        product_substitution_reason=data.get("product_substitution_reason", ""),
+        volume_discrepancy_reason=data.get("volume_discrepancy_reason", ""),
+        breastfeeding_today=data.get("breastfeeding_today", False),
+        planning_conception_today=data.get("planning_conception_today", False),
+        scalp_inflammation_today=data.get("scalp_inflammation_today", False),
+        new_condition_codes=tuple(data.get("new_condition_codes", [])),
+        new_allergy_codes=tuple(data.get("new_allergy_codes", [])),
+        reaction_last_session=data.get("reaction_last_session", False),
+        new_bald_patch=data.get("new_bald_patch", False),
     )
 
 

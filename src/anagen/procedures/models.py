@@ -42,6 +42,14 @@ class TreatmentSession(models.Model):
     pregnant_today = models.BooleanField("pregnant or possibly pregnant")
     new_medicines = models.TextField("new medicines since the last visit", blank=True)
     new_medication_codes = models.JSONField(default=list, blank=True)
+    # Issue 17: the extended re-screen (False / empty on sessions recorded before it).
+    breastfeeding_today = models.BooleanField("breastfeeding", default=False)
+    planning_conception_today = models.BooleanField("newly planning conception", default=False)
+    scalp_inflammation_today = models.BooleanField("scalp inflammation today", default=False)
+    new_condition_codes = models.JSONField("new diagnoses since the last visit", default=list, blank=True)
+    new_allergy_codes = models.JSONField("new allergies since the last visit", default=list, blank=True)
+    reaction_last_session = models.BooleanField("a reaction after the last session", default=False)
+    new_bald_patch = models.BooleanField("a new bald patch", default=False)
     rescreen = models.JSONField("re-screen result", default=dict)
     scalp_cleansed = models.BooleanField("scalp cleansed (antiseptic)")
     numbing_spray = models.BooleanField("numbing spray used")
@@ -62,6 +70,15 @@ class TreatmentSession(models.Model):
     immediate_reactions = models.JSONField("immediate reactions", default=list, blank=True)
     reaction_notes = models.TextField("notes on reactions", blank=True)
     aftercare_language = models.CharField("aftercare sheet language", max_length=5, default="en")
+
+    # At the chair (anagen.core.safety.check_session_draw): the volume drawn from the lots, and the
+    # nurse's written reasons when the product or the volumes differ from the prescription. A
+    # session with a reason is listed for a trichologist's review (safety.SessionDrawReview).
+    drawn_volume_ml = models.DecimalField("volume drawn (mL)", max_digits=5, decimal_places=2, null=True, blank=True)
+    product_substitution_reason = models.TextField("reason for a product other than the prescribed one", blank=True)
+    volume_discrepancy_reason = models.TextField("reason the volumes differ", blank=True)
+    # {"differences": [...], "problems": [...]} as the core found them at signing.
+    draw_check = models.JSONField("draw check at signing", default=dict, blank=True)
 
     class Meta:
         ordering = ["-performed_on", "-id"]

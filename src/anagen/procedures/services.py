@@ -35,13 +35,24 @@ from anagen.consultations.services import (
     screening_values,
 )
 from anagen.core import display
-from anagen.core.aftercare import DEFAULT_SHEETS, AftercareSheet, sheet_as_text, sheet_from_text
+from anagen.core.aftercare import (
+    DEFAULT_SHEETS,
+    AftercareSheet,
+    sheet_as_text,
+    sheet_from_text,
+    with_drug_instructions,
+)
+from anagen.core.eligibility import reconsultation_due
 from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.core.measurements import ScalpZone
 from anagen.core.safety import (
+    DrawnProduct,
     InjectionPoint,
+    PrescribedFormulation,
     SessionAnswers,
+    SessionDrawCheck,
     check_injection_map,
+    check_session_draw,
     rescreen_blockers,
     rescreen_for_session,
 )
@@ -91,6 +102,17 @@ class SessionInput:
     immediate_reactions: tuple[str, ...]
     reaction_notes: str
     aftercare_language: str
+    # Written when the core's draw check asks for one (anagen.core.safety.check_session_draw).
+    product_substitution_reason: str = ""
+    volume_discrepancy_reason: str = ""
+    # The extended re-screen (issue 17); "no" unless asked.
+    breastfeeding_today: bool = False
+    planning_conception_today: bool = False
+    scalp_inflammation_today: bool = False
+    new_condition_codes: tuple[str, ...] = ()
+    new_allergy_codes: tuple[str, ...] = ()
+    reaction_last_session: bool = False
+    new_bald_patch: bool = False
 
 
 def get_appointment_for_session(actor: Actor, clinic: Clinic | None, appointment_id: int) -> Appointment:
@@ -126,8 +148,13 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
     _, formulation = course_and_formulation(appointment)
     if formulation is None:
         problems.append(FieldError("formulation", "No formulation is prescribed for this patient."))
-    if latest_signed(appointment.patient) is None:
+    consultation = latest_signed(appointment.patient)
+    if consultation is None:
         problems.append(FieldError("session", "No signed consultation: the patient has not been screened."))
+    else:
+        overdue = reconsultation_due(consultation.consulted_on, today, protocol_for(appointment.clinic))
+        if overdue:
+            problems.append(FieldError("session", overdue))
     return problems
 
 
@@ -149,11 +176,24 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
         answers = SessionAnswers(
             fever=data.fever_today, scalp_infection=data.scalp_infection_today, pregnant=data.pregnant_today,
             new_medications=frozenset(FindingCode(c) for c in data.new_medication_codes),
+            breastfeeding=data.breastfeeding_today, planning_conception=data.planning_conception_today,
+            new_conditions=frozenset(FindingCode(c) for c in data.new_condition_codes),
+            new_allergies=frozenset(data.new_allergy_codes), reaction_last_session=data.reaction_last_session,
+            new_bald_patch=data.new_bald_patch, scalp_inflammation=data.scalp_inflammation_today,
         )
-    except (InvalidInput, ValueError) as exc:
-        raise SessionBlocked([FieldError("new_medication_codes", "Choose medicines from the list.")]) from exc
-    intake = intake_from(patient, screening_values(consultation), today)
-    rescreen = rescreen_for_session(intake, answers, protocol)
+    except InvalidInput as exc:
+        fields = {"new_medications": "new_medication_codes", "new_conditions": "new_condition_codes"}
+        raise SessionBlocked([FieldError(fields.get(e.field, "rescreen"), "Choose from the list.") for e in exc.errors]) from exc
+    except ValueError as exc:  # a code that is no finding code at all
+        raise SessionBlocked([FieldError("new_condition_codes", "Choose from the list.")]) from exc
+    allergies = frozenset(consultation.allergy_ingredients) | frozenset(data.new_allergy_codes)
+    if data.numbing_spray and "lidocaine" in allergies:
+        raise SessionBlocked([FieldError("numbing_spray", "The patient is allergic to lidocaine: no numbing spray or local anaesthetic.")])
+    try:
+        intake = intake_from(patient, screening_values(consultation), today)
+        rescreen = rescreen_for_session(intake, answers, protocol)
+    except InvalidInput as exc:
+        raise SessionBlocked([FieldError("new_allergy_codes" if e.field == "allergies" else "rescreen", e.message) for e in exc.errors]) from exc
     acknowledged = list(consultation.acknowledgements.values_list("code", flat=True))
     blockers = rescreen_blockers(rescreen, acknowledged)
     if blockers:
@@ -166,6 +206,13 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
     lot_problems = lot_errors([(use.lot_id, use.volume_ml) for use in data.lots], map_check.total_volume_ml)
     if lot_problems:
         raise SessionBlocked(lot_problems)
+    draw = draw_check(
+        appointment.clinic, formulation, data.lots, map_check.total_volume_ml,
+        allergies=allergies, protocol=protocol,
+        product_reason=data.product_substitution_reason, volume_reason=data.volume_discrepancy_reason,
+    )
+    if not draw.ok:
+        raise SessionBlocked(draw.errors())
 
     now = timezone.now()
     if today != timezone.localdate(now):
@@ -180,6 +227,10 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                 identity_confirmed=True, consent_record_id=consents.require_valid_consent(patient, "treatment").record.pk,
                 fever_today=data.fever_today, scalp_infection_today=data.scalp_infection_today, pregnant_today=data.pregnant_today,
                 new_medicines=data.new_medicines.strip(), new_medication_codes=list(data.new_medication_codes),
+                breastfeeding_today=data.breastfeeding_today, planning_conception_today=data.planning_conception_today,
+                scalp_inflammation_today=data.scalp_inflammation_today, new_condition_codes=sorted(data.new_condition_codes),
+                new_allergy_codes=sorted(data.new_allergy_codes), reaction_last_session=data.reaction_last_session,
+                new_bald_patch=data.new_bald_patch,
                 rescreen=screening_to_json(rescreen), scalp_cleansed=True, numbing_spray=data.numbing_spray,
                 technique=data.technique, needle_gauge=data.needle_gauge, needle_length_mm=data.needle_length_mm,
                 mesogun_settings=data.mesogun_settings.strip(), depth_mm=data.depth_mm, injection_style=data.injection_style,
@@ -187,6 +238,10 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                 total_volume_ml=map_check.total_volume_ml, pain_score=data.pain_score,
                 immediate_reactions=list(data.immediate_reactions), reaction_notes=data.reaction_notes.strip(),
                 aftercare_language=data.aftercare_language,
+                drawn_volume_ml=draw.drawn_ml,
+                product_substitution_reason=data.product_substitution_reason.strip() if draw.product_substituted else "",
+                volume_discrepancy_reason=data.volume_discrepancy_reason.strip() if draw.volume_discrepancy else "",
+                draw_check=draw_check_to_json(draw),
             )
             session.save()
             for use in data.lots:
@@ -204,7 +259,10 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
                     "lots": {"old": None, "new": ", ".join(f"{u.lot_id}:{u.volume_ml}" for u in data.lots)},
                     "pain_score": {"old": None, "new": str(data.pain_score)},
                     "rescreen.verdict": {"old": None, "new": session.rescreen.get("verdict")},
-                },
+                } | ({"product_substitution_reason": {"old": None, "new": session.product_substitution_reason}}
+                     if session.product_substitution_reason else {})
+                  | ({"volume_discrepancy_reason": {"old": None, "new": session.volume_discrepancy_reason}}
+                     if session.volume_discrepancy_reason else {}),
             )
     except (catalog.StockError, NotFound) as exc:
         field = getattr(exc, "field", None) or "lots"
@@ -218,6 +276,66 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
 def session_of(appointment: Appointment) -> TreatmentSession | None:
     """The session signed at this appointment, if there is one."""
     return TreatmentSession.objects.filter(appointment=appointment).first()
+
+
+def prescription_of(formulation: Formulation) -> PrescribedFormulation:
+    return PrescribedFormulation(
+        ingredients=frozenset(formulation.components.values_list("ingredient", flat=True)),
+        product_ids=frozenset(formulation.products.values_list("pk", flat=True)),
+        volume_ml=formulation.total_volume_ml,
+    )
+
+
+def drawn_products(clinic: Clinic, lots: Sequence[LotUse]) -> list[DrawnProduct]:
+    """The lots as the core checks them: each with its product's ingredient list. A lot that is
+    not this clinic's is refused naming ``lots``."""
+    found = {lot.pk: lot for lot in Lot.objects.filter(product__clinic=clinic, pk__in=[u.lot_id for u in lots])
+             .select_related("product").prefetch_related("product__components")}
+    drawn = []
+    for i, use in enumerate(lots):
+        lot = found.get(use.lot_id)
+        if lot is None:
+            raise SessionBlocked([FieldError(f"lots[{i}]", "A lot chosen is not this clinic's.")])
+        drawn.append(DrawnProduct(lot.pk, lot.product_id, lot.product.name,
+                                  frozenset(c.ingredient_code for c in lot.product.components.all()), use.volume_ml))
+    return drawn
+
+
+def draw_check(
+    clinic: Clinic, formulation: Formulation, lots: Sequence[LotUse], mapped_ml: Decimal, *,
+    allergies: frozenset[str], protocol: Any, product_reason: str = "", volume_reason: str = "",
+) -> SessionDrawCheck:
+    """The core's at-the-chair check (allergy by ingredient list, product against the formulation,
+    volumes reconciled) for these lots: what ``record_session`` enforces and a live screen shows."""
+    try:
+        drawn = drawn_products(clinic, lots)
+    except InvalidInput as exc:
+        raise SessionBlocked(exc.errors) from exc
+    return check_session_draw(drawn, prescription_of(formulation), mapped_ml, allergies=allergies, protocol=protocol,
+                              product_reason=product_reason, volume_reason=volume_reason)
+
+
+def preview_draw(appointment: Appointment, lots: Sequence[LotUse], mapped_ml: Decimal, *,
+                 product_reason: str = "", volume_reason: str = "") -> SessionDrawCheck | None:
+    """The draw check for a session still being filled in (for a live panel), or None when the
+    patient has no formulation or signed consultation yet (the preconditions say so)."""
+    _, formulation = course_and_formulation(appointment)
+    consultation = latest_signed(appointment.patient)
+    if formulation is None or consultation is None:
+        return None
+    return draw_check(appointment.clinic, formulation, lots, mapped_ml, allergies=frozenset(consultation.allergy_ingredients),
+                      protocol=protocol_for(appointment.clinic), product_reason=product_reason, volume_reason=volume_reason)
+
+
+def draw_check_to_json(check: SessionDrawCheck) -> dict[str, Any]:
+    return {
+        "drawn_ml": str(check.drawn_ml), "prescribed_ml": str(check.prescribed_ml), "mapped_ml": str(check.mapped_ml),
+        "tolerance_ml": str(check.tolerance_ml),
+        "differences": [{"between": d.between, "difference_ml": str(d.difference_ml), "within_tolerance": d.within_tolerance}
+                        for d in check.differences],
+        "problems": [{"code": str(p.code), "field": p.field, "message": p.message, "overridable": p.overridable, "source": p.source}
+                     for p in check.problems],
+    }
 
 
 def list_sessions(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, course_id: int | None = None,
@@ -266,11 +384,20 @@ def sessions_for(patient: Any) -> list[TreatmentSession]:
 LANGUAGES = {"en": "English", "hi": "हिन्दी (Hindi)"}
 
 
-def aftercare_sheet(clinic: Clinic, language: str) -> AftercareSheet:
+def aftercare_sheet(clinic: Clinic, language: str, ingredients: Sequence[str] = ()) -> AftercareSheet:
+    """The clinic's sheet in ``language`` (or the default), led by the 5-alpha-reductase inhibitor
+    instructions when ``ingredients`` (the session's formulation) hold one (issue 17)."""
     stored = AftercareText.objects.filter(clinic=clinic, language=language).first()
     if stored is not None:
-        return sheet_from_text(language, stored.title, stored.body)
-    return DEFAULT_SHEETS.get(language, DEFAULT_SHEETS["en"])
+        sheet = sheet_from_text(language, stored.title, stored.body)
+    else:
+        sheet = DEFAULT_SHEETS.get(language, DEFAULT_SHEETS["en"])
+    return with_drug_instructions(sheet, ingredients)
+
+
+def session_aftercare_sheet(session: TreatmentSession, language: str) -> AftercareSheet:
+    ingredients = list(session.formulation.components.values_list("ingredient", flat=True))
+    return aftercare_sheet(session.clinic, language, ingredients)
 
 
 def aftercare_text(clinic: Clinic, language: str) -> tuple[str, str]:

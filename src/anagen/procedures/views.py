@@ -153,6 +153,7 @@ def detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session, "patient": session.patient, "usages": session.lot_usages.select_related("lot__product"),
         "addenda": session.addenda.select_related("author"), "addendum_form": AddendumForm(),
         "follow_up": getattr(session, "follow_up", None) if hasattr(session, "follow_up") else None,
+        "draw_review": getattr(session, "draw_review", None) if hasattr(session, "draw_review") else None,
     }
     return render(request, "procedures/detail.html", context)
 
@@ -179,7 +180,7 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
     if language not in services.LANGUAGES:
         language = "en"
     context = {
-        "session": session, "patient": session.patient, "sheet": services.aftercare_sheet(request.clinic, language),
+        "session": session, "patient": session.patient, "sheet": services.session_aftercare_sheet(session, language),
         "language": language, "languages": services.LANGUAGES,
     }
     return render(request, "procedures/aftercare.html", context)

@@ -85,3 +85,14 @@ class AdverseEvent(models.Model):
             models.Index(fields=["clinic", "event_type", "onset_date"], name="event_clinic_type_onset"),
             models.Index(fields=["patient", "resolved_on"], name="event_patient_resolved"),
         ]
+
+
+class SessionDrawReview(models.Model):
+    """A trichologist's review of a session signed with a reason for a product other than the
+    prescribed one or for volumes that did not reconcile (anagen.core.safety.check_session_draw).
+    Appended once; the signed session itself is never changed."""
+
+    session = models.OneToOneField("procedures.TreatmentSession", on_delete=models.PROTECT, related_name="draw_review")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField()
+    note = models.TextField("trichologist's review")

@@ -20,12 +20,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from anagen.accounts.models import CLINICAL_ROLES, Clinic, Role, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.catalog.models import Lot
 from anagen.core import display
@@ -44,7 +45,13 @@ from anagen.core.safety import (
 )
 from anagen.patients.models import Patient
 from anagen.procedures.models import LotUsage, TreatmentSession
-from anagen.safety.models import AdverseEvent, FollowUpMethod, FollowUpStatus, FollowUpTask
+from anagen.safety.models import (
+    AdverseEvent,
+    FollowUpMethod,
+    FollowUpStatus,
+    FollowUpTask,
+    SessionDrawReview,
+)
 
 MAX_TEXT = 5000
 BLOCKING_SEVERITIES = (Severity.MODERATE.value, Severity.SEVERE.value)
@@ -122,6 +129,20 @@ def get_follow_up(clinic: Clinic | None, task_id: int) -> FollowUpTask:
         raise NotFound("No such follow-up") from None
 
 
+def read_follow_up(actor: Actor, clinic: Clinic | None, task_id: int) -> FollowUpTask:
+    """``get_follow_up``, audited as a read of the patient's record."""
+    task = get_follow_up(clinic, task_id)
+    audit.record_read(actor, "follow_up_task", task.pk, task.patient_id)
+    return task
+
+
+def list_open_follow_ups(actor: Actor, clinic: Clinic, *, view: str, page: int = 1, page_size: int = 25) -> Page[FollowUpTask]:
+    """One page of ``open_follow_ups``; one audit entry (``view`` names the list) names its patients."""
+    found = page_of_query(open_follow_ups(clinic), page, page_size)
+    record_patient_list_read(actor, "follow_up_list", view, [t.patient_id for t in found.items])
+    return found
+
+
 def record_patient_list_read(actor: Actor, object_type: str, object_id: object, patient_ids: Iterable[int]) -> None:
     """A page or export that names several patients: one audit entry naming them all."""
     ids = sorted(set(patient_ids))
@@ -141,6 +162,9 @@ def record_follow_up(
 ) -> FollowUpTask:
     """Record the call or the patient's report. Any member of staff may; the side effects' clinical
     detail is then recorded as an adverse event by clinical staff (``report_event``)."""
+    # A recorded follow-up is refused before its input is read (checked again under the lock below).
+    if task.status == FollowUpStatus.DONE:
+        raise InvalidState("This follow-up is already recorded.", field="method")
     errors: list[FieldError] = []
     if method not in FollowUpMethod.values:
         errors.append(FieldError("method", "Choose how the follow-up was made."))
@@ -317,6 +341,16 @@ def resolve_event(
     return locked
 
 
+def _review_note(note: str | None) -> str:
+    """A trichologist's review (of an adverse event or of a session's draw) says what was decided."""
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput.single("note", "Write the review: what was decided and why.")
+    if len(note) > MAX_TEXT:
+        raise InvalidInput.single("note", f"Keep the review under {MAX_TEXT} characters.")
+    return note
+
+
 def review_event(
     actor: Actor, event: AdverseEvent, note: str, reviewer: User, *, expected_version: int | None = None
 ) -> AdverseEvent:
@@ -324,11 +358,7 @@ def review_event(
     reviewed event no longer blocks the next session."""
     if reviewer.clinic_id != event.clinic_id or not reviewer.has_role(Role.TRICHOLOGIST):
         raise PermissionDenied("Only a trichologist may review an adverse event.")
-    note = (note or "").strip()
-    if not note:
-        raise InvalidInput.single("note", "Write the review: what was decided and why.")
-    if len(note) > MAX_TEXT:
-        raise InvalidInput.single("note", f"Keep the review under {MAX_TEXT} characters.")
+    note = _review_note(note)
     with transaction.atomic():
         locked = _locked_event(event, expected_version)
         if locked.reviewed_at is not None:
@@ -377,6 +407,62 @@ def events_needing_review(clinic: Clinic) -> QuerySet[AdverseEvent]:
         AdverseEvent.objects.filter(clinic=clinic, severity__in=BLOCKING_SEVERITIES, reviewed_at__isnull=True)
         .select_related("patient").order_by(F("resolved_on").asc(nulls_first=True), "onset_date", "id")
     )
+
+
+def list_events(actor: Actor, clinic: Clinic, *, view: str, patient_id: int | None = None, event_type: str | None = None,
+                severity: str | None = None, unresolved: bool = False, needs_review: bool = False, page: int = 1,
+                page_size: int = 25) -> Page[AdverseEvent]:
+    """Newest onset first, then id; one audit entry (``view`` names the list) names the patients on
+    the page. ``needs_review``: only those of ``events_needing_review``."""
+    records = AdverseEvent.objects.filter(clinic=clinic).prefetch_related(Prefetch("lots", queryset=Lot.objects.only("pk")))
+    if patient_id is not None:
+        records = records.filter(patient_id=patient_id)
+    if event_type is not None:
+        records = records.filter(event_type=event_type)
+    if severity is not None:
+        records = records.filter(severity=severity)
+    if unresolved:
+        records = records.filter(resolved_on__isnull=True)
+    if needs_review:
+        records = records.filter(pk__in=events_needing_review(clinic).values("pk"))
+    found = page_of_query(records.order_by("-onset_date", "-id"), page, page_size)
+    record_patient_list_read(actor, "adverse_event_list", view, [e.patient_id for e in found.items])
+    return found
+
+
+def read_event(actor: Actor, clinic: Clinic | None, event_id: int) -> AdverseEvent:
+    """``get_event``, audited as a read of the patient's record."""
+    event = get_event(clinic, event_id)
+    audit.record_read(actor, "adverse_event", event.pk, event.patient_id)
+    return event
+
+
+def sessions_needing_draw_review(clinic: Clinic) -> QuerySet[TreatmentSession]:
+    """Sessions signed with a written reason for another product or for volumes that did not
+    reconcile (anagen.core.safety.check_session_draw) that no trichologist has reviewed yet."""
+    return (
+        TreatmentSession.objects.filter(clinic=clinic, draw_review__isnull=True)
+        .filter(~Q(product_substitution_reason="") | ~Q(volume_discrepancy_reason=""))
+        .select_related("patient", "practitioner").order_by("performed_on", "id")
+    )
+
+
+def review_session_draw(actor: Actor, session: TreatmentSession, note: str, reviewer: User) -> SessionDrawReview:
+    """A trichologist's review of a session's product substitution or volume discrepancy: appended
+    once beside the signed session, which is never changed."""
+    if reviewer.clinic_id != session.clinic_id or not reviewer.has_role(Role.TRICHOLOGIST):
+        raise PermissionDenied("Only a trichologist may review a session's product or volumes.")
+    if not (session.product_substitution_reason or session.volume_discrepancy_reason):
+        raise InvalidInput.single("note", "This session was signed as prescribed: there is nothing to review.")
+    note = _review_note(note)
+    with transaction.atomic():
+        TreatmentSession.objects.select_for_update().filter(pk=session.pk).first()
+        if SessionDrawReview.objects.filter(session=session).exists():
+            raise InvalidInput.single("note", "This session has already been reviewed.")
+        review = SessionDrawReview.objects.create(session=session, reviewed_by=reviewer, reviewed_at=timezone.now(), note=note)
+        audit.append(actor, Action.CREATE, object_type="session_draw_review", object_id=review.pk, patient_id=session.patient_id,
+                     changes={"session": {"old": None, "new": str(session.pk)}, "note": {"old": None, "new": note}})
+    return review
 
 
 # ---------------------------------------------------------------------------------------- recall

@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/<int:event_id>/", views.event, name="event"),
     path("events/<int:event_id>/resolve/", views.resolve_event, name="resolve_event"),
     path("events/<int:event_id>/review/", views.review_event, name="review_event"),
+    path("sessions/<int:session_id>/draw-review/", views.review_session_draw, name="review_session_draw"),
     path("lots/<int:lot_id>/recipients/", views.lot_recipients, name="lot_recipients"),
     path("lots/<int:lot_id>/recipients.csv", views.lot_recipients_csv, name="lot_recipients_csv"),
     path("clusters/", views.clusters, name="clusters"),

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import Role
@@ -25,6 +26,7 @@ from anagen.audit.services import Actor
 from anagen.catalog.services import get_lot
 from anagen.core.errors import Conflict, InvalidInput
 from anagen.patients.views import patient_for
+from anagen.procedures.services import get_session
 from anagen.safety import services
 from anagen.safety.forms import FollowUpForm, ReportEventForm, ResolveForm, ReviewForm
 from anagen.safety.models import FollowUpStatus
@@ -190,8 +192,30 @@ def review_event(request: HttpRequest, event_id: int) -> HttpResponse:
 @clinical
 def review_queue(request: HttpRequest) -> HttpResponse:
     events = list(services.events_needing_review(request.clinic))
-    services.record_patient_list_read(Actor.from_request(request), "adverse_event_list", "needing_review", [e.patient_id for e in events])
-    return render(request, "safety/review_queue.html", {"events": events})
+    actor = Actor.from_request(request)
+    services.record_patient_list_read(actor, "adverse_event_list", "needing_review", [e.patient_id for e in events])
+    sessions = list(services.sessions_needing_draw_review(request.clinic))
+    services.record_patient_list_read(actor, "treatment_session_list", "draw_review", [s.patient_id for s in sessions])
+    return render(request, "safety/review_queue.html", {"events": events, "sessions": sessions, "review_form": ReviewForm()})
+
+
+@trichologist_only
+@require_POST
+def review_session_draw(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A trichologist's review of a session signed with another product or unreconciled volumes."""
+    actor = Actor.from_request(request)
+    session = get_session(actor, request.clinic, session_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_session_draw(actor, session, form.cleaned_data["note"], request.user)
+        except InvalidInput as exc:
+            messages.error(request, exc.errors[0].message)
+        else:
+            messages.success(request, _("Recorded your review."))
+    else:
+        messages.error(request, _("Write the review: what was decided and why."))
+    return redirect("safety:review_queue")
 
 
 # ---------------------------------------------------------------------------------------- recall

@@ -1,10 +1,11 @@
 """The clinic calendar: rooms, appointments, and the slot holds that make double booking impossible.
 
 Exclusivity lives in the database, portably (SQLite and PostgreSQL alike): every active
-appointment owns one ``PractitionerSlot`` and one ``RoomSlot`` row per 15-minute unit it covers,
-and each table has a unique constraint on (resource, slot_start). The holds are written in the
-same transaction as the appointment and deleted when it is cancelled, marked a no-show or moved,
-so two overlapping bookings of one practitioner or one room can never both commit.
+appointment owns one ``PractitionerSlot``, one ``RoomSlot`` and one ``PatientSlot`` row per
+15-minute unit it covers, and each table has a unique constraint on (resource, slot_start). The
+holds are written in the same transaction as the appointment and deleted when it is cancelled,
+marked a no-show or moved, so two overlapping bookings of one practitioner, one room or one
+patient can never both commit.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.patients.models import Patient
@@ -39,12 +41,12 @@ class Room(models.Model):
 
 
 class Kind(models.TextChoices):
-    CONSULTATION = "consultation", "Consultation"
-    MESOTHERAPY_SESSION = "mesotherapy_session", "Mesotherapy session"
-    PRF = "prf", "PRF"
-    EXOSOMES = "exosomes", "Exosomes"
-    PEPTIDE_THERAPY = "peptide_therapy", "Peptide therapy"
-    REVIEW = "review", "Review"
+    CONSULTATION = "consultation", _("Consultation")
+    MESOTHERAPY_SESSION = "mesotherapy_session", _("Mesotherapy session")
+    PRF = "prf", _("PRF")
+    EXOSOMES = "exosomes", _("Exosomes")
+    PEPTIDE_THERAPY = "peptide_therapy", _("Peptide therapy")
+    REVIEW = "review", _("Review")
 
 
 # What reception offers as the duration when an appointment type is chosen (minutes).
@@ -167,4 +169,18 @@ class RoomSlot(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["room", "slot_start"], name="room_slot_taken_once"),
+        ]
+
+
+class PatientSlot(models.Model):
+    """One 15-minute unit of a patient's time taken by an active appointment: a patient cannot be
+    in two rooms at once, whichever practitioners booked them (issue 19, finding 11)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    slot_start = models.DateTimeField()
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="patient_slots")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "slot_start"], name="patient_slot_taken_once"),
         ]

@@ -1,7 +1,7 @@
 """Use cases of the clinic calendar. Each write is one transaction with its audit entry.
 
-The friendly overlap check runs before the insert so the user reads which practitioner or room
-is taken and when; the unique constraints on the slot-hold tables are the real guard against two
+The friendly overlap check runs before the insert so the user reads which practitioner, room or
+patient is taken and when; the unique constraints on the slot-hold tables are the real guard against two
 bookings committing at once (see anagen.scheduling.models).
 """
 
@@ -14,10 +14,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.core import display
 from anagen.core.errors import FieldError, InvalidInput, NotFound
@@ -30,6 +32,7 @@ from anagen.scheduling.models import (
     Appointment,
     AppointmentDuration,
     Kind,
+    PatientSlot,
     PractitionerSlot,
     Room,
     RoomSlot,
@@ -194,7 +197,8 @@ def _refusal(field: str, resource: User | Room, other: Appointment | None) -> Sl
     return SlotTaken("room", f"{resource} is already in use{when}. Choose another time or room.")
 
 
-def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None) -> None:
+def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None,
+                *, patient_id: int) -> None:
     units = slot_units(starts_at, ends_at)
     other = _conflict(PractitionerSlot, "practitioner", practitioner.pk, units, exclude_id)
     if other is not None:
@@ -202,20 +206,23 @@ def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: da
     other = _conflict(RoomSlot, "room", room.pk, units, exclude_id)
     if other is not None:
         raise _refusal("room", room, other)
+    other = _conflict(PatientSlot, "patient", patient_id, units, exclude_id)
+    if other is not None:
+        raise _patient_refusal(other.patient, other, starts_at)
 
 
-def _check_patient_free(patient: Patient, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None) -> None:
+def _patient_refusal(patient: Patient, other: Appointment | None, starts_at: datetime) -> PatientBusy:
     """One patient, one place at a time: a second booking that overlaps one the patient already
     has (a double click, a back and re-submit, two desks) says what exists instead of booking it."""
-    clash = Appointment.objects.filter(patient=patient, status__in=HOLDING_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at)
-    if exclude_id is not None:
-        clash = clash.exclude(pk=exclude_id)
-    other = clash.select_related("practitioner").order_by("starts_at").first()
-    if other is not None:
-        local = timezone.localtime(other.starts_at, clinic_zone())
-        same_day = local.date() == timezone.localtime(starts_at, clinic_zone()).date()
-        when = f"at {_hhmm(other.starts_at)}" if same_day else f"on {display.day(local.date())} at {_hhmm(other.starts_at)}"
-        raise PatientBusy("patient", f"{patient.full_name} is already booked {when} ({other.get_kind_display().lower()} with {other.practitioner}).")
+    if other is None:  # the database's unique slot hold refused it (a concurrent booking)
+        return PatientBusy("patient", gettext("%(name)s is already booked at that time. Choose another time.") % {"name": patient.full_name})
+    local = timezone.localtime(other.starts_at, clinic_zone())
+    if local.date() == timezone.localtime(starts_at, clinic_zone()).date():
+        when = gettext("at %(time)s") % {"time": _hhmm(other.starts_at)}
+    else:
+        when = gettext("on %(day)s at %(time)s") % {"day": display.day(local.date()), "time": _hhmm(other.starts_at)}
+    return PatientBusy("patient", gettext("%(name)s is already booked %(when)s (%(kind)s with %(practitioner)s). Choose another time.") % {
+        "name": patient.full_name, "when": when, "kind": other.get_kind_display().lower(), "practitioner": other.practitioner})
 
 
 def free_starts(
@@ -274,11 +281,17 @@ def _hold_slots(appointment: Appointment) -> None:
             RoomSlot.objects.bulk_create([RoomSlot(room_id=appointment.room_id, slot_start=u, appointment=appointment) for u in units])
     except IntegrityError as exc:
         raise _refusal("room", appointment.room, None) from exc
+    try:
+        with transaction.atomic():
+            PatientSlot.objects.bulk_create([PatientSlot(patient_id=appointment.patient_id, slot_start=u, appointment=appointment) for u in units])
+    except IntegrityError as exc:
+        raise _patient_refusal(appointment.patient, None, appointment.starts_at) from exc
 
 
 def _release_slots(appointment: Appointment) -> None:
     PractitionerSlot.objects.filter(appointment=appointment).delete()
     RoomSlot.objects.filter(appointment=appointment).delete()
+    PatientSlot.objects.filter(appointment=appointment).delete()
 
 
 def _values(appointment: Appointment) -> dict[str, Any]:
@@ -327,8 +340,7 @@ def book_appointment(
         the_patient = _resolve_patient(clinic, patient)
         the_practitioner = _resolve_practitioner(clinic, practitioner)
         the_room = _resolve_room(clinic, room)
-        _check_patient_free(the_patient, starts_at, ends_at)
-        _check_free(the_practitioner, the_room, starts_at, ends_at)
+        _check_free(the_practitioner, the_room, starts_at, ends_at, patient_id=the_patient.pk)
         appointment = Appointment.objects.create(
             clinic=clinic,
             patient=the_patient,
@@ -380,7 +392,7 @@ def move_appointment(
         new_practitioner = _resolve_practitioner(current.clinic, practitioner) if practitioner is not None else current.practitioner
         new_room = _resolve_room(current.clinic, room) if room is not None else current.room
         before = _values(current)
-        _check_free(new_practitioner, new_room, starts_at, ends_at, exclude_id=current.pk)
+        _check_free(new_practitioner, new_room, starts_at, ends_at, exclude_id=current.pk, patient_id=current.patient_id)
         _release_slots(current)
         current.practitioner, current.room = new_practitioner, new_room
         current.starts_at, current.ends_at = starts_at, ends_at
@@ -511,6 +523,33 @@ def get_appointment(clinic: Clinic | None, appointment_id: int) -> Appointment:
     found = Appointment.objects.select_related("patient", "practitioner", "room").filter(pk=appointment_id, clinic=clinic).first()
     if found is None:
         raise NotFound
+    return found
+
+
+def read_appointment(actor: Actor, clinic: Clinic | None, appointment_id: int) -> Appointment:
+    """``get_appointment``, audited as a read of the patient's record."""
+    appointment = get_appointment(clinic, appointment_id)
+    audit.record_read(actor, "appointment", appointment.pk, appointment.patient_id)
+    return appointment
+
+
+def list_appointments(actor: Actor, clinic: Clinic, *, view: str, date_from: date | None = None, date_to: date | None = None,
+                      patient_id: int | None = None, practitioner_id: int | None = None, room_id: int | None = None,
+                      status: str | None = None, kind: str | None = None, page: int = 1,
+                      page_size: int = 25) -> Page[Appointment]:
+    """By start time, then id; ``date_from``/``date_to`` are clinic-local days (inclusive). The page
+    is audited as a calendar read (``view`` names it)."""
+    records = Appointment.objects.filter(clinic=clinic)
+    if date_from is not None:
+        records = records.filter(starts_at__gte=day_bounds(date_from)[0])
+    if date_to is not None:
+        records = records.filter(starts_at__lt=day_bounds(date_to)[1])
+    for name, value in (("patient_id", patient_id), ("practitioner_id", practitioner_id), ("room_id", room_id),
+                        ("status", status), ("kind", kind)):
+        if value is not None:
+            records = records.filter(**{name: value})
+    found = page_of_query(records.order_by("starts_at", "id"), page, page_size)
+    record_calendar_read(actor, view, found.items)
     return found
 
 

@@ -4,7 +4,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from anagen.catalog.models import Product
 from anagen.core import display
 from anagen.core.course import CombinationRequest, CombinationTherapy
 from anagen.core.errors import InvalidInput
@@ -50,7 +52,41 @@ class FormulationForm(NoColonLabels, forms.Form):
     consent_documented = forms.BooleanField(
         label="The patient's consent to the off-label drug component(s) is documented", required=False
     )
+    products = forms.ModelMultipleChoiceField(
+        label=_("Ready-made products this formulation names"), queryset=Product.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Checked against the patient's allergies through their ingredient lists; the session must draw one of them."),
+    )
+    caution_reason = forms.CharField(
+        label=_("Trichologist's acknowledgement of the drug cautions"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for minoxidil with heart or blood-pressure disease, or a 5-ARI with depression, liver disease or sexual dysfunction."),
+    )
+    te_override_reason = forms.CharField(
+        label=_("Trichologist's reason to give a 5-ARI for telogen effluvium"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     notes = forms.CharField(label="Notes for the practitioner", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, clinic: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if clinic is not None:
+            self.fields["products"].queryset = Product.objects.filter(clinic=clinic, active=True).order_by("name")  # type: ignore[attr-defined]
+
+    def reasons(self) -> dict[str, str]:
+        """The written reasons keyed by the issue codes they answer (core/formulation.py)."""
+        data = self.cleaned_data
+        caution = (data.get("caution_reason") or "").strip()
+        override = (data.get("te_override_reason") or "").strip()
+        reasons = {}
+        if caution:
+            reasons.update(minoxidil_cardiovascular_caution=caution, five_ari_condition_caution=caution)
+        if override:
+            reasons["five_ari_telogen_effluvium"] = override
+        return reasons
+
+    def product_ids(self) -> list[int]:
+        return [p.pk for p in self.cleaned_data.get("products") or []]
 
 
 def components_from(formset: Any) -> list[Component]:

@@ -33,6 +33,10 @@ class Formulation(models.Model):
     notes = models.TextField(blank=True)
     # Warnings the core raised when it was saved (e.g. the conception warning for a 5-ARI).
     warnings = models.JSONField(default=list, blank=True)
+    # Ready-made products the prescription names (checked against the patient's allergies through
+    # their ingredient lists); a session must draw one of them or give a reason. Empty: compounded
+    # from the components below.
+    products = models.ManyToManyField("catalog.Product", blank=True, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]

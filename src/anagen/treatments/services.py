@@ -7,7 +7,7 @@ gate); this module loads records, calls the core, and writes in one transaction 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,7 @@ from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.pages import Page, read_page
 from anagen.audit.services import Actor
+from anagen.catalog.models import Product
 from anagen.consultations.models import Consultation
 from anagen.consultations.services import booking_status
 from anagen.core import display
@@ -40,6 +41,7 @@ from anagen.core.formulation import (
     FormulationCheck,
     FormulationContext,
     IssueSeverity,
+    NamedProduct,
     check_formulation,
     personalise,
     template_for,
@@ -79,20 +81,56 @@ def starting_components(consultation: Consultation) -> tuple[list[Component], li
     return list(personalised.formulation.components), notes
 
 
-def check_components(
-    consultation: Consultation, components: Sequence[Component], *, signoff: bool, consent_documented: bool
-) -> FormulationCheck:
-    context = FormulationContext(
+def named_products(clinic: Clinic, product_ids: Sequence[int]) -> list[NamedProduct]:
+    """The clinic's products by id, with their ingredient lists, as the core checks them; an id
+    that is not this clinic's product is refused naming ``products``."""
+    ids = list(dict.fromkeys(int(i) for i in product_ids))
+    found = {p.pk: p for p in Product.objects.filter(clinic=clinic, pk__in=ids).prefetch_related("components")}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidInput.single("products", "Choose products from this clinic's catalogue.")
+    return [NamedProduct(p.pk, p.name, frozenset(c.ingredient_code for c in p.components.all())) for p in (found[i] for i in ids)]
+
+
+def formulation_context(
+    consultation: Consultation, *, signoff: bool, consent_documented: bool, reasons: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
+) -> FormulationContext:
+    """The patient's context as the formulation rules read it (issue 17): allergies, sex,
+    pregnancy, breastfeeding, whether the patient can become pregnant with the dates contraception
+    and a negative test were documented, the diagnosis and conditions, and the trichologist's
+    written reasons (an override or an acknowledgement) keyed by issue code."""
+    sex = consultation.patient.sex if consultation.patient.sex in ("female", "male") else None
+    return FormulationContext(
         allergies=frozenset(consultation.allergy_ingredients),
         planning_conception=consultation.planning_conception,
         trichologist_signoff=signoff,
         consent_documented=consent_documented,
+        sex=sex,
+        pregnant=consultation.pregnant,
+        breastfeeding=consultation.breastfeeding,
+        able_to_become_pregnant=consultation.able_to_become_pregnant and sex != "male",
+        contraception_documented_on=consultation.contraception_documented_on,
+        negative_pregnancy_test_on=consultation.negative_pregnancy_test_on,
+        diagnosis=consultation.diagnosis_primary or None,
+        conditions=frozenset(consultation.condition_codes),
+        today=today or timezone.localdate(),
+        trichologist_reasons=dict(reasons or {}),
     )
-    return check_formulation_for(consultation.clinic, components, context)
 
 
-def check_formulation_for(clinic: Clinic, components: Sequence[Component], context: FormulationContext) -> FormulationCheck:
-    return check_formulation(CoreFormulation(tuple(components)), context, protocol_for(clinic))
+def check_components(
+    consultation: Consultation, components: Sequence[Component], *, signoff: bool, consent_documented: bool,
+    product_ids: Sequence[int] = (), reasons: Mapping[str, str] | None = None,
+) -> FormulationCheck:
+    context = formulation_context(consultation, signoff=signoff, consent_documented=consent_documented, reasons=reasons)
+    return check_formulation_for(consultation.clinic, components, context, named_products(consultation.clinic, product_ids))
+
+
+def check_formulation_for(
+    clinic: Clinic, components: Sequence[Component], context: FormulationContext, products: Sequence[NamedProduct] = ()
+) -> FormulationCheck:
+    return check_formulation(CoreFormulation(tuple(components)), context, protocol_for(clinic), products=products)
 
 
 def save_formulation(
@@ -104,11 +142,16 @@ def save_formulation(
     signoff: bool,
     consent_documented: bool,
     notes: str = "",
+    product_ids: Sequence[int] = (),
+    reasons: Mapping[str, str] | None = None,
 ) -> Formulation:
-    """Refuses (InvalidInput naming the component) anything the core calls an error."""
+    """Refuses (InvalidInput naming the component) anything the core calls an error. ``reasons``:
+    the trichologist's written override or acknowledgement per issue code, kept in the
+    formulation's warnings with the sign-off (issue 17)."""
     if not consultation.is_signed:
         raise InvalidInput.single("consultation", "Sign the consultation before prescribing a formulation.")
-    check = check_components(consultation, components, signoff=signoff, consent_documented=consent_documented)
+    check = check_components(consultation, components, signoff=signoff, consent_documented=consent_documented,
+                             product_ids=product_ids, reasons=reasons)
     errors = [i for i in check.issues if i.severity == IssueSeverity.ERROR]
     if errors:
         raise InvalidInput([FieldError(i.field, i.message) for i in errors])
@@ -133,12 +176,15 @@ def save_formulation(
             )
             for index, c in enumerate(components)
         )
+        if product_ids:
+            formulation.products.set(list(dict.fromkeys(product_ids)))
         audit.append(
             actor, Action.CREATE, object_type="formulation", object_id=formulation.pk, patient_id=formulation.patient_id,
             changes={
                 f"components[{i}]": {"old": None, "new": f"{c.ingredient} {c.volume_ml} mL at {c.concentration} {CATALOGUE[c.ingredient].concentration_unit}"}
                 for i, c in enumerate(components)
-            } | ({"drug_signoff": {"old": None, "new": author.username}} if signoff else {}),
+            } | ({"drug_signoff": {"old": None, "new": author.username}} if signoff else {})
+              | ({"products": {"old": None, "new": ", ".join(str(i) for i in dict.fromkeys(product_ids))}} if product_ids else {}),
         )
     return formulation
 
@@ -146,7 +192,7 @@ def save_formulation(
 def list_formulations(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, page: int = 1,
                       page_size: int = 25) -> Page[Formulation]:
     """Newest first; each formulation on the page audited as read."""
-    records = Formulation.objects.filter(clinic=clinic).prefetch_related("components")
+    records = Formulation.objects.filter(clinic=clinic).prefetch_related("components", "products")
     if patient_id is not None:
         records = records.filter(patient_id=patient_id)
     return read_page(actor, "formulation", records.order_by("-created_at", "-id"), page, page_size)

@@ -40,6 +40,7 @@ def _check_context(consultation: Any, formset: Any, form: FormulationForm) -> di
         check = services.check_components(
             consultation, components,
             signoff=form.cleaned_data["signoff"], consent_documented=form.cleaned_data["consent_documented"],
+            product_ids=form.product_ids(), reasons=form.reasons(),
         )
     except InvalidInput as exc:
         return {"check_errors": [e.message for e in exc.errors]}
@@ -70,7 +71,7 @@ def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         formset = ComponentFormSet(request.POST, prefix="c")
-        form = FormulationForm(request.POST)
+        form = FormulationForm(request.POST, clinic=request.clinic)
         if request.POST.get("action") == "add_row" and formset.is_valid():
             rows = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("ingredient")]
             formset = ComponentFormSet(initial=rows + [{}], prefix="c")
@@ -79,7 +80,7 @@ def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
                 formulation = services.save_formulation(
                     actor, consultation, components_from(formset), author=request.user,
                     signoff=form.cleaned_data["signoff"], consent_documented=form.cleaned_data["consent_documented"],
-                    notes=form.cleaned_data["notes"],
+                    notes=form.cleaned_data["notes"], product_ids=form.product_ids(), reasons=form.reasons(),
                 )
             except InvalidInput as exc:
                 form.add_error(None, "The formulation cannot be saved: " + "; ".join(e.message for e in exc.errors))
@@ -95,7 +96,7 @@ def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         except InvalidInput as exc:
             components, notes = [], [e.message for e in exc.errors]
         formset = ComponentFormSet(initial=initial_rows(components), prefix="c")
-        form = FormulationForm()
+        form = FormulationForm(clinic=request.clinic)
     context = {
         "patient": patient, "consultation": consultation, "formset": formset, "form": form,
         "template_notes": notes, "catalogue": CATALOGUE,
@@ -104,7 +105,7 @@ def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         context.update(_check_context(consultation, formset, form))
     else:
         bound = ComponentFormSet(_as_data(formset), prefix="c")
-        context.update(_check_context(consultation, bound, FormulationForm({})))
+        context.update(_check_context(consultation, bound, FormulationForm({}, clinic=request.clinic)))
     return render(request, "treatments/formulation_builder.html", context, status=status)
 
 
@@ -125,7 +126,7 @@ def formulation_check(request: HttpRequest, patient_id: int) -> HttpResponse:
     consultation = latest_signed(patient)
     if consultation is None:
         return render(request, "treatments/_check_panel.html", {"check_errors": ["No signed consultation."]})
-    context = _check_context(consultation, ComponentFormSet(request.POST, prefix="c"), FormulationForm(request.POST))
+    context = _check_context(consultation, ComponentFormSet(request.POST, prefix="c"), FormulationForm(request.POST, clinic=request.clinic))
     return render(request, "treatments/_check_panel.html", context)
 
 

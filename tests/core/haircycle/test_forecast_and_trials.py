@@ -61,7 +61,8 @@ def test_forecast_band_narrows_as_follow_ups_arrive():
     # Its speed is measured in `make bench` (benchmarks time forecasts from nothing), not here: a
     # timed test fails on a loaded machine whatever the code does (project rule 7).
     before = personal_forecast(MALE, PatientBaseline(150.0), ["minoxidil_5"])
-    assert before.density.day[0] == 0 and before.density.day[-1] == 365
+    # Minoxidil 5% was measured to 48 weeks (Olsen 2002): the forecast stops at day 336 (issue 17).
+    assert before.density.day[0] == 0 and before.density.day[-1] == 336
     lo, mid, hi = before.density.at(0)
     assert lo < 150.0 < hi and mid == pytest.approx(150.0, abs=0.5)
     # a responder tracking the expected path
@@ -70,7 +71,7 @@ def test_forecast_band_narrows_as_follow_ups_arrive():
         MALE, PatientBaseline(150.0), ["minoxidil_5"],
         [Measurement(90, mean_path[90]), Measurement(180, mean_path[180])],
     )
-    assert after.density.width(365) < 0.8 * before.density.width(365)
+    assert after.density.width(336) < 0.8 * before.density.width(336)
     assert after.effect.sd < 0.8 * before.effect.sd  # the truncated prior on the grid
     assert after.non_responder is None
     for p10, p50, p90 in zip(after.density.p10, after.density.p50, after.density.p90, strict=True):
@@ -156,8 +157,67 @@ def test_a_memoised_course_scales_with_each_patient_s_baseline_and_cannot_be_cha
     small = personal_forecast(MALE, PatientBaseline(100.0, 55.0), ["minoxidil_5"])
     large = personal_forecast(MALE, PatientBaseline(200.0, 55.0), ["minoxidil_5"])
     assert _course_model.cache_info().hits >= 1  # the second patient reused the course
-    for day in (0, 120, 365):
+    for day in (0, 120, 336):  # minoxidil was measured to 48 weeks: the forecast ends there
         assert large.density_at_start.at(day)[0] == pytest.approx(2 * small.density_at_start.at(day)[0], abs=0.011)
     args = _model_args(MALE, PatientBaseline(100.0, 55.0), ["minoxidil_5"], 365, None, 0.2, 59, ObservationParams())
     with pytest.raises(ValueError):  # shared between patients: read-only
         _course_model(*args).unit_density[0, 0] = 2.0
+
+
+# --- issue 17: held-out checks, misses reported as misses; forecasts claim only what trials show ----------
+
+
+def test_every_row_is_marked_fitted_or_held_out_and_held_out_checks_cover_time_course_and_shedding():
+    from anagen.core.haircycle.validation import held_out_rows
+
+    assert {r.role for r in validation_rows()} == {"fitted", "held out"}
+    keys = {r.key for r in held_out_rows()}
+    assert {"hoffmann_minoxidil5_3m", "hoffmann_minoxidil5_6m", "te_shedding_onset", "te_shedding_duration"} <= keys
+    doc = DOC.read_text(encoding="utf-8")
+    for row in held_out_rows():
+        assert row.source in doc
+        line = next(line for line in doc.splitlines() if row.source in line)
+        assert line.endswith("| pass |" if row.passed else "| MISS |")
+
+
+def test_the_untreated_course_is_theta_zero_for_every_comparison():
+    from anagen.core.haircycle import treatment_prior
+
+    for diagnosis in (MALE, "androgenetic_alopecia_female", "telogen_effluvium"):
+        assert treatment_prior("none", diagnosis).effect_mean == 0.0
+        assert course_prior(("vitamin_mesotherapy",), diagnosis).effect_mean == 0.0
+
+
+def test_treatments_no_trial_measured_get_the_untreated_forecast():
+    from anagen.core.haircycle import PatientBaseline
+
+    none = personal_forecast(MALE, PatientBaseline(150.0), ["none"])
+    cocktail = personal_forecast(MALE, PatientBaseline(150.0), ["vitamin_mesotherapy", "minoxidil_mesotherapy"])
+    assert cocktail.untreated_only and not none.unmeasured
+    assert cocktail.density_at_start.p50 == none.density_at_start.p50
+    assert {u.key for u in cocktail.unmeasured} == {"vitamin_mesotherapy", "minoxidil_mesotherapy"}
+
+
+def test_no_forecast_runs_past_the_shortest_trial_of_the_course():
+    from anagen.core.haircycle import PatientBaseline, forecast_horizon_days
+
+    fc = personal_forecast(MALE, PatientBaseline(150.0), ["vitamin_mesotherapy", "dutasteride_mesotherapy"],
+                           [Measurement(60, 150.0), Measurement(120, 152.0)])
+    assert fc.horizon_days == 84 and fc.density.day[-1] == 84
+    assert fc.follow_ups_after_horizon == (120,) and [c.day for c in fc.follow_ups] == [60]
+    assert forecast_horizon_days(("minoxidil_5", "finasteride_1mg"), MALE, 365) == 336
+    assert forecast_horizon_days(("none",), MALE, 365) == 365
+
+
+def test_a_5ari_has_no_effect_in_women_or_outside_androgenetic_alopecia():
+    female = course_prior(("finasteride_1mg",), "androgenetic_alopecia_female")
+    assert female.effect_mean == 0.0 and "men only" in female.evidence
+    assert course_prior(("dutasteride_mesotherapy",), "telogen_effluvium").effect_mean == 0.0
+    assert course_prior(("finasteride_1mg",), MALE).effect_mean > 0
+
+
+def test_the_untreated_androgenetic_course_does_not_improve_by_itself():
+    from anagen.core.haircycle import PatientBaseline, untreated_band
+
+    band = untreated_band(MALE, PatientBaseline(150.0))
+    assert band.p50[365] <= band.p50[0]

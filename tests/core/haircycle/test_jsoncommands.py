@@ -61,9 +61,10 @@ FORECAST_INPUT = {
 def test_forecast_contract():
     rc, out, _ = _run("forecast", FORECAST_INPUT)
     assert rc == 0
-    assert out["day"][0] == 0 and out["day"][-1] == 365
-    for key in ("density_per_cm2", "density_per_cm2_at_start", "wash_test_count"):
-        assert set(out[key]) == {"p10", "p50", "p90"} and len(out[key]["p50"]) == 366
+    # Minoxidil 5% was measured to 48 weeks (Olsen 2002): no forecast past day 336 (issue 17).
+    assert out["day"][0] == 0 and out["day"][-1] == 336 and out["horizon_days"] == 336
+    for key in ("density_per_cm2", "density_per_cm2_at_start", "wash_test_count", "density_per_cm2_untreated"):
+        assert set(out[key]) == {"p10", "p50", "p90"} and len(out[key]["p50"]) == 337
     assert out["wash_test_count"]["p50"][0] == 80
     assert [f["below_band"] for f in out["follow_ups"]] == [True, True]
     assert out["non_responder"]["days"] == [90, 180]

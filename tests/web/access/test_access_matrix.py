@@ -45,6 +45,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "today_start": (POST, PERFORMS, SCOPED),
     "today_consult": (POST, TRICH, SCOPED),
     "session_ping": (GET, ANY_STAFF, UNSCOPED),
+    "set_language": (POST, SIGNED_IN, UNSCOPED),
     "login": (GET, PUBLIC, UNSCOPED),
     "logout": (POST, PUBLIC, UNSCOPED),
     # patient registry
@@ -61,6 +62,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "accounts:staff_edit": (GET, ADMIN, SCOPED),
     "accounts:staff_password": (GET, ADMIN, SCOPED),
     "accounts:staff_two_factor_reset": (POST, ADMIN, SCOPED),
+    "accounts:own_password": (GET, ANY_STAFF, UNSCOPED),
     "accounts:two_factor": (GET, SIGNED_IN, UNSCOPED),
     "accounts:two_factor_verify": (GET, SIGNED_IN, UNSCOPED),
     "accounts:two_factor_setup": (GET, SIGNED_IN, UNSCOPED),
@@ -78,6 +80,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "accounts:clinic_create": (GET, NOBODY, UNSCOPED),
     "accounts:clinic_add_admin": (GET, NOBODY, UNSCOPED),
     "audit:trail": (GET, ADMIN, UNSCOPED),
+    "audit:trail_csv": (GET, ADMIN, UNSCOPED),
     # consents
     "consents:text_list": (GET, ADMIN, UNSCOPED),
     "consents:text_publish": (GET, ADMIN, UNSCOPED),
@@ -148,6 +151,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "safety:event": (GET, CLINICAL, SCOPED),
     "safety:resolve_event": (POST, CLINICAL, SCOPED),
     "safety:review_event": (POST, TRICH, SCOPED),
+    "safety:review_session_draw": (POST, TRICH, SCOPED),
     "safety:lot_recipients": (GET, CLINICAL, SCOPED),
     "safety:lot_recipients_csv": (GET, CLINICAL, SCOPED),
     "safety:clusters": (GET, CLINICAL, UNSCOPED),
@@ -166,6 +170,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "outcomes:progress": (GET, CLINICAL, SCOPED),
     "outcomes:chart_svg": (GET, CLINICAL, SCOPED),
     "outcomes:record_measurements": (GET, CLINICAL, SCOPED),
+    "outcomes:void_visit": (POST, PERFORMS, SCOPED),
     "outcomes:generate_report": (POST, CLINICAL, SCOPED),
     "outcomes:download_report": (GET, CLINICAL, SCOPED),
     "outcomes:share_report": (POST, CLINICAL, SCOPED),
@@ -218,6 +223,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "portal:my_data": (GET, PATIENT, UNSCOPED),
     "portal:export_download": (GET, PATIENT, UNSCOPED),
     "portal:accept": (GET, PUBLIC, UNSCOPED),  # one-time invitation link
+    "portal:welcome": (GET, PUBLIC, UNSCOPED),  # the page the link leads to (its claim in the session)
     "portal:invite": (POST, frozenset({"reception", "trichologist", "clinic_admin"}), SCOPED),
     "portal:revoke": (POST, frozenset({"reception", "trichologist", "clinic_admin"}), SCOPED),
     "portal:requests": (GET, ANY_STAFF, UNSCOPED),
@@ -234,7 +240,7 @@ KWARG_SOURCES = {"privacy:erasure_detail": {"request_id": "request_id_erasure"}}
 # Query strings a page needs to show its object (the moved session for a re-plan).
 QUERY = {"treatments:replan": lambda world: f"?appointment={world.kwargs['appointment_id']}"}
 # Pages whose object is a per-user or per-session thing that may rightly be absent (404) here.
-MAY_BE_ABSENT = {"interop:registry_import_errors", "reminders:opt_out", "portal:accept"}
+MAY_BE_ABSENT = {"interop:registry_import_errors", "reminders:opt_out", "portal:accept", "portal:welcome"}
 # Where the rule is finer than a role: the outcome each role gets instead.
 OVERRIDES: dict[str, dict[str, str]] = {
     # Signing out ends on the sign-in page, whoever asks.

@@ -147,6 +147,11 @@ def build_world() -> World:
         "uidb64": "MQ",
         "name": "swagger-ui.css",
     }
+    # A follow-up visit, for the page that voids one (issue 17).
+    from anagen.consultations.models import MeasurementSet
+
+    visit = MeasurementSet.objects.create(clinic=clinic, patient=patient, measured_on=consultation.consulted_on, comb_count=12)
+    world.kwargs["visit_id"] = visit.pk
     world.kwargs["token"] = feed_token  # the calendar feed's secret; other token routes take their own
     # Portal routes look objects up within the signed-in patient's own records.
     world.portal_kwargs = {  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from anagen.audit import keys
 from anagen.audit.chain import entry_hash
 from anagen.audit.models import AuditChainHead, AuditEntry
 from anagen.audit.services import Actor, append, record_reads, verify_chain
@@ -30,7 +31,8 @@ def test_an_appended_entry_is_stored_as_given_and_its_hash_recomputes(db):
     assert stored.entry_hash == entry_hash(
         seq=stored.seq, at=stored.at, clinic_id=stored.clinic_id, user_id=stored.user_id, username=stored.username,
         action=stored.action, object_type=stored.object_type, object_id=stored.object_id, patient_id=stored.patient_id,
-        changes=stored.changes, ip_address=stored.ip_address, prev_hash=stored.prev_hash)
+        changes=stored.changes, ip_address=stored.ip_address, prev_hash=stored.prev_hash,
+        key_id=stored.key_id, key=keys.get(stored.key_id).entry_key)
     head = AuditChainHead.objects.get(pk=1)
     assert (head.seq, head.last_hash) == (stored.seq, stored.entry_hash)
 

@@ -114,7 +114,7 @@ def test_an_admin_browses_the_trail_by_patient_and_by_user(client, admin_user, t
     client.force_login(admin_user)
     by_patient = client.get(reverse("audit:trail"), {"patient": patient.pk})
     assert {e.patient_id for e in by_patient.context["page"].object_list} == {patient.pk}
-    by_user = client.get(reverse("audit:trail"), {"user": trichologist.pk})
+    by_user = client.get(reverse("audit:trail"), {"person": trichologist.pk})
     assert {e.user_id for e in by_user.context["page"].object_list} == {trichologist.pk}
     assert len(by_user.context["page"].object_list) == 2
 

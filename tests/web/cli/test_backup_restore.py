@@ -30,9 +30,19 @@ def _source() -> Any:
 
 
 def _env(data_dir: Path, database_url: str, **extra: str) -> dict[str, str]:
+    from django.conf import settings
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANAGEN_", "DJANGO_", "DATABASE_URL"))}
-    env.update({"ANAGEN_ENV": "test", "ANAGEN_DATA_DIR": str(data_dir), "DATABASE_URL": database_url, **extra})
+    # This test's own checkpoint file (tests/conftest.py): the database is emptied between tests.
+    env.update({"ANAGEN_ENV": "test", "ANAGEN_DATA_DIR": str(data_dir), "DATABASE_URL": database_url,
+                "ANAGEN_AUDIT_CHECKPOINT_FILE": str(settings.ANAGEN_AUDIT_CHECKPOINT_FILE), **extra})
     return env
+
+
+def _audit_key_dir() -> str:
+    from django.conf import settings
+
+    return str(settings.ANAGEN_AUDIT_KEY_DIR)
 
 
 def _url(database: Any) -> str:
@@ -144,16 +154,32 @@ def test_a_backup_restored_into_a_fresh_folder_brings_back_every_row_and_file(se
     args = ["restore", str(archive), "--data-dir", str(restored_dir)]
     if target_database.vendor == "postgresql":
         args += ["--database-url", _url(target_database)]
-    done = anagen(args, _env(tmp_path / "elsewhere", _url(source), **extra))
+    # The audit keys are never in an archive: they travel beside the secret key, as the guide says.
+    done = anagen(args, _env(tmp_path / "elsewhere", _url(source), ANAGEN_AUDIT_KEY_DIR=_audit_key_dir(), **extra))
     assert done.returncode == 0, done.stderr
     assert "every checksum verified" in done.stdout
     assert "audit trail intact" in done.stdout
+    # The backup signed a checkpoint first; the restored trail was checked against it.
+    assert "matches 1 signed checkpoint" in done.stdout
+    assert (restored_dir / "audit-checkpoints.jsonl").is_file()
 
     source_rows = all_rows(source)
     assert sum(len(r) for r in source_rows.values()) > 500  # the demo clinic really is in there
     assert all_rows(target_database) == source_rows
     assert all_files(restored_dir) == all_files(seeded)
     assert all_files(restored_dir)["photos/2026/11/p1-crown.jpg"] == bytes(range(256)) * 40
+
+
+def test_a_restore_without_the_audit_keys_says_which_folder_to_copy(with_files, target_database, tmp_path):
+    source = _source()
+    archive = tmp_path / "backup.tar"
+    assert anagen(["backup", str(archive)], _env(with_files, _url(source))).returncode == 0
+    args = ["restore", str(archive), "--data-dir", str(tmp_path / "restored")]
+    if target_database.vendor == "postgresql":
+        args += ["--database-url", _url(target_database)]
+    done = anagen(args, _env(tmp_path / "elsewhere", _url(source)))
+    assert done.returncode == 1
+    assert "which this server does not have (copy the audit key folder" in done.stderr
 
 
 def test_the_manifest_records_version_migrations_vendor_checksums_and_row_counts(with_files, tmp_path):

@@ -56,7 +56,7 @@ def test_photos_are_stored_in_the_bucket_and_served_through_the_audited_view(cli
     from anagen.audit.models import AuditEntry
     from anagen.audit.services import Actor
     from anagen.consents.services import publish_text, sign_consent
-    from anagen.photos.services import UploadedFile, upload_photos
+    from anagen.photos.services import UploadedFile, make_pending_thumbnails, upload_photos
 
     assert type(storages["photos"]).__name__ == "S3Storage"
     actor = Actor.system("test", clinic.pk)
@@ -65,6 +65,9 @@ def test_photos_are_stored_in_the_bucket_and_served_through_the_audited_view(cli
     today = timezone.localdate()
     [photo] = upload_photos(actor, patient, [UploadedFile("vertex.jpg", len(jpeg_bytes()), io.BytesIO(jpeg_bytes()))], view_choice="vertex",
                             visit_date=today, today=today, uploaded_by=trichologist)
+    keys = [o["Key"] for o in s3_server.list_objects_v2(Bucket="anagen-clinic")["Contents"]]
+    assert sum(1 for k in keys if k.startswith("photos/")) == 1  # the thumbnail comes after the request
+    assert make_pending_thumbnails() == 1
     keys = [o["Key"] for o in s3_server.list_objects_v2(Bucket="anagen-clinic")["Contents"]]
     assert any(k.startswith("photos/") and k.endswith("-thumb.jpg") for k in keys)
     assert sum(1 for k in keys if k.startswith("photos/")) == 2

@@ -72,6 +72,8 @@ def _server_env(data_dir: Path, database_url: str) -> dict[str, str]:
         "ANAGEN_ENV": "production", "ANAGEN_SECRET_KEY": SECRET_KEY, "ANAGEN_ALLOWED_HOSTS": "127.0.0.1",
         "ANAGEN_BEHIND_PROXY": "true", "ANAGEN_DATA_DIR": str(data_dir), "DATABASE_URL": database_url,
         "ANAGEN_LOG_LEVEL": "WARNING",
+        # The audit key folder is shared by every server, like the secret key (docs/deployment.md).
+        "ANAGEN_AUDIT_KEY_DIR": str(data_dir.parent / "shared-secrets" / "audit-keys"),
     })
     return env
 

@@ -68,12 +68,12 @@ def session_input(lot: Any) -> Any:
     from anagen.core.safety import InjectionPoint
     from anagen.procedures.services import LotUse, SessionInput
 
-    points = tuple(InjectionPoint(ScalpZone.VERTEX, Decimal("0.5"), Decimal("0.5"), Decimal("0.1")) for _ in range(5))
+    points = tuple(InjectionPoint(ScalpZone.VERTEX, Decimal("0.5"), Decimal("0.5"), Decimal("0.1")) for _ in range(20))
     return SessionInput(
         identity_confirmed=True, fever_today=False, scalp_infection_today=False, pregnant_today=False, new_medicines="",
         new_medication_codes=(), scalp_cleansed=True, numbing_spray=False, technique="needle", needle_gauge=32,
         needle_length_mm=Decimal("4"), mesogun_settings="", depth_mm=Decimal("2"), injection_style="point_by_point",
-        injection_map=points, lots=(LotUse(lot.pk, Decimal("0.5")),), pain_score=2, immediate_reactions=(),
+        injection_map=points, lots=(LotUse(lot.pk, Decimal("2.0")),), pain_score=2, immediate_reactions=(),
         reaction_notes="", aftercare_language="en",
     )
 
@@ -121,6 +121,8 @@ def world(clinic: Any, admin_user: Any, trichologist: Any, practitioner: Any, re
     room = create_room(clinic, "Procedure room 1")
     product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose",
                                      vial_volume_ml=Decimal("5"), low_stock_threshold_ml=Decimal("10"))
+    product.components.create(ingredient_code="ghk_cu", concentration=Decimal("1"), concentration_unit="mg/mL")
+    product.components.create(ingredient_code="dexpanthenol", concentration=Decimal("50"), concentration_unit="mg/mL")
     lot = receive_lot(actor, product, lot_number="VC-2611", expiry_date=today + dt.timedelta(days=200),
                       quantity_ml=Decimal("200"), supplier="Derma Supplies, Mumbai", received_on=today - dt.timedelta(days=3))
     course = create_course(actor, consultation, formulation, CourseChoices(today + dt.timedelta(days=60), 1, 14, 0, 60),

@@ -76,6 +76,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, photo):
 def test_the_files_live_outside_the_static_folder(photo, settings):
     location = str(storages["photos"].location)
     assert not location.startswith(str(settings.STATIC_ROOT))
+    services.make_pending_thumbnails()
     assert storages["photos"].exists(photo.file_name) and storages["photos"].exists(photo.thumbnail_name)
 
 

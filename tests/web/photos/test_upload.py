@@ -13,6 +13,7 @@ from PIL import ExifTags, Image
 
 from anagen.audit.models import AuditEntry
 from anagen.photos.models import Photo
+from anagen.photos.services import make_pending_thumbnails
 
 from .conftest import exif_with_gps_and_device, jpeg, png_claiming, stored_names, upload_file
 
@@ -54,6 +55,9 @@ def test_a_trichologist_uploads_the_six_standard_views_of_a_visit(client, tricho
     assert [p.view for p in photos] == ["vertex", "midline_part", "frontal", "temporal_left", "temporal_right", "occipital"]
     assert {p.visit_date for p in photos} == {timezone.localdate()}
     assert all(p.uploaded_by == trichologist and p.width == 120 and p.height == 90 for p in photos)
+    # The originals now; the thumbnails on the worker's next pass (never inside the upload request).
+    assert len(stored_names()) == 6 and not any(p.has_thumbnail for p in photos)
+    assert make_pending_thumbnails() == 6
     assert len(stored_names()) == 12
     thumb = Image.open(storages["photos"].open(photos[0].thumbnail_name))
     assert thumb.format == "JPEG" and thumb.size == (120, 90)
@@ -74,6 +78,7 @@ def test_stored_names_are_random_and_never_the_uploaded_name(client, trichologis
 def test_a_large_photo_gets_a_320_pixel_thumbnail(client, trichologist, consented):
     client.force_login(trichologist)
     post(client, consented, [upload_file(jpeg(1600, 1200))], view="frontal")
+    make_pending_thumbnails()
     photo = Photo.objects.get()
     assert Image.open(storages["photos"].open(photo.thumbnail_name)).size == (320, 240)
 
@@ -137,6 +142,7 @@ def test_gps_and_device_data_are_stripped_and_the_capture_time_kept(client, tric
     assert ExifTags.IFD.GPSInfo not in exif and not exif.get_ifd(ExifTags.IFD.GPSInfo)
     assert dict(exif.get_ifd(ExifTags.IFD.Exif)) == {ExifTags.Base.DateTimeOriginal: "2026:11:20 10:15:00"}
     assert photo.captured_at == dt.datetime(2026, 11, 20, 10, 15, tzinfo=ZoneInfo("Asia/Kolkata"))
+    make_pending_thumbnails()
     thumb = storages["photos"].open(photo.thumbnail_name).read()
     assert b"Acme" not in thumb and not Image.open(io.BytesIO(thumb)).getexif()
 

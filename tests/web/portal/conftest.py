@@ -105,7 +105,7 @@ def recorded_session(clinic: Any, trichologist: Any, practitioner: Any, patient:
     builders.formulation(consultation, trichologist, actor=actor)
     appointment = builders.session_appointment(patient, practitioner, room, actor=actor)
     lot = builders.lot_in_stock(clinic, actor=actor)
-    injection_map = [{"zone": "vertex", "x": "0.5", "y": str(round(0.2 + 0.05 * i, 2)), "volume_ml": "0.10"} for i in range(10)]
+    injection_map = [{"zone": "vertex", "x": "0.5", "y": str(round(0.2 + 0.05 * (i % 10), 2)), "volume_ml": "0.10"} for i in range(20)]
     data = {
         "identity_confirmed": "on", "scalp_cleansed": "on", "technique": "needle", "needle_gauge": "32", "needle_length_mm": "4",
         "depth_mm": "2", "injection_style": "point_by_point", "injection_map": json.dumps(injection_map), "pain_score": "3",

@@ -24,8 +24,21 @@ def accept_url(token):
     return reverse("portal:accept", args=[token])
 
 
-def sign_up(client, token, username, password=PATIENT_PASSWORD):
-    return client.post(accept_url(token), {"username": username, "password1": password, "password2": password})
+def open_link(client, token):
+    """Open the invitation link as a browser does: the token is exchanged for a session claim and
+    the browser lands on the token-free page (returned), or the refusal."""
+    response = client.get(accept_url(token))
+    if response.status_code != 302:
+        return response
+    assert response["Location"] == reverse("portal:welcome")
+    return client.get(response["Location"])
+
+
+def sign_up(client, token, username, password=PATIENT_PASSWORD, password2=None):
+    opened = open_link(client, token)
+    if opened.status_code != 200:
+        return opened
+    return client.post(reverse("portal:welcome"), {"username": username, "password1": password, "password2": password2 or password})
 
 
 def test_the_patient_role_is_not_a_staff_role():
@@ -63,7 +76,7 @@ def test_the_invitation_is_emailed_when_the_patient_has_an_email(client, trichol
 
 def test_the_patient_sets_a_password_and_the_link_works_only_once(client, patient, invite):
     invitation, token = invite(patient)
-    page = client.get(accept_url(token))
+    page = open_link(client, token)
     assert page.status_code == 200
     assert page.context["form"]["username"].value() == patient.mrn
     response = sign_up(client, token, patient.mrn)
@@ -88,7 +101,7 @@ def test_the_patient_sets_a_password_and_the_link_works_only_once(client, patien
 
 def test_it_refuses_an_expired_invitation(client, patient, invite):
     _, token = invite(patient, now=timezone.now() - dt.timedelta(days=7, minutes=1))
-    response = client.get(accept_url(token))
+    response = open_link(client, token)
     assert response.status_code == 410
     assert b"expired" in response.content
     assert sign_up(client, token, patient.mrn).status_code == 410
@@ -104,8 +117,8 @@ def test_it_refuses_an_unknown_link(client):
 def test_a_new_invitation_replaces_the_previous_link(client, patient, invite):
     _, first = invite(patient)
     _, second = invite(patient)
-    assert client.get(accept_url(first)).status_code == 410
-    assert client.get(accept_url(second)).status_code == 200
+    assert open_link(client, first).status_code == 410
+    assert open_link(client, second).status_code == 200
 
 
 def test_it_refuses_a_weak_password_naming_the_field_and_keeps_the_link(client, patient, invite):
@@ -120,7 +133,7 @@ def test_it_refuses_a_weak_password_naming_the_field_and_keeps_the_link(client, 
 
 def test_it_refuses_mismatched_passwords(client, patient, invite):
     _, token = invite(patient)
-    response = client.post(accept_url(token), {"username": patient.mrn, "password1": PATIENT_PASSWORD, "password2": PATIENT_PASSWORD + "x"})
+    response = sign_up(client, token, patient.mrn, PATIENT_PASSWORD, PATIENT_PASSWORD + "x")
     assert response.status_code == 400
     assert "not the same" in response.context["form"].errors["password2"][0]
 
@@ -178,7 +191,7 @@ def test_a_new_link_lets_a_patient_who_forgot_their_password_choose_another(clie
     link = client.post(reverse("portal:invite", args=[patient.pk])).context["link"]
     client.logout()
     token = link.rstrip("/").rsplit("/", 1)[1]
-    assert b"Choose a new password" in client.get(accept_url(token)).content
+    assert b"Choose a new password" in open_link(client, token).content
     assert sign_up(client, token, patient_user.username, password="another fine password 7").status_code == 302
     patient_user.refresh_from_db()
     assert patient_user.check_password("another fine password 7")
@@ -207,3 +220,35 @@ def test_the_demo_seed_gives_one_patient_a_demo_portal_account(clinic, patient, 
     assert account.patient == patient
     assert account.user.username == "patient" and account.user.is_demo_account and account.user.role == Role.PATIENT
     assert services.account_for_user(account.user) == account
+
+
+def test_opening_the_link_exchanges_its_token_for_this_browser_and_leaves_a_token_free_page(client, patient, invite):
+    """Issue 19, finding 2: a copy of the link (a log, a history, a Referer) cannot be used once opened."""
+    from django.test import Client
+
+    invitation, token = invite(patient)
+    first = client.get(accept_url(token))
+    assert first.status_code == 302 and token not in first["Location"]
+    page = client.get(first["Location"])
+    assert page.status_code == 200 and token not in page.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.opened_at is not None and invitation.claim_hash and invitation.used_at is None
+    # The same browser may open it again; anyone else holding the link is refused.
+    assert client.get(accept_url(token)).status_code == 302
+    attacker = Client()
+    refused = attacker.get(accept_url(token))
+    assert refused.status_code == 410 and b"opened already" in refused.content
+    assert attacker.post(reverse("portal:welcome"), {"username": "thief", "password1": PATIENT_PASSWORD,
+                                                     "password2": PATIENT_PASSWORD}).status_code == 410
+    with pytest.raises(services.InvitationInvalid):
+        services.accept_invitation(token, "thief", PATIENT_PASSWORD)
+    # The patient finishes in their own browser.
+    response = client.post(reverse("portal:welcome"), {"username": patient.mrn, "password1": PATIENT_PASSWORD, "password2": PATIENT_PASSWORD})
+    assert response.status_code == 302
+    assert PatientAccount.objects.get(patient=patient).user.username == patient.mrn
+
+
+def test_the_token_free_page_without_a_claim_says_to_open_the_link(client):
+    response = client.get(reverse("portal:welcome"))
+    assert response.status_code == 410
+    assert b"Open the link" in response.content

@@ -34,7 +34,7 @@ def build_ready(clinic, trichologist, practitioner, patient, actor):
             "today": timezone.localdate(), "text": record.text}
 
 
-def session_post(lot, *, volume="0.10", points=10, lot_volume="2.00", **overrides):
+def session_post(lot, *, volume="0.10", points=20, lot_volume="2.00", **overrides):
     zones = ["frontal", "mid_scalp", "vertex"]
     injection_map = [{"zone": zones[i % 3], "x": "0.5", "y": str(round(0.2 + 0.05 * (i % 10), 2)), "volume_ml": volume} for i in range(points)]
     data = {

@@ -37,8 +37,9 @@ def test_a_practitioner_records_and_signs_a_session(client, practitioner, ready)
     response = client.post(record_url(ready), session_post(ready["lot"]))
     assert response.status_code == 302, response.context["form"].errors
     session = TreatmentSession.objects.get()
-    assert session.total_volume_ml == Decimal("1.00")
-    assert len(session.injection_map) == 10
+    assert session.total_volume_ml == Decimal("2.00")
+    assert session.drawn_volume_ml == Decimal("2.00")
+    assert len(session.injection_map) == 20
     assert session.injection_map[0]["zone"] == "frontal"
     ready["lot"].refresh_from_db()
     assert ready["lot"].remaining_ml == Decimal("18.00")
@@ -158,7 +159,7 @@ def test_bad_input_is_refused_naming_the_field(client, practitioner, ready, fiel
 
 def test_the_lots_must_account_for_the_volume_injected(client, practitioner, ready):
     client.force_login(practitioner)
-    response = client.post(record_url(ready), session_post(ready["lot"], lot_volume="0.50"))
+    response = client.post(record_url(ready), session_post(ready["lot"], lot_volume="0.50", volume_discrepancy_reason="any"))
     assert response.status_code == 400
     assert b"lots account for" in response.content
     assert nothing_saved(ready)
@@ -224,7 +225,7 @@ def test_the_map_is_drawn_again_from_its_data(client, practitioner, ready):
     client.post(record_url(ready), session_post(ready["lot"]))
     session = TreatmentSession.objects.get()
     page = client.get(reverse("procedures:detail", args=[session.pk])).content.decode()
-    assert page.count('class="point"') == 10
+    assert page.count('class="point"') == 20
     assert 'data-zone="vertex"' in page
 
 
@@ -300,3 +301,110 @@ def test_two_sessions_drawing_the_last_stock_at_once_never_go_negative(clinic, p
     assert lot.remaining_ml == Decimal("0.00")
     assert TreatmentSession.objects.count() == 1
     assert second_patient is not None
+
+
+# --- at the chair: allergies through ingredient lists, the prescribed product, reconciled volumes ------
+
+
+def _allergic_to(ready, trichologist, actor, *codes):
+    """A newer signed consultation recording the allergy (the session reads the latest signed one)."""
+    from anagen.consultations.services import (
+        acknowledge_caution,
+        save_draft,
+        sign_consultation,
+        start_consultation,
+    )
+
+    consultation = start_consultation(actor, ready["appointment"].patient, trichologist, ready["today"])
+    save_draft(actor, consultation, {"presenting_complaint": "Thinning", "diagnosis_primary": "androgenetic_alopecia",
+                                     "allergy_ingredients": list(codes)}, measurements=None, labs={}, expected_version=None)
+    consultation = sign_consultation(actor, consultation, trichologist)
+    # The screening caution is acknowledged, so what refuses the session is the product check itself.
+    acknowledge_caution(actor, consultation, "ingredient_allergy", "Exclude it from every product", trichologist)
+    return consultation
+
+
+def test_a_patient_allergic_to_an_ingredient_of_the_lot_is_refused_even_with_reasons(client, practitioner, trichologist, ready, actor):
+    _allergic_to(ready, trichologist, actor, "dexpanthenol")
+    client.force_login(practitioner)
+    response = client.post(record_url(ready), session_post(ready["lot"], product_substitution_reason="only stock",
+                                                            volume_discrepancy_reason="x"))
+    assert response.status_code == 400
+    assert b"allergic to" in response.content and b"dexpanthenol" in response.content
+    assert nothing_saved(ready)
+
+
+def test_a_biotin_cocktail_is_refused_for_a_biotin_allergic_patient_through_the_api(
+    client, practitioner, trichologist, ready, actor,
+):
+    from anagen.catalog.models import Product
+    from anagen.catalog.services import receive_lot
+
+    _allergic_to(ready, trichologist, actor, "biotin")
+    cocktail = Product.objects.create(clinic=ready["lot"].product.clinic, name="Biotin cocktail", vial_type="multi_dose",
+                                      vial_volume_ml=Decimal("5"), low_stock_threshold_ml=Decimal("0"))
+    cocktail.components.create(ingredient_code="biotin", concentration=Decimal("0.5"), concentration_unit="mg/mL")
+    lot = receive_lot(actor, cocktail, lot_number="BC-1", expiry_date=ready["today"] + dt.timedelta(days=90),
+                      quantity_ml=Decimal("10"), supplier="s", received_on=ready["today"])
+    client.force_login(practitioner)
+    payload = {
+        "appointment_id": ready["appointment"].pk, "identity_confirmed": True, "scalp_cleansed": True, "technique": "needle",
+        "needle_gauge": 32, "needle_length_mm": "4", "depth_mm": "2", "injection_style": "nappage", "pain_score": 2,
+        "injection_map": [{"zone": "vertex", "x": "0.5", "y": "0.6", "volume_ml": "0.10"}] * 20,
+        "lots": [{"lot_id": lot.pk, "volume_ml": "2.00"}], "product_substitution_reason": "the prescribed one ran out",
+    }
+    response = client.post("/api/v1/sessions", payload, content_type="application/json")
+    assert response.status_code in (400, 422), response.content
+    assert b"biotin" in response.content
+    assert not TreatmentSession.objects.exists()
+
+
+def test_half_a_millilitre_mapped_against_two_drawn_needs_a_reason_and_keeps_it_for_review(client, practitioner, trichologist, ready):
+    from anagen.safety.services import sessions_needing_draw_review
+
+    client.force_login(practitioner)
+    blocked = client.post(record_url(ready), session_post(ready["lot"], points=5))
+    assert blocked.status_code == 400 and b"give the reason before signing" in blocked.content
+    assert nothing_saved(ready)
+    reason = "Patient asked to stop after the frontal zone"
+    signed = client.post(record_url(ready), session_post(ready["lot"], points=5, volume_discrepancy_reason=reason))
+    assert signed.status_code == 302
+    session = TreatmentSession.objects.get()
+    assert session.volume_discrepancy_reason == reason and session.total_volume_ml == Decimal("0.50")
+    assert list(sessions_needing_draw_review(session.clinic)) == [session]
+    client.force_login(trichologist)
+    queue = client.get(reverse("safety:review_queue")).content.decode()
+    assert reason in queue
+    reviewed = client.post(reverse("safety:review_session_draw", args=[session.pk]), {"note": "Acceptable; full dose next time"})
+    assert reviewed.status_code == 302
+    assert list(sessions_needing_draw_review(session.clinic)) == []
+    assert AuditEntry.objects.filter(object_type="session_draw_review", patient_id=session.patient_id).exists()
+
+
+def test_a_practitioner_cannot_review_a_discrepancy(client, practitioner, ready):
+    client.force_login(practitioner)
+    client.post(record_url(ready), session_post(ready["lot"], points=5, volume_discrepancy_reason="stopped early"))
+    session = TreatmentSession.objects.get()
+    assert client.post(reverse("safety:review_session_draw", args=[session.pk]), {"note": "fine"}).status_code == 403
+
+
+def test_a_product_the_formulation_does_not_prescribe_needs_a_reason_a_trichologist_sees(client, practitioner, ready, actor):
+    from anagen.catalog.models import Product
+    from anagen.catalog.services import receive_lot
+
+    other = Product.objects.create(clinic=ready["lot"].product.clinic, name="Niacinamide serum", vial_type="single_dose",
+                                   vial_volume_ml=Decimal("2"), low_stock_threshold_ml=Decimal("0"))
+    other.components.create(ingredient_code="niacinamide", concentration=Decimal("20"), concentration_unit="mg/mL")
+    lot = receive_lot(actor, other, lot_number="NS-1", expiry_date=ready["today"] + dt.timedelta(days=90),
+                      quantity_ml=Decimal("10"), supplier="s", received_on=ready["today"])
+    client.force_login(practitioner)
+    refused = client.post(record_url(ready), session_post(lot))
+    assert refused.status_code == 400 and b"not the prescribed product" in refused.content
+    assert not TreatmentSession.objects.exists()
+    signed = client.post(record_url(ready), session_post(lot, product_substitution_reason="Trichologist changed it by phone"))
+    assert signed.status_code == 302
+    session = TreatmentSession.objects.get()
+    assert session.product_substitution_reason == "Trichologist changed it by phone"
+    assert session.draw_check["problems"][0]["code"] == "product_not_prescribed"
+    page = client.get(reverse("procedures:detail", args=[session.pk])).content.decode()
+    assert "awaiting a trichologist" in page

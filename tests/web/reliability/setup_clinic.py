@@ -80,6 +80,8 @@ else:
         appointments.append(appointment.pk)
     product = Product.objects.create(clinic=clinic, name="Vital cocktail 5 mL", vial_type="multi_dose", vial_volume_ml=Decimal("5"),
                                      low_stock_threshold_ml=Decimal("10"))
+    product.components.create(ingredient_code="ghk_cu", concentration=Decimal("1"), concentration_unit="mg/mL")
+    product.components.create(ingredient_code="dexpanthenol", concentration=Decimal("50"), concentration_unit="mg/mL")
     lot = receive_lot(actor, product, lot_number="VC-2611", expiry_date=today + dt.timedelta(days=200), quantity_ml=Decimal(2 * N + 10),
                       supplier="Derma Supplies, Mumbai", received_on=today - dt.timedelta(days=3))
     result = {"appointments": appointments, "lot": lot.pk}

@@ -21,7 +21,7 @@ SEED = 20261125
 def _session_form(lot_id: int) -> dict[str, str]:
     # The form of src/anagen/procedures/forms.py, as tests/web/procedures/conftest.py fills it.
     zones = ["frontal", "mid_scalp", "vertex"]
-    injection_map = [{"zone": zones[i % 3], "x": "0.5", "y": str(round(0.2 + 0.05 * (i % 10), 2)), "volume_ml": "0.10"} for i in range(10)]
+    injection_map = [{"zone": zones[i % 3], "x": "0.5", "y": str(round(0.2 + 0.05 * (i % 10), 2)), "volume_ml": "0.10"} for i in range(20)]
     return {
         "identity_confirmed": "on", "scalp_cleansed": "on", "technique": "needle", "needle_gauge": "32", "needle_length_mm": "4",
         "depth_mm": "2", "injection_style": "point_by_point", "injection_map": json.dumps(injection_map), "pain_score": "3",

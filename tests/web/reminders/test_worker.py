@@ -180,8 +180,10 @@ def test_the_run_worker_command_processes_the_outbox_once(clinic, make_patient, 
     from django.utils import timezone
 
     patient = opted_in(make_patient(clinic), "sms")
-    now = timezone.now()
-    start = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=3)
+    # The command reads the real clock: tomorrow at 11:00 in the clinic is 11-35 hours ahead
+    # whenever the test runs, inside the 48-hour reminder's window and on one calendar day (an
+    # appointment "3 hours from now" crossed midnight in the evening and was refused).
+    start = local(timezone.localdate() + timedelta(days=1), "11:00")
     book(patient, start)
     out = StringIO()
     call_command("run_worker", "--once", stdout=out)

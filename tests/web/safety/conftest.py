@@ -12,6 +12,8 @@ import pytest
 from django.utils import timezone
 from tests import builders
 
+from anagen.core.formulation import Component
+
 _slot = itertools.count()
 
 
@@ -87,7 +89,11 @@ def make_session(db: Any) -> Any:
         if not patient.consent_records.filter(purpose="treatment").exists():
             builders.consent(patient, staff, actor=system)
         if not Formulation.objects.filter(patient=patient).exists():
-            builders.formulation(consultation, doctor, actor=system)
+            # What the session draws is what is prescribed (issue 17): the lots' biotin cocktail, at
+            # the volume drawn, so the draw check needs no reason.
+            drawn_ml = sum((Decimal(volume) for _, volume in lots), Decimal(0)) or Decimal("2.0")
+            builders.formulation(consultation, doctor, actor=system,
+                                 components=(Component("biotin", drawn_ml, Decimal("0.5")),))
         if signed_at is not None:  # appointments keep to the quarter hour: it ends at most 15 minutes earlier
             ends = timezone.localtime(signed_at).replace(second=0, microsecond=0)
             starts = ends - dt.timedelta(minutes=15 + ends.minute % 15)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
+from anagen.api.common import MAX_ID, Id, actor, clinic, page_of
 from anagen.api.problems import Problem, from_invalid_input, invalid
 from anagen.billing import services
 from anagen.billing.models import Invoice, ItemKind, PatientPackage, PriceItem
@@ -172,27 +172,17 @@ def _money_problem(exc: InvalidInput) -> Problem:
 def list_price_items(request: HttpRequest, active: bool | None = None, page: int = Query(1, ge=1, le=100_000),
                      page_size: int = Query(25, ge=1, le=100)) -> Any:
     """By name, then id: the items an invoice may bill (``active=true``: those still sold)."""
-    qs = PriceItem.objects.filter(clinic=clinic(request))
-    if active is not None:
-        qs = qs.filter(active=active)
-    items, meta = paginate(qs.order_by("name", "id"), page, page_size)
-    return {"items": items, **meta}
+    found = services.list_price_items(clinic(request), active=active, page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.get("/invoices", response=page_of(InvoiceOut), auth=auth.ANY_STAFF, summary="List invoices")
 def list_invoices(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID), unpaid: bool = False,
                   page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Newest first (issue date, number). One audit entry names the patients listed."""
-    qs = Invoice.objects.filter(clinic=clinic(request))
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if unpaid:
-        from django.db.models import F
-
-        qs = qs.filter(paid_paise__lt=F("total_paise") + F("refunded_paise"))
-    items, meta = paginate(qs.order_by("-issued_on", "-fy_start_year", "-sequence", "-id"), page, page_size)
-    services.record_list_read(actor(request), "invoices", [i.patient_id for i in items])
-    return {"items": [_invoice_out(i) for i in items], **meta}
+    found = services.list_invoices(actor(request), clinic(request), view="invoices", patient_id=patient_id, unpaid=unpaid,
+                                   page=page, page_size=page_size)
+    return {"items": [_invoice_out(i) for i in found.items], **found.meta}
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceOut, auth=auth.ANY_STAFF, summary="Read an invoice")
@@ -265,16 +255,9 @@ def refund(request: HttpRequest, invoice_id: int, payload: RefundIn) -> Any:
 def list_packages(request: HttpRequest, patient_id: int | None = Query(None, ge=1, le=MAX_ID), open_only: bool = False,
                   page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """By sale date, then id (``open_only``: those with sessions left). One audit entry names the patients."""
-    qs = PatientPackage.objects.filter(clinic=clinic(request)).select_related("invoice_line")
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if open_only:
-        from django.db.models import F
-
-        qs = qs.filter(sessions_used__lt=F("sessions_total"))
-    items, meta = paginate(qs.order_by("sold_on", "id"), page, page_size)
-    services.record_list_read(actor(request), "packages", [p.patient_id for p in items])
-    return {"items": [_package_out(p) for p in items], **meta}
+    found = services.list_packages(actor(request), clinic(request), view="packages", patient_id=patient_id,
+                                   open_only=open_only, page=page, page_size=page_size)
+    return {"items": [_package_out(p) for p in found.items], **found.meta}
 
 
 @router.get("/packages/{package_id}", response=PackageOut, auth=auth.ANY_STAFF, summary="Read a package")

@@ -116,6 +116,12 @@ class LabOut(Schema):
     collected_on: dt.date | None
     flag: str | None
     interpretation: str | None
+    # Issue 17: what the result leads to.
+    severity: str | None = None
+    referral: str | None = None
+    referral_source: str | None = None
+    reviewed_by_id: int | None = None
+    reviewed_at: dt.datetime | None = None
 
 
 class FindingOut(Schema):
@@ -159,6 +165,10 @@ class ConsultationOut(Schema):
     pregnant: bool
     breastfeeding: bool
     planning_conception: bool
+    able_to_become_pregnant: bool
+    contraception_documented_on: dt.date | None
+    negative_pregnancy_test_on: dt.date | None
+    te_trigger_on: dt.date | None
     scalp_active_infection: bool
     scalp_active_inflammation: bool
     scarring_alopecia: bool
@@ -194,6 +204,10 @@ class ConsultationPatch(Schema):
     pregnant: bool | None = None
     breastfeeding: bool | None = None
     planning_conception: bool | None = None
+    able_to_become_pregnant: bool | None = None
+    contraception_documented_on: dt.date | None = None
+    negative_pregnancy_test_on: dt.date | None = None
+    te_trigger_on: dt.date | None = None
     scalp_active_infection: bool | None = None
     scalp_active_inflammation: bool | None = None
     scarring_alopecia: bool | None = None
@@ -204,6 +218,9 @@ class ConsultationPatch(Schema):
     notes: str | None = None
     measurements: MeasurementsIn | None = None
     labs: dict[LabTestCode, LabIn] | None = None
+    # True: the signed-in clinician has reviewed the blood results (an abnormal one defers
+    # telogen effluvium and diffuse thinning until reviewed; a changed result loses the review).
+    labs_reviewed: bool | None = None
 
 
 class ScreeningReadOut(Schema):
@@ -224,6 +241,11 @@ def _lab_out(row: LabResult, interpretation: Any | None) -> dict[str, Any]:
         "collected_on": row.collected_on,
         "flag": interpretation.flag.value if interpretation is not None else None,
         "interpretation": getattr(interpretation, "message", None) if interpretation is not None else None,
+        "severity": getattr(interpretation, "severity", None),
+        "referral": getattr(interpretation, "referral", None),
+        "referral_source": getattr(interpretation, "referral_source", None),
+        "reviewed_by_id": row.reviewed_by_id,
+        "reviewed_at": row.reviewed_at,
     }
 
 
@@ -272,7 +294,7 @@ def _consultation_form_data(consultation: Consultation, patch: dict[str, Any]) -
     values = {name: getattr(consultation, name) for name in CONSULTATION_FIELDS}
     for name in ("medication_codes", "condition_codes", "allergy_ingredients", "pattern_scale", "pattern_stage"):
         values[name] = getattr(consultation, name)
-    values.update({k: v for k, v in patch.items() if k not in ("measurements", "labs")})
+    values.update({k: v for k, v in patch.items() if k not in ("measurements", "labs", "labs_reviewed")})
     data: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, bool):
@@ -328,7 +350,8 @@ def save_draft(request: HttpRequest, consultation_id: int, payload: Consultation
         raise invalid(errors)
     try:
         saved = services.save_draft(who, consultation, form.values(), measurements=measurement_form.values(),
-                                    labs=lab_values, expected_version=expected)
+                                    labs=lab_values, expected_version=expected,
+                                    labs_reviewed_by=request.user if patch.get("labs_reviewed") else None)  # type: ignore[arg-type]
     except ImmutableRecord as exc:
         raise Problem(409, "This consultation is signed and read-only.", kind="signed-record") from exc
     saved = Consultation.objects.select_related("clinic", "patient").get(pk=saved.pk)
@@ -393,6 +416,9 @@ class ScreeningIn(Schema):
     scalp: ScalpIn
     pattern: PatternIn | None
     diagnosis: str
+    # Issue 17, optional as in ``anagen screen``.
+    other_allergies: list[str] | None = None
+    unreviewed_abnormal_labs: list[str] | None = None
 
 
 class ScreeningRunOut(Schema):
@@ -406,6 +432,9 @@ class ScreeningRunOut(Schema):
 def run_screening(request: HttpRequest, payload: ScreeningIn) -> Any:
     """The same document in and out as ``anagen screen``; no patient, nothing stored, not audited."""
     document = payload.model_dump(mode="json")
+    for optional in ("other_allergies", "unreviewed_abnormal_labs"):  # issue 17: optional, as in ``anagen screen``
+        if document.get(optional) is None:
+            document.pop(optional, None)
     return screen.run(document)
 
 
@@ -479,13 +508,14 @@ class DeferralOut(Schema):
     at: dt.datetime
 
 
-class AddendumIn(Schema):
+class ConsultationAddendumIn(Schema):
     reason: str
     text: str
 
 
-class AddendumOut(Schema):
+class ConsultationAddendumOut(Schema):
     id: int
+    consultation_id: int
     author_id: int
     created_at: dt.datetime
     reason: str
@@ -532,16 +562,16 @@ def defer(request: HttpRequest, consultation_id: int, payload: DeferralIn) -> An
     return ScreeningDeferral.objects.get(consultation=consultation)
 
 
-@router.get("/consultations/{consultation_id}/addenda", response=list[AddendumOut], auth=auth.CLINICAL,
+@router.get("/consultations/{consultation_id}/addenda", response=list[ConsultationAddendumOut], auth=auth.CLINICAL,
             summary="A signed consultation's addenda, oldest first")
 def list_addenda(request: HttpRequest, consultation_id: int) -> Any:
     consultation = services.get_consultation(actor(request), clinic(request), consultation_id)
     return list(Addendum.objects.filter(consultation=consultation).order_by("created_at", "id"))
 
 
-@router.post("/consultations/{consultation_id}/addenda", response={201: AddendumOut}, auth=auth.TRICHOLOGIST,
+@router.post("/consultations/{consultation_id}/addenda", response={201: ConsultationAddendumOut}, auth=auth.TRICHOLOGIST,
              summary="Add an addendum to a signed consultation")
-def add_addendum(request: HttpRequest, consultation_id: int, payload: AddendumIn) -> Any:
+def add_addendum(request: HttpRequest, consultation_id: int, payload: ConsultationAddendumIn) -> Any:
     """A signed consultation is never changed: a correction is an addendum with its reason. A draft
     is edited directly (409)."""
     who = actor(request)

@@ -13,12 +13,13 @@ from ninja import Field, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import actor, clinic, schema_of
-from anagen.api.problems import invalid
+from anagen.api.problems import form_errors, invalid
 from anagen.api.routers.consultations import MeasurementsOut
 from anagen.core.errors import FieldError
 from anagen.outcomes import clinic_outcomes as clinic_tables
 from anagen.outcomes import progress as progress_service
 from anagen.outcomes import reports
+from anagen.outcomes.forms import FollowUpMeasurementForm
 
 router = Router(tags=["outcomes"])
 
@@ -51,6 +52,7 @@ class ChartOut(Schema):
     baseline: float | None
     band: BandOut | None
     notes: list[str]
+    untreated_band: BandOut | None = None
 
 
 SessionMarkOut = schema_of(progress_service.SessionMark, name="SessionMarkOut")
@@ -103,16 +105,24 @@ class ProgressOut(Schema):
     charts: list[ChartOut]
     next_steps: list[str]
     reports: list[ReportOut]
+    # Issue 17: what the forecast claims and does not.
+    forecast_horizon_days: int | None = None
+    forecast_untreated_only: bool | None = None
+    forecast_limits: list[str] = []
+    expected: list[str] = []
+
+
+def _band(band: Any) -> dict[str, Any] | None:
+    return None if band is None else {"label": band.label, "dates": list(band.dates), "p10": list(band.p10),
+                                      "p50": list(band.p50), "p90": list(band.p90)}
 
 
 def _chart(chart: Any) -> dict[str, Any]:
-    band = chart.band
     return {
         "chart_id": chart.chart_id, "title": chart.title, "y_label": chart.y_label,
         "series": [{"name": s.name, "unit": s.unit, "points": [{"date": d, "value": v} for d, v in s.points]} for s in chart.series],
         "sessions": list(chart.sessions), "baseline": chart.baseline, "notes": list(chart.notes),
-        "band": None if band is None else {"label": band.label, "dates": list(band.dates), "p10": list(band.p10),
-                                           "p50": list(band.p50), "p90": list(band.p90)},
+        "band": _band(chart.band), "untreated_band": _band(chart.untreated_band),
     }
 
 
@@ -144,6 +154,10 @@ def progress(request: HttpRequest, patient_id: int) -> Any:
         "non_responder": None if flag is None else {"days": list(flag.days), "message": flag.message},
         "charts": [_chart(c) for c in result.charts], "next_steps": reports.next_steps(result),
         "reports": reports.reports_for(result.patient),
+        "forecast_horizon_days": result.forecast.horizon_days if result.forecast else None,
+        "forecast_untreated_only": result.forecast.untreated_only if result.forecast else None,
+        "forecast_limits": result.forecast_limits,
+        "expected": list(result.timeline.sentences) if result.timeline else [],
     }
 
 
@@ -214,3 +228,53 @@ def non_responders(request: HttpRequest) -> Any:
     twice (their outlooks; audited by the outcomes service, one entry naming them)."""
     flagged = clinic_tables.non_responder_panel(actor(request), clinic(request), timezone.localdate()).flagged
     return [{"patient_id": patient.pk, "days": list(outlook.flagged_days), "message": outlook.message} for patient, outlook in flagged]
+
+
+class FollowUpVisitIn(Schema):
+    """A follow-up measurement visit (issue 17: refused without a measurement, or on or before the
+    baseline visit). Fields as on the follow-up form; the site repeats the baseline's."""
+
+    measured_on: dt.date
+    pull_grasped: int | None = None
+    pull_extracted: int | None = None
+    wash_shed_count: int | None = None
+    wash_short_count: int | None = None
+    comb_count: int | None = None
+    site_zone: str | None = None
+    site_offset_cm: float | None = None
+    site_note: str | None = None
+    density_per_cm2: float | None = None
+    thin_hairs_pct: float | None = None
+    mean_shaft_diameter_um: float | None = None
+    terminal_to_vellus_ratio: float | None = None
+    anagen_pct: float | None = None
+    telogen_pct: float | None = None
+    yellow_dots_count: int | None = None
+    global_photo_score: int | None = None
+
+
+class VoidIn(Schema):
+    reason: str
+
+
+@router.post("/patients/{patient_id}/measurement-visits", response={201: MeasurementsOut}, auth=auth.CLINICAL,
+             summary="Record a follow-up measurement visit")
+def record_visit(request: HttpRequest, patient_id: int, payload: FollowUpVisitIn) -> Any:
+    """Checked as the follow-up form checks it (the measurements by the clinical core); refused
+    when it holds no measurement or is dated on or before the baseline visit."""
+    who = actor(request)
+    patient = progress_service.get_patient_for_outcomes(who, clinic(request), patient_id)
+    data = {f"m-{k}": ("" if v is None else str(v)) for k, v in payload.model_dump().items()}
+    form = FollowUpMeasurementForm(data)
+    if not form.is_valid():
+        raise invalid(form_errors(form))
+    row = progress_service.record_follow_up(who, patient, form.cleaned_data["measured_on"], form.values(), today=timezone.localdate())
+    return Status(201, row)
+
+
+@router.post("/patients/{patient_id}/measurement-visits/{visit_id}/void", response=MeasurementsOut, auth=auth.PERFORMS,
+             summary="Void a follow-up visit recorded in error")
+def void_visit(request: HttpRequest, patient_id: int, visit_id: int, payload: VoidIn) -> Any:
+    """The visit is kept (with who voided it, when and why, audited) and no longer counts in the
+    charts, the response, the forecast or the outlook."""
+    return progress_service.void_visit(actor(request), clinic(request), patient_id, visit_id, payload.reason, request.user)  # type: ignore[arg-type]

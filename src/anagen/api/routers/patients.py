@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from anagen.api import auth
 from anagen.api.common import actor, clinic, if_match, page_of, paginate, set_etag
@@ -89,16 +90,37 @@ _ABHA_TAKEN = Problem(409, "Another patient of this clinic already has this ABHA
                       errors=[FieldError("abha_number", "Another patient of this clinic already has this ABHA number.")])
 
 
-@router.get("/patients", response=page_of(PatientOut), auth=auth.ANY_STAFF, summary="List and search patients")
-def list_patients(request: HttpRequest, q: str = "", page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
-    """Patients of your clinic by name, ordered by family name, given name and id. ``q`` searches a
-    name, a phone number (any format) or a record number. Every listed patient is audited."""
+def _search(request: HttpRequest, q: str, page: int, page_size: int) -> dict[str, Any]:
     form = PatientSearchForm({"q": q})
     if not form.is_valid():
         raise invalid(form_errors(form))
     items, meta = paginate(services.search_patients(clinic(request), form.cleaned_data["q"]), page, page_size)
     services.record_list_read(actor(request), items)
     return {"items": items, **meta}
+
+
+@router.get("/patients", response=page_of(PatientOut), auth=auth.ANY_STAFF, summary="List and search patients (deprecated: use POST /patients/search)",
+            deprecated=True)
+def list_patients(request: HttpRequest, q: str = "", page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """Patients of your clinic by name, ordered by family name, given name and id. ``q`` searches a
+    name, a phone number (any format) or a record number. Every listed patient is audited.
+
+    Deprecated for searching: ``q`` travels in the URL, where proxies, logs and browser histories
+    keep names and phone numbers. Send the search in the body of ``POST /patients/search``."""
+    return _search(request, q, page, page_size)
+
+
+class PatientSearchIn(Schema):
+    q: str = ""
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(25, ge=1, le=100)
+
+
+@router.post("/patients/search", response=page_of(PatientOut), auth=auth.ANY_STAFF, summary="Search patients")
+def search_patients(request: HttpRequest, payload: PatientSearchIn) -> Any:
+    """As ``GET /patients``, with the search words in the body so they stay out of URLs and logs:
+    ``q`` searches a name, a phone number (any format) or a record number. Every listed patient is audited."""
+    return _search(request, payload.q, payload.page, payload.page_size)
 
 
 @router.post("/patients", response={201: PatientOut}, auth=auth.ANY_STAFF, summary="Register a patient")

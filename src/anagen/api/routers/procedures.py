@@ -55,6 +55,15 @@ class SessionIn(Schema):
     immediate_reactions: list[str] = []
     reaction_notes: str = ""
     aftercare_language: str = "en"
+    product_substitution_reason: str = ""
+    volume_discrepancy_reason: str = ""
+    breastfeeding_today: bool = False
+    planning_conception_today: bool = False
+    scalp_inflammation_today: bool = False
+    new_condition_codes: list[str] = []
+    new_allergy_codes: list[str] = []
+    reaction_last_session: bool = False
+    new_bald_patch: bool = False
 
 
 class InjectionPointOut(Schema):
@@ -101,6 +110,16 @@ class SessionOut(Schema):
     immediate_reactions: list[str]
     reaction_notes: str
     aftercare_language: str
+    drawn_volume_ml: Decimal | None
+    product_substitution_reason: str
+    volume_discrepancy_reason: str
+    breastfeeding_today: bool
+    planning_conception_today: bool
+    scalp_inflammation_today: bool
+    new_condition_codes: list[str]
+    new_allergy_codes: list[str]
+    reaction_last_session: bool
+    new_bald_patch: bool
     lots: list[LotUsageOut]
 
 
@@ -171,12 +190,12 @@ def record_session(request: HttpRequest, payload: SessionIn) -> Any:
     return Status(201, _out(session))
 
 
-class AddendumIn(Schema):
+class SessionAddendumIn(Schema):
     reason: str
     text: str
 
 
-class AddendumOut(Schema):
+class SessionAddendumOut(Schema):
     id: int
     session_id: int
     author_id: int
@@ -185,16 +204,16 @@ class AddendumOut(Schema):
     text: str
 
 
-@router.get("/sessions/{session_id}/addenda", response=list[AddendumOut], auth=auth.CLINICAL,
+@router.get("/sessions/{session_id}/addenda", response=list[SessionAddendumOut], auth=auth.CLINICAL,
             summary="A session record's addenda, oldest first")
 def list_addenda(request: HttpRequest, session_id: int) -> Any:
     session = services.get_session(actor(request), clinic(request), session_id)
     return list(SessionAddendum.objects.filter(session=session).order_by("created_at", "id"))
 
 
-@router.post("/sessions/{session_id}/addenda", response={201: AddendumOut}, auth=auth.CLINICAL,
+@router.post("/sessions/{session_id}/addenda", response={201: SessionAddendumOut}, auth=auth.CLINICAL,
              summary="Add an addendum to a session record")
-def add_addendum(request: HttpRequest, session_id: int, payload: AddendumIn) -> Any:
+def add_addendum(request: HttpRequest, session_id: int, payload: SessionAddendumIn) -> Any:
     """A signed session is never changed: a correction or a late note is an addendum with its reason."""
     who = actor(request)
     session = services.get_session(who, clinic(request), session_id)
@@ -221,11 +240,12 @@ class AftercareOut(Schema):
             summary="The aftercare sheet of a session")
 def aftercare(request: HttpRequest, session_id: int, language: Literal["en", "hi"] | None = None) -> Any:
     """In ``language``, by default the one chosen at the session; the clinic's own text, or the
-    default sheet. Reception may print it too (it holds no clinical notes), as on the web."""
+    default sheet, led by the 5-alpha-reductase inhibitor instructions when the session's
+    formulation holds one. Reception may print it too (it holds no clinical notes), as on the web."""
     session = services.get_session(actor(request), clinic(request), session_id)
     chosen = language or session.aftercare_language
     if chosen not in services.LANGUAGES:
         chosen = "en"
-    sheet = services.aftercare_sheet(clinic(request), chosen)
+    sheet = services.session_aftercare_sheet(session, chosen)
     return {"session_id": session.pk, "language": chosen, "title": sheet.title,
             "sections": [{"heading": heading, "points": list(points)} for heading, points in sheet.sections]}

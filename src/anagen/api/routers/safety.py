@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, paginate, set_etag
-from anagen.api.problems import Problem
-from anagen.audit import services as audit
-from anagen.catalog.models import Lot
+from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, set_etag
 from anagen.patients import services as patient_services
 from anagen.safety import services
-from anagen.safety.models import AdverseEvent, FollowUpStatus, FollowUpTask
+from anagen.safety.models import AdverseEvent, FollowUpTask
 
 router = Router(tags=["adverse events"])
 
@@ -78,21 +74,11 @@ def list_events(request: HttpRequest, patient_id: int | None = Query(None, ge=1,
                 event_type: EventType | None = None, severity: Severity | None = None,
                 unresolved: bool = False, needs_review: bool = False,
                 page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
-    """Newest onset first, then id."""
-    qs = AdverseEvent.objects.filter(clinic=clinic(request)).prefetch_related(Prefetch("lots", queryset=Lot.objects.only("pk")))
-    if patient_id is not None:
-        qs = qs.filter(patient_id=patient_id)
-    if event_type is not None:
-        qs = qs.filter(event_type=event_type)
-    if severity is not None:
-        qs = qs.filter(severity=severity)
-    if unresolved:
-        qs = qs.filter(resolved_on__isnull=True)
-    if needs_review:
-        qs = qs.filter(pk__in=services.events_needing_review(clinic(request)).values("pk"))
-    items, meta = paginate(qs.order_by("-onset_date", "-id"), page, page_size)
-    services.record_patient_list_read(actor(request), "adverse_event_list", "api", [e.patient_id for e in items])
-    return {"items": [_out(e) for e in items], **meta}
+    """Newest onset first, then id. One audit entry names the patients listed."""
+    found = services.list_events(actor(request), clinic(request), view="api", patient_id=patient_id, event_type=event_type,
+                                 severity=severity, unresolved=unresolved, needs_review=needs_review, page=page,
+                                 page_size=page_size)
+    return {"items": [_out(e) for e in found.items], **found.meta}
 
 
 @router.post("/adverse-events", response={201: EventOut}, auth=auth.CLINICAL, summary="Report an adverse event")
@@ -111,8 +97,7 @@ def report(request: HttpRequest, payload: EventIn, response: HttpResponse) -> An
 
 @router.get("/adverse-events/{event_id}", response=EventOut, auth=auth.CLINICAL, summary="Read an adverse event")
 def get_event(request: HttpRequest, event_id: int, response: HttpResponse) -> Any:
-    event = services.get_event(clinic(request), event_id)
-    audit.record_read(actor(request), "adverse_event", event.pk, event.patient_id)
+    event = services.read_event(actor(request), clinic(request), event_id)
     set_etag(response, event.version)
     return _out(event)
 
@@ -170,16 +155,14 @@ def _follow_up_out(task: FollowUpTask, now: dt.datetime) -> dict[str, Any]:
 def list_follow_ups(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Open tasks, oldest window first (overdue, due, upcoming); every member of staff, as on the
     follow-ups page. One audit entry names the patients listed."""
-    items, meta = paginate(services.open_follow_ups(clinic(request)), page, page_size)
-    services.record_patient_list_read(actor(request), "follow_up_list", "api", [t.patient_id for t in items])
+    found = services.list_open_follow_ups(actor(request), clinic(request), view="api", page=page, page_size=page_size)
     now = timezone.now()
-    return {"items": [_follow_up_out(t, now) for t in items], **meta}
+    return {"items": [_follow_up_out(t, now) for t in found.items], **found.meta}
 
 
 @router.get("/follow-ups/{task_id}", response=FollowUpOut, auth=auth.ANY_STAFF, tags=["follow-ups"], summary="Read a follow-up")
 def get_follow_up(request: HttpRequest, task_id: int) -> Any:
-    task = services.get_follow_up(clinic(request), task_id)
-    audit.record_read(actor(request), "follow_up_task", task.pk, task.patient_id)
+    task = services.read_follow_up(actor(request), clinic(request), task_id)
     return _follow_up_out(task, timezone.now())
 
 
@@ -189,8 +172,6 @@ def record_follow_up(request: HttpRequest, task_id: int, payload: FollowUpIn) ->
     """How it was made, whether the patient reported side effects (then ``outcome`` says what;
     clinical staff record the details as an adverse event). Recorded once: again, 409."""
     task = services.get_follow_up(clinic(request), task_id)
-    if task.status == FollowUpStatus.DONE:
-        raise Problem(409, "This follow-up is already recorded.", kind="invalid-state")
     done = services.record_follow_up(actor(request), task, method=payload.method,
                                      side_effects_reported=payload.side_effects_reported, outcome=payload.outcome,
                                      recorded_by=request.user)  # type: ignore[arg-type]

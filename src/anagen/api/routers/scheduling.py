@@ -9,9 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, paginate, set_etag
+from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, set_etag
 from anagen.api.problems import Problem, stale
-from anagen.audit import services as audit
 from anagen.core.errors import FieldError
 from anagen.scheduling import services
 from anagen.scheduling.models import Appointment
@@ -87,18 +86,10 @@ def list_appointments(
     page_size: int = Query(25, ge=1, le=100),
 ) -> Any:
     """By start time, then id. ``date_from``/``date_to`` are clinic-local days (inclusive)."""
-    qs = Appointment.objects.filter(clinic=clinic(request))
-    if date_from is not None:
-        qs = qs.filter(starts_at__gte=services.day_bounds(date_from)[0])
-    if date_to is not None:
-        qs = qs.filter(starts_at__lt=services.day_bounds(date_to)[1])
-    for name, value in (("patient_id", patient_id), ("practitioner_id", practitioner_id), ("room_id", room_id),
-                        ("status", status), ("kind", kind)):
-        if value is not None:
-            qs = qs.filter(**{name: value})
-    items, meta = paginate(qs.order_by("starts_at", "id"), page, page_size)
-    services.record_calendar_read(actor(request), "api", items)
-    return {"items": items, **meta}
+    found = services.list_appointments(actor(request), clinic(request), view="api", date_from=date_from, date_to=date_to,
+                                       patient_id=patient_id, practitioner_id=practitioner_id, room_id=room_id,
+                                       status=status, kind=kind, page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.post("/appointments", response={201: AppointmentOut}, auth=auth.ANY_STAFF, summary="Book an appointment")
@@ -117,15 +108,9 @@ def book(request: HttpRequest, payload: AppointmentIn, response: HttpResponse) -
     return Status(201, appointment)
 
 
-def _get(request: HttpRequest, appointment_id: int) -> Appointment:
-    appointment = services.get_appointment(clinic(request), appointment_id)
-    audit.record_read(actor(request), "appointment", appointment.pk, appointment.patient_id)
-    return appointment
-
-
 @router.get("/appointments/{appointment_id}", response=AppointmentOut, auth=auth.ANY_STAFF, summary="Read an appointment")
 def get_appointment(request: HttpRequest, appointment_id: int, response: HttpResponse) -> Any:
-    appointment = _get(request, appointment_id)
+    appointment = services.read_appointment(actor(request), clinic(request), appointment_id)
     set_etag(response, appointment.version)
     return appointment
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from anagen.accounts import services as accounts
-from anagen.accounts import two_factor
 from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
 from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, User
 from anagen.api import auth
@@ -106,13 +105,23 @@ def update_staff(request: HttpRequest, user_id: int, payload: StaffUpdateIn) -> 
 @router.post("/staff/{user_id}/two-factor/reset", response=StaffOut, auth=auth.ADMIN,
              summary="Reset a member's two-factor sign-in (lost phone)")
 def reset_two_factor(request: HttpRequest, user_id: int) -> Any:
-    """Removes their authenticator and recovery codes; they set it up again at their next sign-in. Audited."""
+    """Removes their authenticator and recovery codes; they set it up again at their next sign-in.
+    Audited, and the member is told by email. Never your own (403): that needs your password and a
+    current code, on your account pages."""
     member = accounts.staff_of(clinic(request), user_id)
+    _not_own(request, member)
     try:
-        two_factor.admin_reset(actor(request), request.user, member)  # type: ignore[arg-type]
-    except two_factor.TwoFactorError as exc:
+        accounts.reset_member_two_factor(actor(request), request.user, member)  # type: ignore[arg-type]
+    except accounts.AccountError as exc:
         raise Problem(409, exc.message, kind="invalid-state") from exc
     return _staff_out([member])[0]
+
+
+def _not_own(request: HttpRequest, member: User) -> None:
+    """A token (or a session without the password and a code) cannot change how its own user
+    signs in: with an admin's token alone the attack reset the admin's own second factor."""
+    if member.pk == request.user.pk:
+        raise Problem(403, accounts.own_account_refusal().message, kind="own-account")
 
 
 class PasswordIn(Schema):
@@ -122,12 +131,17 @@ class PasswordIn(Schema):
 @router.post("/staff/{user_id}/password", response=StaffOut, auth=auth.ADMIN, summary="Set a member's new password")
 def set_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Any:
     """Checked by the clinic's password rules (422 naming ``password``); the member's own
-    sessions end at their next request, as on the web."""
+    sessions end at their next request, as on the web. Audited, and the member is told by email.
+    Never your own (403): that needs your current password and a current code, on your account pages."""
     member = accounts.staff_of(clinic(request), user_id)
+    _not_own(request, member)
     form = StaffPasswordForm(member, {"new_password1": payload.password, "new_password2": payload.password})
     if not form.is_valid():
         raise invalid([FieldError("password", e.message) for e in form_errors(form)])
-    accounts.set_password(actor(request), member, payload.password)
+    try:
+        accounts.set_member_password(actor(request), request.user, member, payload.password)  # type: ignore[arg-type]
+    except accounts.AccountError as exc:
+        raise Problem(403, exc.message, kind="forbidden") from exc
     return _staff_out([member])[0]
 
 

@@ -52,9 +52,12 @@ def list_tokens(request: HttpRequest) -> Any:
 @router.post("/tokens", response={201: TokenCreatedOut}, auth=auth.ANY_STAFF, summary="Create an API token")
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     """The ``token`` value is shown in this response only: store it now. A clinic admin may pass
-    ``user_id`` to create a token for another member of the clinic's staff."""
+    ``user_id`` to create a token for another member of the clinic's staff. Only with the signed-in
+    session (after the second factor): a call with a bearer token gets 403, so no token can make
+    one that outlives or outranks it."""
     owner = staff_of(clinic(request), payload.user_id) if payload.user_id is not None else request.user
-    issued = tokens.create_token(actor(request), owner, payload.name, expires_at=payload.expires_at, by=request.user)  # type: ignore[arg-type]
+    issued = tokens.create_token(actor(request), owner, payload.name, expires_at=payload.expires_at, by=request.user,  # type: ignore[arg-type]
+                                 by_token=auth.by_token(request))
     return Status(201, {**_out(issued.token), "token": issued.secret})
 
 

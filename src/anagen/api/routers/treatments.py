@@ -37,6 +37,12 @@ class FormulationIn(Schema):
     signoff: bool = False
     consent_documented: bool = False
     notes: str = ""
+    # Issue 17: ready-made products the formulation names (this clinic's product ids), and the
+    # trichologist's written reasons: an override of a 5-ARI for telogen effluvium
+    # ("five_ari_telogen_effluvium") or an acknowledgement of a drug caution
+    # ("minoxidil_cardiovascular_caution", "five_ari_condition_caution").
+    product_ids: list[Id] = []
+    trichologist_reasons: dict[Literal["five_ari_telogen_effluvium", "minoxidil_cardiovascular_caution", "five_ari_condition_caution"], str] = {}
 
 
 class ComponentOut(Schema):
@@ -66,11 +72,13 @@ class FormulationOut(Schema):
     notes: str
     warnings: list[WarningOut]
     components: list[ComponentOut]
+    product_ids: list[int] = []
 
 
 def _formulation_out(f: Formulation) -> dict[str, Any]:
-    data = {name: getattr(f, name) for name in FormulationOut.model_fields if name != "components"}
+    data = {name: getattr(f, name) for name in FormulationOut.model_fields if name not in ("components", "product_ids")}
     data["components"] = list(f.components.all())
+    data["product_ids"] = sorted(p.pk for p in f.products.all())
     return data
 
 
@@ -115,6 +123,7 @@ def create_formulation(request: HttpRequest, payload: FormulationIn) -> Any:
     formulation = services.save_formulation(
         who, consultation, components, author=request.user, signoff=options.cleaned_data["signoff"],  # type: ignore[arg-type]
         consent_documented=options.cleaned_data["consent_documented"], notes=options.cleaned_data["notes"],
+        product_ids=payload.product_ids, reasons={k: v for k, v in payload.trichologist_reasons.items() if v.strip()},
     )
     return Status(201, _formulation_out(formulation))
 

@@ -22,6 +22,8 @@ from anagen.core.haircycle.forecast import (
     PersonalForecast,
     non_responder_check,
     personal_forecast,
+    untreated_band,
+    untreated_ratios,
 )
 from anagen.core.haircycle.meanfield import mean_field, mean_field_batch
 from anagen.core.haircycle.observables import Observables, ObservationParams, observe
@@ -41,15 +43,20 @@ from anagen.core.haircycle.treatments import (
     DIAGNOSES,
     TREATMENTS,
     TRIAL_ARMS,
+    TRIAL_EVIDENCE,
     TreatmentPrior,
+    UnmeasuredTreatment,
     course_prior,
     diagnosis_params,
+    forecast_horizon_days,
+    measured_treatments,
     treatment_prior,
 )
 from anagen.core.haircycle.validation import ValidationRow, validation_markdown, validation_rows
 
 __all__ = [
-    "DIAGNOSES", "PHASES", "STARTS", "TREATMENTS", "TRIAL_ARMS",
+    "DIAGNOSES", "PHASES", "STARTS", "TREATMENTS", "TRIAL_ARMS", "TRIAL_EVIDENCE", "UnmeasuredTreatment",
+    "forecast_horizon_days", "measured_treatments", "untreated_band", "untreated_ratios",
     "Alopecia", "Band", "CycleParams", "EffectPosterior", "FollowUpCheck", "Kenogen",
     "Measurement", "ModelParams", "NonResponderFlag", "NonResponderResult", "ObservationParams", "Observables",
     "PatientBaseline", "PersonalForecast", "Phase", "Shaft", "Shock", "Trajectory", "Treatment",

@@ -34,8 +34,11 @@ from anagen.core.haircycle.params import Shaft, Shock, Treatment, norm_cdf_fast
 from anagen.core.haircycle.treatments import (
     DIAGNOSES,
     TreatmentPrior,
+    UnmeasuredTreatment,
     course_prior,
     diagnosis_params,
+    forecast_horizon_days,
+    measured_treatments,
     treatment_prior,
 )
 
@@ -128,6 +131,17 @@ class PersonalForecast:
     effect: EffectPosterior
     follow_ups: tuple[FollowUpCheck, ...]
     non_responder: NonResponderFlag | None
+    # Issue 17: the last day forecast (no extrapolation past the shortest trial of the course's
+    # measured treatments), the treatments no randomised hair-count trial measured (forecast as
+    # untreated), and follow-ups after the horizon (not compared).
+    horizon_days: int = 365
+    unmeasured: tuple[UnmeasuredTreatment, ...] = ()
+    follow_ups_after_horizon: tuple[int, ...] = ()
+
+    @property
+    def untreated_only(self) -> bool:
+        """True when nothing in the course was measured by a trial: the forecast is the untreated course."""
+        return not measured_treatments(tuple(self.prior.key.split("+")), self.diagnosis)[0]
 
 
 BISECTION_STEPS = 36
@@ -228,8 +242,9 @@ def _model_args(
     lead = 0
     if diagnosis == "telogen_effluvium":
         lead = TE_DEFAULT_TRIGGER_DAYS_AGO if trigger_days_ago is None else int(trigger_days_ago)
+    horizon = forecast_horizon_days(tuple(treatments), diagnosis, int(days))
     return (
-        diagnosis, tuple(treatments), baseline.shaft_diameter_um, int(days), lead,
+        diagnosis, tuple(treatments), baseline.shaft_diameter_um, horizon, lead,
         float(shock_fraction_of_anagen) if diagnosis == "telogen_effluvium" else 0.0, int(grid_points),
         float(obs.scalp_follicles), float(obs.wash_test_collection_fraction),
     )
@@ -308,9 +323,17 @@ def non_responder_check(
     checks), without the posterior bands: a clinic's dashboard checks every patient with it."""
     args = _model_args(diagnosis, baseline, treatments, days, trigger_days_ago, shock_fraction_of_anagen,
                        grid_points, observation or ObservationParams())
-    start_band = _scaled_band(np.arange(days + 1), _unit_start_band(*args), baseline.density_per_cm2)
-    checks, flag = _checks_and_flag(start_band, follow_ups, days)
+    horizon = args[3]
+    _check_days(follow_ups, days)
+    start_band = _scaled_band(np.arange(horizon + 1), _unit_start_band(*args), baseline.density_per_cm2)
+    checks, flag = _checks_and_flag(start_band, [m for m in follow_ups if m.day <= horizon], horizon)
     return NonResponderResult(checks, flag)
+
+
+def _check_days(follow_ups: Sequence[Measurement], days: int) -> None:
+    for m in follow_ups:
+        if not (0 <= m.day <= days):
+            raise ValueError(f"follow-up day {m.day} is outside the forecast horizon")
 
 
 def personal_forecast(
@@ -330,9 +353,19 @@ def personal_forecast(
     ``diagnosis``: a key of ``treatments.DIAGNOSES``; ``treatments``: keys of
     ``treatments.TREATMENTS`` (a combination is allowed). For telogen effluvium the trigger is
     placed ``trigger_days_ago`` days before the course (default 90).
+
+    Issue 17: the bands end at ``treatments.forecast_horizon_days`` (no extrapolation past the
+    shortest trial of the measured treatments); follow-ups after it are not compared (listed in
+    ``follow_ups_after_horizon``); treatments no trial measured add nothing (``unmeasured``).
     """
-    model = _course_model(*_model_args(diagnosis, baseline, treatments, days, trigger_days_ago, shock_fraction_of_anagen,
-                                       grid_points, observation or ObservationParams()))
+    args = _model_args(diagnosis, baseline, treatments, days, trigger_days_ago, shock_fraction_of_anagen,
+                       grid_points, observation or ObservationParams())
+    _check_days(follow_ups, days)
+    days = args[3]
+    after_horizon = tuple(sorted(m.day for m in follow_ups if m.day > days))
+    follow_ups = [m for m in follow_ups if m.day <= days]
+    _, unmeasured = measured_treatments(tuple(treatments) or ("none",), diagnosis)
+    model = _course_model(*args)
     scale = baseline.density_per_cm2
     density = scale * model.unit_density
     wash = model.wash_test
@@ -342,8 +375,6 @@ def personal_forecast(
     sd_per_cm2 = DEFAULT_MEASUREMENT_CV * scale
     log_lik = np.zeros_like(model.grid)
     for m in follow_ups:
-        if not (0 <= m.day <= days):
-            raise ValueError(f"follow-up day {m.day} is outside the forecast horizon")
         sd = m.sd_per_cm2 if m.sd_per_cm2 is not None else sd_per_cm2
         log_lik += -0.5 * ((m.density_per_cm2 - density[:, m.day]) / sd) ** 2
     log_post = model.log_prior + log_lik
@@ -383,4 +414,38 @@ def personal_forecast(
         ),
         follow_ups=checks,
         non_responder=flag,
+        horizon_days=days,
+        unmeasured=unmeasured,
+        follow_ups_after_horizon=after_horizon,
     )
+
+
+def untreated_band(
+    diagnosis: str, baseline: PatientBaseline, *, days: int = 365, trigger_days_ago: int | None = None,
+    shock_fraction_of_anagen: float = TE_DEFAULT_FRACTION_OF_ANAGEN, grid_points: int = 59,
+    observation: ObservationParams | None = None,
+) -> Band:
+    """The untreated course's density band for this patient (issue 17: drawn beside the treated
+    band; one untreated course, θ = 0, for every comparison)."""
+    args = _model_args(diagnosis, baseline, ("none",), days, trigger_days_ago, shock_fraction_of_anagen,
+                       grid_points, observation or ObservationParams())
+    return _scaled_band(np.arange(args[3] + 1), _unit_start_band(*args), baseline.density_per_cm2)
+
+
+def untreated_ratios(
+    diagnosis: str, day: int, *, trigger_days_ago: int | None = None, days: int = 365,
+    shock_fraction_of_anagen: float = TE_DEFAULT_FRACTION_OF_ANAGEN, grid_points: int = 59,
+    observation: ObservationParams | None = None,
+) -> tuple[float, float]:
+    """What the untreated course expects on ``day`` as ratios of the baseline: (median density,
+    mean 5-day wash-test count). Telogen effluvium's response is judged against these (issue 17)."""
+    if not 0 <= day <= days:
+        raise ValueError(f"day {day} is outside the forecast horizon")
+    args = _model_args(diagnosis, PatientBaseline(1.0), ("none",), days, trigger_days_ago, shock_fraction_of_anagen,
+                       grid_points, observation or ObservationParams())
+    model = _course_model(*args)
+    density = float(model.unit_start_band[1][day])
+    wash = model.wash_test
+    start = float((model.w_prior * wash[:, 0]).sum())
+    wash_ratio = float((model.w_prior * wash[:, day]).sum()) / start if start > 0 else 1.0
+    return density, wash_ratio

@@ -210,12 +210,86 @@ def calibrate() -> dict[str, tuple[float, bool]]:
 # --- patient priors -------------------------------------------------------------------------
 
 TREATMENTS: dict[str, str] = {
-    "none": "No active treatment (placebo-arm course)",
+    "none": "No active treatment (the untreated course)",
     "minoxidil_5": "Minoxidil 5% topical",
     "finasteride_1mg": "Finasteride 1 mg oral",
     "dutasteride_mesotherapy": "Dutasteride mesotherapy",
     "vitamin_mesotherapy": "Vitamin/peptide cocktail mesotherapy",
+    # Issue 17: injected drugs are not their topical or oral forms.
+    "minoxidil_mesotherapy": "Minoxidil mesotherapy (injected)",
+    "finasteride_mesotherapy": "Finasteride mesotherapy (injected)",
 }
+
+
+@dataclass(frozen=True)
+class TrialEvidence:
+    """What randomised hair-count trials measured for a treatment (issue 17: a forecast claims only
+    that). ``days``: the longest time point measured, None when no randomised hair-count trial
+    exists (the treatment then gets the untreated forecast); ``men_only``: measured in men only,
+    or shown to do nothing in women; ``androgenetic_only``: a 5-alpha-reductase inhibitor acts on
+    androgen-driven loss only."""
+
+    days: int | None
+    men_only: bool
+    androgenetic_only: bool
+    source: str
+
+
+TRIAL_EVIDENCE: dict[str, TrialEvidence] = {
+    "minoxidil_5": TrialEvidence(336, False, False, "Olsen 2002 (men) and Lucky 2004 (women), 48 weeks"),
+    "finasteride_1mg": TrialEvidence(
+        730, True, True, "Kaufman 1998, men, 2 years; in women no benefit (Price 2000)"),
+    "dutasteride_mesotherapy": TrialEvidence(
+        84, True, True, "Abdallah 2009, men, 12 weeks; in women photographic scores only (Moftah 2013)"),
+    "vitamin_mesotherapy": TrialEvidence(
+        None, False, False, "no randomised hair-count trial: the one RCT found no change beyond minoxidil (Gajjar 2019)"),
+    "minoxidil_mesotherapy": TrialEvidence(
+        None, False, False, "no randomised hair-count trial of injected minoxidil (the topical trials do not transfer)"),
+    "finasteride_mesotherapy": TrialEvidence(
+        None, True, True, "no randomised hair-count trial of injected finasteride (the oral trials do not transfer)"),
+}
+
+
+@dataclass(frozen=True)
+class UnmeasuredTreatment:
+    key: str
+    reason: str
+
+
+def measured_treatments(treatments: tuple[str, ...], diagnosis: str) -> tuple[tuple[str, ...], tuple[UnmeasuredTreatment, ...]]:
+    """Split a course's treatments into those a randomised hair-count trial measured for this
+    diagnosis (they shape the forecast) and those none did (they get the untreated course, and
+    the page says so): no trial at all, a 5-ARI in a woman (Price 2000), or a 5-ARI for a loss
+    that is not androgenetic."""
+    used: list[str] = []
+    unmeasured: list[UnmeasuredTreatment] = []
+    female = diagnosis == "androgenetic_alopecia_female"
+    androgenetic = diagnosis.startswith("androgenetic_alopecia")
+    for key in treatments:
+        if key == "none":
+            continue
+        if key not in TREATMENTS:
+            raise ValueError(f"unknown treatment {key!r}")
+        evidence = TRIAL_EVIDENCE[key]
+        if evidence.days is None:
+            unmeasured.append(UnmeasuredTreatment(key, evidence.source))
+        elif evidence.men_only and female:
+            unmeasured.append(UnmeasuredTreatment(key, f"measured in men only ({evidence.source})"))
+        elif evidence.androgenetic_only and not androgenetic:
+            unmeasured.append(UnmeasuredTreatment(key, "a 5-alpha-reductase inhibitor has no hair-count trial outside "
+                                                       "androgenetic alopecia"))
+        else:
+            used.append(key)
+    return tuple(used), tuple(unmeasured)
+
+
+def forecast_horizon_days(treatments: tuple[str, ...], diagnosis: str, days: int) -> int:
+    """No extrapolation past a trial's duration (issue 17): the forecast ends at the shortest time
+    point measured among the course's measured treatments (dutasteride mesotherapy: 12 weeks),
+    and at ``days``. An untreated forecast is the model's own course and keeps ``days``."""
+    used, _ = measured_treatments(treatments, diagnosis)
+    limits = [TRIAL_EVIDENCE[key].days for key in used]
+    return min([days, *[d for d in limits if d is not None]])
 
 
 def _slope(diagnosis: str, effect: float, day: int, halts: bool) -> float:
@@ -228,33 +302,42 @@ def _sd(diagnosis: str, effect: float, day: int, halts: bool, sd_change_per_cm2:
     return sd_change_per_cm2 / max(_slope(diagnosis, effect, day, halts), 1e-6)
 
 
+UNTREATED_EFFECT = 0.0
+"""θ of the untreated course, one for every comparison (issue 17): untreated androgenetic
+alopecia does not improve by itself (Kaufman 1998: placebo lost hair over two years); the placebo
+arms' small gains (Olsen 2002, Lucky 2004 vehicles) are vehicle and trial effects, not a course a
+patient has without treatment. The calibration already uses θ = 0 for the Kaufman and Abdallah
+controls."""
+
+
 @lru_cache(maxsize=64)
 def treatment_prior(treatment: str, diagnosis: str) -> TreatmentPrior:
     """Population prior of θ for one treatment and diagnosis.
 
-    Means are the calibrated trial arms (placebo and minoxidil: Olsen 2002 for men, Lucky 2004
-    for women); sds convert each trial's patient-level SD of the change in hair count into θ
-    units through the model's slope at the trial's time point. Finasteride uses the Olsen 2002
-    SD (25.4/cm²) as a stand-in: Kaufman 1998 reports no SD in its abstract. Dutasteride
-    mesotherapy: SD ≤ 3.84 × √7 = 10.2/cm² from P < .05 with 14 + 14 men. Vitamin/peptide
-    cocktails: the one RCT (Gajjar 2019 Int J Trichol 11:58) found no advantage over minoxidil
-    5%, so the prior is centred half-way between placebo and minoxidil with an sd covering both.
+    The untreated course (``none``) is θ = 0 (UNTREATED_EFFECT) with the between-patient sd of the
+    trial placebo arms. Minoxidil 5%: the calibrated arm (Olsen 2002 for men, Lucky 2004 for
+    women); sds convert each trial's patient-level SD of the change in hair count into θ units
+    through the model's slope at the trial's time point. Finasteride uses the Olsen 2002 SD
+    (25.4/cm²) as a stand-in: Kaufman 1998 reports no SD in its abstract. Dutasteride mesotherapy:
+    SD ≤ 3.84 × √7 = 10.2/cm² from P < .05 with 14 + 14 men. A treatment no randomised hair-count
+    trial measured for this diagnosis (``measured_treatments``: the vitamin cocktail, Gajjar 2019;
+    injected minoxidil and finasteride; a 5-ARI in women, Price 2000) gets the untreated prior.
     """
     if treatment not in TREATMENTS:
         raise ValueError(f"unknown treatment {treatment!r}")
     female = diagnosis == "androgenetic_alopecia_female"
     arms = _ARM_EFFECTS
-    plac_key, minox_key = (
-        ("lucky2004_placebo", "lucky2004_minoxidil5") if female else ("olsen2002_placebo", "olsen2002_minoxidil5")
-    )
+    minox_key = "lucky2004_minoxidil5" if female else "olsen2002_minoxidil5"
     plac_sd_change, minox_sd_change = (14.6, 19.5) if female else (21.7, 25.4)
     model_dx = "androgenetic_alopecia_female" if female else "androgenetic_alopecia_male"
-    plac = arms[plac_key][0]
     minox = arms[minox_key][0]
     label = TREATMENTS[treatment]
-    if treatment == "none":
-        return TreatmentPrior(treatment, label, plac, _sd(model_dx, plac, 336, False, plac_sd_change),
-                              False, "placebo arms of RCTs (good)")
+    untreated_sd = _sd(model_dx, UNTREATED_EFFECT, 336, False, plac_sd_change)
+    used, unmeasured = measured_treatments((treatment,), diagnosis)
+    if treatment == "none" or not used:
+        evidence = ("untreated course: androgenetic alopecia does not improve by itself (Kaufman 1998 placebo lost hair)"
+                    if treatment == "none" else f"no trial measured it: {unmeasured[0].reason}; forecast as untreated")
+        return TreatmentPrior(treatment, label, UNTREATED_EFFECT, untreated_sd, False, evidence)
     if treatment == "minoxidil_5":
         return TreatmentPrior(treatment, label, minox, _sd(model_dx, minox, 336, False, minox_sd_change),
                               False, "RCTs, good (Olsen 2002; Lucky 2004)")
@@ -262,29 +345,29 @@ def treatment_prior(treatment: str, diagnosis: str) -> TreatmentPrior:
         fin = arms["kaufman1998_finasteride"][0]
         return TreatmentPrior(treatment, label, fin, _sd(model_dx, fin, 365, True, 25.4), True,
                               "RCTs, good (Kaufman 1998); men only")
-    if treatment == "dutasteride_mesotherapy":
-        dut = arms["abdallah2009_dutasteride_meso"][0]
-        return TreatmentPrior(treatment, label, dut, _sd(model_dx, dut, 84, True, 3.84 * math.sqrt(7)),
-                              True, "one small RCT (Abdallah 2009); systemic absorption reported")
-    mid = 0.5 * (plac + minox)
-    sd_m = _sd(model_dx, minox, 336, False, minox_sd_change)
-    return TreatmentPrior(treatment, label, mid, math.hypot(sd_m, 0.5 * (minox - plac)), False,
-                          "one small RCT, no advantage over minoxidil 5% (Gajjar 2019): weak")
+    dut = arms["abdallah2009_dutasteride_meso"][0]
+    return TreatmentPrior(treatment, label, dut, _sd(model_dx, dut, 84, True, 3.84 * math.sqrt(7)),
+                          True, "one small RCT (Abdallah 2009); systemic absorption reported")
 
 
 @lru_cache(maxsize=256)
 def course_prior(treatments: tuple[str, ...], diagnosis: str) -> TreatmentPrior:
-    """Prior for a combination: the placebo response counted once plus each active increment
-    (θ_i - θ_placebo), variances added; progression halted if any component halts it."""
-    if not treatments:
-        treatments = ("none",)
+    """Prior for a course: the untreated course (θ = 0) plus each measured treatment's effect
+    (θ_i − θ_untreated), variances added; progression halted if any measured component halts it.
+    Treatments no trial measured for this diagnosis add nothing (``measured_treatments``)."""
+    used, unmeasured = measured_treatments(tuple(treatments) or ("none",), diagnosis)
     base = treatment_prior("none", diagnosis)
-    parts = [treatment_prior(t, diagnosis) for t in treatments]
-    if len(parts) == 1:
+    parts = [treatment_prior(t, diagnosis) for t in used]
+    notes = [f"{TREATMENTS[u.key]}: {u.reason}" for u in unmeasured]
+    if not parts:
+        key = "+".join(treatments) if treatments else "none"
+        label = " + ".join(TREATMENTS[t] for t in treatments) if treatments else base.label
+        return TreatmentPrior(key, label, base.effect_mean, base.effect_sd, False, "; ".join([base.evidence, *notes]))
+    if len(parts) == 1 and not unmeasured:
         return parts[0]
     mean = base.effect_mean + sum(p.effect_mean - base.effect_mean for p in parts)
     sd = math.sqrt(sum(p.effect_sd**2 for p in parts))
     return TreatmentPrior(
-        "+".join(treatments), " + ".join(p.label for p in parts), mean, sd,
-        any(p.halts_progression for p in parts), "; ".join(p.evidence for p in parts),
+        "+".join(treatments), " + ".join(TREATMENTS[t] for t in treatments), mean, sd,
+        any(p.halts_progression for p in parts), "; ".join([*(p.evidence for p in parts), *notes]),
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0003_appointment_appt_clinic_course_start'),
+        ('scheduling', '0004_patient_slots'),
     ]
 
     operations = [

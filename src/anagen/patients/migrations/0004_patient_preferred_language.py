@@ -1,4 +1,4 @@
-"""The patient's name in Devanagari (issue 20).
+"""The language the patient reads (issue 21).
 
 On SQLite, adding a column rebuilds ``patients_patient``, which drops the search index's triggers
 (migration 0003): the index is taken down before and built again after, in step with the table.
@@ -19,8 +19,8 @@ class Migration(migrations.Migration):
         migrations.RunPython(_search_index.drop, _search_index.create, elidable=False),
         migrations.AddField(
             model_name="patient",
-            name="name_devanagari",
-            field=models.CharField(blank=True, max_length=200, verbose_name="name in Devanagari"),
+            name="preferred_language",
+            field=models.CharField(choices=[("en-in", "English"), ("hi", "हिन्दी"), ("mr", "मराठी")], default="en-in", max_length=8, verbose_name="preferred language"),
         ),
         migrations.RunPython(_search_index.create, _search_index.drop, elidable=False),
     ]

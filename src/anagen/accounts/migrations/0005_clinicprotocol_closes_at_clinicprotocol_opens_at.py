@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_alter_user_role'),
+        ('accounts', '0004_clinic_language_user_language'),
     ]
 
     operations = [

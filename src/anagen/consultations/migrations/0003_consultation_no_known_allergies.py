@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0001_initial'),
+        ('consultations', '0002_issue17_context_labs_void'),
     ]
 
     operations = [

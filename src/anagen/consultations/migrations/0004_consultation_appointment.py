@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0002_consultation_no_known_allergies'),
-        ('scheduling', '0004_alter_appointment_status'),
+        ('consultations', '0003_consultation_no_known_allergies'),
+        ('scheduling', '0005_alter_appointment_status'),
     ]
 
     operations = [

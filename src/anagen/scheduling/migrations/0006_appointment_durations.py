@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_clinicprotocol_closes_at_clinicprotocol_opens_at'),
-        ('scheduling', '0004_alter_appointment_status'),
+        ('accounts', '0005_clinicprotocol_closes_at_clinicprotocol_opens_at'),
+        ('scheduling', '0005_alter_appointment_status'),
     ]
 
     operations = [

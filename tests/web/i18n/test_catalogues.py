@@ -1,0 +1,141 @@
+"""The Hindi and Marathi catalogues cannot drift from what the patient reads.
+
+Every msgid the portal uses (its templates, the page frame and sign-in page around them, the portal's
+forms, messages and errors, and the labels of choices it shows) must be in ``hi`` and ``mr``,
+translated and not fuzzy. A string added to a portal template without running makemessages fails
+here too, because the msgids are read from the templates themselves, not from the catalogue.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.utils import translation
+from django.utils.translation.template import templatize
+
+from anagen.accounts.models import Role
+from anagen.consents.models import Purpose
+from anagen.consents.services import STATE_LABELS
+from anagen.scheduling.models import Kind
+from anagen.ui.catalogs import LOCALE_DIR, compile_catalogues
+
+SRC = LOCALE_DIR.parent
+PATIENT_TEMPLATES = [
+    *sorted((SRC / "portal/templates/portal").glob("*.html")),
+    SRC / "web/templates/base.html",
+    SRC / "web/templates/registration/login.html",
+]
+# The portal's staff-side panels and pages are staff interface, not read by the patient.
+STAFF_SIDE = {"_panel.html", "_patient_panel.html", "invitation_created.html", "requests.html"}
+PORTAL_PYTHON = [SRC / "portal/forms.py", SRC / "portal/services.py", SRC / "portal/views.py"]
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
+LITERAL = r"u?'(?:[^'\\]|\\.)*'"
+TEMPLATE_CALL = re.compile(rf"\b(n?p?gettext)\(\s*({LITERAL}(?:\s*,\s*{LITERAL})*)")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def _key(function: str, args: tuple[str, ...]) -> tuple[str | None, str]:
+    return (args[0], args[1]) if function.startswith(("p", "np")) else (None, args[0])
+
+
+def template_msgids(path: Path) -> set[tuple[str | None, str]]:
+    code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+    keys = set()
+    for function, args in TEMPLATE_CALL.findall(code):
+        keys.add(_key(function, ast.literal_eval(f"({args},)")))
+    return keys
+
+
+def python_msgids(path: Path) -> set[tuple[str | None, str]]:
+    keys = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in GETTEXT_NAMES:
+            args = tuple(a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
+            if args:
+                keys.add(_key(node.func.id, args))
+    return keys
+
+
+def shown_labels() -> set[tuple[str | None, str]]:
+    """The choice labels the portal shows (consent purposes and states, appointment kinds, roles)."""
+    with translation.override("en-in"):
+        labels = [*Purpose.labels, *Kind.labels, *Role.labels, *STATE_LABELS.values()]
+        return {(None, str(label)) for label in labels}
+
+
+def portal_msgids() -> set[tuple[str | None, str]]:
+    keys = shown_labels()
+    for path in PATIENT_TEMPLATES:
+        if path.name not in STAFF_SIDE:
+            keys |= template_msgids(path)
+    for path in PORTAL_PYTHON:
+        keys |= python_msgids(path)
+    return keys
+
+
+def test_the_portal_uses_a_good_number_of_msgids_found_in_its_own_files():
+    keys = portal_msgids()
+    # The extraction itself is checked: a broken regex finding nothing would pass everything below.
+    assert (None, "My care") in keys
+    assert ("navigation", "Main") in keys
+    assert (None, "The latest entry") in keys
+    assert (None, "Keep the message under %(limit)d characters.") in keys
+    assert (None, "Mesotherapy session") in keys
+    assert len(keys) > 120
+
+
+@pytest.mark.parametrize("language", ["hi", "mr"])
+def test_every_msgid_of_the_portal_is_translated_and_not_fuzzy(language):
+    catalogue = polib.pofile(str(LOCALE_DIR / language / "LC_MESSAGES/django.po"))
+    entries = {(e.msgctxt, e.msgid): e for e in catalogue if not e.obsolete}
+    missing = sorted(str(k) for k in portal_msgids() if k not in entries)
+    assert not missing, f"not in the {language} catalogue (run makemessages): {missing}"
+    bad = sorted(
+        e.msgid for k in portal_msgids() for e in [entries[k]] if not e.translated() or "fuzzy" in e.flags
+    )
+    assert not bad, f"untranslated or fuzzy in {language}: {bad}"
+
+
+@pytest.mark.parametrize("language", ["hi", "mr"])
+def test_every_translation_keeps_the_placeholders_of_its_english(language):
+    catalogue = polib.pofile(str(LOCALE_DIR / language / "LC_MESSAGES/django.po"))
+    for entry in catalogue.translated_entries():
+        expected = set(PLACEHOLDER.findall(entry.msgid)) | set(PLACEHOLDER.findall(entry.msgid_plural or ""))
+        translations = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        for text in translations:
+            # A plural's singular may leave the count out ("one entry"); nothing may be invented.
+            found = set(PLACEHOLDER.findall(text))
+            assert found <= expected, (entry.msgid, text)
+            if not entry.msgid_plural:
+                assert found == expected, (entry.msgid, text)
+
+
+def test_the_compiled_catalogues_say_what_the_po_files_say(tmp_path):
+    # The same compiler as `make install`, into a copy: every translated, non-fuzzy entry of the
+    # .po is in the .mo Django reads, and no fuzzy one.
+    for language in ("hi", "mr"):
+        folder = tmp_path / language / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        po_path = folder / "django.po"
+        po_path.write_bytes((LOCALE_DIR / language / "LC_MESSAGES/django.po").read_bytes())
+    written = compile_catalogues(tmp_path, force=True)
+    assert len(written) == 2
+    for language in ("hi", "mr"):
+        po = polib.pofile(str(tmp_path / language / "LC_MESSAGES/django.po"))
+        mo = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(tmp_path / language / "LC_MESSAGES/django.mo"))}
+        for entry in po.translated_entries():
+            if not entry.msgid_plural:
+                assert mo[(entry.msgctxt, entry.msgid)] == entry.msgstr
+
+
+def test_a_marathi_request_reads_marathi_and_digits_stay_latin():
+    with translation.override("mr"):
+        assert translation.gettext("My care") == "माझी काळजी"
+        text = translation.gettext("Keep the message under %(limit)d characters.") % {"limit": 1000}
+    assert "1000" in text
+    with translation.override("hi"):
+        assert translation.gettext("My care") == "मेरी देखभाल"

@@ -200,15 +200,17 @@ def _refusal(field: str, resource: User | Room, other: Appointment | None) -> Sl
 def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None,
                 *, patient_id: int) -> None:
     units = slot_units(starts_at, ends_at)
+    # The patient first: a double click, a back and re-submit or a second desk repeats a booking
+    # whole, and the desk needs to hear that this patient is already booked, not that the room is.
+    other = _conflict(PatientSlot, "patient", patient_id, units, exclude_id)
+    if other is not None:
+        raise _patient_refusal(other.patient, other, starts_at)
     other = _conflict(PractitionerSlot, "practitioner", practitioner.pk, units, exclude_id)
     if other is not None:
         raise _refusal("practitioner", practitioner, other)
     other = _conflict(RoomSlot, "room", room.pk, units, exclude_id)
     if other is not None:
         raise _refusal("room", room, other)
-    other = _conflict(PatientSlot, "patient", patient_id, units, exclude_id)
-    if other is not None:
-        raise _patient_refusal(other.patient, other, starts_at)
 
 
 def _patient_refusal(patient: Patient, other: Appointment | None, starts_at: datetime) -> PatientBusy:

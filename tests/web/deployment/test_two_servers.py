@@ -243,7 +243,8 @@ def test_two_servers_on_one_database_serve_the_same_clinic_consistently(two_inst
         assert booked.status_code == 302, booked.text[-1500:]
         clash = desk.post(b, "/calendar/book/", booking)
         assert clash.status_code == 400
-        assert "Sunita Rao is already booked" in clash.text
+        # The same patient at the same time: the refusal names the patient's booking and its practitioner.
+        assert "Kavya Deshpande is already booked at 10:00 (consultation with Sunita Rao)" in clash.text
         day_on_b = desk.get(b, f"/calendar/?date={tomorrow.isoformat()}")
         assert day_on_b.status_code == 200 and day_on_b.text.count("Kavya Deshpande") >= 1
     finally:

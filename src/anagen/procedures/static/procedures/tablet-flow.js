@@ -68,7 +68,18 @@
       var out = document.getElementById("running-total");
       if (out) {
         out.textContent = mapped.toFixed(2) + " mL on the map · " + d.toFixed(2) + " mL drawn · " + prescribed.toFixed(2) + " mL prescribed";
-        out.classList.toggle("is-mismatch", Math.abs(mapped - d) > 0.001 || Math.abs(mapped - prescribed) > 0.001);
+        var mismatch = Math.abs(mapped - d) > 0.001 || Math.abs(mapped - prescribed) > 0.001;
+        out.classList.toggle("is-mismatch", mismatch);
+        // The reason for differing volumes is asked for while they differ (or once written, or
+        // refused): the map screen then still fits a tablet without scrolling.
+        var reason = form.querySelector(".zone-controls .reason");
+        if (reason) {
+          var text = reason.querySelector("textarea");
+          var asked = mismatch || (text && text.value.trim() !== "") || reason.classList.contains("has-error");
+          reason.hidden = !asked;
+          var hint = form.querySelector(".map-hint");
+          if (hint) hint.hidden = asked;
+        }
       }
       var drawnOut = document.getElementById("drawn-total");
       if (drawnOut) drawnOut.textContent = d.toFixed(2) + " mL drawn";

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -225,6 +225,46 @@ def _patient_refusal(patient: Patient, other: Appointment | None, starts_at: dat
         when = gettext("on %(day)s at %(time)s") % {"day": display.day(local.date()), "time": _hhmm(other.starts_at)}
     return PatientBusy("patient", gettext("%(name)s is already booked %(when)s (%(kind)s with %(practitioner)s). Choose another time.") % {
         "name": patient.full_name, "when": when, "kind": other.get_kind_display().lower(), "practitioner": other.practitioner})
+
+
+def times_free_on_every_day(
+    days: Iterable[date],
+    duration_minutes: int,
+    *,
+    opens: time,
+    closes: time,
+    practitioner: User,
+    room: Room,
+    patient: Patient | None = None,
+    now: datetime | None = None,
+) -> list[time]:
+    """The times of day (on the quarter hour, within the opening hours) at which the practitioner,
+    the room and the patient are all free for the whole appointment on every one of ``days``, and
+    which are not past: the start times a course booked at one time of day can take (issue 20).
+    Three queries, whatever the number of days."""
+    days = sorted(set(days))
+    if not days or duration_minutes <= 0:
+        return []
+    spans = Q()
+    for day in days:
+        start_of_day, end_of_day = day_bounds(day)
+        spans |= Q(slot_start__gte=start_of_day, slot_start__lt=end_of_day)
+    busy = set(PractitionerSlot.objects.filter(spans, practitioner=practitioner).values_list("slot_start", flat=True))
+    busy |= set(RoomSlot.objects.filter(spans, room=room).values_list("slot_start", flat=True))
+    if patient is not None:
+        busy |= set(PatientSlot.objects.filter(spans, patient=patient).values_list("slot_start", flat=True))
+    earliest = now or timezone.now()
+    length = timedelta(minutes=duration_minutes)
+    free = []
+    moment = datetime.combine(days[0], opens)
+    last = datetime.combine(days[0], closes) - length
+    while moment <= last:
+        at = moment.time()
+        starts = [local_datetime(day, at) for day in days]
+        if starts[0] >= earliest and not any(u in busy for start in starts for u in slot_units(start, start + length)):
+            free.append(at)
+        moment += SLOT
+    return free
 
 
 def free_starts(

@@ -49,6 +49,27 @@ FINDINGS: Mapping[str, Promise] = {
     FindingCode.INGREDIENT_ALLERGY: _("Allergy to an ingredient"),
     FindingCode.ADVANCED_PATTERN: _("Advanced pattern"),
     FindingCode.FEVER_TODAY: _("Fever today"),
+    # Issue 17's findings.
+    FindingCode.TINEA_CAPITIS: _("Tinea capitis (scalp ringworm)"),
+    FindingCode.TRICHOTILLOMANIA: _("Trichotillomania"),
+    FindingCode.TRACTION_ALOPECIA: _("Traction alopecia"),
+    FindingCode.ANAGEN_EFFLUVIUM: _("Anagen effluvium"),
+    FindingCode.LIDOCAINE_ALLERGY: _("Allergy to lidocaine"),
+    FindingCode.CHLORHEXIDINE_ALLERGY: _("Allergy to chlorhexidine"),
+    FindingCode.LATEX_ALLERGY: _("Allergy to latex"),
+    FindingCode.OTHER_ALLERGY: _("Another allergy"),
+    FindingCode.ACTIVE_CANCER: _("Active cancer"),
+    FindingCode.CHEMOTHERAPY: _("Chemotherapy"),
+    FindingCode.PSORIASIS: _("Psoriasis"),
+    FindingCode.ALOPECIA_AREATA_HISTORY: _("History of alopecia areata"),
+    FindingCode.CARDIOVASCULAR_DISEASE: _("Cardiovascular disease"),
+    FindingCode.LOW_BLOOD_PRESSURE: _("Low blood pressure"),
+    FindingCode.DEPRESSION: _("Depression"),
+    FindingCode.LIVER_DISEASE: _("Liver disease"),
+    FindingCode.SEXUAL_DYSFUNCTION: _("Sexual dysfunction"),
+    FindingCode.ABNORMAL_LABS_UNREVIEWED: _("Abnormal blood results not yet reviewed"),
+    FindingCode.REACTION_LAST_SESSION: _("Reaction after the last session"),
+    FindingCode.NEW_BALD_PATCH: _("New bald patch"),
 }
 
 FINDING_SEVERITIES: Mapping[str, Promise] = {
@@ -73,6 +94,13 @@ DIAGNOSES: Mapping[str, Promise] = {
     Diagnosis.PREVENTION: _("Prevention (predisposed, no active loss)"),
     Diagnosis.ALOPECIA_AREATA: _("Alopecia areata (refer to dermatology)"),
     Diagnosis.SCARRING_ALOPECIA: _("Scarring alopecia (refer to dermatology)"),
+    Diagnosis.TINEA_CAPITIS: _("Tinea capitis (treat the infection first)"),
+    Diagnosis.FRONTAL_FIBROSING_ALOPECIA: _("Frontal fibrosing alopecia (scarring: refer to dermatology)"),
+    Diagnosis.LICHEN_PLANOPILARIS: _("Lichen planopilaris (scarring: refer to dermatology)"),
+    Diagnosis.DISCOID_LUPUS: _("Discoid lupus (scarring: refer to dermatology)"),
+    Diagnosis.TRICHOTILLOMANIA: _("Trichotillomania (refer)"),
+    Diagnosis.TRACTION_ALOPECIA: _("Traction alopecia"),
+    Diagnosis.ANAGEN_EFFLUVIUM: _("Anagen effluvium (defer and refer)"),
 }
 
 LAB_TESTS: Mapping[str, Promise] = {
@@ -127,6 +155,8 @@ RESPONSES: Mapping[str, Promise] = {
 }
 
 NEXT_STEPS: Mapping[str, Promise] = {
+    NextStep.CONTINUE_INTENSIVE_PHASE: _("Continue the intensive phase"),
+    NextStep.REVIEW_EXPECTED_SHED: _("Review: shedding expected early in treatment"),
     NextStep.CONTINUE_MAINTENANCE: _("Continue maintenance"),
     NextStep.REVIEW_AND_CONSIDER_COMBINATION: _("Review; consider a combination therapy"),
     NextStep.STOP_AND_REVIEW_DIAGNOSIS: _("Stop mesotherapy and review the diagnosis"),

@@ -65,8 +65,8 @@ CASES = [
     # Today lists the day's appointments and what waits for this person, not the register: more
     # patients with nothing today change nothing on it (issue 20).
     Case("home", lambda w: reverse("home"), f.more_patients, budget=15, shows_rows=False),
-    Case("home, likely non-responders", lambda w: reverse("home"), f.more_flagged_patients, budget=20, seed=f.flag_the_patient),
-    Case("home, reception's day", lambda w: reverse("home"), f.more_appointments_today, as_="reception", budget=23),
+    Case("home, likely non-responders", lambda w: reverse("home"), f.more_flagged_patients, budget=21, seed=f.flag_the_patient),
+    Case("home, reception's day", lambda w: reverse("home"), f.more_appointments_today, as_="reception", budget=24),
     Case("patient list", r("patients:list"), f.more_patients, budget=10),
     Case("patient search by name", r("patients:list"), f.more_patients, budget=10, post={"q": "asha"}),
     Case("patient search by phone", r("patients:list"), f.more_patients, budget=10, post={"q": "9198"}),
@@ -82,7 +82,7 @@ CASES = [
     Case("follow-ups", r("safety:followups"), f.more_sessions, as_="practitioner", budget=10),
     Case("patient events", r("safety:patient_events", "patient"), f.more_events, budget=25),
     # The sessions signed with a reason for a trichologist to review (issue 17).
-    Case("event review queue", r("safety:review_queue"), f.more_events_to_review, budget=9,
+    Case("event review queue", r("safety:review_queue"), f.more_events_to_review, budget=10,
          seed=lambda w: f.more_events_to_review(w, 1)),
     Case("infection clusters", r("safety:clusters"), f.more_infections, budget=7, shows_rows=False,
          seed=lambda w: f.more_infections(w, 1)),

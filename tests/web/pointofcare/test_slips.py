@@ -108,10 +108,10 @@ def test_a_signed_session_never_shows_its_form_again(client, practitioner, ready
     client.force_login(practitioner)
     url = reverse("procedures:record", args=[ready["appointment"].pk])
     assert "no-store" in client.get(url)["Cache-Control"]
-    client.post(url, session_post(ready["lot"], lot_volume="1.00"))
+    client.post(url, session_post(ready["lot"]))
     again = client.get(url)
     assert again.status_code == 302 and again["Location"].startswith("/sessions/")
-    resubmit = client.post(url, session_post(ready["lot"], lot_volume="1.00"))
+    resubmit = client.post(url, session_post(ready["lot"]))
     assert resubmit.status_code == 302
 
 

@@ -48,12 +48,31 @@ class Api:
 
 
 @pytest.fixture
+def signed_in_with_code() -> Any:
+    """A browser session that signed in as a person does: the password, then a current code from
+    a newly confirmed authenticator (creating tokens needs a recent second factor)."""
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from tests.web.security.conftest import totp_code
+
+    def sign_in(user: Any) -> tuple[Client, Any]:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        client = Client()
+        client.post(reverse("login"), {"username": user.username, "password": "correct horse battery"})
+        verified = client.post(reverse("accounts:two_factor_verify"), {"code": totp_code(device)})
+        assert verified.status_code == 302, "the code step of signing in failed"
+        return client, device
+
+    return sign_in
+
+
+@pytest.fixture
 def api_as() -> Any:
-    from anagen.api.tokens import create_token
+    from anagen.api.tokens import issue_token
     from anagen.audit.services import Actor
 
     def make(user: Any) -> Api:
-        issued = create_token(Actor.system("test", user.clinic_id), user, "test", expires_at=None, by=user)
+        issued = issue_token(Actor.system("test", user.clinic_id), user, "test", expires_at=None, by=user)
         return Api(issued.secret)
 
     return make

@@ -175,7 +175,7 @@ NAMES = {"chart", "language"}
 
 @pytest.fixture
 def ids(world):
-    from anagen.api.tokens import create_token
+    from anagen.api.tokens import issue_token
     from anagen.audit.services import Actor
     from anagen.consultations.models import MeasurementSet
     from anagen.photos.models import HairCount, Photo
@@ -184,7 +184,7 @@ def ids(world):
     from .conftest import billing_and_reports, portal_and_feeds
 
     admin = world["staff"]["clinic_admin"]
-    token = create_token(Actor.system("test"), admin, "kept", expires_at=None, by=admin).token
+    token = issue_token(Actor.system("test"), admin, "kept", expires_at=None, by=admin).token
     from django.core.files.base import ContentFile
 
     from anagen.photos.services import photo_storage

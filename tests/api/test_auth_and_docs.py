@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from anagen.api.models import ApiToken
-from anagen.api.tokens import create_token, revoke_token
+from anagen.api.tokens import issue_token, revoke_token
 from anagen.audit.services import Actor
 
 from .conftest import Api
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _issue(user, **kwargs):
-    return create_token(Actor.system("test"), user, "script", expires_at=kwargs.get("expires_at"), by=kwargs.get("by", user))
+    return issue_token(Actor.system("test"), user, "script", expires_at=kwargs.get("expires_at"), by=kwargs.get("by", user))
 
 
 def test_it_stores_only_a_hash_of_the_secret(receptionist):
@@ -64,10 +64,9 @@ def test_only_the_user_or_their_clinic_admin_manages_a_token(receptionist, pract
     assert Api(_issue(admin_user).secret)("post", f"/tokens/{token.pk}/revoke").data["revoked_at"]
 
 
-def test_a_token_created_through_the_api_is_shown_once(receptionist):
+def test_a_token_created_through_the_api_is_shown_once(receptionist, signed_in_with_code):
     # Tokens are created with the signed-in session (a token cannot create tokens).
-    session = Client()
-    session.force_login(receptionist)
+    session, _device = signed_in_with_code(receptionist)
     created = session.post("/api/v1/tokens", data='{"name": "export"}', content_type="application/json")
     assert created.status_code == 201 and created.json()["token"].startswith("ang_")
     api = Api(created.json()["token"])
@@ -92,9 +91,8 @@ def test_the_session_works_for_same_origin_calls_and_csrf_is_enforced(patient, r
     assert accepted.status_code == 200
 
 
-def test_the_token_page_creates_a_token_shows_it_once_and_revokes_it(receptionist):
-    client = Client()
-    client.force_login(receptionist)
+def test_the_token_page_creates_a_token_shows_it_once_and_revokes_it(receptionist, signed_in_with_code):
+    client, _device = signed_in_with_code(receptionist)
     page = client.post("/account/api-tokens/", {"name": "lab import", "expires_on": ""})
     assert page.status_code == 200
     secret = re.search(r'value="(ang_[^"]+)"', page.content.decode()).group(1)
@@ -106,9 +104,8 @@ def test_the_token_page_creates_a_token_shows_it_once_and_revokes_it(receptionis
     assert Api(secret)("get", "/patients").status_code == 401
 
 
-def test_the_token_page_refuses_a_past_expiry_naming_the_field(receptionist):
-    client = Client()
-    client.force_login(receptionist)
+def test_the_token_page_refuses_a_past_expiry_naming_the_field(receptionist, signed_in_with_code):
+    client, _device = signed_in_with_code(receptionist)
     page = client.post("/account/api-tokens/", {"name": "x", "expires_on": "2000-01-01"})
     assert page.status_code == 400 and "cannot be in the past" in page.content.decode()
 

@@ -39,10 +39,10 @@ def test_it_refuses_a_schema_violation_naming_the_field(staff, api_as):
 def test_it_refuses_malformed_json_with_400(staff):
     from django.test import Client
 
-    from anagen.api.tokens import create_token
+    from anagen.api.tokens import issue_token
     from anagen.audit.services import Actor
 
-    secret = create_token(Actor.system("t"), staff["reception"], "t", expires_at=None, by=staff["reception"]).secret
+    secret = issue_token(Actor.system("t"), staff["reception"], "t", expires_at=None, by=staff["reception"]).secret
     response = Client().post("/api/v1/patients", data="{not json", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"

@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 def _upload(user, patient_id, files, **fields):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from anagen.api.tokens import create_token
+    from anagen.api.tokens import issue_token
     from anagen.audit.services import Actor
 
-    secret = create_token(Actor.system("t"), user, "t", expires_at=None, by=user).secret
+    secret = issue_token(Actor.system("t"), user, "t", expires_at=None, by=user).secret
     data = {**fields, "files": [SimpleUploadedFile(name, content, content_type="image/jpeg") for name, content in files]}
     response = Client().post(f"/api/v1/patients/{patient_id}/photos", data=data, HTTP_AUTHORIZATION=f"Bearer {secret}")
     response.data = response.json()

@@ -42,12 +42,12 @@ def wsgi_app():
 
 @pytest.fixture
 def bearer(world, settings):
-    from anagen.api.tokens import create_token
+    from anagen.api.tokens import issue_token
     from anagen.audit.services import Actor
 
     settings.ANAGEN_API_RATE = "100000/min"
     admin = world["staff"]["clinic_admin"]
-    return {"Authorization": f"Bearer {create_token(Actor.system('test'), admin, 'fuzz', expires_at=None, by=admin).secret}"}
+    return {"Authorization": f"Bearer {issue_token(Actor.system('test'), admin, 'fuzz', expires_at=None, by=admin).secret}"}
 
 
 EXAMPLES_PER_OPERATION = 6

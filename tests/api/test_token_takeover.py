@@ -8,10 +8,13 @@ import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from tests.web.security.conftest import totp_code, wrong_totp_code
 
+from anagen.accounts.two_factor import SECOND_FACTOR_AT_SESSION_KEY
 from anagen.api.models import ApiToken
-from anagen.api.tokens import create_token, revoke_token
+from anagen.api.tokens import issue_token, revoke_token
 from anagen.audit.models import AuditEntry
 from anagen.audit.services import Actor
 
@@ -21,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _token(user, **kwargs) -> str:
-    return create_token(Actor.system("test"), user, "script", expires_at=kwargs.get("expires_at"), by=user).secret
+    return issue_token(Actor.system("test"), user, "script", expires_at=kwargs.get("expires_at"), by=user).secret
 
 
 @pytest.fixture
@@ -113,17 +116,78 @@ def test_an_admin_token_cannot_create_a_token_for_someone_else_either(admin_user
 
 
 def test_revoking_a_token_leaves_nothing_it_made_behind(receptionist):
-    issued = create_token(Actor.system("test"), receptionist, "parent", expires_at=None, by=receptionist)
+    issued = issue_token(Actor.system("test"), receptionist, "parent", expires_at=None, by=receptionist)
     Api(issued.secret)("post", "/tokens", {"name": "child"})
     revoke_token(Actor.system("test"), issued.token, by=receptionist)
     assert not ApiToken.objects.filter(user=receptionist, revoked_at__isnull=True).exists()
 
 
-def test_a_signed_in_person_still_creates_tokens(receptionist):
+def _post_token(client: Client, body: dict) -> object:
+    return client.post("/api/v1/tokens", data=json.dumps(body), content_type="application/json")
+
+
+def _age_second_factor(client: Client, minutes: int) -> None:
+    session = client.session
+    session[SECOND_FACTOR_AT_SESSION_KEY] = (timezone.now() - dt.timedelta(minutes=minutes)).timestamp()
+    session.save()
+
+
+def test_a_person_who_entered_a_code_at_sign_in_creates_a_token(receptionist, signed_in_with_code):
+    client, _device = signed_in_with_code(receptionist)
+    response = _post_token(client, {"name": "lab import"})
+    assert response.status_code == 201 and response.json()["token"].startswith("ang_")
+
+
+def test_a_session_whose_code_is_older_than_15_minutes_must_enter_a_new_one(receptionist, signed_in_with_code):
+    client, device = signed_in_with_code(receptionist)
+    _age_second_factor(client, minutes=16)
+    refused = _post_token(client, {"name": "lab import"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "code"
+    assert not ApiToken.objects.filter(user=receptionist).exists()
+    accepted = _post_token(client, {"name": "lab import", "code": totp_code(device, steps_ahead=1)})
+    assert accepted.status_code == 201
+    # The code just entered counts as the session's recent second factor for the next one.
+    assert _post_token(client, {"name": "second script"}).status_code == 201
+
+
+def test_a_wrong_code_is_refused_naming_the_field_and_makes_nothing(receptionist, signed_in_with_code):
+    client, device = signed_in_with_code(receptionist)
+    _age_second_factor(client, minutes=60)
+    response = _post_token(client, {"name": "lab import", "code": wrong_totp_code(device)})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "code"
+    assert not ApiToken.objects.filter(user=receptionist).exists()
+
+
+def test_a_person_without_an_authenticator_cannot_create_a_token(receptionist):
+    """A session that never entered a code (no authenticator: two-factor is optional for the role)
+    was enough before: anyone at an unattended desk could mint a token that outlives the session."""
     client = Client()
     client.force_login(receptionist)
-    response = client.post("/api/v1/tokens", data='{"name": "lab import"}', content_type="application/json")
-    assert response.status_code == 201
+    response = _post_token(client, {"name": "lab import"})
+    assert response.status_code == 403 and "two-factor" in response.json()["detail"]
+    page = client.get(reverse("api_tokens:list")).content.decode()
+    assert "Set up an authenticator app" in page and 'name="name"' not in page
+    posted = client.post(reverse("api_tokens:list"), {"name": "lab import", "expires_on": ""})
+    assert posted.status_code == 403 and "needs two-factor sign-in" in posted.content.decode()
+    assert not ApiToken.objects.filter(user=receptionist).exists()
+
+
+def test_the_token_page_asks_for_a_code_when_the_last_one_is_old(receptionist, signed_in_with_code):
+    client, device = signed_in_with_code(receptionist)
+    _age_second_factor(client, minutes=20)
+    refused = client.post(reverse("api_tokens:list"), {"name": "lab import", "expires_on": ""})
+    assert refused.status_code == 400 and "code entered in the last 15 minutes" in refused.content.decode()
+    accepted = client.post(reverse("api_tokens:list"), {"name": "lab import", "expires_on": "", "code": totp_code(device, steps_ahead=1)})
+    assert accepted.status_code == 200 and 'value="ang_' in accepted.content.decode()
+
+
+def test_a_demo_account_on_a_demo_server_creates_tokens_without_a_code(receptionist, settings):
+    settings.ANAGEN_DEMO = True
+    receptionist.is_demo_account = True
+    receptionist.save()
+    client = Client()
+    client.force_login(receptionist)
+    assert _post_token(client, {"name": "demo script"}).status_code == 201
 
 
 # --- finding 7: demo accounts' tokens outside a demo server ----------------------------------------

@@ -60,6 +60,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if result.ok:
             request.session.cycle_key()
             otp_login(request, result.device)
+            two_factor.remember_second_factor(request.session)
             if isinstance(result.device, StaticDevice):
                 left = two_factor.recovery_codes_left(user)  # type: ignore[arg-type]
                 messages.warning(request, f"You signed in with a recovery code; {left} left. Make new ones from “Two-factor sign-in” if you are running low.")
@@ -88,6 +89,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", exc.message)
         else:
             otp_login(request, TOTPDevice.objects.get(pk=device.pk))
+            two_factor.remember_second_factor(request.session)
             return render(request, "registration/recovery_codes.html", {"codes": codes, "next": _next_url(request), "first_time": True})
     context = {
         "form": form,

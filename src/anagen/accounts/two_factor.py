@@ -13,8 +13,10 @@ secrets never are.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -32,6 +34,10 @@ from anagen.audit.services import Actor
 TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 _TOTP_PATTERN = re.compile(r"^\d{6}$")
+# When this session last proved its second factor (a code entered at sign-in, at set-up or again
+# for a sensitive step), as a Unix time: django-otp records which device verified the session,
+# not when, and "recent" is what a sensitive step such as creating an API token needs.
+SECOND_FACTOR_AT_SESSION_KEY = "anagen_second_factor_at"
 
 
 class TwoFactorError(Exception):
@@ -58,13 +64,31 @@ class Verification:
 # --- who needs what -----------------------------------------------------------------------
 
 
+def is_waived_for(user: User) -> bool:
+    """Seeded demo accounts on a demo server skip the second factor everywhere (and nowhere else)."""
+    return bool(settings.ANAGEN_DEMO and getattr(user, "is_demo_account", False))
+
+
 def is_required_for(user: User) -> bool:
     """Whether the user's role makes two-factor sign-in mandatory (demo accounts on demo servers excepted)."""
     if not user.is_authenticated:
         return False
-    if settings.ANAGEN_DEMO and getattr(user, "is_demo_account", False):
+    if is_waived_for(user):
         return False
     return bool(user.role) and user.role in settings.ANAGEN_TWO_FACTOR_REQUIRED_ROLES
+
+
+def remember_second_factor(session: Any, *, at: dt.datetime | None = None) -> None:
+    """Note in the session that its user has just entered a code that was accepted."""
+    session[SECOND_FACTOR_AT_SESSION_KEY] = (at or timezone.now()).timestamp()
+
+
+def second_factor_at(session: Any) -> dt.datetime | None:
+    """When this session last entered an accepted code, or None if it never did."""
+    seconds = session.get(SECOND_FACTOR_AT_SESSION_KEY) if session is not None else None
+    if not isinstance(seconds, (int, float)):
+        return None
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
 
 
 def authenticator(user: User) -> TOTPDevice | None:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Role, User
 from anagen.ui.forms import NoColonLabels
@@ -16,6 +17,11 @@ class TokenForm(NoColonLabels, forms.Form):
         help_text="The token stops working at the end of this day. Leave empty for no expiry.",
     )
     user = forms.ModelChoiceField(label="For", queryset=User.objects.none(), required=False)
+    code = forms.CharField(
+        label=_("Code from your authenticator app"), required=False, max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("Needed when you last entered a code more than 15 minutes ago. A recovery code works too."),
+    )
 
     def __init__(self, *args: Any, manager: User, **kwargs: Any):
         super().__init__(*args, **kwargs)

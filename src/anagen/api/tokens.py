@@ -6,9 +6,11 @@ URL-safe base64) is stored only as its SHA-256 hash and compared in constant tim
 
 Tokens cannot mint tokens (issue 19, finding 5): a token expiring in two minutes created a child
 with no expiry that outlived its revocation. Only a signed-in person creates tokens, through the
-web page or the API with the session, after the second factor where they have one (the
-two-factor middleware refuses an unverified session everywhere). Neither narrower children nor
-parent links exist, so revoking a token never leaves a descendant behind.
+web page or the API with the session, and only with a *recent* second factor: a code entered in
+the last ``SECOND_FACTOR_MAX_AGE`` (at sign-in, or typed with the request). A token acts for its
+owner without any second factor, so a session left open on a shared desk, or a person who never
+set up an authenticator, must not be able to make one. Neither narrower children nor parent links
+exist, so revoking a token never leaves a descendant behind.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from anagen.accounts import two_factor
 from anagen.accounts.models import Role, User
 from anagen.api.models import ApiToken
 from anagen.audit import services as audit
@@ -37,6 +40,9 @@ TOKEN_PREFIX = "ang"
 SECRET_BYTES = 32
 # last_used_at is written at most this often per token, so reads do not each cost a write.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+# How long after entering a code a person may create tokens without typing another: long enough
+# to set up a script after signing in, short enough that an unattended session cannot.
+SECOND_FACTOR_MAX_AGE = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -55,19 +61,51 @@ def _may_manage(manager: User, owner: User) -> bool:
     return manager.has_role(Role.CLINIC_ADMIN) and owner.clinic_id == manager.clinic_id
 
 
+def _check_may_manage(by: User, owner: User) -> None:
+    if not _may_manage(by, owner):
+        raise PermissionDenied("Only the user or a clinic admin of their clinic may create their tokens.")
+
+
 class TokenCannotMintTokens(PermissionDenied):
     pass
 
 
+class TokenNeedsSecondFactor(PermissionDenied):
+    """The person asking has no authenticator, so nothing can prove a recent second factor."""
+
+
+def _check_recent_second_factor(by: User, *, code: str, second_factor_at: dt.datetime | None, now: dt.datetime) -> None:
+    if two_factor.is_waived_for(by):
+        return
+    if not two_factor.has_two_factor(by):
+        raise TokenNeedsSecondFactor(gettext("Creating an API token needs two-factor sign-in: set up an authenticator "
+                                             "under Two-factor sign-in first."))
+    if code.strip():
+        verification = two_factor.verify_code(by, code)
+        if verification.ok:
+            return
+        if verification.throttled_seconds:
+            raise InvalidInput.single("code", gettext("Too many wrong codes: wait %(seconds)s seconds, then try the newest code.")
+                                      % {"seconds": verification.throttled_seconds})
+        raise InvalidInput.single("code", gettext("That code is not right. Try the newest code from your authenticator app."))
+    if second_factor_at is None or now - second_factor_at > SECOND_FACTOR_MAX_AGE:
+        raise InvalidInput.single("code", gettext("Enter the current code from your authenticator app: creating a token "
+                                                  "needs a code entered in the last %(minutes)s minutes.")
+                                  % {"minutes": int(SECOND_FACTOR_MAX_AGE.total_seconds() // 60)})
+
+
 def create_token(actor: Actor, owner: User, name: str, *, expires_at: dt.datetime | None, by: User,
-                 by_token: bool = False, now: dt.datetime | None = None) -> IssuedToken:
+                 by_token: bool = False, code: str = "", second_factor_at: dt.datetime | None = None,
+                 now: dt.datetime | None = None) -> IssuedToken:
     """A new token for ``owner`` (by the owner or their clinic's admin), asked for by a signed-in
-    person: ``by_token`` (the request came with a bearer token) is refused."""
+    person with a recent second factor: ``code`` just typed, or ``second_factor_at`` (when their
+    session last entered one) within ``SECOND_FACTOR_MAX_AGE``. ``by_token`` (the request came with
+    a bearer token) is refused. The code is checked last, so a recovery code is not used up by a
+    request that fails for a missing name."""
     if by_token:
         raise TokenCannotMintTokens(gettext("An API token cannot create tokens: sign in to Anagen and create it under "
                                             "API tokens."))
-    if not _may_manage(by, owner):
-        raise PermissionDenied("Only the user or a clinic admin of their clinic may create their tokens.")
+    _check_may_manage(by, owner)
     now = now or timezone.now()
     name = (name or "").strip()
     if not name:
@@ -76,6 +114,14 @@ def create_token(actor: Actor, owner: User, name: str, *, expires_at: dt.datetim
         raise InvalidInput.single("name", "Keep the name under 100 characters.")
     if expires_at is not None and expires_at <= now:
         raise InvalidInput.single("expires_at", "The expiry must be in the future.")
+    _check_recent_second_factor(by, code=code, second_factor_at=second_factor_at, now=now)
+    return issue_token(actor, owner, name, expires_at=expires_at, by=by)
+
+
+def issue_token(actor: Actor, owner: User, name: str, *, expires_at: dt.datetime | None, by: User) -> IssuedToken:
+    """Make and record the token, for a caller that has already established who asks and how
+    (``create_token`` for people; an operator's shell and the tests' fixtures)."""
+    _check_may_manage(by, owner)
     with transaction.atomic():
         prefix = secrets.token_hex(4)
         while ApiToken.objects.filter(prefix=prefix).exists():

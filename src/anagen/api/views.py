@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from anagen.accounts import two_factor
 from anagen.accounts.permissions import staff_required
 from anagen.api import tokens
 from anagen.api.forms import TokenForm
@@ -52,17 +53,26 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 issued = tokens.create_token(
                     Actor.from_request(request), form.owner(), form.cleaned_data["name"],
                     expires_at=expires_at, by=request.user,  # type: ignore[arg-type]
+                    code=form.cleaned_data["code"], second_factor_at=two_factor.second_factor_at(request.session),
                 )
             except InvalidInput as exc:
                 add_errors_from(form, exc, rename={"expires_at": "expires_on"})
                 status = 400
+            except tokens.TokenNeedsSecondFactor as exc:
+                form.add_error(None, str(exc))
+                status = 403
             else:
+                if form.cleaned_data["code"].strip():
+                    two_factor.remember_second_factor(request.session)
                 form = TokenForm(manager=request.user)
         else:
             status = 400
     context = {
         "form": form,
         "issued": issued,
+        # Without an authenticator nothing can prove a recent second factor: the page says so
+        # instead of offering a form that would be refused.
+        "needs_authenticator": not (two_factor.is_waived_for(request.user) or two_factor.has_two_factor(request.user)),  # type: ignore[arg-type]
         "tokens": tokens.tokens_visible_to(request.user)[:200],  # type: ignore[arg-type]
         "now": timezone.now(),
     }

@@ -34,7 +34,7 @@ def _png() -> bytes:
 
 def build_world() -> World:
     from anagen.accounts.models import Clinic, Role, User
-    from anagen.api.tokens import create_token
+    from anagen.api.tokens import issue_token
     from anagen.audit.services import Actor
     from anagen.billing.models import Invoice, PatientPackage, Payment, PriceItem
     from anagen.catalog.models import Lot
@@ -104,7 +104,7 @@ def build_world() -> World:
         next_attempt_at=now, dedupe_key=f"matrix:{patient.pk}", status="failed", attempts=5, last_error="provider said no",
     )
     erasure = request_erasure(actor, patient, by_role["clinic_admin"], "Patient asked by email on 20 Nov")
-    issued = create_token(actor, by_role["clinic_admin"], "matrix", expires_at=None, by=by_role["clinic_admin"])
+    issued = issue_token(actor, by_role["clinic_admin"], "matrix", expires_at=None, by=by_role["clinic_admin"])
     from anagen.accounts.models import ClinicClosure
 
     closure = ClinicClosure.objects.create(clinic=clinic, date=timezone.localdate() + dt.timedelta(days=300), reason="Matrix")

@@ -95,10 +95,10 @@ def test_a_new_clinic_and_its_first_admin_show_in_that_clinics_trail(client, db)
 def test_the_api_writes_the_same_entries(admin_user, practitioner, clinic):
     from tests.api.conftest import Api
 
-    from anagen.api.tokens import create_token
+    from anagen.api.tokens import issue_token
     from anagen.audit.services import Actor
 
-    api = Api(create_token(Actor.system("test", clinic.pk), admin_user, "test", expires_at=None, by=admin_user).secret)
+    api = Api(issue_token(Actor.system("test", clinic.pk), admin_user, "test", expires_at=None, by=admin_user).secret)
     changed = api("put", f"/staff/{practitioner.pk}",
                   {"first_name": "Nurse", "last_name": "", "role": "practitioner", "is_active": False})
     assert changed.status_code == 200

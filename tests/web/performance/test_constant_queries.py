@@ -128,11 +128,11 @@ REPORT = os.environ.get("ANAGEN_QUERY_REPORT") == "1"
 
 def client_for(w: dict[str, Any], as_: str) -> Client:
     if as_.startswith("api:"):
-        from anagen.api.tokens import create_token
+        from anagen.api.tokens import issue_token
         from anagen.audit.services import Actor
 
         user = w["staff"][as_[4:]]
-        issued = create_token(Actor.system("test", user.clinic_id), user, "test", expires_at=None, by=user)
+        issued = issue_token(Actor.system("test", user.clinic_id), user, "test", expires_at=None, by=user)
         return Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
     client = Client()
     client.force_login(w["patient_user"] if as_ == "patient" else w["staff"][as_])

@@ -54,10 +54,10 @@ def test_a_few_bombs_are_refused_on_their_pixels_together_before_any_decoding(cl
 
 
 def test_the_api_refuses_the_same_request_naming_the_files(client, trichologist, consented, no_decoding):
-    from anagen.api.tokens import create_token
+    from anagen.api.tokens import issue_token
     from anagen.audit.services import Actor
 
-    token = create_token(Actor.system("test"), trichologist, "script", expires_at=None, by=trichologist).secret
+    token = issue_token(Actor.system("test"), trichologist, "script", expires_at=None, by=trichologist).secret
     response = client.post(f"/api/v1/patients/{consented.pk}/photos",
                            {"visit_date": timezone.localdate().isoformat(), "view": "vertex",
                             "files": [upload_file(BOMB, f"b{i}.png", "image/png") for i in range(20)]},

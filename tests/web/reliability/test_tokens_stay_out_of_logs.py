@@ -15,7 +15,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from anagen.accounts.models import Clinic, User
-from anagen.api.tokens import create_token
+from anagen.api.tokens import issue_token
 from anagen.audit.services import Actor
 from anagen.interop.services import create_feed
 from anagen.patients.services import register_patient
@@ -33,8 +33,8 @@ _, invitation_token = invite_patient(actor, patient, by=desk)
 print("RESULT " + json.dumps({
     "feed": feed_token, "invitation": invitation_token,
     "reset": [urlsafe_base64_encode(force_bytes(desk.pk)), default_token_generator.make_token(desk)],
-    "desk_token": create_token(actor, desk, "script", expires_at=None, by=desk).secret,
-    "demo_token": create_token(actor, demo, "demo script", expires_at=None, by=demo).secret,
+    "desk_token": issue_token(actor, desk, "script", expires_at=None, by=desk).secret,
+    "demo_token": issue_token(actor, demo, "demo script", expires_at=None, by=demo).secret,
 }))
 """
 

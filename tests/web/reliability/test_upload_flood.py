@@ -15,7 +15,7 @@ import httpx
 SETUP = r"""
 import json
 from anagen.accounts.models import Clinic, User
-from anagen.api.tokens import create_token
+from anagen.api.tokens import issue_token
 from anagen.audit.services import Actor
 from anagen.consents.services import publish_text, sign_consent
 from anagen.patients.services import register_patient
@@ -28,7 +28,7 @@ patient = register_patient(actor, clinic, {"given_name": "Meera", "family_name":
     "emergency_contact_phone": "", "abha_number": "", "abha_address": ""})
 text = publish_text(actor, clinic, "photographs", "en", "Consent: photographs", "I consent.")
 sign_consent(actor, patient, text, method="typed", typed_name="Meera Joshi", acknowledged=True, witness=doctor)
-print("RESULT " + json.dumps({"patient": patient.pk, "token": create_token(actor, doctor, "x", expires_at=None, by=doctor).secret}))
+print("RESULT " + json.dumps({"patient": patient.pk, "token": issue_token(actor, doctor, "x", expires_at=None, by=doctor).secret}))
 """
 
 

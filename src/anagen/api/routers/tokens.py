@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from anagen.accounts import two_factor
 from anagen.accounts.services import staff_of
 from anagen.api import auth, tokens
 from anagen.api.common import Id, actor, clinic
@@ -35,6 +36,8 @@ class TokenIn(Schema):
     name: str
     expires_at: dt.datetime | None = None
     user_id: Id | None = None
+    code: str = Field("", description="A current code from your authenticator app (or a recovery code). Needed when "
+                                      "this session last entered a code more than 15 minutes ago.")
 
 
 def _out(token: Any) -> dict[str, Any]:
@@ -53,11 +56,15 @@ def list_tokens(request: HttpRequest) -> Any:
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     """The ``token`` value is shown in this response only: store it now. A clinic admin may pass
     ``user_id`` to create a token for another member of the clinic's staff. Only with the signed-in
-    session (after the second factor): a call with a bearer token gets 403, so no token can make
-    one that outlives or outranks it."""
+    session and a recent second factor (a code entered in the last 15 minutes, or ``code`` sent
+    with this call; someone without an authenticator gets 403): a call with a bearer token gets 403,
+    so no token can make one that outlives or outranks it."""
     owner = staff_of(clinic(request), payload.user_id) if payload.user_id is not None else request.user
     issued = tokens.create_token(actor(request), owner, payload.name, expires_at=payload.expires_at, by=request.user,  # type: ignore[arg-type]
-                                 by_token=auth.by_token(request))
+                                 by_token=auth.by_token(request), code=payload.code,
+                                 second_factor_at=two_factor.second_factor_at(request.session))
+    if payload.code.strip():
+        two_factor.remember_second_factor(request.session)
     return Status(201, {**_out(issued.token), "token": issued.secret})
 
 

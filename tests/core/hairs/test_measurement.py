@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 from tests.core.hairs.phantom import CameraConfig, ScalpConfig, phantom
@@ -189,6 +189,22 @@ def test_a_phantom_is_measured_within_the_targets_tolerance():
     assert abs(m.vellus_share - photo.true_vellus_share) <= 0.15
 
 
+@pytest.mark.parametrize("camera", [
+    CameraConfig(),
+    # Darker, more textured skin, more noise and blur, a plain 2.0 gamma and stronger compression.
+    CameraConfig(width_px=600, height_px=800, micrometres_per_pixel=4.0, blur_sigma_um=6.0, noise_sd=0.015,
+                 vignetting=0.4, glare_spots=2, gamma="2.0", jpeg_quality=75, texture=0.07),
+])
+def test_bare_scalp_with_pores_furrows_and_texture_has_no_hairs(camera):
+    # The thresholds stand on the noise measured on the skin; this is what keeps them from
+    # reading the skin itself (its openings, furrows and relief) as pale hairs.
+    scalp = ScalpConfig(density_per_cm2=0.0, empty_pores_per_cm2=120.0, furrows_per_cm2=8.0, skin_rgb=(0.55, 0.36, 0.26))
+    for seed in (1, 2):
+        photo = phantom(scalp, camera, seed=seed)
+        assert photo.true_count == 0
+        assert measure_hairs(photo.image, photo.micrometres_per_pixel).hair_count == 0
+
+
 def test_a_portrait_picture_is_measured_like_its_landscape_turn():
     shafts = [(100, 120, 300, 160, 60, 0.8), (120, 260, 280, 320, 40, 0.7), (60, 330, 150, 250, 25, 0.45)]
     landscape = scene(shafts, size=(400, 420))
@@ -213,20 +229,26 @@ def test_a_lone_pale_thin_shaft_on_clean_skin_is_found_and_measured(angle, diame
 # --- properties ----------------------------------------------------------------------------------
 
 
-# Shafts lying within 0.3 rad of the pixel rows are left out: on clean skin a noise speck beside
-# such a shaft can join its mask and the shaft is counted as two (any diameter; 2 of 40 noise seeds
-# for a lone 25 µm shaft; seen up to 0.16 rad). That is a known limit of the method, pinned by the
-# strict expected failure below and stated in docs/hair-measurement.md; searched at random it
-# failed this property. Derandomised, so a red build means the code changed.
-_oblique_shaft = st.tuples(
-    st.floats(0.3, math.pi - 0.3),  # angle
+# Every angle, the pixel rows and columns included: on clean skin a shaft's mask once grew several
+# times its width, and a shaft near the horizontal beside a noise speck was counted twice (the
+# speck's loop merged into a junction whose centre lay off the shaft, and the bridge through that
+# centre was cut as a corner), as was a shaft near the vertical whose blunt mask end forked. The
+# explicit examples are such double counts (three from a sweep of angles, diameters and noise
+# seeds, one found by this search), so the property fails on that code whatever the search draws;
+# derandomised, so a red build means the code changed.
+_shaft = st.tuples(
+    st.floats(0.0, math.pi),  # angle
     st.floats(25, 95),  # diameter µm
     st.floats(0.5, 0.9),  # darkness
 )
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_oblique_shaft, min_size=1, max_size=3), st.integers(0, 2**16))
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_shaft, min_size=1, max_size=3), st.integers(0, 2**16))
+@example([(0.0, 25.0, 0.5)], 5)
+@example([(0.0, 25.0, 0.5)], 9)
+@example([(0.1309, 70.0, 0.85)], 1)
+@example([(1.75, 25.0, 0.5)], 31)
 def test_separate_straight_shafts_are_each_counted_once_and_measured(shafts, seed):
     # One shaft per horizontal band, well inside the frame: any angle, any plausible diameter.
     drawn = []
@@ -241,12 +263,12 @@ def test_separate_straight_shafts_are_each_counted_once_and_measured(shafts, see
         assert abs(got - want) <= max(6.0, 0.12 * want)
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: a noise speck beside a thin shaft along the pixel rows joins its mask "
-                   "and makes a branch; docs/hair-measurement.md")
 @pytest.mark.parametrize("seed", [5, 9])
 def test_a_thin_shaft_along_the_pixel_rows_beside_a_noise_speck_is_still_one_hair(seed):
+    # These two noise patterns each put a speck beside the shaft that joins its mask.
     m = measure_hairs(scene([(145, 70, 255, 70, 25.0, 0.5)], size=(420, 400), seed=seed), MPP)
     assert m.hair_count == 1
+    assert abs(m.hairs[0].length_um - 110 * MPP) <= 0.15 * 110 * MPP
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -269,10 +269,13 @@ def follow_shafts(
             pts = b.points if entry == 0 else b.points[::-1]
             exit_end = 1 - entry
             if pieces:
-                # Bridge the junction with its centre point.
+                # Bridge the junction halfway between the two paired ends, not through the
+                # junction's centre: the pair was chosen because the shaft runs on from one end to
+                # the other, while the centre of a junction that absorbed a speck's loop or spur
+                # lies off the shaft, and the kink it made was cut as a corner (one hair, two counts).
                 j = b.ends[entry]
                 if j is not None:
-                    pieces.append(jcentre[j][None, :])
+                    pieces.append(((pieces[-1][-1] + pts[0]) / 2.0)[None, :])
                     flags.append(np.array([True]))
             pieces.append(pts.astype(float))
             near = np.zeros(len(pts), dtype=bool)

@@ -10,6 +10,16 @@ import pytest
 from PIL import ExifTags, Image
 
 
+@pytest.fixture(autouse=True)
+def empty_photo_storage():
+    """Each test starts with no stored photos: the storage folder outlives the database rollback,
+    and tests here check that a refused upload leaves nothing behind."""
+    from django.core.files.storage import storages
+
+    for name in stored_names():
+        storages["photos"].delete(name)
+
+
 @pytest.fixture
 def actor(clinic):
     from anagen.audit.services import Actor

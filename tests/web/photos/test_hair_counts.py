@@ -8,7 +8,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -18,19 +17,11 @@ from anagen.audit.models import AuditEntry
 from anagen.consultations.models import MeasurementSet
 from anagen.photos.models import Dermatoscope, HairCount, Photo
 
-from .conftest import jpeg, stored_names, upload_file
+from .conftest import jpeg, upload_file
 
 pytestmark = pytest.mark.django_db
 
 SHAFTS = [(60, 90, 340, 110, 60, 0.8), (80, 310, 330, 290, 50, 0.8), (80, 200, 330, 190, 22, 0.4)]
-
-
-@pytest.fixture(autouse=True)
-def empty_storage():
-    storage = storages["photos"]
-    for name in stored_names():
-        storage.delete(name)
-    yield
 
 
 def _jpeg_of(image) -> bytes:

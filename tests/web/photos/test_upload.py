@@ -37,14 +37,6 @@ def refused(response, text):
     assert stored_names() == set()
 
 
-@pytest.fixture(autouse=True)
-def empty_storage():
-    storage = storages["photos"]
-    for name in stored_names():
-        storage.delete(name)
-    yield
-
-
 def test_a_trichologist_uploads_the_six_standard_views_of_a_visit(client, trichologist, consented):
     client.force_login(trichologist)
     files = [upload_file(jpeg(colour=(180 + i, 130, 100)), f"IMG_{i}.jpg") for i in range(6)]

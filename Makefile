@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUM := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Two stamps: the demo needs only the application's own dependencies; the test extras (pytest,
+# Playwright, linters, local test servers) are installed by `make test` and `make install`.
+STAMP := $(VENV)/.installed-$(SUM)
+DEMO_STAMP := $(VENV)/.installed-demo-$(SUM)
 
 .PHONY: demo test test-core lint bench install messages clean-venv chromium wrk
 
@@ -14,15 +18,21 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
+
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-demo-*
+	touch $(DEMO_STAMP)
 
 # The translation catalogues: each .po compiled to the .mo Django reads (only those changed since).
-messages: $(STAMP)
+# polib is an application dependency, so the demo's own install is enough.
+messages: $(DEMO_STAMP)
 	$(BIN)/python -m anagen.ui.catalogs
 
 install: $(STAMP) messages
 
-demo: $(STAMP) messages
+demo: $(DEMO_STAMP) messages
 	$(BIN)/anagen demo --port $(PORT)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser): install it if missing.

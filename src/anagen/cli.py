@@ -70,6 +70,21 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+# A Unix socket path is at most 107 bytes: a deeper data folder runs without the control socket.
+MAX_SOCKET_PATH = 100
+
+
+def _control_socket_args() -> list[str]:
+    """gunicorn's control socket inside this server's own data folder: by default gunicorn puts it
+    in the user's home, where two servers (two demos on two ports) would take the same socket."""
+    from django.conf import settings
+
+    path = str(settings.DATA_DIR / "gunicorn.ctl")
+    if len(path.encode()) > MAX_SOCKET_PATH:
+        return ["--no-control-socket"]
+    return ["--control-socket", path]
+
+
 def _gunicorn_argv(bind: str, workers: int, extra: Sequence[str] = ()) -> list[str]:
     if shutil.which("gunicorn", path=os.path.dirname(sys.executable)) is None:
         raise CliError("gunicorn is not installed in this environment")
@@ -80,6 +95,7 @@ def _gunicorn_argv(bind: str, workers: int, extra: Sequence[str] = ()) -> list[s
         # Access lines show the method, the path without its query string, and the status: paths
         # hold ids, never names (health data rule), and query strings may hold search words.
         "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+        *_control_socket_args(),
         # Secrets in paths (calendar feeds, invitation and reset links) are masked in every line.
         "--logger-class", "anagen.log_masking.MaskingLogger",
         # The application (URL map and API schemas included, see wsgi.py) is loaded once, before
@@ -106,6 +122,13 @@ def _serve_with_worker(bind: str, workers: int, extra: Sequence[str] = ()) -> in
     argv = _gunicorn_argv(bind, workers, extra)
     worker = subprocess.Popen([sys.executable, "-m", "anagen.cli", "worker"], env=os.environ.copy())
     server = subprocess.Popen(argv, env=os.environ.copy())
+
+    def stop(signum: int, frame: object) -> None:
+        # Stopped with SIGTERM (not Ctrl-C, which reaches the whole group): pass it on, or the
+        # server and the worker would outlive the demo and keep its port.
+        server.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         return server.wait()
     except KeyboardInterrupt:
@@ -119,6 +142,17 @@ def _serve_with_worker(bind: str, workers: int, extra: Sequence[str] = ()) -> in
             worker.kill()
 
 
+def demo_banner(host: str, port: int) -> list[str]:
+    """What `make demo` prints once the demo is seeded: where to go and every account to try."""
+    from anagen.demo.seed import DEMO_PASSWORD, demo_sign_ins
+
+    lines = [f"Open http://{host}:{port}/ and sign in with the password '{DEMO_PASSWORD}' as:"]
+    lines += [f"  {username:<12} {who}" for username, who in demo_sign_ins()]
+    lines.append("Demo accounts skip the second factor (two-factor sign-in), on this demo server only; "
+                 "every other account sets it up as its clinic requires.")
+    return lines
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     if not _is_loopback(args.host):
         raise CliError("the demo server only binds to a loopback address (its accounts share the password 'demo')")
@@ -129,7 +163,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     print(f"Anagen demo: data in {settings.DATA_DIR}")
-    print(f"Open http://{args.host}:{args.port}/ and sign in as doctor / demo (also admin, nurse, reception).")
+    print("\n".join(demo_banner(args.host, args.port)))
     sys.stdout.flush()
     return _serve_with_worker(f"{args.host}:{args.port}", workers=2, extra=["--reload"] if args.reload else [])
 

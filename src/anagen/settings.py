@@ -321,10 +321,15 @@ LANGUAGES = [("en-in", "English"), ("hi", "हिन्दी"), ("mr", "मर�
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("ANAGEN_TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
+# One date format everywhere, "3 Dec 2026" and 24-hour times (anagen/formats, issue 20).
+FORMAT_MODULE_PATH = ["anagen.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The Noto fonts the PDFs embed also serve the pages (as /static/fonts/): a Devanagari name or
+# the Hindi aftercare sheet reads the same on a tablet that has no Devanagari font of its own.
+STATICFILES_DIRS = [("fonts", BASE_DIR / "ui" / "fonts")]
 # Patient files (photos, generated reports) live under the data folder, never under STATIC or a
 # URL of their own: they are served only by authenticated, audited views. "photos" and "reports"
 # are storage aliases so a deployment can move them to object storage (docs/deployment.md).

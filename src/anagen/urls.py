@@ -6,6 +6,11 @@ from anagen.web import views as web_views
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("today/<int:appointment_id>/arrived/", web_views.today_arrived, name="today_arrived"),
+    path("today/<int:appointment_id>/start/", web_views.today_start, name="today_start"),
+    path("today/<int:appointment_id>/consultation/", web_views.today_consult, name="today_consult"),
+    # Browsers ask for /favicon.ico before they read the page's icon link.
+    path("favicon.ico", web_views.favicon, name="favicon"),
     path("session/ping", web_views.session_ping, name="session_ping"),
     path("language/", web_views.set_language, name="set_language"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -46,7 +46,11 @@ def test_a_typed_consent_needs_the_acknowledgement(world, api_as):
 def test_a_drawn_signature_is_checked_and_stored(world, api_as):
     api = api_as(world["staff"]["practitioner"])
     path = f"/patients/{world['patient'].pk}/consents"
-    body = {"text_id": world["consent"].text_id, "method": "drawn"}
+    # A text the patient has not signed yet: signing the one in force again is refused as a duplicate.
+    text = api_as(world["staff"]["clinic_admin"])("post", "/consent-texts", {"purpose": "photographs", "title": "Photographs",
+                                                                              "body": "You may photograph my scalp."})
+    assert text.status_code == 201, text.data
+    body = {"text_id": text.data["id"], "method": "drawn"}
     bad = api("post", path, {**body, "signature_png": base64.b64encode(b"not a png").decode()})
     assert bad.status_code == 422 and error_fields(bad) == {"signature_png"}
     good = api("post", path, {**body, "signature_png": "data:image/png;base64," + signature_png()})

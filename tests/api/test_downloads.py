@@ -36,8 +36,11 @@ def test_an_invoice_and_its_receipt_download_as_pdfs_audited_as_an_export(world,
 
 def test_a_drawn_signature_downloads_as_png_and_a_typed_consent_has_none(world, api_as):
     api = api_as(world["staff"]["practitioner"])
+    # A text the patient has not signed: signing the one in force again is refused as a duplicate.
+    text = api_as(world["staff"]["clinic_admin"])("post", "/consent-texts", {"purpose": "photographs", "title": "Photographs",
+                                                                              "body": "You may photograph my scalp."})
     signed = api("post", f"/patients/{world['patient'].pk}/consents",
-                 {"text_id": world["consent"].text_id, "method": "drawn", "signature_png": signature_png()})
+                 {"text_id": text.data["id"], "method": "drawn", "signature_png": signature_png()})
     assert signed.status_code == 201, signed.data
     image = api("get", f"/consents/{signed.data['id']}/signature")
     assert image.status_code == 200 and image["Content-Type"] == "image/png" and image.content.startswith(b"\x89PNG")

@@ -8,6 +8,7 @@ from anagen.core.billing import (
     FinancialYear,
     LineInput,
     TaxClass,
+    amount_in_words,
     balance_due,
     check_gstin,
     check_payment,
@@ -146,3 +147,37 @@ def test_a_gstin_must_have_the_right_shape_and_state():
         check_gstin("27ABCDE1234F1Z5", "29")
     with pytest.raises(InvalidInput):
         check_gstin("12345")
+
+
+def test_a_discount_comes_off_the_price_before_gst_is_computed():
+    # ₹3,000 cosmetic session less ₹500: GST at 18% on ₹2,500 (CGST Act s.15(3)(a)).
+    totals = invoice_totals([LineInput("Cosmetic scalp session", TaxClass.COSMETIC, 1800, 3_000_00, discount_paise=500_00)], True)
+    line = totals.lines[0]
+    assert line.taxable_paise == 2_500_00
+    assert line.cgst_paise == line.sgst_paise == 225_00
+    assert totals.total_paise == 2_950_00
+
+
+def test_a_discount_larger_than_the_line_or_below_zero_is_refused_naming_the_line():
+    with pytest.raises(InvalidInput) as exc:
+        invoice_totals([LineInput("x", TaxClass.GOODS, 1800, 100_00, quantity=2, discount_paise=200_01)], True)
+    assert exc.value.errors[0].field == "lines.0.discount"
+    assert "₹200.00" in exc.value.errors[0].message
+    with pytest.raises(InvalidInput) as exc:
+        invoice_totals([LineInput("x", TaxClass.GOODS, 1800, 100_00), LineInput("y", TaxClass.GOODS, 1800, 100_00, discount_paise=-1)], True)
+    assert exc.value.errors[0].field == "lines.1.discount"
+
+
+def test_a_whole_line_given_free_is_allowed_and_carries_no_tax():
+    totals = invoice_totals([LineInput("Hair serum", TaxClass.GOODS, 1800, 999_00, discount_paise=999_00)], False)
+    assert totals.lines[0].taxable_paise == 0 and totals.total_paise == 0
+
+
+def test_amounts_in_words_use_lakh_and_crore_and_name_the_paise():
+    assert amount_in_words(1_500_50) == "Rupees one thousand, five hundred and fifty paise only"
+    assert amount_in_words(1_50_000_00) == "Rupees one lakh, fifty thousand only"
+    assert amount_in_words(1_23_45_678_00) == "Rupees one crore, twenty-three lakh, forty-five thousand, six hundred and seventy-eight only"
+    assert amount_in_words(0) == "Rupees zero only"
+    assert amount_in_words(1) == "Rupees zero and one paise only"
+    with pytest.raises(ValueError):
+        amount_in_words(-1)

@@ -152,7 +152,7 @@ def test_a_ready_made_product_naming_an_allergen_is_refused():
     check = check_formulation(f(("zinc", "1", "0.1")), allergic, P, products=[cocktail])
     assert "product_allergy_conflict" in errors(check)
     issue = next(i for i in check.issues if i.code == "product_allergy_conflict")
-    assert issue.field == "products[0]" and "biotin" in issue.message
+    assert issue.field == "products[0]" and "Biotin (vitamin B7)" in issue.message  # named as people read it (issue 20)
 
 
 def test_a_ready_made_product_without_an_ingredient_list_is_refused_for_an_allergic_patient():

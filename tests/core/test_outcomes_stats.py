@@ -97,7 +97,7 @@ def test_it_reads_settling_and_visible_change_off_the_band():
     assert timeline.shedding_settles_day == 70
     assert timeline.shedding_settles_on == dt.date(2026, 3, 12)
     assert timeline.visible_change_day == 120
-    assert "12 March 2026" in timeline.sentences[0]
+    assert "12 Mar 2026" in timeline.sentences[0]  # one date format (issue 20)
     assert "1 May 2026" in timeline.sentences[1]
 
 

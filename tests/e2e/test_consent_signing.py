@@ -73,4 +73,4 @@ def test_the_clear_button_empties_the_pad_and_a_typed_name_needs_the_checkbox(pa
     page.get_by_label("I have read and agree to this consent").check()
     page.get_by_role("button", name="Sign consent").click()
     expect(page.get_by_text("Signed: Mesotherapy treatment, version 1.")).to_be_visible()
-    expect(page.get_by_text("Asha Patil", exact=True)).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text="Asha Patil")).to_be_visible()

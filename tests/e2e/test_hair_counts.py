@@ -42,8 +42,11 @@ def _setup(clinic, patient, user):
 
 
 def _click_picture(page, x_px, y_px, size=400):
-    box = page.locator("svg.hair-overlay.editable").bounding_box()
-    page.mouse.click(box["x"] + x_px * box["width"] / size, box["y"] + y_px * box["height"] / size)
+    # A click on the element itself: Playwright scrolls it into view first and checks that nothing
+    # (the sticky patient header of issue 20) covers the point, which raw mouse coordinates did not.
+    overlay = page.locator("svg.hair-overlay.editable")
+    box = overlay.bounding_box()
+    overlay.click(position={"x": x_px * box["width"] / size, "y": y_px * box["height"] / size})
 
 
 def test_a_trichologist_measures_corrects_and_files_hair_counts_in_the_browser(page, sign_in, clinic, trichologist, patient):

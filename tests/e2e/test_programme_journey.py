@@ -84,6 +84,8 @@ def test_from_registration_to_a_booked_course(page, sign_in, admin_user, recepti
     expect(panel).to_contain_text("Eligible with cautions")
     expect(panel).to_contain_text("anticoagulant")
     page.get_by_role("button", name="Sign consultation").click()
+    # Signing is irreversible: a confirmation step first (issue 20).
+    page.get_by_role("button", name="Confirm and sign").click()
     expect(page.get_by_text("Consultation signed")).to_be_visible()
     expect(page.get_by_text("Booking blocked")).to_be_visible()
     page.get_by_label(re.compile("Reason for going ahead")).fill("INR stable at 2.1; haematologist agrees; firm pressure after each point")

@@ -91,19 +91,27 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
     page.get_by_role("link", name="Calendar", exact=True).click()
     page.locator(".cal-appt", has_text="Anita Desai").get_by_role("link").first.click()
     page.get_by_role("link", name="Record the session").click()
-    expect(page.get_by_role("heading", name=re.compile("Mesotherapy session"))).to_be_visible()
+    expect(page.get_by_test_id("safety-strip")).to_be_visible()
 
-    page.get_by_label("Identity confirmed (name and date of birth)").check()
-    page.get_by_label("Scalp cleansed with antiseptic").check()
-    page.get_by_label("Volume per point (mL)").fill("0.2")
-    for zone in ["vertex", "vertex", "mid_scalp", "frontal", "frontal"] * 2:
-        page.locator(f'svg#scalp-map rect[data-zone="{zone}"]').click()
-    expect(page.locator("#map-totals")).to_contain_text("Total 2 mL")
-    expect(page.locator("svg#scalp-map circle.point")).to_have_count(10)
-    page.get_by_label("Lot 1", exact=True).select_option(str(lot.pk))
-    page.get_by_label("Volume from lot 1 (mL)").fill("2.00")
-    page.get_by_label("Pain (0 none – 10 worst)").fill("3")
-    page.get_by_role("button", name="Sign the session").click()
+    # The tablet flow (issue 20): check-in, product, map, after; each screen one tap away.
+    expect(page.get_by_test_id("safety-strip")).to_contain_text("Anita Desai")
+    page.locator('[data-field="identity_confirmed"] label.choice-yes').click()
+    page.get_by_role("button", name="Next: product").click()
+    page.locator(f'.lot-card[data-lot="{lot.pk}"] input[type="checkbox"]').check()
+    page.get_by_label("Volume drawn from lot VC-0925 (mL)").fill("2.00")
+    page.locator('[data-field="scalp_cleansed"] label.choice-yes').click()
+    page.get_by_role("button", name="Next: map").click()
+    # The prescription is 2 mL a session: twenty taps of 0.1 mL put it all on the map.
+    for zone, taps in [("vertex", 8), ("mid_scalp", 4), ("frontal", 8)]:
+        for _ in range(taps):
+            page.locator(f'[data-zone-add="{zone}"]').click()
+    expect(page.locator("#running-total")).to_contain_text("2.00 mL on the map · 2.00 mL drawn")
+    expect(page.locator("svg#scalp-map circle.point")).to_have_count(20)
+    page.get_by_role("button", name="Next: after").click()
+    page.locator("label.pain-choice", has_text="3").first.click()
+    page.get_by_role("button", name="Review and sign").click()
+    expect(page.get_by_test_id("confirm-sign")).to_be_visible()
+    page.get_by_role("button", name="Confirm and sign").click()
 
     # The aftercare sheet opens at once; the follow-up task is on the list.
     expect(page.get_by_role("heading", name="After your scalp mesotherapy session")).to_be_visible()
@@ -113,7 +121,7 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
 
     # The session record draws the map again from its data.
     page.goto(f"/patients/{anita.pk}/")
-    expect(page.locator(".sessions-history svg circle.point")).to_have_count(10)
+    expect(page.locator(".sessions-history svg circle.point")).to_have_count(20)
 
     # Infections in both patients who received lot VC-0925: the dashboard raises the cluster alert.
     report_infection(page, anita)

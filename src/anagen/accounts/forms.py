@@ -121,3 +121,20 @@ class ResetPasswordRequestForm(NoColonLabels, PasswordResetForm):
 
 class ResetPasswordSetForm(NoColonLabels, SetPasswordForm):
     pass
+
+
+WEEKDAY_CHOICES = [("mon", _("Monday")), ("tue", _("Tuesday")), ("wed", _("Wednesday")), ("thu", _("Thursday")),
+                   ("fri", _("Friday")), ("sat", _("Saturday")), ("sun", _("Sunday"))]
+TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+
+
+class OpeningHoursForm(NoColonLabels, forms.Form):
+    open_weekdays = forms.MultipleChoiceField(label=_("Open on"), choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple,
+                                              error_messages={"required": _("Tick at least one day the clinic is open.")})
+    opens_at = forms.TimeField(label=_("Opens at"), widget=TIME_INPUT, help_text=_("24-hour clock, e.g. 09:00"))
+    closes_at = forms.TimeField(label=_("Closes at"), widget=TIME_INPUT, help_text=_("24-hour clock, e.g. 19:00"))
+
+
+class ClosureForm(NoColonLabels, forms.Form):
+    date = forms.DateField(label=_("Closed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False, help_text=_("e.g. Diwali"))

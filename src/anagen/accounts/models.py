@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -123,6 +125,9 @@ class ClinicProtocol(models.Model):
     session_minutes = models.PositiveSmallIntegerField("session length (minutes)", default=45)
     max_session_volume_ml = models.DecimalField("maximum volume per session (mL)", max_digits=4, decimal_places=2, default=4)
     open_weekdays = models.JSONField("open weekdays", default=_default_open_weekdays)
+    # Opening hours on open days (issue 20): free times are offered within them.
+    opens_at = models.TimeField("opens at", default=datetime.time(9, 0))
+    closes_at = models.TimeField("closes at", default=datetime.time(19, 0))
 
 
 class ClinicClosure(models.Model):

@@ -22,3 +22,13 @@ def protocol_for(clinic: Clinic) -> Protocol:
 
 def closed_dates(clinic: Clinic, start: dt.date, days: int = 730) -> list[dt.date]:
     return list(clinic.closures.filter(date__gte=start, date__lte=start + dt.timedelta(days=days)).values_list("date", flat=True))
+
+
+def opening_hours(clinic: Clinic, day: dt.date) -> tuple[dt.time, dt.time] | None:
+    """When the clinic is open on ``day``: (opens, closes), or None on a closed weekday or a
+    closure (holiday)."""
+    stored = settings_for(clinic)
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
+    if weekday not in stored.open_weekdays or clinic.closures.filter(date=day).exists():
+        return None
+    return stored.opens_at, stored.closes_at

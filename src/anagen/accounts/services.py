@@ -11,22 +11,32 @@ only as a clinic admin of their clinic, audited, and the person is told by email
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from anagen.accounts import two_factor
-from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Language, Role, User
+from anagen.accounts.models import (
+    ALL_STAFF_ROLES,
+    Clinic,
+    ClinicClosure,
+    ClinicProtocol,
+    Language,
+    Role,
+    User,
+)
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
-from anagen.core.errors import InvalidInput, NotFound
+from anagen.core import display
+from anagen.core.errors import Duplicate, FieldError, InvalidInput, NotFound
 
 logger = logging.getLogger("anagen.accounts")
 
@@ -126,6 +136,69 @@ def update_clinic(actor: Actor, clinic: Clinic, values: dict[str, Any]) -> Clini
     for field in CLINIC_FIELDS:
         setattr(clinic, field, getattr(stored, field))
     return clinic
+
+
+# --- opening days and hours, closures (issue 20: the clinic set up from its own pages) ----------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def save_opening_hours(actor: Actor, clinic: Clinic, *, open_weekdays: list[str], opens_at: dt.time, closes_at: dt.time) -> ClinicProtocol:
+    """The weekdays the clinic opens and its hours on them; free times and course dates follow."""
+    days = [day for day in WEEKDAYS if day in set(open_weekdays)]
+    errors = []
+    if not days:
+        errors.append(FieldError("open_weekdays", _("Tick at least one day the clinic is open.")))
+    if len(days) != len(set(open_weekdays)):
+        errors.append(FieldError("open_weekdays", _("Choose days from Monday to Sunday.")))
+    if opens_at >= closes_at:
+        errors.append(FieldError("closes_at", _("The clinic must close after it opens (%(time)s).") % {"time": display.clock(opens_at)}))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        stored = ClinicProtocol.objects.select_for_update().filter(clinic=clinic).first() or ClinicProtocol(clinic=clinic)
+        before = {"open_weekdays": ", ".join(stored.open_weekdays), "opens_at": f"{stored.opens_at:%H:%M}",
+                  "closes_at": f"{stored.closes_at:%H:%M}"} if stored.pk else {}
+        stored.open_weekdays, stored.opens_at, stored.closes_at = days, opens_at, closes_at
+        stored.save()
+        audit.append(actor, Action.UPDATE if before else Action.CREATE, object_type="clinic_hours", object_id=clinic.pk, patient_id=None,
+                     changes=audit.diff(before, {"open_weekdays": ", ".join(days), "opens_at": f"{opens_at:%H:%M}",
+                                                 "closes_at": f"{closes_at:%H:%M}"}))
+    return stored
+
+
+def add_closure(actor: Actor, clinic: Clinic, *, day: dt.date, reason: str, today: dt.date) -> ClinicClosure:
+    """A day the clinic is closed (a holiday): no free times are offered and courses skip it."""
+    reason = reason.strip()
+    if day < today:
+        raise InvalidInput.single("date", _("Choose today or a later date (%(day)s or after).") % {"day": display.day(today)})
+    if len(reason) > 200:
+        raise InvalidInput.single("reason", _("At most 200 characters."))
+    with transaction.atomic():
+        if ClinicClosure.objects.filter(clinic=clinic, date=day).exists():
+            raise Duplicate(_("The clinic is already closed on %(day)s.") % {"day": display.day(day)}, field="date")
+        try:
+            with transaction.atomic():
+                closure = ClinicClosure.objects.create(clinic=clinic, date=day, reason=reason)
+        except IntegrityError as exc:
+            raise Duplicate(_("The clinic is already closed on %(day)s.") % {"day": display.day(day)}, field="date") from exc
+        audit.append(actor, Action.CREATE, object_type="clinic_closure", object_id=closure.pk, patient_id=None,
+                     changes=audit.snapshot_created({"date": day.isoformat(), "reason": reason}))
+    return closure
+
+
+def remove_closure(actor: Actor, clinic: Clinic, closure_id: int) -> None:
+    with transaction.atomic():
+        closure = ClinicClosure.objects.select_for_update().filter(pk=closure_id, clinic=clinic).first()
+        if closure is None:
+            raise NotFound
+        audit.append(actor, Action.DELETE, object_type="clinic_closure", object_id=closure.pk, patient_id=None,
+                      changes={"date": {"old": closure.date.isoformat(), "new": None}, "reason": {"old": closure.reason, "new": None}})
+        closure.delete()
+
+
+def upcoming_closures(clinic: Clinic, today: dt.date) -> list[ClinicClosure]:
+    return list(ClinicClosure.objects.filter(clinic=clinic, date__gte=today).order_by("date"))
 
 
 def own_account_refusal() -> AccountError:

@@ -3,14 +3,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anagen.accounts import services, two_factor
-from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
+from anagen.accounts.forms import (
+    WEEKDAY_CHOICES,
+    ClinicForm,
+    ClosureForm,
+    OpeningHoursForm,
+    StaffCreateForm,
+    StaffEditForm,
+    StaffPasswordForm,
+)
 from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
 from anagen.accounts.permissions import admin_only, superuser_required
+from anagen.accounts.protocols import settings_for
 from anagen.audit.services import Actor
-from anagen.core.errors import InvalidInput
+from anagen.core import display
+from anagen.core.errors import Conflict, InvalidInput
 from anagen.ui.forms import add_errors_from
 
 
@@ -78,7 +91,51 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
         services.update_clinic(Actor.from_request(request), request.clinic, form.cleaned_data)
         messages.success(request, "Clinic details saved.")
         return redirect("accounts:clinic_settings")
-    return render(request, "accounts/clinic_form.html", {"form": form, "clinic": request.clinic}, status=400 if form.errors else 200)
+    stored = settings_for(request.clinic)
+    context = {"form": form, "clinic": request.clinic, "hours": stored, "weekdays": WEEKDAY_CHOICES,
+               "closures": services.upcoming_closures(request.clinic, timezone.localdate())[:5]}
+    return render(request, "accounts/clinic_form.html", context, status=400 if form.errors else 200)
+
+
+@admin_only
+def opening_hours(request: HttpRequest) -> HttpResponse:
+    stored = settings_for(request.clinic)
+    form = OpeningHoursForm(request.POST or None, initial={"open_weekdays": stored.open_weekdays, "opens_at": stored.opens_at,
+                                                           "closes_at": stored.closes_at})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_opening_hours(Actor.from_request(request), request.clinic, **form.cleaned_data)
+        except InvalidInput as exc:
+            add_errors_from(form, exc)
+        else:
+            messages.success(request, _("Opening days and hours saved."))
+            return redirect("accounts:clinic_settings")
+    return render(request, "accounts/opening_hours.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@admin_only
+def closures(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closure = services.add_closure(Actor.from_request(request), request.clinic, day=form.cleaned_data["date"],
+                                           reason=form.cleaned_data["reason"], today=today)
+        except (InvalidInput, Conflict) as exc:
+            add_errors_from(form, exc.errors)
+        else:
+            messages.success(request, _("The clinic is closed on %(day)s.") % {"day": display.day(closure.date)})
+            return redirect("accounts:closures")
+    context = {"form": form, "closures": services.upcoming_closures(request.clinic, today)}
+    return render(request, "accounts/closures.html", context, status=400 if form.errors else 200)
+
+
+@admin_only
+@require_POST
+def closure_remove(request: HttpRequest, closure_id: int) -> HttpResponse:
+    services.remove_closure(Actor.from_request(request), request.clinic, closure_id)
+    messages.success(request, _("Closure removed: the clinic opens as usual that day."))
+    return redirect("accounts:closures")
 
 
 @superuser_required

@@ -112,6 +112,12 @@ OBJECT_WORDS = {
     "user_password": _("a person's password"),
     "staff_account": _("a staff member's account"),
     "clinic": _("the clinic's details"),
+    # the clinic set up from its own pages and the documents people keep (issue 20)
+    "clinic_hours": _("the clinic's opening days and hours"),
+    "clinic_closure": _("a day the clinic is closed"),
+    "room": _("a room"),
+    "appointment_durations": _("the appointment types and their durations"),
+    "consent_pdf": _("a signed consent as a PDF"),
 }
 
 

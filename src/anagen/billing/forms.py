@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from anagen.billing.models import STATE_CHOICES, ItemKind, Method, PriceItem, TaxClass
 from anagen.core import billing as rules
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.ui.forms import NoColonLabels
 
@@ -80,18 +82,52 @@ class InvoiceForm(_Form):
     def __init__(self, *args: Any, items: list[PriceItem], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.items = {str(i.pk): i for i in items}
-        choices = [("", "None")] + [(str(i.pk), f"{i.name} ({rules.format_paise(i.price_paise)}, {i.get_kind_display()})") for i in items]
+        self.line_rows: list[int] = []
+        choices = [("", _("None"))] + [(str(i.pk), f"{i.name} ({rules.format_paise(i.price_paise)}, {i.get_kind_display()})") for i in items]
         for row in range(1, LINE_ROWS + 1):
-            self.fields[f"item_{row}"] = forms.ChoiceField(label=f"Item {row}", choices=choices, required=row == 1)
-            self.fields[f"quantity_{row}"] = forms.IntegerField(label=f"Quantity {row}", min_value=1, max_value=rules.MAX_QUANTITY, initial=1, required=False)
+            self.fields[f"item_{row}"] = forms.ChoiceField(label=_("Item %(row)s") % {"row": row}, choices=choices, required=row == 1)
+            self.fields[f"quantity_{row}"] = forms.IntegerField(label=_("Quantity %(row)s") % {"row": row}, min_value=1,
+                                                                max_value=rules.MAX_QUANTITY, initial=1, required=False)
+            self.fields[f"discount_{row}"] = forms.CharField(label=_("Discount %(row)s in rupees") % {"row": row}, max_length=20,
+                                                             required=False, help_text=_("Off this line's price, before GST.") if row == 1 else "")
 
-    def lines(self) -> list[tuple[PriceItem, int]]:
+    def _discount(self, row: int) -> int:
+        text = (self.cleaned_data.get(f"discount_{row}") or "").strip()
+        if not text:
+            return 0
+        try:
+            return rules.parse_rupees(text, f"discount_{row}", allow_zero=True)
+        except InvalidInput as exc:
+            self.add_error(f"discount_{row}", exc.errors[0].message)
+            return 0
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for row in range(1, LINE_ROWS + 1):
+            if (cleaned.get(f"discount_{row}") or "").strip() and not cleaned.get(f"item_{row}"):
+                self.add_error(f"discount_{row}", _("Choose the item this discount is for."))
+            else:
+                self._discount(row)
+        return cleaned
+
+    def lines(self) -> list[tuple[PriceItem, int, int]]:
+        """(item, quantity, discount in paise) of each filled row; ``line_rows`` keeps their row numbers."""
         out = []
+        self.line_rows = []
         for row in range(1, LINE_ROWS + 1):
             item_id = self.cleaned_data.get(f"item_{row}")
             if item_id:
-                out.append((self.items[item_id], self.cleaned_data.get(f"quantity_{row}") or 1))
+                out.append((self.items[item_id], self.cleaned_data.get(f"quantity_{row}") or 1, self._discount(row)))
+                self.line_rows.append(row)
         return out
+
+    def field_for(self, service_field: str) -> str:
+        """``lines.1.discount`` (the second filled line) → ``discount_<its row>``."""
+        parts = service_field.split(".")
+        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit() and int(parts[1]) < len(self.line_rows):
+            name = {"unit_price": "item", "rate_bp": "item", "item": "item"}.get(parts[2], parts[2])
+            return f"{name}_{self.line_rows[int(parts[1])]}"
+        return form_field(service_field)
 
 
 class PaymentForm(_Form):
@@ -121,6 +157,6 @@ class RedeemForm(_Form):
 
         self.appointments = {str(a.pk): a for a in appointments}
         self.fields["appointment"].choices = [("", "Choose an appointment")] + [
-            (str(a.pk), f"{timezone.localtime(a.starts_at):%d %b %Y %H:%M} · {a.get_kind_display()} · {a.get_status_display()}")
+            (str(a.pk), f"{display.moment(timezone.localtime(a.starts_at))} · {a.get_kind_display()} · {a.get_status_display()}")
             for a in appointments
         ]

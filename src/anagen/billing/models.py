@@ -116,6 +116,11 @@ class Invoice(models.Model):
         return self.number
 
     @property
+    def discount_paise(self) -> int:
+        """The discounts of its lines (read from a prefetched ``lines`` when there is one)."""
+        return sum(line.discount_paise for line in self.lines.all())
+
+    @property
     def balance_paise(self) -> int:
         return balance_due(self.total_paise, self.paid_paise, self.refunded_paise)
 
@@ -131,6 +136,8 @@ class InvoiceLine(models.Model):
     gst_rate_bp = models.PositiveIntegerField()
     quantity = models.PositiveIntegerField()
     unit_price_paise = models.BigIntegerField()
+    # Given at the time of supply and shown on the invoice: GST is on the price after it.
+    discount_paise = models.BigIntegerField(default=0)
     taxable_paise = models.BigIntegerField()
     cgst_paise = models.BigIntegerField()
     sgst_paise = models.BigIntegerField()
@@ -140,6 +147,8 @@ class InvoiceLine(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [
+            models.CheckConstraint(condition=Q(discount_paise__gte=0) & Q(taxable_paise=F("unit_price_paise") * F("quantity") - F("discount_paise")),
+                                   name="invoice_line_taxable_after_discount"),
             models.CheckConstraint(condition=Q(total_paise=F("taxable_paise") + F("cgst_paise") + F("sgst_paise") + F("igst_paise")),
                                    name="invoice_line_total_is_sum"),
         ]

@@ -1,89 +1,150 @@
 """Invoices and receipts as PDF (fpdf2 with the shipped Noto fonts: the rupee sign and Devanagari
-names print as written)."""
+names print as written).
+
+An invoice carries what Indian invoices carry (CGST Rules 2017, rule 46, and custom): the clinic's
+name, address, GSTIN and state; the number and date; the recipient's name and address and the place
+of supply; per line the description, SAC/HSN, quantity, unit price, discount, taxable value and the
+tax at its rate; the totals; and the total in words."""
 
 from __future__ import annotations
 
 from django.utils import timezone
-from fpdf import FPDF
+from django.utils.translation import gettext as _
+from fpdf.fonts import FontFace
 
 from anagen.billing.models import Invoice, Payment
-from anagen.core.billing import STATE_CODES, format_paise
-from anagen.ui.pdf import UnicodePDF
+from anagen.core import display
+from anagen.core.billing import STATE_CODES, amount_in_words, format_paise
+from anagen.core.identifiers import format_phone
+from anagen.ui.pdf import UnicodePDF, clinic_heading
 
-
-def _t(text: object) -> str:
-    return str(text)
+HEADINGS = FontFace(emphasis="BOLD", fill_color=(238, 241, 245))
 
 
 def _money(paise: int) -> str:
     return format_paise(paise, symbol="₹ ")
 
 
-def _header(pdf: FPDF, invoice: Invoice, title: str) -> None:
+def _rate(basis_points: int) -> str:
+    return f"{basis_points / 100:g}%"
+
+
+def _header(pdf: UnicodePDF, invoice: Invoice, title: str) -> None:
     clinic = invoice.clinic
-    pdf.set_font("noto", "B", 16)
-    pdf.cell(0, 8, _t(clinic.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("noto", "B", 15)
+    pdf.cell(0, 8, clinic_heading(clinic), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("noto", "", 9)
-    for line in (clinic.address.replace("\n", ", ") if clinic.address else clinic.city, f"Phone {clinic.phone}" if clinic.phone else ""):
-        if line:
-            pdf.cell(0, 5, _t(line), new_x="LMARGIN", new_y="NEXT")
+    address = clinic.address.replace("\n", ", ") if clinic.address else ""
+    contact = " · ".join(part for part in (format_phone(clinic.phone) if clinic.phone else "", clinic.email) if part)
     state = STATE_CODES.get(invoice.clinic_state_code, "")
-    pdf.cell(0, 5, _t(f"GSTIN {invoice.clinic_gstin or 'not registered'}  ·  State {invoice.clinic_state_code} {state}"),
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
+    gstin = invoice.clinic_gstin or _("not registered")
+    for line in (address, contact, _("GSTIN %(gstin)s · State %(code)s %(state)s") % {"gstin": gstin, "code": invoice.clinic_state_code,
+                                                                                       "state": state}):
+        if line:
+            pdf.cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
     pdf.set_font("noto", "B", 13)
-    pdf.cell(0, 8, _t(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("noto", "", 10)
+    pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("noto", "", 9.5)
+
+
+def _parties(pdf: UnicodePDF, invoice: Invoice) -> None:
+    """Billed to (left) beside the invoice's number, date and place of supply (right)."""
+    patient = invoice.patient
+    place = invoice.customer_state_code or invoice.clinic_state_code
+    left = [patient.full_name, _("Record number %(mrn)s") % {"mrn": patient.mrn}]
+    left += [line.strip() for line in (patient.address or "").splitlines() if line.strip()]
+    if patient.phone:
+        left.append(format_phone(patient.phone))
+    right = [(_("Invoice number"), invoice.number), (_("Date"), display.day(invoice.issued_on)),
+             (_("Place of supply"), f"{place} {STATE_CODES.get(place, '')}"),
+             (_("Customer GSTIN"), invoice.customer_gstin or "-")]
+    top = pdf.get_y()
+    half = pdf.epw / 2
+    pdf.set_font("noto", "B", 9.5)
+    pdf.cell(half, 5, _("Billed to"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("noto", "", 9.5)
+    for line in left:
+        pdf.multi_cell(half - 4, 5, line, new_x="LMARGIN", new_y="NEXT")
+    bottom = pdf.get_y()
+    pdf.set_xy(pdf.l_margin + half, top)
+    for label, value in right:
+        pdf.set_x(pdf.l_margin + half)
+        pdf.set_font("noto", "B", 9.5)
+        pdf.cell(34, 5, label)
+        pdf.set_font("noto", "", 9.5)
+        pdf.cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(bottom, pdf.get_y()) + 4)
+
+
+def _lines(pdf: UnicodePDF, invoice: Invoice) -> None:
+    lines = list(invoice.lines.all())
+    if invoice.intra_state:
+        heads = (_("Item"), _("SAC/HSN"), _("Qty"), _("Unit price"), _("Discount"), _("Taxable"), _("CGST"), _("SGST"), _("Total"))
+        widths = (40, 15, 9, 21, 19, 21, 21, 21, 23)
+    else:
+        heads = (_("Item"), _("SAC/HSN"), _("Qty"), _("Unit price"), _("Discount"), _("Taxable"), _("IGST"), _("Total"))
+        widths = (52, 16, 10, 24, 22, 24, 20, 22)
+    pdf.set_font("noto", "", 8.5)
+    align = ("LEFT", "LEFT") + ("RIGHT",) * (len(heads) - 2)
+    with pdf.table(col_widths=widths, text_align=align, line_height=4.6, headings_style=HEADINGS,
+                   first_row_as_headings=True) as table:
+        table.row(heads)
+        for line in lines:
+            half = _rate(line.gst_rate_bp // 2) if line.gst_rate_bp else "0%"
+            if invoice.intra_state:
+                tax = (f"{_money(line.cgst_paise)}\n@ {half}", f"{_money(line.sgst_paise)}\n@ {half}")
+            else:
+                tax = (f"{_money(line.igst_paise)}\n@ {_rate(line.gst_rate_bp)}",)
+            discount = _money(line.discount_paise) if line.discount_paise else "-"
+            table.row((line.description, line.code, str(line.quantity), _money(line.unit_price_paise), discount,
+                       _money(line.taxable_paise), *tax, _money(line.total_paise)))
+    pdf.ln(2)
+
+
+def _totals(pdf: UnicodePDF, invoice: Invoice) -> None:
+    lines = list(invoice.lines.all())
+    discount = sum(line.discount_paise for line in lines)
+    rows: list[tuple[str, int, bool]] = []
+    if discount:
+        rows += [(_("Price before discount"), sum(line.unit_price_paise * line.quantity for line in lines), False),
+                 (_("Discount"), -discount, False)]
+    rows.append((_("Taxable value"), invoice.taxable_paise, False))
+    if invoice.intra_state:
+        rows += [(_("CGST"), invoice.cgst_paise, False), (_("SGST"), invoice.sgst_paise, False)]
+    else:
+        rows.append((_("IGST"), invoice.igst_paise, False))
+    rows.append((_("Invoice total"), invoice.total_paise, True))
+    rows.append((_("Paid"), invoice.paid_paise, False))
+    if invoice.refunded_paise:
+        rows.append((_("Refunded"), invoice.refunded_paise, False))
+    rows.append((_("Balance due"), invoice.balance_paise, True))
+    for label, amount, strong in rows:
+        pdf.set_font("noto", "B" if strong else "", 9.5)
+        pdf.set_x(pdf.l_margin + pdf.epw - 90)
+        pdf.cell(60, 5.5, label, align="R")
+        pdf.cell(30, 5.5, _money(amount), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("noto", "B", 9.5)
+    pdf.cell(38, 5, _("Amount in words"))
+    pdf.set_font("noto", "", 9.5)
+    pdf.multi_cell(0, 5, amount_in_words(invoice.total_paise), new_x="LMARGIN", new_y="NEXT")
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
     pdf = UnicodePDF(format="A4")
+    pdf.set_title(_("Invoice %(number)s") % {"number": invoice.number})
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
-    _header(pdf, invoice, "Tax invoice" if invoice.taxable_paise != invoice.total_paise else "Bill of supply / invoice")
-    patient = invoice.patient
-    place = invoice.customer_state_code or invoice.clinic_state_code
-    for label, value in (("Invoice number", invoice.number), ("Date", invoice.issued_on.strftime("%d %b %Y")),
-                         ("Billed to", f"{patient.full_name} ({patient.mrn})"),
-                         ("Place of supply", f"{place} {STATE_CODES.get(place, '')}"),
-                         ("Customer GSTIN", invoice.customer_gstin or "-")):
-        pdf.cell(40, 6, _t(label))
-        pdf.cell(0, 6, _t(value), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    widths = (62, 18, 12, 26, 24, 24, 24) if invoice.intra_state else (70, 20, 12, 30, 28, 30)
-    heads = ("Item", "SAC/HSN", "Qty", "Taxable", "CGST", "SGST", "Total") if invoice.intra_state else ("Item", "SAC/HSN", "Qty", "Taxable", "IGST", "Total")
-    pdf.set_font("noto", "B", 9)
-    for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 7, head, border=1)
-    pdf.ln()
-    pdf.set_font("noto", "", 9)
-    for line in invoice.lines.all():
-        rate = f"{line.gst_rate_bp / 100:g}%"
-        if invoice.intra_state:
-            half = f"{line.gst_rate_bp / 200:g}%"
-            cells = (line.description, line.code, str(line.quantity), _money(line.taxable_paise),
-                     f"{_money(line.cgst_paise)} @{half}", f"{_money(line.sgst_paise)} @{half}", _money(line.total_paise))
-        else:
-            cells = (line.description, line.code, str(line.quantity), _money(line.taxable_paise),
-                     f"{_money(line.igst_paise)} @{rate}", _money(line.total_paise))
-        for width, cell in zip(widths, cells, strict=True):
-            pdf.cell(width, 7, _t(cell)[:40], border=1)
-        pdf.ln()
-    pdf.ln(2)
-    rows = [("Taxable value", invoice.taxable_paise)]
-    rows += [("CGST", invoice.cgst_paise), ("SGST", invoice.sgst_paise)] if invoice.intra_state else [("IGST", invoice.igst_paise)]
-    rows += [("Invoice total", invoice.total_paise), ("Paid", invoice.paid_paise)]
-    if invoice.refunded_paise:
-        rows.append(("Refunded", invoice.refunded_paise))
-    rows.append(("Balance due", invoice.balance_paise))
-    for label, amount in rows:
-        pdf.cell(150, 6, label, align="R")
-        pdf.cell(0, 6, _money(amount), align="R", new_x="LMARGIN", new_y="NEXT")
+    _header(pdf, invoice, _("Tax invoice") if invoice.taxable_paise != invoice.total_paise else _("Bill of supply"))
+    _parties(pdf, invoice)
+    _lines(pdf, invoice)
+    _totals(pdf, invoice)
     pdf.ln(4)
     pdf.set_font("noto", "", 8)
-    pdf.multi_cell(0, 4, "Health care by a clinical establishment is exempt from GST (SAC 9993). "
-                         "Cosmetic procedures (SAC 999722) and products carry GST as shown. GST is computed per line "
-                         "and rounded to the paisa.")
+    pdf.multi_cell(0, 4, _("Health care by a clinical establishment is exempt from GST (SAC 9993). Cosmetic procedures "
+                           "(SAC 999722) and products carry GST as shown. A discount is taken off the price before GST; "
+                           "GST is computed per line and rounded to the paisa."))
     return bytes(pdf.output())
 
 
@@ -91,12 +152,14 @@ def receipt_pdf(payment: Payment) -> bytes:
     invoice = payment.invoice
     pdf = UnicodePDF(format="A4")
     pdf.add_page()
-    _header(pdf, invoice, f"Receipt R-{payment.pk:06d}")
-    for label, value in (("Received from", f"{invoice.patient.full_name} ({invoice.patient.mrn})"),
-                         ("Amount", _money(payment.amount_paise)), ("Method", payment.get_method_display()),
-                         ("Reference", payment.reference or "-"),
-                         ("Date", timezone.localtime(payment.received_at).strftime("%d %b %Y %H:%M")),
-                         ("Against invoice", invoice.number), ("Balance due", _money(invoice.balance_paise))):
-        pdf.cell(40, 7, _t(label))
-        pdf.cell(0, 7, _t(value), new_x="LMARGIN", new_y="NEXT")
+    _header(pdf, invoice, _("Receipt R-%(number)06d") % {"number": payment.pk})
+    for label, value in ((_("Received from"), f"{invoice.patient.full_name} ({invoice.patient.mrn})"),
+                         (_("Amount"), _money(payment.amount_paise)),
+                         (_("Amount in words"), amount_in_words(payment.amount_paise)),
+                         (_("Method"), payment.get_method_display()),
+                         (_("Reference"), payment.reference or "-"),
+                         (_("Date"), display.moment(timezone.localtime(payment.received_at))),
+                         (_("Against invoice"), invoice.number), (_("Balance due"), _money(invoice.balance_paise))):
+        pdf.cell(40, 7, label)
+        pdf.multi_cell(0, 7, value, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -112,6 +112,7 @@ def save_price_item(actor: Actor, clinic: Clinic, values: dict, item: PriceItem 
 class LineRequest:
     item: PriceItem
     quantity: int = 1
+    discount_paise: int = 0
 
 
 def _next_number(clinic: Clinic, prefix: str, day: date) -> tuple[rules.FinancialYear, int, str]:
@@ -146,7 +147,8 @@ def create_invoice(
             raise InvalidInput.single(f"lines.{index}.quantity", "Sell one package per line.")
     stored = settings_for(clinic)
     intra = rules.is_intra_state(stored.state_code, customer_state_code)
-    inputs = [rules.LineInput(r.item.name, rules.TaxClass(r.item.tax_class), r.item.gst_rate_bp, r.item.price_paise, r.quantity, r.item.code)
+    inputs = [rules.LineInput(r.item.name, rules.TaxClass(r.item.tax_class), r.item.gst_rate_bp, r.item.price_paise, r.quantity, r.item.code,
+                              r.discount_paise)
               for r in lines]
     totals = rules.invoice_totals(inputs, intra)
     with transaction.atomic():
@@ -162,7 +164,7 @@ def create_invoice(
             row = InvoiceLine.objects.create(
                 invoice=invoice, position=position, item=line.item, description=line.item.name, kind=line.item.kind,
                 tax_class=line.item.tax_class, code=line.item.code, gst_rate_bp=line.item.gst_rate_bp, quantity=line.quantity,
-                unit_price_paise=line.item.price_paise, taxable_paise=tax.taxable_paise, cgst_paise=tax.cgst_paise,
+                unit_price_paise=line.item.price_paise, discount_paise=line.discount_paise, taxable_paise=tax.taxable_paise, cgst_paise=tax.cgst_paise,
                 sgst_paise=tax.sgst_paise, igst_paise=tax.igst_paise, total_paise=tax.total_paise,
             )
             if line.item.kind == ItemKind.PACKAGE:
@@ -170,7 +172,8 @@ def create_invoice(
                                               sessions_total=line.item.sessions, sold_on=today)
         audit.append(actor, "create", object_type="invoice", object_id=invoice.pk, patient_id=patient.pk,
                      changes=audit.snapshot_created({"number": number, "total_paise": totals.total_paise,
-                                                     "lines": ", ".join(f"{r.quantity} x {r.item.name}" for r in lines),
+                                                     "lines": ", ".join(f"{r.quantity} x {r.item.name}" + (f" less {r.discount_paise} paise" if r.discount_paise else "")
+                                                                        for r in lines),
                                                      "intra_state": intra}))
     return invoice
 
@@ -224,7 +227,7 @@ def redeemable_appointments(package: PatientPackage) -> list[Appointment]:
     """The patient's arrived or completed appointments not yet paid for by a package."""
     return list(
         Appointment.objects.filter(clinic_id=package.clinic_id, patient_id=package.patient_id,
-                                   status__in=(Status.ARRIVED, Status.COMPLETED), redemption__isnull=True)
+                                   status__in=(Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED), redemption__isnull=True)
         .order_by("-starts_at")[:30]
     )
 
@@ -233,7 +236,7 @@ def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointme
     """Use one session of the package for an arrived or completed appointment of the same patient."""
     if appointment.patient_id != package.patient_id or appointment.clinic_id != package.clinic_id:
         raise InvalidInput.single("appointment", "This appointment belongs to another patient.")
-    if appointment.status not in (Status.ARRIVED, Status.COMPLETED):
+    if appointment.status not in (Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED):
         raise InvalidInput.single("appointment", "Only an appointment the patient came to can use a package session.")
 
     session = TreatmentSession.objects.filter(appointment=appointment).first()

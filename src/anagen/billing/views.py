@@ -23,6 +23,7 @@ from anagen.billing.forms import (
     form_field,
 )
 from anagen.billing.models import PriceItem
+from anagen.core.billing import amount_in_words
 from anagen.core.errors import Conflict, InvalidInput
 from anagen.patients.views import patient_for
 from anagen.reminders import services as reminders
@@ -67,12 +68,12 @@ def new_invoice(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invoice = services.create_invoice(
-                Actor.from_request(request), patient, [services.LineRequest(i, q) for i, q in form.lines()],
+                Actor.from_request(request), patient, [services.LineRequest(i, q, d) for i, q, d in form.lines()],
                 today=timezone.localdate(), customer_state_code=form.cleaned_data["customer_state_code"],
                 customer_gstin=form.cleaned_data["customer_gstin"],
             )
         except InvalidInput as exc:
-            add_errors_from(form, exc, rename=form_field)
+            add_errors_from(form, exc, rename=form.field_for)
         else:
             messages.success(request, f"Invoice {invoice.number} issued.")
             return redirect("billing:invoice", invoice_id=invoice.pk)
@@ -81,8 +82,14 @@ def new_invoice(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _invoice_page(request: HttpRequest, invoice, payment_form=None, refund_form=None, status: int = 200) -> HttpResponse:
+    lines = list(invoice.lines.all())
     context = {
-        "invoice": invoice, "lines": list(invoice.lines.all()), "payments": list(invoice.payments.all()),
+        "invoice": invoice, "lines": lines, "payments": list(invoice.payments.all()),
+        "gross_paise": sum(line.unit_price_paise * line.quantity for line in lines),
+        "discount_paise": sum(line.discount_paise for line in lines),
+        "amount_in_words": amount_in_words(invoice.total_paise),
+        # The totals sit under the line totals: every column before the last is spanned.
+        "total_span": 9 if invoice.intra_state else 8,
         "refunds": list(invoice.refunds.all()), "packages": services.open_packages(invoice.clinic, invoice.patient),
         "payment_form": payment_form or PaymentForm(initial={"amount": f"{invoice.balance_paise / 100:.2f}"}),
         "refund_form": refund_form or RefundForm(prefix="refund"),

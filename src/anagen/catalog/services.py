@@ -43,6 +43,7 @@ from anagen.catalog.models import (
     ProductComponent,
     StockMovement,
 )
+from anagen.core import display
 from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.core.formulation import CATALOGUE
 
@@ -332,7 +333,7 @@ def receive_lot(
     if not number:
         raise StockError("lot_number", "Enter the lot number printed on the vials.")
     if expiry_date < received_on:
-        raise StockError("expiry_date", f"The lot expired on {expiry_date:%d %b %Y}, before it was received.")
+        raise StockError("expiry_date", f"The lot expired on {display.day(expiry_date)}, before it was received.")
     quantity = _quantity(quantity_ml)
     supplier = (supplier or "").strip()
     if not supplier:
@@ -363,7 +364,7 @@ def recall_lot(actor: Actor, lot: Lot, reason: str) -> Lot:
         if not _same_clinic(actor, locked.product):
             raise LotUnavailable("lot", "This lot belongs to another clinic.")
         if locked.is_recalled:
-            raise LotUnavailable("lot", f"Lot {locked.lot_number} was already recalled on {timezone.localtime(locked.recalled_at):%d %b %Y}.")
+            raise LotUnavailable("lot", f"Lot {locked.lot_number} was already recalled on {display.day(timezone.localtime(locked.recalled_at))}.")
         locked.recalled_at = timezone.now()
         locked.recall_reason = reason
         locked.recalled_by_id = _user_id(actor)
@@ -444,10 +445,10 @@ def draw_stock(
             raise LotUnavailable(
                 "lot",
                 f"Lot {locked.lot_number} of {product.name} was recalled on "
-                f"{timezone.localtime(locked.recalled_at):%d %b %Y} ({locked.recall_reason}): do not use it.",
+                f"{display.day(timezone.localtime(locked.recalled_at))} ({locked.recall_reason}): do not use it.",
             )
         if locked.expiry_date < on:
-            raise LotUnavailable("lot", f"Lot {locked.lot_number} of {product.name} expired on {locked.expiry_date:%d %b %Y}: do not use it.")
+            raise LotUnavailable("lot", f"Lot {locked.lot_number} of {product.name} expired on {display.day(locked.expiry_date)}: do not use it.")
         if not product.active:
             raise LotUnavailable("lot", f"{product.name} is marked inactive: its lots cannot be used.")
         rest = Decimal("0.00")
@@ -515,7 +516,7 @@ def stock_alerts(clinic: Clinic, today: date, *, within_days: int | None = None)
     for lot in lots.filter(recalled_at__isnull=True, expiry_date__lt=today).order_by("expiry_date", "id"):
         alerts.append(StockAlert(
             AlertKind.EXPIRED_IN_STOCK,
-            f"Lot {lot.lot_number} of {lot.product.name} expired on {lot.expiry_date:%d %b %Y} and still holds "
+            f"Lot {lot.lot_number} of {lot.product.name} expired on {display.day(lot.expiry_date)} and still holds "
             f"{lot.remaining_ml} mL: discard it.",
             lot.product, lot, (lot.expiry_date - today).days,
         ))
@@ -538,7 +539,7 @@ def stock_alerts(clinic: Clinic, today: date, *, within_days: int | None = None)
         when = "today" if left == 0 else ("tomorrow" if left == 1 else f"in {left} days")
         alerts.append(StockAlert(
             AlertKind.EXPIRING,
-            f"Lot {lot.lot_number} of {lot.product.name} expires {when} ({lot.expiry_date:%d %b %Y}); "
+            f"Lot {lot.lot_number} of {lot.product.name} expires {when} ({display.day(lot.expiry_date)}); "
             f"{lot.remaining_ml} mL left.",
             lot.product, lot, left,
         ))

@@ -13,5 +13,6 @@ urlpatterns = [
     path("patients/<int:patient_id>/sign/<slug:purpose>/", views.sign, name="sign"),
     path("records/<int:record_id>/", views.record_detail, name="record"),
     path("records/<int:record_id>/signature.png", views.signature_image, name="signature"),
+    path("records/<int:record_id>/pdf/", views.record_pdf, name="record_pdf"),
     path("records/<int:record_id>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
-from anagen.consents import services
+from anagen.consents import pdf, services
 from anagen.consents.forms import PublishTextForm, SignConsentForm, WithdrawForm
 from anagen.consents.models import ConsentText, Language, Method, Purpose
 from anagen.patients.views import patient_for
@@ -77,6 +78,7 @@ def patient_consents(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 # Reception may witness a signature: consent status is not a clinical note.
 @any_staff
+@never_cache
 def sign(request: HttpRequest, patient_id: int, purpose: str) -> HttpResponse:
     if purpose not in Purpose.values:
         raise Http404
@@ -156,6 +158,18 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
             "can_withdraw": is_current and status.state != services.State.WITHDRAWN,
         },
     )
+
+
+@require_GET
+@any_staff
+def record_pdf(request: HttpRequest, record_id: int) -> HttpResponse:
+    """The signed consent as PDF: text version, signature, witness and history; the read audited."""
+    record = services.get_record(Actor.from_request(request), request.clinic, record_id, audit_as="consent_pdf")
+    events = list(record.events.select_related("by").order_by("at", "id"))
+    response = HttpResponse(pdf.consent_pdf(record, events), content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'attachment; filename="consent-{record.pk}.pdf"'
+    return response
 
 
 @require_GET

@@ -4,9 +4,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anagen.consultations.models import LAB_TEST_CHOICES, Addendum, Consultation, MeasurementSet
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.core.formulation import CATALOGUE
 from anagen.core.labs import UNIT_FACTORS, LabResult, LabTest
@@ -19,12 +21,8 @@ from anagen.core.measurements import (
 )
 from anagen.core.scales import SCALES
 from anagen.core.screening import CONDITION_CODES, MEDICATION_CODES
+from anagen.ui import labels
 from anagen.ui.forms import NoColonLabels
-
-
-def _code_label(code: str) -> str:
-    return code.replace("_", " ").capitalize()
-
 
 PATTERN_CHOICES: list[Any] = [("", "Not graded")] + [
     (
@@ -46,6 +44,7 @@ CONSULTATION_FIELDS = (
     "family_history",
     "medicines",
     "allergies_other",
+    "no_known_allergies",
     "pregnant",
     "breastfeeding",
     "planning_conception",
@@ -68,20 +67,20 @@ def _add_core_errors(form: forms.Form, exc: InvalidInput, field_map: dict[str, s
         if target is not None and target in form.fields:
             form.add_error(target, error.message)
         else:
-            form.add_error(None, f"{error.field}: {error.message}")
+            form.add_error(None, error.message)
 
 
 class ConsultationForm(NoColonLabels, forms.ModelForm):
     pattern = forms.ChoiceField(label="Pattern scale and stage", choices=PATTERN_CHOICES, required=False)
     medication_codes = forms.MultipleChoiceField(
         label="Medicines that matter for screening",
-        choices=sorted((c.value, _code_label(c.value)) for c in MEDICATION_CODES),
+        choices=labels.choices("finding", MEDICATION_CODES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     condition_codes = forms.MultipleChoiceField(
         label="Conditions",
-        choices=sorted((c.value, _code_label(c.value)) for c in CONDITION_CODES),
+        choices=labels.choices("finding", CONDITION_CODES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -117,6 +116,8 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The browser's date picker offers no day after today.
+        self.fields["consulted_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         instance: Consultation = self.instance
         if instance.pk:
             self.initial.setdefault("version", instance.version)
@@ -126,10 +127,19 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
             if instance.pattern_scale:
                 self.initial.setdefault("pattern", f"{instance.pattern_scale}:{instance.pattern_stage}")
 
+    def clean_consulted_on(self) -> Any:
+        visit = self.cleaned_data.get("consulted_on")
+        today = timezone.localdate()
+        if visit is not None and visit > today:
+            raise forms.ValidationError(f"The visit date cannot be in the future (today is {display.day(today)}).")
+        return visit
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("breastfeeding") and data.get("pregnant") is None:
             data["pregnant"] = False
+        if data.get("no_known_allergies") and (data.get("allergy_ingredients") or (data.get("allergies_other") or "").strip()):
+            self.add_error("no_known_allergies", _("Allergies are listed above: untick “No known allergies”, or clear the list."))
         on = data.get("consulted_on")
         for name in ("contraception_documented_on", "negative_pregnancy_test_on", "te_trigger_on"):
             if data.get(name) and on and data[name] > on:
@@ -230,9 +240,7 @@ class MeasurementForm(NoColonLabels, forms.ModelForm):
         return {f: self.cleaned_data.get(f) for f in MEASUREMENT_FIELDS}
 
 
-def unit_label(ucum: str) -> str:
-    """UCUM spelling as people read it: ug/dL -> µg/dL, m[IU]/L -> mIU/L."""
-    return ucum.replace("[IU]", "IU").replace("ug/", "µg/").replace("umol/", "µmol/")
+unit_label = labels.readable_unit
 
 
 class LabForm(NoColonLabels, forms.Form):

@@ -70,6 +70,11 @@ class Consultation(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     consulted_on = models.DateField("consultation date")
+    # The appointment this consultation took place at (issue 20): it becomes "done" when the
+    # consultation is signed. A consultation started from a patient's page has none.
+    appointment = models.OneToOneField(
+        "scheduling.Appointment", null=True, blank=True, on_delete=models.PROTECT, related_name="consultation"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     signed_at = models.DateTimeField(null=True, blank=True)
@@ -92,6 +97,9 @@ class Consultation(models.Model):
     condition_codes = models.JSONField("conditions", default=list, blank=True)
     allergy_ingredients = models.JSONField("allergies to formulation ingredients", default=list, blank=True)
     allergies_other = models.TextField("other allergies", blank=True)
+    # Asked and answered "none": distinct from never asked (the patient header shows "None known"
+    # only for this, and "Not recorded" when no consultation has answered the question).
+    no_known_allergies = models.BooleanField("no known allergies", default=False)
     pregnant = models.BooleanField(default=False)
     breastfeeding = models.BooleanField(default=False)
     planning_conception = models.BooleanField("planning conception", default=False)

@@ -30,6 +30,8 @@ from anagen.consultations.models import (
     ScreeningDeferral,
     Status,
 )
+from anagen.consultations.signals import consultation_signed
+from anagen.core import display
 from anagen.core.eligibility import BookingDecision, booking_decision
 from anagen.core.errors import FieldError, ImmutableRecord, InvalidInput, StaleWrite
 from anagen.core.labs import LabInterpretation, LabTest, interpret_labs
@@ -236,11 +238,21 @@ def unreviewed_abnormal_labs(consultation: Consultation, protocol: Protocol | No
 # --- writing -----------------------------------------------------------------------------------
 
 
-def start_consultation(actor: Actor, patient: Patient, author: User, today: dt.date) -> Consultation:
+def start_consultation(actor: Actor, patient: Patient, author: User, today: dt.date, *, appointment_id: int | None = None) -> Consultation:
+    """A new draft dated ``today``; with ``appointment_id`` it belongs to that appointment, and
+    starting it twice opens the one already started (a double click, a back and re-submit)."""
     with transaction.atomic():
-        consultation = Consultation.objects.create(clinic=patient.clinic, patient=patient, author=author, consulted_on=today)
+        if appointment_id is not None:
+            existing = Consultation.objects.select_for_update().filter(appointment_id=appointment_id).first()
+            if existing is not None:
+                return existing
+        consultation = Consultation.objects.create(clinic=patient.clinic, patient=patient, author=author, consulted_on=today,
+                                                   appointment_id=appointment_id)
+        changes = {"consulted_on": {"old": None, "new": today.isoformat()}}
+        if appointment_id is not None:
+            changes["appointment"] = {"old": None, "new": str(appointment_id)}
         audit.append(actor, Action.CREATE, object_type="consultation", object_id=consultation.pk, patient_id=patient.pk,
-                     changes={"consulted_on": {"old": None, "new": today.isoformat()}})
+                     changes=changes)
     return consultation
 
 
@@ -267,6 +279,9 @@ def save_draft(
             raise ImmutableRecord("a signed consultation cannot be changed; add an addendum")
         if expected_version is not None and current.version != expected_version:
             raise StaleWrite()
+        visit = values.get("consulted_on", current.consulted_on)
+        if visit is not None and visit > timezone.localdate():
+            raise InvalidInput.single("consulted_on", f"The visit date cannot be in the future (today is {display.day(timezone.localdate())}).")
         changes = audit.diff(_model_values(current, list(values)), values)
         for field, value in values.items():
             setattr(current, field, value)
@@ -316,8 +331,11 @@ def save_draft(
     return current
 
 
-def _sign_problems(consultation: Consultation) -> list[FieldError]:
+def _sign_problems(consultation: Consultation, today: dt.date | None = None) -> list[FieldError]:
     problems = []
+    today = today or timezone.localdate()
+    if consultation.consulted_on > today:
+        problems.append(FieldError("consulted_on", f"The visit date cannot be in the future (today is {display.day(today)})."))
     if not consultation.presenting_complaint.strip():
         problems.append(FieldError("presenting_complaint", "Record the presenting complaint before signing."))
     if not consultation.diagnosis_primary:
@@ -325,6 +343,11 @@ def _sign_problems(consultation: Consultation) -> list[FieldError]:
     if consultation.diagnosis_secondary and consultation.diagnosis_secondary == consultation.diagnosis_primary:
         problems.append(FieldError("diagnosis_secondary", "The secondary diagnosis repeats the primary one."))
     return problems
+
+
+def sign_problems(consultation: Consultation) -> list[FieldError]:
+    """What still stops this draft from being signed (empty: it may be signed)."""
+    return _sign_problems(consultation)
 
 
 SCREENING_FIELDS = [
@@ -373,6 +396,7 @@ def sign_consultation(actor: Actor, consultation: Consultation, signer: User) ->
         current.save(signing=True)
         audit.append(actor, Action.UPDATE, object_type="consultation", object_id=current.pk, patient_id=current.patient_id,
                      changes={"status": {"old": "draft", "new": "signed"}, "screening.verdict": {"old": None, "new": str(result.verdict)}})
+        consultation_signed.send(sender=Consultation, consultation=current, actor=actor)
     return current
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,6 +9,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import Role
@@ -34,9 +37,15 @@ from anagen.patients.views import patient_for
 from anagen.ui.forms import add_errors_from
 
 
+def _plain(value: Decimal | None) -> Decimal | None:
+    """15.000 as 15 and 0.400 as 0.4 in the form, as the lab wrote it."""
+    return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
 def _lab_initial(consultation: Consultation) -> dict[str, dict[str, Any]]:
     return {
-        row.test: {"value": row.value, "unit": row.unit, "reference_low": row.reference_low, "reference_high": row.reference_high}
+        row.test: {"value": _plain(row.value), "unit": row.unit, "reference_low": _plain(row.reference_low),
+                   "reference_high": _plain(row.reference_high)}
         for row in consultation.lab_results.all()
     }
 
@@ -121,7 +130,7 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
     consultation = services.get_consultation(Actor.from_request(request), request.clinic, consultation_id)
     if not consultation.is_signed and request.user.role == Role.TRICHOLOGIST:
         return redirect("consultations:edit", consultation_id=consultation.pk)
-    _, decision = services.booking_status(consultation.patient, timezone.localdate())
+    decision = services.booking_status(consultation.patient, timezone.localdate())[1]
     acknowledged = {a.code: a for a in consultation.acknowledgements.select_related("by")}
     findings = [
         {**f, "acknowledgement": acknowledged.get(f["code"])} for f in consultation.screening.get("findings", [])
@@ -149,6 +158,7 @@ def detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
 
 
 @trichologist_only
+@never_cache
 def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     consultation = services.get_consultation(actor, request.clinic, consultation_id)
@@ -174,9 +184,25 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
             except services.StaleWrite:
                 form.add_error(None, "Someone else saved this consultation while you were editing. Reload to see their changes.")
                 status = 409
+            except InvalidInput as exc:
+                for error in exc.errors:
+                    form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = 400
             else:
-                if request.POST.get("action") == "sign":
+                action = request.POST.get("action")
+                if action in ("sign", "confirm_sign"):
+                    consultation.refresh_from_db()
+                    form.data = form.data.copy()
+                    form.data["version"] = str(consultation.version)
+                    problems = services.sign_problems(consultation)
+                    if not problems and action == "sign":
+                        # Signing cannot be undone: the draft is saved; say what will be signed and ask.
+                        context = _edit_context(consultation, form, measurement_form, labs)
+                        context["confirm_sign"] = True
+                        return render(request, "consultations/edit.html", context)
                     try:
+                        if problems:
+                            raise services.NotSignable(problems)
                         services.sign_consultation(actor, consultation, request.user)
                     except services.NotSignable as exc:
                         # The draft is saved; the sign-off names what is still missing.
@@ -194,8 +220,72 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
     return render(request, "consultations/edit.html", _edit_context(consultation, form, measurement_form, labs), status=status)
 
 
+# The form's sections, in the order of the visit: (key, title, the consultation form's fields).
+# The blood results' section counts its lab rows and also holds the review tick (issue 17).
+SECTIONS = (
+    ("complaint", _("Presenting complaint"), ("consulted_on", "presenting_complaint", "complaint_duration_months")),
+    ("history", _("History"), ("history_illness", "history_stress", "history_childbirth_months_ago", "history_menopause",
+                               "te_trigger_on", "history_diet", "family_history")),
+    ("medicines", _("Medicines, conditions and allergies"), (
+        "medicines", "medication_codes", "condition_codes", "allergy_ingredients", "allergies_other", "no_known_allergies",
+        "pregnant", "breastfeeding", "planning_conception", "able_to_become_pregnant", "contraception_documented_on",
+        "negative_pregnancy_test_on")),
+    ("scalp", _("Scalp examination and pattern"), ("scalp_active_infection", "scalp_active_inflammation", "scarring_alopecia", "pattern")),
+    ("measurements", _("Measurements"), ()),
+    ("labs", _("Blood results"), ()),
+    ("diagnosis", _("Diagnosis"), ("diagnosis_primary", "diagnosis_secondary", "notes")),
+)
+
+
+def _filled(form: Any, name: str) -> bool:
+    value = form[name].value()
+    if isinstance(value, list | tuple):
+        return bool(value)
+    return value not in (None, "", False, "False", "false", "off")
+
+
+def _sections(form: ConsultationForm, measurement_form: MeasurementForm, labs: list) -> list[dict[str, Any]]:
+    """Each section with its fields, how many are filled, and whether one has an error: the
+    collapsible sections' summaries ("3 of 6 filled") and which ones open."""
+    out = []
+    for key, title, names in SECTIONS:
+        if key == "measurements":
+            fields = list(measurement_form)
+            filled = sum(1 for f in fields if _filled(measurement_form, f.name))
+            errors = bool(measurement_form.errors)
+            total = len(fields)
+        elif key == "labs":
+            filled = sum(1 for lab in labs if lab["value"].value() not in (None, ""))
+            errors = any(lab.errors for lab in labs)
+            total, fields = len(labs), []
+        else:
+            fields = [form[n] for n in names if n in form.fields]
+            filled = sum(1 for f in fields if _filled(form, f.name))
+            errors = any(f.errors for f in fields)
+            total = len(fields)
+        out.append({"key": key, "title": title, "fields": fields, "filled": filled, "total": total, "errors": errors})
+    return out
+
+
+def _error_summary(form: ConsultationForm, measurement_form: MeasurementForm, labs: list) -> list[dict[str, str]]:
+    """Every error at the top of the form, each linking to its field."""
+    items = [{"id": "", "label": "", "message": str(e)} for e in form.non_field_errors()]
+    for bound_form in (form, measurement_form, *labs):
+        for name, errors in bound_form.errors.items():
+            if name == "__all__":
+                continue
+            label = bound_form.fields[name].label if name in bound_form.fields else name
+            if getattr(bound_form, "test_label", None):
+                label = f"{bound_form.test_label}: {label}"
+            for error in errors:
+                items.append({"id": bound_form[name].id_for_label if name in bound_form.fields else "", "label": str(label), "message": str(error)})
+    return items
+
+
 def _edit_context(consultation: Consultation, form: ConsultationForm, measurement_form: MeasurementForm, labs: list) -> dict[str, Any]:
     context = {
+        "sections": _sections(form, measurement_form, labs),
+        "error_summary": _error_summary(form, measurement_form, labs) if form.is_bound else [],
         "consultation": consultation,
         "patient": consultation.patient,
         "form": form,

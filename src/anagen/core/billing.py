@@ -8,11 +8,15 @@ Sources:
 - Intra-state supply: CGST + SGST, each at half the rate; inter-state: IGST at the full rate
   (IGST Act 2017 s.5, CGST Act 2017 s.9). Place of supply for services to an unregistered
   customer whose state is not known: the location of the supplier (IGST Act s.12(2)(b)).
+- A discount shown on the invoice at the time of supply is not part of the value of supply: GST
+  is computed on the price after the discount (CGST Act 2017 s.15(3)(a)).
+- Amount in words: customary on Indian invoices (not required by rule 46), written with the Indian
+  numbering system (lakh, crore) by num2words' en_IN language.
 - India's financial year runs 1 April to 31 March; invoice numbers are consecutive and unique per
   financial year, at most 16 characters (CGST Rules 2017, rule 46(b)).
 
 Rounding (the one rule, applied per line, never to totals):
-    taxable = unit price (paise) × quantity
+    taxable = unit price (paise) × quantity − discount (paise)
     intra-state: CGST = round_half_up(taxable × rate / 2), SGST = the same amount
     inter-state: IGST = round_half_up(taxable × rate)
 Each component is computed on the line's taxable value at its own rate and rounded half-up to
@@ -29,6 +33,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+
+from num2words import num2words
 
 from anagen.core.errors import InvalidInput, InvalidState
 
@@ -86,6 +92,11 @@ class LineInput:
     unit_price_paise: int
     quantity: int = 1
     code: str = ""
+    discount_paise: int = 0
+
+    @property
+    def gross_paise(self) -> int:
+        return self.unit_price_paise * self.quantity
 
 
 @dataclass(frozen=True)
@@ -138,10 +149,14 @@ def invoice_totals(lines: Iterable[LineInput], intra_state: bool) -> InvoiceTota
         if not 1 <= line.quantity <= MAX_QUANTITY:
             raise InvalidInput.single(f"lines.{index}.quantity", f"The quantity must be between 1 and {MAX_QUANTITY}.")
         check_rate(line.tax_class, line.rate_bp, f"lines.{index}.rate_bp")
-        taxable = line.unit_price_paise * line.quantity
-        if taxable > MAX_AMOUNT_PAISE:
+        if line.gross_paise > MAX_AMOUNT_PAISE:
             raise InvalidInput.single(f"lines.{index}.unit_price", "This line is larger than ₹1,00,00,000: check the amount.")
-        taxes.append(line_tax(taxable, line.rate_bp, intra_state))
+        if line.discount_paise < 0:
+            raise InvalidInput.single(f"lines.{index}.discount", "A discount cannot be negative.")
+        if line.discount_paise > line.gross_paise:
+            raise InvalidInput.single(f"lines.{index}.discount",
+                                      f"The discount is more than the line's price ({format_paise(line.gross_paise)}).")
+        taxes.append(line_tax(line.gross_paise - line.discount_paise, line.rate_bp, intra_state))
     if not taxes:
         raise InvalidInput.single("lines", "An invoice needs at least one line.")
     return InvoiceTotals(
@@ -269,6 +284,18 @@ def format_paise(paise: int, symbol: str = "₹") -> str:
     sign = "-" if paise < 0 else ""
     whole, fraction = divmod(abs(paise), PAISE_PER_RUPEE)
     return f"{sign}{symbol}{_indian_grouping(whole)}.{fraction:02d}"
+
+
+def amount_in_words(paise: int) -> str:
+    """150050 → 'Rupees one thousand, five hundred and fifty paise only'; lakh and crore as in
+    India (12345678 rupees: 'one crore, twenty-three lakh, ...')."""
+    if paise < 0:
+        raise ValueError("an amount in words is never negative")
+    whole, fraction = divmod(paise, PAISE_PER_RUPEE)
+    words = f"Rupees {num2words(whole, lang='en_IN')}"
+    if fraction:
+        words += f" and {num2words(fraction, lang='en_IN')} paise"
+    return words + " only"
 
 
 def rupees_text(paise: int) -> str:

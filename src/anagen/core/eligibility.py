@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from anagen.core import display
 from anagen.core.protocol import Protocol
 from anagen.core.screening import Finding, Severity
 
@@ -42,10 +43,12 @@ def booking_decision(
         if review_on is None:
             reasons.append("Treatment is deferred: set a review date before booking.")
         elif today < review_on:
-            reasons.append(f"Treatment is deferred until {review_on.isoformat()}.")
+            reasons.append(f"Treatment is deferred until {display.day(review_on)}.")
     pending = tuple(str(f.code) for f in findings if f.severity == Severity.CAUTION and str(f.code) not in acknowledged)
     if pending and not stops:
-        reasons.append("Acknowledge every caution with a reason before booking: " + ", ".join(pending) + ".")
+        # The cautions' own words: people read these, the codes stay in ``unacknowledged_cautions``.
+        words = [f.message.rstrip(".") for f in findings if f.severity == Severity.CAUTION and str(f.code) in pending]
+        reasons.append("Acknowledge every caution with a reason before booking: " + "; ".join(words) + ".")
     return BookingDecision(allowed=not reasons, reasons=tuple(reasons), unacknowledged_cautions=pending)
 
 

@@ -323,6 +323,11 @@ class NamedProduct:
     ingredients: frozenset[str]
 
 
+def _names(codes: list[str]) -> str:
+    """Ingredients as a person reads them (the catalogue's names), never as codes (issue 20)."""
+    return ", ".join(CATALOGUE[c].name if c in CATALOGUE else c.replace("_", " ") for c in codes)
+
+
 def check_named_products(
     products: Sequence[NamedProduct], formulation: Formulation, allergies: frozenset[str]
 ) -> list[FormulationIssue]:
@@ -343,7 +348,7 @@ def check_named_products(
         if conflicts:
             issues.append(FormulationIssue(
                 "product_allergy_conflict", IssueSeverity.ERROR, where,
-                f"{product.name} contains {', '.join(conflicts)}, which the patient is allergic to", source,
+                f"{product.name} contains {_names(conflicts)}, which the patient is allergic to", source,
             ))
         elif allergies and not product.ingredients:
             issues.append(FormulationIssue(
@@ -355,7 +360,7 @@ def check_named_products(
         if extra:
             issues.append(FormulationIssue(
                 "product_ingredient_not_in_formulation", IssueSeverity.WARNING, where,
-                f"{product.name} also contains {', '.join(extra)}, which the formulation's components do not list",
+                f"{product.name} also contains {_names(extra)}, which the formulation's components do not list",
                 "clinic protocol: the prescription names what the patient receives",
             ))
     return issues

@@ -376,8 +376,8 @@ def interpret_lab(result: LabResult, sex: Sex, protocol: Protocol) -> LabInterpr
         elif result.reference_high is not None and result.value > result.reference_high:
             lab_range = "above"
     return LabInterpretation(
-        test, result.value, result.unit, value, unit, flag, f"{test}: {meaning[flag]}", source, note, lab_range,
-        severity, referral, referral_source,
+        test, result.value, result.unit, value, unit, flag, meaning[flag][:1].upper() + meaning[flag][1:], source, note,
+        lab_range, severity, referral, referral_source,
     )
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.core.haircycle.forecast import Band, untreated_ratios
 from anagen.core.response import UntreatedCourse
@@ -253,12 +254,12 @@ def expected_timeline(
         if settles_day is not None:
             settles_on = course_start + dt.timedelta(days=settles_day)
             sentences.append(
-                f"Shedding may increase for a while (most around {peak_on:%B %Y}){why}. "
-                f"It should settle by {settles_on:%-d %B %Y}."
+                f"Shedding may increase for a while (most around {peak_on:%b %Y}){why}. "
+                f"It should settle by {display.day(settles_on)}."
             )
         else:
             sentences.append(
-                f"Shedding may increase for a while (most around {peak_on:%B %Y}){why} and is not forecast to fall "
+                f"Shedding may increase for a while (most around {peak_on:%b %Y}){why} and is not forecast to fall "
                 f"back to its starting level within {span}; we will review it at each visit."
             )
     else:
@@ -268,7 +269,7 @@ def expected_timeline(
     visible_on = course_start + dt.timedelta(days=visible_day) if visible_day is not None else None
     if visible_on is not None:
         sentences.append(
-            f"A measurable change in hair density is not expected before {visible_on:%-d %B %Y} "
+            f"A measurable change in hair density is not expected before {display.day(visible_on)} "
             f"(about {max(1, round(visible_day / 30.4))} months after the course started): hair grows about 1 cm a "  # type: ignore[operator]
             "month and resting hairs take about 3 months to be replaced."
         )

@@ -33,6 +33,7 @@ class ReminderKind(StrEnum):
     BEFORE = "before"  # "appointment at <clinic> on <date/time>", n hours before
     SIDE_EFFECT_CHECK = "side_effect_check"  # 24-48 hours after a session
     MAINTENANCE_DUE = "maintenance_due"  # "your maintenance session is due"
+    AFTERCARE = "aftercare"  # sent by staff after a session: the aftercare advice is in the portal
 
 
 class Channel(StrEnum):
@@ -132,7 +133,7 @@ def still_valid(reminder_kind: str, scheduled_start: datetime, appt: Appointment
     """At send time: '' if the message may go, else why not (cancelled, moved, stale)."""
     if now >= expires_at:
         return "stale: its time passed before it could be sent"
-    if reminder_kind == ReminderKind.SIDE_EFFECT_CHECK:
+    if reminder_kind in (ReminderKind.SIDE_EFFECT_CHECK, ReminderKind.AFTERCARE):
         return "" if appt.status == "completed" else f"appointment is {appt.status.replace('_', ' ')}"
     if appt.status != "booked":
         return f"appointment is {appt.status.replace('_', ' ')}"
@@ -175,6 +176,15 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
     (ReminderKind.MAINTENANCE_DUE, "en"): (
         "Your maintenance session is due",
         "Your maintenance session is due: appointment at {clinic} on {date} at {time}. To change it call {clinic_phone}. Stop reminders: {opt_out_url}",
+    ),
+    # The sheet itself names the treatment: the message only says where to read it (the portal).
+    (ReminderKind.AFTERCARE, "en"): (
+        "Your aftercare advice",
+        "{clinic}: the aftercare advice for your visit on {date} is in your patient portal. If anything worries you, call {clinic_phone}. Stop messages: {opt_out_url}",
+    ),
+    (ReminderKind.AFTERCARE, "hi"): (
+        "आपकी देखभाल संबंधी सलाह",
+        "{clinic}: {date} की विज़िट के बाद देखभाल की सलाह आपके पेशेंट पोर्टल में है। कोई चिंता हो तो {clinic_phone} पर कॉल करें। संदेश बंद करें: {opt_out_url}",
     ),
     (ReminderKind.BEFORE, "hi"): (
         "अपॉइंटमेंट रिमाइंडर",

@@ -171,8 +171,10 @@ def _density(
         return None
     if not before.same_site_as(after):
         return (
-            f"density not compared: baseline site {before.zone} {before.site_offset_cm} cm differs from "
-            f"follow-up site {after.zone} {after.site_offset_cm} cm"
+            f"density not compared: the follow-up was measured at another site ({after.site_offset_cm} cm "
+            f"behind the hairline) than the baseline ({before.site_offset_cm} cm)"
+            if before.zone == after.zone
+            else "density not compared: the follow-up was measured in another scalp zone than the baseline"
         )
     if before.density_per_cm2 == 0:
         return "density not compared: baseline density is 0/cm²"
@@ -183,7 +185,8 @@ def _density(
         reference = (reference * untreated.density_ratio).quantize(Decimal("0.1"))
         text += f" against {reference}/cm² expected without treatment"
     pct = _pct_change(reference, after.density_per_cm2)
-    text += f" ({_fmt(pct)}, detectable from ±{sdc.quantize(Decimal('0.1'))}%) at {after.zone}"
+    # Words, not the zone's code: the site itself is shown beside the reasons.
+    text += f" ({_fmt(pct)}, detectable from ±{sdc.quantize(Decimal('0.1'))}%) at the baseline site"
     if pct <= -max(protocol.worse_density_loss_pct, sdc):
         cls = ResponseClass.WORSE
     elif pct >= max(protocol.good_density_gain_pct, sdc):

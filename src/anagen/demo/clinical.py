@@ -45,6 +45,8 @@ def _consult(actor: Actor, ctx: Any, patient: Any, on: dt.date, **values: Any) -
         "pattern_scale": "ludwig" if female else "norwood_hamilton",
         "pattern_stage": ctx.rng.choice(["I", "II"]) if female else ctx.rng.choice(["II", "III", "III-vertex", "IV"]),
         "notes": "Baseline photographs and trichoscopy taken at the marked site.",
+        # Asked at every consultation: most have none; the header says "None known" only then.
+        "no_known_allergies": not values.get("allergy_ingredients") and not values.get("allergies_other"),
     }
     base.update(values)
     density = Decimal(ctx.rng.randint(105, 165))
@@ -154,8 +156,9 @@ def seed_programme(ctx: Any) -> None:
     patients = list(ctx.patients)
     today = ctx.today
     # patients[0:8] stay new: registered, nothing else yet.
-    for patient in patients[8:11]:  # consulted, eligible, formulation prescribed, course not yet booked
-        consultation = _consult(actor, ctx, patient, today - dt.timedelta(days=ctx.rng.randint(1, 6)))
+    for index, patient in enumerate(patients[8:11]):  # consulted, eligible, formulation prescribed, course not yet booked
+        allergy = {"allergies_other": "Penicillin (rash)"} if index == 0 else {}
+        consultation = _consult(actor, ctx, patient, today - dt.timedelta(days=ctx.rng.randint(1, 6)), **allergy)
         _formulation(actor, ctx, consultation)
     deferred = patients[11]
     consultation = _consult(actor, ctx, deferred, today - dt.timedelta(days=5), diagnosis="telogen_effluvium",

@@ -26,6 +26,7 @@ from anagen.demo.portal import seed_portal
 from anagen.demo.scheduling import seed_calendar
 from anagen.patients.models import Patient, Sex
 from anagen.patients.services import register_patient
+from anagen.portal.models import PatientAccount
 
 DEMO_CLINIC_NAME = "Anagen Demo Clinic, Mumbai"
 DEMO_BRANCH_NAME = "Anagen Demo Clinic, Pune"
@@ -89,6 +90,26 @@ def _seed_patients(ctx: SeedContext, clinic: Clinic, count: int) -> list[Patient
         }
         created.append(register_patient(actor, clinic, values, confirm_duplicate=True))
     return created
+
+
+def demo_sign_ins() -> list[tuple[str, str]]:
+    """Every demo account as (username, who it is): staff by name, role and clinic, then the
+    patient portal's account by the patient's name."""
+    rows = []
+    users = User.objects.filter(is_demo_account=True).select_related("clinic").order_by("clinic__name", "role", "username")
+    portal = {a.user_id: a.patient for a in PatientAccount.objects.filter(user__in=users).select_related("patient")}
+    for user in users:
+        if user.role == Role.PATIENT:
+            patient = portal.get(user.pk)
+            name = patient.full_name if patient is not None else user.get_full_name()
+            rows.append((user.username, f"{name}, patient: the patient portal"))
+        else:
+            clinic = user.clinic.name if user.clinic else ""
+            rows.append((user.username, f"{user.get_full_name()}, {user.get_role_display()} · {clinic}"))
+    # Staff of the main clinic first, the portal account last: the order a newcomer tries them.
+    order = {Role.CLINIC_ADMIN: 0, Role.TRICHOLOGIST: 1, Role.PRACTITIONER: 2, Role.RECEPTION: 3, Role.PATIENT: 9}
+    main = {u.username: (u.clinic.name != DEMO_CLINIC_NAME if u.clinic else True, order.get(u.role, 5)) for u in users}
+    return sorted(rows, key=lambda row: main[row[0]])
 
 
 def seed_demo(today: date | None = None) -> bool:

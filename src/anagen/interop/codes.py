@@ -138,6 +138,7 @@ AE_SEVERITY_CODES = {"mild": "mild", "moderate": "moderate", "severe": "severe"}
 APPOINTMENT_STATUS = {
     "booked": "booked",
     "arrived": "arrived",
+    "in_chair": "checked-in",
     "completed": "fulfilled",
     "cancelled": "cancelled",
     "no_show": "noshow",

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from anagen.core import display
+
 WIDTH = 640
 HEIGHT = 270
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 44, 46
@@ -244,7 +246,7 @@ def render_svg(chart: Chart, *, width: int = WIDTH, height: int = HEIGHT, for_pd
             x = x_of(day)
             parts.append(
                 f'<polygon class="session-marker" points="{x:.1f},{base_y - 8:.1f} {x + 4:.1f},{base_y:.1f} {x - 4:.1f},{base_y:.1f}" '
-                f'fill="{MUTED}">' + ("" if for_pdf else f"<title>Treatment session {day:%-d %b %Y}</title>") + "</polygon>"
+                f'fill="{MUTED}">' + ("" if for_pdf else f"<title>Treatment session {display.day(day)}</title>") + "</polygon>"
             )
         parts.append(f'<text x="{LEFT}" y="{height - 8}" font-size="10" fill="{MUTED}">Triangles on the time axis: treatment sessions</text></g>')
 
@@ -260,7 +262,7 @@ def render_svg(chart: Chart, *, width: int = WIDTH, height: int = HEIGHT, for_pd
         if len(pts) > 1:
             parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         for d, v in pts:
-            parts.append(_marker(s.marker, x_of(d), y_of(v), colour, f"{s.name} {_fmt(v)}{s.unit} on {d:%-d %b %Y}", for_pdf))
+            parts.append(_marker(s.marker, x_of(d), y_of(v), colour, f"{s.name} {_fmt(v)}{s.unit} on {display.day(d)}", for_pdf))
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
@@ -270,7 +272,7 @@ def _description(chart: Chart) -> str:
     bits = []
     for s in chart.series:
         if s.points:
-            readings = "; ".join(f"{d:%-d %b %Y}: {_fmt(v)}{s.unit}" for d, v in sorted(s.points))
+            readings = "; ".join(f"{display.day(d)}: {_fmt(v)}{s.unit}" for d, v in sorted(s.points))
             bits.append(f"{s.name}: {readings}.")
     if chart.baseline is not None:
         bits.append(f"{chart.baseline_label}: {_fmt(chart.baseline)}.")

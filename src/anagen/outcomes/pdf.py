@@ -20,9 +20,10 @@ from fpdf.fonts import FontFace
 from PIL import Image
 
 from anagen.accounts.models import Clinic
+from anagen.core import display
 from anagen.outcomes.charts import Chart
 from anagen.outcomes.progress import Progress
-from anagen.ui.pdf import FONTS
+from anagen.ui.pdf import FONTS, clinic_heading
 
 # fontTools logs every subsetting step at INFO; a report is not worth 30 log lines.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -142,8 +143,8 @@ def build_pdf(content: ReportContent) -> bytes:
     patient = p.patient
     clinic = content.clinic
     pdf = ReportPDF(
-        f"{clinic.name}{' · ' + clinic.city if getattr(clinic, 'city', '') else ''}",
-        f"Progress report for {patient.full_name} ({patient.mrn}) · generated {content.generated_on:%-d %B %Y}",
+        clinic_heading(clinic),
+        f"Progress report for {patient.full_name} ({patient.mrn}) · generated {display.day(content.generated_on)}",
     )
     pdf.add_page()
     pdf.set_font("noto", "B", 18)
@@ -151,19 +152,19 @@ def build_pdf(content: ReportContent) -> bytes:
     pdf.set_font("noto", "", 10)
     age = patient.age_on(content.generated_on)
     pdf.para(f"Patient: {patient.full_name}", size=12, bold=True)
-    pdf.para(f"Record number {patient.mrn} · {patient.get_sex_display()} · {age} years · born {patient.date_of_birth:%-d %B %Y}")
+    pdf.para(f"Record number {patient.mrn} · {patient.get_sex_display()} · {age} years · born {display.day(patient.date_of_birth)}")
     pdf.para(f"Diagnosis: {p.diagnosis_label}")
-    pdf.para(f"Generated on {content.generated_on:%-d %B %Y} by {content.generated_by}")
+    pdf.para(f"Generated on {display.day(content.generated_on)} by {content.generated_by}")
 
     pdf.heading("Course so far")
     if p.course is None:
         pdf.para("No course has been planned yet.")
     else:
         done = p.course_sessions_done
-        pdf.para(f"Course started {p.course.start_date:%-d %B %Y}: {len(done)} of {p.course.total_sessions} sessions done "
+        pdf.para(f"Course started {display.day(p.course.start_date)}: {len(done)} of {p.course.total_sessions} sessions done "
                  f"({p.course.intensive_sessions} intensive, {p.course.maintenance_sessions} maintenance).")
         if done:
-            pdf.para("Session dates: " + ", ".join(f"{s.number or '-'}: {s.day:%-d %b %Y}" for s in done))
+            pdf.para("Session dates: " + ", ".join(f"{s.number or '-'}: {display.day(s.day)}" for s in done))
 
     pdf.heading("Measurements")
     pdf.para(f"Compared at the same scalp site: {p.site_label}.")
@@ -171,8 +172,8 @@ def build_pdf(content: ReportContent) -> bytes:
 
     pdf.heading("Your response so far")
     if p.response is not None:
-        pdf.para(f"Response: {p.response.response_class.value} (baseline {p.baseline.measured_on:%-d %b %Y} against "  # type: ignore[union-attr]
-                 f"{p.response_follow_up.measured_on:%-d %b %Y})", bold=True)  # type: ignore[union-attr]
+        pdf.para(f"Response: {p.response.response_class.value} (baseline {display.day(p.baseline.measured_on)} against "  # type: ignore[union-attr]
+                 f"{display.day(p.response_follow_up.measured_on)})", bold=True)  # type: ignore[union-attr]
         for reason in p.response.reasons:
             pdf.bullet(plain(reason))
     else:
@@ -236,7 +237,7 @@ def _measurement_table(pdf: ReportPDF, p: Any) -> None:
             density = "" if m.density_per_cm2 is None else str(m.density_per_cm2)
             note = "baseline" if row["is_baseline"] else ("" if row["compared"] or m.density_per_cm2 is None else "other site: not compared")
             table.row((
-                f"{m.measured_on:%-d %b %Y}", density if row["compared"] else f"({density})",
+                f"{display.day(m.measured_on)}", density if row["compared"] else f"({density})",
                 "" if m.wash_shed_count is None else str(m.wash_shed_count), "" if m.comb_count is None else str(m.comb_count),
                 row["pull"], "" if m.mean_shaft_diameter_um is None else str(m.mean_shaft_diameter_um),
                 "" if m.global_photo_score is None else f"{m.global_photo_score:+d}", note,

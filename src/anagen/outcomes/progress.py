@@ -356,7 +356,7 @@ def patient_progress(patient: Patient, today: dt.date, *, with_forecast: bool = 
                                                   course_context(progress, follow_up))
             progress.response_follow_up = follow_up
         except InvalidInput as exc:
-            progress.response_note = "Response not assessed: " + "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
+            progress.response_note = "Response not assessed: " + "; ".join(e.message for e in exc.errors)
 
     if with_forecast:
         key, patient_baseline, follow_ups, note = _forecast_inputs(progress)

@@ -20,6 +20,7 @@ from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
+from anagen.core import display
 from anagen.core.errors import NotFound
 from anagen.outcomes.models import Report
 from anagen.outcomes.pdf import ReportContent, build_pdf
@@ -34,6 +35,7 @@ from anagen.photos.models import Photo
 from anagen.procedures.services import aftercare_sheet
 from anagen.scheduling.models import Appointment
 from anagen.scheduling.models import Status as AppointmentStatus
+from anagen.ui import labels
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def _photo_pairs(patient: Patient) -> tuple[list[dict[str, Any]], str]:
     pairs = []
     for view, items in by_view.items():
         first, last = items[0], items[-1]
-        pairs.append({"view": view.replace("_", " "), "baseline": _photo_bytes(first), "latest": _photo_bytes(last) if last is not first else None,
+        pairs.append({"view": labels.label(view, "photo_view"), "baseline": _photo_bytes(first), "latest": _photo_bytes(last) if last is not first else None,
                       "baseline_date": getattr(first, "visit_date", None), "latest_date": getattr(last, "visit_date", None) if last is not first else None})
     return pairs, "" if pairs else "No photographs were taken."
 
@@ -102,7 +104,7 @@ def next_steps(progress: Progress) -> list[str]:
             starts_at__date__gte=progress.today,
         ).order_by("starts_at").first()
         if upcoming is not None:
-            steps.append(f"Next appointment: {timezone.localtime(upcoming.starts_at):%-d %B %Y, %H:%M} ({upcoming.get_kind_display()}).")
+            steps.append(f"Next appointment: {display.moment(timezone.localtime(upcoming.starts_at))} ({upcoming.get_kind_display()}).")
     steps.append("Measurements are repeated at the same scalp site every 6-12 weeks so changes can be compared fairly.")
     return steps
 

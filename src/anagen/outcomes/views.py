@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from anagen.accounts.permissions import admin_or_trichologist, clinical, performs
 from anagen.audit.services import Actor
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.outcomes import clinic_outcomes, reports
 from anagen.outcomes import progress as progress_service
@@ -61,7 +62,7 @@ def record_measurements(request: HttpRequest, patient_id: int) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc)
         else:
-            messages.success(request, f"Follow-up measurements of {form.cleaned_data['measured_on']:%-d %b %Y} recorded.")
+            messages.success(request, f"Follow-up measurements of {display.day(form.cleaned_data['measured_on'])} recorded.")
             return redirect("outcomes:progress", patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "outcomes/record_measurements.html", {"patient": patient, "baseline": baseline, "form": form}, status=status)

@@ -46,6 +46,7 @@ class PatientForm(NoColonLabels, forms.ModelForm):
             "phone": "Indian numbers may be written without +91.",
             "abha_number": "Optional. 14 digits, e.g. 91-1234-5678-9012.",
             "abha_address": "Optional, e.g. asha.patil@abdm.",
+            "name_devanagari": "Optional: the name as the patient writes it, e.g. प्रिया देशमुख.",
         }
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any):
@@ -95,6 +96,13 @@ class PatientForm(NoColonLabels, forms.ModelForm):
 
     def clean_emergency_contact_name(self) -> str:
         return self._name("emergency_contact_name", required=False)
+
+    def clean_name_devanagari(self) -> str:
+        name = " ".join((self.cleaned_data.get("name_devanagari") or "").split())
+        # Devanagari letters and signs (U+0900-U+097F), spaces and the dot of initials only.
+        if name and not all("\u0900" <= ch <= "\u097f" or ch in " ." for ch in name):
+            raise forms.ValidationError("Write the name in Devanagari letters only, e.g. प्रिया देशमुख.")
+        return name
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]

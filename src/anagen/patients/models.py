@@ -22,6 +22,9 @@ class Patient(models.Model):
     mrn = models.CharField("record number", max_length=20)
     given_name = models.CharField("given name", max_length=100)
     family_name = models.CharField("family name", max_length=100, blank=True)
+    # The name as the patient writes it in Devanagari (Hindi, Marathi), when recorded: shown under
+    # the Latin name in the patient header and printed on documents.
+    name_devanagari = models.CharField("name in Devanagari", max_length=200, blank=True)
     date_of_birth = models.DateField("date of birth")
     sex = models.CharField(max_length=10, choices=Sex.choices)
     phone = models.CharField("phone", max_length=20, help_text="Stored in E.164, e.g. +919820012345")
@@ -88,6 +91,7 @@ class MrnCounter(models.Model):
 DEMOGRAPHIC_FIELDS = (
     "given_name",
     "family_name",
+    "name_devanagari",
     "date_of_birth",
     "sex",
     "phone",

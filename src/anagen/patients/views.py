@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from anagen.accounts.permissions import staff_required
@@ -49,6 +52,7 @@ def _result_rows(patients: list[Patient]) -> list[dict[str, str]]:
 
 
 @staff_required()
+@never_cache
 def patient_create(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     duplicates: list = []
@@ -71,12 +75,18 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             form.add_error("abha_number", "Another patient of this clinic already has this ABHA number.")
         else:
             messages.success(request, f"Registered {patient.full_name} as {patient.mrn}.")
+            if request.POST.get("then") == "book":
+                # "New patient" from reception's Today ends on the booking form, patient filled in.
+                return redirect(f"{reverse('scheduling:book')}?{urlencode({'patient': patient.pk})}")
             return redirect("patients:detail", patient_id=patient.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "patients/form.html", {"form": form, "duplicates": duplicates, "creating": True}, status=status)
+    then = request.POST.get("then") or request.GET.get("then") or ""
+    return render(request, "patients/form.html", {"form": form, "duplicates": duplicates, "creating": True,
+                                                  "then": then if then == "book" else ""}, status=status)
 
 
 @staff_required()
+@never_cache
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     patient = patient_for(request, patient_id)

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from anagen.consultations.models import ZONE_CHOICES
+from anagen.core import display
 from anagen.core.photos import IN_STANDARD_ORDER, STANDARD_VIEWS, VIEW_LABELS, PhotoView
 from anagen.ui.forms import NoColonLabels
 
@@ -61,6 +62,6 @@ class CompareForm(NoColonLabels, forms.Form):
 
     def __init__(self, *args: Any, visit_dates: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        choices = [("", "Default")] + [(d.isoformat(), f"{d:%d %b %Y}") for d in visit_dates]
+        choices = [("", "Default")] + [(d.isoformat(), f"{display.day(d)}") for d in visit_dates]
         self.fields["before"].choices = choices
         self.fields["after"].choices = choices

@@ -13,6 +13,7 @@ from django.utils import timezone
 from anagen.accounts.permissions import clinical
 from anagen.audit.services import Actor
 from anagen.consents.services import ConsentMissing, has_valid_consent
+from anagen.core import display
 from anagen.core.errors import InvalidInput
 from anagen.core.photos import STANDARD_VIEWS, VIEW_LABELS, PhotoView
 from anagen.patients.views import patient_for
@@ -69,7 +70,7 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
             else:
                 if _wants_json(request):
                     return JsonResponse({"photos": [_photo_json(p) for p in photos]}, status=201)
-                messages.success(request, f"{len(photos)} photograph{'s' if len(photos) != 1 else ''} saved for {data['visit_date']:%d %b %Y}.")
+                messages.success(request, f"{len(photos)} photograph{'s' if len(photos) != 1 else ''} saved for {display.day(data['visit_date'])}.")
                 return redirect("photos:gallery", patient_id=patient.pk)
         if _wants_json(request):
             errors = [

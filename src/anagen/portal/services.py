@@ -339,7 +339,7 @@ class Overview:
 
 def upcoming_appointments(patient: Patient, now: datetime) -> list[Appointment]:
     return list(
-        Appointment.objects.filter(patient=patient, clinic_id=patient.clinic_id, ends_at__gte=now, status__in=[Status.BOOKED, Status.ARRIVED])
+        Appointment.objects.filter(patient=patient, clinic_id=patient.clinic_id, ends_at__gte=now, status__in=[Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR])
         .select_related("practitioner")
         .order_by("starts_at")[:20]
     )
@@ -455,7 +455,7 @@ def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
     newest = sorted({*own[:ACCESS_LOG_LIMIT], *listed[:ACCESS_LOG_LIMIT]}, reverse=True)[:ACCESS_LOG_LIMIT]
     entries = list(AuditEntry.objects.filter(seq__in=newest).only("at", "user_id", "username", "action", "object_type", "patient_id")
                    .order_by("-seq"))
-    roles = dict(User.objects.filter(pk__in={e.user_id for e in entries if e.user_id}).values_list("pk", "role"))
+    staff = {u.pk: u for u in User.objects.filter(pk__in={e.user_id for e in entries if e.user_id}).only("pk", "role", "first_name", "last_name", "username")}
     labels = dict(Role.choices)
     rows = []
     for entry in entries:
@@ -463,9 +463,13 @@ def access_log(actor: Actor, patient: Patient, user: User) -> list[LogRow]:
         if is_you:
             who, role = _("You"), ""
         elif entry.user_id is None:
-            who, role = _("Anagen system"), entry.username
+            # A command or the demo seed: the system, never a sign-in name.
+            who, role = _("Anagen system"), ""
         else:
-            who, role = entry.username, labels.get(roles.get(entry.user_id, ""), "")
+            # Staff by name and role, as the patient knows them; never a sign-in name.
+            member = staff.get(entry.user_id)
+            who = (member.get_full_name() or labels.get(member.role, "")) if member else _("A member of staff")
+            role = labels.get(member.role, "") if member else ""
         what = OBJECT_WORDS.get(entry.object_type) or object_words(entry.object_type)
         if entry.patient_id is None:
             what = gettext("%(list)s, with you in it") % {"list": object_words(entry.object_type)}

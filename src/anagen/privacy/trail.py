@@ -81,7 +81,7 @@ class Row:
 
     @property
     def when(self) -> str:
-        return dateformat.format(timezone.localtime(self.at), "j M Y H:i:s")
+        return dateformat.format(timezone.localtime(self.at), "j M Y, H:i:s")
 
     @property
     def patients_text(self) -> str:

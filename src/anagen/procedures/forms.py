@@ -13,6 +13,7 @@ from anagen.core.safety import AdverseEventType, InjectionPoint
 from anagen.core.screening import CONDITION_CODES, MEDICATION_CODES
 from anagen.procedures.models import InjectionStyle, Technique
 from anagen.procedures.services import LANGUAGES, LotUse, SessionInput
+from anagen.ui import labels
 from anagen.ui.forms import NoColonLabels
 
 IMMEDIATE_REACTIONS = [
@@ -32,7 +33,7 @@ class SessionForm(NoColonLabels, forms.Form):
     pregnant_today = forms.BooleanField(label="Pregnant or possibly pregnant", required=False)
     new_medication_codes = forms.MultipleChoiceField(
         label="New medicines that matter", required=False, widget=forms.CheckboxSelectMultiple,
-        choices=sorted((c.value, c.value.replace("_", " ").capitalize()) for c in MEDICATION_CODES),
+        choices=labels.choices("finding", MEDICATION_CODES),
     )
     new_medicines = forms.CharField(label="New medicines since the last visit", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # The extended re-screen (issue 17).

@@ -34,6 +34,7 @@ from anagen.consultations.services import (
     screening_to_json,
     screening_values,
 )
+from anagen.core import display
 from anagen.core.aftercare import (
     DEFAULT_SHEETS,
     AftercareSheet,
@@ -134,7 +135,7 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
         problems.append(FieldError("session", "Only a mesotherapy session appointment is recorded here."))
     if hasattr(appointment, "treatment_session"):
         problems.append(FieldError("session", "This appointment's session is recorded already."))
-    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED):
+    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.IN_CHAIR):
         problems.append(FieldError("session", f"The appointment is {appointment.get_status_display().lower()}."))
     if timezone.localtime(appointment.starts_at).date() != today:
         problems.append(FieldError("session", "A session is recorded on the day of its appointment."))
@@ -270,6 +271,11 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
     except scheduling.BookingError as exc:
         raise SessionBlocked([FieldError("session", exc.message)]) from exc
     return session
+
+
+def session_of(appointment: Appointment) -> TreatmentSession | None:
+    """The session signed at this appointment, if there is one."""
+    return TreatmentSession.objects.filter(appointment=appointment).first()
 
 
 def prescription_of(formulation: Formulation) -> PrescribedFormulation:
@@ -410,3 +416,46 @@ def save_aftercare(clinic: Clinic, language: str, title: str, body: str, by: Use
 
 
 ZONES = [z.value for z in ScalpZone]
+
+
+# --- the session at the chair (issue 20) ----------------------------------------------------
+
+
+def course_session_options(appointment: Appointment) -> list[tuple[str, str]]:
+    """When a stand-alone session appointment is recorded while the patient has an active course:
+    which session of the course it could be, as ("course:number", words) choices."""
+    if appointment.course_id is not None or appointment.kind != Kind.MESOTHERAPY_SESSION:
+        return []
+    options = []
+    for course in Course.objects.filter(patient=appointment.patient, clinic=appointment.clinic, status="active").order_by("-start_date", "-id")[:2]:
+        booked = {a.course_session_number: a for a in Appointment.objects.filter(clinic=course.clinic, course_id=course.pk)
+                  .exclude(course_session_number=None).order_by("starts_at")}
+        done = {n for n, a in booked.items() if a.status == AppointmentStatus.COMPLETED}
+        for number in range(1, course.total_sessions + 1):
+            if number in done:
+                continue
+            planned = booked.get(number)
+            when = f" (booked {display.day(timezone.localtime(planned.starts_at).date())})" if planned and planned.status == AppointmentStatus.BOOKED else ""
+            options.append((f"{course.pk}:{number}", f"Session {number} of {course.total_sessions} of the course from {display.day(course.start_date)}{when}"))
+    return options
+
+
+def record_course_session(actor: Actor, appointment: Appointment, data: SessionInput, *, practitioner: User, today: dt.date,
+                          course_session: str = "") -> TreatmentSession:
+    """Record the session; when the nurse said which course session a stand-alone appointment is
+    (``"course:number"``), link it to the course first, in the same transaction: the course then
+    counts it, and its own booking for that session is cancelled."""
+    with transaction.atomic():
+        if course_session:
+            valid = dict(course_session_options(appointment))
+            if course_session not in valid:
+                raise SessionBlocked([FieldError("course_session", "Choose a session of the patient's course, or none.")])
+            course_id, number = (int(part) for part in course_session.split(":"))
+            try:
+                appointment = scheduling.link_to_course(
+                    actor, appointment, course_id=course_id, session_number=number,
+                    reason=f"Session {number} was given at the appointment of {display.day(today)}",
+                )
+            except scheduling.BookingError as exc:
+                raise SessionBlocked([FieldError("course_session", exc.message)]) from exc
+        return record_session(actor, appointment, data, practitioner=practitioner, today=today)

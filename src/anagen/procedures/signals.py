@@ -15,4 +15,8 @@ an adverse event awaits review. These two signals carry that upward without an i
 from django.dispatch import Signal
 
 session_blockers = Signal()
+# Sent (``patient=``) when the session form opens and when it is signed (issue 20): each receiver
+# returns a list of flags, in plain words, that the practitioner confirms with the trichologist
+# before going ahead (a "worse" response: stop mesotherapy and review). The shell answers it.
+session_flags = Signal()
 session_recorded = Signal()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.safestring import mark_safe
 
 from anagen.reminders.models import Channel, Kind, Language, MessageTemplate, ReminderSettings
 from anagen.ui.forms import NoColonLabels
@@ -30,4 +31,6 @@ class TemplateForm(NoColonLabels, forms.ModelForm):
     class Meta:
         model = MessageTemplate
         fields = ["kind", "channel", "language", "subject", "body", "whatsapp_template_name", "whatsapp_approved"]
-        help_texts = {"body": "Placeholders: {clinic}, {date}, {time}, {clinic_phone}, {opt_out_url}. No clinical detail: SMS and WhatsApp are not private."}
+        help_texts = {"body": mark_safe(  # noqa: S308 - a constant: the placeholders are typed as shown
+            "Placeholders: <code>{clinic}</code>, <code>{date}</code>, <code>{time}</code>, <code>{clinic_phone}</code>, "
+            "<code>{opt_out_url}</code>. No clinical detail: SMS and WhatsApp are not private.")}

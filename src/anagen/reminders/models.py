@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     BEFORE = ReminderKind.BEFORE.value, "Appointment reminder"
     SIDE_EFFECT_CHECK = ReminderKind.SIDE_EFFECT_CHECK.value, "Check after a session"
     MAINTENANCE_DUE = ReminderKind.MAINTENANCE_DUE.value, "Maintenance session due"
+    AFTERCARE = ReminderKind.AFTERCARE.value, "Aftercare advice"
 
 
 class Language(models.TextChoices):

@@ -35,9 +35,12 @@ from anagen.audit import services as audit
 from anagen.audit.services import Actor
 from anagen.consents import services as consents
 from anagen.consents.models import Purpose
+from anagen.core import display
 from anagen.core import reminders as rules
-from anagen.core.errors import InvalidInput, NotFound
+from anagen.core.errors import Duplicate, InvalidInput, NotFound
+from anagen.core.identifiers import format_phone
 from anagen.patients.models import Patient
+from anagen.procedures.models import TreatmentSession
 from anagen.reminders import messaging
 from anagen.reminders.models import (
     Channel,
@@ -398,7 +401,7 @@ def _values(message: OutboxMessage, appointment: Appointment, token: str) -> dic
         "clinic": clinic.name,
         "date": f"{local:%a} {local.day} {local:%b %Y}",
         "time": f"{local:%H:%M}",
-        "clinic_phone": clinic.phone or "",
+        "clinic_phone": format_phone(clinic.phone or ""),
         "opt_out_url": public_base_url() + reverse("reminders:opt_out", args=[token]),
     }
 
@@ -521,4 +524,46 @@ def retry_failed(actor: Actor, clinic: Clinic, message_id: int, now: datetime | 
         message.save()
         audit.append(actor, "update", object_type="reminder", object_id=message.pk, patient_id=message.patient_id,
                      changes={"status": {"old": "failed", "new": "pending"}})
+    return message
+
+
+# --- the aftercare sheet, sent on request ------------------------------------------------------
+
+# Clinic protocol: advice "for your visit" that could not go out within two days is not sent late.
+AFTERCARE_VALID_FOR = timedelta(hours=48)
+
+
+def sendable_channels(patient: Patient, on: datetime | None = None) -> list[ChannelRow]:
+    """The channels this patient may be sent a message on now (consent, opt-in, an address)."""
+    return [row for row in channel_rows(patient) if row.active and may_receive(patient, row.channel, on)]
+
+
+def send_aftercare(actor: Actor, session: TreatmentSession, channel: str, *, now: datetime | None = None) -> OutboxMessage:
+    """Queue the aftercare message of a signed session on one of the patient's channels; the
+    worker sends it like any reminder. The message says the advice is in the portal (no treatment
+    named in a text message); once per session and channel."""
+    now = now or timezone.now()
+    if channel not in Channel.values:
+        raise InvalidInput.single("channel", "Choose email, SMS or WhatsApp.")
+    patient, label = session.patient, Channel(channel).label
+    if not may_receive(patient, channel, now):
+        raise InvalidInput.single("channel", f"{patient.full_name} has not agreed to messages by {label}: record the reminders "
+                                             "consent and turn the channel on first.")
+    language = session.aftercare_language if session.aftercare_language in Language.values else Language.ENGLISH
+    if (template_for(session.clinic, rules.ReminderKind.AFTERCARE, channel, language) is None
+            and messaging.approved_for(session.clinic, channel, rules.ReminderKind.AFTERCARE, language) is None):
+        raise InvalidInput.single("channel", f"No approved {label} template for aftercare messages: a clinic admin adds one first.")
+    key = f"aftercare:{session.pk}:{channel}"
+    with transaction.atomic():
+        existing = OutboxMessage.objects.filter(dedupe_key=key).first()
+        if existing is not None:
+            raise Duplicate(f"The aftercare message for this session was already sent by {label} "
+                            f"({display.moment(timezone.localtime(existing.created_at))}).", field="channel")
+        appointment = session.appointment
+        message = OutboxMessage.objects.create(
+            clinic_id=session.clinic_id, patient=patient, appointment=appointment, kind=rules.ReminderKind.AFTERCARE.value,
+            channel=channel, language=language, appointment_starts_at=appointment.starts_at, scheduled_for=now,
+            expires_at=now + AFTERCARE_VALID_FOR, dedupe_key=key, next_attempt_at=now)
+        audit.append(actor, "create", object_type="reminder", object_id=message.pk, patient_id=patient.pk,
+                     changes=audit.snapshot_created({"kind": "aftercare", "channel": channel, "treatment_session": session.pk}))
     return message

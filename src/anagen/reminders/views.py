@@ -8,13 +8,15 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit.services import Actor, record_read
-from anagen.core.errors import InvalidInput
+from anagen.core.errors import Conflict, InvalidInput
 from anagen.patients.views import patient_for
+from anagen.procedures import services as procedures
 from anagen.reminders import messaging, services
 from anagen.reminders.forms import OptInForm, OptOutForm, SettingsForm, TemplateForm
 from anagen.reminders.models import Channel, MessageTemplate, OptInSource
@@ -53,6 +55,22 @@ def patient_channels(request: HttpRequest, patient_id: int) -> HttpResponse:
     context = {"patient": patient, "rows": services.channel_rows(patient), "form": form,
                "outbox": services.patient_messages(patient), "wordings": messaging.opt_in_wordings(patient.clinic)}
     return render(request, "reminders/patient.html", context, status=status)
+
+
+@any_staff
+@require_POST
+def send_aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Send a signed session's aftercare message on the channel chosen; refusals come back on the sheet."""
+    session = procedures.get_session(Actor.from_request(request), request.clinic, session_id)
+    try:
+        message = services.send_aftercare(Actor.from_request(request), session, request.POST.get("channel", ""))
+    except (InvalidInput, Conflict) as exc:
+        for error in exc.errors:
+            messages.error(request, error.message)
+    else:
+        messages.success(request, _("Aftercare message queued by %(channel)s: it goes out within a minute.")
+                         % {"channel": Channel(message.channel).label})
+    return redirect("procedures:aftercare", session_id=session.pk)
 
 
 @admin_only

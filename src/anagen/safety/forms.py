@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from anagen.core import display
 from anagen.safety.models import EVENT_TYPE_CHOICES, SEVERITY_CHOICES, FollowUpMethod
 from anagen.ui.forms import NoColonLabels
 
@@ -54,7 +55,7 @@ class ReportEventForm(_Form):
     def __init__(self, *args: Any, sessions: list[Any], lots: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["session"].choices = [("", "Not linked to a session")] + [
-            (s.pk, f"Session {s.pk} on {s.performed_on:%d %b %Y}") for s in sessions
+            (s.pk, f"Session {s.pk} on {display.day(s.performed_on)}") for s in sessions
         ]
         self.fields["lots"].choices = [(lot.pk, f"{lot.product.name}, lot {lot.lot_number}") for lot in lots]
 

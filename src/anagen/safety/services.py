@@ -29,6 +29,7 @@ from anagen.audit.models import Action
 from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.catalog.models import Lot
+from anagen.core import display
 from anagen.core.errors import FieldError, InvalidInput, InvalidState, NotFound, StaleWrite
 from anagen.core.safety import (
     FOLLOW_UP_WINDOW_HOURS,
@@ -254,7 +255,7 @@ def report_event(
     if onset is None:
         errors.append(FieldError("onset_date", "Enter the date the event began."))
     elif onset > today:
-        errors.append(FieldError("onset_date", f"The onset cannot be in the future (today is {today:%d %b %Y})."))
+        errors.append(FieldError("onset_date", f"The onset cannot be in the future (today is {display.day(today)})."))
     the_session: TreatmentSession | None = None
     if session is not None:
         session_id = session.pk if isinstance(session, TreatmentSession) else session
@@ -264,7 +265,7 @@ def report_event(
             errors.append(FieldError("session", "Choose one of this patient's sessions."))
         elif onset is not None and onset < the_session.performed_on:
             errors.append(FieldError(
-                "onset_date", f"The onset cannot be before the session it follows ({the_session.performed_on:%d %b %Y})."
+                "onset_date", f"The onset cannot be before the session it follows ({display.day(the_session.performed_on)})."
             ))
     lot_ids: list[int] = []
     for item in lots:
@@ -325,13 +326,13 @@ def resolve_event(
     if day is None:
         raise InvalidInput.single("resolved_on", "Enter the date the event resolved.")
     if day > today:
-        raise InvalidInput.single("resolved_on", f"The resolution date cannot be in the future (today is {today:%d %b %Y}).")
+        raise InvalidInput.single("resolved_on", f"The resolution date cannot be in the future (today is {display.day(today)}).")
     with transaction.atomic():
         locked = _locked_event(event, expected_version)
         if locked.resolved_on is not None:
-            raise InvalidInput.single("resolved_on", f"This event was already recorded as resolved on {locked.resolved_on:%d %b %Y}.")
+            raise InvalidInput.single("resolved_on", f"This event was already recorded as resolved on {display.day(locked.resolved_on)}.")
         if day < locked.onset_date:
-            raise InvalidInput.single("resolved_on", f"The resolution cannot be before the onset ({locked.onset_date:%d %b %Y}).")
+            raise InvalidInput.single("resolved_on", f"The resolution cannot be before the onset ({display.day(locked.onset_date)}).")
         locked.resolved_on = day
         locked.version += 1
         locked.save(update_fields=["resolved_on", "version"])

@@ -6,12 +6,13 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.patients.models import Patient
 from anagen.patients.services import search_patients
 from anagen.scheduling import services
-from anagen.scheduling.models import DEFAULT_DURATION_MINUTES, SLOT_MINUTES, Kind, Room
+from anagen.scheduling.models import SLOT_MINUTES, Kind, Room
 from anagen.ui.forms import NoColonLabels
 
 PATIENT_RESULTS = 10
@@ -122,7 +123,7 @@ class BookingForm(_WhenFields):
             "hx-swap": "outerHTML",
             "hx-include": "#patient-choices",
         })
-        self.fields["kind"].widget.attrs["data-default-durations"] = ",".join(f"{k}:{v}" for k, v in DEFAULT_DURATION_MINUTES.items())
+        self.fields["kind"].widget.attrs["data-default-durations"] = ",".join(f"{k}:{v}" for k, v in services.durations_for(clinic).items())
         self.set_patient_choices()
 
     def _value(self, name: str) -> str:
@@ -228,3 +229,14 @@ class CalendarFilterForm(NoColonLabels, forms.Form):
         self.fields["room"] = forms.ModelChoiceField(
             queryset=Room.objects.filter(clinic=clinic), label="Room", required=False, empty_label="All rooms"
         )
+
+
+class DurationsForm(NoColonLabels, forms.Form):
+    """One field per appointment type: its length in minutes."""
+
+    def __init__(self, *args: Any, current: dict[str, int], **kwargs: Any):
+        super().__init__(*args, initial=current, **kwargs)
+        for kind in Kind:
+            self.fields[kind.value] = forms.IntegerField(
+                label=kind.label, min_value=SLOT_MINUTES, max_value=services.MAX_DURATION_MINUTES,
+                widget=forms.NumberInput(attrs={"step": SLOT_MINUTES}), help_text=_("minutes"))

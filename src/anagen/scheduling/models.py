@@ -60,16 +60,30 @@ DEFAULT_DURATION_MINUTES = {
 }
 
 
+class AppointmentDuration(models.Model):
+    """A clinic's own length for one appointment type (issue 20: set up from its pages); a type
+    without a row takes DEFAULT_DURATION_MINUTES."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="appointment_durations")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    minutes = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clinic", "kind"], name="appointment_duration_once_per_kind")]
+
+
 class Status(models.TextChoices):
     BOOKED = "booked", "Booked"
     ARRIVED = "arrived", "Arrived"
+    # The session or consultation has begun: the nurse or trichologist took the patient in.
+    IN_CHAIR = "in_chair", "In the chair"
     COMPLETED = "completed", "Completed"
     CANCELLED = "cancelled", "Cancelled"
     NO_SHOW = "no_show", "No-show"
 
 
 # Appointments in these states hold their practitioner and room slots.
-HOLDING_STATUSES = frozenset({Status.BOOKED, Status.ARRIVED, Status.COMPLETED})
+HOLDING_STATUSES = frozenset({Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED})
 # These states need a reason (status_reason), enforced by the form, the service and a constraint.
 REASON_STATUSES = frozenset({Status.CANCELLED, Status.NO_SHOW})
 

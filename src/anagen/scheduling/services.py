@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -21,13 +21,16 @@ from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
-from anagen.core.errors import NotFound
+from anagen.core import display
+from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.patients.models import Patient
 from anagen.scheduling.models import (
+    DEFAULT_DURATION_MINUTES,
     HOLDING_STATUSES,
     SLOT,
     SLOT_MINUTES,
     Appointment,
+    AppointmentDuration,
     Kind,
     PatientSlot,
     PractitionerSlot,
@@ -65,6 +68,10 @@ class BookingError(Exception):
 
 class SlotTaken(BookingError):
     """The practitioner (field "practitioner") or room (field "room") is already booked."""
+
+
+class PatientBusy(SlotTaken):
+    """The patient already has an appointment at that time (field "patient")."""
 
 
 class StaleWrite(BookingError):
@@ -183,27 +190,122 @@ def _conflict(model: Any, field: str, resource_id: int, units: list[datetime], e
     return hold.appointment if hold is not None else None
 
 
-def _refusal(field: str, resource: User | Room | Patient, other: Appointment | None) -> SlotTaken:
+def _refusal(field: str, resource: User | Room, other: Appointment | None) -> SlotTaken:
     when = f" on {_span(other)}" if other is not None else " at that time"
     if field == "practitioner":
         return SlotTaken("practitioner", f"{resource} is already booked{when}. Choose another time or practitioner.")
-    if field == "patient":
-        return SlotTaken("patient", gettext("This patient already has an appointment%(when)s. Choose another time.") % {"when": when})
     return SlotTaken("room", f"{resource} is already in use{when}. Choose another time or room.")
 
 
 def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None,
                 *, patient_id: int) -> None:
     units = slot_units(starts_at, ends_at)
+    # The patient first: a double click, a back and re-submit or a second desk repeats a booking
+    # whole, and the desk needs to hear that this patient is already booked, not that the room is.
+    other = _conflict(PatientSlot, "patient", patient_id, units, exclude_id)
+    if other is not None:
+        raise _patient_refusal(other.patient, other, starts_at)
     other = _conflict(PractitionerSlot, "practitioner", practitioner.pk, units, exclude_id)
     if other is not None:
         raise _refusal("practitioner", practitioner, other)
     other = _conflict(RoomSlot, "room", room.pk, units, exclude_id)
     if other is not None:
         raise _refusal("room", room, other)
-    other = _conflict(PatientSlot, "patient", patient_id, units, exclude_id)
-    if other is not None:
-        raise _refusal("patient", other.patient, other)
+
+
+def _patient_refusal(patient: Patient, other: Appointment | None, starts_at: datetime) -> PatientBusy:
+    """One patient, one place at a time: a second booking that overlaps one the patient already
+    has (a double click, a back and re-submit, two desks) says what exists instead of booking it."""
+    if other is None:  # the database's unique slot hold refused it (a concurrent booking)
+        return PatientBusy("patient", gettext("%(name)s is already booked at that time. Choose another time.") % {"name": patient.full_name})
+    local = timezone.localtime(other.starts_at, clinic_zone())
+    if local.date() == timezone.localtime(starts_at, clinic_zone()).date():
+        when = gettext("at %(time)s") % {"time": _hhmm(other.starts_at)}
+    else:
+        when = gettext("on %(day)s at %(time)s") % {"day": display.day(local.date()), "time": _hhmm(other.starts_at)}
+    return PatientBusy("patient", gettext("%(name)s is already booked %(when)s (%(kind)s with %(practitioner)s). Choose another time.") % {
+        "name": patient.full_name, "when": when, "kind": other.get_kind_display().lower(), "practitioner": other.practitioner})
+
+
+def times_free_on_every_day(
+    days: Iterable[date],
+    duration_minutes: int,
+    *,
+    opens: time,
+    closes: time,
+    practitioner: User,
+    room: Room,
+    patient: Patient | None = None,
+    now: datetime | None = None,
+) -> list[time]:
+    """The times of day (on the quarter hour, within the opening hours) at which the practitioner,
+    the room and the patient are all free for the whole appointment on every one of ``days``, and
+    which are not past: the start times a course booked at one time of day can take (issue 20).
+    Three queries, whatever the number of days."""
+    days = sorted(set(days))
+    if not days or duration_minutes <= 0:
+        return []
+    spans = Q()
+    for day in days:
+        start_of_day, end_of_day = day_bounds(day)
+        spans |= Q(slot_start__gte=start_of_day, slot_start__lt=end_of_day)
+    busy = set(PractitionerSlot.objects.filter(spans, practitioner=practitioner).values_list("slot_start", flat=True))
+    busy |= set(RoomSlot.objects.filter(spans, room=room).values_list("slot_start", flat=True))
+    if patient is not None:
+        busy |= set(PatientSlot.objects.filter(spans, patient=patient).values_list("slot_start", flat=True))
+    earliest = now or timezone.now()
+    length = timedelta(minutes=duration_minutes)
+    free = []
+    moment = datetime.combine(days[0], opens)
+    last = datetime.combine(days[0], closes) - length
+    while moment <= last:
+        at = moment.time()
+        starts = [local_datetime(day, at) for day in days]
+        if starts[0] >= earliest and not any(u in busy for start in starts for u in slot_units(start, start + length)):
+            free.append(at)
+        moment += SLOT
+    return free
+
+
+def free_starts(
+    clinic: Clinic,
+    day: date,
+    duration_minutes: int,
+    *,
+    opens: time,
+    closes: time,
+    practitioner: User | None = None,
+    now: datetime | None = None,
+    limit: int = 8,
+) -> list[tuple[datetime, User, Room]]:
+    """The first free starts on ``day`` for an appointment of this length: a practitioner (the
+    one given, else any bookable one) and a room both free for its whole length, within the
+    opening hours and not in the past. Two queries, whatever the diary holds."""
+    start_of_day, end_of_day = day_bounds(day)
+    people = [practitioner] if practitioner is not None else list(bookable_practitioners(clinic))
+    rooms = list(active_rooms(clinic).order_by("name", "id"))
+    if not people or not rooms:
+        return []
+    busy_people = set(PractitionerSlot.objects.filter(practitioner__in=people, slot_start__gte=start_of_day, slot_start__lt=end_of_day)
+                      .values_list("practitioner_id", "slot_start"))
+    busy_rooms = set(RoomSlot.objects.filter(room__in=rooms, slot_start__gte=start_of_day, slot_start__lt=end_of_day)
+                     .values_list("room_id", "slot_start"))
+    found: list[tuple[datetime, User, Room]] = []
+    moment = local_datetime(day, opens)
+    last = local_datetime(day, closes) - timedelta(minutes=duration_minutes)
+    earliest = now or timezone.now()
+    while moment <= last and len(found) < limit:
+        if moment >= earliest:
+            units = slot_units(moment, moment + timedelta(minutes=duration_minutes))
+            for person in people:
+                if any((person.pk, u) in busy_people for u in units):
+                    continue
+                room = next((r for r in rooms if not any((r.pk, u) in busy_rooms for u in units)), None)
+                if room is not None:
+                    found.append((moment, person, room))
+                    break
+        moment += SLOT
+    return found
 
 
 def _hold_slots(appointment: Appointment) -> None:
@@ -225,7 +327,7 @@ def _hold_slots(appointment: Appointment) -> None:
         with transaction.atomic():
             PatientSlot.objects.bulk_create([PatientSlot(patient_id=appointment.patient_id, slot_start=u, appointment=appointment) for u in units])
     except IntegrityError as exc:
-        raise _refusal("patient", appointment.patient, None) from exc
+        raise _patient_refusal(appointment.patient, None, appointment.starts_at) from exc
 
 
 def _release_slots(appointment: Appointment) -> None:
@@ -343,6 +445,26 @@ def move_appointment(
     return current
 
 
+def link_to_course(actor: Actor, appointment: Appointment, *, course_id: int, session_number: int, reason: str) -> Appointment:
+    """A stand-alone appointment is given as session ``session_number`` of a course (the nurse
+    said which): it takes the course's place, and the course's own booking for that session is
+    cancelled with ``reason``, so the course counts it once and the next session is the next one.
+    The caller has checked that the course is the patient's."""
+    with transaction.atomic():
+        current = _locked(appointment)
+        if current.course_id is not None:
+            raise BookingError("course_session", "This appointment already belongs to a course.")
+        before = _values(current)
+        current.course_id, current.course_session_number = course_id, session_number
+        current.version += 1
+        current.save()
+        _audit_update(actor, current, before)
+        for other in Appointment.objects.filter(clinic=current.clinic, course_id=course_id, course_session_number=session_number,
+                                                status=Status.BOOKED).exclude(pk=current.pk):
+            cancel_appointment(actor, other, reason)
+    return current
+
+
 def _set_status(actor: Actor, appointment: Appointment, *, status: str, allowed_from: Iterable[str], reason: str = "", now: datetime | None = None) -> Appointment:
     with transaction.atomic():
         current = _locked(appointment)
@@ -350,7 +472,7 @@ def _set_status(actor: Actor, appointment: Appointment, *, status: str, allowed_
             raise BookingError(None, f"This appointment is {current.get_status_display().lower()}; it cannot be marked {Status(status).label.lower()}.")
         moment = now or timezone.now()
         later_day = timezone.localtime(current.starts_at, clinic_zone()).date() > timezone.localtime(moment, clinic_zone()).date()
-        if status in (Status.ARRIVED, Status.NO_SHOW, Status.COMPLETED) and later_day:
+        if status in (Status.ARRIVED, Status.IN_CHAIR, Status.NO_SHOW, Status.COMPLETED) and later_day:
             raise BookingError(None, f"This appointment is on a later day; it cannot be marked {Status(status).label.lower()} yet.")
         before = _values(current)
         current.status = status
@@ -387,9 +509,17 @@ def mark_arrived(actor: Actor, appointment: Appointment, *, now: datetime | None
     return _set_status(actor, appointment, status=Status.ARRIVED, allowed_from=(Status.BOOKED,), now=now)
 
 
+def mark_in_chair(actor: Actor, appointment: Appointment, *, now: datetime | None = None) -> Appointment:
+    """The session or consultation begins. From booked too: the nurse who starts the session of a
+    patient reception has not marked yet marks the arrival with it."""
+    if appointment.status == Status.BOOKED:
+        appointment = mark_arrived(actor, appointment, now=now)
+    return _set_status(actor, appointment, status=Status.IN_CHAIR, allowed_from=(Status.ARRIVED,), now=now)
+
+
 def mark_completed(actor: Actor, appointment: Appointment, *, now: datetime | None = None) -> Appointment:
     """The visit took place (the session record itself belongs to the treatments app)."""
-    return _set_status(actor, appointment, status=Status.COMPLETED, allowed_from=(Status.ARRIVED,), now=now)
+    return _set_status(actor, appointment, status=Status.COMPLETED, allowed_from=(Status.ARRIVED, Status.IN_CHAIR), now=now)
 
 
 # ------------------------------------------------------------------------------------- queries
@@ -421,7 +551,7 @@ def upcoming_for_patient(clinic: Clinic, patient: Patient | int, *, now: datetim
     patient_id = patient.pk if isinstance(patient, Patient) else patient
     return list(
         Appointment.objects.filter(
-            clinic=clinic, patient_id=patient_id, status__in=(Status.BOOKED, Status.ARRIVED), ends_at__gt=now or timezone.now()
+            clinic=clinic, patient_id=patient_id, status__in=(Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR), ends_at__gt=now or timezone.now()
         )
         .select_related("practitioner", "room")
         .order_by("starts_at", "id")
@@ -480,20 +610,58 @@ class RoomNameTaken(Exception):
     pass
 
 
-def create_room(clinic: Clinic, name: str) -> Room:
+def create_room(clinic: Clinic, name: str, *, actor: Actor | None = None) -> Room:
+    """A new room; audited when a person adds it (``actor``; seeding and provisioning pass none)."""
     name = name.strip()
     if Room.objects.filter(clinic=clinic, name__iexact=name).exists():
         raise RoomNameTaken()
     try:
         with transaction.atomic():
-            return Room.objects.create(clinic=clinic, name=name)
+            room = Room.objects.create(clinic=clinic, name=name)
+            if actor is not None:
+                audit.append(actor, Action.CREATE, object_type="room", object_id=room.pk, patient_id=None,
+                             changes=audit.snapshot_created({"name": name}))
+            return room
     except IntegrityError as exc:
         raise RoomNameTaken() from exc
 
 
-def set_room_active(room: Room, active: bool) -> Room:
+def set_room_active(room: Room, active: bool, *, actor: Actor | None = None) -> Room:
     """Deactivating a room keeps its appointments; it is no longer offered for new bookings."""
     with transaction.atomic():
         Room.objects.filter(pk=room.pk).update(active=active)
+        if actor is not None and room.active != active:
+            audit.append(actor, Action.UPDATE, object_type="room", object_id=room.pk, patient_id=None,
+                         changes={"active": {"old": room.active, "new": active}})
     room.active = active
     return room
+
+
+# --- appointment types and their durations (clinic set-up) --------------------------------------
+
+
+def durations_for(clinic: Clinic) -> dict[str, int]:
+    """Minutes per appointment type: the clinic's own, else the default."""
+    stored = dict(AppointmentDuration.objects.filter(clinic=clinic).values_list("kind", "minutes"))
+    return {kind.value: stored.get(kind.value, DEFAULT_DURATION_MINUTES[kind]) for kind in Kind}
+
+
+def save_durations(actor: Actor, clinic: Clinic, minutes_by_kind: dict[str, int]) -> dict[str, int]:
+    """Each type's length, in whole slots, between one slot and MAX_DURATION_MINUTES; audited."""
+    errors = []
+    for kind, minutes in minutes_by_kind.items():
+        if kind not in Kind.values:
+            errors.append(FieldError(kind, "Unknown appointment type."))
+        elif not SLOT_MINUTES <= minutes <= MAX_DURATION_MINUTES or minutes % SLOT_MINUTES:
+            errors.append(FieldError(kind, f"Use {SLOT_MINUTES} to {MAX_DURATION_MINUTES} minutes in steps of {SLOT_MINUTES}."))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        before = durations_for(clinic)
+        for kind, minutes in minutes_by_kind.items():
+            AppointmentDuration.objects.update_or_create(clinic=clinic, kind=kind, defaults={"minutes": minutes})
+        after = durations_for(clinic)
+        changes = audit.diff(before, after)
+        if changes:
+            audit.append(actor, "update", object_type="appointment_durations", object_id=clinic.pk, patient_id=None, changes=changes)
+    return after

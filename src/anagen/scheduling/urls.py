@@ -15,6 +15,7 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/no-show/", views.no_show, name="no_show"),
     path("appointments/<int:appointment_id>/arrived/", views.arrived, name="arrived"),
     path("rooms/", views.rooms, name="rooms"),
+    path("appointment-types/", views.appointment_types, name="appointment_types"),
     path("rooms/new/", views.room_create, name="room_create"),
     path("rooms/<int:room_id>/deactivate/", views.room_deactivate, name="room_deactivate"),
     path("rooms/<int:room_id>/reactivate/", views.room_reactivate, name="room_reactivate"),

@@ -10,16 +10,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.permissions import admin_only, staff_required
+from anagen.accounts.protocols import opening_hours
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
+from anagen.core import display
+from anagen.core.errors import InvalidInput
 from anagen.patients.services import record_list_read
 from anagen.scheduling import services
-from anagen.scheduling.forms import BookingForm, CalendarFilterForm, MoveForm, ReasonForm, RoomForm
+from anagen.scheduling.forms import (
+    BookingForm,
+    CalendarFilterForm,
+    DurationsForm,
+    MoveForm,
+    ReasonForm,
+    RoomForm,
+)
 from anagen.scheduling.grid import Column, build_rows, days_of_week
 from anagen.scheduling.models import HOLDING_STATUSES, Appointment, Room
+from anagen.ui.forms import add_errors_from
 
 # ------------------------------------------------------------------------------------ calendar
 
@@ -81,7 +94,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
         "rows": build_rows(columns),
         "off_grid": [a for a in appointments if a.status not in HOLDING_STATUSES],
         "appointment_count": len(active),
-        "title": day.strftime("%A %-d %B %Y"),
+        "title": display.weekday_day(day),
         "prev_query": _query(date=(day - timedelta(days=1)).isoformat(), **keep),
         "next_query": _query(date=(day + timedelta(days=1)).isoformat(), **keep),
         "today_query": _query(**keep),
@@ -112,7 +125,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
     for each in days_of_week(monday):
         start, end = services.day_bounds(each)
         columns.append(Column(
-            label=each.strftime("%a %-d %b"), day=each, book_params=resource,
+            label=f"{each:%a} {display.day_short(each)}", day=each, book_params=resource,
             appointments=[a for a in active if start <= a.starts_at < end], is_today=each == today,
             bookable=each >= today and (room is None or room.active),
         ))
@@ -131,7 +144,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
         "rows": build_rows(columns) if (practitioner or room) else [],
         "off_grid": [a for a in appointments if a.status not in HOLDING_STATUSES],
         "appointment_count": len(active),
-        "title": f"Week of {monday:%-d %b} – {sunday:%-d %b %Y}",
+        "title": f"Week of {display.day_short(monday)} – {display.day(sunday)}",
         "whose": whose,
         "prev_query": _query(date=(monday - timedelta(days=7)).isoformat(), **keep),
         "next_query": _query(date=(monday + timedelta(days=7)).isoformat(), **keep),
@@ -160,6 +173,7 @@ def _booking_initial(request: HttpRequest) -> dict[str, Any]:
 
 
 @staff_required()
+@never_cache
 def book(request: HttpRequest) -> HttpResponse:
     clinic = request.clinic
     if request.method == "POST" and "find" in request.POST:
@@ -188,7 +202,35 @@ def book(request: HttpRequest) -> HttpResponse:
         status = 200
     if form.patient_candidates:
         record_list_read(Actor.from_request(request), form.patient_candidates)
-    return render(request, "scheduling/book.html", {"form": form}, status=status)
+    return render(request, "scheduling/book.html", {"form": form, "free": _free_times(request, form)}, status=status)
+
+
+def _free_times(request: HttpRequest, form: BookingForm) -> dict[str, Any]:
+    """Free starts offered beside the form (issue 20): on the form's day (today by default), for
+    its practitioner if one is chosen, within the clinic's opening hours; each a link that fills
+    the form in."""
+    source = form.data if form.is_bound else form.initial
+    try:
+        day = date.fromisoformat(str(source.get("date") or timezone.localdate().isoformat()))
+    except ValueError:
+        return {}
+    kind = str(source.get("kind") or "")
+    try:
+        duration = int(source.get("duration_minutes") or services.durations_for(request.clinic).get(kind, 45))
+    except ValueError:
+        duration = 45
+    practitioner = services.bookable_practitioners(request.clinic).filter(pk=source.get("practitioner")).first() if str(source.get("practitioner") or "").isdigit() else None
+    hours = opening_hours(request.clinic, day)
+    if hours is None or day < timezone.localdate():
+        return {"day": day, "closed": hours is None, "slots": []}
+    slots = services.free_starts(request.clinic, day, duration, opens=hours[0], closes=hours[1], practitioner=practitioner)
+    keep = {k: source.get(k) for k in ("patient", "kind", "notes") if source.get(k)}
+    offered = []
+    for start, person, room in slots:
+        local = timezone.localtime(start)
+        query = _query(**keep, date=day.isoformat(), start=f"{local:%H:%M}", practitioner=person, room=room, duration_minutes=duration)
+        offered.append({"time": local, "practitioner": person, "room": room, "url": f"{reverse('scheduling:book')}?{query}"})
+    return {"day": day, "closed": False, "slots": offered}
 
 
 @staff_required()
@@ -296,6 +338,21 @@ def arrived(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 
 @admin_only
+def appointment_types(request: HttpRequest) -> HttpResponse:
+    """Appointment types and their durations (clinic set-up): what reception's booking form offers."""
+    form = DurationsForm(request.POST or None, current=services.durations_for(request.clinic))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_durations(Actor.from_request(request), request.clinic, dict(form.cleaned_data))
+        except InvalidInput as exc:
+            add_errors_from(form, exc)
+        else:
+            messages.success(request, _("Appointment durations saved."))
+            return redirect("accounts:clinic_settings")
+    return render(request, "scheduling/appointment_types.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@admin_only
 def rooms(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/rooms.html", {"rooms": Room.objects.filter(clinic=request.clinic).order_by("-active", "name")})
 
@@ -305,7 +362,7 @@ def room_create(request: HttpRequest) -> HttpResponse:
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            room = services.create_room(request.clinic, form.cleaned_data["name"])
+            room = services.create_room(request.clinic, form.cleaned_data["name"], actor=Actor.from_request(request))
         except services.RoomNameTaken:
             form.add_error("name", "This clinic already has a room with this name.")
         else:
@@ -317,7 +374,7 @@ def room_create(request: HttpRequest) -> HttpResponse:
 
 def _room_toggle(request: HttpRequest, room_id: int, active: bool) -> HttpResponse:
     room = get_object_or_404(Room, pk=room_id, clinic=request.clinic)
-    services.set_room_active(room, active)
+    services.set_room_active(room, active, actor=Actor.from_request(request))
     messages.success(request, f"{room.name} is {'back in use' if active else 'deactivated: it is no longer offered for new bookings'}.")
     return redirect("scheduling:rooms")
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anagen.catalog.models import Product
+from anagen.core import display
 from anagen.core.course import CombinationRequest, CombinationTherapy
 from anagen.core.errors import InvalidInput
 from anagen.core.formulation import CATALOGUE, Component
@@ -112,7 +113,7 @@ class CourseForm(NoColonLabels, forms.Form):
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["formulation"].queryset = Formulation.objects.filter(patient=patient).order_by("-created_at")  # type: ignore[attr-defined]
-        self.fields["formulation"].label_from_instance = lambda f: f"#{f.pk} of {f.created_at:%d %b %Y}, {f.total_volume_ml} mL"  # type: ignore[attr-defined]
+        self.fields["formulation"].label_from_instance = lambda f: f"#{f.pk} of {display.day(f.created_at)}, {f.total_volume_ml} mL"  # type: ignore[attr-defined]
         self.fields["practitioner"].queryset = scheduling.bookable_practitioners(patient.clinic)  # type: ignore[attr-defined]
         self.fields["room"].queryset = scheduling.active_rooms(patient.clinic)  # type: ignore[attr-defined]
 

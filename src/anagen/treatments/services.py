@@ -24,6 +24,7 @@ from anagen.audit.services import Actor
 from anagen.catalog.models import Product
 from anagen.consultations.models import Consultation
 from anagen.consultations.services import booking_status
+from anagen.core import display
 from anagen.core.course import (
     CombinationRequest,
     CombinationTherapy,
@@ -325,7 +326,7 @@ def _book(actor: Actor, course: Course, kind: str, day: dt.date, number: int | N
         )
     except scheduling.BookingError as exc:
         label = f"session {number}" if number else Kind(kind).label
-        raise InvalidInput.single(exc.field or "session_time", f"{label} on {day:%a %-d %b %Y}: {exc.message}") from exc
+        raise InvalidInput.single(exc.field or "session_time", f"{label} on {display.weekday_day(day)}: {exc.message}") from exc
 
 
 def course_appointments(course: Course) -> list[Appointment]:

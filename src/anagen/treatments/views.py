@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.permissions import any_staff, clinical, trichologist_only
+from anagen.accounts.protocols import opening_hours
 from anagen.audit.services import Actor
 from anagen.consultations.services import booking_status, latest_signed
 from anagen.core.errors import InvalidInput
@@ -152,7 +153,7 @@ def _course_choices(form: CourseForm, combos: Any) -> services.CourseChoices:
     )
 
 
-def _preview(request: HttpRequest, form: CourseForm, combos: Any) -> dict[str, Any]:
+def _preview(request: HttpRequest, form: CourseForm, combos: Any, patient: Any) -> dict[str, Any]:
     if not form.is_valid() or not combos.is_valid():
         return {"plan_errors": ["Complete the highlighted fields to preview the dates."]}
     try:
@@ -163,7 +164,13 @@ def _preview(request: HttpRequest, form: CourseForm, combos: Any) -> dict[str, A
             if name in form.fields:
                 form.add_error(name, error.message)
         return {"plan_errors": [e.message for e in exc.errors]}
-    return {"plan": plan}
+    data = form.cleaned_data
+    days = [s.date for s in plan.sessions]
+    hours = opening_hours(request.clinic, days[0]) if days else None
+    # The times of day free for the whole course (practitioner, room and patient on every date).
+    free = scheduling.times_free_on_every_day(days, data["duration_minutes"], opens=hours[0], closes=hours[1],
+                                              practitioner=data["practitioner"], room=data["room"], patient=patient) if hours else []
+    return {"plan": plan, "free_times": free, "chosen_time": data["session_time"], "chosen_time_free": data["session_time"] in free}
 
 
 @trichologist_only
@@ -181,7 +188,7 @@ def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     context: dict[str, Any] = {"patient": patient, "form": form, "combos": combos, "decision": decision, "consultation": consultation}
     status = 200
     if request.method == "POST":
-        context.update(_preview(request, form, combos))
+        context.update(_preview(request, form, combos, patient))
         if request.POST.get("action") == "book" and "plan" in context:
             data = form.cleaned_data
             try:
@@ -208,7 +215,7 @@ def course_preview(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for(request, patient_id)
     form = CourseForm(request.POST, patient=patient)
     combos = CombinationFormSet(request.POST, prefix="combo")
-    return render(request, "treatments/_plan_preview.html", _preview(request, form, combos))
+    return render(request, "treatments/_plan_preview.html", _preview(request, form, combos, patient))
 
 
 @clinical

@@ -34,3 +34,13 @@ class UnicodePDF(FPDF):
     def multi_cell(self, w: float, h: float | None = None, text: str = "", *args: Any, **kwargs: Any) -> Any:
         self._shape_for(text)
         return super().multi_cell(w, h, text, *args, **kwargs)
+
+
+def clinic_heading(clinic: Any) -> str:
+    """The clinic's name, with its city only when the name does not already say it (no
+    "Anagen Demo Clinic, Mumbai · Mumbai" at the top of a document)."""
+    name = str(clinic.name or "").strip()
+    city = str(getattr(clinic, "city", "") or "").strip()
+    if not city or city.casefold() in name.casefold():
+        return name
+    return f"{name} · {city}"

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from anagen.consultations.services import booking_status
+from anagen.core import display
 from anagen.patients.models import Patient
 from anagen.procedures.services import sessions_for
 from anagen.safety.models import AdverseEvent
@@ -40,7 +41,7 @@ def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = 
     timeline = Timeline(upcoming=upcoming_for_patient(patient.clinic, patient))
     if timeline.upcoming:
         first = timeline.upcoming[0]
-        timeline.next_due = f"{first.get_kind_display()} on {timezone.localtime(first.starts_at):%a %-d %b %Y, %H:%M}"
+        timeline.next_due = f"{first.get_kind_display()} on {display.moment(timezone.localtime(first.starts_at))}"
     if not clinical:
         return timeline
     # The timeline names no author or signer: no join for them.

@@ -40,6 +40,10 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     # web shell and sign-in
     "home": (GET, ANY_STAFF, UNSCOPED),
     "healthz": (GET, PUBLIC, UNSCOPED),
+    "favicon": (GET, PUBLIC, UNSCOPED),
+    "today_arrived": (POST, ANY_STAFF, SCOPED),
+    "today_start": (POST, PERFORMS, SCOPED),
+    "today_consult": (POST, TRICH, SCOPED),
     "session_ping": (GET, ANY_STAFF, UNSCOPED),
     "set_language": (POST, SIGNED_IN, UNSCOPED),
     "login": (GET, PUBLIC, UNSCOPED),
@@ -49,6 +53,9 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "patients:create": (GET, ANY_STAFF, UNSCOPED),
     "patients:detail": (GET, ANY_STAFF, SCOPED),
     "patients:edit": (GET, ANY_STAFF, SCOPED),
+    "patients:consultations": (GET, CLINICAL, SCOPED),
+    "patients:course": (GET, ANY_STAFF, SCOPED),
+    "patients:data": (GET, ANY_STAFF, SCOPED),
     # clinics, staff, two-factor, password reset
     "accounts:staff_list": (GET, ADMIN, UNSCOPED),
     "accounts:staff_create": (GET, ADMIN, UNSCOPED),
@@ -66,6 +73,9 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "accounts:password_reset_confirm": (GET, PUBLIC, UNSCOPED),
     "accounts:password_reset_complete": (GET, PUBLIC, UNSCOPED),
     "accounts:clinic_settings": (GET, ADMIN, UNSCOPED),
+    "accounts:opening_hours": (GET, ADMIN, UNSCOPED),
+    "accounts:closures": (GET, ADMIN, UNSCOPED),
+    "accounts:closure_remove": (POST, ADMIN, SCOPED),
     "accounts:clinic_list": (GET, NOBODY, UNSCOPED),
     "accounts:clinic_create": (GET, NOBODY, UNSCOPED),
     "accounts:clinic_add_admin": (GET, NOBODY, UNSCOPED),
@@ -80,6 +90,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "consents:sign": (GET, ANY_STAFF, SCOPED),
     "consents:record": (GET, ANY_STAFF, SCOPED),
     "consents:signature": (GET, ANY_STAFF, SCOPED),
+    "consents:record_pdf": (GET, ANY_STAFF, SCOPED),
     "consents:withdraw": (GET, ANY_STAFF, SCOPED),
     # consultations (reception never sees clinical notes; a practitioner cannot sign one)
     "consultations:start": (POST, TRICH, SCOPED),
@@ -100,6 +111,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "scheduling:no_show": (GET, ANY_STAFF, SCOPED),
     "scheduling:arrived": (POST, ANY_STAFF, SCOPED),
     "scheduling:rooms": (GET, ADMIN, UNSCOPED),
+    "scheduling:appointment_types": (GET, ADMIN, UNSCOPED),
     "scheduling:room_create": (GET, ADMIN, UNSCOPED),
     "scheduling:room_deactivate": (POST, ADMIN, SCOPED),
     "scheduling:room_reactivate": (POST, ADMIN, SCOPED),
@@ -128,6 +140,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "procedures:detail": (GET, CLINICAL, SCOPED),
     "procedures:addendum": (POST, CLINICAL, SCOPED),
     "procedures:aftercare": (GET, ANY_STAFF, SCOPED),
+    "procedures:aftercare_pdf": (GET, ANY_STAFF, SCOPED),
     "procedures:aftercare_edit": (GET, ADMIN, UNSCOPED),
     # follow-up, adverse events, recall
     "safety:followups": (GET, ANY_STAFF, UNSCOPED),
@@ -180,6 +193,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "reminders:settings": (GET, ADMIN, UNSCOPED),
     "reminders:save_template": (POST, ADMIN, UNSCOPED),
     "reminders:retry": (POST, ANY_STAFF, SCOPED),
+    "reminders:send_aftercare": (POST, ANY_STAFF, SCOPED),
     "reminders:opt_out": (GET, PUBLIC, UNSCOPED),  # one-time token link in a message
     "reminders:inbound": (POST, PUBLIC, UNSCOPED),  # provider webhook, signed with a shared secret
     "reminders:messaging": (GET, ADMIN, UNSCOPED),

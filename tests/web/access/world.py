@@ -39,7 +39,7 @@ def build_world() -> World:
     from anagen.billing.models import Invoice, PatientPackage, Payment, PriceItem
     from anagen.catalog.models import Lot
     from anagen.consents.models import ConsentText
-    from anagen.consents.services import sign_consent
+    from anagen.consents.services import sign_consent, withdraw_consent
     from anagen.demo.seed import DEMO_BRANCH_NAME, DEMO_CLINIC_NAME, seed_demo
     from anagen.interop.services import create_feed
     from anagen.outcomes.reports import generate_report, set_report_shared
@@ -72,6 +72,10 @@ def build_world() -> World:
     actor = Actor.system("matrix", clinic.pk)
     consultation = patient.consultations.filter(status="signed").order_by("id").first()
     text = ConsentText.objects.filter(clinic=clinic, purpose="photographs", language="en").order_by("-version").first()
+    in_force = patient.consent_records.filter(purpose="photographs").order_by("-signed_at", "-id").first()
+    if in_force is not None and in_force.events.order_by("-at", "-id").first().kind == "granted":
+        # A second signature of a consent in force is refused (issue 20): withdraw it first.
+        withdraw_consent(actor, in_force, "Signing again with a drawn signature")
     record = sign_consent(actor, patient, text, method="drawn", signature_png=_png(), witness=by_role["practitioner"])
     event = AdverseEvent.objects.filter(clinic=clinic).order_by("id").first()
     lot = Lot.objects.filter(product__clinic=clinic, usages__isnull=False).distinct().order_by("id").first()
@@ -101,6 +105,9 @@ def build_world() -> World:
     )
     erasure = request_erasure(actor, patient, by_role["clinic_admin"], "Patient asked by email on 20 Nov")
     issued = issue_token(actor, by_role["clinic_admin"], "matrix", expires_at=None, by=by_role["clinic_admin"])
+    from anagen.accounts.models import ClinicClosure
+
+    closure = ClinicClosure.objects.create(clinic=clinic, date=timezone.localdate() + dt.timedelta(days=300), reason="Matrix")
     world = World(users=by_role, other_clinic_users=other)
     world.kwargs = {
         "patient_id": patient.pk,
@@ -120,6 +127,7 @@ def build_world() -> World:
         "report_id": report.pk,
         "user_id": by_role["practitioner"].pk,
         "clinic_id": clinic.pk,
+        "closure_id": closure.pk,
         "room_id": Room.objects.filter(clinic=clinic).order_by("id").first().pk,
         "message_id": message.pk,
         "invoice_id": invoice.pk,

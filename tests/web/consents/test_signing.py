@@ -160,10 +160,45 @@ def test_signing_again_after_a_withdrawal_makes_consent_valid_again(patient, tre
         services.withdraw_consent(Actor.system("test", patient.clinic_id), first, "again")
 
 
-def test_an_older_record_cannot_be_withdrawn_in_place_of_the_current_one(patient, treatment_text, sign):
+def test_an_older_record_cannot_be_withdrawn_in_place_of_the_current_one(patient, treatment_text, sign, publish):
     from anagen.audit.services import Actor
 
     older = sign(patient, treatment_text)
-    sign(patient, treatment_text)
+    # A second signature of the text in force is refused (issue 20): the later one is on version 2.
+    sign(patient, publish("treatment"))
     with pytest.raises(services.ConsentError, match="later consent"):
         services.withdraw_consent(Actor.system("test", patient.clinic_id), older, "wrong one")
+
+
+def test_a_signed_consent_downloads_as_a_pdf_with_its_signature_version_and_witness(client, practitioner, patient, treatment_text,
+                                                                                    signature_png, as_data_url):
+    from tests.web.outcomes.pdftext import pdf_text
+
+    client.force_login(practitioner)
+    client.post(_sign_url(patient), {"text_id": treatment_text.pk, "method": "drawn", "signature_png": as_data_url(signature_png)})
+    record = ConsentRecord.objects.get()
+    page = client.get(reverse("consents:record", args=[record.pk])).content.decode()
+    assert reverse("consents:record_pdf", args=[record.pk]) in page
+    response = client.get(reverse("consents:record_pdf", args=[record.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"] and f"consent-{record.pk}.pdf" in response["Content-Disposition"]
+    data = response.content
+    assert data.startswith(b"%PDF") and b"/Subtype /Image" in data
+    text = pdf_text(data)
+    assert treatment_text.title in text and "The treatment text the patient reads." in text
+    assert "Version 1" in text and "Drawn signature" in text
+    assert patient.full_name in text and patient.mrn in text
+    assert practitioner.get_full_name() in text
+    assert "Granted" in text
+    assert AuditEntry.objects.filter(action="read", object_type="consent_pdf", object_id=str(record.pk), patient_id=patient.pk).count() == 1
+
+
+def test_a_typed_consent_pdf_names_the_typed_name_and_the_ticked_box(client, receptionist, patient, treatment_text, sign):
+    from tests.web.outcomes.pdftext import pdf_text
+
+    record = sign(patient, treatment_text)
+    client.force_login(receptionist)
+    text = pdf_text(client.get(reverse("consents:record_pdf", args=[record.pk])).content)
+    assert "Name typed" in text and patient.full_name in text
+    assert "I have read and agree to this consent" in text
+    assert b"/Subtype /Image" not in client.get(reverse("consents:record_pdf", args=[record.pk])).content

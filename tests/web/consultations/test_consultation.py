@@ -141,7 +141,7 @@ def test_the_panel_says_what_is_missing_before_it_can_screen(client, trichologis
 
 def test_signing_freezes_the_screening_and_the_record(client, trichologist, consultation):
     client.force_login(trichologist)
-    response = post_edit(client, consultation, action="sign", medication_codes=["anticoagulant"])
+    response = post_edit(client, consultation, action="confirm_sign", medication_codes=["anticoagulant"])
     assert response.status_code == 302
     consultation.refresh_from_db()
     assert consultation.status == "signed"
@@ -155,7 +155,7 @@ def test_signing_freezes_the_screening_and_the_record(client, trichologist, cons
 
 def test_a_signed_consultation_cannot_be_changed_through_the_orm(client, trichologist, consultation):
     client.force_login(trichologist)
-    post_edit(client, consultation, action="sign")
+    post_edit(client, consultation, action="confirm_sign")
     consultation.refresh_from_db()
     consultation.notes = "sneaky"
     with pytest.raises(ImmutableRecord):
@@ -166,7 +166,7 @@ def test_a_signed_consultation_cannot_be_changed_through_the_orm(client, trichol
 
 def test_signing_needs_a_complaint_and_a_diagnosis(client, trichologist, consultation):
     client.force_login(trichologist)
-    response = post_edit(client, consultation, action="sign", presenting_complaint="", diagnosis_primary="")
+    response = post_edit(client, consultation, action="confirm_sign", presenting_complaint="", diagnosis_primary="")
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert "presenting_complaint" in errors and "diagnosis_primary" in errors
@@ -178,7 +178,7 @@ def test_a_caution_blocks_booking_until_acknowledged_with_a_reason(client, trich
     from anagen.consultations.services import booking_status
 
     client.force_login(trichologist)
-    post_edit(client, consultation, action="sign", medication_codes=["anticoagulant"])
+    post_edit(client, consultation, action="confirm_sign", medication_codes=["anticoagulant"])
     assert not booking_status(patient, TODAY)[1].allowed
     url = reverse("consultations:acknowledge", args=[consultation.pk])
     client.post(url, {"code": "anticoagulant", "reason": ""})
@@ -193,7 +193,7 @@ def test_a_stop_finding_blocks_booking(client, trichologist, consultation, patie
     from anagen.consultations.services import booking_status
 
     client.force_login(trichologist)
-    post_edit(client, consultation, action="sign", condition_codes=["bleeding_disorder"])
+    post_edit(client, consultation, action="confirm_sign", condition_codes=["bleeding_disorder"])
     _, decision = booking_status(patient, TODAY)
     assert not decision.allowed
     assert "Not eligible" in decision.reasons[0]
@@ -203,7 +203,7 @@ def test_a_defer_blocks_booking_until_the_review_date(client, trichologist, cons
     from anagen.consultations.services import booking_status
 
     client.force_login(trichologist)
-    post_edit(client, consultation, action="sign", breastfeeding="on")
+    post_edit(client, consultation, action="confirm_sign", breastfeeding="on")
     review = TODAY + dt.timedelta(days=90)
     client.post(reverse("consultations:defer", args=[consultation.pk]), {"review_on": review.isoformat(), "reason": "Breastfeeding until March"})
     assert not booking_status(patient, TODAY)[1].allowed
@@ -213,14 +213,14 @@ def test_a_defer_blocks_booking_until_the_review_date(client, trichologist, cons
 
 def test_a_review_date_in_the_past_is_refused(client, trichologist, consultation):
     client.force_login(trichologist)
-    post_edit(client, consultation, action="sign", pregnant="on")
+    post_edit(client, consultation, action="confirm_sign", pregnant="on")
     client.post(reverse("consultations:defer", args=[consultation.pk]), {"review_on": TODAY.isoformat(), "reason": "x"})
     assert not ScreeningDeferral.objects.exists()
 
 
 def test_an_addendum_is_kept_beside_a_signed_consultation(client, trichologist, consultation):
     client.force_login(trichologist)
-    post_edit(client, consultation, action="sign")
+    post_edit(client, consultation, action="confirm_sign")
     client.post(reverse("consultations:addendum", args=[consultation.pk]), {"reason": "Lab result arrived", "text": "Ferritin 12 ng/mL"})
     consultation.refresh_from_db()
     assert [a.text for a in consultation.addenda.all()] == ["Ferritin 12 ng/mL"]
@@ -231,14 +231,14 @@ def test_an_addendum_is_kept_beside_a_signed_consultation(client, trichologist, 
 
 def test_reading_a_consultation_is_audited(client, trichologist, consultation):
     client.force_login(trichologist)
-    post_edit(client, consultation, action="sign")
+    post_edit(client, consultation, action="confirm_sign")
     client.get(reverse("consultations:detail", args=[consultation.pk]))
     assert AuditEntry.objects.filter(object_type="consultation", action="read", patient_id=consultation.patient_id).exists()
 
 
 def test_a_practitioner_reads_but_cannot_acknowledge(client, clinic, make_user, trichologist, consultation):
     client.force_login(trichologist)
-    post_edit(client, consultation, action="sign", medication_codes=["anticoagulant"])
+    post_edit(client, consultation, action="confirm_sign", medication_codes=["anticoagulant"])
     client.force_login(make_user(clinic, "practitioner"))
     assert client.get(reverse("consultations:detail", args=[consultation.pk])).status_code == 200
     response = client.post(reverse("consultations:acknowledge", args=[consultation.pk]), {"code": "anticoagulant", "reason": "ok"})

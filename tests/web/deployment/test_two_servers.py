@@ -230,7 +230,7 @@ def test_two_servers_on_one_database_serve_the_same_clinic_consistently(two_inst
         edited = desk.post(b, f"/patients/{patient_id}/edit/",
                            {**PATIENT_FORM, "address": "14 Carter Road, Bandra West", "version": _hidden(form_on_b.text, "version")})
         assert edited.status_code == 302, edited.text[-1500:]
-        on_a = desk.get(a, f"/patients/{patient_id}/")
+        on_a = desk.get(a, f"/patients/{patient_id}/data/")  # the address lives on the Data tab (issue 20)
         assert on_a.status_code == 200 and "14 Carter Road, Bandra West" in on_a.text
 
         # Book a slot on A; the same slot on B is refused with the clash, not double-booked.
@@ -243,7 +243,8 @@ def test_two_servers_on_one_database_serve_the_same_clinic_consistently(two_inst
         assert booked.status_code == 302, booked.text[-1500:]
         clash = desk.post(b, "/calendar/book/", booking)
         assert clash.status_code == 400
-        assert "Sunita Rao is already booked" in clash.text
+        # The same patient at the same time: the refusal names the patient's booking and its practitioner.
+        assert "Kavya Deshpande is already booked at 10:00 (consultation with Sunita Rao)" in clash.text
         day_on_b = desk.get(b, f"/calendar/?date={tomorrow.isoformat()}")
         assert day_on_b.status_code == 200 and day_on_b.text.count("Kavya Deshpande") >= 1
     finally:

@@ -27,6 +27,7 @@ SRC = LOCALE_DIR.parent
 PATIENT_TEMPLATES = [
     *sorted((SRC / "portal/templates/portal").glob("*.html")),
     SRC / "web/templates/base.html",
+    SRC / "web/templates/_language_switch.html",
     SRC / "web/templates/registration/login.html",
 ]
 # The portal's staff-side panels and pages are staff interface, not read by the patient.

@@ -76,13 +76,13 @@ def test_reception_and_other_clinics_cannot_get_a_consultation_document(client, 
 
 def test_the_patient_page_shows_export_links_to_clinical_staff(client, patient, trichologist):
     client.force_login(trichologist)
-    html = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    html = client.get(reverse("patients:data", args=[patient.pk])).content.decode()
     assert "Export FHIR bundle" in html and "Download all data (ZIP)" in html and "Calendar feed" in html
 
 
 def test_the_patient_page_shows_reception_only_the_calendar_feed_link(client, patient, receptionist):
     client.force_login(receptionist)
-    html = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    html = client.get(reverse("patients:data", args=[patient.pk])).content.decode()
     assert "Calendar feed" in html
     assert "Export FHIR bundle" not in html and "Download all data" not in html
 

@@ -111,6 +111,8 @@ def recorded_session(clinic: Any, trichologist: Any, practitioner: Any, patient:
         "depth_mm": "2", "injection_style": "point_by_point", "injection_map": json.dumps(injection_map), "pain_score": "3",
         "aftercare_language": "en", "lots-TOTAL_FORMS": "3", "lots-INITIAL_FORMS": "0",
         "lots-0-lot": str(lot.pk), "lots-0-volume_ml": "2.00",
+        # The signing is confirmed (the form asks first: issue 20).
+        "confirm": "yes",
     }
     client.force_login(practitioner)
     response = client.post(reverse("procedures:record", args=[appointment.pk]), data)

@@ -24,7 +24,7 @@ def test_the_registry_export_shows_in_every_listed_patients_access_log(client, p
     assert staff.get(reverse("interop:registry_export")).status_code == 200
     rows = _log(client, patient_user)
     exported = [r for r in rows if r.action == "downloaded or exported"]
-    assert exported and exported[0].who == admin_user.username and "with you in it" in exported[0].what
+    assert exported and exported[0].who == admin_user.get_full_name() and exported[0].role == "Clinic admin" and "with you in it" in exported[0].what
     assert set(AuditPatientRef.objects.filter(patient_id__in=[patient.pk, other_patient.pk]).values_list("patient_id", flat=True)) == {
         patient.pk, other_patient.pk}
 
@@ -35,7 +35,7 @@ def test_a_search_page_that_showed_the_patient_is_in_their_log_and_one_that_did_
     staff.force_login(receptionist)
     staff.post(reverse("patients:list"), {"q": patient.family_name})
     staff.post(reverse("patients:list"), {"q": other_patient.family_name})
-    rows = [r for r in _log(client, patient_user) if r.who == receptionist.username and r.action == "opened"]
+    rows = [r for r in _log(client, patient_user) if r.who == receptionist.get_full_name() and r.action == "opened"]
     assert len(rows) == 1 and rows[0].what == "a list of patients, with you in it"
 
 

@@ -49,7 +49,7 @@ def test_the_patient_role_is_not_a_staff_role():
 
 def test_staff_invite_from_the_patient_page_and_see_the_link_once(client, receptionist, patient):
     client.force_login(receptionist)
-    page = client.get(reverse("patients:detail", args=[patient.pk]))
+    page = client.get(reverse("patients:data", args=[patient.pk]))
     assert b"Invite to the patient portal" in page.content
     response = client.post(reverse("portal:invite", args=[patient.pk]))
     assert response.status_code == 200
@@ -61,7 +61,7 @@ def test_staff_invite_from_the_patient_page_and_see_the_link_once(client, recept
     assert token not in {invitation.token_hash}
     assert invitation.expires_at - invitation.created_at == dt.timedelta(days=7)
     assert AuditEntry.objects.filter(object_type="portal_invitation", action="create", patient_id=patient.pk, user_id=receptionist.pk).exists()
-    assert b"Status: <strong id=\"portal-status\">Invited" in client.get(reverse("patients:detail", args=[patient.pk])).content
+    assert b"Status: <strong id=\"portal-status\">Invited" in client.get(reverse("patients:data", args=[patient.pk])).content
 
 
 def test_the_invitation_is_emailed_when_the_patient_has_an_email(client, trichologist, make_patient, clinic):
@@ -187,7 +187,7 @@ def test_a_revoked_patient_can_be_invited_again_and_keeps_one_account(client, re
 
 def test_a_new_link_lets_a_patient_who_forgot_their_password_choose_another(client, receptionist, patient, patient_user):
     client.force_login(receptionist)
-    assert b"Send a new sign-in link (forgotten password)" in client.get(reverse("patients:detail", args=[patient.pk])).content
+    assert b"Send a new sign-in link (forgotten password)" in client.get(reverse("patients:data", args=[patient.pk])).content
     link = client.post(reverse("portal:invite", args=[patient.pk])).context["link"]
     client.logout()
     token = link.rstrip("/").rsplit("/", 1)[1]

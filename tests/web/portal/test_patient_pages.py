@@ -91,8 +91,10 @@ def test_the_access_log_shows_staff_reads_of_the_record(client, patient, patient
     assert response.status_code == 200
     rows = response.context["rows"]
     opened = [(r.who, r.role) for r in rows if r.action == "opened" and r.what == "your record"]
-    assert (trichologist.username, "Trichologist") in opened
-    assert (receptionist.username, "Reception") in opened
+    # Staff by name and role, never by their sign-in name (issue 20).
+    assert (trichologist.get_full_name(), "Trichologist") in opened
+    assert all(who != trichologist.username for who, _ in opened)
+    assert (receptionist.get_full_name(), "Reception") in opened
     assert any(r.who == "You" and r.what == "your portal page" for r in rows)
     content = response.content.decode()
     entry = AuditEntry.objects.filter(patient_id=patient.pk).last()
@@ -121,7 +123,7 @@ def test_a_change_request_is_visible_to_staff_and_can_be_marked_handled(client, 
     staff.force_login(receptionist)
     listing = staff.get(reverse("portal:requests")).content.decode()
     assert "Could we make it Saturday morning?" in listing
-    assert "Could we make it Saturday morning?" in staff.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert "Could we make it Saturday morning?" in staff.get(reverse("patients:data", args=[patient.pk])).content.decode()
     assert staff.post(reverse("portal:handle_change", args=[change.pk])).status_code == 302
     change.refresh_from_db()
     assert change.handled_by_id == receptionist.pk and change.handled_at is not None

@@ -19,6 +19,11 @@ def actor(clinic):
 
 @pytest.fixture
 def ready(clinic, trichologist, practitioner, patient, actor):
+    return build_ready(clinic, trichologist, practitioner, patient, actor)
+
+
+def build_ready(clinic, trichologist, practitioner, patient, actor):
+    """The world of ``ready``, for other test folders' fixtures (tests/web/pointofcare)."""
     consultation = builders.signed_consultation(patient, trichologist, actor=actor)
     record = builders.consent(patient, practitioner, title="Mesotherapy treatment", body="I consent to scalp mesotherapy.", actor=actor)
     formulation = builders.formulation(consultation, trichologist, actor=actor)
@@ -36,6 +41,8 @@ def session_post(lot, *, volume="0.10", points=20, lot_volume="2.00", **override
         "identity_confirmed": "on", "scalp_cleansed": "on", "technique": "needle", "needle_gauge": "32", "needle_length_mm": "4",
         "depth_mm": "2", "injection_style": "point_by_point", "injection_map": json.dumps(injection_map), "pain_score": "3",
         "aftercare_language": "en", "lots-TOTAL_FORMS": "3", "lots-INITIAL_FORMS": "0",
+        # The signing is confirmed (the form asks first: issue 20).
+        "confirm": "yes",
         "lots-0-lot": str(lot.pk), "lots-0-volume_ml": lot_volume,
     }
     data.update(overrides)

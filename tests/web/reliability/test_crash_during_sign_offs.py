@@ -27,6 +27,8 @@ def _session_form(lot_id: int) -> dict[str, str]:
         "depth_mm": "2", "injection_style": "point_by_point", "injection_map": json.dumps(injection_map), "pain_score": "3",
         "aftercare_language": "en", "lots-TOTAL_FORMS": "3", "lots-INITIAL_FORMS": "0",
         "lots-0-lot": str(lot_id), "lots-0-volume_ml": "2.00",
+        # The answer to "Sign this session?" (issue 20): without it the form asks and signs nothing.
+        "confirm": "yes",
     }
 
 

@@ -21,7 +21,7 @@ def test_a_patient_cannot_be_booked_twice_at_the_same_hour_with_another_practiti
     with pytest.raises(services.SlotTaken) as refusal:
         book(start="10:30", practitioner=practitioner, room=room2)
     assert refusal.value.field == "patient"
-    assert "already has an appointment" in refusal.value.message
+    assert "is already booked at 10:00" in refusal.value.message
     assert Appointment.objects.count() == 1
 
 
@@ -93,4 +93,4 @@ def test_the_booking_page_names_the_patient_field(client, receptionist, book, pr
         "kind": "consultation", "date": tomorrow.isoformat(), "start_time": "10:15", "duration_minutes": "45", "notes": "",
     })
     assert response.status_code == 400
-    assert "already has an appointment" in " ".join(response.context["form"].errors.get("patient", []))
+    assert "is already booked at 10:00" in " ".join(response.context["form"].errors.get("patient", []))

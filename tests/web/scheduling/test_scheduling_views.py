@@ -140,10 +140,11 @@ def test_a_second_booking_of_the_same_practitioner_slot_is_refused_in_the_form(c
     assert Appointment.objects.count() == 1
 
 
-def test_a_second_booking_of_the_same_room_slot_is_refused_in_the_form(client, receptionist, patient, practitioner, trichologist, room, tomorrow):
+def test_a_second_booking_of_the_same_room_slot_is_refused_in_the_form(client, clinic, make_patient, receptionist, patient, practitioner, trichologist, room, tomorrow):
     client.force_login(receptionist)
     client.post(reverse("scheduling:book"), form_data(patient, trichologist, room, tomorrow))
-    response = client.post(reverse("scheduling:book"), form_data(patient, practitioner, room, tomorrow, start_time="10:45", duration_minutes="30"))
+    other = make_patient(clinic, given_name="Ravi")
+    response = client.post(reverse("scheduling:book"), form_data(other, practitioner, room, tomorrow, start_time="10:45", duration_minutes="30"))
     assert response.status_code == 400
     assert "already in use" in " ".join(response.context["form"].errors["room"])
     assert Appointment.objects.count() == 1

@@ -129,3 +129,50 @@ def test_another_clinic_gets_404_for_a_course(client, other_clinic, make_user, t
     course = Course.objects.get()
     client.force_login(make_user(other_clinic, "trichologist"))
     assert client.get(reverse("treatments:course", args=[course.pk])).status_code == 404
+
+
+def test_the_preview_proposes_times_of_day_free_for_every_session_of_the_course(client, trichologist, practitioner, patient, formulation,
+                                                                               room, make_patient):
+    from anagen.audit.services import Actor
+    from anagen.scheduling.services import book_appointment, local_datetime
+
+    start = next_monday(TODAY)
+    other = make_patient(patient.clinic, given_name="Other")
+    actor = Actor.system("test", patient.clinic_id)
+    # Session 3's date (start + 28 days) is taken 10:00-10:30 with this practitioner.
+    book_appointment(actor, patient.clinic, patient=other, practitioner=practitioner, room=room, kind="review",
+                     starts_at=local_datetime(start + dt.timedelta(days=28), dt.time(10, 0)), duration_minutes=30)
+    client.force_login(trichologist)
+    preview = client.post(reverse("treatments:course_preview", args=[patient.pk]), course_form(formulation, practitioner, room, start))
+    assert preview.status_code == 200
+    free = preview.context["free_times"]
+    # 45 minutes cannot start from 09:30 to 10:15 on session 3's date; 10:30 can.
+    assert dt.time(9, 15) in free and dt.time(10, 30) in free
+    assert not {dt.time(9, 30), dt.time(9, 45), dt.time(10, 0), dt.time(10, 15)} & set(free)
+    assert preview.context["chosen_time_free"] is False
+    page = preview.content.decode()
+    assert 'data-session-time="10:30"' in page and 'data-session-time="10:00"' not in page
+    assert "At 10:00 the practitioner, the room or the patient is already booked on at least one of these dates" in page
+    # The time proposed books the whole course.
+    response = client.post(reverse("treatments:course_new", args=[patient.pk]),
+                           course_form(formulation, practitioner, room, start, session_time="10:30"))
+    assert response.status_code == 302
+    assert Appointment.objects.filter(course_id=Course.objects.get().pk).count() == 6
+
+
+def test_the_patients_own_appointments_are_not_proposed(client, trichologist, practitioner, patient, formulation, room):
+    from anagen.audit.services import Actor
+    from anagen.scheduling.services import book_appointment, create_room, local_datetime
+
+    start = next_monday(TODAY)
+    elsewhere = create_room(patient.clinic, "Room 9")
+    # The patient is in another room at 15:00 on session 2's date, with the same practitioner's
+    # colleague: the course's practitioner and room are free then, the patient is not.
+    book_appointment(Actor.system("test", patient.clinic_id), patient.clinic, patient=patient, practitioner=trichologist, room=elsewhere,
+                     kind="review", starts_at=local_datetime(start + dt.timedelta(days=14), dt.time(15, 0)), duration_minutes=30)
+    client.force_login(trichologist)
+    preview = client.post(reverse("treatments:course_preview", args=[patient.pk]), course_form(formulation, practitioner, room, start))
+    free = preview.context["free_times"]
+    assert dt.time(14, 0) in free and dt.time(15, 30) in free
+    assert not {dt.time(14, 30), dt.time(14, 45), dt.time(15, 0), dt.time(15, 15)} & set(free)
+    assert preview.context["chosen_time_free"] is True

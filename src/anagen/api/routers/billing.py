@@ -48,6 +48,8 @@ class LineOut(Schema):
     gst_rate_bp: int
     quantity: int
     unit_price_paise: int
+    # Off the line before GST (unit price × quantity − discount = taxable).
+    discount_paise: int
     taxable_paise: int
     cgst_paise: int
     sgst_paise: int
@@ -97,6 +99,8 @@ class InvoiceOut(Schema):
 class LineIn(Schema):
     item_id: Id
     quantity: int = 1
+    # Off this line's price, before GST; at most the line's price.
+    discount_paise: int = 0
 
 
 class InvoiceIn(Schema):
@@ -208,7 +212,7 @@ def create_invoice(request: HttpRequest, payload: InvoiceIn) -> Any:
         if not 1 <= line.quantity <= rules.MAX_QUANTITY:
             errors.append(FieldError(f"lines.{index}.quantity", f"The quantity is 1 to {rules.MAX_QUANTITY}."))
         if item is not None:
-            lines.append(services.LineRequest(item, line.quantity))
+            lines.append(services.LineRequest(item, line.quantity, line.discount_paise))
     for name in ("customer_state_code", "customer_gstin"):
         if len(getattr(payload, name)) > 15:
             errors.append(FieldError(name, "Too long."))

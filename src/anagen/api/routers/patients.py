@@ -29,6 +29,7 @@ class PatientOut(Schema):
     mrn: str
     given_name: str
     family_name: str
+    name_devanagari: str
     date_of_birth: dt.date
     sex: str
     phone: str
@@ -46,6 +47,7 @@ class PatientOut(Schema):
 class PatientIn(Schema):
     given_name: str
     family_name: str = ""
+    name_devanagari: str = ""
     date_of_birth: dt.date
     sex: Sex
     phone: str
@@ -61,6 +63,7 @@ class PatientIn(Schema):
 class PatientPatch(Schema):
     given_name: str | None = None
     family_name: str | None = None
+    name_devanagari: str | None = None
     date_of_birth: dt.date | None = None
     sex: Sex | None = None
     phone: str | None = None

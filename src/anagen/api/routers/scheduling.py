@@ -18,7 +18,7 @@ from anagen.scheduling.models import Appointment
 router = Router(tags=["appointments"])
 
 Kind = Literal["consultation", "mesotherapy_session", "prf", "exosomes", "peptide_therapy", "review"]
-AppointmentStatus = Literal["booked", "arrived", "completed", "cancelled", "no_show"]
+AppointmentStatus = Literal["booked", "arrived", "in_chair", "completed", "cancelled", "no_show"]
 
 
 class AppointmentOut(Schema):

@@ -61,7 +61,7 @@ def create_room(request: HttpRequest, payload: RoomIn) -> Any:
     if not form.is_valid():
         raise invalid(form_errors(form))
     try:
-        room = scheduling.create_room(clinic(request), form.cleaned_data["name"])
+        room = scheduling.create_room(clinic(request), form.cleaned_data["name"], actor=actor(request))
     except scheduling.RoomNameTaken as exc:
         raise Problem(409, "This clinic already has a room with this name.", kind="duplicate-name") from exc
     return Status(201, room)
@@ -73,7 +73,7 @@ def set_room_active(request: HttpRequest, room_id: int, payload: RoomActiveIn) -
     room = Room.objects.filter(pk=room_id, clinic=clinic(request)).first()
     if room is None:
         raise Http404
-    return scheduling.set_room_active(room, payload.active)
+    return scheduling.set_room_active(room, payload.active, actor=actor(request))
 
 
 # --------------------------------------------------------------------------------- reminders

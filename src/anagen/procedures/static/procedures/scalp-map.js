@@ -10,6 +10,8 @@
     var volume = document.getElementById(svg.dataset.volume);
     var table = document.getElementById(svg.dataset.table);
     var totals = document.getElementById(svg.dataset.totals);
+    // The tablet flow (tablet-flow.js) steps a zone up or down by 0.1 mL and follows the totals.
+    var STEP = 0.1;
     var points = [];
     try { points = JSON.parse(input.value || "[]"); } catch (e) { points = []; }
     var layer = svg.querySelector("g.points");
@@ -20,7 +22,7 @@
       input.value = JSON.stringify(points);
       while (layer.firstChild) layer.removeChild(layer.firstChild);
       var byZone = {}, total = 0;
-      table.innerHTML = "";
+      if (table) table.innerHTML = "";
       points.forEach(function (p, i) {
         var c = document.createElementNS("http://www.w3.org/2000/svg", "circle");
         c.setAttribute("class", "point");
@@ -31,6 +33,7 @@
         var v = parseFloat(p.volume_ml);
         byZone[p.zone] = round((byZone[p.zone] || 0) + v, 2);
         total = round(total + v, 2);
+        if (!table) return;
         var row = document.createElement("tr");
         row.innerHTML = "<td>" + (i + 1) + "</td><td>" + p.zone.replace("_", " ") + "</td><td>" + p.volume_ml + " mL</td>";
         var cell = document.createElement("td");
@@ -42,10 +45,35 @@
         row.appendChild(cell);
         table.appendChild(row);
       });
-      var parts = Object.keys(byZone).map(function (z) { return z.replace("_", " ") + " " + byZone[z] + " mL"; });
-      totals.textContent = "Total " + total + " mL" + (parts.length ? " (" + parts.join(", ") + ")" : "");
-      totals.dataset.total = total;
+      if (totals) {
+        var parts = Object.keys(byZone).map(function (z) { return z.replace("_", " ") + " " + byZone[z] + " mL"; });
+        totals.textContent = "Total " + total + " mL" + (parts.length ? " (" + parts.join(", ") + ")" : "");
+        totals.dataset.total = total;
+      }
+      svg.dispatchEvent(new CustomEvent("mapchange", { detail: { total: total, byZone: byZone } }));
     }
+
+    function zoneRect(zone) { return svg.querySelector('rect.zone[data-zone="' + zone + '"]'); }
+    svg.mapApi = {
+      // One 0.1 mL point in the zone, spread over it so the drawn map shows where.
+      add: function (zone) {
+        var rect = zoneRect(zone);
+        if (!rect) return;
+        var n = points.filter(function (p) { return p.zone === zone; }).length;
+        var rx = parseFloat(rect.getAttribute("x")), ry = parseFloat(rect.getAttribute("y"));
+        var rw = parseFloat(rect.getAttribute("width")), rh = parseFloat(rect.getAttribute("height"));
+        var col = n % 4, line = Math.floor(n / 4) % 4;
+        var x = (rx + rw * (0.2 + 0.2 * col)) / WIDTH, y = (ry + rh * (0.2 + 0.2 * line)) / HEIGHT;
+        points.push({ zone: zone, x: round(x, 3), y: round(y, 3), volume_ml: STEP.toFixed(2) });
+        render();
+      },
+      remove: function (zone) {
+        for (var i = points.length - 1; i >= 0; i--) {
+          if (points[i].zone === zone) { points.splice(i, 1); render(); return; }
+        }
+      },
+      refresh: function () { render(); }
+    };
 
     function add(zone, clientX, clientY, rect) {
       var x, y;
@@ -58,8 +86,8 @@
         var local = pt.matrixTransform(svg.getScreenCTM().inverse());
         x = local.x / WIDTH; y = local.y / HEIGHT;
       }
-      var v = parseFloat(volume.value);
-      if (!(v > 0)) { volume.focus(); return; }
+      var v = volume ? parseFloat(volume.value) : STEP;
+      if (!(v > 0)) { if (volume) volume.focus(); return; }
       points.push({ zone: zone, x: round(Math.min(1, Math.max(0, x)), 3), y: round(Math.min(1, Math.max(0, y)), 3), volume_ml: v.toFixed(2) });
       render();
     }

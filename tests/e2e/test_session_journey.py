@@ -37,6 +37,20 @@ def prepare_patient(clinic, patient, trichologist, practitioner, room, text, at)
                             starts_at=at, duration_minutes=45, course_session_number=1)
 
 
+def fill_check_in_product_and_map(page, lot_number):
+    """The tablet's first three screens as a nurse fills them: identity confirmed, the lot drawn
+    (2 mL) and the scalp cleansed, then the prescription's 2 mL put on the map in twenty taps of 0.1 mL."""
+    page.locator('[data-field="identity_confirmed"] label.choice-yes').click()
+    page.get_by_role("button", name="Next: product").click()
+    page.locator(".lot-card", has_text=lot_number).locator('input[type="checkbox"]').check()
+    page.get_by_label(f"Volume drawn from lot {lot_number} (mL)").fill("2.00")
+    page.locator('[data-field="scalp_cleansed"] label.choice-yes').click()
+    page.get_by_role("button", name="Next: map").click()
+    for zone, taps in [("vertex", 8), ("mid_scalp", 4), ("frontal", 8)]:
+        for _ in range(taps):
+            page.locator(f'[data-zone-add="{zone}"]').click()
+
+
 def report_infection(page, patient):
     page.goto(f"/safety/patients/{patient.pk}/events/")
     page.get_by_role("link", name="Report an adverse event").click()
@@ -95,16 +109,7 @@ def test_a_session_is_recorded_on_the_map_and_an_infection_cluster_is_found(page
 
     # The tablet flow (issue 20): check-in, product, map, after; each screen one tap away.
     expect(page.get_by_test_id("safety-strip")).to_contain_text("Anita Desai")
-    page.locator('[data-field="identity_confirmed"] label.choice-yes').click()
-    page.get_by_role("button", name="Next: product").click()
-    page.locator(f'.lot-card[data-lot="{lot.pk}"] input[type="checkbox"]').check()
-    page.get_by_label("Volume drawn from lot VC-0925 (mL)").fill("2.00")
-    page.locator('[data-field="scalp_cleansed"] label.choice-yes').click()
-    page.get_by_role("button", name="Next: map").click()
-    # The prescription is 2 mL a session: twenty taps of 0.1 mL put it all on the map.
-    for zone, taps in [("vertex", 8), ("mid_scalp", 4), ("frontal", 8)]:
-        for _ in range(taps):
-            page.locator(f'[data-zone-add="{zone}"]').click()
+    fill_check_in_product_and_map(page, "VC-0925")
     expect(page.locator("#running-total")).to_contain_text("2.00 mL on the map · 2.00 mL drawn")
     expect(page.locator("svg#scalp-map circle.point")).to_have_count(20)
     page.get_by_role("button", name="Next: after").click()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from .test_session_journey import prepare_patient
+from .test_session_journey import fill_check_in_product_and_map, prepare_patient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,15 +68,7 @@ def test_each_screen_of_the_session_record_fits_a_tablet_with_44_px_targets(page
 
     # Filled in and sent: the last screen asks "Sign this session?" and still fits.
     page.locator('.step-tabs button[data-step="0"]').click()
-    page.locator('[data-field="identity_confirmed"] label.choice-yes').click()
-    page.get_by_role("button", name="Next: product").click()
-    page.locator('.lot-card', has_text="VC-0925").locator('input[type="checkbox"]').check()
-    page.get_by_label("Volume drawn from lot VC-0925 (mL)").fill("2.00")
-    page.locator('[data-field="scalp_cleansed"] label.choice-yes').click()
-    page.get_by_role("button", name="Next: map").click()
-    for zone, taps in [("vertex", 8), ("mid_scalp", 4), ("frontal", 8)]:
-        for _ in range(taps):
-            page.locator(f'[data-zone-add="{zone}"]').click()
+    fill_check_in_product_and_map(page, "VC-0925")
     # The volumes agree: the reason for a difference is no longer asked for.
     expect(page.get_by_label("Reason the volumes drawn, prescribed and injected differ")).to_be_hidden()
     page.get_by_role("button", name="Next: after").click()

@@ -8,6 +8,8 @@ from anagen.audit.models import AuditEntry
 from anagen.audit.services import Actor, append, verify_chain
 from anagen.core.errors import ImmutableRecord
 
+from .tampering import chain_of, tamper
+
 pytestmark = pytest.mark.django_db
 
 
@@ -51,57 +53,42 @@ def test_the_database_itself_refuses_an_update(patient):
         cursor.execute("UPDATE audit_auditentry SET username = 'x'")
 
 
-def _chain_of(n: int) -> None:
-    actor = Actor(user_id=7, username="tester", clinic_id=1, ip_address="10.1.2.3")
-    for index in range(n):
-        append(actor, "read", object_type="patient", object_id=index, patient_id=index)
-
-
-def _tamper(sql: str, params: list[object] | None = None) -> None:
-    """Bypass the application and the trigger, as someone with direct database access could."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
-        else:
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_no_update")
-        cursor.execute(sql, params or [])
-
 
 def test_verify_passes_an_intact_chain(db):
-    _chain_of(5)
+    chain_of(5)
     result = verify_chain()
     assert result.ok and result.entries_checked == 5
 
 
 def test_verify_names_an_edited_entry(db):
-    _chain_of(5)
-    _tamper("UPDATE audit_auditentry SET username = 'nobody' WHERE seq = 3")
+    chain_of(5)
+    tamper("UPDATE audit_auditentry SET username = 'nobody' WHERE seq = 3")
     result = verify_chain()
     assert (result.ok, result.first_bad_seq) == (False, 3)
     assert "edited" in result.problem
 
 
 def test_verify_names_the_entry_after_a_deleted_one(db):
-    _chain_of(5)
-    _tamper("DELETE FROM audit_auditentry WHERE seq = 2")
+    chain_of(5)
+    tamper("DELETE FROM audit_auditentry WHERE seq = 2")
     result = verify_chain()
     assert (result.ok, result.first_bad_seq) == (False, 3)
     assert "missing" in result.problem
 
 
 def test_verify_notices_the_last_entries_were_deleted(db):
-    _chain_of(5)
-    _tamper("DELETE FROM audit_auditentry WHERE seq >= 4")
+    chain_of(5)
+    tamper("DELETE FROM audit_auditentry WHERE seq >= 4")
     result = verify_chain()
     assert (result.ok, result.first_bad_seq) == (False, 4)
 
 
 def test_verify_names_a_reordered_entry(db):
-    _chain_of(5)
+    chain_of(5)
     # Swap entries 2 and 4 wholesale (sequence numbers stay in place): the links no longer meet.
-    _tamper("UPDATE audit_auditentry SET seq = 1000 WHERE seq = 2")
-    _tamper("UPDATE audit_auditentry SET seq = 2 WHERE seq = 4")
-    _tamper("UPDATE audit_auditentry SET seq = 4 WHERE seq = 1000")
+    tamper("UPDATE audit_auditentry SET seq = 1000 WHERE seq = 2")
+    tamper("UPDATE audit_auditentry SET seq = 2 WHERE seq = 4")
+    tamper("UPDATE audit_auditentry SET seq = 4 WHERE seq = 1000")
     result = verify_chain()
     assert (result.ok, result.first_bad_seq) == (False, 2)
 
@@ -129,7 +116,7 @@ def test_the_trail_shows_only_the_admins_own_clinic(client, admin_user, other_ad
 
 def test_a_write_marks_the_patient_and_a_read_does_not(db, clinic, patient):
     from anagen.audit.models import PatientWriteMark
-    from anagen.audit.services import Actor, append, record_read
+    from anagen.audit.services import record_read
 
     actor = Actor(user_id=None, username="t", clinic_id=clinic.pk, ip_address=None)
     written = append(actor, "update", object_type="patient", object_id=patient.pk, patient_id=patient.pk)

@@ -19,25 +19,12 @@ from django.db import connection
 from anagen.audit import checkpoints, keys
 from anagen.audit.chain import entry_hash
 from anagen.audit.models import AuditEntry, CheckpointDelivery
-from anagen.audit.services import Actor, append, verify_chain
+from anagen.audit.services import verify_chain
+
+from .tampering import chain_of, tamper
 
 pytestmark = pytest.mark.django_db
 
-
-def _chain_of(n: int) -> None:
-    actor = Actor(user_id=7, username="tester", clinic_id=1, ip_address="10.1.2.3")
-    for index in range(n):
-        append(actor, "read", object_type="patient", object_id=index, patient_id=index)
-
-
-def _sql(sql: str, params: list[object] | None = None) -> None:
-    """Bypass the application and the trigger, as someone with direct database access could."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
-        else:
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_no_update")
-        cursor.execute(sql, params or [])
 
 
 def _rehash_from(seq: int, *, as_unkeyed: bool, forged_key: bytes = b"guessed key") -> None:
@@ -50,14 +37,14 @@ def _rehash_from(seq: int, *, as_unkeyed: bool, forged_key: bytes = b"guessed ke
                             action=entry.action, object_type=entry.object_type, object_id=entry.object_id, patient_id=entry.patient_id,
                             changes=entry.changes, ip_address=entry.ip_address, prev_hash=previous, key_id=key_id,
                             key=None if as_unkeyed else forged_key)
-        _sql("UPDATE audit_auditentry SET prev_hash = %s, entry_hash = %s, key_id = %s WHERE seq = %s",
+        tamper("UPDATE audit_auditentry SET prev_hash = %s, entry_hash = %s, key_id = %s WHERE seq = %s",
              [previous, digest, key_id or None, entry.seq])
         previous = digest
-    _sql("UPDATE audit_auditchainhead SET last_hash = %s WHERE id = 1", [previous])
+    tamper("UPDATE audit_auditchainhead SET last_hash = %s WHERE id = 1", [previous])
 
 
 def test_new_entries_are_keyed_with_a_key_that_is_not_in_the_database():
-    _chain_of(3)
+    chain_of(3)
     key = keys.current()
     assert set(AuditEntry.objects.values_list("key_id", flat=True)) == {key.key_id}
     assert keys.key_dir().is_dir() and oct(keys.key_dir().stat().st_mode)[-3:] == "700"
@@ -68,8 +55,8 @@ def test_new_entries_are_keyed_with_a_key_that_is_not_in_the_database():
 
 
 def test_an_entry_edited_and_everything_after_it_rehashed_without_the_key_is_named():
-    _chain_of(6)
-    _sql("UPDATE audit_auditentry SET username = 'nobody' WHERE seq = 3")
+    chain_of(6)
+    tamper("UPDATE audit_auditentry SET username = 'nobody' WHERE seq = 3")
     _rehash_from(3, as_unkeyed=False)
     result = verify_chain()
     assert (result.ok, result.first_bad_seq) == (False, 3)
@@ -77,8 +64,8 @@ def test_an_entry_edited_and_everything_after_it_rehashed_without_the_key_is_nam
 
 
 def test_entries_rewritten_as_unkeyed_after_keyed_ones_are_named():
-    _chain_of(6)
-    _sql("UPDATE audit_auditentry SET username = 'nobody' WHERE seq = 4")
+    chain_of(6)
+    tamper("UPDATE audit_auditentry SET username = 'nobody' WHERE seq = 4")
     _rehash_from(4, as_unkeyed=True)
     result = verify_chain()
     assert (result.ok, result.first_bad_seq) == (False, 4)
@@ -86,9 +73,9 @@ def test_entries_rewritten_as_unkeyed_after_keyed_ones_are_named():
 
 
 def test_the_whole_trail_rewritten_unkeyed_is_caught_by_the_checkpoint():
-    _chain_of(5)
+    chain_of(5)
     checkpoints.write_checkpoint()
-    _sql("UPDATE audit_auditentry SET object_id = '999' WHERE seq = 2")
+    tamper("UPDATE audit_auditentry SET object_id = '999' WHERE seq = 2")
     _rehash_from(1, as_unkeyed=True)
     result = verify_chain()
     assert not result.ok
@@ -97,11 +84,11 @@ def test_the_whole_trail_rewritten_unkeyed_is_caught_by_the_checkpoint():
 
 
 def test_entries_cut_from_the_end_with_the_head_moved_back_are_caught_by_the_checkpoint():
-    _chain_of(6)
+    chain_of(6)
     checkpoints.write_checkpoint()
     last_kept = AuditEntry.objects.get(seq=4)
-    _sql("DELETE FROM audit_auditentry WHERE seq > 4")
-    _sql("UPDATE audit_auditchainhead SET seq = 4, last_hash = %s WHERE id = 1", [last_kept.entry_hash])
+    tamper("DELETE FROM audit_auditentry WHERE seq > 4")
+    tamper("UPDATE audit_auditchainhead SET seq = 4, last_hash = %s WHERE id = 1", [last_kept.entry_hash])
     result = verify_chain()
     assert not result.ok
     assert result.first_bad_seq == 5
@@ -109,23 +96,23 @@ def test_entries_cut_from_the_end_with_the_head_moved_back_are_caught_by_the_che
 
 
 def test_an_intact_trail_names_the_checkpoint_it_matched_and_the_entries_since():
-    _chain_of(3)
+    chain_of(3)
     checkpoints.write_checkpoint()
-    _chain_of(2)
+    chain_of(2)
     result = verify_chain()
     assert result.ok, result.problem
     assert any("matches 1 signed checkpoint" in note and "counts 3 entries (2 written since)" in note for note in result.notes)
 
 
 def test_without_a_checkpoint_verify_says_what_it_cannot_see():
-    _chain_of(2)
+    chain_of(2)
     result = verify_chain()
     assert result.ok
     assert any("no checkpoint" in note for note in result.notes)
 
 
 def test_an_edited_checkpoint_line_is_refused_as_forged(settings):
-    _chain_of(3)
+    chain_of(3)
     checkpoints.write_checkpoint()
     path = checkpoints.checkpoint_file()
     line = json.loads(path.read_text())
@@ -136,13 +123,13 @@ def test_an_edited_checkpoint_line_is_refused_as_forged(settings):
 
 
 def test_a_checkpoint_file_cut_back_is_still_caught_by_a_copy_kept_elsewhere(tmp_path):
-    _chain_of(6)
+    chain_of(6)
     elsewhere = tmp_path / "mailed-checkpoints.txt"
     elsewhere.write_text("Subject: audit checkpoint\n\n" + checkpoints.write_checkpoint().to_line() + "\n")
     # The attacker has the data folder too: cuts the trail and empties the local checkpoint file.
     last_kept = AuditEntry.objects.get(seq=3)
-    _sql("DELETE FROM audit_auditentry WHERE seq > 3")
-    _sql("UPDATE audit_auditchainhead SET seq = 3, last_hash = %s WHERE id = 1", [last_kept.entry_hash])
+    tamper("DELETE FROM audit_auditentry WHERE seq > 3")
+    tamper("UPDATE audit_auditchainhead SET seq = 3, last_hash = %s WHERE id = 1", [last_kept.entry_hash])
     checkpoints.checkpoint_file().write_text("")
     assert verify_chain().ok  # the local file no longer knows
     copied = [checkpoints.FileLine(1, c) for c in checkpoints.parse_lines(elsewhere.read_text().splitlines())]
@@ -151,11 +138,11 @@ def test_a_checkpoint_file_cut_back_is_still_caught_by_a_copy_kept_elsewhere(tmp
 
 
 def test_rotation_keeps_old_entries_verifiable_and_a_missing_key_is_named():
-    _chain_of(2)
+    chain_of(2)
     old = keys.current()
     new = keys.create_key()
     assert keys.current().key_id == new.key_id
-    _chain_of(2)
+    chain_of(2)
     assert list(AuditEntry.objects.order_by("seq").values_list("key_id", flat=True)) == [old.key_id] * 2 + [new.key_id] * 2
     checkpoints.write_checkpoint()
     result = verify_chain()
@@ -174,9 +161,9 @@ def test_rotation_keeps_old_entries_verifiable_and_a_missing_key_is_named():
 
 
 def test_entries_from_before_keying_still_verify_and_are_counted_apart():
-    _chain_of(3)
+    chain_of(3)
     _rehash_from(1, as_unkeyed=True)  # what a trail written before this release looks like
-    _chain_of(2)
+    chain_of(2)
     result = verify_chain()
     assert result.ok, result.problem
     assert any("3 entries from before the trail was keyed" in note for note in result.notes)
@@ -187,11 +174,11 @@ def test_the_command_names_what_it_finds(capsys):
 
     from anagen.cli import EXIT_ERROR, cmd_audit
 
-    _chain_of(4)
+    chain_of(4)
     checkpoints.write_checkpoint()
     last_kept = AuditEntry.objects.get(seq=2)
-    _sql("DELETE FROM audit_auditentry WHERE seq > 2")
-    _sql("UPDATE audit_auditchainhead SET seq = 2, last_hash = %s WHERE id = 1", [last_kept.entry_hash])
+    tamper("DELETE FROM audit_auditentry WHERE seq > 2")
+    tamper("UPDATE audit_auditchainhead SET seq = 2, last_hash = %s WHERE id = 1", [last_kept.entry_hash])
     assert cmd_audit(Namespace(checkpoints=None)) == EXIT_ERROR
     err = capsys.readouterr().err
     assert "audit trail BROKEN at entry 3" in err and "entries 3..4 were deleted" in err
@@ -232,7 +219,7 @@ def test_the_worker_signs_a_due_checkpoint_and_sends_it_by_email_and_webhook(set
     settings.ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_URL = url
     settings.ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_TOKEN = "hook-secret"
     settings.ANAGEN_REMINDER_ADAPTERS = {"email": "log", "sms": "log", "whatsapp": "log"}
-    _chain_of(3)
+    chain_of(3)
     call_command("run_worker", once=True)
     written = checkpoints.read_file(checkpoints.checkpoint_file())
     assert [line.checkpoint.seq for line in written] == [3]
@@ -249,7 +236,7 @@ def test_the_worker_signs_a_due_checkpoint_and_sends_it_by_email_and_webhook(set
 
 def test_a_webhook_that_is_down_is_retried_later(settings):
     settings.ANAGEN_AUDIT_CHECKPOINT_WEBHOOK_URL = "http://127.0.0.1:9/unreachable"
-    _chain_of(1)
+    chain_of(1)
     checkpoints.write_checkpoint()
     sent, failed = checkpoints.deliver_due()
     assert (sent, failed) == (0, 1)
@@ -258,9 +245,9 @@ def test_a_webhook_that_is_down_is_retried_later(settings):
 
 
 def test_the_checkpoint_file_is_append_only_and_private():
-    _chain_of(1)
+    chain_of(1)
     first = checkpoints.write_checkpoint()
-    _chain_of(1)
+    chain_of(1)
     second = checkpoints.write_checkpoint()
     path = checkpoints.checkpoint_file()
     assert path.read_text().splitlines() == [first.to_line(), second.to_line()]

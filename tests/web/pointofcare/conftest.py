@@ -3,17 +3,5 @@ today (signed consultation, treatment consent, formulation, a lot in stock)."""
 
 from __future__ import annotations
 
-import pytest
-from tests.web.procedures.conftest import build_ready, session_post  # noqa: F401
-
-
-@pytest.fixture
-def actor(clinic):
-    from anagen.audit.services import Actor
-
-    return Actor.system("test", clinic.pk)
-
-
-@pytest.fixture
-def ready(clinic, trichologist, practitioner, patient, actor):
-    return build_ready(clinic, trichologist, practitioner, patient, actor)
+# The fixtures themselves, not copies: pytest finds fixtures imported into a conftest.
+from tests.web.procedures.conftest import actor, build_ready, ready, session_post  # noqa: F401

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.core.billing import STATE_CODES, balance_due
@@ -155,10 +156,10 @@ class InvoiceLine(models.Model):
 
 
 class Method(models.TextChoices):
-    CASH = "cash", "Cash"
+    CASH = "cash", _("Cash")
     UPI = "upi", "UPI"
-    CARD = "card", "Card"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CARD = "card", _("Card")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
 
 
 class Payment(models.Model):

@@ -7,9 +7,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
+from anagen.accounts.models import document_language
 from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit.services import Actor, record_read
 from anagen.billing import pdf, services
@@ -149,13 +150,18 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @any_staff
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = services.get_invoice(Actor.from_request(request), request.clinic, invoice_id, audit_as="export")
-    return _pdf_response(pdf.invoice_pdf(invoice), f"invoice-{invoice.number.replace('/', '-')}.pdf")
+    # In the patient's language unless staff print another (?language=hi) for a relative.
+    with translation.override(document_language(request.GET.get("language"), invoice.patient.preferred_language)):
+        content = pdf.invoice_pdf(invoice)
+    return _pdf_response(content, f"invoice-{invoice.number.replace('/', '-')}.pdf")
 
 
 @any_staff
 def receipt_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = services.get_payment(Actor.from_request(request), request.clinic, payment_id)
-    return _pdf_response(pdf.receipt_pdf(payment), f"receipt-{payment.pk:06d}.pdf")
+    with translation.override(document_language(request.GET.get("language"), payment.invoice.patient.preferred_language)):
+        content = pdf.receipt_pdf(payment)
+    return _pdf_response(content, f"receipt-{payment.pk:06d}.pdf")
 
 
 @any_staff

@@ -66,9 +66,13 @@ def test_one_date_format_and_a_24_hour_clock():
 
 def test_templates_get_the_same_date_format(settings):
     from django.template import Context, Template
+    from django.utils import translation
 
-    rendered = Template('{{ d|date }} · {{ m|date:"DATETIME_FORMAT" }} · {{ m|time }}').render(
-        Context({"d": dt.date(2026, 12, 3), "m": dt.datetime(2026, 12, 3, 14, 5)}))
+    # In English, whatever language an earlier test in this thread left active (a page rendered in
+    # Hindi or Marathi by the demo walk once did): the format files are per language.
+    with translation.override("en-in"):
+        rendered = Template('{{ d|date }} · {{ m|date:"DATETIME_FORMAT" }} · {{ m|time }}').render(
+            Context({"d": dt.date(2026, 12, 3), "m": dt.datetime(2026, 12, 3, 14, 5)}))
     assert rendered == "3 Dec 2026 · 3 Dec 2026, 14:05 · 14:05"
 
 

@@ -176,6 +176,12 @@ def channel_rows(patient: Patient) -> list[ChannelRow]:
     return [ChannelRow(c.value, c.label, address_for(patient, c.value), stored.get(c.value)) for c in Channel]
 
 
+def read_channels(actor: Actor, patient: Patient) -> list[ChannelRow]:
+    """``channel_rows``, audited as a read of the patient's reminder choices."""
+    audit.record_read(actor, "reminder_opt_in", patient.pk, patient.pk)
+    return channel_rows(patient)
+
+
 def may_receive(patient: Patient, channel: str, on: datetime | None = None) -> bool:
     """A valid reminders consent AND an active opt-in for the channel (and an address)."""
     if not address_for(patient, channel):

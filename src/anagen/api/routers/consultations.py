@@ -23,7 +23,6 @@ from anagen.api.common import (
     set_etag,
 )
 from anagen.api.problems import Problem, form_errors, invalid, stale
-from anagen.audit import services as audit
 from anagen.consultations import services
 from anagen.consultations.forms import (
     CONSULTATION_FIELDS,
@@ -44,7 +43,7 @@ from anagen.consultations.models import (
     ScreeningAcknowledgement,
     ScreeningDeferral,
 )
-from anagen.core.errors import ImmutableRecord, InvalidInput
+from anagen.core.errors import InvalidInput
 from anagen.core.labs import LabResult as CoreLabResult
 from anagen.core.labs import LabTest, interpret_lab
 from anagen.jsoncommands import screen
@@ -348,12 +347,9 @@ def save_draft(request: HttpRequest, consultation_id: int, payload: Consultation
             errors += form_errors(lab_form, f"labs.{test}.")
     if errors:
         raise invalid(errors)
-    try:
-        saved = services.save_draft(who, consultation, form.values(), measurements=measurement_form.values(),
-                                    labs=lab_values, expected_version=expected,
-                                    labs_reviewed_by=request.user if patch.get("labs_reviewed") else None)  # type: ignore[arg-type]
-    except ImmutableRecord as exc:
-        raise Problem(409, "This consultation is signed and read-only.", kind="signed-record") from exc
+    saved = services.save_draft(who, consultation, form.values(), measurements=measurement_form.values(),
+                                labs=lab_values, expected_version=expected,
+                                labs_reviewed_by=request.user if patch.get("labs_reviewed") else None)  # type: ignore[arg-type]
     saved = Consultation.objects.select_related("clinic", "patient").get(pk=saved.pk)
     set_etag(response, saved.version)
     return _out(saved)
@@ -372,8 +368,6 @@ def sign(request: HttpRequest, consultation_id: int, response: HttpResponse) -> 
         signed = services.sign_consultation(who, consultation, request.user)  # type: ignore[arg-type]
     except services.NotSignable as exc:
         raise invalid(exc.errors, "The consultation cannot be signed yet; see errors.") from exc
-    except ImmutableRecord as exc:
-        raise Problem(409, "This consultation is signed already.", kind="signed-record") from exc
     set_etag(response, signed.version)
     return _out(signed)
 
@@ -450,13 +444,7 @@ def list_measurements(request: HttpRequest, patient_id: int | None = Query(None,
 @router.get("/measurements/{measurement_id}", response=MeasurementsOut, auth=auth.CLINICAL, tags=["measurements"],
             summary="Read a measurement set")
 def get_measurements(request: HttpRequest, measurement_id: int) -> Any:
-    row = MeasurementSet.objects.filter(clinic=clinic(request), pk=measurement_id).first()
-    if row is None:
-        from django.http import Http404
-
-        raise Http404
-    audit.record_read(actor(request), "measurements", row.pk, row.patient_id)
-    return row
+    return services.read_measurements(actor(request), clinic(request), measurement_id)
 
 
 @router.get("/labs", response=page_of(LabOut), auth=auth.CLINICAL, tags=["labs"], summary="List blood results")

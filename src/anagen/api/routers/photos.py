@@ -14,8 +14,7 @@ from ninja import UploadedFile as NinjaUploadedFile
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, actor, clinic, page_of
-from anagen.api.problems import Problem, form_errors, invalid
-from anagen.consents.services import ConsentMissing
+from anagen.api.problems import form_errors, invalid
 from anagen.patients import services as patient_services
 from anagen.photos import hair_services, services
 from anagen.photos.forms import UploadForm
@@ -94,14 +93,11 @@ def upload(request: HttpRequest, patient_id: int, files: File[list[NinjaUploaded
         raise invalid(form_errors(form))
     data = form.cleaned_data
     uploads = [services.UploadedFile(f.name or "upload", f.size or 0, f) for f in data["files"]]
-    try:
-        photos = services.upload_photos(
-            who, patient, uploads, view_choice=data["view"], visit_date=data["visit_date"], today=timezone.localdate(),
-            uploaded_by=request.user,  # type: ignore[arg-type]
-            site=services.Site(data["site_zone"], data["site_offset_cm"], data["site_note"].strip()),
-        )
-    except ConsentMissing as exc:
-        raise Problem(409, exc.message, kind="consent-missing") from exc
+    photos = services.upload_photos(
+        who, patient, uploads, view_choice=data["view"], visit_date=data["visit_date"], today=timezone.localdate(),
+        uploaded_by=request.user,  # type: ignore[arg-type]
+        site=services.Site(data["site_zone"], data["site_offset_cm"], data["site_note"].strip()),
+    )
     return Status(201, photos)
 
 

@@ -10,8 +10,6 @@ from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, set_etag
-from anagen.api.problems import Problem, stale
-from anagen.core.errors import FieldError
 from anagen.scheduling import services
 from anagen.scheduling.models import Appointment
 
@@ -61,17 +59,6 @@ class ReasonIn(Schema):
     reason: str
 
 
-def booking_problem(exc: services.BookingError) -> Problem:
-    if isinstance(exc, services.StaleWrite):
-        return stale(exc.message)
-    field = {"practitioner": "practitioner_id", "room": "room_id", "patient": "patient_id"}.get(exc.field or "", exc.field)
-    if isinstance(exc, services.SlotTaken):
-        return Problem(409, exc.message, kind="slot-taken", errors=[FieldError(field or "starts_at", exc.message)])
-    if exc.field is None:
-        return Problem(409, exc.message, kind="invalid-state")
-    return Problem(422, exc.message, kind="invalid-input", errors=[FieldError(field or "body", exc.message)])
-
-
 @router.get("/appointments", response=page_of(AppointmentOut), auth=auth.ANY_STAFF, summary="List appointments")
 def list_appointments(
     request: HttpRequest,
@@ -96,14 +83,11 @@ def list_appointments(
 def book(request: HttpRequest, payload: AppointmentIn, response: HttpResponse) -> Any:
     """``starts_at`` carries its time zone (e.g. ``2026-03-02T10:30:00+05:30``); appointments start
     on the quarter hour and last a multiple of 15 minutes. A taken slot is refused with 409."""
-    try:
-        appointment = services.book_appointment(
-            actor(request), clinic(request), patient=payload.patient_id, practitioner=payload.practitioner_id,
-            room=payload.room_id, kind=payload.kind, starts_at=payload.starts_at,
-            duration_minutes=payload.duration_minutes, notes=payload.notes,
-        )
-    except services.BookingError as exc:
-        raise booking_problem(exc) from exc
+    appointment = services.book_appointment(
+        actor(request), clinic(request), patient=payload.patient_id, practitioner=payload.practitioner_id,
+        room=payload.room_id, kind=payload.kind, starts_at=payload.starts_at,
+        duration_minutes=payload.duration_minutes, notes=payload.notes,
+    )
     set_etag(response, appointment.version)
     return Status(201, appointment)
 
@@ -122,23 +106,17 @@ def move(request: HttpRequest, appointment_id: int, payload: MoveIn, response: H
     rest of the course; the web page offers that."""
     expected = if_match(request)
     appointment = services.get_appointment(clinic(request), appointment_id)
-    try:
-        moved = services.move_appointment(
-            actor(request), appointment, starts_at=payload.starts_at, practitioner=payload.practitioner_id,
-            room=payload.room_id, expected_version=expected, duration_minutes=payload.duration_minutes,
-        )
-    except services.BookingError as exc:
-        raise booking_problem(exc) from exc
+    moved = services.move_appointment(
+        actor(request), appointment, starts_at=payload.starts_at, practitioner=payload.practitioner_id,
+        room=payload.room_id, expected_version=expected, duration_minutes=payload.duration_minutes,
+    )
     set_etag(response, moved.version)
     return moved
 
 
 def _status_change(request: HttpRequest, appointment_id: int, change: Any, *args: Any) -> Appointment:
     appointment = services.get_appointment(clinic(request), appointment_id)
-    try:
-        return change(actor(request), appointment, *args)
-    except services.BookingError as exc:
-        raise booking_problem(exc) from exc
+    return change(actor(request), appointment, *args)
 
 
 @router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut, auth=auth.ANY_STAFF, summary="Cancel an appointment")

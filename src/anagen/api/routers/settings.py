@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import actor, clinic, page_of, paginate
+from anagen.api.common import actor, clinic, page_of
 from anagen.api.problems import Problem, form_errors, invalid
 from anagen.api.routers.reminders import MessageOut
 from anagen.core.errors import FieldError, InvalidInput
@@ -50,8 +50,8 @@ class RoomActiveIn(Schema):
 @router.get("/rooms", response=page_of(RoomOut), auth=auth.ADMIN, summary="List rooms")
 def list_rooms(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Active rooms first, then by name."""
-    items, meta = paginate(Room.objects.filter(clinic=clinic(request)).order_by("-active", "name", "id"), page, page_size)
-    return {"items": items, **meta}
+    found = scheduling.list_rooms(clinic(request), page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.post("/rooms", response={201: RoomOut}, auth=auth.ADMIN, summary="Add a room")
@@ -60,10 +60,7 @@ def create_room(request: HttpRequest, payload: RoomIn) -> Any:
     form = RoomForm({"name": payload.name})
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        room = scheduling.create_room(clinic(request), form.cleaned_data["name"], actor=actor(request))
-    except scheduling.RoomNameTaken as exc:
-        raise Problem(409, "This clinic already has a room with this name.", kind="duplicate-name") from exc
+    room = scheduling.create_room(clinic(request), form.cleaned_data["name"], actor=actor(request))
     return Status(201, room)
 
 

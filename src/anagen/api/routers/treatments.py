@@ -280,14 +280,11 @@ def book_course(request: HttpRequest, payload: CourseIn, response: HttpResponse)
     form = CourseForm(data, patient=patient)
     choices = _choices(payload, form)
     cleaned = form.cleaned_data
-    try:
-        course = services.book_course(
-            who, patient, cleaned["formulation"], choices, practitioner=cleaned["practitioner"], room=cleaned["room"],
-            session_time=cleaned["session_time"], duration_minutes=cleaned["duration_minutes"], author=request.user,  # type: ignore[arg-type]
-            today=timezone.localdate(),
-        )
-    except services.NotBookable as exc:
-        raise Problem(409, " ".join(exc.reasons), kind="not-bookable", extra={"reasons": list(exc.reasons)}) from exc
+    course = services.book_course(
+        who, patient, cleaned["formulation"], choices, practitioner=cleaned["practitioner"], room=cleaned["room"],
+        session_time=cleaned["session_time"], duration_minutes=cleaned["duration_minutes"], author=request.user,  # type: ignore[arg-type]
+        today=timezone.localdate(),
+    )
     return Status(201, _course_out(course))
 
 

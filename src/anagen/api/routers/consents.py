@@ -4,14 +4,13 @@ staff, reception included, as on the web: consent status is not a clinical note)
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import Id, actor, clinic, page_of, schema_of
+from anagen.api.common import Id, ModelOut, actor, clinic, page_of, schema_of
 from anagen.api.problems import form_errors, invalid
 from anagen.api.routers.patients import ConsentRecordOut, consent_record_out
 from anagen.api.routers.patients import router as patients_router
@@ -28,16 +27,13 @@ PurposeCode = Literal["treatment", "photographs", "marketing_photographs", "remi
 LanguageCode = Literal["en", "hi"]
 
 
-class ConsentTextOut(Schema):
+class ConsentTextOut(ModelSchema, ModelOut):
     id: int
-    purpose: str
-    language: str
-    version: int
-    title: str
-    body: str
-    requires_reconsent: bool
-    published_at: dt.datetime
     created_by_id: int | None
+
+    class Meta:
+        model = "consents.ConsentText"
+        fields = ["id", "purpose", "language", "version", "title", "body", "requires_reconsent", "published_at"]
 
 
 class ConsentTextIn(Schema):

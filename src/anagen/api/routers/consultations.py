@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import (
     MAX_ID,
     Id,
+    ModelOut,
     actor,
     clinic,
     if_match,
@@ -54,27 +55,21 @@ router = Router(tags=["consultations"])
 LabTestCode = Literal["ferritin", "vitamin_d", "tsh", "zinc", "vitamin_b12", "haemoglobin"]
 
 
-class MeasurementsOut(Schema):
+class MeasurementsOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     consultation_id: int | None
-    measured_on: dt.date
-    pull_grasped: int | None
-    pull_extracted: int | None
-    wash_shed_count: int | None
-    wash_short_count: int | None
-    comb_count: int | None
-    site_zone: str
     site_offset_cm: Decimal | None
-    site_note: str
     density_per_cm2: Decimal | None
     thin_hairs_pct: Decimal | None
     mean_shaft_diameter_um: Decimal | None
     terminal_to_vellus_ratio: Decimal | None
     anagen_pct: Decimal | None
     telogen_pct: Decimal | None
-    yellow_dots_count: int | None
-    global_photo_score: int | None
+
+    class Meta:
+        model = "consultations.MeasurementSet"
+        fields = ["id", "measured_on", "pull_grasped", "pull_extracted", "wash_shed_count", "wash_short_count", "comb_count", "site_zone", "site_note", "yellow_dots_count", "global_photo_score"]
 
 
 class MeasurementsIn(Schema):
@@ -103,24 +98,23 @@ class LabIn(Schema):
     reference_high: Decimal | None = None
 
 
-class LabOut(Schema):
+class LabOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     consultation_id: int | None
-    test: str
     value: Decimal
-    unit: str
     reference_low: Decimal | None
     reference_high: Decimal | None
-    collected_on: dt.date | None
     flag: str | None
     interpretation: str | None
-    # Issue 17: what the result leads to.
     severity: str | None = None
     referral: str | None = None
     referral_source: str | None = None
     reviewed_by_id: int | None = None
-    reviewed_at: dt.datetime | None = None
+
+    class Meta:
+        model = "consultations.LabResult"
+        fields = ["id", "test", "unit", "collected_on", "reviewed_at"]
 
 
 class FindingOut(Schema):
@@ -137,48 +131,21 @@ class ScreeningOut(Schema):
     excluded_ingredients: list[str] = []
 
 
-class ConsultationOut(Schema):
+class ConsultationOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     author_id: int
-    status: str
-    consulted_on: dt.date
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    signed_at: dt.datetime | None
     signed_by_id: int | None
-    version: int
-    presenting_complaint: str
-    complaint_duration_months: int | None
-    history_illness: str
-    history_stress: str
-    history_childbirth_months_ago: int | None
-    history_menopause: bool
-    history_diet: str
-    family_history: str
-    medicines: str
     medication_codes: list[str]
     condition_codes: list[str]
     allergy_ingredients: list[str]
-    allergies_other: str
-    pregnant: bool
-    breastfeeding: bool
-    planning_conception: bool
-    able_to_become_pregnant: bool
-    contraception_documented_on: dt.date | None
-    negative_pregnancy_test_on: dt.date | None
-    te_trigger_on: dt.date | None
-    scalp_active_infection: bool
-    scalp_active_inflammation: bool
-    scarring_alopecia: bool
-    pattern_scale: str
-    pattern_stage: str
-    diagnosis_primary: str
-    diagnosis_secondary: str
-    notes: str
     screening: ScreeningOut | None
     measurements: MeasurementsOut | None
     labs: list[LabOut]
+
+    class Meta:
+        model = "consultations.Consultation"
+        fields = ["id", "status", "consulted_on", "created_at", "updated_at", "signed_at", "version", "presenting_complaint", "complaint_duration_months", "history_illness", "history_stress", "history_childbirth_months_ago", "history_menopause", "history_diet", "family_history", "medicines", "allergies_other", "pregnant", "breastfeeding", "planning_conception", "able_to_become_pregnant", "contraception_documented_on", "negative_pregnancy_test_on", "te_trigger_on", "scalp_active_infection", "scalp_active_inflammation", "scarring_alopecia", "pattern_scale", "pattern_stage", "diagnosis_primary", "diagnosis_secondary", "notes"]
 
 
 class ConsultationIn(Schema):
@@ -473,13 +440,14 @@ class AcknowledgeIn(Schema):
     reason: str
 
 
-class AcknowledgementOut(Schema):
+class AcknowledgementOut(ModelSchema, ModelOut):
     id: int
     consultation_id: int
-    code: str
-    reason: str
     by_id: int
-    at: dt.datetime
+
+    class Meta:
+        model = "consultations.ScreeningAcknowledgement"
+        fields = ["id", "code", "reason", "at"]
 
 
 class DeferralIn(Schema):
@@ -487,13 +455,14 @@ class DeferralIn(Schema):
     reason: str
 
 
-class DeferralOut(Schema):
+class DeferralOut(ModelSchema, ModelOut):
     id: int
     consultation_id: int
-    review_on: dt.date
-    reason: str
     by_id: int
-    at: dt.datetime
+
+    class Meta:
+        model = "consultations.ScreeningDeferral"
+        fields = ["id", "review_on", "reason", "at"]
 
 
 class ConsultationAddendumIn(Schema):
@@ -501,13 +470,14 @@ class ConsultationAddendumIn(Schema):
     text: str
 
 
-class ConsultationAddendumOut(Schema):
+class ConsultationAddendumOut(ModelSchema, ModelOut):
     id: int
     consultation_id: int
     author_id: int
-    created_at: dt.datetime
-    reason: str
-    text: str
+
+    class Meta:
+        model = "consultations.Addendum"
+        fields = ["id", "created_at", "reason", "text"]
 
 
 def _form_input(form: Any, data: dict[str, Any]) -> Any:

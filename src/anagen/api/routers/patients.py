@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 from pydantic import Field
 
 from anagen.api import auth
-from anagen.api.common import actor, clinic, if_match, page_of, set_etag
+from anagen.api.common import ModelOut, actor, clinic, if_match, page_of, set_etag
 from anagen.api.problems import Problem, form_errors, invalid, stale
 from anagen.consents import services as consents
 from anagen.core.errors import FieldError
@@ -23,24 +23,12 @@ router = Router(tags=["patients"])
 Sex = Literal["female", "male", "other"]
 
 
-class PatientOut(Schema):
+class PatientOut(ModelSchema, ModelOut):
     id: int
-    mrn: str
-    given_name: str
-    family_name: str
-    name_devanagari: str
-    date_of_birth: dt.date
-    sex: str
-    phone: str
-    email: str
-    address: str
-    emergency_contact_name: str
-    emergency_contact_phone: str
-    abha_number: str
-    abha_address: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
+
+    class Meta:
+        model = "patients.Patient"
+        fields = ["id", "mrn", "given_name", "family_name", "name_devanagari", "date_of_birth", "sex", "phone", "email", "address", "emergency_contact_name", "emergency_contact_phone", "abha_number", "abha_address", "created_at", "updated_at", "version"]
 
 
 class PatientIn(Schema):
@@ -160,18 +148,18 @@ def update_patient(request: HttpRequest, patient_id: int, payload: PatientPatch,
     return updated
 
 
-class ConsentRecordOut(Schema):
+class ConsentRecordOut(ModelSchema, ModelOut):
     id: int
-    purpose: str
     text_id: int
     text_version: int
     language: str
-    signed_at: dt.datetime
-    method: str
-    typed_name: str
     witness_id: int
     withdrawn_at: dt.datetime | None
     has_drawn_signature: bool
+
+    class Meta:
+        model = "consents.ConsentRecord"
+        fields = ["id", "purpose", "signed_at", "method", "typed_name"]
 
 
 class ConsentStatusOut(Schema):

@@ -9,11 +9,11 @@ from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, ModelSchema, Query, Router, Schema, Status
 from ninja import UploadedFile as NinjaUploadedFile
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, actor, clinic, page_of
+from anagen.api.common import MAX_ID, ModelOut, actor, clinic, page_of
 from anagen.api.problems import form_errors, invalid
 from anagen.patients import services as patient_services
 from anagen.photos import hair_services, services
@@ -22,25 +22,18 @@ from anagen.photos.forms import UploadForm
 router = Router(tags=["photos"])
 
 
-class PhotoOut(Schema):
+class PhotoOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
-    visit_date: dt.date
     consultation_id: int | None
     treatment_session_id: int | None
-    view: str
-    site_zone: str
     site_offset_cm: Decimal | None
-    site_note: str
-    image_format: str
     content_type: str
-    width: int
-    height: int
-    size_bytes: int
-    sha256: str
-    captured_at: dt.datetime | None
     uploaded_by_id: int
-    uploaded_at: dt.datetime
+
+    class Meta:
+        model = "photos.Photo"
+        fields = ["id", "visit_date", "view", "site_zone", "site_note", "image_format", "width", "height", "size_bytes", "sha256", "captured_at", "uploaded_at"]
 
 
 @router.get("/photos", response=page_of(PhotoOut), auth=auth.CLINICAL, summary="List photographs (metadata)")
@@ -171,18 +164,16 @@ class HairOut(Schema):
     source: Literal["automatic", "added"]
 
 
-class HairCountOut(Schema):
+class HairCountOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
     photo_id: int
     dermatoscope_id: int | None
     micrometres_per_pixel: Decimal
     area_cm2: float
-    auto_count: int
     auto_density_per_cm2: float
     auto_median_diameter_um: float | None
     auto_vellus_share: float | None
-    final_count: int
     final_density_per_cm2: float
     final_median_diameter_um: float | None
     final_vellus_share: float | None
@@ -192,12 +183,13 @@ class HairCountOut(Schema):
     glare_share: float
     quality_notes: list[dict[str, str]]
     measured_by_id: int
-    measured_at: dt.datetime
     corrected_by_id: int | None
-    corrected_at: dt.datetime | None
     filed_to_id: int | None
     filed_by_id: int | None
-    filed_at: dt.datetime | None
+
+    class Meta:
+        model = "photos.HairCount"
+        fields = ["id", "auto_count", "final_count", "measured_at", "corrected_at", "filed_at"]
 
 
 class HairCountIn(Schema):

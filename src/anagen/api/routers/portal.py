@@ -10,11 +10,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.accounts.models import Role
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, page_of, paginate
 from anagen.api.problems import invalid
 from anagen.api.routers.outcomes import ReportOut
 from anagen.core.errors import FieldError
@@ -62,25 +62,25 @@ def revoke_portal_access(request: HttpRequest, patient_id: int) -> Any:
             "revoked_at": account.revoked_at if account else None}
 
 
-class ChangeRequestOut(Schema):
+class ChangeRequestOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
     appointment_id: int
-    message: str
-    created_at: dt.datetime
-    handled_at: dt.datetime | None
     handled_by_id: int | None
 
+    class Meta:
+        model = "portal.ChangeRequest"
+        fields = ["id", "message", "created_at", "handled_at"]
 
-class ExportRequestOut(Schema):
+
+class ExportRequestOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
-    requested_at: dt.datetime
-    fulfilled_at: dt.datetime | None
     fulfilled_by_id: int | None
-    size_bytes: int | None
-    sha256: str
-    note: str
+
+    class Meta:
+        model = "portal.ExportRequest"
+        fields = ["id", "requested_at", "fulfilled_at", "size_bytes", "sha256", "note"]
 
 
 class FulfilIn(Schema):

@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import ModelSchema, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import actor, clinic
+from anagen.api.common import ModelOut, actor, clinic
 from anagen.api.problems import Problem
 from anagen.patients.models import Patient
 from anagen.patients.services import get_patient
@@ -35,17 +35,13 @@ class ChannelOut(Schema):
     source: str | None
 
 
-class MessageOut(Schema):
+class MessageOut(ModelSchema, ModelOut):
     id: int
     appointment_id: int | None
-    kind: str
-    channel: str
-    language: str
-    scheduled_for: dt.datetime
-    status: str
-    attempts: int
-    last_error: str
-    sent_at: dt.datetime | None
+
+    class Meta:
+        model = "reminders.OutboxMessage"
+        fields = ["id", "kind", "channel", "language", "scheduled_for", "status", "attempts", "last_error", "sent_at"]
 
 
 class RemindersOut(Schema):

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, set_etag
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, if_match, page_of, set_etag
 from anagen.scheduling import services
 from anagen.scheduling.models import Appointment
 
@@ -19,23 +19,16 @@ Kind = Literal["consultation", "mesotherapy_session", "prf", "exosomes", "peptid
 AppointmentStatus = Literal["booked", "arrived", "in_chair", "completed", "cancelled", "no_show"]
 
 
-class AppointmentOut(Schema):
+class AppointmentOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     practitioner_id: Id
     room_id: Id
-    kind: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
     duration_minutes: int
-    status: str
-    status_reason: str
-    course_id: int | None
-    course_session_number: int | None
-    notes: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
+
+    class Meta:
+        model = "scheduling.Appointment"
+        fields = ["id", "kind", "starts_at", "ends_at", "status", "status_reason", "course_id", "course_session_number", "notes", "created_at", "updated_at", "version"]
 
 
 class AppointmentIn(Schema):

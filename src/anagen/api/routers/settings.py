@@ -5,14 +5,13 @@ None of these records has a version: a save replaces the settings as sent."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import actor, clinic, page_of
+from anagen.api.common import ModelOut, actor, clinic, page_of
 from anagen.api.problems import Problem, form_errors, invalid
 from anagen.api.routers.reminders import MessageOut
 from anagen.core.errors import FieldError, InvalidInput
@@ -33,10 +32,12 @@ router = Router(tags=["clinic settings"])
 # ------------------------------------------------------------------------------------- rooms
 
 
-class RoomOut(Schema):
+class RoomOut(ModelSchema, ModelOut):
     id: int
-    name: str
-    active: bool
+
+    class Meta:
+        model = "scheduling.Room"
+        fields = ["id", "name", "active"]
 
 
 class RoomIn(Schema):
@@ -85,16 +86,12 @@ class ReminderSettingsSchema(Schema):
     backoff_max_seconds: int
 
 
-class TemplateOut(Schema):
+class TemplateOut(ModelSchema, ModelOut):
     id: int
-    kind: str
-    channel: str
-    language: str
-    subject: str
-    body: str
-    whatsapp_template_name: str
-    whatsapp_approved: bool
-    updated_at: dt.datetime
+
+    class Meta:
+        model = "reminders.MessageTemplate"
+        fields = ["id", "kind", "channel", "language", "subject", "body", "whatsapp_template_name", "whatsapp_approved", "updated_at"]
 
 
 class TemplateIn(Schema):
@@ -153,10 +150,11 @@ def retry_message(request: HttpRequest, message_id: int) -> Any:
 Language = Literal["en", "hi"]
 
 
-class AftercareTextOut(Schema):
-    language: str
-    title: str
-    body: str
+class AftercareTextOut(ModelSchema, ModelOut):
+
+    class Meta:
+        model = "procedures.AftercareText"
+        fields = ["language", "title", "body"]
 
 
 class AftercareTextIn(Schema):

@@ -4,18 +4,17 @@ details, the audit trail, and patients' erasure requests (DPDP)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.accounts import services as accounts
 from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
 from anagen.accounts.models import Clinic, User
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, page_of
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, page_of
 from anagen.api.problems import Problem, form_errors, invalid
 from anagen.audit.models import Action
 from anagen.core.errors import FieldError
@@ -32,15 +31,13 @@ StaffRole = Literal["clinic_admin", "trichologist", "practitioner", "reception"]
 # ------------------------------------------------------------------------------------- staff
 
 
-class StaffOut(Schema):
+class StaffOut(ModelSchema, ModelOut):
     id: int
-    username: str
-    first_name: str
-    last_name: str
-    email: str
-    role: str
-    is_active: bool
     two_factor_on: bool
+
+    class Meta:
+        model = "accounts.User"
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "is_active"]
 
 
 class StaffIn(Schema):
@@ -171,17 +168,12 @@ def put_clinic(request: HttpRequest, payload: ClinicSchema) -> Any:
 # ------------------------------------------------------------------------------- audit trail
 
 
-class AuditEntryOut(Schema):
-    seq: int
-    at: dt.datetime
-    user_id: int | None
-    username: str
-    action: str
-    object_type: str
-    object_id: str
-    patient_id: int | None
+class AuditEntryOut(ModelSchema, ModelOut):
     changes: dict[str, Any]
-    ip_address: str | None
+
+    class Meta:
+        model = "audit.AuditEntry"
+        fields = ["seq", "at", "user_id", "username", "action", "object_type", "object_id", "patient_id", "ip_address"]
 
 
 @router.get("/audit-entries", response=page_of(AuditEntryOut), auth=auth.ADMIN, summary="Browse the audit trail")
@@ -201,17 +193,16 @@ def audit_trail(request: HttpRequest, patient_id: int | None = Query(None, ge=1,
 # ---------------------------------------------------------------------------- erasure (DPDP)
 
 
-class ErasureOut(Schema):
+class ErasureOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
     requested_by_id: int
-    requested_at: dt.datetime
-    reason: str
-    status: str
-    performed_at: dt.datetime | None
     performed_by_id: int | None
-    retain_until: dt.date | None
     report: dict[str, Any]
+
+    class Meta:
+        model = "privacy.ErasureRequest"
+        fields = ["id", "requested_at", "reason", "status", "performed_at", "retain_until"]
 
 
 class ErasureIn(Schema):

@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, actor, clinic, page_of, schema_of
+from anagen.api.common import MAX_ID, ModelOut, actor, clinic, page_of, schema_of
 from anagen.api.problems import Problem, form_errors, invalid
 from anagen.catalog import services
 from anagen.catalog.forms import AdjustForm, ComponentForm, ProductForm, RecallForm, ReceiveLotForm
@@ -23,19 +23,17 @@ from anagen.safety import services as safety
 router = Router(tags=["lots"])
 
 
-class LotOut(Schema):
+class LotOut(ModelSchema, ModelOut):
     id: int
     product_id: int
     product_name: str
-    lot_number: str
-    expiry_date: dt.date
     quantity_received_ml: Decimal
     remaining_ml: Decimal
-    supplier: str
-    received_on: dt.date
-    recalled_at: dt.datetime | None
-    recall_reason: str
     usable_today: bool
+
+    class Meta:
+        model = "catalog.Lot"
+        fields = ["id", "lot_number", "expiry_date", "supplier", "received_on", "recalled_at", "recall_reason"]
 
 
 def _out(lot: Lot, today: dt.date) -> dict[str, Any]:
@@ -88,15 +86,15 @@ class ProductComponentIO(Schema):
     concentration_unit: str = ""
 
 
-class ProductOut(Schema):
+class ProductOut(ModelSchema, ModelOut):
     id: int
-    name: str
-    manufacturer: str
-    vial_type: str
     vial_volume_ml: Decimal
     low_stock_threshold_ml: Decimal
-    active: bool
     components: list[ProductComponentIO]
+
+    class Meta:
+        model = "catalog.Product"
+        fields = ["id", "name", "manufacturer", "vial_type", "active"]
 
 
 class ProductIn(Schema):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
@@ -28,6 +28,7 @@ from anagen.reminders.models import (
     MessagingAccount,
     WhatsAppContact,
 )
+from anagen.reminders.providers import Route
 
 PLACEHOLDERS = ("clinic", "date", "time", "clinic_phone", "opt_out_url")
 # WhatsApp Manager accepts template names of lowercase letters, digits and underscores.
@@ -174,19 +175,6 @@ def last_inbound_at(clinic: Clinic, phone: str) -> datetime | None:
 
 def window_open(clinic: Clinic, phone: str, now: datetime) -> bool:
     return rules.window_open(last_inbound_at(clinic, phone), now)
-
-
-@dataclass(frozen=True)
-class Route:
-    """How one outbox message goes out on WhatsApp or SMS (empty fields: not applicable)."""
-
-    whatsapp_template: str = ""
-    template_language_code: str = ""
-    template_parameters: tuple[str, ...] = ()
-    whatsapp_phone_number_id: str = ""
-    free_text_allowed: bool = False
-    sms_sender_id: str = ""
-    dlt_template_id: str = ""
 
 
 def route_for(clinic: Clinic, channel: str, kind: str, language: str, phone: str, values: dict[str, str],

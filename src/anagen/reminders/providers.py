@@ -36,6 +36,23 @@ class SendFailed(Exception):
 
 
 @dataclass(frozen=True)
+class Route:
+    """How one outbox message goes out on WhatsApp or SMS (empty fields: not applicable).
+
+    Filled by reminders.messaging from the clinic's account and approved templates; the
+    WhatsApp Cloud API and DLT SMS adapters read it, the others ignore it.
+    """
+
+    whatsapp_template: str = ""
+    template_language_code: str = ""
+    template_parameters: tuple[str, ...] = ()
+    whatsapp_phone_number_id: str = ""
+    free_text_allowed: bool = False
+    sms_sender_id: str = ""
+    dlt_template_id: str = ""
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     outbox_id: int
     channel: str
@@ -43,15 +60,8 @@ class OutgoingMessage:
     body: str
     subject: str = ""
     language: str = "en"
-    whatsapp_template: str = ""
     template_values: dict[str, str] = field(default_factory=dict)
-    # Filled for the WhatsApp Cloud API and DLT SMS adapters (reminders.messaging resolves them).
-    template_language_code: str = ""
-    template_parameters: tuple[str, ...] = ()
-    whatsapp_phone_number_id: str = ""
-    free_text_allowed: bool = False
-    sms_sender_id: str = ""
-    dlt_template_id: str = ""
+    route: Route = field(default_factory=Route)
 
 
 class Provider(Protocol):
@@ -106,7 +116,7 @@ class WebhookProvider:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         payload = {
             "channel": message.channel, "to": message.to, "text": message.body, "language": message.language,
-            "template": message.whatsapp_template, "values": message.template_values,
+            "template": message.route.whatsapp_template, "values": message.template_values,
             "reference": str(message.outbox_id),
         }
         try:
@@ -138,23 +148,23 @@ class WhatsAppCloudProvider:
 
     def request_body(self, message: OutgoingMessage) -> dict:
         to = rules.whatsapp_number(message.to)
-        if message.whatsapp_template:
-            template: dict = {"name": message.whatsapp_template, "language": {"code": message.template_language_code or message.language}}
-            if message.template_parameters:
+        if message.route.whatsapp_template:
+            template: dict = {"name": message.route.whatsapp_template, "language": {"code": message.route.template_language_code or message.language}}
+            if message.route.template_parameters:
                 template["components"] = [{"type": "body", "parameters": [
-                    {"type": "text", "text": value} for value in message.template_parameters]}]
+                    {"type": "text", "text": value} for value in message.route.template_parameters]}]
             return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
                     "template": template}
-        if not message.free_text_allowed:
+        if not message.route.free_text_allowed:
             raise SendFailed("WhatsApp: no approved template, and the 24-hour window is closed", retryable=False)
         return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "text",
                 "text": {"preview_url": False, "body": message.body}}
 
     def send(self, message: OutgoingMessage) -> str:
-        if not self.access_token or not message.whatsapp_phone_number_id:
+        if not self.access_token or not message.route.whatsapp_phone_number_id:
             raise SendFailed("WhatsApp: the clinic's number or the access token is not configured", retryable=False)
         body = self.request_body(message)
-        url = f"{self.base_url}/{self.api_version}/{message.whatsapp_phone_number_id}/messages"
+        url = f"{self.base_url}/{self.api_version}/{message.route.whatsapp_phone_number_id}/messages"
         try:
             response = httpx.post(url, json=body, headers={"Authorization": f"Bearer {self.access_token}"}, timeout=self.timeout)
         except httpx.HTTPError as exc:
@@ -191,16 +201,16 @@ class Msg91SmsProvider:
         digits = rules.whatsapp_number(message.to)
         national = digits[2:] if len(digits) == 12 and digits.startswith("91") else digits
         return {
-            "sender": message.sms_sender_id, "route": self.route, "country": "91",
+            "sender": message.route.sms_sender_id, "route": self.route, "country": "91",
             "unicode": 0 if message.body.isascii() else 1,
             "sms": [{"message": message.body, "to": [national]}],
-            "DLT_TE_ID": message.dlt_template_id,
+            "DLT_TE_ID": message.route.dlt_template_id,
         }
 
     def send(self, message: OutgoingMessage) -> str:
-        if not self.authkey or not message.sms_sender_id:
+        if not self.authkey or not message.route.sms_sender_id:
             raise SendFailed("SMS: the gateway key or the clinic's sender ID is not configured", retryable=False)
-        if not message.dlt_template_id:
+        if not message.route.dlt_template_id:
             raise SendFailed("SMS: no DLT template ID for this message", retryable=False)
         try:
             response = httpx.post(f"{self.base_url}/api/v2/sendsms", json=self.request_body(message),

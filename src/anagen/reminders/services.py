@@ -20,7 +20,7 @@ import os
 import secrets
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -448,10 +448,7 @@ def send_message(message: OutboxMessage, now: datetime) -> str:
     outgoing = OutgoingMessage(
         outbox_id=message.pk, channel=message.channel, to=address,
         body=rules.render(template.body, values), subject=template.subject, language=message.language,
-        whatsapp_template=template.whatsapp_name, template_values=values,
-        template_language_code=route.template_language_code, template_parameters=route.template_parameters,
-        whatsapp_phone_number_id=route.whatsapp_phone_number_id, free_text_allowed=route.free_text_allowed,
-        sms_sender_id=route.sms_sender_id, dlt_template_id=route.dlt_template_id,
+        template_values=values, route=replace(route, whatsapp_template=template.whatsapp_name),
     )
     attempts = message.attempts + 1
     try:

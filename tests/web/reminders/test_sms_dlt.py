@@ -10,7 +10,7 @@ import pytest
 from anagen.audit.services import Actor
 from anagen.reminders import messaging, services
 from anagen.reminders.models import OutboxMessage
-from anagen.reminders.providers import Msg91SmsProvider, OutgoingMessage, SendFailed
+from anagen.reminders.providers import Msg91SmsProvider, OutgoingMessage, Route, SendFailed
 
 from .conftest import local
 from .fake_providers import MSG91_OK, FakeProvider
@@ -32,7 +32,9 @@ def gateway(settings):
 def _outgoing(**overrides):
     values = {"outbox_id": 3, "channel": "sms", "to": "+919820000003", "body": "Reminder: appointment at Anagen on Wed 23 Dec 2026 at 10:00.",
               "sms_sender_id": "ANAGEN", "dlt_template_id": DLT_ID}
-    return OutgoingMessage(**{**values, **overrides})
+    fields = {**values, **overrides}
+    route = Route(**{key: fields.pop(key) for key in list(fields) if key in Route.__dataclass_fields__})
+    return OutgoingMessage(**fields, route=route)
 
 
 def test_an_sms_is_posted_with_the_sender_id_and_dlt_template_id_as_msg91_documents(gateway):

@@ -10,7 +10,7 @@ import pytest
 from anagen.audit.services import Actor
 from anagen.reminders import messaging, services
 from anagen.reminders.models import MessageTemplate, OutboxMessage, WhatsAppContact
-from anagen.reminders.providers import OutgoingMessage, SendFailed, WhatsAppCloudProvider
+from anagen.reminders.providers import OutgoingMessage, Route, SendFailed, WhatsAppCloudProvider
 
 from .conftest import local
 from .fake_providers import WHATSAPP_OK, FakeProvider, whatsapp_error
@@ -40,7 +40,9 @@ def whatsapp_clinic(clinic, admin_user):
 def _outgoing(**overrides):
     values = {"outbox_id": 7, "channel": "whatsapp", "to": "+91 98200 00001", "body": "Reminder: appointment at Anagen.",
               "language": "hi", "whatsapp_phone_number_id": NUMBER_ID}
-    return OutgoingMessage(**{**values, **overrides})
+    fields = {**values, **overrides}
+    route = Route(**{key: fields.pop(key) for key in list(fields) if key in Route.__dataclass_fields__})
+    return OutgoingMessage(**fields, route=route)
 
 
 def _adapter(cloud):

@@ -12,9 +12,9 @@ from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import ModelOut, actor, clinic, page_of
-from anagen.api.problems import Problem, form_errors, invalid
+from anagen.api.problems import form_errors, invalid
 from anagen.api.routers.reminders import MessageOut
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError
 from anagen.education import services as education
 from anagen.education.forms import FaqForm
 from anagen.procedures import services as procedures
@@ -138,10 +138,7 @@ def save_template(request: HttpRequest, payload: TemplateIn) -> Any:
              summary="Retry a failed reminder")
 def retry_message(request: HttpRequest, message_id: int) -> Any:
     """Puts a failed message back in the queue; any other status gets 409."""
-    try:
-        return reminders.retry_failed(actor(request), clinic(request), message_id)
-    except InvalidInput as exc:
-        raise Problem(409, "; ".join(e.message for e in exc.errors), kind="invalid-state") from exc
+    return reminders.retry_failed(actor(request), clinic(request), message_id)
 
 
 # ----------------------------------------------------------------------- aftercare and FAQ

@@ -19,7 +19,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -234,7 +234,7 @@ def notify_account_change(member: User, by: User, what: str) -> bool:
     sent; a mail-server failure is logged (by user id) and does not undo the change."""
     if not member.email:
         return False
-    when = dateformat.format(timezone.localtime(), "j M Y H:i")
+    when = display.moment(timezone.localtime())
     body = _("Hello %(name)s,\n\n%(admin)s, a clinic admin of %(clinic)s, %(what)s on %(when)s.\n\n"
              "If you did not ask for this, tell your clinic at once.\n") % {
         "name": member.get_full_name() or member.username, "admin": by.get_full_name() or by.username,

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -181,9 +183,11 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
     language = request.GET.get("lang") or session.aftercare_language
     if language not in services.LANGUAGES:
         language = "en"
+    upcoming = services.next_session(session)
     context = {
         "session": session, "patient": session.patient, "sheet": services.session_aftercare_sheet(session, language),
-        "language": language, "languages": services.LANGUAGES,
+        "language": language, "languages": services.LANGUAGES, "next_session": upcoming.appointment,
+        "book_next_url": reverse("scheduling:book") + "?" + urlencode(upcoming.book_query) if upcoming.book_query else "",
     }
     return render(request, "procedures/aftercare.html", context)
 

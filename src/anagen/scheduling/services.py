@@ -24,6 +24,7 @@ from anagen.audit.services import Actor
 from anagen.core import display
 from anagen.core.errors import Duplicate, FieldError, InvalidInput, NotFound, Refused, StaleWrite
 from anagen.patients.models import Patient
+from anagen.scheduling import signals
 from anagen.scheduling.models import (
     DEFAULT_DURATION_MINUTES,
     HOLDING_STATUSES,
@@ -119,7 +120,7 @@ def _hhmm(moment: datetime) -> str:
 
 def _span(appointment: Appointment) -> str:
     local = timezone.localtime(appointment.starts_at, clinic_zone())
-    return f"{local:%d %b} from {_hhmm(appointment.starts_at)} to {_hhmm(appointment.ends_at)}"
+    return f"{display.day(local.date())} from {_hhmm(appointment.starts_at)} to {_hhmm(appointment.ends_at)}"
 
 
 # ------------------------------------------------------------------------------------- lookups
@@ -438,6 +439,7 @@ def move_appointment(
         current.save()
         _hold_slots(current)
         _audit_update(actor, current, before)
+        signals.appointment_moved.send(sender=Appointment, appointment=current, actor=actor)
     return current
 
 

@@ -34,7 +34,7 @@ from anagen.core.course import (
     Weekday,
     plan_course,
 )
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import Conflict, FieldError, InvalidInput
 from anagen.core.formulation import (
     CATALOGUE,
     Component,
@@ -61,10 +61,15 @@ THERAPY_KIND = {
 }
 
 
-class NotBookable(Exception):
+class NotBookable(Conflict):
+    """The course cannot be booked; ``reasons`` says each thing that stands in the way."""
+
+    kind = "not-bookable"
+
     def __init__(self, reasons: Sequence[str]):
         self.reasons = tuple(reasons)
         super().__init__(" ".join(self.reasons))
+        self.extra = {"reasons": list(self.reasons)}
 
 
 # --- formulations ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anagen.booking.models import CodeChannel
+from anagen.core.identifiers import IdentifierError, normalise_indian_mobile
 from anagen.patients.models import Sex
 from anagen.ui.forms import NoColonLabels
 
@@ -53,6 +54,14 @@ class BookingForm(SlotForm):
     # The honeypot: hidden from people (the hidden attribute), filled in by form-filling robots.
     website = forms.CharField(label=_("Leave this empty"), required=False,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    def clean_phone(self) -> str:
+        # As the registry's form does (patients.forms): the number is parsed where it is typed,
+        # so its error shows with the others on the first submit.
+        try:
+            return normalise_indian_mobile(self.cleaned_data.get("phone") or "")
+        except IdentifierError as exc:
+            raise forms.ValidationError(_("Enter an Indian mobile number, e.g. 98200 12345.")) from exc
 
 
 class CodeForm(NoColonLabels, forms.Form):

@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import pytest
-
 from tests.web.reminders.fake_providers import MSG91_OK, FakeProvider
 
 DLT_TEMPLATE_ID = "1107160000000000001"

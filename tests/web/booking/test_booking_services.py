@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from tests.web.booking.conftest import DLT_TEMPLATE_ID, last_code
 
 from anagen.audit.models import AuditEntry
 from anagen.booking import services
@@ -16,7 +17,6 @@ from anagen.core.errors import InvalidInput
 from anagen.patients.models import Patient
 from anagen.scheduling import services as scheduling
 from anagen.scheduling.models import Appointment
-from tests.web.booking.conftest import DLT_TEMPLATE_ID, last_code
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +217,32 @@ def test_reception_clears_the_duplicate_flag_and_the_trail_records_it(booking_cl
     cleared = clear_duplicate_check(Actor.system(receptionist.username, booking_clinic.pk), patient)
     assert cleared.needs_duplicate_check is False
     assert AuditEntry.objects.filter(patient_id=patient.pk, action="update", object_type="patient").exists()
+
+
+def test_a_whatsapp_code_goes_as_the_clinics_authentication_template_with_the_copy_code_button(booking_clinic, settings):
+    from tests.web.reminders.fake_providers import WHATSAPP_OK, FakeProvider
+
+    from anagen.booking.models import OnlineBookingSettings
+    from anagen.reminders.models import MessagingAccount
+
+    cloud = FakeProvider(WHATSAPP_OK)
+    try:
+        settings.ANAGEN_WHATSAPP_API_BASE = cloud.base_url
+        settings.ANAGEN_WHATSAPP_ACCESS_TOKEN = "test-token"
+        settings.ANAGEN_REMINDER_ADAPTERS = {"email": "log", "sms": "log", "whatsapp": "whatsapp_cloud"}
+        MessagingAccount.objects.filter(clinic=booking_clinic).update(whatsapp_phone_number_id="106540352242922")
+        OnlineBookingSettings.objects.filter(clinic=booking_clinic).update(code_channel="whatsapp", whatsapp_template="booking_code",
+                                                                           whatsapp_language_code="en")
+        booking = services.request_code(booking_clinic, starts_at=first_free(booking_clinic), details=details())
+        [sent] = cloud.requests
+        template = sent["json"]["template"]
+        assert sent["path"].endswith("/106540352242922/messages") and sent["json"]["to"] == "919820123456"
+        assert template["name"] == "booking_code" and template["language"] == {"code": "en"}
+        [body, button] = template["components"]
+        code = body["parameters"][0]["text"]
+        assert len(code) == 6 and code.isdigit()
+        assert button == {"type": "button", "sub_type": "url", "index": "0", "parameters": [{"type": "text", "text": code}]}
+        assert booking.sent_by == "whatsapp"
+        assert services.confirm_code(booking, code).appointment.kind == "consultation"
+    finally:
+        cloud.close()

@@ -9,7 +9,7 @@ SUM := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(SUM)
 DEMO_STAMP := $(VENV)/.installed-demo-$(SUM)
 
-.PHONY: demo test test-core lint bench install messages clean-venv chromium wrk
+.PHONY: demo test test-core lint bench install messages clean-venv chromium pdftotext wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,15 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) messages chromium
+# The tests of the Hindi and Marathi PDFs read them back with poppler's pdftotext (an extractor
+# independent of the writer): install Debian's poppler-utils if missing.
+pdftotext:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "Installing Debian's poppler-utils for the PDF tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
+
+test: $(STAMP) messages chromium pdftotext
 	$(BIN)/python -m pytest
 
 test-core: $(STAMP)

@@ -52,6 +52,16 @@ def test_billing_settings_are_read_and_a_bad_state_is_refused(world, api_as):
     assert bad.status_code == 422 and error_fields(bad) == {"state_code"}
 
 
+def test_the_upi_id_is_set_through_the_api_left_alone_when_omitted_and_refused_when_malformed(world, api_as):
+    api = api_as(world["staff"]["clinic_admin"])
+    saved = api("put", "/billing-settings", {"state_code": "27", "invoice_prefix": "MUM", "upi_id": "Lotus@OKHDFCBANK",
+                                             "upi_payee_name": "Lotus Hair Clinic"})
+    assert saved.status_code == 200 and saved.data["upi_id"] == "lotus@okhdfcbank"
+    assert api("put", "/billing-settings", {"state_code": "27", "invoice_prefix": "MUM"}).data["upi_id"] == "lotus@okhdfcbank"
+    bad = api("put", "/billing-settings", {"state_code": "27", "invoice_prefix": "MUM", "upi_id": "lotus"})
+    assert bad.status_code == 422 and error_fields(bad) == {"upi_id"}
+
+
 def test_reception_invoices_takes_payment_and_refunds(world, api_as):
     item = _price_item(world)
     api = api_as(world["staff"]["reception"])

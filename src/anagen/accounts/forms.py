@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
+from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Language, Role, User
 from anagen.core.identifiers import IdentifierError, normalise_phone
 from anagen.ui.forms import NoColonLabels
 
@@ -14,21 +14,37 @@ from anagen.ui.forms import NoColonLabels
 STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in ALL_STAFF_ROLES]
 
 
+# A member's own language, blank for the clinic's; a form posted without it (the API's PUT) keeps it.
+def _staff_language_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Language of their pages"), required=False,
+        choices=[("", _("The clinic's language")), *Language.choices],
+        help_text=_("Staff may also change it themselves from the language menu on every page."),
+    )
+
+
 class StaffCreateForm(UserCreationForm):
     role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    language = _staff_language_field()
 
     class Meta:
         model = User
-        fields = ("username", "first_name", "last_name", "email", "role")
+        fields = ("username", "first_name", "last_name", "email", "role", "language")
 
 
 class StaffEditForm(forms.ModelForm):
     role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    language = _staff_language_field()
 
     class Meta:
         model = User
-        fields = ("first_name", "last_name", "email", "role", "is_active")
+        fields = ("first_name", "last_name", "email", "role", "is_active", "language")
         labels = {"is_active": "Account active (untick to stop this person signing in)"}
+
+    def clean_language(self) -> str:
+        if "language" not in self.data:
+            return self.instance.language
+        return str(self.cleaned_data.get("language") or "")
 
 
 class StaffPasswordForm(SetPasswordForm):
@@ -38,8 +54,16 @@ class StaffPasswordForm(SetPasswordForm):
 class ClinicForm(forms.ModelForm):
     class Meta:
         model = Clinic
-        fields = ("name", "city", "address", "phone", "email", "gstin", "mrn_prefix")
+        fields = ("name", "city", "address", "phone", "email", "gstin", "mrn_prefix", "language")
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        labels = {"language": _("Language of staff pages")}
+        help_texts = {"language": _("For staff who have not chosen their own. Patients read their own preferred language.")}
+
+    def clean_language(self) -> str:
+        # A form posted without it (the API's PUT, the provisioning command) keeps the clinic's.
+        if "language" not in self.data:
+            return self.instance.language if self.instance.pk else Language.ENGLISH
+        return str(self.cleaned_data.get("language") or "")
 
     def clean_phone(self) -> str:
         raw = self.cleaned_data.get("phone") or ""
@@ -59,6 +83,7 @@ class ClinicForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["gstin"].help_text = "15 characters, printed on invoices."
+        self.fields["language"].required = False
 
 
 # --- two-factor sign-in and password reset -------------------------------------------------

@@ -18,6 +18,27 @@ class Language(models.TextChoices):
     MARATHI = "mr", "मराठी"
 
 
+def content_language(language: str) -> str:
+    """The code of a patient's language among the texts a clinic publishes per language (consent
+    texts, aftercare sheets, reminder wordings: "en", "hi", "mr"); the interface's English is
+    "en-in". Anything else falls back to English."""
+    if language in (Language.HINDI, Language.MARATHI):
+        return str(language)
+    return "en"
+
+
+def document_language(requested: str | None, preferred: str) -> str:
+    """The interface language a document for a patient is printed in (invoice, receipt, progress
+    report): the one staff chose for this print (a relative reads another language), else the
+    patient's preferred one. Accepts the content codes too ("en" is English)."""
+    for code in (requested, preferred):
+        if code == "en":
+            return Language.ENGLISH
+        if code in Language.values:
+            return str(code)
+    return Language.ENGLISH
+
+
 class Clinic(models.Model):
     name = models.CharField("clinic name", max_length=200, unique=True)
     city = models.CharField(max_length=100, blank=True)

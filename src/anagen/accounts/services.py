@@ -40,11 +40,11 @@ from anagen.core.errors import Duplicate, FieldError, InvalidInput, NotFound
 
 logger = logging.getLogger("anagen.accounts")
 
-STAFF_FIELDS = ("username", "first_name", "last_name", "email", "role")
+STAFF_FIELDS = ("username", "first_name", "last_name", "email", "role", "language")
 """What a new member of staff is created with (and the password)."""
-STAFF_EDIT_FIELDS = ("first_name", "last_name", "email", "role", "is_active")
+STAFF_EDIT_FIELDS = ("first_name", "last_name", "email", "role", "is_active", "language")
 """What an admin may change on a member's account."""
-CLINIC_FIELDS = ("name", "city", "address", "phone", "email", "gstin", "mrn_prefix")
+CLINIC_FIELDS = ("name", "city", "address", "phone", "email", "gstin", "mrn_prefix", "language")
 
 
 class AccountError(Exception):
@@ -91,7 +91,7 @@ def update_staff(actor: Actor, member: User, values: dict[str, Any], *, by: User
         stored = User.objects.select_for_update().get(pk=member.pk)
         before = {f: getattr(stored, f) for f in STAFF_EDIT_FIELDS}
         for field in STAFF_EDIT_FIELDS:
-            setattr(stored, field, values[field])
+            setattr(stored, field, values.get(field, getattr(stored, field)))
         stored.save(update_fields=list(STAFF_EDIT_FIELDS))
         changes = audit.diff(before, {f: getattr(stored, f) for f in STAFF_EDIT_FIELDS})
         if changes:

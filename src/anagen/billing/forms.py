@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anagen.billing.models import STATE_CHOICES, ItemKind, Method, PriceItem, TaxClass
+from anagen.billing.models import DESK_METHODS, STATE_CHOICES, ItemKind, PriceItem, TaxClass
 from anagen.core import billing as rules
 from anagen.core import display
 from anagen.core.errors import InvalidInput
@@ -40,6 +40,10 @@ class SettingsForm(_Form):
     invoice_prefix = forms.CharField(label="Invoice number prefix", max_length=6,
                                      help_text="1-6 capital letters or digits, e.g. MUM: invoices read MUM/2026-27/0001.")
     gstin = forms.CharField(label="Clinic GSTIN", max_length=15, required=False, help_text="15 characters, e.g. 27ABCDE1234F1Z5.")
+    upi_id = forms.CharField(label=_("UPI ID for payments"), max_length=320, required=False,
+                             help_text=_("e.g. anagenclinic@okhdfcbank. Invoices then carry a QR code for the amount due."))
+    upi_payee_name = forms.CharField(label=_("Name shown to the payer"), max_length=50, required=False,
+                                     help_text=_("As the bank account holder's name reads; blank: the clinic's name."))
 
 
 class PriceItemForm(_Form):
@@ -132,7 +136,7 @@ class InvoiceForm(_Form):
 
 class PaymentForm(_Form):
     amount = forms.CharField(label="Amount in rupees", max_length=20)
-    method = forms.ChoiceField(label="Method", choices=Method.choices)
+    method = forms.ChoiceField(label="Method", choices=DESK_METHODS)
     reference = forms.CharField(label="Reference (UPI, card or bank)", max_length=100, required=False)
 
     def clean_amount(self) -> int:
@@ -141,7 +145,7 @@ class PaymentForm(_Form):
 
 class RefundForm(_Form):
     amount = forms.CharField(label="Refund amount in rupees", max_length=20)
-    method = forms.ChoiceField(label="Refunded by", choices=Method.choices)
+    method = forms.ChoiceField(label="Refunded by", choices=DESK_METHODS)
     reason = forms.CharField(label="Reason for the refund", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_amount(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.core.billing import STATE_CODES, balance_due
@@ -38,6 +39,9 @@ class BillingSettings(models.Model):
     state_code = models.CharField("clinic's GST state", max_length=2, choices=STATE_CHOICES, default="27")
     invoice_prefix = models.CharField("invoice number prefix", max_length=6, default="INV",
                                       help_text="1-6 capital letters or digits, e.g. MUM: invoices read MUM/2026-27/0001.")
+    # Where UPI payments go: invoices carry a QR code for the amount due only when this is set.
+    upi_id = models.CharField("UPI ID", max_length=320, blank=True)
+    upi_payee_name = models.CharField("name shown to the payer", max_length=50, blank=True)
 
 
 class PriceItem(models.Model):
@@ -155,10 +159,16 @@ class InvoiceLine(models.Model):
 
 
 class Method(models.TextChoices):
-    CASH = "cash", "Cash"
+    CASH = "cash", _("Cash")
     UPI = "upi", "UPI"
-    CARD = "card", "Card"
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CARD = "card", _("Card")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    # Paid through a payment link (Razorpay) by a means reception does not take itself (a wallet,
+    # pay-later): recorded by the provider's webhook, never chosen at the desk.
+    ONLINE = "online", _("Online (payment link)")
+
+
+DESK_METHODS = [(value, label) for value, label in Method.choices if value != Method.ONLINE]
 
 
 class Payment(models.Model):
@@ -172,6 +182,34 @@ class Payment(models.Model):
     class Meta:
         ordering = ["received_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount_paise__gt=0), name="payment_positive")]
+
+
+class LinkStatus(models.TextChoices):
+    CREATED = "created", _("Sent, not paid")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+class PaymentLink(models.Model):
+    """A payment link (Razorpay) for an invoice's balance; the provider's signed webhook records
+    the payment. ``provider_link_id`` is the provider's id, not a secret."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payment_links")
+    provider_link_id = models.CharField(max_length=64, unique=True)
+    short_url = models.URLField(max_length=300)
+    amount_paise = models.BigIntegerField()
+    status = models.CharField(max_length=12, choices=LinkStatus.choices, default=LinkStatus.CREATED)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="payment_link")
+    # Set when the link was paid but the payment could not be recorded (the balance was already
+    # settled): reception must refund it.
+    problem = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_paise__gt=0), name="payment_link_positive")]
 
 
 class Refund(models.Model):

@@ -8,10 +8,13 @@ tax at its rate; the totals; and the total in words."""
 
 from __future__ import annotations
 
+import io
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
 
+from anagen.billing import qr, services
 from anagen.billing.models import Invoice, Payment
 from anagen.core import display
 from anagen.core.billing import STATE_CODES, amount_in_words, format_paise
@@ -131,6 +134,24 @@ def _totals(pdf: UnicodePDF, invoice: Invoice) -> None:
     pdf.multi_cell(0, 5, amount_in_words(invoice.total_paise), new_x="LMARGIN", new_y="NEXT")
 
 
+def _upi(pdf: UnicodePDF, upi_request: services.UpiRequest) -> None:
+    """The QR code for the balance due, 32 mm square (a phone reads it from a printed page), with
+    the UPI ID beside it for payers who type it."""
+    pdf.ln(3)
+    if pdf.will_page_break(34):
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(qr.png(upi_request.uri)), x=pdf.l_margin, y=top, w=32, h=32)
+    pdf.set_xy(pdf.l_margin + 36, top + 4)
+    pdf.set_font("noto", "B", 10)
+    pdf.cell(0, 6, _("Pay by UPI"), new_x="LEFT", new_y="NEXT")
+    pdf.set_font("noto", "", 9)
+    pdf.cell(0, 5, _("Scan with any UPI app to pay the balance due, %(amount)s.") % {"amount": _money(upi_request.amount_paise)},
+             new_x="LEFT", new_y="NEXT")
+    pdf.cell(0, 5, f"{_('UPI ID')} {upi_request.upi_id} · {upi_request.payee_name}", new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, top + 33)
+
+
 def invoice_pdf(invoice: Invoice) -> bytes:
     pdf = UnicodePDF(format="A4")
     pdf.set_title(_("Invoice %(number)s") % {"number": invoice.number})
@@ -140,6 +161,9 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     _parties(pdf, invoice)
     _lines(pdf, invoice)
     _totals(pdf, invoice)
+    upi_request = services.upi_request_for(invoice)
+    if upi_request is not None:
+        _upi(pdf, upi_request)
     pdf.ln(4)
     pdf.set_font("noto", "", 8)
     pdf.multi_cell(0, 4, _("Health care by a clinical establishment is exempt from GST (SAC 9993). Cosmetic procedures "

@@ -24,20 +24,24 @@ from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
 from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
+from anagen.billing import razorpay
 from anagen.billing.models import (
     BillingSettings,
     Invoice,
     InvoiceCounter,
     InvoiceLine,
     ItemKind,
+    LinkStatus,
     Method,
     PatientPackage,
     Payment,
+    PaymentLink,
     PriceItem,
     Redemption,
     Refund,
 )
 from anagen.core import billing as rules
+from anagen.core import upi
 from anagen.core.errors import Duplicate, InvalidInput, InvalidState, NotFound
 from anagen.patients.models import Patient
 from anagen.procedures.models import TreatmentSession
@@ -50,22 +54,54 @@ def settings_for(clinic: Clinic) -> BillingSettings:
     return BillingSettings.objects.filter(clinic=clinic).first() or BillingSettings(clinic=clinic)
 
 
-def save_settings(actor: Actor, clinic: Clinic, *, state_code: str, invoice_prefix: str, gstin: str) -> BillingSettings:
+def save_settings(actor: Actor, clinic: Clinic, *, state_code: str, invoice_prefix: str, gstin: str,
+                  upi_id: str | None = None, upi_payee_name: str | None = None) -> BillingSettings:
+    """``upi_id`` / ``upi_payee_name`` None: left as they are (callers that do not show them)."""
     state_code = rules.check_state_code(state_code)
     if not state_code:
         raise InvalidInput.single("state_code", "Choose the clinic's state.")
     prefix = rules.check_prefix(invoice_prefix)
     gstin = rules.check_gstin(gstin, state_code)
+    upi_id = upi.check_upi_id(upi_id) if upi_id is not None else None
+    upi_payee_name = upi.check_payee_name(upi_payee_name) if upi_payee_name is not None else None
     with transaction.atomic():
         stored = settings_for(clinic)
-        before = {"state_code": stored.state_code, "invoice_prefix": stored.invoice_prefix, "gstin": clinic.gstin}
+        before = {"state_code": stored.state_code, "invoice_prefix": stored.invoice_prefix, "gstin": clinic.gstin,
+                  "upi_id": stored.upi_id, "upi_payee_name": stored.upi_payee_name}
         stored.state_code, stored.invoice_prefix = state_code, prefix
+        if upi_id is not None:
+            stored.upi_id = upi_id
+        if upi_payee_name is not None:
+            stored.upi_payee_name = upi_payee_name
         stored.save()
         Clinic.objects.filter(pk=clinic.pk).update(gstin=gstin)
         clinic.gstin = gstin
+        after = {"state_code": state_code, "invoice_prefix": prefix, "gstin": gstin, "upi_id": stored.upi_id,
+                 "upi_payee_name": stored.upi_payee_name}
         audit.append(actor, "update", object_type="billing_settings", object_id=clinic.pk, patient_id=None,
-                     changes=audit.diff(before, {"state_code": state_code, "invoice_prefix": prefix, "gstin": gstin}))
+                     changes=audit.diff(before, after))
     return stored
+
+
+@dataclass(frozen=True)
+class UpiRequest:
+    """What an invoice's UPI QR code asks for: the balance due, paid to the clinic's UPI ID."""
+
+    uri: str
+    amount_paise: int
+    upi_id: str
+    payee_name: str
+
+
+def upi_request_for(invoice: Invoice) -> UpiRequest | None:
+    """None when the clinic has no UPI ID or nothing is due."""
+    stored = settings_for(invoice.clinic)
+    if not stored.upi_id or invoice.balance_paise <= 0:
+        return None
+    payee = stored.upi_payee_name or invoice.clinic.name
+    uri = upi.payment_uri(upi_id=stored.upi_id, payee_name=payee, amount_paise=invoice.balance_paise,
+                          reference=invoice.number, note=f"Invoice {invoice.number}")
+    return UpiRequest(uri, invoice.balance_paise, stored.upi_id, payee[:upi.PAYEE_NAME_MAX_CHARS])
 
 
 def price_items(clinic: Clinic, *, active_only: bool = False) -> list[PriceItem]:
@@ -199,6 +235,105 @@ def record_payment(actor: Actor, invoice: Invoice, *, amount_paise: int, method:
                      changes=audit.snapshot_created({"invoice": locked.number, "amount_paise": amount_paise, "method": method}))
     invoice.refresh_from_db()
     return payment
+
+
+# --- payment links (Razorpay) -----------------------------------------------------------------
+
+# Razorpay's payment.method values and how the desk would have recorded them; anything else
+# (wallet, EMI, pay-later) is an online payment reception does not take itself.
+RAZORPAY_METHODS = {"upi": Method.UPI, "card": Method.CARD, "netbanking": Method.BANK_TRANSFER}
+LINK_EVENT_STATUS = {"payment_link.cancelled": LinkStatus.CANCELLED, "payment_link.expired": LinkStatus.EXPIRED}
+
+
+def payment_links_enabled() -> bool:
+    return razorpay.configured()
+
+
+def create_payment_link(actor: Actor, invoice: Invoice, now: datetime | None = None) -> PaymentLink:
+    """A Razorpay link for the balance due, texted to the patient by Razorpay. An unpaid link for
+    the same amount is returned again instead of sending the patient a second one."""
+    if not razorpay.configured():
+        raise InvalidState("Payment links are not set up for this clinic.")
+    invoice.refresh_from_db()
+    balance = invoice.balance_paise
+    if balance <= 0:
+        raise InvalidState("Nothing is due on this invoice.")
+    unpaid = invoice.payment_links.filter(status=LinkStatus.CREATED, amount_paise=balance).first()
+    if unpaid is not None:
+        return unpaid
+    sequence = invoice.payment_links.count() + 1
+    # The request goes out before the transaction: no row stays locked while Razorpay answers.
+    try:
+        created = razorpay.create_link(
+            amount_paise=balance, reference_id=f"{invoice.number}-{sequence}",
+            description=f"Invoice {invoice.number}, {invoice.clinic.name}",
+            customer_name=invoice.patient.full_name, customer_phone=invoice.patient.phone)
+    except razorpay.LinkRefused as exc:
+        raise InvalidState(exc.reason) from exc
+    with transaction.atomic():
+        link = PaymentLink.objects.create(invoice=invoice, provider_link_id=created.link_id, short_url=created.short_url,
+                                          amount_paise=balance, created_at=now or timezone.now(), created_by_id=actor.user_id)
+        audit.append(actor, "create", object_type="payment_link", object_id=link.pk, patient_id=invoice.patient_id,
+                     changes=audit.snapshot_created({"invoice": invoice.number, "amount_paise": balance}))
+    return link
+
+
+def _entity(payload: dict, name: str) -> dict:
+    part = payload.get("payload")
+    found = part.get(name) if isinstance(part, dict) else None
+    entity = found.get("entity") if isinstance(found, dict) else None
+    return entity if isinstance(entity, dict) else {}
+
+
+def record_link_event(payload: object, now: datetime | None = None) -> str:
+    """One webhook event from Razorpay (signature already checked). Returns what happened:
+    ``recorded``, ``already recorded``, ``not recorded`` (the payment exceeds the balance: the link
+    shows it for reception to refund), ``status``, ``unknown link`` or ``ignored``. Razorpay
+    retries an event until it gets a 2xx, so every outcome is idempotent."""
+    if not isinstance(payload, dict):
+        return "ignored"
+    event = payload.get("event")
+    link_id = _entity(payload, "payment_link").get("id")
+    if event not in ("payment_link.paid", *LINK_EVENT_STATUS) or not isinstance(link_id, str):
+        return "ignored"
+    now = now or timezone.now()
+    with transaction.atomic():
+        link = PaymentLink.objects.select_for_update().select_related("invoice").filter(provider_link_id=link_id).first()
+        if link is None:
+            return "unknown link"
+        actor = Actor.system("razorpay", link.invoice.clinic_id)
+        if event in LINK_EVENT_STATUS:
+            if link.status != LinkStatus.CREATED:
+                return "already recorded"
+            link.status = LINK_EVENT_STATUS[event]
+            link.save(update_fields=["status"])
+            audit.append(actor, "update", object_type="payment_link", object_id=link.pk, patient_id=link.invoice.patient_id,
+                         changes=audit.diff({"status": LinkStatus.CREATED}, {"status": link.status}))
+            return "status"
+        if link.status == LinkStatus.PAID:
+            return "already recorded"
+        payment = _entity(payload, "payment")
+        amount_paise, payment_id = payment.get("amount"), payment.get("id")
+        if not (isinstance(amount_paise, int) and amount_paise > 0 and isinstance(payment_id, str) and payment_id
+                and payment.get("currency", "INR") == "INR"):
+            return "ignored"
+        method = RAZORPAY_METHODS.get(str(payment.get("method", "")), Method.ONLINE)
+        try:
+            recorded = record_payment(actor, link.invoice, amount_paise=amount_paise, method=method,
+                                      reference=payment_id[:100], now=now)
+        except InvalidInput:
+            # Paid after reception settled the balance another way: money came in that is not
+            # owed. Nothing is recorded against the invoice; the link says so for a refund.
+            link.status, link.problem = LinkStatus.PAID, f"{rules.format_paise(amount_paise)} paid online ({payment_id}) after the balance was settled: refund it."
+            link.save(update_fields=["status", "problem"])
+            audit.append(actor, "update", object_type="payment_link", object_id=link.pk, patient_id=link.invoice.patient_id,
+                         changes=audit.diff({"status": LinkStatus.CREATED}, {"status": LinkStatus.PAID, "problem": "paid after settled"}))
+            return "not recorded"
+        link.status, link.payment = LinkStatus.PAID, recorded
+        link.save(update_fields=["status", "payment"])
+        audit.append(actor, "update", object_type="payment_link", object_id=link.pk, patient_id=link.invoice.patient_id,
+                     changes=audit.diff({"status": LinkStatus.CREATED}, {"status": LinkStatus.PAID}))
+    return "recorded"
 
 
 def record_refund(actor: Actor, invoice: Invoice, *, amount_paise: int, method: str, reason: str,

@@ -4,15 +4,20 @@ dashboard. Reception works here; nothing clinical is shown. Every id is looked u
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from anagen.accounts.models import document_language
 from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit.services import Actor, record_read
-from anagen.billing import pdf, services
+from anagen.billing import pdf, qr, razorpay, services
 from anagen.billing.forms import (
     InvoiceForm,
     PaymentForm,
@@ -23,8 +28,8 @@ from anagen.billing.forms import (
     form_field,
 )
 from anagen.billing.models import PriceItem
-from anagen.core.billing import amount_in_words
-from anagen.core.errors import Conflict, InvalidInput
+from anagen.core.billing import amount_in_words, format_paise
+from anagen.core.errors import Conflict, InvalidInput, InvalidState
 from anagen.patients.views import patient_for
 from anagen.reminders import services as reminders
 from anagen.scheduling import services as scheduling
@@ -93,7 +98,12 @@ def _invoice_page(request: HttpRequest, invoice, payment_form=None, refund_form=
         "refunds": list(invoice.refunds.all()), "packages": services.open_packages(invoice.clinic, invoice.patient),
         "payment_form": payment_form or PaymentForm(initial={"amount": f"{invoice.balance_paise / 100:.2f}"}),
         "refund_form": refund_form or RefundForm(prefix="refund"),
+        "payment_links": list(invoice.payment_links.all()), "links_enabled": services.payment_links_enabled(),
     }
+    upi_request = services.upi_request_for(invoice)
+    if upi_request is not None:
+        context["upi"] = upi_request
+        context["upi_qr"] = qr.svg(upi_request.uri, _("UPI QR code for the balance due"))
     return render(request, "billing/invoice.html", context, status=status)
 
 
@@ -139,6 +149,34 @@ def refund(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return _invoice_page(request, invoice, refund_form=form, status=400)
 
 
+@any_staff
+@require_POST
+def payment_link(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    invoice = services.get_invoice(actor, request.clinic, invoice_id)
+    try:
+        link = services.create_payment_link(actor, invoice)
+    except InvalidState as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Payment link for %(amount)s sent to the patient by Razorpay.") % {"amount": format_paise(link.amount_paise)})
+    return redirect("billing:invoice", invoice_id=invoice.pk)
+
+
+@csrf_exempt
+@require_POST
+def razorpay_webhook(request: HttpRequest) -> HttpResponse:
+    """Razorpay's events, signed with X-Razorpay-Signature; unsigned or wrongly signed is refused
+    (403) before anything is read."""
+    if not razorpay.signature_ok(request.body, request.headers.get("X-Razorpay-Signature", "")):
+        return JsonResponse({"error": "bad signature"}, status=403)
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"error": "expected JSON"}, status=400)
+    return JsonResponse({"outcome": services.record_link_event(payload)})
+
+
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -149,13 +187,18 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @any_staff
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = services.get_invoice(Actor.from_request(request), request.clinic, invoice_id, audit_as="export")
-    return _pdf_response(pdf.invoice_pdf(invoice), f"invoice-{invoice.number.replace('/', '-')}.pdf")
+    # In the patient's language unless staff print another (?language=hi) for a relative.
+    with translation.override(document_language(request.GET.get("language"), invoice.patient.preferred_language)):
+        content = pdf.invoice_pdf(invoice)
+    return _pdf_response(content, f"invoice-{invoice.number.replace('/', '-')}.pdf")
 
 
 @any_staff
 def receipt_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = services.get_payment(Actor.from_request(request), request.clinic, payment_id)
-    return _pdf_response(pdf.receipt_pdf(payment), f"receipt-{payment.pk:06d}.pdf")
+    with translation.override(document_language(request.GET.get("language"), payment.invoice.patient.preferred_language)):
+        content = pdf.receipt_pdf(payment)
+    return _pdf_response(content, f"receipt-{payment.pk:06d}.pdf")
 
 
 @any_staff
@@ -211,7 +254,8 @@ def price_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 @admin_only
 def billing_settings(request: HttpRequest) -> HttpResponse:
     stored = services.settings_for(request.clinic)
-    initial = {"state_code": stored.state_code, "invoice_prefix": stored.invoice_prefix, "gstin": request.clinic.gstin}
+    initial = {"state_code": stored.state_code, "invoice_prefix": stored.invoice_prefix, "gstin": request.clinic.gstin,
+               "upi_id": stored.upi_id, "upi_payee_name": stored.upi_payee_name}
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from anagen.consents.models import Language, Method, Purpose
 from anagen.consents.signature import MAX_SIGNATURE_BYTES, InvalidSignature, decode_data_url
@@ -37,11 +38,11 @@ class SignConsentForm(NoColonLabels, forms.Form):
         max_length=(MAX_SIGNATURE_BYTES * 4) // 3 + 64,
     )
     typed_name = forms.CharField(
-        label="Patient's full name, typed by the patient", required=False, max_length=200,
+        label=_("Patient's full name, typed by the patient"), required=False, max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     acknowledged = forms.BooleanField(
-        label="I have read and agree to this consent", required=False,
+        label=_("I have read and agree to this consent"), required=False,
     )
 
     def clean_signature_png(self) -> bytes | None:

@@ -33,16 +33,17 @@ class Purpose(models.TextChoices):
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     HINDI = "hi", "हिन्दी (Hindi)"
+    MARATHI = "mr", "मराठी (Marathi)"
 
 
 class Method(models.TextChoices):
-    DRAWN = "drawn", "Drawn signature"
-    TYPED = "typed", "Typed name"
+    DRAWN = "drawn", _("Drawn signature")
+    TYPED = "typed", _("Typed name")
 
 
 class EventKind(models.TextChoices):
-    GRANTED = "granted", "Granted"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    GRANTED = "granted", _("Granted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

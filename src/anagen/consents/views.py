@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from anagen.accounts.models import content_language, document_language
 from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit import services as audit
 from anagen.audit.services import Actor
@@ -84,7 +86,8 @@ def sign(request: HttpRequest, patient_id: int, purpose: str) -> HttpResponse:
         raise Http404
     actor = Actor.from_request(request)
     patient = patient_for(request, patient_id)
-    language = request.POST.get("language") or request.GET.get("language") or Language.ENGLISH
+    # The patient reads the text in their own language unless staff choose another (for a relative).
+    language = request.POST.get("language") or request.GET.get("language") or content_language(patient.preferred_language)
     if language not in Language.values:
         language = Language.ENGLISH
     languages = [
@@ -166,7 +169,10 @@ def record_pdf(request: HttpRequest, record_id: int) -> HttpResponse:
     """The signed consent as PDF: text version, signature, witness and history; the read audited."""
     record = services.get_record(Actor.from_request(request), request.clinic, record_id, audit_as="consent_pdf")
     events = list(record.events.select_related("by").order_by("at", "id"))
-    response = HttpResponse(pdf.consent_pdf(record, events), content_type="application/pdf")
+    # The frame (labels, history) in the language of the text the patient signed, unless staff ask for another.
+    with translation.override(document_language(request.GET.get("language"), record.text.language)):
+        content = pdf.consent_pdf(record, events)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'attachment; filename="consent-{record.pk}.pdf"'
     return response

@@ -34,6 +34,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from babel.numbers import format_decimal
 from num2words import num2words
 
 from anagen.core.errors import InvalidInput, InvalidState
@@ -265,25 +266,13 @@ def parse_rupees(text: str, field: str = "amount", *, allow_zero: bool = False) 
     return paise
 
 
-def _indian_grouping(whole: int) -> str:
-    digits = str(whole)
-    if len(digits) <= 3:
-        return digits
-    head, tail = digits[:-3], digits[-3:]
-    groups: list[str] = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return ",".join(groups) + "," + tail
-
-
 def format_paise(paise: int, symbol: str = "₹") -> str:
-    """150050 → '₹1,500.50'; 1234567800 → '₹1,23,45,678.00' (Indian digit grouping)."""
+    """150050 → '₹1,500.50'; 1234567800 → '₹1,23,45,678.00': Indian digit grouping and Latin
+    digits in every language. CLDR's en_IN pattern through babel; CLDR's own Marathi pattern groups
+    in thousands (123,456.00), which no Mumbai bill does, so the pattern is fixed, not the reader's."""
     sign = "-" if paise < 0 else ""
-    whole, fraction = divmod(abs(paise), PAISE_PER_RUPEE)
-    return f"{sign}{symbol}{_indian_grouping(whole)}.{fraction:02d}"
+    amount = Decimal(abs(paise)).scaleb(-2)
+    return f"{sign}{symbol}{format_decimal(amount, format='#,##,##0.00', locale='en_IN')}"
 
 
 def amount_in_words(paise: int) -> str:

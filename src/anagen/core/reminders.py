@@ -198,6 +198,22 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "आपका मेंटेनेंस सेशन देय है",
         "आपका मेंटेनेंस सेशन देय है: {clinic} में {date} को {time} बजे अपॉइंटमेंट। बदलने के लिए {clinic_phone} पर कॉल करें। रिमाइंडर बंद करें: {opt_out_url}",
     ),
+    (ReminderKind.BEFORE, "mr"): (
+        "भेटीचे स्मरणपत्र",
+        "स्मरणपत्र: {clinic} येथे {date} रोजी {time} वाजता तुमची भेट आहे. बदलण्यासाठी {clinic_phone} वर फोन करा. स्मरणपत्रे बंद करा: {opt_out_url}",
+    ),
+    (ReminderKind.SIDE_EFFECT_CHECK, "mr"): (
+        "तुमच्या भेटीनंतर",
+        "{clinic}: {date} रोजीच्या भेटीनंतर तुम्ही बरे असाल अशी आशा आहे. काही काळजी वाटल्यास {clinic_phone} वर फोन करा. स्मरणपत्रे बंद करा: {opt_out_url}",
+    ),
+    (ReminderKind.MAINTENANCE_DUE, "mr"): (
+        "तुमचे देखभाल सत्र आले आहे",
+        "तुमचे देखभाल सत्र आले आहे: {clinic} येथे {date} रोजी {time} वाजता भेट. बदलण्यासाठी {clinic_phone} वर फोन करा. स्मरणपत्रे बंद करा: {opt_out_url}",
+    ),
+    (ReminderKind.AFTERCARE, "mr"): (
+        "तुमचा उपचारानंतर काळजीचा सल्ला",
+        "{clinic}: {date} रोजीच्या भेटीनंतरच्या काळजीचा सल्ला तुमच्या रुग्ण पोर्टलमध्ये आहे. काही काळजी वाटल्यास {clinic_phone} वर फोन करा. संदेश बंद करा: {opt_out_url}",
+    ),
 }
 
 
@@ -223,7 +239,7 @@ def render(body: str, values: Mapping[str, str]) -> str:
     return body.format(**{k: values.get(k, "") for k in ALLOWED_PLACEHOLDERS})
 
 
-STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "रोकें", "बंद"})
+STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "रोकें", "बंद", "थांबवा", "थांबा"})
 
 
 def is_stop_reply(text: str) -> bool:

@@ -19,7 +19,9 @@ PRICE_LIST = [
 def seed_billing(ctx: SeedContext) -> None:
     clinic = ctx.clinic
     actor = Actor.system("demo-seed", clinic.pk)
-    BillingSettings.objects.update_or_create(clinic=clinic, defaults={"state_code": "27", "invoice_prefix": "MUM"})
+    # A made-up UPI ID (no bank has the handle "demobank"): the demo shows the QR, nothing can pay it.
+    BillingSettings.objects.update_or_create(clinic=clinic, defaults={"state_code": "27", "invoice_prefix": "MUM",
+                                                                      "upi_id": "anagen.demo@demobank", "upi_payee_name": clinic.name[:50]})
     items = [services.save_price_item(actor, clinic, dict(values)) for values in PRICE_LIST]
     if ctx.patients:
         invoice = services.create_invoice(actor, ctx.patients[0], [services.LineRequest(items[0]), services.LineRequest(items[3])],

@@ -15,13 +15,17 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from anagen.accounts.models import Role, User
+from anagen.accounts.models import Role, User, content_language
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
+from anagen.consents import services as consents
+from anagen.consents.models import Method, Purpose
 from anagen.patients.models import Patient
 from anagen.patients.services import set_preferred_language
 from anagen.portal.models import PatientAccount
+from anagen.reminders import services as reminders
+from anagen.reminders.models import ReminderOptIn
 
 DEMO_USERNAME = "patient"
 # (username, preferred language), best-documented patient first.
@@ -50,3 +54,21 @@ def seed_portal(ctx: Any) -> None:
                 patient_id=patient.pk, changes={"username": {"old": None, "new": username}},
             )
             set_preferred_language(actor, patient, language)
+            _in_their_language(actor, patient, language, inviter)
+
+
+def _in_their_language(actor: Actor, patient: Patient, language: str, witness: User) -> None:
+    """A Marathi or Hindi reader signed the consents in their own language and gets reminders in
+    it, as reception would have arranged at registration (the clinical seeder signed English or
+    Hindi at random): their valid consents are signed again on the text in their language and
+    their reminder opt-ins switched to it, each step audited like a desk's."""
+    code = content_language(language)
+    if code == "en":
+        return
+    for purpose in Purpose.values:
+        text = consents.current_text(patient.clinic, purpose, code)
+        if text is not None and consents.has_valid_consent(patient, purpose):
+            consents.sign_consent(actor, patient, text, method=Method.TYPED, typed_name=patient.full_name, acknowledged=True,
+                                  witness=witness)
+    for opt_in in ReminderOptIn.objects.filter(patient=patient, opted_out_at__isnull=True):
+        reminders.opt_in(actor, patient, opt_in.channel, code)

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
@@ -23,7 +24,7 @@ from anagen.accounts.models import Clinic
 from anagen.core import display
 from anagen.outcomes.charts import Chart
 from anagen.outcomes.progress import Progress
-from anagen.ui.pdf import FONTS, clinic_heading
+from anagen.ui.pdf import FONTS, clinic_heading, restore_chosen_font
 
 # fontTools logs every subsetting step at INFO; a report is not worth 30 log lines.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -68,7 +69,7 @@ class ReportPDF(FPDF):
         self.set_fallback_fonts(["notodeva"], exact_match=False)
         self.set_auto_page_break(True, margin=18)
         self.set_margins(16, 16, 16)
-        self.set_title("Progress report")
+        self.set_title(_("Progress report"))
         self.set_creator("Anagen")
 
     def header(self) -> None:
@@ -82,7 +83,8 @@ class ReportPDF(FPDF):
         self.set_y(-13)
         self.set_font("noto", "", 8)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, f"{self.footer_line} · page {self.page_no()} of {{nb}}", align="C")
+        page = _("page %(page)s of %(total)s") % {"page": self.page_no(), "total": "{nb}"}
+        self.cell(0, 5, f"{self.footer_line} · {page}", align="C")
         self.set_text_color(*INK)
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -96,11 +98,17 @@ class ReportPDF(FPDF):
 
     def multi_cell(self, w: float, h: float | None = None, text: str = "", *args: Any, **kwargs: Any) -> Any:
         self.shape_for(text)
-        return super().multi_cell(w, h, text, *args, **kwargs)
+        font = self.current_font
+        result = super().multi_cell(w, h, text, *args, **kwargs)
+        restore_chosen_font(self, font)
+        return result
 
     def cell(self, w: float | None = None, h: float | None = None, text: str = "", *args: Any, **kwargs: Any) -> Any:
         self.shape_for(text)
-        return super().cell(w, h, text, *args, **kwargs)
+        font = self.current_font
+        result = super().cell(w, h, text, *args, **kwargs)
+        restore_chosen_font(self, font)
+        return result
 
     def heading(self, text: str, size: float = 13) -> None:
         if self.get_y() > self.h - 40:
@@ -144,44 +152,48 @@ def build_pdf(content: ReportContent) -> bytes:
     clinic = content.clinic
     pdf = ReportPDF(
         clinic_heading(clinic),
-        f"Progress report for {patient.full_name} ({patient.mrn}) · generated {display.day(content.generated_on)}",
+        _("Progress report for %(name)s (%(mrn)s) · generated %(day)s") % {
+            "name": patient.full_name, "mrn": patient.mrn, "day": display.day(content.generated_on)},
     )
     pdf.add_page()
     pdf.set_font("noto", "B", 18)
-    pdf.cell(0, 10, "Progress report", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 10, _("Progress report"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("noto", "", 10)
     age = patient.age_on(content.generated_on)
-    pdf.para(f"Patient: {patient.full_name}", size=12, bold=True)
-    pdf.para(f"Record number {patient.mrn} · {patient.get_sex_display()} · {age} years · born {display.day(patient.date_of_birth)}")
-    pdf.para(f"Diagnosis: {p.diagnosis_label}")
-    pdf.para(f"Generated on {display.day(content.generated_on)} by {content.generated_by}")
+    pdf.para(_("Patient: %(name)s") % {"name": patient.full_name}, size=12, bold=True)
+    pdf.para(_("Record number %(mrn)s · %(sex)s · %(age)s years · born %(day)s") % {
+        "mrn": patient.mrn, "sex": patient.get_sex_display(), "age": age, "day": display.day(patient.date_of_birth)})
+    pdf.para(_("Diagnosis: %(diagnosis)s") % {"diagnosis": p.diagnosis_label})
+    pdf.para(_("Generated on %(day)s by %(author)s") % {"day": display.day(content.generated_on), "author": content.generated_by})
 
-    pdf.heading("Course so far")
+    pdf.heading(_("Course so far"))
     if p.course is None:
-        pdf.para("No course has been planned yet.")
+        pdf.para(_("No course has been planned yet."))
     else:
         done = p.course_sessions_done
-        pdf.para(f"Course started {display.day(p.course.start_date)}: {len(done)} of {p.course.total_sessions} sessions done "
-                 f"({p.course.intensive_sessions} intensive, {p.course.maintenance_sessions} maintenance).")
+        pdf.para(_("Course started %(day)s: %(done)s of %(total)s sessions done (%(intensive)s intensive, %(maintenance)s maintenance).") % {
+            "day": display.day(p.course.start_date), "done": len(done), "total": p.course.total_sessions,
+            "intensive": p.course.intensive_sessions, "maintenance": p.course.maintenance_sessions})
         if done:
-            pdf.para("Session dates: " + ", ".join(f"{s.number or '-'}: {display.day(s.day)}" for s in done))
+            pdf.para(_("Session dates: %(dates)s") % {"dates": ", ".join(f"{s.number or '-'}: {display.day(s.day)}" for s in done)})
 
-    pdf.heading("Measurements")
-    pdf.para(f"Compared at the same scalp site: {p.site_label}.")
+    pdf.heading(_("Measurements"))
+    pdf.para(_("Compared at the same scalp site: %(site)s.") % {"site": p.site_label})
     _measurement_table(pdf, p)
 
-    pdf.heading("Your response so far")
+    pdf.heading(_("Your response so far"))
     if p.response is not None:
-        pdf.para(f"Response: {p.response.response_class.value} (baseline {display.day(p.baseline.measured_on)} against "  # type: ignore[union-attr]
-                 f"{display.day(p.response_follow_up.measured_on)})", bold=True)  # type: ignore[union-attr]
+        pdf.para(_("Response: %(response)s (baseline %(baseline)s against %(follow_up)s)") % {
+            "response": p.response.response_class.value, "baseline": display.day(p.baseline.measured_on),  # type: ignore[union-attr]
+            "follow_up": display.day(p.response_follow_up.measured_on)}, bold=True)  # type: ignore[union-attr]
         for reason in p.response.reasons:
             pdf.bullet(plain(reason))
     else:
         pdf.para(p.response_note)
     if p.non_responder is not None:
-        pdf.para("Likely non-responder: " + p.non_responder.message, bold=True)
+        pdf.para(_("Likely non-responder: %(reason)s") % {"reason": p.non_responder.message}, bold=True)
 
-    pdf.heading("What to expect")
+    pdf.heading(_("What to expect"))
     if p.timeline is not None:
         for sentence in p.timeline.sentences:
             pdf.bullet(sentence)
@@ -189,18 +201,22 @@ def build_pdf(content: ReportContent) -> bytes:
         for line in p.forecast_limits:
             pdf.bullet(line)
     else:
-        pdf.para(p.forecast_note or "No forecast.")
+        pdf.para(p.forecast_note or _("No forecast."))
 
-    pdf.heading("Next steps")
+    pdf.heading(_("Next steps"))
     for step in content.next_steps:
         pdf.bullet(step)
 
     pdf.add_page()
-    pdf.heading("Charts")
-    pdf.para("Triangles on the time axis mark treatment sessions; the dashed line is the baseline; the shaded band is "
-             "the range expected for this course (10-90%)"
-             + ("; the dashed outline beside it is the range expected without treatment" if p.untreated is not None else "")
-             + ". Every value is also in the measurement table.", size=9)
+    pdf.heading(_("Charts"))
+    if p.untreated is not None:
+        legend = _("Triangles on the time axis mark treatment sessions; the dashed line is the baseline; the shaded band is "
+                   "the range expected for this course (10-90%); the dashed outline beside it is the range expected without "
+                   "treatment. Every value is also in the measurement table.")
+    else:
+        legend = _("Triangles on the time axis mark treatment sessions; the dashed line is the baseline; the shaded band is "
+                   "the range expected for this course (10-90%). Every value is also in the measurement table.")
+    pdf.para(legend, size=9)
     for index, (_chart, svg) in enumerate(content.charts):
         if pdf.get_y() > pdf.h - 90:
             pdf.add_page()
@@ -208,14 +224,14 @@ def build_pdf(content: ReportContent) -> bytes:
         pdf.ln(2 if index % 2 == 0 else 4)
 
     pdf.add_page()
-    pdf.heading("Photographs")
+    pdf.heading(_("Photographs"))
     if not content.photo_pairs:
-        pdf.para(content.photo_note or "No photographs were taken.")
+        pdf.para(content.photo_note or _("No photographs were taken."))
     for pair in content.photo_pairs:
         _photo_pair(pdf, pair)
 
     sheet = content.aftercare
-    pdf.heading(f"Aftercare: {sheet.title}")
+    pdf.heading(_("Aftercare: %(title)s") % {"title": sheet.title})
     for title, points in sheet.sections:
         pdf.para(title, bold=True)
         for point in points:
@@ -225,9 +241,9 @@ def build_pdf(content: ReportContent) -> bytes:
 
 def _measurement_table(pdf: ReportPDF, p: Any) -> None:
     if not p.measurements:
-        pdf.para("No measurements recorded yet.")
+        pdf.para(_("No measurements recorded yet."))
         return
-    headings = ("Date", "Density /cm²", "Wash test", "Comb count", "Pull test", "Shaft µm", "Photo score", "Note")
+    headings = (_("Date"), _("Density /cm²"), _("Wash test"), _("Comb count"), _("Pull test"), _("Shaft µm"), _("Photo score"), _("Note"))
     pdf.set_font("noto", "", 8.5)
     with pdf.table(col_widths=(22, 22, 18, 18, 18, 18, 18, 44), text_align="LEFT", line_height=5,
                    headings_style=FontFace(emphasis="BOLD", fill_color=(238, 241, 245)), first_row_as_headings=True) as table:
@@ -235,7 +251,7 @@ def _measurement_table(pdf: ReportPDF, p: Any) -> None:
         for row in p.table:
             m = row["m"]
             density = "" if m.density_per_cm2 is None else str(m.density_per_cm2)
-            note = "baseline" if row["is_baseline"] else ("" if row["compared"] or m.density_per_cm2 is None else "other site: not compared")
+            note = _("baseline") if row["is_baseline"] else ("" if row["compared"] or m.density_per_cm2 is None else _("other site: not compared"))
             table.row((
                 f"{display.day(m.measured_on)}", density if row["compared"] else f"({density})",
                 "" if m.wash_shed_count is None else str(m.wash_shed_count), "" if m.comb_count is None else str(m.comb_count),
@@ -251,11 +267,11 @@ def _photo_pair(pdf: ReportPDF, pair: dict[str, Any]) -> None:
         pdf.add_page()
     pdf.para(f"{pair['view'].capitalize()}", bold=True)
     top = pdf.get_y()
-    for column, (label, key, day_key) in enumerate((("Baseline", "baseline", "baseline_date"), ("Latest", "latest", "latest_date"))):
+    for column, (label, key, day_key) in enumerate(((_("Baseline"), "baseline", "baseline_date"), (_("Latest"), "latest", "latest_date"))):
         x = pdf.l_margin + column * (width + 6)
         image = _photo(pair.get(key))
         day = pair.get(day_key)
-        caption = f"{label}{' · ' + format(day, '%-d %b %Y') if day else ''}"
+        caption = f"{label}{' · ' + display.day(day) if day else ''}"
         pdf.set_xy(x, top)
         pdf.set_font("noto", "", 9)
         pdf.cell(width, 5, caption)
@@ -263,5 +279,5 @@ def _photo_pair(pdf: ReportPDF, pair: dict[str, Any]) -> None:
             pdf.image(image, x=x, y=top + 6, w=width, h=width * 0.75, keep_aspect_ratio=True)
         else:
             pdf.set_xy(x, top + 8)
-            pdf.cell(width, 5, "no photograph" if key == "latest" else "photograph unavailable")
+            pdf.cell(width, 5, _("no photograph") if key == "latest" else _("photograph unavailable"))
     pdf.set_xy(pdf.l_margin, top + 6 + width * 0.75 + 4)

@@ -14,9 +14,11 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from anagen.accounts.models import Clinic, User
+from anagen.accounts.models import Clinic, User, content_language, document_language
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
@@ -39,12 +41,13 @@ from anagen.ui import labels
 
 logger = logging.getLogger(__name__)
 
+# Marked with gettext_noop and translated where shown (the report is printed in the patient's language).
 NEXT_STEP_TEXT = {
-    "continue_maintenance": "Continue maintenance sessions",
-    "review_and_consider_combination": "Review the plan and consider a combination therapy",
-    "stop_and_review_diagnosis": "Stop mesotherapy and review the diagnosis",
-    "continue_intensive_phase": "Continue the intensive phase as planned",
-    "review_expected_shed": "Review at the next visit: more shedding in the first weeks of minoxidil is expected",
+    "continue_maintenance": gettext_noop("Continue maintenance sessions"),
+    "review_and_consider_combination": gettext_noop("Review the plan and consider a combination therapy"),
+    "stop_and_review_diagnosis": gettext_noop("Stop mesotherapy and review the diagnosis"),
+    "continue_intensive_phase": gettext_noop("Continue the intensive phase as planned"),
+    "review_expected_shed": gettext_noop("Review at the next visit: more shedding in the first weeks of minoxidil is expected"),
 }
 
 
@@ -87,16 +90,16 @@ def next_steps(progress: Progress) -> list[str]:
         steps.append(progress.non_responder.message)
     if progress.response is not None:
         r = progress.response
-        text = NEXT_STEP_TEXT.get(r.next_step.value, r.next_step.value)
+        text = _(NEXT_STEP_TEXT[r.next_step.value]) if r.next_step.value in NEXT_STEP_TEXT else r.next_step.value
         course = progress.course
         if r.next_step.value == "continue_intensive_phase" and course is not None:
             done = min(len(progress.course_sessions_done), course.intensive_sessions)
-            text += f" (session {done} of {course.intensive_sessions} done)"
+            text += " " + _("(session %(done)s of %(total)s done)") % {"done": done, "total": course.intensive_sessions}
         if r.maintenance_interval_days:
-            text += f", about every {r.maintenance_interval_days} days"
+            text += _(", about every %(days)s days") % {"days": r.maintenance_interval_days}
         steps.append(text + ".")
         if r.early_assessment:
-            steps.append("This assessment is early and provisional; the next measurements will say more.")
+            steps.append(_("This assessment is early and provisional; the next measurements will say more."))
     course = progress.course
     if course is not None:
         upcoming = Appointment.objects.filter(
@@ -104,8 +107,9 @@ def next_steps(progress: Progress) -> list[str]:
             starts_at__date__gte=progress.today,
         ).order_by("starts_at").first()
         if upcoming is not None:
-            steps.append(f"Next appointment: {display.moment(timezone.localtime(upcoming.starts_at))} ({upcoming.get_kind_display()}).")
-    steps.append("Measurements are repeated at the same scalp site every 6-12 weeks so changes can be compared fairly.")
+            steps.append(_("Next appointment: %(moment)s (%(kind)s).") % {
+                "moment": display.moment(timezone.localtime(upcoming.starts_at)), "kind": upcoming.get_kind_display()})
+    steps.append(_("Measurements are repeated at the same scalp site every 6-12 weeks so changes can be compared fairly."))
     return steps
 
 
@@ -113,16 +117,20 @@ def report_content(progress: Progress, clinic: Clinic, author: str) -> ReportCon
     pairs, note = _photo_pairs(progress.patient)
     ingredients = list(progress.course.formulation.components.values_list("ingredient", flat=True)) if progress.course else []
     return ReportContent(clinic, progress, progress.today, author, chart_svgs(progress, for_pdf=True), pairs, note,
-                         aftercare_sheet(clinic, "en", ingredients), next_steps(progress))
+                         aftercare_sheet(clinic, content_language(translation.get_language() or ""), ingredients), next_steps(progress))
 
 
-def generate_report(actor: Actor, clinic: Clinic | None, patient_id: int, author: User, today: dt.date) -> Report:
+def generate_report(actor: Actor, clinic: Clinic | None, patient_id: int, author: User, today: dt.date,
+                    language: str | None = None) -> Report:
     """Build the PDF, store it under the ``reports`` alias and record it, audited as an export.
+    The report is written in the patient's preferred language unless ``language`` asks for another
+    (staff printing for a relative).
     The file is written before the row; if the row or the audit entry fails the file is removed,
     so no report row ever points at a missing file."""
     patient = get_patient_for_outcomes(actor, clinic, patient_id)
     progress = patient_progress(patient, today)
-    data = build_pdf(report_content(progress, patient.clinic, author.get_full_name() or author.username))
+    with translation.override(document_language(language, patient.preferred_language)):
+        data = build_pdf(report_content(progress, patient.clinic, author.get_full_name() or author.username))
     digest = hashlib.sha256(data).hexdigest()
     storage = storages["reports"]
     name = storage.save(f"clinic-{patient.clinic_id}/patient-{patient.pk}/progress-{today:%Y%m%d}-{uuid.uuid4().hex[:12]}.pdf", ContentFile(data))

@@ -85,7 +85,8 @@ def void_visit(request: HttpRequest, patient_id: int, visit_id: int) -> HttpResp
 @clinical
 @require_POST
 def generate(request: HttpRequest, patient_id: int) -> HttpResponse:
-    report = reports.generate_report(Actor.from_request(request), request.clinic, patient_id, request.user, timezone.localdate())
+    report = reports.generate_report(Actor.from_request(request), request.clinic, patient_id, request.user, timezone.localdate(),
+                                     language=request.POST.get("language") or None)
     messages.success(request, f"Progress report {report.pk} generated.")
     return redirect("outcomes:download_report", report.pk)
 

@@ -5,7 +5,9 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from anagen.accounts.models import Language
 from anagen.core.identifiers import (
     IdentifierError,
     format_abha_number,
@@ -33,9 +35,16 @@ class PatientForm(NoColonLabels, forms.ModelForm):
         help_text="Optional. 14 digits, e.g. 91-1234-5678-9012.",
     )
 
+    # What the clinic gives the patient (consent texts, aftercare sheets, reminders, report,
+    # invoices) and their portal follow it; left out of a post, it stays as it was.
+    preferred_language = forms.ChoiceField(
+        label=_("Language the patient reads"), choices=Language.choices, required=False,
+        help_text=_("Consent texts, aftercare sheets, reminders, the progress report, invoices and the portal are in this language."),
+    )
+
     class Meta:
         model = Patient
-        fields = DEMOGRAPHIC_FIELDS
+        fields = (*DEMOGRAPHIC_FIELDS, "preferred_language")
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -112,8 +121,12 @@ class PatientForm(NoColonLabels, forms.ModelForm):
             raise forms.ValidationError(f"The date of birth is more than {MAX_AGE_YEARS} years ago.")
         return born
 
+    def clean_preferred_language(self) -> str:
+        chosen: str = self.cleaned_data.get("preferred_language") or ""
+        return chosen or (self.instance.preferred_language if self.instance.pk else Language.ENGLISH)
+
     def registry_values(self) -> dict[str, Any]:
-        return {field: self.cleaned_data[field] for field in DEMOGRAPHIC_FIELDS}
+        return {field: self.cleaned_data[field] for field in (*DEMOGRAPHIC_FIELDS, "preferred_language")}
 
 
 class PatientSearchForm(forms.Form):

@@ -6,15 +6,16 @@ from datetime import date
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic, Language
 from anagen.core.identifiers import format_abha_number, format_phone
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other / intersex"
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other / intersex")
 
 
 class Patient(models.Model):

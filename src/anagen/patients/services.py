@@ -80,7 +80,9 @@ def update_patient(actor: Actor, patient: Patient, values: Mapping[str, Any], *,
         current = Patient.objects.select_for_update().get(pk=patient.pk)
         if expected_version is not None and current.version != expected_version:
             raise StaleWrite()
-        before = {field: getattr(current, field) for field in DEMOGRAPHIC_FIELDS}
+        # The preferred language is changed here by reception's form (the portal's own switch is set_preferred_language).
+        fields = (*DEMOGRAPHIC_FIELDS, "preferred_language") if "preferred_language" in values else DEMOGRAPHIC_FIELDS
+        before = {field: getattr(current, field) for field in fields}
         changes = audit.diff(before, values)
         if not changes:
             return current

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
-from anagen.accounts.models import Clinic, Role, User
+from anagen.accounts.models import Clinic, Role, User, content_language
 from anagen.audit import services as audit
 from anagen.audit.models import Action, AuditEntry, AuditPatientRef
 from anagen.audit.services import Actor
@@ -357,10 +357,12 @@ def overview(actor: Actor, patient: Patient, now: datetime | None = None) -> Ove
     consent_rows = [s for p, s in statuses.items() if s.record is not None or p in available]
     sheets: dict[str, Any] = {}
     aftercare = []
+    # In the patient's own language, whatever language the sheet was printed in at the clinic: the
+    # portal is theirs, in the language they chose.
+    language = content_language(patient.preferred_language)
     for session in (TreatmentSession.objects.filter(patient=patient, clinic_id=patient.clinic_id)
                     .select_related("formulation").prefetch_related("formulation__components")
                     .order_by("-performed_on", "-id")[:20]):
-        language = session.aftercare_language or "en"
         # The 5-ARI instructions lead the sheet of a session whose formulation holds one (issue 17).
         ingredients = tuple(sorted(c.ingredient for c in session.formulation.components.all()))
         key = f"{language}:{','.join(ingredients)}"

@@ -1,4 +1,4 @@
-"""The aftercare sheet of a session as PDF, in the session's language (English or Hindi: the
+"""The aftercare sheet of a session as PDF, in the session's language (English, Hindi or Marathi: the
 shipped Noto Devanagari font, shaped with HarfBuzz)."""
 
 from __future__ import annotations

@@ -381,7 +381,7 @@ def sessions_for(patient: Any) -> list[TreatmentSession]:
 
 # --- aftercare ---------------------------------------------------------------------------------
 
-LANGUAGES = {"en": "English", "hi": "हिन्दी (Hindi)"}
+LANGUAGES = {"en": "English", "hi": "हिन्दी (Hindi)", "mr": "मराठी (Marathi)"}
 
 
 def aftercare_sheet(clinic: Clinic, language: str, ingredients: Sequence[str] = ()) -> AftercareSheet:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from anagen.accounts.models import content_language
 from anagen.accounts.permissions import admin_only, clinical, performs, staff_required
 from anagen.audit.services import Actor
 from anagen.consultations.models import ZONE_CHOICES
@@ -52,7 +53,8 @@ def record(request: HttpRequest, appointment_id: int) -> HttpResponse:
                for lot in selectable]
     data = _with_lot_rows(request.POST, selectable) if request.method == "POST" else None
     form = SessionForm(data, initial={"technique": "needle", "needle_gauge": 32, "needle_length_mm": 4, "depth_mm": 2,
-                                      "injection_style": "point_by_point", "aftercare_language": "en"})
+                                      "injection_style": "point_by_point",
+                                      "aftercare_language": content_language(appointment.patient.preferred_language)})
     lots = LotFormSet(data, prefix="lots", form_kwargs={"lot_choices": choices})
     flags = [reason for _, reasons in session_flags.send(sender=TreatmentSession, patient=appointment.patient) for reason in reasons or []]
     course_options = services.course_session_options(appointment)

@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     HINDI = "hi", "हिन्दी (Hindi)"
+    MARATHI = "mr", "मराठी (Marathi)"
 
 
 class ReminderSettings(models.Model):

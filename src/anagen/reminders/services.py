@@ -189,7 +189,7 @@ def opt_in(actor: Actor, patient: Patient, channel: str, language: str = Languag
     if channel not in Channel.values:
         raise InvalidInput.single("channel", "Choose email, SMS or WhatsApp.")
     if language not in Language.values:
-        raise InvalidInput.single("language", "Choose English or Hindi.")
+        raise InvalidInput.single("language", "Choose English, Hindi or Marathi.")
     if not address_for(patient, channel):
         what = "no email address" if channel == Channel.EMAIL else "no phone number"
         raise InvalidInput.single("channel", f"The patient has {what} on record: add it first.")

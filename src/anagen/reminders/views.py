@@ -8,10 +8,12 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from anagen.accounts.models import content_language, document_language
 from anagen.accounts.permissions import admin_only, any_staff
 from anagen.audit.services import Actor, record_read
 from anagen.core.errors import Conflict, InvalidInput
@@ -27,7 +29,8 @@ from anagen.ui.forms import add_errors_from
 def patient_channels(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for(request, patient_id, audit_read=False)
     actor = Actor.from_request(request)
-    form = OptInForm()
+    # Messages go in the patient's own language unless reception chooses another.
+    form = OptInForm(initial={"language": content_language(patient.preferred_language)})
     status = 200
     if request.method == "POST":
         if request.POST.get("action") == "opt_out":
@@ -124,10 +127,12 @@ def retry(request: HttpRequest, message_id: int) -> HttpResponse:
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     """The link in a message: GET asks to confirm (link scanners must not opt anyone out)."""
     record = services.token_record(token)
-    if request.method == "POST":
-        services.opt_out_by_token(token)
-        return render(request, "reminders/opt_out_done.html", {"channel": Channel(record.channel).label})
-    return render(request, "reminders/opt_out.html", {"channel": Channel(record.channel).label})
+    # The page is in the language the patient's messages come in (the link is opened without signing in).
+    with translation.override(document_language(None, record.patient.preferred_language)):
+        if request.method == "POST":
+            services.opt_out_by_token(token)
+            return render(request, "reminders/opt_out_done.html", {"channel": Channel(record.channel).label})
+        return render(request, "reminders/opt_out.html", {"channel": Channel(record.channel).label})
 
 
 @csrf_exempt

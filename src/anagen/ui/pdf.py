@@ -29,11 +29,28 @@ class UnicodePDF(FPDF):
 
     def cell(self, w: float | None = None, h: float | None = None, text: str = "", *args: Any, **kwargs: Any) -> Any:
         self._shape_for(text)
-        return super().cell(w, h, text, *args, **kwargs)
+        font = self.current_font
+        result = super().cell(w, h, text, *args, **kwargs)
+        restore_chosen_font(self, font)
+        return result
 
     def multi_cell(self, w: float, h: float | None = None, text: str = "", *args: Any, **kwargs: Any) -> Any:
         self._shape_for(text)
-        return super().multi_cell(w, h, text, *args, **kwargs)
+        font = self.current_font
+        result = super().multi_cell(w, h, text, *args, **kwargs)
+        restore_chosen_font(self, font)
+        return result
+
+
+def restore_chosen_font(pdf: FPDF, font: Any) -> None:
+    """After a cell, the next one names its font again. fpdf2 (2.8.9) sets the font of a line that
+    starts in the fallback font (all-Devanagari text) inside that line's q/Q pair yet records it as
+    set for the page (py-pdf/fpdf2#1772): the next cell without a set_font of its own (an amount
+    after a Marathi label) was drawn with no font and came out as garbage or nothing. One more Tf
+    per cell costs a few bytes."""
+    if font is not None:
+        pdf.current_font = font
+    pdf.current_font_is_set_on_page = False
 
 
 def clinic_heading(clinic: Any) -> str:

@@ -210,6 +210,8 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "billing:invoice": (GET, ANY_STAFF, SCOPED),
     "billing:pay": (POST, ANY_STAFF, SCOPED),
     "billing:refund": (POST, ANY_STAFF, SCOPED),
+    "billing:payment_link": (POST, ANY_STAFF, SCOPED),
+    "billing:razorpay_webhook": (POST, PUBLIC, UNSCOPED),  # Razorpay's webhook, signed with the webhook secret
     "billing:invoice_pdf": (GET, ANY_STAFF, SCOPED),
     "billing:receipt_pdf": (GET, ANY_STAFF, SCOPED),
     "billing:package": (GET, ANY_STAFF, SCOPED),
@@ -263,6 +265,8 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "reminders:inbound": dict.fromkeys(ROLES, FORBIDDEN),
     # Without Meta's verify token (GET) or signature (POST) the WhatsApp webhook refuses everyone.
     "reminders:whatsapp_webhook": dict.fromkeys(ROLES, FORBIDDEN),
+    # Without Razorpay's signature the payment webhook refuses everyone.
+    "billing:razorpay_webhook": dict.fromkeys(ROLES, FORBIDDEN),
     # The probed token is the clinic admin's: only its owner or the clinic admin can revoke it;
     # for other staff it does not exist.
     "api_tokens:revoke": {"reception": NOT_FOUND, "practitioner": NOT_FOUND, "trichologist": NOT_FOUND},

@@ -93,7 +93,7 @@ def test_consents_belong_to_the_patients_clinic(patient, other_clinic, publish, 
 
 
 
-def test_the_demo_seed_publishes_texts_in_both_languages_and_signs_consents(clinic, other_clinic, make_user, make_patient):
+def test_the_demo_seed_publishes_texts_in_english_hindi_and_marathi_and_signs_consents(clinic, other_clinic, make_user, make_patient):
     from anagen.consents.models import ConsentRecord, ConsentText
     from anagen.demo.consents import seed_consents
     from anagen.demo.seed import SEEDERS, SeedContext
@@ -103,9 +103,9 @@ def test_the_demo_seed_publishes_texts_in_both_languages_and_signs_consents(clin
     patients = [make_patient(clinic, given_name=f"P{i}") for i in range(12)]
     seed_consents(SeedContext(clinic=clinic, branch=other_clinic, staff=staff, patients=patients))
     texts = ConsentText.objects.filter(clinic=clinic)
-    assert {(t.purpose, t.language, t.version) for t in texts} == {(p, lang, 1) for p in services.Purpose.values for lang in ("en", "hi")}
-    assert ConsentText.objects.filter(clinic=other_clinic).count() == 10
-    assert all("\u0900" <= ch <= "\u097f" for t in texts.filter(language="hi") for ch in t.title if ch.isalpha())
+    assert {(t.purpose, t.language, t.version) for t in texts} == {(p, lang, 1) for p in services.Purpose.values for lang in ("en", "hi", "mr")}
+    assert ConsentText.objects.filter(clinic=other_clinic).count() == 15
+    assert all("\u0900" <= ch <= "\u097f" for t in texts.filter(language__in=("hi", "mr")) for ch in t.title if ch.isalpha())
     treatment = texts.get(purpose="treatment", language="en").body
     for risk in ["24 to 48 hours", "mycobacterial", "allergic", "patchy hair loss", "not guaranteed", "withdraw"]:
         assert risk in treatment

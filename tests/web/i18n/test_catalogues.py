@@ -2,7 +2,11 @@
 
 Every msgid the portal uses (its templates, the page frame and sign-in page around them, the portal's
 forms, messages and errors, and the labels of choices it shows) must be in ``hi`` and ``mr``,
-translated and not fuzzy. A string added to a portal template without running makemessages fails
+translated and not fuzzy. So must every msgid of what the clinic hands the patient: the consent text
+as shown and signed (page and PDF), the aftercare sheet PDF, the reminder opt-out pages the
+messages link to, the progress report PDF and the invoice and receipt PDFs. The wordings those
+carry as stored content (consent texts, aftercare sheets, reminder messages) must exist in both
+languages too. A string added to a portal template without running makemessages fails
 here too, because the msgids are read from the templates themselves, not from the catalogue.
 """
 
@@ -15,11 +19,18 @@ from pathlib import Path
 import polib
 import pytest
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation.template import templatize
 
 from anagen.accounts.models import Role
-from anagen.consents.models import Purpose
+from anagen.billing.models import Method as PaymentMethod
+from anagen.consents.default_texts import TEXTS as CONSENT_TEXTS
+from anagen.consents.models import EventKind, Purpose
+from anagen.consents.models import Method as SignMethod
 from anagen.consents.services import STATE_LABELS
+from anagen.core.aftercare import DEFAULT_SHEETS, five_ari_languages
+from anagen.core.reminders import DEFAULT_TEMPLATES, ReminderKind
+from anagen.patients.models import Sex
 from anagen.scheduling.models import Kind
 from anagen.ui.catalogs import LOCALE_DIR, compile_catalogues
 
@@ -33,7 +44,16 @@ PATIENT_TEMPLATES = [
 # The portal's staff-side panels and pages are staff interface, not read by the patient.
 STAFF_SIDE = {"_panel.html", "_patient_panel.html", "invitation_created.html", "requests.html"}
 PORTAL_PYTHON = [SRC / "portal/forms.py", SRC / "portal/services.py", SRC / "portal/views.py"]
-GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
+# What the clinic hands the patient, by document: the files whose msgids the patient reads.
+PATIENT_DOCUMENTS = {
+    "consent": [SRC / "consents/templates/consents/_text.html", SRC / "consents/templates/consents/sign.html",
+                SRC / "consents/forms.py", SRC / "consents/pdf.py"],
+    "aftercare": [SRC / "procedures/pdf.py"],
+    "reminder": [SRC / "reminders/templates/reminders/opt_out.html", SRC / "reminders/templates/reminders/opt_out_done.html"],
+    "report": [SRC / "outcomes/pdf.py", SRC / "outcomes/reports.py"],
+    "invoice": [SRC / "billing/pdf.py"],
+}
+GETTEXT_NAMES = {"gettext_noop", "_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
 LITERAL = r"u?'(?:[^'\\]|\\.)*'"
 TEMPLATE_CALL = re.compile(rf"\b(n?p?gettext)\(\s*({LITERAL}(?:\s*,\s*{LITERAL})*)")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -99,6 +119,58 @@ def test_every_msgid_of_the_portal_is_translated_and_not_fuzzy(language):
         e.msgid for k in portal_msgids() for e in [entries[k]] if not e.translated() or "fuzzy" in e.flags
     )
     assert not bad, f"untranslated or fuzzy in {language}: {bad}"
+
+
+def document_msgids(document: str) -> set[tuple[str | None, str]]:
+    keys: set[tuple[str | None, str]] = set()
+    for path in PATIENT_DOCUMENTS[document]:
+        keys |= template_msgids(path) if path.suffix == ".html" else python_msgids(path)
+    # The labels of choices the document prints (names such as "UPI" are not translated).
+    labels = {"consent": [*SignMethod.labels, *EventKind.labels, *Purpose.labels],
+              "report": [*Sex.labels], "invoice": [*PaymentMethod.labels]}.get(document, [])
+    with translation.override("en-in"):
+        keys |= {(None, str(label)) for label in labels if isinstance(label, Promise)}
+    return keys
+
+
+def test_each_patient_document_uses_msgids_found_in_its_own_files():
+    # The extraction is checked per document, or an empty list would pass the test below.
+    assert (None, "I have read and agree to this consent") in document_msgids("consent")
+    assert (None, "Questions or worries: call %(phone)s") in document_msgids("aftercare")
+    assert (None, "Stop %(channel)s reminders?") in document_msgids("reminder")
+    assert (None, "Your response so far") in document_msgids("report")
+    assert (None, "Continue maintenance sessions") in document_msgids("report")
+    assert (None, "Amount in words") in document_msgids("invoice")
+    assert (None, "Bank transfer") in document_msgids("invoice")
+    assert len(document_msgids("report")) > 40 and len(document_msgids("invoice")) > 30
+
+
+@pytest.mark.parametrize("document", sorted(PATIENT_DOCUMENTS))
+@pytest.mark.parametrize("language", ["hi", "mr"])
+def test_every_msgid_of_what_the_patient_is_handed_is_translated_and_not_fuzzy(language, document):
+    catalogue = polib.pofile(str(LOCALE_DIR / language / "LC_MESSAGES/django.po"))
+    entries = {(e.msgctxt, e.msgid): e for e in catalogue if not e.obsolete}
+    keys = document_msgids(document)
+    missing = sorted(str(k) for k in keys if k not in entries)
+    assert not missing, f"{document}: not in the {language} catalogue (run makemessages): {missing}"
+    bad = sorted(e.msgid for k in keys for e in [entries[k]] if not e.translated() or "fuzzy" in e.flags)
+    assert not bad, f"{document}: untranslated or fuzzy in {language}: {bad}"
+
+
+@pytest.mark.parametrize("language", ["hi", "mr"])
+def test_the_stored_wordings_the_patient_reads_exist_in_each_language(language):
+    # Consent texts for every purpose, the aftercare sheet (with the 5-ARI instructions), every
+    # reminder message: written in the language itself, not fallen back to English.
+    for purpose in Purpose.values:
+        title, body = CONSENT_TEXTS[(purpose, language)]
+        assert all("\u0900" <= ch <= "\u097f" for ch in title if ch.isalpha()), (purpose, title)
+        assert body.count("\n\n") == CONSENT_TEXTS[(purpose, "en")][1].count("\n\n"), purpose  # paragraph for paragraph
+    assert language in DEFAULT_SHEETS and language in five_ari_languages()
+    assert len(DEFAULT_SHEETS[language].sections) == len(DEFAULT_SHEETS["en"].sections)
+    for kind in ReminderKind:
+        subject, body = DEFAULT_TEMPLATES[(kind, language)]
+        english = DEFAULT_TEMPLATES[(kind, "en")][1]
+        assert set(re.findall(r"{(\w+)}", body)) == set(re.findall(r"{(\w+)}", english)), kind
 
 
 @pytest.mark.parametrize("language", ["hi", "mr"])

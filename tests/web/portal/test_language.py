@@ -84,3 +84,35 @@ def test_the_demo_seeds_an_english_a_marathi_and_a_hindi_portal_sign_in(clinic, 
     languages = {u.username: u.patient_account.patient.preferred_language for u in User.objects.filter(role="patient")}
     assert languages == {"patient": "en-in", "patient-mr": "mr", "patient-hi": "hi"}
     assert all(u.is_demo_account and u.check_password("demo") for u in User.objects.filter(role="patient"))
+
+
+def test_the_demos_marathi_reader_signed_in_marathi_and_gets_marathi_reminders(clinic, other_clinic, receptionist, make_patient):
+    from datetime import date
+
+    from anagen.audit.services import Actor
+    from anagen.consents import services as consents
+    from anagen.demo.consents import publish_default_texts
+    from anagen.demo.portal import seed_portal
+    from anagen.demo.seed import SeedContext
+    from anagen.reminders import services as reminders
+    from anagen.reminders.models import ReminderOptIn
+
+    texts = publish_default_texts(Actor.system("test", clinic.pk), clinic)
+    patients = [make_patient(clinic) for _ in range(3)]
+    actor = Actor.system("test", clinic.pk)
+    for patient in patients:  # as the clinical seeder leaves them: signed in English, SMS reminders on
+        for purpose in ("treatment", "reminders"):
+            consents.sign_consent(actor, patient, texts[(purpose, "en")], method="typed", typed_name=patient.full_name,
+                                  acknowledged=True, witness=receptionist)
+        reminders.opt_in(actor, patient, "sms", "en")
+    seed_portal(SeedContext(clinic=clinic, branch=other_clinic, staff={"reception": receptionist}, patients=patients,
+                            today=date(2026, 12, 3)))
+    by_language = {p.preferred_language: p for p in (type(patients[0]).objects.filter(pk__in=[p.pk for p in patients]))}
+    for language in ("mr", "hi"):
+        patient = by_language[language]
+        status = consents.consent_status(patient)
+        assert status["treatment"].record.text.language == language and status["treatment"].is_valid
+        assert ReminderOptIn.objects.get(patient=patient, channel="sms").language == language
+    english = by_language["en-in"]
+    assert consents.consent_status(english)["treatment"].record.text.language == "en"
+    assert ReminderOptIn.objects.get(patient=english, channel="sms").language == "en"

@@ -225,3 +225,12 @@ def test_the_interop_export_service_builds_the_zip_the_patient_downloads(client,
         assert AuditEntry.objects.filter(action="export", object_type="patient_export", user_id=trichologist.pk, patient_id=patient.pk).exists()
     finally:
         storages["default"].delete(export.file_name)
+
+
+def test_a_marathi_reader_reads_the_aftercare_sheet_in_marathi_whatever_was_printed(client, patient, recorded_session, enrol):
+    patient.preferred_language = "mr"
+    patient.save()
+    client.force_login(enrol(patient))
+    content = client.get(reverse("portal:home")).content.decode()
+    assert "टाळूच्या मेसोथेरपी सत्रानंतर" in content and "एक दिवस केस धुऊ नका." in content
+    assert "After your scalp mesotherapy session" not in content

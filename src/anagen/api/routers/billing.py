@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import MAX_ID, Id, actor, clinic, page_of
@@ -301,12 +301,16 @@ class BillingSettingsOut(Schema):
     state_code: str
     invoice_prefix: str
     gstin: str
+    upi_id: str
+    upi_payee_name: str
 
 
 class BillingSettingsIn(Schema):
     state_code: str
     invoice_prefix: str
     gstin: str = ""
+    upi_id: str | None = Field(None, description="name@bank; invoices then carry a UPI QR for the amount due. Omitted: unchanged.")
+    upi_payee_name: str | None = Field(None, description="The name UPI apps show the payer. Omitted: unchanged.")
 
 
 def _price_values(payload: PriceItemIn) -> dict[str, Any]:
@@ -366,7 +370,8 @@ def update_price_item(request: HttpRequest, item_id: int, payload: PriceItemIn) 
 def _billing_settings(request: HttpRequest) -> dict[str, str]:
 
     stored = services.settings_for(clinic(request))
-    return {"state_code": stored.state_code or "", "invoice_prefix": stored.invoice_prefix or "", "gstin": clinic(request).gstin or ""}
+    return {"state_code": stored.state_code or "", "invoice_prefix": stored.invoice_prefix or "", "gstin": clinic(request).gstin or "",
+            "upi_id": stored.upi_id, "upi_payee_name": stored.upi_payee_name}
 
 
 @router.get("/billing-settings", response=BillingSettingsOut, auth=auth.ADMIN, tags=["clinic settings"], summary="Read the billing settings")
@@ -383,5 +388,6 @@ def put_billing_settings(request: HttpRequest, payload: BillingSettingsIn) -> An
     if errors:
         raise invalid(errors)
     services.save_settings(actor(request), clinic(request), state_code=payload.state_code,
-                           invoice_prefix=payload.invoice_prefix, gstin=payload.gstin)
+                           invoice_prefix=payload.invoice_prefix, gstin=payload.gstin, upi_id=payload.upi_id,
+                           upi_payee_name=payload.upi_payee_name)
     return _billing_settings(request)

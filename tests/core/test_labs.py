@@ -215,3 +215,10 @@ def test_a_value_exactly_on_a_published_cut_off_is_not_below_it(test, value, uni
 def test_abnormal_means_low_or_high_not_borderline():
     assert reading(LabTest.ZINC, 60, "ug/dL").abnormal and reading(LabTest.TSH, 9, "mIU/L").abnormal
     assert not reading(LabTest.FERRITIN, 20, "ng/mL").abnormal
+
+
+@pytest.mark.parametrize(("sex", "value", "words"), [(Sex.FEMALE, "11.5", "below 12 g/dL for women"), (Sex.MALE, "12.5", "below 13 g/dL for men")])
+def test_a_low_haemoglobin_names_the_cut_off_for_women_or_for_men_in_plain_words(sex, value, words):
+    message = reading(LabTest.HAEMOGLOBIN, value, "g/dL", sex).message
+    assert words in message
+    assert "female" not in message and "male" not in message

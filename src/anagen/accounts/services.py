@@ -19,8 +19,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anagen.accounts import two_factor
 from anagen.accounts.models import (
@@ -34,9 +35,10 @@ from anagen.accounts.models import (
 )
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.core import display
-from anagen.core.errors import Duplicate, FieldError, InvalidInput, NotFound
+from anagen.core.errors import Duplicate, FieldError, InvalidInput, NotFound, Refused
 
 logger = logging.getLogger("anagen.accounts")
 
@@ -47,13 +49,8 @@ STAFF_EDIT_FIELDS = ("first_name", "last_name", "email", "role", "is_active", "l
 CLINIC_FIELDS = ("name", "city", "address", "phone", "email", "gstin", "mrn_prefix", "language")
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A change to an account that cannot go ahead; ``field`` names the input at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _in_clinic(actor: Actor, clinic: Clinic) -> Actor:
@@ -72,6 +69,30 @@ def create_staff(actor: Actor, clinic: Clinic, values: dict[str, Any], password:
         audit.append(_in_clinic(actor, clinic), Action.CREATE, object_type="staff_account", object_id=user.pk, patient_id=None,
                      changes=audit.snapshot_created({"clinic_id": clinic.pk, **{f: getattr(user, f) for f in STAFF_FIELDS}}))
     return user
+
+
+def with_two_factor(members: list[User]) -> list[User]:
+    """The members, each with ``two_factor_on``: whether their authenticator is set up (one query)."""
+    on = set(TOTPDevice.objects.filter(user__in=members, confirmed=True).values_list("user_id", flat=True))
+    for member in members:
+        member.two_factor_on = member.pk in on  # type: ignore[attr-defined]
+    return members
+
+
+def _staff(clinic: Clinic) -> Any:
+    return User.objects.filter(clinic=clinic, role__in=ALL_STAFF_ROLES).order_by("-is_active", "last_name", "first_name", "id")
+
+
+def staff_members(clinic: Clinic) -> list[User]:
+    """The whole staff, active members first, then by name, with ``two_factor_on`` (the staff page)."""
+    return with_two_factor(list(_staff(clinic)))
+
+
+def list_staff(clinic: Clinic, *, page: int = 1, page_size: int = 25) -> Page[User]:
+    """One page of ``staff_members``. Staff are not patients: the list is not audited as a read."""
+    found = page_of_query(_staff(clinic), page, page_size)
+    with_two_factor(found.items)
+    return found
 
 
 def staff_of(clinic: Clinic | None, user_id: int) -> User:
@@ -213,7 +234,7 @@ def notify_account_change(member: User, by: User, what: str) -> bool:
     sent; a mail-server failure is logged (by user id) and does not undo the change."""
     if not member.email:
         return False
-    when = dateformat.format(timezone.localtime(), "j M Y H:i")
+    when = display.moment(timezone.localtime())
     body = _("Hello %(name)s,\n\n%(admin)s, a clinic admin of %(clinic)s, %(what)s on %(when)s.\n\n"
              "If you did not ask for this, tell your clinic at once.\n") % {
         "name": member.get_full_name() or member.username, "admin": by.get_full_name() or by.username,

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anagen.accounts import services, two_factor
 from anagen.accounts.forms import (
@@ -18,7 +17,7 @@ from anagen.accounts.forms import (
     StaffEditForm,
     StaffPasswordForm,
 )
-from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, Role, User
+from anagen.accounts.models import Clinic, Role
 from anagen.accounts.permissions import admin_only, superuser_required
 from anagen.accounts.protocols import settings_for
 from anagen.audit.services import Actor
@@ -29,11 +28,7 @@ from anagen.ui.forms import add_errors_from
 
 @admin_only
 def staff_list(request: HttpRequest) -> HttpResponse:
-    staff = list(User.objects.filter(clinic=request.clinic, role__in=ALL_STAFF_ROLES).order_by("-is_active", "last_name", "first_name"))
-    with_two_factor = set(TOTPDevice.objects.filter(user__in=staff, confirmed=True).values_list("user_id", flat=True))
-    for member in staff:
-        member.two_factor_on = member.pk in with_two_factor  # type: ignore[attr-defined]
-    return render(request, "accounts/staff_list.html", {"staff": staff})
+    return render(request, "accounts/staff_list.html", {"staff": services.staff_members(request.clinic)})
 
 
 @admin_only

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
-from pydantic import Field, create_model
+from pydantic import ConfigDict, Field, create_model
 
 from anagen.api.problems import Problem
 from anagen.audit.pages import page_of_query
@@ -95,6 +95,23 @@ def local_date(value: dt.datetime) -> dt.date:
 # Database ids are 64-bit: a larger number cannot name a record (and must not reach the database).
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _plain_titles(schema: dict[str, Any]) -> None:
+    # A model field's title and description are its verbose name and help text, translatable
+    # (lazy) strings: the document holds them as plain text, which every JSON tool reads.
+    for field in schema.get("properties", {}).values():
+        for key in ("title", "description"):
+            if key in field:
+                field[key] = str(field[key])
+
+
+class ModelOut(Schema):
+    """Mixed into an output schema built from a model (``class XOut(ModelSchema, ModelOut)`` with a
+    ``Meta``): every field is in every answer, so the document marks each one required, whether or
+    not the model gives it a default."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True, json_schema_extra=_plain_titles)
 
 
 def schema_of(result_type: type, *, name: str, exclude: Collection[str] = (), types: Mapping[str, Any] | None = None) -> type[Schema]:

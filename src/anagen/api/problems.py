@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 
-from anagen.core.errors import Conflict, FieldError, InvalidInput, NotFound, StaleWrite
+from anagen.core.errors import Conflict, FieldError, InvalidInput, NotFound, Refused, StaleWrite
 
 logger = logging.getLogger("anagen.api")
 
@@ -65,6 +65,27 @@ def form_errors(form: forms.BaseForm, prefix: str = "") -> list[FieldError]:
         field = f"{prefix}{name}" if name != forms.forms.NON_FIELD_ERRORS else (prefix.rstrip(".") or "body")
         out.extend(FieldError(field, str(m)) for m in messages)
     return out
+
+
+# Where the services name a field other than the API's body does: the API takes ids, and the
+# caller of the consent endpoint is the witness.
+API_FIELD_NAMES = {"patient": "patient_id", "practitioner": "practitioner_id", "room": "room_id", "text": "text_id",
+                   "witness": "body"}
+
+
+def from_conflict(exc: Conflict) -> Problem:
+    """A refusal of the record's state as a problem document: 409, its kind as the type. An app's
+    ``Refused`` naming the input at fault is invalid input (422) instead."""
+    if isinstance(exc, StaleWrite):
+        return stale()
+    if isinstance(exc, Refused) and exc.field:
+        field = API_FIELD_NAMES.get(exc.field, exc.field)
+        if exc.names_input:
+            return invalid([FieldError(field, exc.message)])
+        if exc.kind != Refused.kind:
+            return Problem(409, exc.message, kind=exc.kind, errors=[FieldError(field, exc.message)], extra=exc.extra)
+    # A core conflict's field is for the forms; the API names the record's state in the type.
+    return Problem(409, exc.message, kind=exc.kind, extra=exc.extra)
 
 
 def stale(detail: str = "The record changed since you read it: GET it again and re-apply your change with its new ETag.") -> Problem:
@@ -162,10 +183,7 @@ def install(api: Any) -> None:
 
     @api.exception_handler(Conflict)
     def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
-        if isinstance(exc, StaleWrite):
-            return render(request, stale())
-        # The conflict's field is for the forms; the API names the record's state in the type.
-        return render(request, Problem(409, exc.message, kind=exc.kind))
+        return render(request, from_conflict(exc))
 
     @api.exception_handler(Throttled)
     def _throttled(request: HttpRequest, exc: Exception) -> HttpResponse:

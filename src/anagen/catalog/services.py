@@ -34,6 +34,7 @@ from django.utils import timezone
 from anagen.accounts.models import Clinic
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.catalog.models import (
     ML_PLACES,
@@ -44,7 +45,7 @@ from anagen.catalog.models import (
     StockMovement,
 )
 from anagen.core import display
-from anagen.core.errors import FieldError, InvalidInput, NotFound
+from anagen.core.errors import FieldError, InvalidInput, NotFound, Refused
 from anagen.core.formulation import CATALOGUE
 
 DEFAULT_EXPIRY_ALERT_DAYS = 30
@@ -61,17 +62,17 @@ def expiry_alert_days() -> int:
 # ------------------------------------------------------------------------------------- errors
 
 
-class StockError(Exception):
+class StockError(Refused):
     """A stock operation that cannot be made; ``field`` names the input to correct."""
 
-    def __init__(self, field: str | None, message: str):
-        self.field = field
-        self.message = message
-        super().__init__(message)
+    def __init__(self, field: str | None, message: str, *, kind: str | None = None):
+        super().__init__(message, field, kind=kind)
 
 
 class LotUnavailable(StockError):
     """The lot is expired on the date of use, recalled, of an inactive product, or another clinic's."""
+
+    field_is_input = False  # "lot" names the lot the state of which refuses the use
 
 
 class InsufficientStock(StockError):
@@ -180,6 +181,27 @@ def selectable_lots(clinic: Clinic, on: date, product: Product | None = None) ->
     if product is not None:
         qs = qs.filter(product=product)
     return qs.select_related("product").order_by("expiry_date", "received_on", "id")
+
+
+def list_lots(clinic: Clinic, today: date, *, product_id: int | None = None, usable: bool = False, page: int = 1,
+              page_size: int = 25) -> Page[Lot]:
+    """``usable``: only the lots a session may use ``today`` (``selectable_lots``); otherwise every
+    lot by expiry date, then id. Stock names no patient, so the list is not audited."""
+    if usable:
+        records = selectable_lots(clinic, today)
+    else:
+        records = Lot.objects.filter(product__clinic=clinic).select_related("product").order_by("expiry_date", "received_on", "id")
+    if product_id is not None:
+        records = records.filter(product_id=product_id)
+    return page_of_query(records, page, page_size)
+
+
+def list_products(clinic: Clinic, *, active: bool | None = None, page: int = 1, page_size: int = 25) -> Page[Product]:
+    """By name, then id (``active``: only those in use, or only those withdrawn)."""
+    records = products(clinic)
+    if active is not None:
+        records = records.filter(active=active)
+    return page_of_query(records.order_by("name", "id"), page, page_size)
 
 
 def lot_recipients_movements(lot: Lot) -> QuerySet[StockMovement]:
@@ -293,7 +315,7 @@ def save_product(
     if product is not None:
         duplicate = duplicate.exclude(pk=product.pk)
     if duplicate.exists():
-        raise StockError("name", "This clinic already has a product with this name.")
+        raise StockError("name", "This clinic already has a product with this name.", kind="duplicate-name")
     try:
         with transaction.atomic():
             target = product or Product(clinic=clinic)
@@ -307,7 +329,7 @@ def save_product(
             ProductComponent.objects.bulk_create(ProductComponent(product=target, **row) for row in rows)
     except IntegrityError:
         # Two admins saving the same name at once: the unique constraint decides.
-        raise StockError("name", "This clinic already has a product with this name.") from None
+        raise StockError("name", "This clinic already has a product with this name.", kind="duplicate-name") from None
     return target
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.consents.models import (
     ConsentEvent,
@@ -43,27 +44,28 @@ from anagen.consents.models import (
 )
 from anagen.consents.signature import InvalidSignature, inspect_png
 from anagen.core import display
-from anagen.core.errors import NotFound
+from anagen.core.errors import Conflict, NotFound, Refused
 from anagen.patients.models import Patient
 
 MAX_TYPED_NAME = 200
 
 
-class ConsentError(Exception):
+class ConsentError(Refused):
     """A consent cannot be recorded as asked; ``field`` names the input at fault (or None)."""
 
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        # On "text" the text shown is no longer the one to sign (a newer version, or signed
+        # already): the record's state refuses it, not the input.
+        super().__init__(message, field, kind="stale-text" if field == "text" else None)
 
 
-class ConsentMissing(Exception):
+class ConsentMissing(Conflict):
     """No valid consent for a purpose: the action needing it must not go ahead."""
+
+    kind = "consent-missing"
 
     def __init__(self, message: str, patient: Patient, purpose: str, status: PurposeStatus):
         super().__init__(message)
-        self.message = message
         self.patient = patient
         self.purpose = purpose
         self.status = status
@@ -178,6 +180,17 @@ def texts_by_purpose(clinic: Clinic) -> dict[str, list[ConsentText]]:
     for text in ConsentText.objects.filter(clinic=clinic).select_related("created_by").order_by("purpose", "language", "-version"):
         grouped[text.purpose].append(text)
     return grouped
+
+
+def list_texts(clinic: Clinic, *, purpose: str | None = None, language: str | None = None, page: int = 1,
+               page_size: int = 25) -> Page[ConsentText]:
+    """Every version, by purpose, language and newest version first; texts name no patient."""
+    records = ConsentText.objects.filter(clinic=clinic)
+    if purpose is not None:
+        records = records.filter(purpose=purpose)
+    if language is not None:
+        records = records.filter(language=language)
+    return page_of_query(records.order_by("purpose", "language", "-version", "id"), page, page_size)
 
 
 def get_text(clinic: Clinic | None, text_id: int) -> ConsentText:
@@ -445,6 +458,18 @@ class LedgerEntry:
     text_title: str
     recorded_by: str
     reason: str
+
+
+def read_consents(actor: Actor, patient: Patient) -> dict[str, PurposeStatus]:
+    """``consent_status``, audited as a read of the patient's consents."""
+    audit.record_read(actor, "patient_consents", patient.pk, patient.pk)
+    return consent_status(patient)
+
+
+def read_ledger(actor: Actor, patient: Patient) -> list[LedgerEntry]:
+    """``ledger``, audited as a read of the patient's consent history."""
+    audit.record_read(actor, "patient_consent_ledger", patient.pk, patient.pk)
+    return ledger(patient)
 
 
 def ledger(patient: Patient) -> list[LedgerEntry]:

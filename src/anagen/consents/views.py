@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET
 
 from anagen.accounts.models import content_language, document_language
 from anagen.accounts.permissions import admin_only, any_staff
-from anagen.audit import services as audit
 from anagen.audit.services import Actor
 from anagen.consents import pdf, services
 from anagen.consents.forms import PublishTextForm, SignConsentForm, WithdrawForm
@@ -65,8 +64,7 @@ def text_detail(request: HttpRequest, text_id: int) -> HttpResponse:
 def patient_consents(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     patient = patient_for(request, patient_id, audit_read=False)
-    audit.record_read(actor, "patient_consents", patient.pk, patient.pk)
-    statuses = services.consent_status(patient)
+    statuses = services.read_consents(actor, patient)
     available = set(ConsentText.objects.filter(clinic=request.clinic).values_list("purpose", flat=True).distinct())
     rows = [s for p, s in statuses.items() if p in available or s.record is not None]
     records = services.patient_records(patient)
@@ -215,5 +213,4 @@ def patient_ledger(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The DPDP consent ledger: every purpose, every event in time order, with its text version."""
     actor = Actor.from_request(request)
     patient = patient_for(request, patient_id, audit_read=False)
-    audit.record_read(actor, "patient_consent_ledger", patient.pk, patient.pk)
-    return render(request, "consents/ledger.html", {"patient": patient, "entries": services.ledger(patient)})
+    return render(request, "consents/ledger.html", {"patient": patient, "entries": services.read_ledger(actor, patient)})

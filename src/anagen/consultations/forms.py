@@ -71,15 +71,15 @@ def _add_core_errors(form: forms.Form, exc: InvalidInput, field_map: dict[str, s
 
 
 class ConsultationForm(NoColonLabels, forms.ModelForm):
-    pattern = forms.ChoiceField(label="Pattern scale and stage", choices=PATTERN_CHOICES, required=False)
+    pattern = forms.ChoiceField(label=_("Pattern scale and stage"), choices=PATTERN_CHOICES, required=False)
     medication_codes = forms.MultipleChoiceField(
-        label="Medicines that matter for screening",
+        label=_("Medicines that matter for screening"),
         choices=labels.choices("finding", MEDICATION_CODES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     condition_codes = forms.MultipleChoiceField(
-        label="Conditions",
+        label=_("Conditions"),
         choices=labels.choices("finding", CONDITION_CODES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -246,10 +246,10 @@ unit_label = labels.readable_unit
 class LabForm(NoColonLabels, forms.Form):
     """One blood test as the lab reported it; checked by anagen.core.labs (units, plausibility)."""
 
-    value = forms.DecimalField(label="Value", required=False, max_digits=9, decimal_places=3)
-    unit = forms.ChoiceField(label="Unit")
-    reference_low = forms.DecimalField(label="Lab range low", required=False, max_digits=9, decimal_places=3)
-    reference_high = forms.DecimalField(label="Lab range high", required=False, max_digits=9, decimal_places=3)
+    value = forms.DecimalField(label=_("Value"), required=False, max_digits=9, decimal_places=3)
+    unit = forms.ChoiceField(label=_("Unit"))
+    reference_low = forms.DecimalField(label=_("Lab range low"), required=False, max_digits=9, decimal_places=3)
+    reference_high = forms.DecimalField(label=_("Lab range high"), required=False, max_digits=9, decimal_places=3)
 
     def __init__(self, *args: Any, test: str, **kwargs: Any):
         kwargs.setdefault("prefix", f"lab-{test}")
@@ -282,12 +282,12 @@ def lab_forms(data: Any = None, initial: dict[str, dict[str, Any]] | None = None
 
 class AcknowledgeForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Reason for going ahead", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    reason = forms.CharField(label=_("Reason for going ahead"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
 class DeferralForm(forms.Form):
-    review_on = forms.DateField(label="Review date", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    review_on = forms.DateField(label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
 class AddendumForm(NoColonLabels, forms.ModelForm):

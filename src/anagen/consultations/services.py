@@ -33,7 +33,7 @@ from anagen.consultations.models import (
 from anagen.consultations.signals import consultation_signed
 from anagen.core import display
 from anagen.core.eligibility import BookingDecision, booking_decision
-from anagen.core.errors import FieldError, ImmutableRecord, InvalidInput, StaleWrite
+from anagen.core.errors import FieldError, ImmutableRecord, InvalidInput, NotFound, StaleWrite
 from anagen.core.labs import LabInterpretation, LabTest, interpret_labs
 from anagen.core.labs import LabResult as CoreLabResult
 from anagen.core.labs import Sex as CoreSex
@@ -86,6 +86,15 @@ def list_measurements(actor: Actor, clinic: Clinic, *, patient_id: int | None = 
     if patient_id is not None:
         records = records.filter(patient_id=patient_id)
     return read_page(actor, "measurements", records.order_by("measured_on", "id"), page, page_size)
+
+
+def read_measurements(actor: Actor, clinic: Clinic | None, measurement_id: int) -> MeasurementSet:
+    """One measurement set of the clinic, audited as read; another clinic's id is NotFound."""
+    row = MeasurementSet.objects.filter(clinic=clinic, pk=measurement_id).first() if clinic is not None else None
+    if row is None:
+        raise NotFound
+    audit.record_read(actor, "measurements", row.pk, row.patient_id)
+    return row
 
 
 def list_lab_results(actor: Actor, clinic: Clinic, *, patient_id: int | None = None, consultation_id: int | None = None,
@@ -276,7 +285,7 @@ def save_draft(
     with transaction.atomic():
         current = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if current.is_signed:
-            raise ImmutableRecord("a signed consultation cannot be changed; add an addendum")
+            raise ImmutableRecord("This consultation is signed and read-only.", kind="signed-record")
         if expected_version is not None and current.version != expected_version:
             raise StaleWrite()
         visit = values.get("consulted_on", current.consulted_on)
@@ -378,7 +387,7 @@ def sign_consultation(actor: Actor, consultation: Consultation, signer: User) ->
     with transaction.atomic():
         current = Consultation.objects.select_for_update().select_related("patient", "clinic").get(pk=consultation.pk)
         if current.is_signed:
-            raise ImmutableRecord("this consultation is signed already")
+            raise ImmutableRecord("This consultation is signed already.", kind="signed-record")
         problems = _sign_problems(current)
         if problems:
             raise NotSignable(problems)

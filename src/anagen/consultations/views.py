@@ -163,7 +163,7 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     consultation = services.get_consultation(actor, request.clinic, consultation_id)
     if consultation.is_signed:
-        messages.info(request, "This consultation is signed and read-only. Add an addendum to correct it.")
+        messages.info(request, _("This consultation is signed and read-only. Add an addendum to correct it."))
         return redirect("consultations:detail", consultation_id=consultation.pk)
     form, measurement_form, labs = _forms(request, consultation)
     status = 200
@@ -182,7 +182,7 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
                     labs_reviewed_by=request.user if form.cleaned_data.get("abnormal_labs_reviewed") else None,
                 )
             except services.StaleWrite:
-                form.add_error(None, "Someone else saved this consultation while you were editing. Reload to see their changes.")
+                form.add_error(None, _("Someone else saved this consultation while you were editing. Reload to see their changes."))
                 status = 409
             except InvalidInput as exc:
                 for error in exc.errors:
@@ -211,9 +211,9 @@ def edit(request: HttpRequest, consultation_id: int) -> HttpResponse:
                         form.data["version"] = str(consultation.version)
                         add_errors_from(form, exc.errors)
                         return render(request, "consultations/edit.html", _edit_context(consultation, form, measurement_form, labs), status=400)
-                    messages.success(request, "Consultation signed. It is now read-only.")
+                    messages.success(request, _("Consultation signed. It is now read-only."))
                     return redirect("consultations:detail", consultation_id=consultation.pk)
-                messages.success(request, "Draft saved.")
+                messages.success(request, _("Draft saved."))
                 return redirect("consultations:edit", consultation_id=consultation.pk)
         else:
             status = 400
@@ -341,7 +341,7 @@ def acknowledge(request: HttpRequest, consultation_id: int) -> HttpResponse:
     return _signed_record_action(
         request, consultation_id, AcknowledgeForm,
         lambda actor, c, data: services.acknowledge_caution(actor, c, data["code"], data["reason"], request.user),
-        "Caution acknowledged.", "Write the reason for acknowledging the caution.",
+        _("Caution acknowledged."), _("Write the reason for acknowledging the caution."),
     )
 
 
@@ -351,7 +351,7 @@ def defer(request: HttpRequest, consultation_id: int) -> HttpResponse:
     return _signed_record_action(
         request, consultation_id, DeferralForm,
         lambda actor, c, data: services.set_deferral(actor, c, data["review_on"], data["reason"], request.user, timezone.localdate()),
-        "Review date set.", "Enter a review date and a reason.",
+        _("Review date set."), _("Enter a review date and a reason."),
     )
 
 
@@ -361,6 +361,6 @@ def addendum(request: HttpRequest, consultation_id: int) -> HttpResponse:
     return _signed_record_action(
         request, consultation_id, AddendumForm,
         lambda actor, c, data: services.add_addendum(actor, c, data["reason"], data["text"], request.user),
-        "Addendum added.", "An addendum needs a reason and a text.",
+        _("Addendum added."), _("An addendum needs a reason and a text."),
     )
 

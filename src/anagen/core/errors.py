@@ -11,6 +11,10 @@ Three kinds of refusal, each mapped once to what a person sees (the API's proble
   changed since it was read), ``ImmutableRecord`` (signed or append-only records are never
   changed; corrections are addenda), ``Duplicate`` (it exists already), ``InvalidState`` (it is
   done or used up already).
+- ``Refused``: an app's refusal of a use case that names the input at fault when there is one
+  (a booking, a stock movement, a consent, a portal request): with a field it reads as invalid
+  input, without one as the record's state. Each app's error derives from it, so the API maps
+  them all in one place instead of in every router.
 """
 
 from __future__ import annotations
@@ -56,9 +60,13 @@ class Conflict(Exception):
 
     kind = "conflict"
 
-    def __init__(self, message: str = "", *, field: str = ""):
+    def __init__(self, message: str = "", *, field: str = "", kind: str | None = None):
         self.message = message or self.default_message
         self.field = field
+        if kind is not None:
+            self.kind = kind
+        # Facts beyond the message a client may act on (e.g. which reasons refused a booking).
+        self.extra: dict[str, object] = {}
         super().__init__(self.message)
 
     default_message = "The record's state does not allow this."
@@ -66,7 +74,7 @@ class Conflict(Exception):
     @property
     def errors(self) -> tuple[FieldError, ...]:
         """The refusal as field errors, as a form shows it: on ``field``, or on the form as a whole."""
-        return (FieldError(self.field, self.message),)
+        return (FieldError(self.field or "", self.message),)
 
 
 class StaleWrite(Conflict):
@@ -96,3 +104,28 @@ class InvalidState(Conflict):
 
     kind = "invalid-state"
     default_message = "This record's state does not allow this any more."
+
+
+class Refused(Conflict):
+    """A use case an app refuses, with ``field`` naming the input to correct, or None when the
+    request as a whole is refused by the record's state.
+
+    With a field and the plain ``invalid-state`` kind, the input is at fault: the API answers 422
+    naming the field, a form shows the message beside it. Without a field it is the record's state
+    (409). A subclass or raise site with its own ``kind`` (a taken slot, a name in use) answers 409
+    naming the field; ``field_is_input = False`` keeps a field that names a thing rather than an
+    input (a recalled lot) out of the answer.
+    """
+
+    kind = "invalid-state"
+    field_is_input = True
+
+    def __init__(self, message: str = "", field: str | None = None, *, kind: str | None = None):
+        super().__init__(message, field=field or "", kind=kind)
+        # None, not "": forms add a None-field error above their fields.
+        self.field: str | None = field  # type: ignore[assignment]
+
+    @property
+    def names_input(self) -> bool:
+        """The field is the input to correct (422), not the state of a record (409)."""
+        return bool(self.field) and self.field_is_input and self.kind == Refused.kind

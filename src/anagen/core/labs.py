@@ -362,7 +362,7 @@ def interpret_lab(result: LabResult, sex: Sex, protocol: Protocol) -> LabInterpr
         severity = haemoglobin_severity(value, sex)
         grade = {"mild": "mild anaemia", "moderate": "moderate anaemia (8-10.9 g/dL)", "severe": "severe anaemia (below 8 g/dL)"}
         meaning = {
-            LabFlag.LOW: f"{grade[severity] if severity else 'anaemic'} (below {low} g/dL for {sex})",
+            LabFlag.LOW: f"{grade[severity] if severity else 'anaemic'} (below {low} g/dL for {'women' if sex is Sex.FEMALE else 'men'})",
             LabFlag.NORMAL: "within range",
             LabFlag.HIGH: f"above {high} g/dL",
         }

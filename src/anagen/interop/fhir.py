@@ -32,6 +32,7 @@ from anagen.accounts.models import Clinic, User
 from anagen.catalog.models import Lot
 from anagen.consents.models import ConsentRecord, EventKind
 from anagen.consultations.models import DIAGNOSIS_CHOICES, Consultation, LabResult, MeasurementSet
+from anagen.core.errors import Conflict
 from anagen.core.formulation import CATALOGUE
 from anagen.interop import codes as C
 from anagen.patients.models import Patient
@@ -58,8 +59,10 @@ class FhirValidationError(ValueError):
     """A built resource failed the fhir.resources model: a bug in the mapping, never user input."""
 
 
-class NotSigned(ValueError):
+class NotSigned(Conflict, ValueError):
     """Only a signed consultation can be shared as a document."""
+
+    kind = "not-signed"
 
 
 # ------------------------------------------------------------------------------------ helpers

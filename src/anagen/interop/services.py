@@ -218,7 +218,7 @@ def import_registry(actor: Actor, clinic: Clinic, data: bytes, *, today: dt.date
                 try:
                     created.append(register_patient(actor, clinic, values, confirm_duplicate=True))
                 except DuplicateAbhaNumber as exc:
-                    raise _RowFailed(RowError(line, "abha_number", "Another patient of this clinic already has this ABHA number.")) from exc
+                    raise _RowFailed(RowError(line, "abha_number", exc.message)) from exc
             audit.append(actor, Action.CREATE, object_type="patient_import", object_id=clinic.pk, patient_id=None,
                          changes={"patient_ids": [p.pk for p in created]})
     except _RowFailed as failed:

@@ -13,8 +13,9 @@ from django.db.models.expressions import RawSQL
 from anagen.accounts.models import Clinic, Language
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
-from anagen.core.errors import InvalidInput, NotFound, StaleWrite
+from anagen.core.errors import InvalidInput, NotFound, Refused, StaleWrite
 from anagen.patients.models import DEMOGRAPHIC_FIELDS, MrnCounter, Patient
 
 
@@ -26,8 +27,13 @@ class DuplicateSuspected(Exception):
         super().__init__("a patient with this phone number and date of birth already exists")
 
 
-class DuplicateAbhaNumber(Exception):
-    pass
+class DuplicateAbhaNumber(Refused):
+    """Another patient of the clinic has this ABHA number (an ABHA number is one person's)."""
+
+    kind = "duplicate-abha-number"
+
+    def __init__(self) -> None:
+        super().__init__("Another patient of this clinic already has this ABHA number.", "abha_number")
 
 
 def likely_duplicates(clinic: Clinic, phone: str, date_of_birth: Any, exclude_id: int | None = None) -> list[Patient]:
@@ -185,6 +191,14 @@ def _has_search_index() -> bool:
             cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [SEARCH_INDEX])
             _search_index[name] = cursor.fetchone() is not None
     return _search_index[name]
+
+
+def list_patients(actor: Actor, clinic: Clinic, query: str = "", *, page: int = 1, page_size: int = 25) -> Page[Patient]:
+    """One page of ``search_patients`` (every patient without a query), in one audit entry naming
+    every patient listed."""
+    found = page_of_query(search_patients(clinic, query), page, page_size)
+    record_list_read(actor, found.items)
+    return found
 
 
 def record_list_read(actor: Actor, patients: list[Patient]) -> None:

@@ -72,8 +72,8 @@ def patient_create(request: HttpRequest) -> HttpResponse:
                 "A patient with this phone number and date of birth already exists. Open that "
                 "record, or tick the box if this is a different person.",
             )
-        except services.DuplicateAbhaNumber:
-            form.add_error("abha_number", "Another patient of this clinic already has this ABHA number.")
+        except services.DuplicateAbhaNumber as exc:
+            form.add_error(exc.field, exc.message)
         else:
             messages.success(request, f"Registered {patient.full_name} as {patient.mrn}.")
             if request.POST.get("then") == "book":
@@ -97,8 +97,8 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
             services.update_patient(actor, patient, form.registry_values(), expected_version=form.cleaned_data.get("version"))
         except services.StaleWrite:
             form.add_error(None, "Someone else changed this record while you were editing it. Reload the page to see their changes.")
-        except services.DuplicateAbhaNumber:
-            form.add_error("abha_number", "Another patient of this clinic already has this ABHA number.")
+        except services.DuplicateAbhaNumber as exc:
+            form.add_error(exc.field, exc.message)
         else:
             messages.success(request, "Saved.")
             return redirect("patients:detail", patient_id=patient.pk)

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,14 +29,16 @@ from django.utils.translation import gettext as _
 from anagen.accounts.models import Clinic, Role, User, content_language
 from anagen.audit import services as audit
 from anagen.audit.models import Action, AuditEntry, AuditPatientRef
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.audit.words import object_words
 from anagen.consents import services as consents
 from anagen.consents.models import ConsentRecord, ConsentText
-from anagen.core.errors import NotFound
+from anagen.core.errors import NotFound, Refused
 from anagen.interop import services as interop_services
 from anagen.outcomes.models import Report
 from anagen.patients.models import Patient
+from anagen.patients.services import record_list_read
 from anagen.portal.models import ChangeRequest, ExportRequest, PatientAccount, PortalInvitation
 from anagen.procedures.models import TreatmentSession
 from anagen.procedures.services import aftercare_sheet
@@ -48,13 +50,8 @@ MAX_REASON = 500
 ACCESS_LOG_LIMIT = 200
 
 
-class PortalError(Exception):
+class PortalError(Refused):
     """The request cannot be done as asked; ``field`` names the input at fault (or None)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class InvitationInvalid(PortalError):
@@ -555,6 +552,31 @@ def open_requests(clinic: Clinic) -> tuple[list[ChangeRequest], list[ExportReque
     )
     exports = list(ExportRequest.objects.filter(clinic=clinic, fulfilled_at__isnull=True).select_related("patient").order_by("requested_at", "id"))
     return changes, exports
+
+
+def _record_listed(actor: Actor, requests: Sequence[ChangeRequest | ExportRequest]) -> None:
+    record_list_read(actor, list({r.patient_id: r.patient for r in requests}.values()))
+
+
+def read_open_requests(actor: Actor, clinic: Clinic) -> tuple[list[ChangeRequest], list[ExportRequest]]:
+    """``open_requests``, in one audit entry naming the patients listed (the requests page)."""
+    changes, exports = open_requests(clinic)
+    _record_listed(actor, [*changes, *exports])
+    return changes, exports
+
+
+def list_change_requests(actor: Actor, clinic: Clinic, *, page: int = 1, page_size: int = 25) -> Page[ChangeRequest]:
+    """One page of the open change requests, oldest first; one audit entry names the patients listed."""
+    found = page_of_query(open_requests(clinic)[0], page, page_size)
+    _record_listed(actor, found.items)
+    return found
+
+
+def list_export_requests(actor: Actor, clinic: Clinic, *, page: int = 1, page_size: int = 25) -> Page[ExportRequest]:
+    """One page of the open data-export requests, oldest first; one audit entry names the patients listed."""
+    found = page_of_query(open_requests(clinic)[1], page, page_size)
+    _record_listed(actor, found.items)
+    return found
 
 
 def handle_change_request(actor: Actor, clinic: Clinic | None, request_id: int, *, by: User, now: datetime | None = None) -> ChangeRequest:

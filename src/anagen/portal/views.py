@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from anagen.accounts.models import CLINICAL_ROLES
 from anagen.accounts.permissions import any_staff, clinical, inviters
 from anagen.audit.services import Actor, client_ip
-from anagen.patients.services import record_list_read
 from anagen.patients.views import patient_for
 from anagen.portal import services
 from anagen.portal.forms import (
@@ -203,9 +202,7 @@ def revoke(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @any_staff
 def requests(request: HttpRequest) -> HttpResponse:
-    changes, exports = services.open_requests(request.clinic)  # type: ignore[attr-defined]
-    patients = {c.patient_id: c.patient for c in changes} | {e.patient_id: e.patient for e in exports}
-    record_list_read(Actor.from_request(request), list(patients.values()))
+    changes, exports = services.read_open_requests(Actor.from_request(request), request.clinic)  # type: ignore[attr-defined]
     can_fulfil = request.user.has_role(*CLINICAL_ROLES)  # type: ignore[union-attr]
     return render(request, "portal/requests.html", {
         "changes": changes, "exports": [(e, FulfilExportForm(auto_id=f"export{e.pk}_%s")) for e in exports], "can_fulfil": can_fulfil,

@@ -36,11 +36,13 @@ from django.utils import timezone
 from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.consents import services as consents
 from anagen.consents.models import Purpose
-from anagen.core.errors import NotFound
+from anagen.core.errors import Duplicate, NotFound, Refused
 from anagen.patients.models import Patient
+from anagen.patients.services import record_list_read
 from anagen.photos.models import Photo
 from anagen.photos.services import photo_storage
 from anagen.portal.models import PatientAccount
@@ -60,11 +62,8 @@ VISIT_DATE_FIELDS = (
 )
 
 
-class ErasureError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ErasureError(Refused):
+    """An erasure request that cannot be recorded or carried out; ``field`` names the input at fault."""
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -77,7 +76,7 @@ def request_erasure(actor: Actor, patient: Patient, requested_by: User, reason: 
     with transaction.atomic():
         Patient.objects.select_for_update().get(pk=patient.pk)
         if ErasureRequest.objects.filter(patient=patient).exists():
-            raise ErasureError("An erasure request for this patient already exists.")
+            raise ErasureError("An erasure request for this patient already exists.", kind=Duplicate.kind)
         request = ErasureRequest.objects.create(
             clinic_id=patient.clinic_id, patient=patient, requested_by=requested_by, requested_at=timezone.now(), reason=reason
         )
@@ -102,6 +101,13 @@ def get_request(actor: Actor, clinic: Clinic | None, request_id: int) -> Erasure
 
 def requests_of(clinic: Clinic) -> QuerySet[ErasureRequest]:
     return ErasureRequest.objects.filter(clinic=clinic).select_related("patient", "requested_by")
+
+
+def list_requests(actor: Actor, clinic: Clinic, *, page: int = 1, page_size: int = 25) -> Page[ErasureRequest]:
+    """Newest first, in one audit entry naming the patients listed."""
+    found = page_of_query(requests_of(clinic).order_by("-requested_at", "-id"), page, page_size)
+    record_list_read(actor, list({e.patient_id: e.patient for e in found.items}.values()))
+    return found
 
 
 def last_visit(patient: Patient) -> dt.date | None:

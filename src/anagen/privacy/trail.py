@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from anagen.accounts.models import Clinic, Role, User
 from anagen.audit import services as audit
 from anagen.audit.models import Action, AuditEntry, AuditPatientRef
+from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.audit.words import action_words, object_words
+from anagen.core.errors import InvalidInput
 from anagen.patients.models import Patient
 
 PAGE_SIZE = 50
@@ -57,6 +59,22 @@ def entries(clinic: Clinic, filters: Filters) -> QuerySet[AuditEntry]:
     if filters.action:
         qs = qs.filter(action=filters.action)
     return qs.order_by("-seq")
+
+
+def list_entries(clinic: Clinic, *, patient_id: int | None = None, user_id: int | None = None, action: str | None = None,
+                 page: int = 1, page_size: int = PAGE_SIZE) -> Page[AuditEntry]:
+    """The clinic's entries as stored, newest first (the API's trail): those about one patient, by
+    one member of staff, of one action. A ``user_id`` not on the clinic's staff is refused."""
+    qs = AuditEntry.objects.filter(clinic_id=clinic.pk)
+    if patient_id is not None:
+        qs = qs.filter(patient_id=patient_id)
+    if user_id is not None:
+        if not User.objects.filter(pk=user_id, clinic=clinic).exists():
+            raise InvalidInput.single("user_id", "No such member of staff in your clinic.")
+        qs = qs.filter(user_id=user_id)
+    if action is not None:
+        qs = qs.filter(action=action)
+    return page_of_query(qs.order_by("-seq"), page, page_size)
 
 
 @dataclass(frozen=True)

@@ -27,15 +27,15 @@ IMMEDIATE_REACTIONS = [
 
 
 class SessionForm(NoColonLabels, forms.Form):
-    identity_confirmed = forms.BooleanField(label="Identity confirmed (name and date of birth)", required=False)
-    fever_today = forms.BooleanField(label="Fever or feeling unwell today", required=False)
-    scalp_infection_today = forms.BooleanField(label="Scalp infection, open sores or pustules today", required=False)
-    pregnant_today = forms.BooleanField(label="Pregnant or possibly pregnant", required=False)
+    identity_confirmed = forms.BooleanField(label=_("Identity confirmed (name and date of birth)"), required=False)
+    fever_today = forms.BooleanField(label=_("Fever or feeling unwell today"), required=False)
+    scalp_infection_today = forms.BooleanField(label=_("Scalp infection, open sores or pustules today"), required=False)
+    pregnant_today = forms.BooleanField(label=_("Pregnant or possibly pregnant"), required=False)
     new_medication_codes = forms.MultipleChoiceField(
-        label="New medicines that matter", required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("New medicines that matter"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=labels.choices("finding", MEDICATION_CODES),
     )
-    new_medicines = forms.CharField(label="New medicines since the last visit", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    new_medicines = forms.CharField(label=_("New medicines since the last visit"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # The extended re-screen (issue 17).
     breastfeeding_today = forms.BooleanField(label=_("Breastfeeding"), required=False)
     planning_conception_today = forms.BooleanField(label=_("Newly planning a pregnancy (either partner)"), required=False)
@@ -51,20 +51,20 @@ class SessionForm(NoColonLabels, forms.Form):
     reaction_last_session = forms.BooleanField(label=_("A reaction after the last session"), required=False)
     new_bald_patch = forms.BooleanField(label=_("A new bald patch"), required=False)
     scalp_inflammation_today = forms.BooleanField(label=_("Scalp inflammation today"), required=False)
-    scalp_cleansed = forms.BooleanField(label="Scalp cleansed with antiseptic", required=False)
-    numbing_spray = forms.BooleanField(label="Numbing spray used", required=False)
-    technique = forms.ChoiceField(label="Technique", choices=Technique.choices)
-    needle_gauge = forms.IntegerField(label="Needle gauge (G)", required=False, min_value=27, max_value=34)
-    needle_length_mm = forms.DecimalField(label="Needle length (mm)", required=False, min_value=Decimal("1"), max_value=Decimal("13"), decimal_places=1)
-    mesogun_settings = forms.CharField(label="Mesogun settings", required=False, max_length=200)
-    depth_mm = forms.DecimalField(label="Depth (mm)", min_value=Decimal("0.5"), max_value=Decimal("6"), decimal_places=1,
-                                  help_text="Protocol: about 1.5-4 mm into the dermis.")
-    injection_style = forms.ChoiceField(label="Injection style", choices=InjectionStyle.choices)
+    scalp_cleansed = forms.BooleanField(label=_("Scalp cleansed with antiseptic"), required=False)
+    numbing_spray = forms.BooleanField(label=_("Numbing spray used"), required=False)
+    technique = forms.ChoiceField(label=_("Technique"), choices=Technique.choices)
+    needle_gauge = forms.IntegerField(label=_("Needle gauge (G)"), required=False, min_value=27, max_value=34)
+    needle_length_mm = forms.DecimalField(label=_("Needle length (mm)"), required=False, min_value=Decimal("1"), max_value=Decimal("13"), decimal_places=1)
+    mesogun_settings = forms.CharField(label=_("Mesogun settings"), required=False, max_length=200)
+    depth_mm = forms.DecimalField(label=_("Depth (mm)"), min_value=Decimal("0.5"), max_value=Decimal("6"), decimal_places=1,
+                                  help_text=_("Protocol: about 1.5-4 mm into the dermis."))
+    injection_style = forms.ChoiceField(label=_("Injection style"), choices=InjectionStyle.choices)
     injection_map = forms.CharField(widget=forms.HiddenInput, required=False)
-    pain_score = forms.IntegerField(label="Pain (0 none – 10 worst)", min_value=0, max_value=10)
-    immediate_reactions = forms.MultipleChoiceField(label="Immediate reactions", required=False, widget=forms.CheckboxSelectMultiple, choices=IMMEDIATE_REACTIONS)
-    reaction_notes = forms.CharField(label="Notes on reactions", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    aftercare_language = forms.ChoiceField(label="Aftercare sheet language", choices=list(LANGUAGES.items()))
+    pain_score = forms.IntegerField(label=_("Pain (0 none – 10 worst)"), min_value=0, max_value=10)
+    immediate_reactions = forms.MultipleChoiceField(label=_("Immediate reactions"), required=False, widget=forms.CheckboxSelectMultiple, choices=IMMEDIATE_REACTIONS)
+    reaction_notes = forms.CharField(label=_("Notes on reactions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    aftercare_language = forms.ChoiceField(label=_("Aftercare sheet language"), choices=list(LANGUAGES.items()))
     product_substitution_reason = forms.CharField(
         label=_("Reason for using a product other than the prescribed one"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -104,8 +104,8 @@ class SessionForm(NoColonLabels, forms.Form):
 
 
 class LotRowForm(NoColonLabels, forms.Form):
-    lot = forms.TypedChoiceField(label="Lot", coerce=int, required=False, empty_value=None)
-    volume_ml = forms.DecimalField(label="Volume drawn (mL)", required=False, min_value=Decimal("0.01"), max_value=Decimal("20"), decimal_places=2)
+    lot = forms.TypedChoiceField(label=_("Lot"), coerce=int, required=False, empty_value=None)
+    volume_ml = forms.DecimalField(label=_("Volume drawn (mL)"), required=False, min_value=Decimal("0.01"), max_value=Decimal("20"), decimal_places=2)
 
     def __init__(self, *args: Any, lot_choices: list[tuple[Any, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -150,11 +150,11 @@ def session_input(form: SessionForm, lot_forms: Any) -> SessionInput:
 
 
 class AddendumForm(NoColonLabels, forms.Form):
-    reason = forms.CharField(label="Reason for the addendum", max_length=300)
-    text = forms.CharField(label="Addendum", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason for the addendum"), max_length=300)
+    text = forms.CharField(label=_("Addendum"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AftercareForm(NoColonLabels, forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
-    body = forms.CharField(label="Sheet", widget=forms.Textarea(attrs={"rows": 24}),
-                           help_text="'## Heading' lines, then one '- point' per line.")
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Sheet"), widget=forms.Textarea(attrs={"rows": 24}),
+                           help_text=_("'## Heading' lines, then one '- point' per line."))

@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from anagen.accounts.models import Clinic, User
-from anagen.accounts.protocols import protocol_for
+from anagen.accounts.protocols import opening_hours, protocol_for
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.pages import Page, read_page
@@ -459,3 +459,36 @@ def record_course_session(actor: Actor, appointment: Appointment, data: SessionI
             except scheduling.BookingError as exc:
                 raise SessionBlocked([FieldError("course_session", exc.message)]) from exc
         return record_session(actor, appointment, data, practitioner=practitioner, today=today)
+
+
+@dataclass(frozen=True)
+class NextSession:
+    """What the aftercare sheet offers after a session: the course's next booked session, or the
+    booking form filled in (patient, type, practitioner, room and the course's interval on)."""
+
+    appointment: Appointment | None
+    book_query: dict[str, str]
+
+
+def next_session(session: TreatmentSession) -> NextSession:
+    appointment = session.appointment
+    if appointment.course_id is not None:
+        upcoming = (Appointment.objects.filter(clinic=appointment.clinic, course_id=appointment.course_id, kind=Kind.MESOTHERAPY_SESSION,
+                                               status__in=(AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED),
+                                               starts_at__gt=appointment.starts_at)
+                    .order_by("starts_at", "id").first())
+        if upcoming is not None:
+            return NextSession(upcoming, {})
+    course = Course.objects.filter(pk=appointment.course_id).only("interval_days").first() if appointment.course_id else None
+    # The course's interval between sessions; two weeks for a session outside a course (the
+    # booking form then offers that day's free times, or the nurse picks another day).
+    interval_days = course.interval_days if course is not None else 14
+    day = session.performed_on + dt.timedelta(days=interval_days)
+    # The first day on or after it that the clinic is open (never a Sunday or a holiday).
+    for _ in range(14):
+        if opening_hours(appointment.clinic, day) is not None:
+            break
+        day += dt.timedelta(days=1)
+    local = timezone.localtime(appointment.starts_at)
+    return NextSession(None, {"patient": str(appointment.patient_id), "kind": appointment.kind, "practitioner": str(appointment.practitioner_id),
+                              "room": str(appointment.room_id), "date": day.isoformat(), "start": f"{local:%H:%M}"})

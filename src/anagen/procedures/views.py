@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -31,9 +34,13 @@ from anagen.ui.forms import add_errors_from
 def _lot_choices(request: HttpRequest) -> list[tuple[int, str]]:
     today = timezone.localdate()
     return [
-        (lot.pk, f"{lot.product.name} · lot {lot.lot_number} · expires {display.day(lot.expiry_date)} · {lot.remaining_ml} mL left")
-        for lot in services.selectable_lots(request.clinic, today)
+        (lot.pk, _lot_words(lot)) for lot in services.selectable_lots(request.clinic, today)
     ]
+
+
+def _lot_words(lot: Any) -> str:
+    return _("%(product)s · lot %(lot)s · expires %(day)s · %(volume)s mL left") % {
+        "product": lot.product.name, "lot": lot.lot_number, "day": display.day(lot.expiry_date), "volume": lot.remaining_ml}
 
 
 @performs
@@ -44,13 +51,13 @@ def record(request: HttpRequest, appointment_id: int) -> HttpResponse:
     signed = services.session_of(appointment)
     if signed is not None:
         # A signed record never shows an editable form again (the back button, a re-submit).
-        messages.info(request, f"This session was signed at {display.clock(timezone.localtime(signed.signed_at))}: it is read-only; corrections are addenda.")
+        messages.info(request, _("This session was signed at %(time)s: it is read-only; corrections are addenda.")
+                      % {"time": display.clock(timezone.localtime(signed.signed_at))})
         return redirect("procedures:detail", session_id=signed.pk)
     today = timezone.localdate()
     course, formulation = services.course_and_formulation(appointment)
     selectable = services.selectable_lots(request.clinic, today)
-    choices = [(lot.pk, f"{lot.product.name} · lot {lot.lot_number} · expires {display.day(lot.expiry_date)} · {lot.remaining_ml} mL left")
-               for lot in selectable]
+    choices = [(lot.pk, _lot_words(lot)) for lot in selectable]
     data = _with_lot_rows(request.POST, selectable) if request.method == "POST" else None
     form = SessionForm(data, initial={"technique": "needle", "needle_gauge": 32, "needle_length_mm": 4, "depth_mm": 2,
                                       "injection_style": "point_by_point",
@@ -63,7 +70,7 @@ def record(request: HttpRequest, appointment_id: int) -> HttpResponse:
     if request.method == "POST":
         valid = form.is_valid() and lots.is_valid()
         if flags and not request.POST.get("flags_confirmed"):
-            form.add_error(None, "Confirm with the trichologist first: " + " ".join(flags))
+            form.add_error(None, _("Confirm with the trichologist first: %(flags)s") % {"flags": " ".join(flags)})
             valid = False
         if not valid:
             status = 400
@@ -78,7 +85,7 @@ def record(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 add_errors_from(form, exc.errors)
                 status = 400
             else:
-                messages.success(request, "Session signed. Hand over the aftercare sheet; the 24-48 hour follow-up is scheduled.")
+                messages.success(request, _("Session signed. Hand over the aftercare sheet; the 24-48 hour follow-up is scheduled."))
                 return redirect("procedures:aftercare", session_id=session.pk)
     posted_lots = _posted_lot_volumes(request, selectable)
     context = {
@@ -168,9 +175,9 @@ def addendum(request: HttpRequest, session_id: int) -> HttpResponse:
     form = AddendumForm(request.POST)
     if form.is_valid():
         services.add_addendum(actor, session, form.cleaned_data["reason"], form.cleaned_data["text"], request.user)
-        messages.success(request, "Addendum added.")
+        messages.success(request, _("Addendum added."))
     else:
-        messages.error(request, "An addendum needs a reason and a text.")
+        messages.error(request, _("An addendum needs a reason and a text."))
     return redirect("procedures:detail", session_id=session.pk)
 
 
@@ -181,9 +188,11 @@ def aftercare(request: HttpRequest, session_id: int) -> HttpResponse:
     language = request.GET.get("lang") or session.aftercare_language
     if language not in services.LANGUAGES:
         language = "en"
+    upcoming = services.next_session(session)
     context = {
         "session": session, "patient": session.patient, "sheet": services.session_aftercare_sheet(session, language),
-        "language": language, "languages": services.LANGUAGES,
+        "language": language, "languages": services.LANGUAGES, "next_session": upcoming.appointment,
+        "book_next_url": reverse("scheduling:book") + "?" + urlencode(upcoming.book_query) if upcoming.book_query else "",
     }
     return render(request, "procedures/aftercare.html", context)
 
@@ -213,7 +222,7 @@ def aftercare_edit(request: HttpRequest, language: str) -> HttpResponse:
         except InvalidInput as exc:
             form.add_error("body", exc.errors[0].message)
         else:
-            messages.success(request, "Aftercare sheet saved.")
+            messages.success(request, _("Aftercare sheet saved."))
             return redirect("procedures:aftercare_edit", language=language)
     return render(request, "procedures/aftercare_edit.html", {"form": form, "language": language, "languages": services.LANGUAGES},
                   status=400 if form.errors else 200)

@@ -37,7 +37,7 @@ from anagen.consents import services as consents
 from anagen.consents.models import Purpose
 from anagen.core import display
 from anagen.core import reminders as rules
-from anagen.core.errors import Duplicate, InvalidInput, NotFound
+from anagen.core.errors import Duplicate, InvalidInput, InvalidState, NotFound
 from anagen.core.identifiers import format_phone
 from anagen.patients.models import Patient
 from anagen.procedures.models import TreatmentSession
@@ -174,6 +174,12 @@ def address_for(patient: Patient, channel: str) -> str:
 def channel_rows(patient: Patient) -> list[ChannelRow]:
     stored = {o.channel: o for o in ReminderOptIn.objects.filter(patient=patient)}
     return [ChannelRow(c.value, c.label, address_for(patient, c.value), stored.get(c.value)) for c in Channel]
+
+
+def read_channels(actor: Actor, patient: Patient) -> list[ChannelRow]:
+    """``channel_rows``, audited as a read of the patient's reminder choices."""
+    audit.record_read(actor, "reminder_opt_in", patient.pk, patient.pk)
+    return channel_rows(patient)
 
 
 def may_receive(patient: Patient, channel: str, on: datetime | None = None) -> bool:
@@ -515,7 +521,7 @@ def retry_failed(actor: Actor, clinic: Clinic, message_id: int, now: datetime | 
         if message is None:
             raise NotFound
         if message.status != OutboxStatus.FAILED:
-            raise InvalidInput.single("message", "Only a failed message can be retried.")
+            raise InvalidState("Only a failed message can be retried.", field="message")
         message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, now
         message.expires_at = max(message.expires_at, now + timedelta(hours=1)) if message.kind != "before" else message.expires_at
         message.save()

@@ -117,7 +117,7 @@ def save_template(request: HttpRequest) -> HttpResponse:
 def retry(request: HttpRequest, message_id: int) -> HttpResponse:
     try:
         services.retry_failed(Actor.from_request(request), request.clinic, message_id)
-    except InvalidInput as exc:
+    except (InvalidInput, Conflict) as exc:
         messages.error(request, exc.errors[0].message)
     else:
         messages.success(request, "The reminder is queued again.")

@@ -71,7 +71,7 @@ class _WhenFields(NoColonLabels, forms.Form):
     def starts_at(self) -> datetime:
         return services.local_datetime(self.cleaned_data["date"], self.cleaned_data["start_time"])
 
-    def add_service_error(self, error: services.BookingError) -> None:
+    def add_service_error(self, error: services.BookingError | services.StaleWrite) -> None:
         target = SERVICE_FIELDS.get(error.field or "")
         self.add_error(target if target in self.fields else None, error.message)
 

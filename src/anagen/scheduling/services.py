@@ -22,8 +22,9 @@ from anagen.audit.models import Action
 from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
 from anagen.core import display
-from anagen.core.errors import FieldError, InvalidInput, NotFound
+from anagen.core.errors import Duplicate, FieldError, InvalidInput, NotFound, Refused, StaleWrite
 from anagen.patients.models import Patient
+from anagen.scheduling import signals
 from anagen.scheduling.models import (
     DEFAULT_DURATION_MINUTES,
     HOLDING_STATUSES,
@@ -57,25 +58,21 @@ AUDITED_FIELDS = (
 )
 
 
-class BookingError(Exception):
+class BookingError(Refused):
     """A booking, move or status change that cannot be made; ``field`` names the culprit input."""
 
     def __init__(self, field: str | None, message: str):
-        self.field = field
-        self.message = message
-        super().__init__(message)
+        super().__init__(message, field)
 
 
 class SlotTaken(BookingError):
     """The practitioner (field "practitioner") or room (field "room") is already booked."""
 
+    kind = "slot-taken"
+
 
 class PatientBusy(SlotTaken):
     """The patient already has an appointment at that time (field "patient")."""
-
-
-class StaleWrite(BookingError):
-    """The appointment changed since the form was opened."""
 
 
 # ---------------------------------------------------------------------------------------- time
@@ -123,7 +120,7 @@ def _hhmm(moment: datetime) -> str:
 
 def _span(appointment: Appointment) -> str:
     local = timezone.localtime(appointment.starts_at, clinic_zone())
-    return f"{local:%d %b} from {_hhmm(appointment.starts_at)} to {_hhmm(appointment.ends_at)}"
+    return f"{display.day(local.date())} from {_hhmm(appointment.starts_at)} to {_hhmm(appointment.ends_at)}"
 
 
 # ------------------------------------------------------------------------------------- lookups
@@ -427,7 +424,7 @@ def move_appointment(
     with transaction.atomic():
         current = _locked(appointment)
         if expected_version is not None and current.version != expected_version:
-            raise StaleWrite(None, "Someone else changed this appointment while you were editing it. Reload the page to see their changes.")
+            raise StaleWrite("Someone else changed this appointment while you were editing it. Reload the page to see their changes.")
         if current.status != Status.BOOKED:
             raise BookingError(None, f"Only a booked appointment can be moved; this one is {current.get_status_display().lower()}.")
         ends_at = _check_times(starts_at, duration_minutes if duration_minutes is not None else current.duration_minutes)
@@ -442,6 +439,7 @@ def move_appointment(
         current.save()
         _hold_slots(current)
         _audit_update(actor, current, before)
+        signals.appointment_moved.send(sender=Appointment, appointment=current, actor=actor)
     return current
 
 
@@ -606,8 +604,14 @@ def record_calendar_read(actor: Actor, view: str, appointments: list[Appointment
 # ---------------------------------------------------------------------------------------- rooms
 
 
-class RoomNameTaken(Exception):
-    pass
+def list_rooms(clinic: Clinic, *, page: int = 1, page_size: int = 25) -> Page[Room]:
+    """Active rooms first, then by name."""
+    return page_of_query(Room.objects.filter(clinic=clinic).order_by("-active", "name", "id"), page, page_size)
+
+
+class RoomNameTaken(Duplicate):
+    kind = "duplicate-name"
+    default_message = "This clinic already has a room with this name."
 
 
 def create_room(clinic: Clinic, name: str, *, actor: Actor | None = None) -> Room:

@@ -280,7 +280,7 @@ def move(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 Actor.from_request(request), appointment, starts_at=form.starts_at(),
                 practitioner=data["practitioner"], room=data["room"], expected_version=data.get("version"),
             )
-        except services.BookingError as exc:
+        except (services.BookingError, services.StaleWrite) as exc:
             form.add_service_error(exc)
         else:
             local = timezone.localtime(moved.starts_at)

@@ -23,9 +23,9 @@ INGREDIENT_CHOICES = [("", "—")] + [
 
 
 class ComponentForm(NoColonLabels, forms.Form):
-    ingredient = forms.ChoiceField(label="Ingredient", choices=INGREDIENT_CHOICES, required=False)
-    volume_ml = forms.DecimalField(label="Volume per session (mL)", max_digits=4, decimal_places=2, required=False, min_value=Decimal("0.01"))
-    concentration = forms.DecimalField(label="Concentration", max_digits=8, decimal_places=3, required=False, min_value=Decimal("0"))
+    ingredient = forms.ChoiceField(label=_("Ingredient"), choices=INGREDIENT_CHOICES, required=False)
+    volume_ml = forms.DecimalField(label=_("Volume per session (mL)"), max_digits=4, decimal_places=2, required=False, min_value=Decimal("0.01"))
+    concentration = forms.DecimalField(label=_("Concentration"), max_digits=8, decimal_places=3, required=False, min_value=Decimal("0"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -47,10 +47,10 @@ ComponentFormSet = forms.formset_factory(ComponentForm, extra=0, max_num=20, abs
 
 class FormulationForm(NoColonLabels, forms.Form):
     signoff = forms.BooleanField(
-        label="I sign off the off-label prescription drug component(s) of this formulation", required=False
+        label=_("I sign off the off-label prescription drug component(s) of this formulation"), required=False
     )
     consent_documented = forms.BooleanField(
-        label="The patient's consent to the off-label drug component(s) is documented", required=False
+        label=_("The patient's consent to the off-label drug component(s) is documented"), required=False
     )
     products = forms.ModelMultipleChoiceField(
         label=_("Ready-made products this formulation names"), queryset=Product.objects.none(), required=False,
@@ -66,7 +66,7 @@ class FormulationForm(NoColonLabels, forms.Form):
         label=_("Trichologist's reason to give a 5-ARI for telogen effluvium"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    notes = forms.CharField(label="Notes for the practitioner", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Notes for the practitioner"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, clinic: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -99,16 +99,16 @@ def initial_rows(components: list[Component], blank_rows: int = 2) -> list[dict[
 
 
 class CourseForm(NoColonLabels, forms.Form):
-    formulation = forms.ModelChoiceField(label="Formulation", queryset=Formulation.objects.none(), empty_label=None)
-    start_date = forms.DateField(label="First session", widget=forms.DateInput(attrs={"type": "date"}))
-    intensive_sessions = forms.IntegerField(label="Intensive sessions", min_value=1, max_value=12)
-    interval_days = forms.IntegerField(label="Days between intensive sessions", min_value=7, max_value=31)
-    maintenance_sessions = forms.IntegerField(label="Maintenance sessions", min_value=0, max_value=24)
-    maintenance_interval_days = forms.IntegerField(label="Days between maintenance sessions", min_value=28, max_value=120)
-    practitioner = forms.ModelChoiceField(label="Practitioner", queryset=None)
-    room = forms.ModelChoiceField(label="Room", queryset=None)
-    session_time = forms.TimeField(label="Time of day", widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"))
-    duration_minutes = forms.IntegerField(label="Session length (minutes)", min_value=15, max_value=240)
+    formulation = forms.ModelChoiceField(label=_("Formulation"), queryset=Formulation.objects.none(), empty_label=None)
+    start_date = forms.DateField(label=_("First session"), widget=forms.DateInput(attrs={"type": "date"}))
+    intensive_sessions = forms.IntegerField(label=_("Intensive sessions"), min_value=1, max_value=12)
+    interval_days = forms.IntegerField(label=_("Days between intensive sessions"), min_value=7, max_value=31)
+    maintenance_sessions = forms.IntegerField(label=_("Maintenance sessions"), min_value=0, max_value=24)
+    maintenance_interval_days = forms.IntegerField(label=_("Days between maintenance sessions"), min_value=28, max_value=120)
+    practitioner = forms.ModelChoiceField(label=_("Practitioner"), queryset=None)
+    room = forms.ModelChoiceField(label=_("Room"), queryset=None)
+    session_time = forms.TimeField(label=_("Time of day"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"))
+    duration_minutes = forms.IntegerField(label=_("Session length (minutes)"), min_value=15, max_value=240)
 
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -120,13 +120,13 @@ class CourseForm(NoColonLabels, forms.Form):
 
 class CombinationForm(NoColonLabels, forms.Form):
     therapy = forms.ChoiceField(
-        label="Combination therapy",
+        label=_("Combination therapy"),
         choices=[("", "None")] + [(t.value, {"prf": "PRF", "exosomes": "Exosomes", "peptides": "Peptide therapy"}[t.value]) for t in CombinationTherapy],
         required=False,
     )
-    start_date = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    interval_days = forms.IntegerField(label="Every (days)", required=False, min_value=7, max_value=120)
-    sessions = forms.IntegerField(label="Sessions", required=False, min_value=1, max_value=12)
+    start_date = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    interval_days = forms.IntegerField(label=_("Every (days)"), required=False, min_value=7, max_value=120)
+    sessions = forms.IntegerField(label=_("Sessions"), required=False, min_value=1, max_value=12)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

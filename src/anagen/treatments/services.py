@@ -34,7 +34,7 @@ from anagen.core.course import (
     Weekday,
     plan_course,
 )
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import Conflict, FieldError, InvalidInput
 from anagen.core.formulation import (
     CATALOGUE,
     Component,
@@ -61,10 +61,15 @@ THERAPY_KIND = {
 }
 
 
-class NotBookable(Exception):
+class NotBookable(Conflict):
+    """The course cannot be booked; ``reasons`` says each thing that stands in the way."""
+
+    kind = "not-bookable"
+
     def __init__(self, reasons: Sequence[str]):
         self.reasons = tuple(reasons)
         super().__init__(" ".join(self.reasons))
+        self.extra = {"reasons": list(self.reasons)}
 
 
 # --- formulations ------------------------------------------------------------------------------
@@ -295,7 +300,8 @@ def create_course(
     with transaction.atomic():
         course = Course.objects.create(
             clinic=patient.clinic, patient=patient, consultation=consultation, formulation=formulation,
-            start_date=choices.start_date, intensive_sessions=choices.intensive_sessions,
+            # The course starts with its first session: the planner moves it off a closed day.
+            start_date=plan.sessions[0].date if plan.sessions else choices.start_date, intensive_sessions=choices.intensive_sessions,
             interval_days=choices.interval_days, maintenance_sessions=choices.maintenance_sessions,
             maintenance_interval_days=choices.maintenance_interval_days, created_by=author,
             warnings=[{"code": w.code, "message": w.message} for w in plan.warnings],
@@ -400,11 +406,27 @@ def apply_replan(actor: Actor, replan: Replan) -> int:
             try:
                 scheduling.move_appointment(actor, appointment, starts_at=_starts(day, local.time()))
             except scheduling.BookingError as exc:
-                raise InvalidInput.single("appointment", f"session {appointment.course_session_number} on {day:%a %-d %b}: {exc.message}") from exc
+                raise InvalidInput.single("appointment", f"session {appointment.course_session_number} on {display.weekday_day(day)}: {exc.message}") from exc
         audit.append(actor, Action.UPDATE, object_type="course", object_id=replan.course.pk, patient_id=replan.course.patient_id,
                      changes={f"session {a.course_session_number}": {"old": timezone.localtime(a.starts_at).date().isoformat(), "new": d.isoformat()}
                               for a, d in replan.changes})
     return len(replan.changes)
+
+
+def follow_first_session(actor: Actor, appointment: Appointment) -> Course | None:
+    """The course of ``appointment`` (its session 1, just moved) starts on its new date; audited.
+    Runs inside the move's transaction: both or neither."""
+    course = Course.objects.select_for_update().filter(pk=appointment.course_id, clinic_id=appointment.clinic_id).first()
+    if course is None:
+        return None
+    day = timezone.localtime(appointment.starts_at).date()
+    if course.start_date != day:
+        before = course.start_date
+        course.start_date = day
+        course.save(update_fields=["start_date"])
+        audit.append(actor, Action.UPDATE, object_type="course", object_id=course.pk, patient_id=course.patient_id,
+                     changes={"start_date": {"old": before.isoformat(), "new": day.isoformat()}})
+    return course
 
 
 def get_course(actor: Actor, clinic: Clinic | None, course_id: int) -> Course:

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.permissions import any_staff, clinical, trichologist_only
@@ -57,7 +59,7 @@ def _check_context(consultation: Any, formset: Any, form: FormulationForm) -> di
 def _signed_consultation_or_redirect(request: HttpRequest, patient: Any) -> Any:
     consultation = latest_signed(patient)
     if consultation is None:
-        messages.error(request, "Sign a consultation before building a formulation or a course.")
+        messages.error(request, _("Sign a consultation before building a formulation or a course."))
     return consultation
 
 
@@ -84,10 +86,10 @@ def formulation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
                     notes=form.cleaned_data["notes"], product_ids=form.product_ids(), reasons=form.reasons(),
                 )
             except InvalidInput as exc:
-                form.add_error(None, "The formulation cannot be saved: " + "; ".join(e.message for e in exc.errors))
+                form.add_error(None, _("The formulation cannot be saved: %(errors)s") % {"errors": "; ".join(e.message for e in exc.errors)})
                 status = 400
             else:
-                messages.success(request, "Formulation saved.")
+                messages.success(request, _("Formulation saved."))
                 return redirect("treatments:formulation", formulation_id=formulation.pk)
         else:
             status = 400
@@ -202,7 +204,7 @@ def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             except InvalidInput as exc:
                 add_errors_from(form, exc)
             else:
-                messages.success(request, f"Booked a course of {course.total_sessions} sessions.")
+                messages.success(request, _("Booked a course of %(count)d sessions.") % {"count": course.total_sessions})
                 return redirect("treatments:course", course_id=course.pk)
         if form.errors or "plan_errors" in context:
             status = 400
@@ -248,6 +250,6 @@ def replan(request: HttpRequest, course_id: int) -> HttpResponse:
             count = services.apply_replan(actor, result)
         except InvalidInput as exc:
             return render(request, "treatments/replan.html", {"course": course, "patient": course.patient, "replan": result, "error": "; ".join(e.message for e in exc.errors)}, status=409)
-        messages.success(request, f"Re-planned: {count} later session{'s' if count != 1 else ''} moved.")
+        messages.success(request, ngettext("Re-planned: %(count)d later session moved.", "Re-planned: %(count)d later sessions moved.", count) % {"count": count})
         return redirect("treatments:course", course_id=course.pk)
     return render(request, "treatments/replan.html", {"course": course, "patient": course.patient, "replan": result})

@@ -194,6 +194,13 @@ PHOTO_VIEWS: Mapping[str, Promise] = {
     PhotoView.TRICHOSCOPY: _("Trichoscopy"),
 }
 
+# WHO 2011 anaemia grades of a low haemoglobin (anagen.core.labs.haemoglobin_severity).
+ANAEMIA_GRADES: Mapping[str, Promise] = {
+    "mild": _("Mild anaemia"),
+    "moderate": _("Moderate anaemia"),
+    "severe": _("Severe anaemia"),
+}
+
 INGREDIENTS: Mapping[str, str] = {code: ingredient.name for code, ingredient in CATALOGUE.items()}
 
 VOCABULARIES: Mapping[str, Mapping[str, object]] = {
@@ -213,6 +220,7 @@ VOCABULARIES: Mapping[str, Mapping[str, object]] = {
     "therapy": THERAPIES,
     "photo_view": PHOTO_VIEWS,
     "ingredient": INGREDIENTS,
+    "anaemia": ANAEMIA_GRADES,
 }
 
 # Which core enum each vocabulary names, for the completeness test.

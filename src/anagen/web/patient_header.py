@@ -25,6 +25,7 @@ from anagen.photos.models import Photo
 from anagen.scheduling.models import Kind
 from anagen.scheduling.services import upcoming_for_patient
 from anagen.ui import labels
+from anagen.web.timeline import consultation_due_today
 from anagen.web.facts import ALLERGIES_LISTED, ALLERGIES_NONE, Facts, density_trend, facts_for
 
 # The tabs below the header: (key, label, URL name, clinical only).
@@ -160,7 +161,9 @@ def build_header(request: Any, patient: Any) -> Header:
         actions.append({"label": _("Not a duplicate: clear the flag"), "post": reverse("patients:duplicate_checked", args=[patient.pk])})
     actions.append({"label": _("Book"), "href": reverse("scheduling:book") + f"?patient={patient.pk}"})
     if user.role == "trichologist":
-        actions.append({"label": _("Start consultation"), "post": reverse("consultations:start", args=[patient.pk])})
+        due = consultation_due_today(upcoming, today)
+        actions.append({"label": _("Start consultation"),
+                        "post": reverse("today_consult", args=[due.pk]) if due else reverse("consultations:start", args=[patient.pk])})
     today_session = next((a for a in upcoming if a.kind == Kind.MESOTHERAPY_SESSION and timezone.localtime(a.starts_at).date() == today), None)
     if today_session is not None and user.role in ("practitioner", "trichologist"):
         actions.append({"label": _("Record today's session"), "href": reverse("procedures:record", args=[today_session.pk]), "primary": True})

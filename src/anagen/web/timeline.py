@@ -18,9 +18,18 @@ from anagen.core import display
 from anagen.patients.models import Patient
 from anagen.procedures.services import sessions_for
 from anagen.safety.models import AdverseEvent
+from anagen.scheduling.models import Kind
 from anagen.scheduling.services import upcoming_for_patient
 from anagen.treatments.models import Course
 from anagen.treatments.services import appointments_by_course
+
+
+def consultation_due_today(upcoming: list[Any], today: dt.date) -> Any:
+    """The patient's consultation or review booked today and not yet done: a consultation started
+    for the patient belongs to it (``today_consult``), so the appointment is done when it is signed
+    and no page shows it as still to come (issue 20)."""
+    return next((a for a in upcoming if a.kind in (Kind.CONSULTATION, Kind.REVIEW)
+                 and timezone.localtime(a.starts_at).date() == today), None)
 
 
 @dataclass
@@ -30,6 +39,7 @@ class Timeline:
     formulations: list[Any] = field(default_factory=list)
     courses: list[dict[str, Any]] = field(default_factory=list)
     booking: Any = None
+    consultation_today: Any = None
     next_due: str = ""
     sessions: list[Any] = field(default_factory=list)
     events_by_session: dict[int, list[Any]] = field(default_factory=dict)
@@ -39,6 +49,7 @@ class Timeline:
 def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = None) -> Timeline:
     today = today or timezone.localdate()
     timeline = Timeline(upcoming=upcoming_for_patient(patient.clinic, patient))
+    timeline.consultation_today = consultation_due_today(timeline.upcoming, today)
     if timeline.upcoming:
         first = timeline.upcoming[0]
         timeline.next_due = f"{first.get_kind_display()} on {display.moment(timezone.localtime(first.starts_at))}"

@@ -125,3 +125,21 @@ def test_provisioning_a_clinic_is_audited(db, tmp_path):
     clinic = Clinic.objects.get(name="Scripted Clinic")
     assert [e.username for e in _entries("clinic", clinic.pk)] == ["provision_clinic"]
     assert _entries("staff_account", User.objects.get(username="boss").pk)[0].clinic_id == clinic.pk
+
+
+def test_the_email_about_an_admins_change_dates_it_in_the_one_date_format(admin_user, practitioner, settings):
+    import datetime as dt
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from anagen.accounts.services import notify_account_change
+
+    practitioner.email = "nurse@example.org"
+    practitioner.save()
+    before = timezone.localtime()
+    assert notify_account_change(practitioner, admin_user, "set a new password for your account")
+    body = mail.outbox[-1].body
+    # "3 Dec 2026, 10:30": the minute the mail was written, or the next if it crossed one.
+    written = [f"{t.day} {t:%b %Y}, {t:%H:%M}" for t in (before, before + dt.timedelta(minutes=1))]
+    assert any(w in body for w in written), body

@@ -34,6 +34,9 @@ def test_lab_readings_appear_in_the_live_panel_while_typed_with_flag_converted_v
                                              "lab-haemoglobin-value": "7.5", "lab-haemoglobin-unit": "g/dL"})
     assert "Blood results" in panel and "refer urgently" in panel
     assert "µmol/L" in panel and "m[IU]" not in panel
+    # The WHO grade in words, as the translation catalogue names it, never the bare code.
+    assert '<span class="badge">Severe anaemia</span>' in panel and '<span class="badge">severe</span>' not in panel
+    assert "for women" in panel and "for female" not in panel
     zinc = panel.split("<strong>Zinc</strong>")[1].split("</li>")[0]
     assert "Within range" in zinc  # 10.7 µmol/L is on the published cut-off, not below it
     assert LabResult.objects.count() == 0  # nothing saved by the panel

@@ -14,6 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
+from tests import builders
+
+from anagen.core.formulation import Component
 
 UTC = dt.UTC
 GOLDEN_NOW = dt.datetime(2025, 3, 1, 6, 30, tzinfo=UTC)
@@ -21,9 +25,7 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def actor_for(user: Any) -> Any:
-    from anagen.audit.services import Actor
-
-    return Actor(user_id=user.pk, username=user.username, clinic_id=user.clinic_id, ip_address="127.0.0.1")
+    return builders.actor_for(user)
 
 
 def normalise(bundle: dict[str, Any]) -> dict[str, Any]:
@@ -52,12 +54,11 @@ def normalise(bundle: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 def full_record(clinic: Any, trichologist: Any, practitioner: Any, make_patient: Any) -> dict[str, Any]:
     from anagen.catalog.models import Lot, Product, StockMovement
-    from anagen.consents.models import ConsentEvent, ConsentRecord, ConsentText
-    from anagen.consultations.models import Consultation, LabResult, MeasurementSet
+    from anagen.consultations.models import Consultation
     from anagen.procedures.models import LotUsage, TreatmentSession
     from anagen.safety.models import AdverseEvent
-    from anagen.scheduling.models import Appointment, Room
-    from anagen.treatments.models import Course, Formulation, FormulationComponent
+    from anagen.scheduling.models import Appointment
+    from anagen.treatments.models import Course
 
     clinic.address = "3rd floor, Hill Road, Bandra West, Mumbai 400050"
     clinic.phone = "+912226001234"
@@ -72,39 +73,38 @@ def full_record(clinic: Any, trichologist: Any, practitioner: Any, make_patient:
         emergency_contact_name="Ravi Patil", emergency_contact_phone="+919820054321",
         abha_number="91123456789012", abha_address="asha.patil@abdm",
     )
-    consultation = Consultation.objects.create(
-        clinic=clinic, patient=patient, author=trichologist, consulted_on=dt.date(2025, 1, 6),
+    # The consultation, its measurements and blood results, and the formulation go through the
+    # services (tests/builders.py), as in use; then the clock-made stamps are set to fixed times.
+    consultation = builders.signed_consultation(
+        patient, trichologist, on=dt.date(2025, 1, 6), actor=actor_for(trichologist),
         presenting_complaint="Thinning at the parting for a year", complaint_duration_months=12,
         history_diet="Vegetarian; low protein intake", family_history="Mother with thinning at the part",
         allergy_ingredients=["biotin"], pattern_scale="ludwig", pattern_stage="II",
         diagnosis_primary="androgenetic_alopecia", diagnosis_secondary="telogen_effluvium",
         notes="Baseline photographs taken.",
+        measurements={
+            "pull_grasped": 50, "pull_extracted": 4, "wash_shed_count": 120, "wash_short_count": 14, "comb_count": 18,
+            "site_zone": "mid_scalp", "site_offset_cm": Decimal("10.0"), "site_note": "midline, 10 cm behind the hairline",
+            "density_per_cm2": Decimal("142.5"), "thin_hairs_pct": Decimal("21.0"), "mean_shaft_diameter_um": Decimal("52.0"),
+            "terminal_to_vellus_ratio": Decimal("2.50"), "anagen_pct": Decimal("78.0"), "telogen_pct": Decimal("22.0"),
+            "yellow_dots_count": 3,
+        },
+        labs={
+            "ferritin": {"value": Decimal("22.000"), "unit": "ng/mL", "reference_low": Decimal("15"), "reference_high": Decimal("150"),
+                         "collected_on": dt.date(2025, 1, 4)},
+            "vitamin_d_25oh": {"value": Decimal("45.5"), "unit": "nmol/L", "reference_low": Decimal("75"),
+                               "reference_high": Decimal("250"), "collected_on": dt.date(2025, 1, 4)},
+        },
     )
-    MeasurementSet.objects.create(
-        clinic=clinic, patient=patient, consultation=consultation, measured_on=dt.date(2025, 1, 6),
-        pull_grasped=50, pull_extracted=4, wash_shed_count=120, wash_short_count=14, comb_count=18,
-        site_zone="mid_scalp", site_offset_cm=Decimal("10.0"), site_note="midline, 10 cm behind the hairline",
-        density_per_cm2=Decimal("142.5"), thin_hairs_pct=Decimal("21.0"), mean_shaft_diameter_um=Decimal("52.0"),
-        terminal_to_vellus_ratio=Decimal("2.50"), anagen_pct=Decimal("78.0"), telogen_pct=Decimal("22.0"), yellow_dots_count=3,
-    )
-    LabResult.objects.create(clinic=clinic, patient=patient, consultation=consultation, test="ferritin", value=Decimal("22.000"),
-                             unit="ng/mL", reference_low=Decimal("15"), reference_high=Decimal("150"), collected_on=dt.date(2025, 1, 4))
-    LabResult.objects.create(clinic=clinic, patient=patient, consultation=consultation, test="vitamin_d_25oh", value=Decimal("45.5"),
-                             unit="nmol/L", reference_low=Decimal("75"), reference_high=Decimal("250"), collected_on=dt.date(2025, 1, 4))
-    signed_at = dt.datetime(2025, 1, 6, 6, 0, tzinfo=UTC)
-    Consultation.objects.filter(pk=consultation.pk).update(status="signed", signed_at=signed_at, signed_by=trichologist)
+    Consultation.objects.filter(pk=consultation.pk).update(signed_at=dt.datetime(2025, 1, 6, 6, 0, tzinfo=UTC))
     consultation.refresh_from_db()
 
-    formulation = Formulation.objects.create(clinic=clinic, patient=patient, consultation=consultation, diagnosis="androgenetic_alopecia",
-                                             created_by=trichologist, total_volume_ml=Decimal("2.00"))
-    FormulationComponent.objects.create(formulation=formulation, position=1, ingredient="dexpanthenol", volume_ml=Decimal("1.00"),
-                                        concentration=Decimal("50"), concentration_unit="mg/mL")
-    FormulationComponent.objects.create(formulation=formulation, position=2, ingredient="ghk_cu", volume_ml=Decimal("1.00"),
-                                        concentration=Decimal("1"), concentration_unit="mg/mL")
+    formulation = builders.formulation(consultation, trichologist, actor=actor_for(trichologist), components=(
+        Component("dexpanthenol", Decimal("1.00"), Decimal("50")), Component("ghk_cu", Decimal("1.00"), Decimal("1"))))
     course = Course.objects.create(clinic=clinic, patient=patient, consultation=consultation, formulation=formulation,
                                    start_date=dt.date(2025, 1, 13), intensive_sessions=6, interval_days=14, maintenance_sessions=2,
                                    maintenance_interval_days=60, created_by=trichologist)
-    room = Room.objects.create(clinic=clinic, name="Procedure room 1")
+    room = builders.room(clinic, "Procedure room 1")
     ist = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
     def appointment(day: dt.date, status: str, **extra: Any) -> Any:
@@ -142,11 +142,11 @@ def full_record(clinic: Any, trichologist: Any, practitioner: Any, make_patient:
     event.lots.add(lot)
     AdverseEvent.objects.filter(pk=event.pk).update(reported_at=dt.datetime(2025, 1, 14, 4, 30, tzinfo=UTC))
 
-    text = ConsentText.objects.create(clinic=clinic, purpose="treatment", language="en", version=1, title="Mesotherapy treatment",
-                                      body="I consent to scalp mesotherapy.", published_at=dt.datetime(2025, 1, 1, 0, 0, tzinfo=UTC))
-    record = ConsentRecord.objects.create(clinic=clinic, patient=patient, text=text, purpose="treatment",
-                                          signed_at=dt.datetime(2025, 1, 6, 6, 10, tzinfo=UTC), method="typed", typed_name="Asha Patil",
-                                          acknowledged=True, witness=practitioner)
-    ConsentEvent.objects.create(record=record, kind="granted", at=record.signed_at, by=practitioner, by_name=practitioner.username)
+    # Consent records are append-only (their stamps cannot be set afterwards): the service signs
+    # at a fixed moment instead.
+    with pytest.MonkeyPatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: dt.datetime(2025, 1, 6, 6, 10, tzinfo=UTC))
+        record = builders.consent(patient, practitioner, "treatment", title="Mesotherapy treatment",
+                                  body="I consent to scalp mesotherapy.", actor=actor_for(practitioner))
     return {"patient": patient, "consultation": consultation, "course": course, "session": session, "lot": lot, "event": event,
             "appointments": [first, second, cancelled], "consent": record, "room": room}

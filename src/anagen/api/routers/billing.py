@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, page_of
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, page_of
 from anagen.api.problems import Problem, from_invalid_input, invalid
 from anagen.billing import services
 from anagen.billing.models import Invoice, ItemKind, PatientPackage, PriceItem
@@ -26,16 +26,13 @@ PaymentMethod = Literal["cash", "upi", "card", "bank_transfer"]
 MAX_PAISE = 10**12
 
 
-class PriceItemOut(Schema):
+class PriceItemOut(ModelSchema, ModelOut):
     id: int
-    kind: str
-    name: str
-    price_paise: int
     tax_class: Literal["medical_exempt", "cosmetic", "goods"]
-    code: str
-    gst_rate_bp: int
-    sessions: int
-    active: bool
+
+    class Meta:
+        model = "billing.PriceItem"
+        fields = ["id", "kind", "name", "price_paise", "code", "gst_rate_bp", "sessions", "active"]
 
 
 class LineOut(Schema):
@@ -57,43 +54,33 @@ class LineOut(Schema):
     total_paise: int
 
 
-class PaymentOut(Schema):
+class PaymentOut(ModelSchema, ModelOut):
     id: int
-    amount_paise: int
-    method: str
-    reference: str
-    received_at: dt.datetime
+
+    class Meta:
+        model = "billing.Payment"
+        fields = ["id", "amount_paise", "method", "reference", "received_at"]
 
 
-class RefundOut(Schema):
+class RefundOut(ModelSchema, ModelOut):
     id: int
-    amount_paise: int
-    method: str
-    reason: str
-    refunded_at: dt.datetime
+
+    class Meta:
+        model = "billing.Refund"
+        fields = ["id", "amount_paise", "method", "reason", "refunded_at"]
 
 
-class InvoiceOut(Schema):
+class InvoiceOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
-    number: str
-    issued_on: dt.date
-    clinic_gstin: str
-    clinic_state_code: str
-    customer_state_code: str
-    customer_gstin: str
-    intra_state: bool
-    taxable_paise: int
-    cgst_paise: int
-    sgst_paise: int
-    igst_paise: int
-    total_paise: int
-    paid_paise: int
-    refunded_paise: int
     balance_paise: int
     lines: list[LineOut]
     payments: list[PaymentOut]
     refunds: list[RefundOut]
+
+    class Meta:
+        model = "billing.Invoice"
+        fields = ["id", "number", "issued_on", "clinic_gstin", "clinic_state_code", "customer_state_code", "customer_gstin", "intra_state", "taxable_paise", "cgst_paise", "sgst_paise", "igst_paise", "total_paise", "paid_paise", "refunded_paise"]
 
 
 class LineIn(Schema):
@@ -136,13 +123,15 @@ class RedeemIn(Schema):
     appointment_id: Id
 
 
-class RedemptionOut(Schema):
+class RedemptionOut(ModelSchema, ModelOut):
     id: int
     package_id: int
     appointment_id: int
     treatment_session_id: int | None
-    number: int
-    redeemed_at: dt.datetime
+
+    class Meta:
+        model = "billing.Redemption"
+        fields = ["id", "number", "redeemed_at"]
 
 
 def _invoice_out(invoice: Invoice) -> dict[str, Any]:

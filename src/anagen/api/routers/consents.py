@@ -4,18 +4,16 @@ staff, reception included, as on the web: consent status is not a clinical note)
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import Id, actor, clinic, page_of, paginate, schema_of
-from anagen.api.problems import Problem, form_errors, invalid
+from anagen.api.common import Id, ModelOut, actor, clinic, page_of, schema_of
+from anagen.api.problems import form_errors, invalid
 from anagen.api.routers.patients import ConsentRecordOut, consent_record_out
 from anagen.api.routers.patients import router as patients_router
-from anagen.audit import services as audit
 from anagen.consents import services
 from anagen.consents.forms import PublishTextForm
 from anagen.consents.models import ConsentRecord, ConsentText
@@ -29,16 +27,13 @@ PurposeCode = Literal["treatment", "photographs", "marketing_photographs", "remi
 LanguageCode = Literal["en", "hi"]
 
 
-class ConsentTextOut(Schema):
+class ConsentTextOut(ModelSchema, ModelOut):
     id: int
-    purpose: str
-    language: str
-    version: int
-    title: str
-    body: str
-    requires_reconsent: bool
-    published_at: dt.datetime
     created_by_id: int | None
+
+    class Meta:
+        model = "consents.ConsentText"
+        fields = ["id", "purpose", "language", "version", "title", "body", "requires_reconsent", "published_at"]
 
 
 class ConsentTextIn(Schema):
@@ -69,25 +64,12 @@ class LedgerOut(Schema):
     entries: list[LedgerEntryOut]
 
 
-def _consent_problem(exc: services.ConsentError, fields: dict[str, str]) -> Problem:
-    if exc.field is None:
-        return Problem(409, exc.message, kind="invalid-state")
-    if exc.field == "text":
-        return Problem(409, exc.message, kind="stale-text", errors=[FieldError("text_id", exc.message)])
-    return invalid([FieldError(fields.get(exc.field, exc.field), exc.message)])
-
-
 @router.get("/consent-texts", response=page_of(ConsentTextOut), auth=auth.ADMIN, summary="List consent texts (every version)")
 def list_texts(request: HttpRequest, purpose: PurposeCode | None = None, language: LanguageCode | None = None,
                page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """By purpose, language and newest version first (clinic admin, like the texts page)."""
-    qs = ConsentText.objects.filter(clinic=clinic(request))
-    if purpose is not None:
-        qs = qs.filter(purpose=purpose)
-    if language is not None:
-        qs = qs.filter(language=language)
-    items, meta = paginate(qs.order_by("purpose", "language", "-version", "id"), page, page_size)
-    return {"items": items, **meta}
+    found = services.list_texts(clinic(request), purpose=purpose, language=language, page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.post("/consent-texts", response={201: ConsentTextOut}, auth=auth.ADMIN, summary="Publish a consent text's next version")
@@ -98,11 +80,8 @@ def publish(request: HttpRequest, payload: ConsentTextIn) -> Any:
     if not form.is_valid():
         raise invalid(form_errors(form))
     data = form.cleaned_data
-    try:
-        text = services.publish_text(actor(request), clinic(request), data["purpose"], data["language"], data["title"],
-                                     data["body"], requires_reconsent=data["requires_reconsent"])
-    except services.ConsentError as exc:
-        raise _consent_problem(exc, {}) from exc
+    text = services.publish_text(actor(request), clinic(request), data["purpose"], data["language"], data["title"],
+                                 data["body"], requires_reconsent=data["requires_reconsent"])
     return Status(201, text)
 
 
@@ -137,12 +116,9 @@ def sign(request: HttpRequest, patient_id: int, payload: SignIn) -> Any:
     if text is None:
         raise invalid([FieldError("text_id", "No such consent text in your clinic.")])
     png = _signature(payload)
-    try:
-        record = services.sign_consent(who, patient, text, method=payload.method, signature_png=png,
-                                       typed_name=payload.typed_name, acknowledged=payload.acknowledged,
-                                       witness=request.user)  # type: ignore[arg-type]
-    except services.ConsentError as exc:
-        raise _consent_problem(exc, {"witness": "body"}) from exc
+    record = services.sign_consent(who, patient, text, method=payload.method, signature_png=png,
+                                   typed_name=payload.typed_name, acknowledged=payload.acknowledged,
+                                   witness=request.user)  # type: ignore[arg-type]
     return Status(201, consent_record_out(_reload(record.pk)))
 
 
@@ -159,10 +135,7 @@ def withdraw(request: HttpRequest, record_id: int, payload: WithdrawIn) -> Any:
     record = services.get_record(who, clinic(request), record_id, audit_as=None)
     if len(payload.reason) > 2000:
         raise invalid([FieldError("reason", "Keep the reason under 2000 characters.")])
-    try:
-        services.withdraw_consent(who, record, payload.reason)
-    except services.ConsentError as exc:
-        raise _consent_problem(exc, {}) from exc
+    services.withdraw_consent(who, record, payload.reason)
     return consent_record_out(_reload(record.pk))
 
 
@@ -172,5 +145,4 @@ def ledger(request: HttpRequest, patient_id: int) -> Any:
     """Every consent event of the patient, all purposes, each with the text version it concerns."""
     who = actor(request)
     patient = patient_services.get_patient(who, clinic(request), patient_id, audit_read=False)
-    audit.record_read(who, "patient_consent_ledger", patient.pk, patient.pk)
-    return {"patient_id": patient.pk, "entries": [e.__dict__ for e in services.ledger(patient)]}
+    return {"patient_id": patient.pk, "entries": [e.__dict__ for e in services.read_ledger(who, patient)]}

@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
 from anagen.api.common import (
     MAX_ID,
     Id,
+    ModelOut,
     actor,
     clinic,
     if_match,
@@ -23,7 +24,6 @@ from anagen.api.common import (
     set_etag,
 )
 from anagen.api.problems import Problem, form_errors, invalid, stale
-from anagen.audit import services as audit
 from anagen.consultations import services
 from anagen.consultations.forms import (
     CONSULTATION_FIELDS,
@@ -44,7 +44,7 @@ from anagen.consultations.models import (
     ScreeningAcknowledgement,
     ScreeningDeferral,
 )
-from anagen.core.errors import ImmutableRecord, InvalidInput
+from anagen.core.errors import InvalidInput
 from anagen.core.labs import LabResult as CoreLabResult
 from anagen.core.labs import LabTest, interpret_lab
 from anagen.jsoncommands import screen
@@ -55,27 +55,21 @@ router = Router(tags=["consultations"])
 LabTestCode = Literal["ferritin", "vitamin_d", "tsh", "zinc", "vitamin_b12", "haemoglobin"]
 
 
-class MeasurementsOut(Schema):
+class MeasurementsOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     consultation_id: int | None
-    measured_on: dt.date
-    pull_grasped: int | None
-    pull_extracted: int | None
-    wash_shed_count: int | None
-    wash_short_count: int | None
-    comb_count: int | None
-    site_zone: str
     site_offset_cm: Decimal | None
-    site_note: str
     density_per_cm2: Decimal | None
     thin_hairs_pct: Decimal | None
     mean_shaft_diameter_um: Decimal | None
     terminal_to_vellus_ratio: Decimal | None
     anagen_pct: Decimal | None
     telogen_pct: Decimal | None
-    yellow_dots_count: int | None
-    global_photo_score: int | None
+
+    class Meta:
+        model = "consultations.MeasurementSet"
+        fields = ["id", "measured_on", "pull_grasped", "pull_extracted", "wash_shed_count", "wash_short_count", "comb_count", "site_zone", "site_note", "yellow_dots_count", "global_photo_score"]
 
 
 class MeasurementsIn(Schema):
@@ -104,24 +98,23 @@ class LabIn(Schema):
     reference_high: Decimal | None = None
 
 
-class LabOut(Schema):
+class LabOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     consultation_id: int | None
-    test: str
     value: Decimal
-    unit: str
     reference_low: Decimal | None
     reference_high: Decimal | None
-    collected_on: dt.date | None
     flag: str | None
     interpretation: str | None
-    # Issue 17: what the result leads to.
     severity: str | None = None
     referral: str | None = None
     referral_source: str | None = None
     reviewed_by_id: int | None = None
-    reviewed_at: dt.datetime | None = None
+
+    class Meta:
+        model = "consultations.LabResult"
+        fields = ["id", "test", "unit", "collected_on", "reviewed_at"]
 
 
 class FindingOut(Schema):
@@ -138,48 +131,21 @@ class ScreeningOut(Schema):
     excluded_ingredients: list[str] = []
 
 
-class ConsultationOut(Schema):
+class ConsultationOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     author_id: int
-    status: str
-    consulted_on: dt.date
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    signed_at: dt.datetime | None
     signed_by_id: int | None
-    version: int
-    presenting_complaint: str
-    complaint_duration_months: int | None
-    history_illness: str
-    history_stress: str
-    history_childbirth_months_ago: int | None
-    history_menopause: bool
-    history_diet: str
-    family_history: str
-    medicines: str
     medication_codes: list[str]
     condition_codes: list[str]
     allergy_ingredients: list[str]
-    allergies_other: str
-    pregnant: bool
-    breastfeeding: bool
-    planning_conception: bool
-    able_to_become_pregnant: bool
-    contraception_documented_on: dt.date | None
-    negative_pregnancy_test_on: dt.date | None
-    te_trigger_on: dt.date | None
-    scalp_active_infection: bool
-    scalp_active_inflammation: bool
-    scarring_alopecia: bool
-    pattern_scale: str
-    pattern_stage: str
-    diagnosis_primary: str
-    diagnosis_secondary: str
-    notes: str
     screening: ScreeningOut | None
     measurements: MeasurementsOut | None
     labs: list[LabOut]
+
+    class Meta:
+        model = "consultations.Consultation"
+        fields = ["id", "status", "consulted_on", "created_at", "updated_at", "signed_at", "version", "presenting_complaint", "complaint_duration_months", "history_illness", "history_stress", "history_childbirth_months_ago", "history_menopause", "history_diet", "family_history", "medicines", "allergies_other", "pregnant", "breastfeeding", "planning_conception", "able_to_become_pregnant", "contraception_documented_on", "negative_pregnancy_test_on", "te_trigger_on", "scalp_active_infection", "scalp_active_inflammation", "scarring_alopecia", "pattern_scale", "pattern_stage", "diagnosis_primary", "diagnosis_secondary", "notes"]
 
 
 class ConsultationIn(Schema):
@@ -348,12 +314,9 @@ def save_draft(request: HttpRequest, consultation_id: int, payload: Consultation
             errors += form_errors(lab_form, f"labs.{test}.")
     if errors:
         raise invalid(errors)
-    try:
-        saved = services.save_draft(who, consultation, form.values(), measurements=measurement_form.values(),
-                                    labs=lab_values, expected_version=expected,
-                                    labs_reviewed_by=request.user if patch.get("labs_reviewed") else None)  # type: ignore[arg-type]
-    except ImmutableRecord as exc:
-        raise Problem(409, "This consultation is signed and read-only.", kind="signed-record") from exc
+    saved = services.save_draft(who, consultation, form.values(), measurements=measurement_form.values(),
+                                labs=lab_values, expected_version=expected,
+                                labs_reviewed_by=request.user if patch.get("labs_reviewed") else None)  # type: ignore[arg-type]
     saved = Consultation.objects.select_related("clinic", "patient").get(pk=saved.pk)
     set_etag(response, saved.version)
     return _out(saved)
@@ -372,8 +335,6 @@ def sign(request: HttpRequest, consultation_id: int, response: HttpResponse) -> 
         signed = services.sign_consultation(who, consultation, request.user)  # type: ignore[arg-type]
     except services.NotSignable as exc:
         raise invalid(exc.errors, "The consultation cannot be signed yet; see errors.") from exc
-    except ImmutableRecord as exc:
-        raise Problem(409, "This consultation is signed already.", kind="signed-record") from exc
     set_etag(response, signed.version)
     return _out(signed)
 
@@ -450,13 +411,7 @@ def list_measurements(request: HttpRequest, patient_id: int | None = Query(None,
 @router.get("/measurements/{measurement_id}", response=MeasurementsOut, auth=auth.CLINICAL, tags=["measurements"],
             summary="Read a measurement set")
 def get_measurements(request: HttpRequest, measurement_id: int) -> Any:
-    row = MeasurementSet.objects.filter(clinic=clinic(request), pk=measurement_id).first()
-    if row is None:
-        from django.http import Http404
-
-        raise Http404
-    audit.record_read(actor(request), "measurements", row.pk, row.patient_id)
-    return row
+    return services.read_measurements(actor(request), clinic(request), measurement_id)
 
 
 @router.get("/labs", response=page_of(LabOut), auth=auth.CLINICAL, tags=["labs"], summary="List blood results")
@@ -485,13 +440,14 @@ class AcknowledgeIn(Schema):
     reason: str
 
 
-class AcknowledgementOut(Schema):
+class AcknowledgementOut(ModelSchema, ModelOut):
     id: int
     consultation_id: int
-    code: str
-    reason: str
     by_id: int
-    at: dt.datetime
+
+    class Meta:
+        model = "consultations.ScreeningAcknowledgement"
+        fields = ["id", "code", "reason", "at"]
 
 
 class DeferralIn(Schema):
@@ -499,13 +455,14 @@ class DeferralIn(Schema):
     reason: str
 
 
-class DeferralOut(Schema):
+class DeferralOut(ModelSchema, ModelOut):
     id: int
     consultation_id: int
-    review_on: dt.date
-    reason: str
     by_id: int
-    at: dt.datetime
+
+    class Meta:
+        model = "consultations.ScreeningDeferral"
+        fields = ["id", "review_on", "reason", "at"]
 
 
 class ConsultationAddendumIn(Schema):
@@ -513,13 +470,14 @@ class ConsultationAddendumIn(Schema):
     text: str
 
 
-class ConsultationAddendumOut(Schema):
+class ConsultationAddendumOut(ModelSchema, ModelOut):
     id: int
     consultation_id: int
     author_id: int
-    created_at: dt.datetime
-    reason: str
-    text: str
+
+    class Meta:
+        model = "consultations.Addendum"
+        fields = ["id", "created_at", "reason", "text"]
 
 
 def _form_input(form: Any, data: dict[str, Any]) -> Any:

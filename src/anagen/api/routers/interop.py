@@ -13,7 +13,7 @@ from ninja import UploadedFile as NinjaUploadedFile
 
 from anagen.api import auth
 from anagen.api.common import actor, clinic
-from anagen.api.problems import Problem, invalid
+from anagen.api.problems import invalid
 from anagen.consultations.models import Consultation
 from anagen.core.errors import FieldError
 from anagen.interop import services
@@ -58,10 +58,7 @@ def consultation_document(request: HttpRequest, consultation_id: int) -> Any:
         from django.http import Http404
 
         raise Http404
-    try:
-        bundle = services.consultation_document(actor(request), clinic(request), consultation)
-    except services.NotSigned as exc:
-        raise Problem(409, str(exc), kind="not-signed") from exc
+    bundle = services.consultation_document(actor(request), clinic(request), consultation)
     return _download(json.dumps(bundle, ensure_ascii=False).encode("utf-8"), f"{FHIR_JSON}; charset=utf-8",
                      f"consultation-{consultation.pk}-document.json")
 

@@ -6,13 +6,12 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 from pydantic import Field
 
 from anagen.api import auth
-from anagen.api.common import actor, clinic, if_match, page_of, paginate, set_etag
+from anagen.api.common import ModelOut, actor, clinic, if_match, page_of, set_etag
 from anagen.api.problems import Problem, form_errors, invalid, stale
-from anagen.audit import services as audit
 from anagen.consents import services as consents
 from anagen.core.errors import FieldError
 from anagen.patients import services
@@ -24,24 +23,12 @@ router = Router(tags=["patients"])
 Sex = Literal["female", "male", "other"]
 
 
-class PatientOut(Schema):
+class PatientOut(ModelSchema, ModelOut):
     id: int
-    mrn: str
-    given_name: str
-    family_name: str
-    name_devanagari: str
-    date_of_birth: dt.date
-    sex: str
-    phone: str
-    email: str
-    address: str
-    emergency_contact_name: str
-    emergency_contact_phone: str
-    abha_number: str
-    abha_address: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
+
+    class Meta:
+        model = "patients.Patient"
+        fields = ["id", "mrn", "given_name", "family_name", "name_devanagari", "date_of_birth", "sex", "phone", "email", "address", "emergency_contact_name", "emergency_contact_phone", "abha_number", "abha_address", "created_at", "updated_at", "version"]
 
 
 class PatientIn(Schema):
@@ -86,17 +73,12 @@ def _duplicate(exc: services.DuplicateSuspected) -> Problem:
                    extra={"candidate_ids": [p.pk for p in exc.candidates]})
 
 
-_ABHA_TAKEN = Problem(409, "Another patient of this clinic already has this ABHA number.", kind="duplicate-abha-number",
-                      errors=[FieldError("abha_number", "Another patient of this clinic already has this ABHA number.")])
-
-
 def _search(request: HttpRequest, q: str, page: int, page_size: int) -> dict[str, Any]:
     form = PatientSearchForm({"q": q})
     if not form.is_valid():
         raise invalid(form_errors(form))
-    items, meta = paginate(services.search_patients(clinic(request), form.cleaned_data["q"]), page, page_size)
-    services.record_list_read(actor(request), items)
-    return {"items": items, **meta}
+    found = services.list_patients(actor(request), clinic(request), form.cleaned_data["q"], page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.get("/patients", response=page_of(PatientOut), auth=auth.ANY_STAFF, summary="List and search patients (deprecated: use POST /patients/search)",
@@ -134,8 +116,6 @@ def create_patient(request: HttpRequest, payload: PatientIn, response: HttpRespo
                                             confirm_duplicate=values["confirm_duplicate"])
     except services.DuplicateSuspected as exc:
         raise _duplicate(exc) from exc
-    except services.DuplicateAbhaNumber as exc:
-        raise _ABHA_TAKEN from exc
     set_etag(response, patient.version)
     response["Location"] = f"{request.path.rstrip('/')}/{patient.pk}"
     return Status(201, patient)
@@ -163,26 +143,23 @@ def update_patient(request: HttpRequest, patient_id: int, payload: PatientPatch,
     form = PatientForm(_form_data(values), instance=patient)
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        updated = services.update_patient(who, patient, form.registry_values(), expected_version=expected)
-    except services.DuplicateAbhaNumber as exc:
-        raise _ABHA_TAKEN from exc
+    updated = services.update_patient(who, patient, form.registry_values(), expected_version=expected)
     set_etag(response, updated.version)
     return updated
 
 
-class ConsentRecordOut(Schema):
+class ConsentRecordOut(ModelSchema, ModelOut):
     id: int
-    purpose: str
     text_id: int
     text_version: int
     language: str
-    signed_at: dt.datetime
-    method: str
-    typed_name: str
     witness_id: int
     withdrawn_at: dt.datetime | None
     has_drawn_signature: bool
+
+    class Meta:
+        model = "consents.ConsentRecord"
+        fields = ["id", "purpose", "signed_at", "method", "typed_name"]
 
 
 class ConsentStatusOut(Schema):
@@ -213,8 +190,7 @@ def consent_record_out(record: Any) -> dict[str, Any]:
 def patient_consents(request: HttpRequest, patient_id: int) -> Any:
     who = actor(request)
     patient = services.get_patient(who, clinic(request), patient_id, audit_read=False)
-    audit.record_read(who, "patient_consents", patient.pk, patient.pk)
-    statuses = consents.consent_status(patient)
+    statuses = consents.read_consents(who, patient)
     return {
         "patient_id": patient.pk,
         "statuses": [{"purpose": p, "state": s.state, "valid": s.is_valid, "record_id": s.record.pk if s.record else None}

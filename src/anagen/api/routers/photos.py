@@ -9,13 +9,12 @@ from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, ModelSchema, Query, Router, Schema, Status
 from ninja import UploadedFile as NinjaUploadedFile
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, actor, clinic, page_of
-from anagen.api.problems import Problem, form_errors, invalid
-from anagen.consents.services import ConsentMissing
+from anagen.api.common import MAX_ID, ModelOut, actor, clinic, page_of
+from anagen.api.problems import form_errors, invalid
 from anagen.patients import services as patient_services
 from anagen.photos import hair_services, services
 from anagen.photos.forms import UploadForm
@@ -23,25 +22,18 @@ from anagen.photos.forms import UploadForm
 router = Router(tags=["photos"])
 
 
-class PhotoOut(Schema):
+class PhotoOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
-    visit_date: dt.date
     consultation_id: int | None
     treatment_session_id: int | None
-    view: str
-    site_zone: str
     site_offset_cm: Decimal | None
-    site_note: str
-    image_format: str
     content_type: str
-    width: int
-    height: int
-    size_bytes: int
-    sha256: str
-    captured_at: dt.datetime | None
     uploaded_by_id: int
-    uploaded_at: dt.datetime
+
+    class Meta:
+        model = "photos.Photo"
+        fields = ["id", "visit_date", "view", "site_zone", "site_note", "image_format", "width", "height", "size_bytes", "sha256", "captured_at", "uploaded_at"]
 
 
 @router.get("/photos", response=page_of(PhotoOut), auth=auth.CLINICAL, summary="List photographs (metadata)")
@@ -94,14 +86,11 @@ def upload(request: HttpRequest, patient_id: int, files: File[list[NinjaUploaded
         raise invalid(form_errors(form))
     data = form.cleaned_data
     uploads = [services.UploadedFile(f.name or "upload", f.size or 0, f) for f in data["files"]]
-    try:
-        photos = services.upload_photos(
-            who, patient, uploads, view_choice=data["view"], visit_date=data["visit_date"], today=timezone.localdate(),
-            uploaded_by=request.user,  # type: ignore[arg-type]
-            site=services.Site(data["site_zone"], data["site_offset_cm"], data["site_note"].strip()),
-        )
-    except ConsentMissing as exc:
-        raise Problem(409, exc.message, kind="consent-missing") from exc
+    photos = services.upload_photos(
+        who, patient, uploads, view_choice=data["view"], visit_date=data["visit_date"], today=timezone.localdate(),
+        uploaded_by=request.user,  # type: ignore[arg-type]
+        site=services.Site(data["site_zone"], data["site_offset_cm"], data["site_note"].strip()),
+    )
     return Status(201, photos)
 
 
@@ -175,18 +164,16 @@ class HairOut(Schema):
     source: Literal["automatic", "added"]
 
 
-class HairCountOut(Schema):
+class HairCountOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
     photo_id: int
     dermatoscope_id: int | None
     micrometres_per_pixel: Decimal
     area_cm2: float
-    auto_count: int
     auto_density_per_cm2: float
     auto_median_diameter_um: float | None
     auto_vellus_share: float | None
-    final_count: int
     final_density_per_cm2: float
     final_median_diameter_um: float | None
     final_vellus_share: float | None
@@ -196,12 +183,13 @@ class HairCountOut(Schema):
     glare_share: float
     quality_notes: list[dict[str, str]]
     measured_by_id: int
-    measured_at: dt.datetime
     corrected_by_id: int | None
-    corrected_at: dt.datetime | None
     filed_to_id: int | None
     filed_by_id: int | None
-    filed_at: dt.datetime | None
+
+    class Meta:
+        model = "photos.HairCount"
+        fields = ["id", "auto_count", "final_count", "measured_at", "corrected_at", "filed_at"]
 
 
 class HairCountIn(Schema):

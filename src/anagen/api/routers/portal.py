@@ -10,19 +10,19 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.accounts.models import Role
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
-from anagen.api.problems import Problem, invalid
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, page_of, paginate
+from anagen.api.problems import invalid
 from anagen.api.routers.outcomes import ReportOut
 from anagen.core.errors import FieldError
 from anagen.interop import services as interop
 from anagen.interop.models import FeedKind
 from anagen.outcomes import reports as outcomes_reports
 from anagen.patients.models import Patient
-from anagen.patients.services import get_patient, record_list_read
+from anagen.patients.services import get_patient
 from anagen.portal import services as portal
 
 router = Router()
@@ -57,33 +57,30 @@ def revoke_portal_access(request: HttpRequest, patient_id: int) -> Any:
     Nothing to revoke gets 409."""
     who = actor(request)
     patient = get_patient(who, clinic(request), patient_id, audit_read=False)
-    try:
-        account = portal.revoke_access(who, patient)
-    except portal.PortalError as exc:
-        raise Problem(409, exc.message, kind="invalid-state") from exc
+    account = portal.revoke_access(who, patient)
     return {"patient_id": patient.pk, "status": portal.portal_status(patient).label,
             "revoked_at": account.revoked_at if account else None}
 
 
-class ChangeRequestOut(Schema):
+class ChangeRequestOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
     appointment_id: int
-    message: str
-    created_at: dt.datetime
-    handled_at: dt.datetime | None
     handled_by_id: int | None
 
+    class Meta:
+        model = "portal.ChangeRequest"
+        fields = ["id", "message", "created_at", "handled_at"]
 
-class ExportRequestOut(Schema):
+
+class ExportRequestOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
-    requested_at: dt.datetime
-    fulfilled_at: dt.datetime | None
     fulfilled_by_id: int | None
-    size_bytes: int | None
-    sha256: str
-    note: str
+
+    class Meta:
+        model = "portal.ExportRequest"
+        fields = ["id", "requested_at", "fulfilled_at", "size_bytes", "sha256", "note"]
 
 
 class FulfilIn(Schema):
@@ -95,20 +92,15 @@ class FulfilIn(Schema):
 def list_change_requests(request: HttpRequest, page: int = Query(1, ge=1, le=100_000),
                          page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Oldest first. One audit entry names the patients listed."""
-    changes, _ = portal.open_requests(clinic(request))
-    items, meta = paginate(changes, page, page_size)
-    record_list_read(actor(request), list({c.patient_id: c.patient for c in items}.values()))
-    return {"items": items, **meta}
+    found = portal.list_change_requests(actor(request), clinic(request), page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.post("/portal/change-requests/{request_id}/handle", response=ChangeRequestOut, auth=auth.ANY_STAFF, tags=["portal"],
              summary="Mark a change request as dealt with")
 def handle_change_request(request: HttpRequest, request_id: int) -> Any:
     """Once (again: 409). Move or cancel the appointment itself with the appointment operations."""
-    try:
-        return portal.handle_change_request(actor(request), clinic(request), request_id, by=request.user)  # type: ignore[arg-type]
-    except portal.PortalError as exc:
-        raise Problem(409, exc.message, kind="invalid-state") from exc
+    return portal.handle_change_request(actor(request), clinic(request), request_id, by=request.user)  # type: ignore[arg-type]
 
 
 @router.get("/portal/export-requests", response=page_of(ExportRequestOut), auth=auth.ANY_STAFF, tags=["portal"],
@@ -116,10 +108,8 @@ def handle_change_request(request: HttpRequest, request_id: int) -> Any:
 def list_export_requests(request: HttpRequest, page: int = Query(1, ge=1, le=100_000),
                          page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Oldest first. One audit entry names the patients listed."""
-    _, exports = portal.open_requests(clinic(request))
-    items, meta = paginate(exports, page, page_size)
-    record_list_read(actor(request), list({e.patient_id: e.patient for e in items}.values()))
-    return {"items": items, **meta}
+    found = portal.list_export_requests(actor(request), clinic(request), page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.post("/portal/export-requests/{export_id}/fulfil", response=ExportRequestOut, auth=auth.CLINICAL, tags=["portal"],
@@ -129,12 +119,7 @@ def fulfil_export(request: HttpRequest, export_id: int, payload: FulfilIn) -> An
     (again: 409); ``note`` is at most 300 characters."""
     if len(payload.note) > 300:
         raise invalid([FieldError("note", "Keep the note under 300 characters.")])
-    try:
-        return portal.fulfil_export(actor(request), clinic(request), export_id, by=request.user, note=payload.note)  # type: ignore[arg-type]
-    except portal.PortalError as exc:
-        if exc.field:
-            raise invalid([FieldError(exc.field, exc.message)]) from exc
-        raise Problem(409, exc.message, kind="invalid-state") from exc
+    return portal.fulfil_export(actor(request), clinic(request), export_id, by=request.user, note=payload.note)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------- calendar feeds

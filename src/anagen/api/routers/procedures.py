@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, page_of
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, page_of
 from anagen.api.problems import form_errors, invalid
 from anagen.procedures import services
 from anagen.procedures.forms import AddendumForm, LotRowForm, SessionForm, session_input
@@ -80,47 +79,27 @@ class LotUsageOut(Schema):
     volume_ml: Decimal
 
 
-class SessionOut(Schema):
+class SessionOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
     appointment_id: int
     course_id: int | None
     formulation_id: int
     practitioner_id: int
-    performed_on: dt.date
-    signed_at: dt.datetime
-    identity_confirmed: bool
-    consent_record_id: int
-    fever_today: bool
-    scalp_infection_today: bool
-    pregnant_today: bool
-    new_medicines: str
     new_medication_codes: list[str]
-    scalp_cleansed: bool
-    numbing_spray: bool
-    technique: str
-    needle_gauge: int | None
     needle_length_mm: Decimal | None
-    mesogun_settings: str
     depth_mm: Decimal
-    injection_style: str
     injection_map: list[InjectionPointOut]
     total_volume_ml: Decimal
-    pain_score: int
     immediate_reactions: list[str]
-    reaction_notes: str
-    aftercare_language: str
     drawn_volume_ml: Decimal | None
-    product_substitution_reason: str
-    volume_discrepancy_reason: str
-    breastfeeding_today: bool
-    planning_conception_today: bool
-    scalp_inflammation_today: bool
     new_condition_codes: list[str]
     new_allergy_codes: list[str]
-    reaction_last_session: bool
-    new_bald_patch: bool
     lots: list[LotUsageOut]
+
+    class Meta:
+        model = "procedures.TreatmentSession"
+        fields = ["id", "performed_on", "signed_at", "identity_confirmed", "consent_record_id", "fever_today", "scalp_infection_today", "pregnant_today", "new_medicines", "scalp_cleansed", "numbing_spray", "technique", "needle_gauge", "mesogun_settings", "injection_style", "pain_score", "reaction_notes", "aftercare_language", "product_substitution_reason", "volume_discrepancy_reason", "breastfeeding_today", "planning_conception_today", "scalp_inflammation_today", "reaction_last_session", "new_bald_patch"]
 
 
 def _usages(session: TreatmentSession) -> list[LotUsage]:
@@ -195,13 +174,14 @@ class SessionAddendumIn(Schema):
     text: str
 
 
-class SessionAddendumOut(Schema):
+class SessionAddendumOut(ModelSchema, ModelOut):
     id: int
     session_id: int
     author_id: int
-    created_at: dt.datetime
-    reason: str
-    text: str
+
+    class Meta:
+        model = "procedures.SessionAddendum"
+        fields = ["id", "created_at", "reason", "text"]
 
 
 @router.get("/sessions/{session_id}/addenda", response=list[SessionAddendumOut], auth=auth.CLINICAL,

@@ -9,12 +9,11 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import ModelSchema, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import actor, clinic
+from anagen.api.common import ModelOut, actor, clinic
 from anagen.api.problems import Problem
-from anagen.audit.services import record_read
 from anagen.patients.models import Patient
 from anagen.patients.services import get_patient
 from anagen.portal import services as portal
@@ -36,17 +35,13 @@ class ChannelOut(Schema):
     source: str | None
 
 
-class MessageOut(Schema):
+class MessageOut(ModelSchema, ModelOut):
     id: int
     appointment_id: int | None
-    kind: str
-    channel: str
-    language: str
-    scheduled_for: dt.datetime
-    status: str
-    attempts: int
-    last_error: str
-    sent_at: dt.datetime | None
+
+    class Meta:
+        model = "reminders.OutboxMessage"
+        fields = ["id", "kind", "channel", "language", "scheduled_for", "status", "attempts", "last_error", "sent_at"]
 
 
 class RemindersOut(Schema):
@@ -64,9 +59,9 @@ class OptOutIn(Schema):
     channel: ChannelCode
 
 
-def _out(patient: Patient) -> dict[str, Any]:
+def _out(patient: Patient, rows: list[services.ChannelRow] | None = None) -> dict[str, Any]:
     channels = []
-    for row in services.channel_rows(patient):
+    for row in services.channel_rows(patient) if rows is None else rows:
         opt = row.opt_in
         channels.append({"channel": row.channel, "address": row.address, "active": row.active,
                          "language": opt.language if opt else None, "opted_in_at": opt.opted_in_at if opt else None,
@@ -79,8 +74,7 @@ def _out(patient: Patient) -> dict[str, Any]:
 def patient_reminders(request: HttpRequest, patient_id: int) -> Any:
     """Each channel with its address and opt-in, and the latest 20 messages (queued, sent, failed)."""
     patient = get_patient(actor(request), clinic(request), patient_id, audit_read=False)
-    record_read(actor(request), "reminder_opt_in", patient.pk, patient.pk)
-    return _out(patient)
+    return _out(patient, services.read_channels(actor(request), patient))
 
 
 @router.post("/patients/{patient_id}/reminders/opt-in", response=RemindersOut, auth=auth.ANY_STAFF,
@@ -118,10 +112,7 @@ def invite(request: HttpRequest, patient_id: int) -> Any:
     address is on record. The raw link is in this response only: Anagen stores its hash."""
     who = actor(request)
     patient = get_patient(who, clinic(request), patient_id, audit_read=False)
-    try:
-        invitation, token = portal.invite_patient(who, patient, by=request.user)  # type: ignore[arg-type]
-    except portal.PortalError as exc:
-        raise Problem(409, exc.message, kind="invalid-state") from exc
+    invitation, token = portal.invite_patient(who, patient, by=request.user)  # type: ignore[arg-type]
     link = request.build_absolute_uri(reverse("portal:accept", args=[token]))
     emailed = portal.email_invitation(patient, link)
     response = Status(201, {"invitation_id": invitation.pk, "patient_id": patient.pk, "expires_at": invitation.expires_at,

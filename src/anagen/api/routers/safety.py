@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, set_etag
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, if_match, page_of, set_etag
 from anagen.patients import services as patient_services
 from anagen.safety import services
 from anagen.safety.models import AdverseEvent, FollowUpTask
@@ -22,24 +22,18 @@ EventType = Literal["erythema", "bruising", "pain", "swelling", "headache", "inf
 Severity = Literal["mild", "moderate", "severe"]
 
 
-class EventOut(Schema):
+class EventOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
     session_id: int | None
     lot_ids: list[int]
-    event_type: str
-    severity: str
-    onset_date: dt.date
-    resolved_on: dt.date | None
-    description: str
-    action_taken: str
     reported_by_id: int
-    reported_at: dt.datetime
     reviewed_by_id: int | None
-    reviewed_at: dt.datetime | None
-    review_note: str
     blocks_sessions: bool
-    version: int
+
+    class Meta:
+        model = "safety.AdverseEvent"
+        fields = ["id", "event_type", "severity", "onset_date", "resolved_on", "description", "action_taken", "reported_at", "reviewed_at", "review_note", "version"]
 
 
 class EventIn(Schema):

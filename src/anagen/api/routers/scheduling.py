@@ -6,12 +6,10 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, set_etag
-from anagen.api.problems import Problem, stale
-from anagen.core.errors import FieldError
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, if_match, page_of, set_etag
 from anagen.scheduling import services
 from anagen.scheduling.models import Appointment
 
@@ -21,23 +19,16 @@ Kind = Literal["consultation", "mesotherapy_session", "prf", "exosomes", "peptid
 AppointmentStatus = Literal["booked", "arrived", "in_chair", "completed", "cancelled", "no_show"]
 
 
-class AppointmentOut(Schema):
+class AppointmentOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     practitioner_id: Id
     room_id: Id
-    kind: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
     duration_minutes: int
-    status: str
-    status_reason: str
-    course_id: int | None
-    course_session_number: int | None
-    notes: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    version: int
+
+    class Meta:
+        model = "scheduling.Appointment"
+        fields = ["id", "kind", "starts_at", "ends_at", "status", "status_reason", "course_id", "course_session_number", "notes", "created_at", "updated_at", "version"]
 
 
 class AppointmentIn(Schema):
@@ -59,17 +50,6 @@ class MoveIn(Schema):
 
 class ReasonIn(Schema):
     reason: str
-
-
-def booking_problem(exc: services.BookingError) -> Problem:
-    if isinstance(exc, services.StaleWrite):
-        return stale(exc.message)
-    field = {"practitioner": "practitioner_id", "room": "room_id", "patient": "patient_id"}.get(exc.field or "", exc.field)
-    if isinstance(exc, services.SlotTaken):
-        return Problem(409, exc.message, kind="slot-taken", errors=[FieldError(field or "starts_at", exc.message)])
-    if exc.field is None:
-        return Problem(409, exc.message, kind="invalid-state")
-    return Problem(422, exc.message, kind="invalid-input", errors=[FieldError(field or "body", exc.message)])
 
 
 @router.get("/appointments", response=page_of(AppointmentOut), auth=auth.ANY_STAFF, summary="List appointments")
@@ -96,14 +76,11 @@ def list_appointments(
 def book(request: HttpRequest, payload: AppointmentIn, response: HttpResponse) -> Any:
     """``starts_at`` carries its time zone (e.g. ``2026-03-02T10:30:00+05:30``); appointments start
     on the quarter hour and last a multiple of 15 minutes. A taken slot is refused with 409."""
-    try:
-        appointment = services.book_appointment(
-            actor(request), clinic(request), patient=payload.patient_id, practitioner=payload.practitioner_id,
-            room=payload.room_id, kind=payload.kind, starts_at=payload.starts_at,
-            duration_minutes=payload.duration_minutes, notes=payload.notes,
-        )
-    except services.BookingError as exc:
-        raise booking_problem(exc) from exc
+    appointment = services.book_appointment(
+        actor(request), clinic(request), patient=payload.patient_id, practitioner=payload.practitioner_id,
+        room=payload.room_id, kind=payload.kind, starts_at=payload.starts_at,
+        duration_minutes=payload.duration_minutes, notes=payload.notes,
+    )
     set_etag(response, appointment.version)
     return Status(201, appointment)
 
@@ -122,23 +99,17 @@ def move(request: HttpRequest, appointment_id: int, payload: MoveIn, response: H
     rest of the course; the web page offers that."""
     expected = if_match(request)
     appointment = services.get_appointment(clinic(request), appointment_id)
-    try:
-        moved = services.move_appointment(
-            actor(request), appointment, starts_at=payload.starts_at, practitioner=payload.practitioner_id,
-            room=payload.room_id, expected_version=expected, duration_minutes=payload.duration_minutes,
-        )
-    except services.BookingError as exc:
-        raise booking_problem(exc) from exc
+    moved = services.move_appointment(
+        actor(request), appointment, starts_at=payload.starts_at, practitioner=payload.practitioner_id,
+        room=payload.room_id, expected_version=expected, duration_minutes=payload.duration_minutes,
+    )
     set_etag(response, moved.version)
     return moved
 
 
 def _status_change(request: HttpRequest, appointment_id: int, change: Any, *args: Any) -> Appointment:
     appointment = services.get_appointment(clinic(request), appointment_id)
-    try:
-        return change(actor(request), appointment, *args)
-    except services.BookingError as exc:
-        raise booking_problem(exc) from exc
+    return change(actor(request), appointment, *args)
 
 
 @router.post("/appointments/{appointment_id}/cancel", response=AppointmentOut, auth=auth.ANY_STAFF, summary="Cancel an appointment")

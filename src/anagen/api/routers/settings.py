@@ -5,17 +5,16 @@ None of these records has a version: a save replaces the settings as sent."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import actor, clinic, page_of, paginate
-from anagen.api.problems import Problem, form_errors, invalid
+from anagen.api.common import ModelOut, actor, clinic, page_of
+from anagen.api.problems import form_errors, invalid
 from anagen.api.routers.reminders import MessageOut
-from anagen.core.errors import FieldError, InvalidInput
+from anagen.core.errors import FieldError
 from anagen.education import services as education
 from anagen.education.forms import FaqForm
 from anagen.procedures import services as procedures
@@ -33,10 +32,12 @@ router = Router(tags=["clinic settings"])
 # ------------------------------------------------------------------------------------- rooms
 
 
-class RoomOut(Schema):
+class RoomOut(ModelSchema, ModelOut):
     id: int
-    name: str
-    active: bool
+
+    class Meta:
+        model = "scheduling.Room"
+        fields = ["id", "name", "active"]
 
 
 class RoomIn(Schema):
@@ -50,8 +51,8 @@ class RoomActiveIn(Schema):
 @router.get("/rooms", response=page_of(RoomOut), auth=auth.ADMIN, summary="List rooms")
 def list_rooms(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Active rooms first, then by name."""
-    items, meta = paginate(Room.objects.filter(clinic=clinic(request)).order_by("-active", "name", "id"), page, page_size)
-    return {"items": items, **meta}
+    found = scheduling.list_rooms(clinic(request), page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.post("/rooms", response={201: RoomOut}, auth=auth.ADMIN, summary="Add a room")
@@ -60,10 +61,7 @@ def create_room(request: HttpRequest, payload: RoomIn) -> Any:
     form = RoomForm({"name": payload.name})
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        room = scheduling.create_room(clinic(request), form.cleaned_data["name"], actor=actor(request))
-    except scheduling.RoomNameTaken as exc:
-        raise Problem(409, "This clinic already has a room with this name.", kind="duplicate-name") from exc
+    room = scheduling.create_room(clinic(request), form.cleaned_data["name"], actor=actor(request))
     return Status(201, room)
 
 
@@ -88,16 +86,12 @@ class ReminderSettingsSchema(Schema):
     backoff_max_seconds: int
 
 
-class TemplateOut(Schema):
+class TemplateOut(ModelSchema, ModelOut):
     id: int
-    kind: str
-    channel: str
-    language: str
-    subject: str
-    body: str
-    whatsapp_template_name: str
-    whatsapp_approved: bool
-    updated_at: dt.datetime
+
+    class Meta:
+        model = "reminders.MessageTemplate"
+        fields = ["id", "kind", "channel", "language", "subject", "body", "whatsapp_template_name", "whatsapp_approved", "updated_at"]
 
 
 class TemplateIn(Schema):
@@ -144,10 +138,7 @@ def save_template(request: HttpRequest, payload: TemplateIn) -> Any:
              summary="Retry a failed reminder")
 def retry_message(request: HttpRequest, message_id: int) -> Any:
     """Puts a failed message back in the queue; any other status gets 409."""
-    try:
-        return reminders.retry_failed(actor(request), clinic(request), message_id)
-    except InvalidInput as exc:
-        raise Problem(409, "; ".join(e.message for e in exc.errors), kind="invalid-state") from exc
+    return reminders.retry_failed(actor(request), clinic(request), message_id)
 
 
 # ----------------------------------------------------------------------- aftercare and FAQ
@@ -156,10 +147,11 @@ def retry_message(request: HttpRequest, message_id: int) -> Any:
 Language = Literal["en", "hi"]
 
 
-class AftercareTextOut(Schema):
-    language: str
-    title: str
-    body: str
+class AftercareTextOut(ModelSchema, ModelOut):
+
+    class Meta:
+        model = "procedures.AftercareText"
+        fields = ["language", "title", "body"]
 
 
 class AftercareTextIn(Schema):

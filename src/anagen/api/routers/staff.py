@@ -4,24 +4,23 @@ details, the audit trail, and patients' erasure requests (DPDP)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.accounts import services as accounts
 from anagen.accounts.forms import ClinicForm, StaffCreateForm, StaffEditForm, StaffPasswordForm
-from anagen.accounts.models import ALL_STAFF_ROLES, Clinic, User
+from anagen.accounts.models import Clinic, User
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, page_of, paginate
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, page_of
 from anagen.api.problems import Problem, form_errors, invalid
-from anagen.audit.models import Action, AuditEntry
+from anagen.audit.models import Action
 from anagen.core.errors import FieldError
 from anagen.patients.models import Patient
-from anagen.patients.services import record_list_read
 from anagen.privacy import services as privacy
+from anagen.privacy import trail
 from anagen.privacy.forms import PerformErasureForm
 
 router = Router(tags=["clinic administration"])
@@ -32,15 +31,13 @@ StaffRole = Literal["clinic_admin", "trichologist", "practitioner", "reception"]
 # ------------------------------------------------------------------------------------- staff
 
 
-class StaffOut(Schema):
+class StaffOut(ModelSchema, ModelOut):
     id: int
-    username: str
-    first_name: str
-    last_name: str
-    email: str
-    role: str
-    is_active: bool
     two_factor_on: bool
+
+    class Meta:
+        model = "accounts.User"
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "is_active"]
 
 
 class StaffIn(Schema):
@@ -60,20 +57,15 @@ class StaffUpdateIn(Schema):
     is_active: bool
 
 
-def _staff_out(members: list[User]) -> list[dict[str, Any]]:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    with_two_factor = set(TOTPDevice.objects.filter(user__in=members, confirmed=True).values_list("user_id", flat=True))
-    return [{**{f: getattr(m, f) for f in StaffOut.model_fields if f != "two_factor_on"}, "two_factor_on": m.pk in with_two_factor}
-            for m in members]
+def _staff_out(member: User) -> User:
+    return accounts.with_two_factor([member])[0]
 
 
 @router.get("/staff", response=page_of(StaffOut), auth=auth.ADMIN, summary="List the clinic's staff")
 def list_staff(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Active members first, then by name; with whether two-factor sign-in is set up."""
-    qs = User.objects.filter(clinic=clinic(request), role__in=ALL_STAFF_ROLES).order_by("-is_active", "last_name", "first_name", "id")
-    items, meta = paginate(qs, page, page_size)
-    return {"items": _staff_out(items), **meta}
+    found = accounts.list_staff(clinic(request), page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.post("/staff", response={201: StaffOut}, auth=auth.ADMIN, summary="Add a member of staff")
@@ -87,7 +79,7 @@ def create_staff(request: HttpRequest, payload: StaffIn) -> Any:
         raise invalid([FieldError("password" if e.field in ("password1", "password2") else e.field, e.message)
                        for e in form_errors(form)])
     user = accounts.create_staff(actor(request), clinic(request), form.cleaned_data, password)
-    return Status(201, _staff_out([user])[0])
+    return Status(201, _staff_out(user))
 
 
 @router.put("/staff/{user_id}", response=StaffOut, auth=auth.ADMIN, summary="Change a member's name, role or active flag")
@@ -99,7 +91,7 @@ def update_staff(request: HttpRequest, user_id: int, payload: StaffUpdateIn) -> 
     if not form.is_valid():
         raise invalid(form_errors(form))
     accounts.update_staff(actor(request), member, form.cleaned_data, by=request.user)  # type: ignore[arg-type]
-    return _staff_out([member])[0]
+    return _staff_out(member)
 
 
 @router.post("/staff/{user_id}/two-factor/reset", response=StaffOut, auth=auth.ADMIN,
@@ -110,11 +102,8 @@ def reset_two_factor(request: HttpRequest, user_id: int) -> Any:
     current code, on your account pages."""
     member = accounts.staff_of(clinic(request), user_id)
     _not_own(request, member)
-    try:
-        accounts.reset_member_two_factor(actor(request), request.user, member)  # type: ignore[arg-type]
-    except accounts.AccountError as exc:
-        raise Problem(409, exc.message, kind="invalid-state") from exc
-    return _staff_out([member])[0]
+    accounts.reset_member_two_factor(actor(request), request.user, member)  # type: ignore[arg-type]
+    return _staff_out(member)
 
 
 def _not_own(request: HttpRequest, member: User) -> None:
@@ -142,7 +131,7 @@ def set_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Any
         accounts.set_member_password(actor(request), request.user, member, payload.password)  # type: ignore[arg-type]
     except accounts.AccountError as exc:
         raise Problem(403, exc.message, kind="forbidden") from exc
-    return _staff_out([member])[0]
+    return _staff_out(member)
 
 
 # ------------------------------------------------------------------------------------ clinic
@@ -179,17 +168,12 @@ def put_clinic(request: HttpRequest, payload: ClinicSchema) -> Any:
 # ------------------------------------------------------------------------------- audit trail
 
 
-class AuditEntryOut(Schema):
-    seq: int
-    at: dt.datetime
-    user_id: int | None
-    username: str
-    action: str
-    object_type: str
-    object_id: str
-    patient_id: int | None
+class AuditEntryOut(ModelSchema, ModelOut):
     changes: dict[str, Any]
-    ip_address: str | None
+
+    class Meta:
+        model = "audit.AuditEntry"
+        fields = ["seq", "at", "user_id", "username", "action", "object_type", "object_id", "patient_id", "ip_address"]
 
 
 @router.get("/audit-entries", response=page_of(AuditEntryOut), auth=auth.ADMIN, summary="Browse the audit trail")
@@ -201,33 +185,24 @@ def audit_trail(request: HttpRequest, patient_id: int | None = Query(None, ge=1,
     action). A ``user_id`` not on the clinic's staff gets 422."""
     if action is not None and action not in Action.values:
         raise invalid([FieldError("action", f"Choose one of: {', '.join(Action.values)}.")])
-    entries = AuditEntry.objects.filter(clinic_id=clinic(request).pk)
-    if patient_id is not None:
-        entries = entries.filter(patient_id=patient_id)
-    if user_id is not None:
-        if not User.objects.filter(pk=user_id, clinic=clinic(request)).exists():
-            raise invalid([FieldError("user_id", "No such member of staff in your clinic.")])
-        entries = entries.filter(user_id=user_id)
-    if action is not None:
-        entries = entries.filter(action=action)
-    items, meta = paginate(entries.order_by("-seq"), page, page_size)
-    return {"items": items, **meta}
+    found = trail.list_entries(clinic(request), patient_id=patient_id, user_id=user_id, action=action, page=page,
+                               page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 # ---------------------------------------------------------------------------- erasure (DPDP)
 
 
-class ErasureOut(Schema):
+class ErasureOut(ModelSchema, ModelOut):
     id: int
     patient_id: int
     requested_by_id: int
-    requested_at: dt.datetime
-    reason: str
-    status: str
-    performed_at: dt.datetime | None
     performed_by_id: int | None
-    retain_until: dt.date | None
     report: dict[str, Any]
+
+    class Meta:
+        model = "privacy.ErasureRequest"
+        fields = ["id", "requested_at", "reason", "status", "performed_at", "retain_until"]
 
 
 class ErasureIn(Schema):
@@ -243,9 +218,8 @@ class PerformIn(Schema):
             summary="List erasure requests")
 def list_erasures(request: HttpRequest, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(25, ge=1, le=100)) -> Any:
     """Newest first. One audit entry names the patients listed."""
-    items, meta = paginate(privacy.requests_of(clinic(request)).order_by("-requested_at", "-id"), page, page_size)
-    record_list_read(actor(request), list({e.patient_id: e.patient for e in items}.values()))
-    return {"items": items, **meta}
+    found = privacy.list_requests(actor(request), clinic(request), page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.get("/erasure-requests/{request_id}", response=ErasureOut, auth=auth.ADMIN, tags=["privacy"],
@@ -261,12 +235,7 @@ def create_erasure(request: HttpRequest, payload: ErasureIn) -> Any:
     patient = Patient.objects.filter(pk=payload.patient_id, clinic=clinic(request)).first()
     if patient is None:
         raise invalid([FieldError("patient_id", "No such patient in your clinic.")])
-    try:
-        erasure = privacy.request_erasure(actor(request), patient, request.user, payload.reason)  # type: ignore[arg-type]
-    except privacy.ErasureError as exc:
-        if exc.field:
-            raise invalid([FieldError(exc.field, exc.message)]) from exc
-        raise Problem(409, exc.message, kind="duplicate") from exc
+    erasure = privacy.request_erasure(actor(request), patient, request.user, payload.reason)  # type: ignore[arg-type]
     return Status(201, erasure)
 
 
@@ -280,7 +249,4 @@ def perform_erasure(request: HttpRequest, request_id: int, payload: PerformIn) -
     form = PerformErasureForm({"confirm_mrn": payload.confirm_mrn}, mrn=erasure.patient.mrn)
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        return privacy.perform_erasure(who, erasure, timezone.localdate())
-    except privacy.ErasureError as exc:
-        raise Problem(409, exc.message, kind="invalid-state") from exc
+    return privacy.perform_erasure(who, erasure, timezone.localdate())

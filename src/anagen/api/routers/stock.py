@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, actor, clinic, page_of, paginate, schema_of
+from anagen.api.common import MAX_ID, ModelOut, actor, clinic, page_of, schema_of
 from anagen.api.problems import Problem, form_errors, invalid
 from anagen.catalog import services
 from anagen.catalog.forms import AdjustForm, ComponentForm, ProductForm, RecallForm, ReceiveLotForm
@@ -23,19 +23,17 @@ from anagen.safety import services as safety
 router = Router(tags=["lots"])
 
 
-class LotOut(Schema):
+class LotOut(ModelSchema, ModelOut):
     id: int
     product_id: int
     product_name: str
-    lot_number: str
-    expiry_date: dt.date
     quantity_received_ml: Decimal
     remaining_ml: Decimal
-    supplier: str
-    received_on: dt.date
-    recalled_at: dt.datetime | None
-    recall_reason: str
     usable_today: bool
+
+    class Meta:
+        model = "catalog.Lot"
+        fields = ["id", "lot_number", "expiry_date", "supplier", "received_on", "recalled_at", "recall_reason"]
 
 
 def _out(lot: Lot, today: dt.date) -> dict[str, Any]:
@@ -51,14 +49,8 @@ def list_lots(request: HttpRequest, product_id: int | None = Query(None, ge=1, l
     """``usable=true``: only the lots a session may use today (not expired, recalled or empty),
     first to expire first; otherwise every lot by expiry date, then id."""
     today = timezone.localdate()
-    if usable:
-        qs = services.selectable_lots(clinic(request), today)
-    else:
-        qs = Lot.objects.filter(product__clinic=clinic(request)).select_related("product").order_by("expiry_date", "received_on", "id")
-    if product_id is not None:
-        qs = qs.filter(product_id=product_id)
-    items, meta = paginate(qs, page, page_size)
-    return {"items": [_out(lot, today) for lot in items], **meta}
+    found = services.list_lots(clinic(request), today, product_id=product_id, usable=usable, page=page, page_size=page_size)
+    return {"items": [_out(lot, today) for lot in found.items], **found.meta}
 
 
 @router.get("/lots/{lot_id}", response=LotOut, auth=auth.STOCK_VIEWERS, summary="Read a lot")
@@ -94,15 +86,15 @@ class ProductComponentIO(Schema):
     concentration_unit: str = ""
 
 
-class ProductOut(Schema):
+class ProductOut(ModelSchema, ModelOut):
     id: int
-    name: str
-    manufacturer: str
-    vial_type: str
     vial_volume_ml: Decimal
     low_stock_threshold_ml: Decimal
-    active: bool
     components: list[ProductComponentIO]
+
+    class Meta:
+        model = "catalog.Product"
+        fields = ["id", "name", "manufacturer", "vial_type", "active"]
 
 
 class ProductIn(Schema):
@@ -126,11 +118,8 @@ def _product_out(product: Product) -> dict[str, Any]:
 def list_products(request: HttpRequest, active: bool | None = None, page: int = Query(1, ge=1, le=100_000),
                   page_size: int = Query(25, ge=1, le=100)) -> Any:
     """By name, then id."""
-    qs = Product.objects.filter(clinic=clinic(request)).prefetch_related("components")
-    if active is not None:
-        qs = qs.filter(active=active)
-    items, meta = paginate(qs.order_by("name", "id"), page, page_size)
-    return {"items": [_product_out(p) for p in items], **meta}
+    found = services.list_products(clinic(request), active=active, page=page, page_size=page_size)
+    return {"items": [_product_out(p) for p in found.items], **found.meta}
 
 
 @router.get("/products/{product_id}", response=ProductOut, auth=auth.STOCK_VIEWERS, tags=["products"], summary="Read a product")
@@ -163,12 +152,7 @@ def _product_values(payload: ProductIn) -> tuple[dict[str, Any], list[dict[str, 
 
 def _save_product(request: HttpRequest, payload: ProductIn, product: Product | None) -> Product:
     values, rows = _product_values(payload)
-    try:
-        return services.save_product(actor(request), clinic(request), values, rows, product=product)
-    except services.StockError as exc:
-        if exc.field == "name":
-            raise Problem(409, exc.message, kind="duplicate-name", errors=[FieldError("name", exc.message)]) from exc
-        raise invalid([FieldError(exc.field or "body", exc.message)]) from exc
+    return services.save_product(actor(request), clinic(request), values, rows, product=product)
 
 
 @router.post("/products", response={201: ProductOut}, auth=auth.ADMIN, tags=["products"], summary="Add a product")
@@ -205,12 +189,6 @@ class AdjustIn(Schema):
     reason: str
 
 
-def _stock_problem(exc: services.StockError) -> Problem:
-    if isinstance(exc, services.LotUnavailable):
-        return Problem(409, exc.message, kind="invalid-state")
-    return invalid([FieldError(exc.field or "body", exc.message)])
-
-
 def _form_data(data: dict[str, Any]) -> dict[str, str]:
     return {k: ("on" if v else "") if isinstance(v, bool) else (v.isoformat() if isinstance(v, dt.date) else str(v))
             for k, v in data.items()}
@@ -227,13 +205,10 @@ def receive(request: HttpRequest, product_id: int, payload: ReceiveIn) -> Any:
     if Lot.objects.filter(product=product, lot_number__iexact=form.cleaned_data["lot_number"]).exists():
         message = f"Lot {form.cleaned_data['lot_number']} of {product.name} is already recorded."
         raise Problem(409, message, kind="duplicate-lot", errors=[FieldError("lot_number", message)])
-    try:
-        lot = services.receive_lot(
-            actor(request), product, lot_number=form.cleaned_data["lot_number"], expiry_date=form.cleaned_data["expiry_date"],
-            quantity_ml=form.quantity_ml(), supplier=form.cleaned_data["supplier"], received_on=form.cleaned_data["received_on"],
-        )
-    except services.StockError as exc:
-        raise _stock_problem(exc) from exc
+    lot = services.receive_lot(
+        actor(request), product, lot_number=form.cleaned_data["lot_number"], expiry_date=form.cleaned_data["expiry_date"],
+        quantity_ml=form.quantity_ml(), supplier=form.cleaned_data["supplier"], received_on=form.cleaned_data["received_on"],
+    )
     return Status(201, _out(lot, timezone.localdate()))
 
 
@@ -244,10 +219,7 @@ def recall(request: HttpRequest, lot_id: int, payload: RecallIn) -> Any:
     form = RecallForm(_form_data(payload.model_dump()))
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        recalled = services.recall_lot(actor(request), lot, form.cleaned_data["reason"])
-    except services.StockError as exc:
-        raise _stock_problem(exc) from exc
+    recalled = services.recall_lot(actor(request), lot, form.cleaned_data["reason"])
     return _out(services.get_lot(clinic(request), recalled.pk), timezone.localdate())
 
 
@@ -258,8 +230,5 @@ def adjust(request: HttpRequest, lot_id: int, payload: AdjustIn) -> Any:
     form = AdjustForm(_form_data(payload.model_dump()))
     if not form.is_valid():
         raise invalid(form_errors(form))
-    try:
-        services.adjust_stock(actor(request), lot, form.signed_quantity(), form.cleaned_data["reason"], kind=form.kind())
-    except services.StockError as exc:
-        raise _stock_problem(exc) from exc
+    services.adjust_stock(actor(request), lot, form.signed_quantity(), form.cleaned_data["reason"], kind=form.kind())
     return _out(services.get_lot(clinic(request), lot.pk), timezone.localdate())

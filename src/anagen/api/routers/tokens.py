@@ -6,26 +6,24 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, ModelSchema, Router, Schema, Status
 
 from anagen.accounts import two_factor
 from anagen.accounts.services import staff_of
 from anagen.api import auth, tokens
-from anagen.api.common import Id, actor, clinic
+from anagen.api.common import Id, ModelOut, actor, clinic
 
 router = Router(tags=["tokens"])
 
 
-class TokenOut(Schema):
+class TokenOut(ModelSchema, ModelOut):
     id: int
     user_id: int
     username: str
-    name: str
-    prefix: str
-    created_at: dt.datetime
-    expires_at: dt.datetime | None
-    revoked_at: dt.datetime | None
-    last_used_at: dt.datetime | None
+
+    class Meta:
+        model = "api.ApiToken"
+        fields = ["id", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
 
 
 class TokenCreatedOut(TokenOut):

@@ -9,10 +9,10 @@ from typing import Any, Literal
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Schema, Status
 
 from anagen.api import auth
-from anagen.api.common import MAX_ID, Id, actor, clinic, if_match, page_of, set_etag
+from anagen.api.common import MAX_ID, Id, ModelOut, actor, clinic, if_match, page_of, set_etag
 from anagen.api.problems import Problem, form_errors, invalid, stale
 from anagen.consultations.services import latest_signed
 from anagen.core.errors import FieldError, InvalidInput
@@ -59,20 +59,20 @@ class WarningOut(Schema):
     source: str = ""
 
 
-class FormulationOut(Schema):
+class FormulationOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     consultation_id: int
-    diagnosis: str
     created_by_id: int
-    created_at: dt.datetime
     drug_signoff_by_id: int | None
-    drug_consent_documented: bool
     total_volume_ml: Decimal
-    notes: str
     warnings: list[WarningOut]
     components: list[ComponentOut]
     product_ids: list[int] = []
+
+    class Meta:
+        model = "treatments.Formulation"
+        fields = ["id", "diagnosis", "created_at", "drug_consent_documented", "notes"]
 
 
 def _formulation_out(f: Formulation) -> dict[str, Any]:
@@ -227,21 +227,18 @@ class CourseAppointmentOut(Schema):
     course_session_number: int | None
 
 
-class CourseOut(Schema):
+class CourseOut(ModelSchema, ModelOut):
     id: int
     patient_id: Id
     consultation_id: int
     formulation_id: Id
-    start_date: dt.date
-    intensive_sessions: int
-    interval_days: int
-    maintenance_sessions: int
-    maintenance_interval_days: int
-    status: str
     created_by_id: int
-    created_at: dt.datetime
     warnings: list[PlanWarningOut]
     appointments: list[CourseAppointmentOut]
+
+    class Meta:
+        model = "treatments.Course"
+        fields = ["id", "start_date", "intensive_sessions", "interval_days", "maintenance_sessions", "maintenance_interval_days", "status", "created_at"]
 
 
 def _course_out(course: Course, appointments: list[Any] | None = None) -> dict[str, Any]:
@@ -280,14 +277,11 @@ def book_course(request: HttpRequest, payload: CourseIn, response: HttpResponse)
     form = CourseForm(data, patient=patient)
     choices = _choices(payload, form)
     cleaned = form.cleaned_data
-    try:
-        course = services.book_course(
-            who, patient, cleaned["formulation"], choices, practitioner=cleaned["practitioner"], room=cleaned["room"],
-            session_time=cleaned["session_time"], duration_minutes=cleaned["duration_minutes"], author=request.user,  # type: ignore[arg-type]
-            today=timezone.localdate(),
-        )
-    except services.NotBookable as exc:
-        raise Problem(409, " ".join(exc.reasons), kind="not-bookable", extra={"reasons": list(exc.reasons)}) from exc
+    course = services.book_course(
+        who, patient, cleaned["formulation"], choices, practitioner=cleaned["practitioner"], room=cleaned["room"],
+        session_time=cleaned["session_time"], duration_minutes=cleaned["duration_minutes"], author=request.user,  # type: ignore[arg-type]
+        today=timezone.localdate(),
+    )
     return Status(201, _course_out(course))
 
 

@@ -59,6 +59,12 @@
       });
     });
 
+    // The words come from the page (data-* attributes the template translates), with "%s" where the
+    // volume goes: the script itself holds no English.
+    function words(element, key, ml) {
+      return (element.dataset[key] || "%s").replace("%s", ml.toFixed(2));
+    }
+
     // The map: ± per zone, and the totals against what was drawn and what is prescribed.
     var svg = document.querySelector("svg.scalp-map.editable");
     var mapped = 0;
@@ -67,7 +73,7 @@
       var prescribed = parseFloat(form.dataset.prescribed || "0");
       var out = document.getElementById("running-total");
       if (out) {
-        out.textContent = mapped.toFixed(2) + " mL on the map · " + d.toFixed(2) + " mL drawn · " + prescribed.toFixed(2) + " mL prescribed";
+        out.textContent = words(out, "onMap", mapped) + " · " + words(out, "drawn", d) + " · " + words(out, "prescribed", prescribed);
         var mismatch = Math.abs(mapped - d) > 0.001 || Math.abs(mapped - prescribed) > 0.001;
         out.classList.toggle("is-mismatch", mismatch);
         // The reason for differing volumes is asked for while they differ (or once written, or
@@ -82,14 +88,14 @@
         }
       }
       var drawnOut = document.getElementById("drawn-total");
-      if (drawnOut) drawnOut.textContent = d.toFixed(2) + " mL drawn";
+      if (drawnOut) drawnOut.textContent = words(drawnOut, "drawn", d);
     }
     if (svg) {
       svg.addEventListener("mapchange", function (e) {
         mapped = e.detail.total;
         document.querySelectorAll("[data-zone-total]").forEach(function (cell) {
           var v = e.detail.byZone[cell.dataset.zoneTotal] || 0;
-          cell.textContent = v.toFixed(1) + " mL";
+          cell.textContent = (cell.dataset.unit || "%s").replace("%s", v.toFixed(1));
         });
         totals();
       });

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "anagen.portal",
     "anagen.scheduling",
     "anagen.privacy",
+    "anagen.booking",
     "anagen.web",
 ]
 

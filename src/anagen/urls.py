@@ -35,4 +35,6 @@ urlpatterns = [
     path("account/api-tokens/", include("anagen.api.token_urls")),
     path("portal/", include("anagen.portal.urls")),
     path("privacy/", include("anagen.privacy.urls")),
+    # Online booking by new patients: public pages under /book/ (no sign-in), and its settings.
+    path("", include("anagen.booking.urls")),
 ]

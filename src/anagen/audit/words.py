@@ -96,6 +96,9 @@ OBJECT_WORDS = {
     "reminder_settings": _("the reminder settings"),
     "messaging_account": _("the clinic's WhatsApp and SMS accounts"),
     "approved_template": _("an approved WhatsApp or SMS template"),
+    # online booking by new patients
+    "online_booking": _("a first consultation booked online"),
+    "online_booking_settings": _("the online booking settings"),
     # the portal
     "portal_home": _("the patient's portal page"),
     "portal_access_log": _("the patient's access log"),

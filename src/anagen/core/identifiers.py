@@ -78,3 +78,15 @@ def normalise_abha_address(raw: str) -> str:
     if user[0] in "._" or user[-1] in "._":
         raise IdentifierError("An ABHA address may not start or end with a dot or an underscore.")
     return text
+
+
+def normalise_indian_mobile(raw: str) -> str:
+    """An Indian mobile number in E.164 (``+919820012345``), the only kind a one-time code by SMS
+    or WhatsApp can reach: a landline or a foreign number is refused."""
+    number_e164 = normalise_phone(raw)
+    number = phonenumbers.parse(number_e164, None)
+    if number.country_code != 91 or phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise IdentifierError("Enter an Indian mobile number, e.g. 98200 12345.")
+    return number_e164

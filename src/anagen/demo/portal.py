@@ -68,9 +68,9 @@ def _in_their_language(actor: Actor, patient: Patient, language: str, witness: U
     statuses = consents.consent_status(patient)
     for purpose in Purpose.values:
         text = consents.current_text(patient.clinic, purpose, code)
-        status = statuses[purpose]
-        # Already signed on the text in their language (the clinical seeder's random pick): as is.
-        if text is not None and status.is_valid and (status.record is None or status.record.text_id != text.pk):
+        signed = statuses[purpose].record if purpose in statuses else None
+        # Signed on this very text already (the clinical seeder's random language): nothing to sign again.
+        if text is not None and consents.has_valid_consent(patient, purpose) and (signed is None or signed.text_id != text.pk):
             consents.sign_consent(actor, patient, text, method=Method.TYPED, typed_name=patient.full_name, acknowledged=True,
                                   witness=witness)
     for opt_in in ReminderOptIn.objects.filter(patient=patient, opted_out_at__isnull=True):

@@ -39,6 +39,10 @@ class Patient(models.Model):
     preferred_language = models.CharField(
         "preferred language", max_length=8, choices=Language.choices, default=Language.ENGLISH
     )
+    # Set when the patient registered themselves by booking online (anagen.booking): reception
+    # checks the record against existing ones (the same person may already have a record under
+    # another spelling) and clears it, or merges.
+    needs_duplicate_check = models.BooleanField("booked online: check for duplicates", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every update so a stale form or API write can be refused instead of overwriting.

@@ -100,6 +100,21 @@ def update_patient(actor: Actor, patient: Patient, values: Mapping[str, Any], *,
     return current
 
 
+def clear_duplicate_check(actor: Actor, patient: Patient) -> Patient:
+    """Reception has compared a record made by online booking with the registry and found it
+    is a new person (or merged what it needed): the "check for duplicates" flag goes."""
+    with transaction.atomic():
+        current = Patient.objects.select_for_update().get(pk=patient.pk)
+        if not current.needs_duplicate_check:
+            return current
+        current.needs_duplicate_check = False
+        current.version += 1
+        current.save(update_fields=["needs_duplicate_check", "version", "updated_at"])
+        audit.append(actor, Action.UPDATE, object_type="patient", object_id=current.pk, patient_id=current.pk,
+                     changes=audit.diff({"needs_duplicate_check": True}, {"needs_duplicate_check": False}))
+    return current
+
+
 def get_patient(actor: Actor, clinic: Clinic | None, patient_id: int, *, audit_read: bool = True) -> Patient:
     """The patient if it belongs to the actor's clinic, else 404: other clinics' ids do not exist."""
     if clinic is None:

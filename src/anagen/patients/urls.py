@@ -11,4 +11,5 @@ urlpatterns = [
     path("", views.patient_list, name="list"),
     path("new/", views.patient_create, name="create"),
     path("<int:patient_id>/edit/", views.patient_edit, name="edit"),
+    path("<int:patient_id>/duplicate-checked/", views.duplicate_checked, name="duplicate_checked"),
 ]

@@ -7,8 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from anagen.accounts.permissions import staff_required
 from anagen.audit.services import Actor
@@ -48,7 +49,7 @@ def _result_rows(patients: list[Patient]) -> list[dict[str, str]]:
     than the search itself."""
     return [{"mrn": p.mrn, "url": reverse("patients:detail", args=[p.pk]), "name": p.full_name,
              "born": f"{p.date_of_birth.day} {p.date_of_birth:%b %Y}", "sex": str(p.get_sex_display()),
-             "phone": p.phone_display} for p in patients]
+             "phone": p.phone_display, "booked_online": p.needs_duplicate_check} for p in patients]
 
 
 @staff_required()
@@ -103,3 +104,13 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
             return redirect("patients:detail", patient_id=patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "patients/form.html", {"form": form, "patient": patient, "creating": False}, status=status)
+
+
+@staff_required()
+@require_POST
+def duplicate_checked(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Reception clears the "booked online: check for duplicates" flag of a self-registered patient."""
+    patient = patient_for(request, patient_id, audit_read=False)
+    services.clear_duplicate_check(Actor.from_request(request), patient)
+    messages.success(request, _("Checked: this record is no longer flagged as a possible duplicate."))
+    return redirect("patients:detail", patient_id=patient.pk)

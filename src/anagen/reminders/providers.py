@@ -46,6 +46,8 @@ class Route:
     whatsapp_template: str = ""
     template_language_code: str = ""
     template_parameters: tuple[str, ...] = ()
+    # An authentication template's copy-code button takes the code as its one parameter.
+    button_parameters: tuple[str, ...] = ()
     whatsapp_phone_number_id: str = ""
     free_text_allowed: bool = False
     sms_sender_id: str = ""
@@ -153,6 +155,9 @@ class WhatsAppCloudProvider:
             if message.route.template_parameters:
                 template["components"] = [{"type": "body", "parameters": [
                     {"type": "text", "text": value} for value in message.route.template_parameters]}]
+            if message.route.button_parameters:
+                template.setdefault("components", []).append({"type": "button", "sub_type": "url", "index": "0", "parameters": [
+                    {"type": "text", "text": value} for value in message.route.button_parameters]})
             return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
                     "template": template}
         if not message.route.free_text_allowed:

@@ -154,7 +154,11 @@ def build_header(request: Any, patient: Any) -> Header:
         if photo is not None:
             header.photo_url = reverse("photos:thumbnail", args=[photo.pk])
 
+    if patient.needs_duplicate_check:
+        chips.insert(0, Chip(str(_("Check for duplicates")), "warn", str(_("Booked online")), kind="booked_online"))
     actions = header.actions
+    if patient.needs_duplicate_check:
+        actions.append({"label": _("Not a duplicate: clear the flag"), "post": reverse("patients:duplicate_checked", args=[patient.pk])})
     actions.append({"label": _("Book"), "href": reverse("scheduling:book") + f"?patient={patient.pk}"})
     if user.role == "trichologist":
         due = consultation_due_today(upcoming, today)

@@ -56,6 +56,7 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "patients:consultations": (GET, CLINICAL, SCOPED),
     "patients:course": (GET, ANY_STAFF, SCOPED),
     "patients:data": (GET, ANY_STAFF, SCOPED),
+    "patients:duplicate_checked": (POST, ANY_STAFF, SCOPED),
     # clinics, staff, two-factor, password reset
     "accounts:staff_list": (GET, ADMIN, UNSCOPED),
     "accounts:staff_create": (GET, ADMIN, UNSCOPED),
@@ -233,6 +234,17 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "portal:requests": (GET, ANY_STAFF, UNSCOPED),
     "portal:handle_change": (POST, ANY_STAFF, SCOPED),
     "portal:fulfil_export": (POST, CLINICAL, SCOPED),
+    # Online booking by new patients (issue 22): public on purpose, since the person booking has no
+    # account yet. The clinic id in the URL is no secret; what the patient types travels only in
+    # POST bodies and the pending request's id in their session; a one-time code to their mobile is
+    # the credential, with per-address and per-number limits and a honeypot.
+    "booking:start": (GET, PUBLIC, UNSCOPED),  # the list of clinics that take bookings
+    "booking:language": (POST, PUBLIC, UNSCOPED),  # a visitor's language cookie
+    "booking:clinic": (GET, PUBLIC, UNSCOPED),  # free times and the details form
+    "booking:confirm": (GET, PUBLIC, UNSCOPED),  # the code form, for the request in this session
+    "booking:rechoose": (GET, PUBLIC, UNSCOPED),  # another time after a race, for this session's verified request
+    "booking:done": (GET, PUBLIC, UNSCOPED),  # the confirmation, from this session
+    "booking:settings": (GET, ADMIN, UNSCOPED),
     # DPDP erasure: the clinic admin only
     "privacy:erasure_list": (GET, ADMIN, UNSCOPED),
     "privacy:erasure_new": (GET, ADMIN, SCOPED),

@@ -81,6 +81,7 @@ OBJECT_WORDS = {
     "invoices": _("the list of invoices"),
     "receipt": _("a receipt"),
     "payment": _("a payment"),
+    "payment_link": _("a payment link"),
     "refund": _("a refund"),
     "package": _("a package of sessions"),
     "packages": _("the list of packages"),

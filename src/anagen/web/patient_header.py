@@ -25,8 +25,8 @@ from anagen.photos.models import Photo
 from anagen.scheduling.models import Kind
 from anagen.scheduling.services import upcoming_for_patient
 from anagen.ui import labels
-from anagen.web.timeline import consultation_due_today
 from anagen.web.facts import ALLERGIES_LISTED, ALLERGIES_NONE, Facts, density_trend, facts_for
+from anagen.web.timeline import consultation_due_today
 
 # The tabs below the header: (key, label, URL name, clinical only).
 TABS = (

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, User
 from anagen.accounts.protocols import protocol_for as clinic_protocol
@@ -51,6 +52,7 @@ from anagen.core.screening import (
     screen,
 )
 from anagen.patients.models import Patient
+from anagen.ui import labels
 
 
 class NotSignable(Exception):
@@ -160,7 +162,7 @@ def intake_from(
     """Raises InvalidInput naming the consultation's fields."""
     errors: list[FieldError] = []
     if not values.get("diagnosis_primary"):
-        errors.append(FieldError("diagnosis_primary", "Choose a primary diagnosis to screen."))
+        errors.append(FieldError("diagnosis_primary", gettext("Choose a primary diagnosis to screen.")))
     pattern = None
     if values.get("pattern_scale"):
         try:
@@ -285,12 +287,12 @@ def save_draft(
     with transaction.atomic():
         current = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if current.is_signed:
-            raise ImmutableRecord("This consultation is signed and read-only.", kind="signed-record")
+            raise ImmutableRecord(gettext("This consultation is signed and read-only."), kind="signed-record")
         if expected_version is not None and current.version != expected_version:
             raise StaleWrite()
         visit = values.get("consulted_on", current.consulted_on)
         if visit is not None and visit > timezone.localdate():
-            raise InvalidInput.single("consulted_on", f"The visit date cannot be in the future (today is {display.day(timezone.localdate())}).")
+            raise InvalidInput.single("consulted_on", _future_visit(timezone.localdate()))
         changes = audit.diff(_model_values(current, list(values)), values)
         for field, value in values.items():
             setattr(current, field, value)
@@ -340,17 +342,21 @@ def save_draft(
     return current
 
 
+def _future_visit(today: dt.date) -> str:
+    return gettext("The visit date cannot be in the future (today is %(today)s).") % {"today": display.day(today)}
+
+
 def _sign_problems(consultation: Consultation, today: dt.date | None = None) -> list[FieldError]:
     problems = []
     today = today or timezone.localdate()
     if consultation.consulted_on > today:
-        problems.append(FieldError("consulted_on", f"The visit date cannot be in the future (today is {display.day(today)})."))
+        problems.append(FieldError("consulted_on", _future_visit(today)))
     if not consultation.presenting_complaint.strip():
-        problems.append(FieldError("presenting_complaint", "Record the presenting complaint before signing."))
+        problems.append(FieldError("presenting_complaint", gettext("Record the presenting complaint before signing.")))
     if not consultation.diagnosis_primary:
-        problems.append(FieldError("diagnosis_primary", "Choose a primary diagnosis before signing."))
+        problems.append(FieldError("diagnosis_primary", gettext("Choose a primary diagnosis before signing.")))
     if consultation.diagnosis_secondary and consultation.diagnosis_secondary == consultation.diagnosis_primary:
-        problems.append(FieldError("diagnosis_secondary", "The secondary diagnosis repeats the primary one."))
+        problems.append(FieldError("diagnosis_secondary", gettext("The secondary diagnosis repeats the primary one.")))
     return problems
 
 
@@ -387,7 +393,7 @@ def sign_consultation(actor: Actor, consultation: Consultation, signer: User) ->
     with transaction.atomic():
         current = Consultation.objects.select_for_update().select_related("patient", "clinic").get(pk=consultation.pk)
         if current.is_signed:
-            raise ImmutableRecord("This consultation is signed already.", kind="signed-record")
+            raise ImmutableRecord(gettext("This consultation is signed already."), kind="signed-record")
         problems = _sign_problems(current)
         if problems:
             raise NotSignable(problems)
@@ -436,14 +442,14 @@ def void_measurement_visit(actor: Actor, visit: MeasurementSet, reason: str, by:
     when and why (audited); no chart, response, forecast or outlook reads it afterwards. A
     consultation's own measurements are corrected by an addendum instead."""
     if visit.consultation_id is not None:
-        raise InvalidInput.single("visit", "A consultation's measurements are corrected with an addendum to the consultation.")
+        raise InvalidInput.single("visit", gettext("A consultation's measurements are corrected with an addendum to the consultation."))
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput.single("reason", "Write why this visit is void.")
+        raise InvalidInput.single("reason", gettext("Write why this visit is void."))
     with transaction.atomic():
         current = MeasurementSet.all_objects.select_for_update().get(pk=visit.pk)
         if current.voided_at is not None:
-            raise InvalidInput.single("visit", "This visit is void already.")
+            raise InvalidInput.single("visit", gettext("This visit is void already."))
         MeasurementSet.all_objects.filter(pk=current.pk).update(voided_at=timezone.now(), voided_by=by, void_reason=reason)
         current.refresh_from_db()
         audit.append(actor, Action.UPDATE, object_type="measurement_set", object_id=current.pk, patient_id=current.patient_id,
@@ -474,17 +480,17 @@ def acknowledge_caution(actor: Actor, consultation: Consultation, code: str, rea
     if consultation.is_signed and code not in cautions:
         cautions |= current_cautions(consultation)
     if not consultation.is_signed:
-        raise InvalidInput.single("code", "Sign the consultation first: cautions are acknowledged on the signed screening.")
+        raise InvalidInput.single("code", gettext("Sign the consultation first: cautions are acknowledged on the signed screening."))
     if code not in cautions:
-        raise InvalidInput.single("code", f"{code!r} is not a caution of this screening.")
+        raise InvalidInput.single("code", gettext("“%(caution)s” is not a caution of this screening.") % {"caution": labels.label(code, "finding")})
     if not reason.strip():
-        raise InvalidInput.single("reason", "Write why it is safe to go ahead.")
+        raise InvalidInput.single("reason", gettext("Write why it is safe to go ahead."))
     with transaction.atomic():
         ack, created = ScreeningAcknowledgement.objects.get_or_create(
             consultation=consultation, code=code, defaults={"reason": reason.strip(), "by": by}
         )
         if not created:
-            raise InvalidInput.single("code", "This caution is acknowledged already.")
+            raise InvalidInput.single("code", gettext("This caution is acknowledged already."))
         audit.append(actor, Action.CREATE, object_type="screening_acknowledgement", object_id=ack.pk, patient_id=consultation.patient_id,
                      changes={"code": {"old": None, "new": code}, "reason": {"old": None, "new": ack.reason}})
     return ack
@@ -493,9 +499,9 @@ def acknowledge_caution(actor: Actor, consultation: Consultation, code: str, rea
 def set_deferral(actor: Actor, consultation: Consultation, review_on: dt.date, reason: str, by: User, today: dt.date) -> ScreeningDeferral:
     defers = [f for f in findings_from_json(consultation.screening) if f.severity == Severity.DEFER]
     if not consultation.is_signed or not defers:
-        raise InvalidInput.single("review_on", "Only a signed screening with a defer finding takes a review date.")
+        raise InvalidInput.single("review_on", gettext("Only a signed screening with a defer finding takes a review date."))
     if review_on <= today:
-        raise InvalidInput.single("review_on", "The review date must be after today.")
+        raise InvalidInput.single("review_on", gettext("The review date must be after today."))
     with transaction.atomic():
         deferral, created = ScreeningDeferral.objects.select_for_update().get_or_create(
             consultation=consultation, defaults={"review_on": review_on, "reason": reason.strip(), "by": by}
@@ -512,7 +518,7 @@ def set_deferral(actor: Actor, consultation: Consultation, review_on: dt.date, r
 
 def add_addendum(actor: Actor, consultation: Consultation, reason: str, text: str, author: User) -> Addendum:
     if not consultation.is_signed:
-        raise InvalidInput.single("reason", "A draft is edited directly; addenda are for signed consultations.")
+        raise InvalidInput.single("reason", gettext("A draft is edited directly; addenda are for signed consultations."))
     with transaction.atomic():
         addendum = Addendum.objects.create(consultation=consultation, author=author, reason=reason.strip(), text=text.strip())
         audit.append(actor, Action.CREATE, object_type="consultation_addendum", object_id=addendum.pk, patient_id=consultation.patient_id,
@@ -529,7 +535,7 @@ def booking_status(patient: Patient, today: dt.date, consultations: Sequence[Con
         signed = [c for c in consultations if c.status == Status.SIGNED]
         consultation = max(signed, key=lambda c: (c.consulted_on, c.pk), default=None)
     if consultation is None:
-        return None, BookingDecision(False, ("Record and sign a consultation before booking a course.",))
+        return None, BookingDecision(False, (gettext("Record and sign a consultation before booking a course."),))
     acknowledged = consultation.acknowledgements.values_list("code", flat=True)
     deferral = ScreeningDeferral.objects.filter(consultation=consultation).first()
     decision = booking_decision(

@@ -107,7 +107,7 @@ def _screening_context(consultation: Consultation, form: ConsultationForm, labs:
     readings, unreviewed = _live_labs(consultation, form, labs or [])
     context: dict[str, Any] = {"lab_readings": readings}
     if not form.is_valid():
-        return {**context, "screening_errors": [f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()]}
+        return {**context, "screening_errors": [f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e) for f, e in form.errors.items()]}
     try:
         result = services.screen_values(consultation.patient, form.values(), form.cleaned_data["consulted_on"],
                                         services.protocol_for(consultation.clinic), unreviewed)

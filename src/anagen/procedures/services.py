@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, User
 from anagen.accounts.protocols import opening_hours, protocol_for
@@ -132,13 +133,13 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
     """What blocks the session before anything is filled in: shown on the form, checked at signing."""
     problems: list[FieldError] = []
     if appointment.kind != Kind.MESOTHERAPY_SESSION:
-        problems.append(FieldError("session", "Only a mesotherapy session appointment is recorded here."))
+        problems.append(FieldError("session", gettext("Only a mesotherapy session appointment is recorded here.")))
     if hasattr(appointment, "treatment_session"):
-        problems.append(FieldError("session", "This appointment's session is recorded already."))
+        problems.append(FieldError("session", gettext("This appointment's session is recorded already.")))
     if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.IN_CHAIR):
-        problems.append(FieldError("session", f"The appointment is {appointment.get_status_display().lower()}."))
+        problems.append(FieldError("session", gettext("The appointment is %(status)s.") % {"status": appointment.get_status_display().lower()}))
     if timezone.localtime(appointment.starts_at).date() != today:
-        problems.append(FieldError("session", "A session is recorded on the day of its appointment."))
+        problems.append(FieldError("session", gettext("A session is recorded on the day of its appointment.")))
     try:
         consents.require_valid_consent(appointment.patient, "treatment")
     except consents.ConsentMissing as exc:
@@ -147,10 +148,10 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
         problems.extend(FieldError("session", reason) for reason in reasons)
     _, formulation = course_and_formulation(appointment)
     if formulation is None:
-        problems.append(FieldError("formulation", "No formulation is prescribed for this patient."))
+        problems.append(FieldError("formulation", gettext("No formulation is prescribed for this patient.")))
     consultation = latest_signed(appointment.patient)
     if consultation is None:
-        problems.append(FieldError("session", "No signed consultation: the patient has not been screened."))
+        problems.append(FieldError("session", gettext("No signed consultation: the patient has not been screened.")))
     else:
         overdue = reconsultation_due(consultation.consulted_on, today, protocol_for(appointment.clinic))
         if overdue:
@@ -183,12 +184,12 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
         )
     except InvalidInput as exc:
         fields = {"new_medications": "new_medication_codes", "new_conditions": "new_condition_codes"}
-        raise SessionBlocked([FieldError(fields.get(e.field, "rescreen"), "Choose from the list.") for e in exc.errors]) from exc
+        raise SessionBlocked([FieldError(fields.get(e.field, "rescreen"), gettext("Choose from the list.")) for e in exc.errors]) from exc
     except ValueError as exc:  # a code that is no finding code at all
-        raise SessionBlocked([FieldError("new_condition_codes", "Choose from the list.")]) from exc
+        raise SessionBlocked([FieldError("new_condition_codes", gettext("Choose from the list."))]) from exc
     allergies = frozenset(consultation.allergy_ingredients) | frozenset(data.new_allergy_codes)
     if data.numbing_spray and "lidocaine" in allergies:
-        raise SessionBlocked([FieldError("numbing_spray", "The patient is allergic to lidocaine: no numbing spray or local anaesthetic.")])
+        raise SessionBlocked([FieldError("numbing_spray", gettext("The patient is allergic to lidocaine: no numbing spray or local anaesthetic."))])
     try:
         intake = intake_from(patient, screening_values(consultation), today)
         rescreen = rescreen_for_session(intake, answers, protocol)
@@ -266,7 +267,7 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
             )
     except (catalog.StockError, NotFound) as exc:
         field = getattr(exc, "field", None) or "lots"
-        message = getattr(exc, "message", None) or "A lot chosen is not this clinic's."
+        message = getattr(exc, "message", None) or gettext("A lot chosen is not this clinic's.")
         raise SessionBlocked([FieldError("lots" if field in ("lot", "quantity_ml") else field, message)]) from exc
     except scheduling.BookingError as exc:
         raise SessionBlocked([FieldError("session", exc.message)]) from exc
@@ -295,7 +296,7 @@ def drawn_products(clinic: Clinic, lots: Sequence[LotUse]) -> list[DrawnProduct]
     for i, use in enumerate(lots):
         lot = found.get(use.lot_id)
         if lot is None:
-            raise SessionBlocked([FieldError(f"lots[{i}]", "A lot chosen is not this clinic's.")])
+            raise SessionBlocked([FieldError(f"lots[{i}]", gettext("A lot chosen is not this clinic's."))])
         drawn.append(DrawnProduct(lot.pk, lot.product_id, lot.product.name,
                                   frozenset(c.ingredient_code for c in lot.product.components.all()), use.volume_ml))
     return drawn
@@ -357,7 +358,7 @@ def get_session(actor: Actor, clinic: Clinic | None, session_id: int) -> Treatme
 
 def add_addendum(actor: Actor, session: TreatmentSession, reason: str, text: str, author: User) -> SessionAddendum:
     if not reason.strip() or not text.strip():
-        raise InvalidInput([FieldError("reason", "An addendum needs a reason and a text.")])
+        raise InvalidInput([FieldError("reason", gettext("An addendum needs a reason and a text."))])
     with transaction.atomic():
         addendum = SessionAddendum.objects.create(session=session, author=author, reason=reason.strip(), text=text.strip())
         audit.append(actor, Action.CREATE, object_type="session_addendum", object_id=addendum.pk, patient_id=session.patient_id,
@@ -408,7 +409,7 @@ def aftercare_text(clinic: Clinic, language: str) -> tuple[str, str]:
 def save_aftercare(clinic: Clinic, language: str, title: str, body: str, by: User) -> AftercareText:
     sheet = sheet_from_text(language, title.strip(), body)
     if not sheet.sections:
-        raise InvalidInput.single("body", "Write at least one '## Heading' with '- points' under it.")
+        raise InvalidInput.single("body", gettext("Write at least one '## Heading' with '- points' under it."))
     text, _ = AftercareText.objects.update_or_create(
         clinic=clinic, language=language, defaults={"title": title.strip(), "body": body.strip() + "\n", "updated_by": by}
     )
@@ -435,8 +436,11 @@ def course_session_options(appointment: Appointment) -> list[tuple[str, str]]:
             if number in done:
                 continue
             planned = booked.get(number)
-            when = f" (booked {display.day(timezone.localtime(planned.starts_at).date())})" if planned and planned.status == AppointmentStatus.BOOKED else ""
-            options.append((f"{course.pk}:{number}", f"Session {number} of {course.total_sessions} of the course from {display.day(course.start_date)}{when}"))
+            words = gettext("Session %(number)d of %(total)d of the course from %(start)s") % {
+                "number": number, "total": course.total_sessions, "start": display.day(course.start_date)}
+            if planned and planned.status == AppointmentStatus.BOOKED:
+                words += " " + gettext("(booked %(day)s)") % {"day": display.day(timezone.localtime(planned.starts_at).date())}
+            options.append((f"{course.pk}:{number}", words))
     return options
 
 
@@ -449,12 +453,12 @@ def record_course_session(actor: Actor, appointment: Appointment, data: SessionI
         if course_session:
             valid = dict(course_session_options(appointment))
             if course_session not in valid:
-                raise SessionBlocked([FieldError("course_session", "Choose a session of the patient's course, or none.")])
+                raise SessionBlocked([FieldError("course_session", gettext("Choose a session of the patient's course, or none."))])
             course_id, number = (int(part) for part in course_session.split(":"))
             try:
                 appointment = scheduling.link_to_course(
                     actor, appointment, course_id=course_id, session_number=number,
-                    reason=f"Session {number} was given at the appointment of {display.day(today)}",
+                    reason=gettext("Session %(number)d was given at the appointment of %(day)s") % {"number": number, "day": display.day(today)},
                 )
             except scheduling.BookingError as exc:
                 raise SessionBlocked([FieldError("course_session", exc.message)]) from exc

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, User
 from anagen.accounts.protocols import closed_dates, protocol_for, settings_for
@@ -80,7 +81,8 @@ def starting_components(consultation: Consultation) -> tuple[list[Component], li
     template = template_for(Diagnosis(consultation.diagnosis_primary))
     personalised = personalise(template, frozenset(consultation.allergy_ingredients), consultation.planning_conception)
     notes = [
-        f"{CATALOGUE[r.ingredient].name} left out: {'allergy' if r.reason == 'allergy' else 'conception is planned'}."
+        (gettext("%(ingredient)s left out: allergy.") if r.reason == "allergy"
+         else gettext("%(ingredient)s left out: conception is planned.")) % {"ingredient": CATALOGUE[r.ingredient].name}
         for r in personalised.removed
     ]
     return list(personalised.formulation.components), notes
@@ -93,7 +95,7 @@ def named_products(clinic: Clinic, product_ids: Sequence[int]) -> list[NamedProd
     found = {p.pk: p for p in Product.objects.filter(clinic=clinic, pk__in=ids).prefetch_related("components")}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise InvalidInput.single("products", "Choose products from this clinic's catalogue.")
+        raise InvalidInput.single("products", gettext("Choose products from this clinic's catalogue."))
     return [NamedProduct(p.pk, p.name, frozenset(c.ingredient_code for c in p.components.all())) for p in (found[i] for i in ids)]
 
 
@@ -154,7 +156,7 @@ def save_formulation(
     the trichologist's written override or acknowledgement per issue code, kept in the
     formulation's warnings with the sign-off (issue 17)."""
     if not consultation.is_signed:
-        raise InvalidInput.single("consultation", "Sign the consultation before prescribing a formulation.")
+        raise InvalidInput.single("consultation", gettext("Sign the consultation before prescribing a formulation."))
     check = check_components(consultation, components, signoff=signoff, consent_documented=consent_documented,
                              product_ids=product_ids, reasons=reasons)
     errors = [i for i in check.issues if i.severity == IssueSeverity.ERROR]
@@ -275,9 +277,9 @@ def book_course(
     if not decision.allowed or consultation is None:
         raise NotBookable(decision.reasons)
     if formulation.patient_id != patient.pk:
-        raise InvalidInput.single("formulation", "This formulation belongs to another patient.")
+        raise InvalidInput.single("formulation", gettext("This formulation belongs to another patient."))
     if choices.start_date < today:
-        raise InvalidInput.single("start_date", "A course cannot start in the past.")
+        raise InvalidInput.single("start_date", gettext("A course cannot start in the past."))
     return create_course(actor, consultation, formulation, choices, practitioner=practitioner, room=room,
                          session_time=session_time, duration_minutes=duration_minutes, author=author)
 
@@ -331,8 +333,9 @@ def _book(actor: Actor, course: Course, kind: str, day: dt.date, number: int | N
             starts_at=_starts(day, at), duration_minutes=duration_minutes, course_id=course.pk, course_session_number=number,
         )
     except scheduling.BookingError as exc:
-        label = f"session {number}" if number else Kind(kind).label
-        raise InvalidInput.single(exc.field or "session_time", f"{label} on {display.weekday_day(day)}: {exc.message}") from exc
+        label = gettext("session %(number)d") % {"number": number} if number else Kind(kind).label
+        raise InvalidInput.single(exc.field or "session_time", gettext("%(what)s on %(day)s: %(problem)s") % {
+            "what": label, "day": display.weekday_day(day), "problem": exc.message}) from exc
 
 
 def course_appointments(course: Course) -> list[Appointment]:
@@ -382,7 +385,7 @@ class Replan:
 def replan_after_move(course: Course, moved: Appointment) -> Replan:
     """The rest of the course re-planned by the core from the moved session's new date."""
     if moved.course_id != course.pk or moved.course_session_number is None:
-        raise InvalidInput.single("appointment", "This appointment is not a session of this course.")
+        raise InvalidInput.single("appointment", gettext("This appointment is not a session of this course."))
     completed, missed = session_history(course)
     request = course_request(course.clinic, _choices_of(course), completed, missed)
     moved_day = timezone.localtime(moved.starts_at).date()
@@ -406,7 +409,9 @@ def apply_replan(actor: Actor, replan: Replan) -> int:
             try:
                 scheduling.move_appointment(actor, appointment, starts_at=_starts(day, local.time()))
             except scheduling.BookingError as exc:
-                raise InvalidInput.single("appointment", f"session {appointment.course_session_number} on {display.weekday_day(day)}: {exc.message}") from exc
+                raise InvalidInput.single("appointment", gettext("%(what)s on %(day)s: %(problem)s") % {
+                    "what": gettext("session %(number)d") % {"number": appointment.course_session_number},
+                    "day": display.weekday_day(day), "problem": exc.message}) from exc
         audit.append(actor, Action.UPDATE, object_type="course", object_id=replan.course.pk, patient_id=replan.course.patient_id,
                      changes={f"session {a.course_session_number}": {"old": timezone.localtime(a.starts_at).date().isoformat(), "new": d.isoformat()}
                               for a, d in replan.changes})

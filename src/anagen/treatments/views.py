@@ -35,10 +35,10 @@ from anagen.ui.forms import add_errors_from
 def _check_context(consultation: Any, formset: Any, form: FormulationForm) -> dict[str, Any]:
     """The core's checks of what the builder holds now (nothing saved)."""
     if not formset.is_valid() or not form.is_valid():
-        return {"check_errors": ["Complete the highlighted rows to check the formulation."]}
+        return {"check_errors": [_("Complete the highlighted rows to check the formulation.")]}
     components = components_from(formset)
     if not components:
-        return {"check_errors": ["Add at least one ingredient."]}
+        return {"check_errors": [_("Add at least one ingredient.")]}
     try:
         check = services.check_components(
             consultation, components,
@@ -128,7 +128,7 @@ def formulation_check(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for(request, patient_id)
     consultation = latest_signed(patient)
     if consultation is None:
-        return render(request, "treatments/_check_panel.html", {"check_errors": ["No signed consultation."]})
+        return render(request, "treatments/_check_panel.html", {"check_errors": [_("No signed consultation.")]})
     context = _check_context(consultation, ComponentFormSet(request.POST, prefix="c"), FormulationForm(request.POST, clinic=request.clinic))
     return render(request, "treatments/_check_panel.html", context)
 
@@ -157,7 +157,7 @@ def _course_choices(form: CourseForm, combos: Any) -> services.CourseChoices:
 
 def _preview(request: HttpRequest, form: CourseForm, combos: Any, patient: Any) -> dict[str, Any]:
     if not form.is_valid() or not combos.is_valid():
-        return {"plan_errors": ["Complete the highlighted fields to preview the dates."]}
+        return {"plan_errors": [_("Complete the highlighted fields to preview the dates.")]}
     try:
         plan = services.preview_course(request.clinic, _course_choices(form, combos))
     except InvalidInput as exc:
@@ -243,7 +243,7 @@ def replan(request: HttpRequest, course_id: int) -> HttpResponse:
         moved = scheduling.get_appointment(request.clinic, int(appointment_id or 0))
         result = services.replan_after_move(course, moved)
     except (ValueError, InvalidInput) as exc:
-        message = "; ".join(e.message for e in exc.errors) if isinstance(exc, InvalidInput) else "Choose the moved session."
+        message = "; ".join(e.message for e in exc.errors) if isinstance(exc, InvalidInput) else _("Choose the moved session.")
         return render(request, "treatments/replan.html", {"course": course, "patient": course.patient, "error": message}, status=400)
     if request.method == "POST":
         try:

@@ -76,7 +76,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
         for a in active:
             if a.room not in rooms:
                 rooms.append(a.room)
-        columns = [Column(label=r.name, day=day, book_params={"room": r.pk}, appointments=[a for a in active if a.room_id == r.pk], sublabel="" if r.active else "inactive", bookable=open_day and r.active) for r in rooms]
+        columns = [Column(label=r.name, day=day, book_params={"room": r.pk}, appointments=[a for a in active if a.room_id == r.pk], sublabel="" if r.active else _("inactive"), bookable=open_day and r.active) for r in rooms]
     else:
         people = [practitioner] if practitioner else list(services.bookable_practitioners(request.clinic))
         for a in active:
@@ -134,7 +134,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
     sunday = monday + timedelta(days=6)
     whose = str(practitioner) if practitioner else (room.name if room else "")
     if practitioner and room:
-        whose = f"{practitioner} in {room.name}"
+        whose = _("%(practitioner)s in %(room)s") % {"practitioner": practitioner, "room": room.name}
     context = {
         "mode": "week",
         "day": day,
@@ -144,7 +144,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
         "rows": build_rows(columns) if (practitioner or room) else [],
         "off_grid": [a for a in appointments if a.status not in HOLDING_STATUSES],
         "appointment_count": len(active),
-        "title": f"Week of {display.day_short(monday)} – {display.day(sunday)}",
+        "title": _("Week of %(monday)s – %(sunday)s") % {"monday": display.day_short(monday), "sunday": display.day(sunday)},
         "whose": whose,
         "prev_query": _query(date=(monday - timedelta(days=7)).isoformat(), **keep),
         "next_query": _query(date=(monday + timedelta(days=7)).isoformat(), **keep),
@@ -194,7 +194,9 @@ def book(request: HttpRequest) -> HttpResponse:
                 form.add_service_error(exc)
             else:
                 local = timezone.localtime(appointment.starts_at)
-                messages.success(request, f"Booked {appointment.patient.full_name} with {appointment.practitioner} on {local:%a %-d %b} at {local:%H:%M} in {appointment.room}.")
+                messages.success(request, _("Booked %(patient)s with %(practitioner)s on %(day)s at %(time)s in %(room)s.") % {
+                    "patient": appointment.patient.full_name, "practitioner": appointment.practitioner,
+                    "day": display.weekday_day(local.date()), "time": display.clock(local), "room": appointment.room})
                 return redirect(f"{reverse('scheduling:day')}?{_query(date=local.date().isoformat())}")
         status = 400
     else:
@@ -246,6 +248,16 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 # -------------------------------------------------------------------------------- appointments
 
 
+def course_url(appointment: Appointment) -> str | None:
+    """The treatments app's page of this appointment's course, if it has one."""
+    if appointment.course_id is None:
+        return None
+    try:
+        return reverse("treatments:course", kwargs={"course_id": appointment.course_id})
+    except NoReverseMatch:
+        return None
+
+
 def replan_url(appointment: Appointment) -> str | None:
     """The treatments app's page re-planning the rest of this appointment's course, if it exists."""
     if appointment.course_id is None:
@@ -264,6 +276,7 @@ def detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
     context = {
         "appointment": appointment,
         "replan_url": replan_url(appointment),
+        "course_url": course_url(appointment),
         "day_query": _query(date=timezone.localtime(appointment.starts_at).date().isoformat()),
     }
     return render(request, "scheduling/detail.html", context)
@@ -284,11 +297,12 @@ def move(request: HttpRequest, appointment_id: int) -> HttpResponse:
             form.add_service_error(exc)
         else:
             local = timezone.localtime(moved.starts_at)
-            messages.success(request, f"Moved to {local:%a %-d %b} at {local:%H:%M} with {moved.practitioner} in {moved.room}.")
+            messages.success(request, _("Moved to %(day)s at %(time)s with %(practitioner)s in %(room)s.") % {
+                "day": display.weekday_day(local.date()), "time": display.clock(local), "practitioner": moved.practitioner, "room": moved.room})
             url = replan_url(moved)
             if url:
                 messages.info(request, format_html(
-                    'This appointment is part of a course. <a href="{}">Re-plan the rest of the course</a> to keep its intervals.', url
+                    _('This appointment is part of a course. <a href="{}">Re-plan the rest of the course</a> to keep its intervals.'), url
                 ))
             return redirect("scheduling:detail", appointment_id=moved.pk)
     status = 400 if request.method == "POST" else 200
@@ -304,7 +318,10 @@ def _status_change(request: HttpRequest, appointment_id: int, *, prefix: str, te
         except services.BookingError as exc:
             form.add_error("reason" if exc.field == "reason" else None, exc.message)
         else:
-            messages.success(request, f"{changed.get_status_display()}: {changed.patient.full_name}, {timezone.localtime(changed.starts_at):%a %-d %b %H:%M}. The slot is free again.")
+            local = timezone.localtime(changed.starts_at)
+            messages.success(request, _("%(status)s: %(patient)s, %(day)s, %(time)s. The slot is free again.") % {
+                "status": changed.get_status_display(), "patient": changed.patient.full_name,
+                "day": display.weekday_day(local.date()), "time": display.clock(local)})
             return redirect("scheduling:detail", appointment_id=changed.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "appointment": appointment, "title": template_title, "button": button}
@@ -313,12 +330,12 @@ def _status_change(request: HttpRequest, appointment_id: int, *, prefix: str, te
 
 @staff_required()
 def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    return _status_change(request, appointment_id, prefix="cancel", template_title="Cancel appointment", button="Cancel appointment", action=services.cancel_appointment)
+    return _status_change(request, appointment_id, prefix="cancel", template_title=_("Cancel appointment"), button=_("Cancel appointment"), action=services.cancel_appointment)
 
 
 @staff_required()
 def no_show(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    return _status_change(request, appointment_id, prefix="noshow", template_title="Mark as no-show", button="Mark no-show", action=services.mark_no_show)
+    return _status_change(request, appointment_id, prefix="noshow", template_title=_("Mark as no-show"), button=_("Mark no-show"), action=services.mark_no_show)
 
 
 @staff_required()
@@ -330,7 +347,7 @@ def arrived(request: HttpRequest, appointment_id: int) -> HttpResponse:
     except services.BookingError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{appointment.patient.full_name} has arrived.")
+        messages.success(request, _("%(patient)s has arrived.") % {"patient": appointment.patient.full_name})
     return redirect("scheduling:detail", appointment_id=appointment.pk)
 
 
@@ -364,9 +381,9 @@ def room_create(request: HttpRequest) -> HttpResponse:
         try:
             room = services.create_room(request.clinic, form.cleaned_data["name"], actor=Actor.from_request(request))
         except services.RoomNameTaken:
-            form.add_error("name", "This clinic already has a room with this name.")
+            form.add_error("name", _("This clinic already has a room with this name."))
         else:
-            messages.success(request, f"Added {room.name}.")
+            messages.success(request, _("Added %(room)s.") % {"room": room.name})
             return redirect("scheduling:rooms")
     status = 400 if request.method == "POST" else 200
     return render(request, "scheduling/room_form.html", {"form": form}, status=status)
@@ -375,7 +392,7 @@ def room_create(request: HttpRequest) -> HttpResponse:
 def _room_toggle(request: HttpRequest, room_id: int, active: bool) -> HttpResponse:
     room = get_object_or_404(Room, pk=room_id, clinic=request.clinic)
     services.set_room_active(room, active, actor=Actor.from_request(request))
-    messages.success(request, f"{room.name} is {'back in use' if active else 'deactivated: it is no longer offered for new bookings'}.")
+    messages.success(request, (_("%(room)s is back in use.") if active else _("%(room)s is deactivated: it is no longer offered for new bookings.")) % {"room": room.name})
     return redirect("scheduling:rooms")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from anagen.scheduling.grid import Cell, Row
 
@@ -19,5 +20,5 @@ register = template.Library()
 def free_cell(cell: Cell, row: Row) -> SafeString:
     if not cell.url:
         return mark_safe('<td class="cal-free cal-past"></td>')
-    return format_html('<td class="cal-free"><a class="cal-book" href="{}">Book<span class="visually-hidden"> {}, {}</span></a></td>',
-                       cell.url, row.label, cell.column.label)
+    return format_html('<td class="cal-free"><a class="cal-book" href="{}">{}<span class="visually-hidden"> {}, {}</span></a></td>',
+                       cell.url, gettext("Book"), row.label, cell.column.label)

@@ -204,7 +204,7 @@ def aftercare_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
     language = request.GET.get("lang") or session.aftercare_language
     if language not in services.LANGUAGES:
         language = "en"
-    response = HttpResponse(pdf.aftercare_pdf(session, services.aftercare_sheet(request.clinic, language)), content_type="application/pdf")
+    response = HttpResponse(pdf.aftercare_pdf(session, services.session_aftercare_sheet(session, language)), content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'attachment; filename="aftercare-{session.pk}-{language}.pdf"'
     return response

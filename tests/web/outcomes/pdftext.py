@@ -74,38 +74,42 @@ def _decode(raw: bytes, cmap: dict[int, str]) -> str:
     return "".join(cmap.get(int.from_bytes(raw[k : k + 2], "big"), "") for k in range(0, len(raw) - 1, 2))
 
 
-def pdf_text(data: bytes) -> str:
-    """The text of every page, one line per text object (BT ... ET)."""
+def pdf_runs(data: bytes) -> list[list[tuple[str, str]]]:
+    """Every text object (BT ... ET) of every page, as its runs: (the font's BaseFont without the
+    subset tag, the text that font draws), so a test can tell which font drew which words."""
     objects = {int(m.group(1)): m.group(2) for m in _OBJ.finditer(data)}
     cmaps: dict[int, dict[int, str]] = {}
+    base_fonts: dict[int, str] = {}
     for number, body in objects.items():
         ref = re.search(rb"/ToUnicode (\d+) 0 R", body)
         if ref is not None:
             cmaps[number] = _cmap(_stream(objects[int(ref.group(1))]))
-    by_name: dict[bytes, dict[int, str]] = {}
+            base = re.search(rb"/BaseFont /(?:[A-Z]{6}\+)?([^\s/<>]+)", body)
+            base_fonts[number] = base.group(1).decode() if base else ""
+    by_name: dict[bytes, tuple[str, dict[int, str]]] = {}
     for body in objects.values():
         for block in re.finditer(rb"/Font\s*<<(.*?)>>", body, re.S):
             for name, ref in re.findall(rb"/(\w+) (\d+) 0 R", block.group(1)):
                 if int(ref) in cmaps:
-                    by_name[name] = cmaps[int(ref)]
+                    by_name[name] = (base_fonts[int(ref)], cmaps[int(ref)])
     pages = [int(ref) for body in objects.values() if re.search(rb"/Type /Page\b", body)
              for ref in re.findall(rb"/Contents (\d+) 0 R", body)]
-    lines: list[str] = []
+    text_objects: list[list[tuple[str, str]]] = []
     for number in pages:
         content = _stream(objects[number])
-        cmap: dict[int, str] = {}
-        line: list[str] = []
+        font, cmap = "", {}
+        runs: list[tuple[str, str]] = []
         i = 0
         last_name = b""
         while i < len(content):
             c = content[i]
             if c == 0x28:  # (
                 raw, i = _literal(content, i + 1)
-                line.append(_decode(raw, cmap))
+                runs.append((font, _decode(raw, cmap)))
                 continue
             if c == 0x3C and content[i + 1 : i + 2] != b"<":  # <hex>
                 end = content.index(b">", i)
-                line.append(_decode(bytes.fromhex(content[i + 1 : end].decode()), cmap))
+                runs.append((font, _decode(bytes.fromhex(content[i + 1 : end].decode()), cmap)))
                 i = end + 1
                 continue
             if c == 0x2F:  # /Name
@@ -114,9 +118,14 @@ def pdf_text(data: bytes) -> str:
                 i += len(match.group(0)) if match else 1
                 continue
             if content[i : i + 2] == b"Tf":
-                cmap = by_name.get(last_name, {})
-            elif content[i : i + 2] == b"ET" and line:
-                lines.append("".join(line))
-                line = []
+                font, cmap = by_name.get(last_name, ("", {}))
+            elif content[i : i + 2] == b"ET" and runs:
+                text_objects.append(runs)
+                runs = []
             i += 1
-    return "\n".join(lines)
+    return text_objects
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page, one line per text object (BT ... ET)."""
+    return "\n".join("".join(text for _font, text in runs) for runs in pdf_runs(data))

@@ -96,6 +96,7 @@ def _invoice_page(request: HttpRequest, invoice, payment_form=None, refund_form=
         # The totals sit under the line totals: every column before the last is spanned.
         "total_span": 9 if invoice.intra_state else 8,
         "refunds": list(invoice.refunds.all()), "packages": services.open_packages(invoice.clinic, invoice.patient),
+        "course_covers": services.course_covers(services.invoice_packages(invoice)),
         "payment_form": payment_form or PaymentForm(initial={"amount": f"{invoice.balance_paise / 100:.2f}"}),
         "refund_form": refund_form or RefundForm(prefix="refund"),
         "payment_links": list(invoice.payment_links.all()), "links_enabled": services.payment_links_enabled(),

@@ -229,6 +229,11 @@ def invoice_packages(invoice: Invoice) -> list[PatientPackage]:
     return list(PatientPackage.objects.filter(invoice_line__invoice=invoice).select_related("course").order_by("id"))
 
 
+def patient_courses(patient: Patient) -> list[Course]:
+    """The courses a package may be sold for: the patient's not stopped, newest first."""
+    return list(Course.objects.filter(patient=patient).exclude(status=CourseStatus.STOPPED).order_by("-start_date", "-id"))
+
+
 def active_course(patient: Patient) -> Course | None:
     """The patient's active course (the latest started), the default course of a package sold."""
     return Course.objects.filter(patient=patient, status=CourseStatus.ACTIVE).order_by("-start_date", "-id").first()

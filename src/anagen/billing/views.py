@@ -69,13 +69,15 @@ def patient_billing(request: HttpRequest, patient_id: int) -> HttpResponse:
 def new_invoice(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for(request, patient_id, audit_read=False)
     items = services.price_items(request.clinic, active_only=True)
-    form = InvoiceForm(request.POST or None, items=items)
+    courses = services.patient_courses(patient)
+    form = InvoiceForm(request.POST or None, items=items, courses=courses, active=services.active_course(patient))
     if request.method == "POST" and form.is_valid():
         try:
             invoice = services.create_invoice(
                 Actor.from_request(request), patient, [services.LineRequest(i, q, d) for i, q, d in form.lines()],
                 today=timezone.localdate(), customer_state_code=form.cleaned_data["customer_state_code"],
                 customer_gstin=form.cleaned_data["customer_gstin"],
+                course=form.course() if courses else None,
             )
         except InvalidInput as exc:
             add_errors_from(form, exc, rename=form.field_for)

@@ -120,3 +120,18 @@ def test_reception_and_the_patient_panel_show_the_sessions_left_after_a_signed_s
     assert "5 of 6 left" in billing_page
     today = client.get("/").content.decode()
     assert "5 of 6 left" in today
+
+
+def test_the_invoice_form_offers_the_active_course_and_sells_the_package_for_the_course_chosen(client, receptionist, items, course_world):
+    patient = course_world["patient"]
+    client.force_login(receptionist)
+    form = client.get(f"/billing/patients/{patient.pk}/invoices/new/").content.decode()
+    assert "Course the package pays for" in form
+    response = client.post(f"/billing/patients/{patient.pk}/invoices/new/", {"item_1": items["package"].pk, "quantity_1": 1, "course": ""})
+    assert response.status_code == 302
+    assert PatientPackage.objects.get(patient=patient).course is None
+    client.post(f"/billing/patients/{patient.pk}/invoices/new/", {"item_1": items["small_package"].pk, "quantity_1": 1,
+                                                                 "course": str(course_world["course"].pk)})
+    assert PatientPackage.objects.get(patient=patient, name=items["small_package"].name).course == course_world["course"]
+    bad = client.post(f"/billing/patients/{patient.pk}/invoices/new/", {"item_1": items["package"].pk, "quantity_1": 1, "course": "999999"})
+    assert bad.status_code == 400 and "course" in bad.content.decode()

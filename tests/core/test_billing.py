@@ -181,3 +181,13 @@ def test_amounts_in_words_use_lakh_and_crore_and_name_the_paise():
     assert amount_in_words(1) == "Rupees zero and one paise only"
     with pytest.raises(ValueError):
         amount_in_words(-1)
+
+
+def test_a_course_longer_than_its_packages_leaves_sessions_not_covered():
+    from anagen.core.billing import sessions_not_covered
+
+    assert sessions_not_covered(8, 6) == 2
+    assert sessions_not_covered(6, 6) == 0
+    assert sessions_not_covered(6, 8) == 0
+    with pytest.raises(InvalidInput):
+        sessions_not_covered(-1, 6)

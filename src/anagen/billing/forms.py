@@ -83,9 +83,15 @@ class InvoiceForm(_Form):
                                             help_text="Another state makes GST inter-state (IGST).")
     customer_gstin = forms.CharField(label="Customer GSTIN (if registered)", max_length=15, required=False)
 
-    def __init__(self, *args: Any, items: list[PriceItem], **kwargs: Any):
+    def __init__(self, *args: Any, items: list[PriceItem], courses: list[Any] | None = None, active: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.items = {str(i.pk): i for i in items}
+        self.courses = {str(c.pk): c for c in courses or []}
+        if courses:
+            self.fields["course"] = forms.ChoiceField(
+                label=_("Course the package pays for"), required=False, initial=str(active.pk) if active else "",
+                choices=[("", _("No course (sessions redeemed by hand)"))] + [(str(c.pk), str(c)) for c in courses],
+                help_text=_("Each signed session of this course then uses one session of the package."))
         self.line_rows: list[int] = []
         choices = [("", _("None"))] + [(str(i.pk), f"{i.name} ({rules.format_paise(i.price_paise)}, {i.get_kind_display()})") for i in items]
         for row in range(1, LINE_ROWS + 1):
@@ -113,6 +119,10 @@ class InvoiceForm(_Form):
             else:
                 self._discount(row)
         return cleaned
+
+    def course(self) -> Any:
+        """The course chosen, or None (no course field: the patient has no course)."""
+        return self.courses.get(self.cleaned_data.get("course") or "")
 
     def lines(self) -> list[tuple[PriceItem, int, int]]:
         """(item, quantity, discount in paise) of each filled row; ``line_rows`` keeps their row numbers."""

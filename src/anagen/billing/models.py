@@ -229,11 +229,15 @@ class Refund(models.Model):
 
 
 class PatientPackage(models.Model):
-    """A course package sold to a patient, redeemed one session at a time."""
+    """A course package sold to a patient, redeemed one session at a time: by hand at the desk, or
+    by itself when a session of its ``course`` is signed (billing.receivers)."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="packages")
     invoice_line = models.OneToOneField(InvoiceLine, on_delete=models.PROTECT, related_name="package")
+    # The treatment course the package pays for (chosen at invoicing, by default the patient's
+    # active course); None: redeemed by hand only.
+    course = models.ForeignKey("treatments.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=150)
     sessions_total = models.PositiveSmallIntegerField()
     sessions_used = models.PositiveSmallIntegerField(default=0)

@@ -46,6 +46,7 @@ from anagen.core.errors import Duplicate, InvalidInput, InvalidState, NotFound
 from anagen.patients.models import Patient
 from anagen.procedures.models import TreatmentSession
 from anagen.scheduling.models import Appointment, Status
+from anagen.treatments.models import Course, CourseStatus
 
 # --- settings and price list -------------------------------------------------------------------
 
@@ -170,8 +171,16 @@ def create_invoice(
     customer_state_code: str = "",
     customer_gstin: str = "",
     user: User | None = None,
+    course: Course | None | str = "active",
 ) -> Invoice:
+    """``course``: the treatment course the invoice's packages pay for; "active" (the default):
+    the patient's active course, if any; None: no course (the packages are redeemed by hand)."""
     clinic = patient.clinic
+    if course == "active":
+        course = active_course(patient)
+    if isinstance(course, Course) and (course.patient_id != patient.pk or course.clinic_id != clinic.pk):
+        raise InvalidInput.single("course", "This course is another patient's.")
+    package_course = course if isinstance(course, Course) else None
     customer_state_code = rules.check_state_code(customer_state_code, "customer_state_code")
     customer_gstin = rules.check_gstin(customer_gstin, customer_state_code, "customer_gstin")
     for index, line in enumerate(lines):
@@ -205,13 +214,54 @@ def create_invoice(
             )
             if line.item.kind == ItemKind.PACKAGE:
                 PatientPackage.objects.create(clinic=clinic, patient=patient, invoice_line=row, name=line.item.name,
-                                              sessions_total=line.item.sessions, sold_on=today)
+                                              sessions_total=line.item.sessions, sold_on=today, course=package_course)
         audit.append(actor, "create", object_type="invoice", object_id=invoice.pk, patient_id=patient.pk,
                      changes=audit.snapshot_created({"number": number, "total_paise": totals.total_paise,
                                                      "lines": ", ".join(f"{r.quantity} x {r.item.name}" + (f" less {r.discount_paise} paise" if r.discount_paise else "")
                                                                         for r in lines),
-                                                     "intra_state": intra}))
+                                                     "intra_state": intra}
+                                                    | ({"course": package_course.pk} if package_course is not None
+                                                       and any(r.item.kind == ItemKind.PACKAGE for r in lines) else {})))
     return invoice
+
+
+def invoice_packages(invoice: Invoice) -> list[PatientPackage]:
+    return list(PatientPackage.objects.filter(invoice_line__invoice=invoice).select_related("course").order_by("id"))
+
+
+def patient_courses(patient: Patient) -> list[Course]:
+    """The courses a package may be sold for: the patient's not stopped, newest first."""
+    return list(Course.objects.filter(patient=patient).exclude(status=CourseStatus.STOPPED).order_by("-start_date", "-id"))
+
+
+def active_course(patient: Patient) -> Course | None:
+    """The patient's active course (the latest started), the default course of a package sold."""
+    return Course.objects.filter(patient=patient, status=CourseStatus.ACTIVE).order_by("-start_date", "-id").first()
+
+
+@dataclass(frozen=True)
+class CourseCover:
+    """A course longer than the packages sold for it: shown at invoicing as a notice."""
+
+    package: PatientPackage
+    planned: int
+    covered: int
+    not_covered: int
+
+
+def course_covers(packages: Sequence[PatientPackage]) -> list[CourseCover]:
+    """For each package with a course: the course's planned sessions against the sessions of every
+    package sold for it (anagen.core.billing.sessions_not_covered); only those leaving some out."""
+    out = []
+    for package in packages:
+        if package.course_id is None:
+            continue
+        planned = package.course.total_sessions
+        covered = sum(PatientPackage.objects.filter(course_id=package.course_id).values_list("sessions_total", flat=True))
+        missing = rules.sessions_not_covered(planned, covered)
+        if missing:
+            out.append(CourseCover(package, planned, covered, missing))
+    return out
 
 
 def _locked_invoice(invoice: Invoice) -> Invoice:
@@ -396,6 +446,39 @@ def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointme
         raise Duplicate("This appointment already used a package session.", field="appointment") from exc
     package.refresh_from_db()
     return redemption
+
+
+def redeem_for_signed_session(actor: Actor, session: TreatmentSession, *, now: datetime | None = None) -> Redemption | None:
+    """One session of a package sold for the session's course, for the session's appointment;
+    called inside ``record_session``'s transaction (billing.receivers), so the session and its
+    redemption commit together or not at all. None, and the session stays unredeemed for
+    reception to see, when the session has no course, its appointment already used a package
+    session, or every package of the course is used up: a package never blocks a signing.
+    The oldest package of the course with sessions left is used; its row is locked and the
+    conditional update keeps the count from going below zero, as in ``redeem_session``."""
+    if session.course_id is None or Redemption.objects.filter(appointment_id=session.appointment_id).exists():
+        return None
+    candidates = PatientPackage.objects.filter(clinic_id=session.clinic_id, patient_id=session.patient_id, course_id=session.course_id,
+                                               sessions_used__lt=F("sessions_total")).order_by("sold_on", "id")
+    for package_id in candidates.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():  # a savepoint: a refused redemption leaves the session's transaction usable
+                locked = PatientPackage.objects.select_for_update().get(pk=package_id)
+                changed = PatientPackage.objects.filter(pk=locked.pk, sessions_used__lt=F("sessions_total")).update(
+                    sessions_used=F("sessions_used") + 1)
+                if changed != 1:
+                    continue
+                redemption = Redemption.objects.create(package=locked, appointment_id=session.appointment_id, treatment_session=session,
+                                                       number=locked.sessions_used + 1, redeemed_at=now or timezone.now(),
+                                                       redeemed_by_id=actor.user_id)
+                audit.append(actor, "update", object_type="package", object_id=locked.pk, patient_id=locked.patient_id,
+                             changes={"sessions_used": {"old": str(locked.sessions_used), "new": str(locked.sessions_used + 1)},
+                                      "appointment": {"old": None, "new": str(session.appointment_id)},
+                                      "treatment_session": {"old": None, "new": str(session.pk)}})
+                return redemption
+        except IntegrityError:
+            return None  # the appointment was redeemed at the desk meanwhile: never twice
+    return None
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -69,13 +69,15 @@ def patient_billing(request: HttpRequest, patient_id: int) -> HttpResponse:
 def new_invoice(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for(request, patient_id, audit_read=False)
     items = services.price_items(request.clinic, active_only=True)
-    form = InvoiceForm(request.POST or None, items=items)
+    courses = services.patient_courses(patient)
+    form = InvoiceForm(request.POST or None, items=items, courses=courses, active=services.active_course(patient))
     if request.method == "POST" and form.is_valid():
         try:
             invoice = services.create_invoice(
                 Actor.from_request(request), patient, [services.LineRequest(i, q, d) for i, q, d in form.lines()],
                 today=timezone.localdate(), customer_state_code=form.cleaned_data["customer_state_code"],
                 customer_gstin=form.cleaned_data["customer_gstin"],
+                course=form.course() if courses else None,
             )
         except InvalidInput as exc:
             add_errors_from(form, exc, rename=form.field_for)
@@ -96,6 +98,7 @@ def _invoice_page(request: HttpRequest, invoice, payment_form=None, refund_form=
         # The totals sit under the line totals: every column before the last is spanned.
         "total_span": 9 if invoice.intra_state else 8,
         "refunds": list(invoice.refunds.all()), "packages": services.open_packages(invoice.clinic, invoice.patient),
+        "course_covers": services.course_covers(services.invoice_packages(invoice)),
         "payment_form": payment_form or PaymentForm(initial={"amount": f"{invoice.balance_paise / 100:.2f}"}),
         "refund_form": refund_form or RefundForm(prefix="refund"),
         "payment_links": list(invoice.payment_links.all()), "links_enabled": services.payment_links_enabled(),

@@ -322,3 +322,17 @@ def check_redemption(sessions_total: int, sessions_used: int) -> int:
     if sessions_used >= sessions_total:
         raise InvalidState("This package has no sessions left.", field="package")
     return sessions_total - sessions_used - 1
+
+
+def sessions_not_covered(planned_sessions: int, covered_sessions: int) -> int:
+    """How many of a course's planned sessions no package pays for (0 when the packages cover the
+    course or more).
+
+    ``planned_sessions`` is the course's plan (intensive plus maintenance sessions, as
+    anagen.core.course plans them, domain.md §1); ``covered_sessions`` the sessions of every
+    package sold for that course. A course longer than its packages is a notice at invoicing,
+    never a refusal: the clinic may bill the remaining sessions singly (clinic protocol).
+    """
+    if planned_sessions < 0 or covered_sessions < 0:
+        raise InvalidInput.single("sessions", "Session counts are never negative.")
+    return max(0, planned_sessions - covered_sessions)

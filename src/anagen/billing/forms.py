@@ -77,6 +77,11 @@ class PriceItemForm(_Form):
                 "gst_rate_bp": str(item.gst_rate_bp or 1800), "code": item.code, "sessions": item.sessions or None, "active": item.active}
 
 
+def _course_label(course: Any) -> str:
+    """A course as staff know it: when it started and how many sessions it plans (never its id)."""
+    return str(_("Course from %(day)s (%(sessions)d sessions)") % {"day": display.day(course.start_date), "sessions": course.total_sessions})
+
+
 class InvoiceForm(_Form):
     customer_state_code = forms.ChoiceField(label="Customer's state", required=False,
                                             choices=[("", "Same as the clinic (or not known)"), *STATE_CHOICES],
@@ -90,7 +95,7 @@ class InvoiceForm(_Form):
         if courses:
             self.fields["course"] = forms.ChoiceField(
                 label=_("Course the package pays for"), required=False, initial=str(active.pk) if active else "",
-                choices=[("", _("No course (sessions redeemed by hand)"))] + [(str(c.pk), str(c)) for c in courses],
+                choices=[("", _("No course (sessions redeemed by hand)"))] + [(str(c.pk), _course_label(c)) for c in courses],
                 help_text=_("Each signed session of this course then uses one session of the package."))
         self.line_rows: list[int] = []
         choices = [("", _("None"))] + [(str(i.pk), f"{i.name} ({rules.format_paise(i.price_paise)}, {i.get_kind_display()})") for i in items]

@@ -27,7 +27,9 @@ from anagen.portal.forms import (
 from anagen.portal.permissions import patient_required
 
 
-def _portal(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def portal_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """A page of the patient's portal: the portal's frame around ``template`` (also for the
+    portal pages apps above the portal add, such as the bills of ``billing.portal_views``)."""
     # Hide the staff navigation of base.html: a patient has none of those pages.
     base = {"current_clinic": None, "is_clinic_admin": False, "portal_clinic": request.user.clinic, "patient": request.patient}  # type: ignore[attr-defined]
     return render(request, template, {**base, **context}, status=status)
@@ -50,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     data = services.overview(Actor.from_request(request), request.patient)  # type: ignore[attr-defined]
     # One form per appointment, each with its own element ids.
     appointments = [(a, ChangeRequestForm(auto_id=f"appointment{a.pk}_%s")) for a in data.appointments]
-    return _portal(request, "portal/home.html", {"data": data, "appointments": appointments})
+    return portal_page(request, "portal/home.html", {"data": data, "appointments": appointments})
 
 
 @patient_required
@@ -65,7 +67,7 @@ def request_change(request: HttpRequest, appointment_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you: the clinic will call you about this appointment."))
             return redirect("portal:home")
-    return _portal(request, "portal/change_request.html", {"form": form, "appointment_id": appointment_id}, status=400)
+    return portal_page(request, "portal/change_request.html", {"form": form, "appointment_id": appointment_id}, status=400)
 
 
 @patient_required
@@ -82,7 +84,7 @@ def withdraw_consent(request: HttpRequest, record_id: int) -> HttpResponse:
             messages.success(request, _("You have withdrawn your consent for “%(purpose)s”. To give it again, speak to the clinic.") % {"purpose": record.get_purpose_display()})
             return redirect("portal:home")
     status = 400 if form.errors else 200
-    return _portal(request, "portal/withdraw.html", {"form": form, "record": record}, status=status)
+    return portal_page(request, "portal/withdraw.html", {"form": form, "record": record}, status=status)
 
 
 @patient_required
@@ -94,7 +96,7 @@ def report_download(request: HttpRequest, report_id: int) -> HttpResponse:
 @patient_required
 def access_log(request: HttpRequest) -> HttpResponse:
     rows = services.access_log(Actor.from_request(request), request.patient, request.user)  # type: ignore[attr-defined, arg-type]
-    return _portal(request, "portal/access_log.html", {"rows": rows, "limit": services.ACCESS_LOG_LIMIT})
+    return portal_page(request, "portal/access_log.html", {"rows": rows, "limit": services.ACCESS_LOG_LIMIT})
 
 
 @patient_required
@@ -106,7 +108,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         return redirect("portal:my_data")
     exports = services.own_exports(actor, request.patient)  # type: ignore[attr-defined]
     has_open = any(e.fulfilled_at is None for e in exports)
-    return _portal(request, "portal/my_data.html", {"exports": exports, "has_open": has_open})
+    return portal_page(request, "portal/my_data.html", {"exports": exports, "has_open": has_open})
 
 
 @patient_required

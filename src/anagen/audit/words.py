@@ -107,6 +107,7 @@ OBJECT_WORDS = {
     "portal_invitation": _("a portal invitation"),
     "portal_change_request": _("a request to change an appointment"),
     "portal_export_request": _("a request for a copy of the patient's data"),
+    "portal_bills": _("the patient's bills in the portal"),
     # privacy and the clinic
     "erasure_request": _("an erasure request"),
     "audit_trail": _("the audit trail"),

@@ -442,6 +442,8 @@ OBJECT_WORDS = {
     "portal_invitation": gettext_lazy("a portal invitation"),
     "portal_change_request": gettext_lazy("a change request"),
     "portal_export_request": gettext_lazy("a request for your data"),
+    "portal_bills": gettext_lazy("your bills"),
+    "invoice": gettext_lazy("an invoice"),
 }
 
 

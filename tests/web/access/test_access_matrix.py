@@ -227,6 +227,9 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "portal:access_log": (GET, PATIENT, UNSCOPED),
     "portal:my_data": (GET, PATIENT, UNSCOPED),
     "portal:export_download": (GET, PATIENT, UNSCOPED),
+    "portal:bills": (GET, PATIENT, UNSCOPED),
+    "portal:bill": (GET, PATIENT, UNSCOPED),
+    "portal:bill_pdf": (GET, PATIENT, UNSCOPED),
     "portal:accept": (GET, PUBLIC, UNSCOPED),  # one-time invitation link
     "portal:welcome": (GET, PUBLIC, UNSCOPED),  # the page the link leads to (its claim in the session)
     "portal:invite": (POST, frozenset({"reception", "trichologist", "clinic_admin"}), SCOPED),
@@ -252,7 +255,12 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
 }
 
 # Where one parameter name means different objects on different routes.
-KWARG_SOURCES = {"privacy:erasure_detail": {"request_id": "request_id_erasure"}}
+KWARG_SOURCES = {
+    "privacy:erasure_detail": {"request_id": "request_id_erasure"},
+    # The portal patient's own invoice (the staff pages probe another patient's).
+    "portal:bill": {"invoice_id": "invoice_id_portal"},
+    "portal:bill_pdf": {"invoice_id": "invoice_id_portal"},
+}
 # Query strings a page needs to show its object (the moved session for a re-plan).
 QUERY = {"treatments:replan": lambda world: f"?appointment={world.kwargs['appointment_id']}"}
 # Pages whose object is a per-user or per-session thing that may rightly be absent (404) here.

@@ -153,6 +153,13 @@ def build_world() -> World:
     visit = MeasurementSet.objects.create(clinic=clinic, patient=patient, measured_on=consultation.consulted_on, comb_count=12)
     world.kwargs["visit_id"] = visit.pk
     world.kwargs["token"] = feed_token  # the calendar feed's secret; other token routes take their own
+    # An invoice issued to the portal patient, for the portal's bill pages.
+    from anagen.billing.services import LineRequest, create_invoice
+
+    portal_invoice = (Invoice.objects.filter(patient=portal_patient).order_by("id").first()
+                      or create_invoice(actor, portal_patient, [LineRequest(PriceItem.objects.filter(clinic=clinic, active=True).order_by("id").first())],
+                                        today=timezone.localdate()))
+    world.kwargs["invoice_id_portal"] = portal_invoice.pk
     # Portal routes look objects up within the signed-in patient's own records.
     world.portal_kwargs = {  # type: ignore[attr-defined]
         "appointment_id": appointment.pk,

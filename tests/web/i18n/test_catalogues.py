@@ -37,13 +37,16 @@ from anagen.ui.catalogs import LOCALE_DIR, compile_catalogues
 SRC = LOCALE_DIR.parent
 PATIENT_TEMPLATES = [
     *sorted((SRC / "portal/templates/portal").glob("*.html")),
+    # The portal pages of apps above the portal (the patient's bills: billing.portal_views).
+    *sorted((SRC / "billing/templates/portal").glob("*.html")),
     SRC / "web/templates/base.html",
     SRC / "web/templates/_language_switch.html",
     SRC / "web/templates/registration/login.html",
 ]
 # The portal's staff-side panels and pages are staff interface, not read by the patient.
 STAFF_SIDE = {"_panel.html", "_patient_panel.html", "invitation_created.html", "requests.html"}
-PORTAL_PYTHON = [SRC / "portal/forms.py", SRC / "portal/services.py", SRC / "portal/views.py"]
+PORTAL_PYTHON = [SRC / "portal/forms.py", SRC / "portal/services.py", SRC / "portal/views.py",
+                 SRC / "billing/portal.py", SRC / "billing/portal_views.py"]
 # What the clinic hands the patient, by document: the files whose msgids the patient reads.
 PATIENT_DOCUMENTS = {
     "consent": [SRC / "consents/templates/consents/_text.html", SRC / "consents/templates/consents/sign.html",
@@ -54,7 +57,8 @@ PATIENT_DOCUMENTS = {
     "invoice": [SRC / "billing/pdf.py"],
 }
 GETTEXT_NAMES = {"gettext_noop", "_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
-LITERAL = r"u?'(?:[^'\\]|\\.)*'"
+# templatize writes a msgid holding an apostrophe in double quotes ("the clinic's"), others in single.
+LITERAL = r"""u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
 TEMPLATE_CALL = re.compile(rf"\b(n?p?gettext)\(\s*({LITERAL}(?:\s*,\s*{LITERAL})*)")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
@@ -106,6 +110,9 @@ def test_the_portal_uses_a_good_number_of_msgids_found_in_its_own_files():
     assert (None, "The latest entry") in keys
     assert (None, "Keep the message under %(limit)d characters.") in keys
     assert (None, "Mesotherapy session") in keys
+    assert (None, "You have no bills from the clinic.") in keys  # the bills, a page billing adds to the portal
+    assert ("bill status", "Partly paid") in keys
+    assert (None, "Pay at the clinic's reception.") in keys  # an apostrophe: templatize quotes it with "
     assert len(keys) > 120
 
 

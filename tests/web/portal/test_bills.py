@@ -3,6 +3,7 @@ them, the UPI QR code for what is still due, the payment link, the PDF, every re
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date, timedelta
 from html import unescape
@@ -233,3 +234,26 @@ def test_a_hindi_preferring_patient_reads_their_bills_in_hindi(client, actor, pa
     assert "भुगतान क्लिनिक के खाते में पहुँचने पर क्लिनिक उसे दर्ज करता है।" in page
     assert "बकाया राशि के लिए UPI QR कोड" in page
     assert "Download the invoice" not in page and "How to pay" not in page
+
+
+def test_a_marathi_preferring_patient_reads_no_english_interface_word_on_the_bill_pages(client, actor, patient, patient_user, bill):
+    patient.preferred_language = "mr"
+    patient.save()
+    invoice = bill(patient, "package", "serum")
+    services.record_payment(actor, invoice, amount_paise=10_000_00, method="cash")
+    services.record_refund(actor, invoice, amount_paise=1_000_00, method="cash", reason="Overcharged")
+    PaymentLink.objects.create(invoice=invoice, provider_link_id="plink_mr", short_url="https://rzp.io/i/mr",
+                               amount_paise=invoice.balance_paise, created_at=timezone.now())
+    # Data (names, items, the refund's reason, the UPI ID, the invoice number) and the names of
+    # taxes and formats stay as they are.
+    data = {invoice.clinic.name, invoice.number, "6-session intensive course", "Hair serum", "Overcharged", UPI_ID, "Lotus Hair Clinic"}
+    allowed = {"GST", "CGST", "SGST", "UPI", "ID", "QR", "PDF"}
+    client.force_login(patient_user)
+    for url in (reverse("portal:bills"), reverse("portal:bill", args=[invoice.pk])):
+        page = client.get(url).content.decode()
+        text = page[page.index("<h1"):page.index("</main>")]
+        text = re.sub(r"<svg.*?</svg>|<[^>]+>", " ", text, flags=re.S)
+        for value in sorted(data, key=len, reverse=True):
+            text = text.replace(value, " ")
+        assert [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", unescape(text)) if w not in allowed] == [], url
+    assert "भरायची बाकी रक्कम" in page and "बीजक डाउनलोड करा (PDF)" in page and "देय रकमेसाठी UPI QR कोड" in page

@@ -76,6 +76,29 @@ def test_templates_get_the_same_date_format(settings):
     assert rendered == "3 Dec 2026 · 3 Dec 2026, 14:05 · 14:05"
 
 
+# The formats a template may ask for: the named ones (from the format files), the day with its
+# year, optionally after the weekday, and the same with the 24-hour clock. A day without its year
+# ("3 Dec, 14:05") or a 12-hour clock is a second format, which issue 20 ruled out.
+_TEMPLATE_DATE_FORMATS = {"DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT", "TIME_FORMAT",
+                          "j M Y", "D j M Y", "j M Y, H:i", "D j M Y, H:i", "H:i", "l"}
+
+
+def test_no_template_asks_for_a_date_format_of_its_own():
+    from pathlib import Path
+
+    import anagen
+
+    source = Path(anagen.__file__).parent
+    asked = {(path.relative_to(source).as_posix(), before, fmt)
+             for path in source.rglob("*.html")
+             for before, fmt in re.findall(r"""(.)\{\{[^}]*?\|(?:date|time):["']([^"']*)["']""",
+                                           path.read_text())}
+    assert asked, "the scan found no date filter at all: the pattern no longer matches templates"
+    # The ISO day is for machines only: a link's query (?day=...) or a form's hidden value.
+    shown = {(path, fmt) for path, before, fmt in asked if not (fmt == "Y-m-d" and before in '="')}
+    assert {(path, fmt) for path, fmt in shown if fmt not in _TEMPLATE_DATE_FORMATS} == set()
+
+
 def test_lab_numbers_read_without_trailing_zeros():
     from decimal import Decimal
 

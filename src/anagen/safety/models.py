@@ -4,35 +4,41 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from anagen.accounts.models import Clinic
 from anagen.core.safety import AdverseEventType, Severity
 from anagen.patients.models import Patient
+from anagen.ui.labels import EVENT_SEVERITIES
 
+# The English names of the event types and severities, as the FHIR export and the clinic's outcome
+# tables use them; pages and forms read the ``_LABELS`` below, in the reader's language.
 EVENT_TYPE_CHOICES = [
-    (AdverseEventType.ERYTHEMA.value, "Erythema (redness)"),
-    (AdverseEventType.BRUISING.value, "Bruising / haematoma"),
-    (AdverseEventType.PAIN.value, "Pain"),
-    (AdverseEventType.SWELLING.value, "Swelling"),
-    (AdverseEventType.HEADACHE.value, "Headache"),
-    (AdverseEventType.INFECTION.value, "Infection"),
-    (AdverseEventType.ALLERGIC_REACTION.value, "Allergic reaction"),
-    (AdverseEventType.FAINTING.value, "Fainting"),
-    (AdverseEventType.PATCHY_HAIR_LOSS.value, "Patchy hair loss"),
-    (AdverseEventType.OTHER.value, "Other"),
+    (AdverseEventType.ERYTHEMA.value, gettext_noop("Erythema (redness)")),
+    (AdverseEventType.BRUISING.value, gettext_noop("Bruising / haematoma")),
+    (AdverseEventType.PAIN.value, gettext_noop("Pain")),
+    (AdverseEventType.SWELLING.value, gettext_noop("Swelling")),
+    (AdverseEventType.HEADACHE.value, gettext_noop("Headache")),
+    (AdverseEventType.INFECTION.value, gettext_noop("Infection")),
+    (AdverseEventType.ALLERGIC_REACTION.value, gettext_noop("Allergic reaction")),
+    (AdverseEventType.FAINTING.value, gettext_noop("Fainting")),
+    (AdverseEventType.PATCHY_HAIR_LOSS.value, gettext_noop("Patchy hair loss")),
+    (AdverseEventType.OTHER.value, gettext_noop("Other")),
 ]
 SEVERITY_CHOICES = [(s.value, s.value.capitalize()) for s in Severity]
+EVENT_TYPE_LABELS = [(code, gettext_lazy(name)) for code, name in EVENT_TYPE_CHOICES]
+SEVERITY_LABELS = [(s.value, EVENT_SEVERITIES[s]) for s in Severity]
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
+    OPEN = "open", pgettext_lazy("follow-up status", "Open")
+    DONE = "done", pgettext_lazy("follow-up status", "Done")
 
 
 class FollowUpMethod(models.TextChoices):
-    CALL = "call", "Phone call by the clinic"
-    PATIENT_REPORT = "patient_report", "Patient's own report"
-    VISIT = "visit", "Seen at the clinic"
+    CALL = "call", gettext_lazy("Phone call by the clinic")
+    PATIENT_REPORT = "patient_report", gettext_lazy("Patient's own report")
+    VISIT = "visit", gettext_lazy("Seen at the clinic")
 
 
 class FollowUpTask(models.Model):
@@ -66,8 +72,8 @@ class AdverseEvent(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="adverse_events")
     session = models.ForeignKey("procedures.TreatmentSession", null=True, blank=True, on_delete=models.PROTECT, related_name="adverse_events")
     lots = models.ManyToManyField("catalog.Lot", blank=True, related_name="adverse_events")
-    event_type = models.CharField("type", max_length=20, choices=EVENT_TYPE_CHOICES)
-    severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES)
+    event_type = models.CharField("type", max_length=20, choices=EVENT_TYPE_LABELS)
+    severity = models.CharField(max_length=10, choices=SEVERITY_LABELS)
     onset_date = models.DateField("onset")
     resolved_on = models.DateField("resolved on", null=True, blank=True)
     description = models.TextField(blank=True)

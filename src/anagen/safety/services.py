@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import CLINICAL_ROLES, Clinic, Role, User
 from anagen.audit import services as audit
@@ -52,6 +53,7 @@ from anagen.safety.models import (
     FollowUpTask,
     SessionDrawReview,
 )
+from anagen.ui.labels import label
 
 MAX_TEXT = 5000
 BLOCKING_SEVERITIES = (Severity.MODERATE.value, Severity.SEVERE.value)
@@ -164,25 +166,25 @@ def record_follow_up(
     detail is then recorded as an adverse event by clinical staff (``report_event``)."""
     # A recorded follow-up is refused before its input is read (checked again under the lock below).
     if task.status == FollowUpStatus.DONE:
-        raise InvalidState("This follow-up is already recorded.", field="method")
+        raise InvalidState(gettext("This follow-up is already recorded."), field="method")
     errors: list[FieldError] = []
     if method not in FollowUpMethod.values:
-        errors.append(FieldError("method", "Choose how the follow-up was made."))
+        errors.append(FieldError("method", gettext("Choose how the follow-up was made.")))
     if not isinstance(side_effects_reported, bool):
-        errors.append(FieldError("side_effects_reported", "Say whether the patient reported side effects."))
+        errors.append(FieldError("side_effects_reported", gettext("Say whether the patient reported side effects.")))
     outcome = (outcome or "").strip()
     if side_effects_reported is True and not outcome:
-        errors.append(FieldError("outcome", "Note what the patient reported."))
+        errors.append(FieldError("outcome", gettext("Note what the patient reported.")))
     if len(outcome) > MAX_TEXT:
-        errors.append(FieldError("outcome", f"Keep the notes under {MAX_TEXT} characters."))
+        errors.append(FieldError("outcome", gettext("Keep the notes under %(limit)d characters.") % {"limit": MAX_TEXT}))
     if recorded_by.clinic_id != task.clinic_id or not recorded_by.is_clinic_staff:
-        errors.append(FieldError("recorded_by", "Only this clinic's staff may record a follow-up."))
+        errors.append(FieldError("recorded_by", gettext("Only this clinic's staff may record a follow-up.")))
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
         locked = FollowUpTask.objects.select_for_update().get(pk=task.pk)
         if locked.status == FollowUpStatus.DONE:
-            raise InvalidState("This follow-up is already recorded.", field="method")
+            raise InvalidState(gettext("This follow-up is already recorded."), field="method")
         before = {"status": locked.status, "method": locked.method, "side_effects_reported": locked.side_effects_reported, "outcome": locked.outcome}
         locked.status = FollowUpStatus.DONE
         locked.method = method
@@ -248,46 +250,45 @@ def report_event(
     today = today or timezone.localdate()
     errors: list[FieldError] = []
     if event_type not in EVENT_TYPES:
-        errors.append(FieldError("event_type", f"Unknown type {event_type!r}: choose one from the list."))
+        errors.append(FieldError("event_type", gettext("Unknown type %(value)s: choose one from the list.") % {"value": repr(event_type)}))
     if severity not in SEVERITIES:
-        errors.append(FieldError("severity", "Choose mild, moderate or severe."))
+        errors.append(FieldError("severity", gettext("Choose mild, moderate or severe.")))
     onset = _as_date(onset_date)
     if onset is None:
-        errors.append(FieldError("onset_date", "Enter the date the event began."))
+        errors.append(FieldError("onset_date", gettext("Enter the date the event began.")))
     elif onset > today:
-        errors.append(FieldError("onset_date", f"The onset cannot be in the future (today is {display.day(today)})."))
+        errors.append(FieldError("onset_date", gettext("The onset cannot be in the future (today is %(today)s).") % {"today": display.day(today)}))
     the_session: TreatmentSession | None = None
     if session is not None:
         session_id = session.pk if isinstance(session, TreatmentSession) else session
         the_session = TreatmentSession.objects.filter(pk=session_id, patient=patient, clinic_id=patient.clinic_id).first() \
             if isinstance(session_id, int) else None
         if the_session is None:
-            errors.append(FieldError("session", "Choose one of this patient's sessions."))
+            errors.append(FieldError("session", gettext("Choose one of this patient's sessions.")))
         elif onset is not None and onset < the_session.performed_on:
-            errors.append(FieldError(
-                "onset_date", f"The onset cannot be before the session it follows ({display.day(the_session.performed_on)})."
-            ))
+            errors.append(FieldError("onset_date", gettext("The onset cannot be before the session it follows (%(day)s).")
+                                     % {"day": display.day(the_session.performed_on)}))
     lot_ids: list[int] = []
     for item in lots:
         lot_id = item.pk if isinstance(item, Lot) else item
         if not isinstance(lot_id, int) or isinstance(lot_id, bool):
-            errors.append(FieldError("lots", f"Unknown lot {lot_id!r}."))
+            errors.append(FieldError("lots", gettext("Unknown lot %(value)s.") % {"value": repr(lot_id)}))
         elif lot_id not in lot_ids:
             lot_ids.append(lot_id)
     if lot_ids:
         found = set(Lot.objects.filter(pk__in=lot_ids, product__clinic_id=patient.clinic_id).values_list("pk", flat=True))
         missing = [i for i in lot_ids if i not in found]
         if missing:
-            errors.append(FieldError("lots", f"Lot {', '.join(map(str, missing))} is not one of this clinic's lots."))
+            errors.append(FieldError("lots", gettext("Lot %(lots)s is not one of this clinic's lots.") % {"lots": ", ".join(map(str, missing))}))
     description = (description or "").strip()
     action_taken = (action_taken or "").strip()
     if event_type == AdverseEventType.OTHER and not description:
-        errors.append(FieldError("description", "Describe the event."))
+        errors.append(FieldError("description", gettext("Describe the event.")))
     for name, text in (("description", description), ("action_taken", action_taken)):
         if len(text) > MAX_TEXT:
-            errors.append(FieldError(name, f"Keep it under {MAX_TEXT} characters."))
+            errors.append(FieldError(name, gettext("Keep it under %(limit)d characters.") % {"limit": MAX_TEXT}))
     if reported_by.clinic_id != patient.clinic_id or not reported_by.has_role(*CLINICAL_ROLES):
-        errors.append(FieldError("reported_by", "Adverse events are recorded by this clinic's clinical staff."))
+        errors.append(FieldError("reported_by", gettext("Adverse events are recorded by this clinic's clinical staff.")))
     if errors:
         raise InvalidInput(errors)
     if not lot_ids and the_session is not None:
@@ -313,7 +314,7 @@ def report_event(
 def _locked_event(event: AdverseEvent, expected_version: int | None) -> AdverseEvent:
     locked = AdverseEvent.objects.select_for_update().get(pk=event.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise StaleWrite("Someone else changed this event meanwhile: reload the page and try again.", field="version")
+        raise StaleWrite(gettext("Someone else changed this event meanwhile: reload the page and try again."), field="version")
     return locked
 
 
@@ -324,15 +325,18 @@ def resolve_event(
     today = today or timezone.localdate()
     day = _as_date(resolved_on)
     if day is None:
-        raise InvalidInput.single("resolved_on", "Enter the date the event resolved.")
+        raise InvalidInput.single("resolved_on", gettext("Enter the date the event resolved."))
     if day > today:
-        raise InvalidInput.single("resolved_on", f"The resolution date cannot be in the future (today is {display.day(today)}).")
+        raise InvalidInput.single("resolved_on", gettext("The resolution date cannot be in the future (today is %(today)s).")
+                                  % {"today": display.day(today)})
     with transaction.atomic():
         locked = _locked_event(event, expected_version)
         if locked.resolved_on is not None:
-            raise InvalidInput.single("resolved_on", f"This event was already recorded as resolved on {display.day(locked.resolved_on)}.")
+            raise InvalidInput.single("resolved_on", gettext("This event was already recorded as resolved on %(day)s.")
+                                      % {"day": display.day(locked.resolved_on)})
         if day < locked.onset_date:
-            raise InvalidInput.single("resolved_on", f"The resolution cannot be before the onset ({display.day(locked.onset_date)}).")
+            raise InvalidInput.single("resolved_on", gettext("The resolution cannot be before the onset (%(day)s).")
+                                      % {"day": display.day(locked.onset_date)})
         locked.resolved_on = day
         locked.version += 1
         locked.save(update_fields=["resolved_on", "version"])
@@ -345,9 +349,9 @@ def _review_note(note: str | None) -> str:
     """A trichologist's review (of an adverse event or of a session's draw) says what was decided."""
     note = (note or "").strip()
     if not note:
-        raise InvalidInput.single("note", "Write the review: what was decided and why.")
+        raise InvalidInput.single("note", gettext("Write the review: what was decided and why."))
     if len(note) > MAX_TEXT:
-        raise InvalidInput.single("note", f"Keep the review under {MAX_TEXT} characters.")
+        raise InvalidInput.single("note", gettext("Keep the review under %(limit)d characters.") % {"limit": MAX_TEXT})
     return note
 
 
@@ -362,7 +366,7 @@ def review_event(
     with transaction.atomic():
         locked = _locked_event(event, expected_version)
         if locked.reviewed_at is not None:
-            raise InvalidInput.single("note", "This event has already been reviewed.")
+            raise InvalidInput.single("note", gettext("This event has already been reviewed."))
         locked.reviewed_by = reviewer
         locked.reviewed_at = timezone.now()
         locked.review_note = note
@@ -380,11 +384,22 @@ def event_state(event: AdverseEvent) -> EventState:
     )
 
 
+def event_blockers(states: Iterable[EventState]) -> list[str]:
+    """``core.session_blockers`` in the reader's language: the core decides, one event at a time,
+    whether it blocks the next session; this writes the sentence a person reads."""
+    return [
+        gettext("Adverse event %(number)s (%(severity)s) is unresolved and not yet reviewed by a trichologist.")
+        % {"number": state.event_id, "severity": label(state.severity, "event_severity").lower()}
+        for state in states
+        if session_blockers([state])
+    ]
+
+
 def session_blockers_for(patient: Patient) -> list[str]:
     """Why the patient's next session may not go ahead (core.session_blockers): each unresolved
     moderate or severe event a trichologist has not yet reviewed."""
     events = AdverseEvent.objects.filter(patient=patient).only("pk", "severity", "resolved_on", "reviewed_at").order_by("onset_date", "id")
-    return session_blockers(event_state(e) for e in events)
+    return event_blockers(event_state(e) for e in events)
 
 
 def get_event(clinic: Clinic | None, event_id: int) -> AdverseEvent:
@@ -453,12 +468,12 @@ def review_session_draw(actor: Actor, session: TreatmentSession, note: str, revi
     if reviewer.clinic_id != session.clinic_id or not reviewer.has_role(Role.TRICHOLOGIST):
         raise PermissionDenied("Only a trichologist may review a session's product or volumes.")
     if not (session.product_substitution_reason or session.volume_discrepancy_reason):
-        raise InvalidInput.single("note", "This session was signed as prescribed: there is nothing to review.")
+        raise InvalidInput.single("note", gettext("This session was signed as prescribed: there is nothing to review."))
     note = _review_note(note)
     with transaction.atomic():
         TreatmentSession.objects.select_for_update().filter(pk=session.pk).first()
         if SessionDrawReview.objects.filter(session=session).exists():
-            raise InvalidInput.single("note", "This session has already been reviewed.")
+            raise InvalidInput.single("note", gettext("This session has already been reviewed."))
         review = SessionDrawReview.objects.create(session=session, reviewed_by=reviewer, reviewed_at=timezone.now(), note=note)
         audit.append(actor, Action.CREATE, object_type="session_draw_review", object_id=review.pk, patient_id=session.patient_id,
                      changes={"session": {"old": None, "new": str(session.pk)}, "note": {"old": None, "new": note}})

@@ -62,7 +62,7 @@ def record_followup(request: HttpRequest, task_id: int) -> HttpResponse:
     form = FollowUpForm(request.POST or None)
     if request.method == "POST":
         if task.status == FollowUpStatus.DONE:
-            form.add_error(None, "This follow-up is already recorded.")
+            form.add_error(None, _("This follow-up is already recorded."))
         elif form.is_valid():
             try:
                 task = services.record_follow_up(
@@ -73,12 +73,12 @@ def record_followup(request: HttpRequest, task_id: int) -> HttpResponse:
                 add_errors_from(form, exc)
             else:
                 if task.side_effects_reported and request.user.sees_clinical_content:
-                    messages.warning(request, "Follow-up recorded. Side effects were reported: record them as an adverse event below.")
+                    messages.warning(request, _("Follow-up recorded. Side effects were reported: record them as an adverse event below."))
                     return redirect(f"{reverse('safety:report_event', args=[task.patient_id])}?session={task.session_id}")
                 if task.side_effects_reported:
-                    messages.warning(request, "Follow-up recorded. Side effects were reported: clinical staff will record the details.")
+                    messages.warning(request, _("Follow-up recorded. Side effects were reported: clinical staff will record the details."))
                 else:
-                    messages.success(request, "Follow-up recorded.")
+                    messages.success(request, _("Follow-up recorded."))
                 return redirect("safety:followups")
     else:
         audit.record_read(actor, "follow_up_task", task.pk, task.patient_id)
@@ -127,7 +127,8 @@ def report_event(request: HttpRequest, patient_id: int) -> HttpResponse:
         except (InvalidInput, Conflict) as exc:
             add_errors_from(form, exc)
         else:
-            messages.success(request, f"Recorded the adverse event ({event.get_event_type_display().lower()}, {event.severity}).")
+            messages.success(request, _("Recorded the adverse event (%(type)s, %(severity)s).") % {
+                "type": event.get_event_type_display().lower(), "severity": event.get_severity_display().lower()})
             return redirect("safety:event", event_id=event.pk)
     if request.method != "POST":
         audit.record_read(actor, "adverse_event_form", patient.pk, patient.pk)
@@ -167,7 +168,7 @@ def resolve_event(request: HttpRequest, event_id: int) -> HttpResponse:
         except (InvalidInput, Conflict) as exc:
             add_errors_from(form, exc)
         else:
-            messages.success(request, "Recorded the resolution.")
+            messages.success(request, _("Recorded the resolution."))
             return redirect("safety:event", event_id=found.pk)
     return _event_page(request, found, resolve_form=form, status=400)
 
@@ -184,7 +185,7 @@ def review_event(request: HttpRequest, event_id: int) -> HttpResponse:
         except (InvalidInput, Conflict) as exc:
             add_errors_from(form, exc)
         else:
-            messages.success(request, "Recorded your review.")
+            messages.success(request, _("Recorded your review."))
             return redirect("safety:event", event_id=found.pk)
     return _event_page(request, found, review_form=form, status=400)
 

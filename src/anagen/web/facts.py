@@ -5,7 +5,8 @@ and the calendar.
 One call reads the facts of many patients in a fixed number of queries, whatever their number
 (tests/web/performance). Every decision comes from the rule that owns it: the booking gate from
 anagen.core.eligibility (through the stored screening), adverse-event blockers from
-anagen.core.safety, consent validity from the consents app. Nothing here decides on its own.
+anagen.core.safety (put into words by anagen.safety.services), consent validity from the consents
+app. Nothing here decides on its own.
 
 Lives in the shell: it gathers from consultations, consents, treatments, procedures, safety,
 billing and outcomes, so it sits above all of them.
@@ -21,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Prefetch, Q
+from django.utils.translation import gettext
 
 from anagen.billing.models import Invoice
 from anagen.consents.models import Purpose
@@ -30,11 +32,10 @@ from anagen.consultations.models import Status as ConsultationStatus
 from anagen.consultations.services import findings_from_json
 from anagen.core.billing import balance_due
 from anagen.core.eligibility import booking_decision
-from anagen.core.safety import session_blockers
 from anagen.outcomes.models import PatientOutlook
 from anagen.procedures.models import TreatmentSession
 from anagen.safety.models import AdverseEvent
-from anagen.safety.services import event_state
+from anagen.safety.services import event_blockers, event_state
 from anagen.scheduling.models import Appointment, Kind, Status
 from anagen.treatments.models import Course, CourseStatus, Formulation
 from anagen.ui import labels
@@ -79,32 +80,33 @@ class Facts:
     def allergy_text(self) -> str:
         if self.allergy_state == ALLERGIES_LISTED:
             return ", ".join(self.allergies)
-        return "None known" if self.allergy_state == ALLERGIES_NONE else "Not recorded"
+        return gettext("None known") if self.allergy_state == ALLERGIES_NONE else gettext("Not recorded")
 
     def session_blockers(self) -> list[str]:
         """What stops a mesotherapy session today, in the order the nurse would meet it."""
         reasons = []
         if not self.consent_valid:
-            reasons.append(self.consent_label or "No signed treatment consent.")
+            reasons.append(self.consent_label or gettext("No signed treatment consent."))
         if not self.has_signed_consultation:
-            reasons.append("Not screened: no signed consultation.")
+            reasons.append(gettext("Not screened: no signed consultation."))
         elif not self.screening_allowed:
             reasons.extend(self.screening_reasons)
         if self.formulation is None:
-            reasons.append("No formulation prescribed.")
+            reasons.append(gettext("No formulation prescribed."))
         reasons.extend(self.event_blockers)
         return reasons
 
 
 def _consent_label(status: Any) -> str:
+    """The consent's state in the reader's language (facts are gathered per request)."""
     state = getattr(status, "state", "none")
     if state == "granted":
-        return "Treatment consent signed"
+        return gettext("Treatment consent signed")
     if state == "withdrawn":
-        return "Treatment consent withdrawn"
+        return gettext("Treatment consent withdrawn")
     if state == "reconsent_required":
-        return "Treatment consent: new version to sign"
-    return "No signed treatment consent"
+        return gettext("Treatment consent: new version to sign")
+    return gettext("No signed treatment consent")
 
 
 def facts_for(clinic: Any, patient_ids: Iterable[int], today: dt.date, *, clinical: bool = True, for_header: bool = False) -> dict[int, Facts]:
@@ -191,7 +193,7 @@ def facts_for(clinic: Any, patient_ids: Iterable[int], today: dt.date, *, clinic
                   .only("pk", "patient_id", "severity", "resolved_on", "reviewed_at").order_by("onset_date", "id")):
         events[event.patient_id].append(event)
     for patient_id, rows in events.items():
-        facts[patient_id].event_blockers = session_blockers(event_state(e) for e in rows)
+        facts[patient_id].event_blockers = event_blockers(event_state(e) for e in rows)
 
     if clinical:
         for outlook in PatientOutlook.objects.filter(clinic=clinic, patient_id__in=ids).only("patient_id", "flagged", "response_class", "message"):

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, User
 from anagen.audit.services import Actor
@@ -75,19 +76,22 @@ class Row:
 
 
 def _readiness(appointment: Appointment, facts: Facts) -> list[Readiness]:
+    """The row's icons, in the reader's language (built per request, so ``gettext`` now)."""
     items = []
     if appointment.kind in SESSION_KINDS:
-        items.append(Readiness("consent", facts.consent_valid, "Treatment consent signed" if facts.consent_valid else facts.consent_label))
+        items.append(Readiness("consent", facts.consent_valid,
+                               gettext("Treatment consent signed") if facts.consent_valid else facts.consent_label))
         if not facts.has_signed_consultation:
-            items.append(Readiness("screening", False, "Not screened: no signed consultation"))
+            items.append(Readiness("screening", False, gettext("Not screened: no signed consultation")))
         else:
             items.append(Readiness("screening", facts.screening_allowed,
-                                   "Screening allows treatment" if facts.screening_allowed else " ".join(facts.screening_reasons)))
+                                   gettext("Screening allows treatment") if facts.screening_allowed else " ".join(facts.screening_reasons)))
         if appointment.kind == Kind.MESOTHERAPY_SESSION:
             items.append(Readiness("formulation", facts.formulation is not None,
-                                   "Formulation prescribed" if facts.formulation is not None else "No formulation prescribed"))
+                                   gettext("Formulation prescribed") if facts.formulation is not None else gettext("No formulation prescribed")))
     due = facts.balance_due_paise
-    items.append(Readiness("balance", due == 0, "Nothing due" if due == 0 else f"{format_paise(due)} due"))
+    items.append(Readiness("balance", due == 0,
+                           gettext("Nothing due") if due == 0 else gettext("%(amount)s due") % {"amount": format_paise(due)}))
     return items
 
 

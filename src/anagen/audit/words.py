@@ -108,6 +108,12 @@ OBJECT_WORDS = {
     "portal_change_request": _("a request to change an appointment"),
     "portal_export_request": _("a request for a copy of the patient's data"),
     "portal_bills": _("the patient's bills in the portal"),
+    # what the patient reports between visits
+    "shedding_diary": _("the patient's shedding diary"),
+    "shedding_diary_entry": _("a day of the patient's shedding diary"),
+    "reported_outcomes": _("the patient's questionnaire answers"),
+    "reported_outcome": _("the patient's questionnaire answer for a visit"),
+    "patient_reported": _("the patient's shedding diary and questionnaire answers"),
     # privacy and the clinic
     "erasure_request": _("an erasure request"),
     "audit_trail": _("the audit trail"),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from anagen.accounts.models import Clinic
+from anagen.core.patient_reported import MAX_DIARY_COUNT, SATISFACTION_MAX, SATISFACTION_MIN
 from anagen.patients.models import Patient
+from anagen.scheduling.models import Appointment
 from anagen.treatments.models import Course
 
 
@@ -101,3 +104,65 @@ class ClinicOutlookState(models.Model):
     clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, primary_key=True, related_name="+")
     refreshed_through_seq = models.PositiveBigIntegerField(default=0)
     rules_key = models.CharField(max_length=64, blank=True)
+
+
+# ------------------------------------------------------------------------------ reported by the patient
+# Issue 22, item 7: what the patient records in the portal between visits. Shown beside the
+# clinic's measurements, labelled as reported by the patient; never read by the response, the
+# forecast or the outlooks, which read ``consultations.MeasurementSet`` only.
+
+
+class SheddingDiaryEntry(models.Model):
+    """One day of the patient's shedding diary (``anagen.core.patient_reported``): the hairs the
+    patient counted as shed that day, and optionally their 60-second comb count. One entry per day:
+    the patient may replace it, and the audit trail keeps what it said before."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="shedding_diary")
+    day = models.DateField()
+    hairs_shed = models.PositiveSmallIntegerField()
+    comb_count = models.PositiveSmallIntegerField("60-second comb count", null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "day"], name="shedding_diary_one_entry_per_day"),
+            models.CheckConstraint(
+                condition=Q(hairs_shed__gte=0, hairs_shed__lte=MAX_DIARY_COUNT)
+                & (Q(comb_count__isnull=True) | Q(comb_count__gte=0, comb_count__lte=MAX_DIARY_COUNT)),
+                name="shedding_diary_counts_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Shedding diary of patient {self.patient_id} on {self.day}"
+
+
+class ReportedOutcome(models.Model):
+    """The patient's answer to the questionnaire of one visit: the change in their hair since
+    starting (-3 much worse .. +3 much better) and their satisfaction (1..5). ``appointment`` is the
+    latest completed visit when the patient answered (None before any visit: one such answer)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reported_outcomes")
+    appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    visit_on = models.DateField(null=True, blank=True)
+    answered_at = models.DateTimeField()
+    change = models.SmallIntegerField("change since starting")
+    satisfaction = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "appointment"], name="reported_outcome_once_per_visit"),
+            models.UniqueConstraint(fields=["patient"], condition=Q(appointment__isnull=True), name="reported_outcome_once_before_visits"),
+            models.CheckConstraint(
+                condition=Q(change__gte=-3, change__lte=3, satisfaction__gte=SATISFACTION_MIN, satisfaction__lte=SATISFACTION_MAX),
+                name="reported_outcome_scores_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reported outcome of patient {self.patient_id} at visit {self.appointment_id}"

@@ -18,7 +18,7 @@ from anagen.accounts.permissions import admin_or_trichologist, clinical, perform
 from anagen.audit.services import Actor
 from anagen.core import display
 from anagen.core.errors import InvalidInput
-from anagen.outcomes import clinic_outcomes, reports
+from anagen.outcomes import clinic_outcomes, patient_reported, reports
 from anagen.outcomes import progress as progress_service
 from anagen.outcomes.charts import render_svg
 from anagen.outcomes.forms import DateRangeForm, FollowUpMeasurementForm
@@ -27,9 +27,13 @@ from anagen.ui.forms import add_errors_from
 
 @clinical
 def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
-    result = progress_service.view_progress(Actor.from_request(request), request.clinic, patient_id, timezone.localdate())
+    actor = Actor.from_request(request)
+    result = progress_service.view_progress(actor, request.clinic, patient_id, timezone.localdate())
+    sessions = tuple(sorted({s.day for s in result.sessions}))
     context = {
         "progress": result,
+        # Beside the measurements, never among them: the response and forecast above ignore it.
+        "reported": patient_reported.reported_by_patient(actor, result.patient, sessions),
         "patient": result.patient,
         "charts": progress_service.chart_svgs(result),
         "reports": reports.reports_for(result.patient),

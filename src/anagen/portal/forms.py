@@ -3,9 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from anagen.core.patient_reported import MAX_DIARY_COUNT
+from anagen.outcomes.patient_reported import CHANGE_LABELS, SATISFACTION_LABELS
 from anagen.ui.forms import NoColonLabels
+
+
+def _formatted(message: Any, **values: Any) -> Any:
+    """``message % values`` in the language of the request that shows it, not of the import."""
+    return lazy(lambda: str(message) % {k: str(v) if not isinstance(v, int) else v for k, v in values.items()}, str)()
 
 
 class AcceptInvitationForm(NoColonLabels, forms.Form):
@@ -57,3 +65,48 @@ class FulfilExportForm(NoColonLabels, forms.Form):
         max_length=300,
         required=False,
     )
+
+
+def _count_field(label: Any, help_text: Any, *, required: bool) -> forms.IntegerField:
+    # The range (0 to 1000) is the core's rule (anagen.core.patient_reported), checked by the service.
+    return forms.IntegerField(
+        label=label, help_text=help_text, required=required,
+        error_messages={"required": _formatted(_("%(field)s: write the number of hairs, 0 if none."), field=label),
+                        "invalid": _formatted(_("%(field)s: write a whole number from 0 to %(max)d."), field=label, max=MAX_DIARY_COUNT)},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "max": "1000", "step": "1"}),
+    )
+
+
+class DiaryEntryForm(NoColonLabels, forms.Form):
+    """One day of the shedding diary (issue 22): the patient's own counts."""
+
+    day = forms.DateField(
+        label=_("Date"),
+        error_messages={"required": _("Date: choose the day you counted."), "invalid": _("Date: write a date such as 3 Dec 2026.")},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    hairs_shed = _count_field(_("Hairs shed"), _("The hairs you found that day: on your pillow, comb, clothes, in the shower drain."), required=True)
+    comb_count = _count_field(_("60-second comb count"), _("Optional: the hairs counted after combing for 60 seconds (see how below)."), required=False)
+    replace = forms.BooleanField(label=_("Replace my entry for that day"), required=False)
+
+
+class QuestionnaireForm(NoColonLabels, forms.Form):
+    """The patient-reported outcome of one visit: change since starting and satisfaction."""
+
+    visit = forms.CharField(widget=forms.HiddenInput)
+    change = forms.TypedChoiceField(
+        label=_("Since you started treatment, how has your hair changed?"), coerce=int, widget=forms.RadioSelect,
+        choices=[], error_messages={"required": _("Change in your hair: choose one of the answers."),
+                                    "invalid_choice": _("Change in your hair: choose one of the answers.")},
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied are you with your treatment so far?"), coerce=int, widget=forms.RadioSelect,
+        choices=[], error_messages={"required": _("Satisfaction: choose one of the answers."),
+                                    "invalid_choice": _("Satisfaction: choose one of the answers.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Much better first: the way the question reads down the page.
+        self.fields["change"].choices = [(int(k), v) for k, v in sorted(CHANGE_LABELS.items(), reverse=True)]  # type: ignore[attr-defined]
+        self.fields["satisfaction"].choices = [(k, v) for k, v in sorted(SATISFACTION_LABELS.items(), reverse=True)]  # type: ignore[attr-defined]

@@ -443,6 +443,11 @@ OBJECT_WORDS = {
     "portal_change_request": gettext_lazy("a change request"),
     "portal_export_request": gettext_lazy("a request for your data"),
     "portal_bills": gettext_lazy("your bills"),
+    "shedding_diary": gettext_lazy("your shedding diary"),
+    "shedding_diary_entry": gettext_lazy("a day of your shedding diary"),
+    "reported_outcomes": gettext_lazy("your questionnaire answers"),
+    "reported_outcome": gettext_lazy("your questionnaire answer for a visit"),
+    "patient_reported": gettext_lazy("your shedding diary and questionnaire answers"),
     "invoice": gettext_lazy("an invoice"),
 }
 

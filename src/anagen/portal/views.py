@@ -9,6 +9,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,15 +18,20 @@ from django.views.decorators.http import require_POST
 from anagen.accounts.models import CLINICAL_ROLES
 from anagen.accounts.permissions import any_staff, clinical, inviters
 from anagen.audit.services import Actor, client_ip
+from anagen.core.errors import InvalidInput
+from anagen.outcomes import patient_reported
 from anagen.patients.views import patient_for
 from anagen.portal import services
 from anagen.portal.forms import (
     AcceptInvitationForm,
     ChangeRequestForm,
+    DiaryEntryForm,
     FulfilExportForm,
+    QuestionnaireForm,
     WithdrawConsentForm,
 )
 from anagen.portal.permissions import patient_required
+from anagen.ui.forms import add_errors_from
 
 
 def portal_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -115,6 +122,52 @@ def my_data(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     export, handle = services.own_export_file(Actor.from_request(request), request.patient, export_id)  # type: ignore[attr-defined]
     return FileResponse(handle, as_attachment=True, filename=f"my-data-{export.pk}.zip")
+
+
+@patient_required
+def diary(request: HttpRequest) -> HttpResponse:
+    """The shedding diary (issue 22): record a day's counts, see the earlier days."""
+    actor, patient = Actor.from_request(request), request.patient  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    form = DiaryEntryForm(request.POST or None, initial={"day": today})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry, replaced = patient_reported.record_diary_entry(
+                actor, patient, data["day"], data["hairs_shed"], data["comb_count"], replace=data["replace"], today=today)
+        except InvalidInput as exc:
+            add_errors_from(form, exc)
+        else:
+            day = date_format(entry.day)
+            messages.success(request, _("Your entry for %(day)s is replaced.") % {"day": day} if replaced
+                             else _("Your entry for %(day)s is saved.") % {"day": day})
+            return redirect("portal:diary")
+    entries = patient_reported.own_diary(actor, patient)
+    status = 400 if form.errors else 200
+    return portal_page(request, "portal/diary.html", {"form": form, "entries": entries, "today": today}, status=status)
+
+
+@patient_required
+def questionnaire(request: HttpRequest) -> HttpResponse:
+    """The short questionnaire of the latest visit (issue 22): change since starting, satisfaction."""
+    actor, patient = Actor.from_request(request), request.patient  # type: ignore[attr-defined]
+    if request.method == "POST":
+        form = QuestionnaireForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                patient_reported.answer_questionnaire(actor, patient, data["change"], data["satisfaction"], visit_key=data["visit"])
+            except InvalidInput as exc:
+                add_errors_from(form, exc)
+            else:
+                messages.success(request, _("Thank you: your answers are saved, and the clinic will see them at your next visit."))
+                return redirect("portal:questionnaire")
+    found = patient_reported.own_questionnaire(actor, patient)
+    if request.method != "POST":
+        form = QuestionnaireForm(initial={"visit": found.visit_key})
+    rows = patient_reported.answer_rows(found.answers)
+    status = 400 if form.errors else 200
+    return portal_page(request, "portal/questionnaire.html", {"form": form, "found": found, "rows": rows}, status=status)
 
 
 # --- the invitation link (no sign-in: the token is the proof) -----------------------------------

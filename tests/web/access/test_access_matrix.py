@@ -230,6 +230,8 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "portal:bills": (GET, PATIENT, UNSCOPED),
     "portal:bill": (GET, PATIENT, UNSCOPED),
     "portal:bill_pdf": (GET, PATIENT, UNSCOPED),
+    "portal:diary": (GET, PATIENT, UNSCOPED),  # the patient's shedding diary (issue 22, item 7)
+    "portal:questionnaire": (GET, PATIENT, UNSCOPED),  # the questionnaire at each visit
     "portal:accept": (GET, PUBLIC, UNSCOPED),  # one-time invitation link
     "portal:welcome": (GET, PUBLIC, UNSCOPED),  # the page the link leads to (its claim in the session)
     "portal:invite": (POST, frozenset({"reception", "trichologist", "clinic_admin"}), SCOPED),

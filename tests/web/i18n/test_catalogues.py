@@ -46,7 +46,9 @@ PATIENT_TEMPLATES = [
 # The portal's staff-side panels and pages are staff interface, not read by the patient.
 STAFF_SIDE = {"_panel.html", "_patient_panel.html", "invitation_created.html", "requests.html"}
 PORTAL_PYTHON = [SRC / "portal/forms.py", SRC / "portal/services.py", SRC / "portal/views.py",
-                 SRC / "billing/portal.py", SRC / "billing/portal_views.py"]
+                 SRC / "billing/portal.py", SRC / "billing/portal_views.py",
+                 # What the patient reports between visits: the use cases word their refusals and answers.
+                 SRC / "outcomes/patient_reported.py"]
 # What the clinic hands the patient, by document: the files whose msgids the patient reads.
 PATIENT_DOCUMENTS = {
     "consent": [SRC / "consents/templates/consents/_text.html", SRC / "consents/templates/consents/sign.html",

@@ -25,10 +25,10 @@ from anagen.core.errors import FieldError, InvalidInput
 # the 60-second hair count." Arch Dermatol 2008;144(6):759-762): before shampooing, comb the hair
 # for 60 seconds over a pillowcase or a towel of a colour that contrasts with the hair, then count
 # the hairs on it; comb at the same time of day, ideally on the same day each week (before the
-# weekly wash), so that one count compares with the next. Wasko's 360 healthy men shed a mean of
-# about 10 hairs (``measurements.COMB_COUNT_REFERENCE_MEAN``) and counts of 100 were exceptional;
-# a day's shed in telogen effluvium is commonly 100-300 hairs. A whole number of at most 1000 holds
-# any real count of a day's shed or a comb count, and refuses a typing slip of an extra digit.
+# weekly wash), so that one count compares with the next. Wasko's healthy men combed out a mean of
+# about 10 hairs (``measurements.COMB_COUNT_REFERENCE_MEAN``; 0-78 at ages 20-40). The bound of
+# 1000 is a plausibility limit, not an evidence threshold: far above any comb count or a day's shed
+# a patient can count by hand, and it refuses a typing slip of an extra digit.
 MAX_DIARY_COUNT = 1000
 
 

@@ -150,6 +150,10 @@ def collect_files(patient: Patient, now: dt.datetime) -> dict[str, bytes]:
             listed.append(row(obj, **extra))
         records[folder] = listed
 
+    # What the patient reported between visits (outcomes, a sibling app: looked up by name).
+    records["shedding_diary"] = _rows(optional_records("outcomes", "SheddingDiaryEntry", p))
+    records["reported_outcomes"] = _rows(optional_records("outcomes", "ReportedOutcome", p))
+
     for name, value in records.items():
         files[f"records/{name}.json"] = _json(value)
     files["fhir/bundle.json"] = _json(patient_bundle_dict(p, now=now))

@@ -110,3 +110,21 @@ def test_photos_and_reports_travel_in_the_export_and_the_fhir_bundle(full_record
     kinds = {e["resource"]["resourceType"] for e in patient_bundle_dict(patient)["entry"]}
     assert {"Media", "DocumentReference"} <= kinds
     assert report.pk
+
+
+def test_the_export_holds_what_the_patient_reported_between_visits(full_record, trichologist):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anagen.interop.services import build_export
+    from anagen.outcomes.models import ReportedOutcome, SheddingDiaryEntry
+
+    patient = full_record["patient"]
+    SheddingDiaryEntry.objects.create(clinic=patient.clinic, patient=patient, day=dt.date(2026, 11, 2), hairs_shed=64, comb_count=11,
+                                      recorded_at=timezone.now())
+    ReportedOutcome.objects.create(clinic=patient.clinic, patient=patient, answered_at=timezone.now(), change=1, satisfaction=4)
+    archive = _zip(build_export(actor_for(trichologist), patient))
+    diary = json.loads(archive.read("records/shedding_diary.json"))
+    assert [(d["day"], d["hairs_shed"], d["comb_count"]) for d in diary] == [("2026-11-02", 64, 11)]
+    assert [(a["change"], a["satisfaction"]) for a in json.loads(archive.read("records/reported_outcomes.json"))] == [(1, 4)]

@@ -113,7 +113,6 @@ OBJECT_WORDS = {
     "shedding_diary_entry": _("a day of the patient's shedding diary"),
     "reported_outcomes": _("the patient's questionnaire answers"),
     "reported_outcome": _("the patient's questionnaire answer for a visit"),
-    "patient_reported": _("the patient's shedding diary and questionnaire answers"),
     # privacy and the clinic
     "erasure_request": _("an erasure request"),
     "audit_trail": _("the audit trail"),

@@ -236,12 +236,13 @@ def answer_rows(answers: list[ReportedOutcome]) -> list[dict[str, object]]:
             for a in answers]
 
 
-def reported_by_patient(actor: Actor, patient: Patient, sessions: tuple[dt.date, ...] = ()) -> Reported:
-    """The patient's diary and questionnaire answers beside the clinic's measurements (a staff
-    read, audited). Charts of their own: never the measurement charts the response is judged on."""
+def reported_by_patient(patient: Patient, sessions: tuple[dt.date, ...] = ()) -> Reported:
+    """The patient's diary and questionnaire answers beside the clinic's measurements, with charts
+    of their own: never the measurement charts the response is judged on. Reads only: the progress
+    page that shows them audits its one read of the patient's progress (``progress.view_progress``),
+    as it does for the measurements beside them, rather than a second entry on every page view."""
     diary = list(SheddingDiaryEntry.objects.filter(patient=patient, clinic_id=patient.clinic_id).order_by("day"))
     answers = list(ReportedOutcome.objects.filter(patient=patient, clinic_id=patient.clinic_id).order_by("answered_at", "id"))
-    audit.record_read(actor, "patient_reported", patient.pk, patient.pk)
     result = Reported(diary, answers)
     charts = []
     if diary:

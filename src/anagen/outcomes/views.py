@@ -33,7 +33,7 @@ def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
     context = {
         "progress": result,
         # Beside the measurements, never among them: the response and forecast above ignore it.
-        "reported": patient_reported.reported_by_patient(actor, result.patient, sessions),
+        "reported": patient_reported.reported_by_patient(result.patient, sessions),
         "patient": result.patient,
         "charts": progress_service.chart_svgs(result),
         "reports": reports.reports_for(result.patient),

@@ -447,7 +447,6 @@ OBJECT_WORDS = {
     "shedding_diary_entry": gettext_lazy("a day of your shedding diary"),
     "reported_outcomes": gettext_lazy("your questionnaire answers"),
     "reported_outcome": gettext_lazy("your questionnaire answer for a visit"),
-    "patient_reported": gettext_lazy("your shedding diary and questionnaire answers"),
     "invoice": gettext_lazy("an invoice"),
 }
 

@@ -254,6 +254,16 @@ def more_measurements(w: dict[str, Any]) -> None:
     m = MeasurementSet.objects.get(consultation=w["consultation"])
     bulk(m, EXTRA, lambda row, i: (setattr(row, "consultation", None), setattr(row, "measured_on", m.measured_on + dt.timedelta(days=i)),
                                    setattr(row, "density_per_cm2", m.density_per_cm2 + i)))
+    # Beside them on the progress page, what the patient reported: diary days and an answer.
+    from django.utils import timezone
+
+    from anagen.outcomes.models import ReportedOutcome, SheddingDiaryEntry
+
+    patient, now = m.patient, timezone.now()
+    SheddingDiaryEntry.objects.bulk_create(
+        SheddingDiaryEntry(clinic_id=patient.clinic_id, patient=patient, day=m.measured_on + dt.timedelta(days=i), hairs_shed=40 + i,
+                           comb_count=i, recorded_at=now) for i in range(EXTRA))
+    ReportedOutcome.objects.create(clinic_id=patient.clinic_id, patient=patient, answered_at=now, change=1, satisfaction=4)
 
 
 def more_events(w: dict[str, Any]) -> None:

@@ -92,7 +92,7 @@ CASES = [
     Case("product detail", r("catalog:product_detail", "product"), f.more_lots, as_="practitioner", budget=6),
     Case("lot detail", r("catalog:lot_detail", "lot"), f.more_sessions, as_="practitioner", budget=6),
     Case("photo gallery", r("photos:gallery", "patient"), f.more_photos, budget=29),
-    Case("progress", r("outcomes:progress", "patient"), f.more_measurements, budget=30),
+    Case("progress", r("outcomes:progress", "patient"), f.more_measurements, budget=32),
     Case("clinic outcomes", r("outcomes:clinic"), f.more_course_outcomes, as_="clinic_admin", budget=12, seed=f.assess_the_course,
          shows_rows=False, counted="50 courses assessed"),
     Case("invoices", r("billing:home"), f.more_invoices, as_="reception", budget=9),

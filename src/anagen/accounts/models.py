@@ -149,6 +149,9 @@ class ClinicProtocol(models.Model):
     # Opening hours on open days (issue 20): free times are offered within them.
     opens_at = models.TimeField("opens at", default=datetime.time(9, 0))
     closes_at = models.TimeField("closes at", default=datetime.time(19, 0))
+    # Patients move or cancel course sessions in the portal only this long before (issue 22;
+    # anagen.core.protocol.Protocol.self_service_notice_hours says why 24 h by default).
+    self_service_notice_hours = models.PositiveSmallIntegerField("notice for changes in the portal (hours)", default=24)
 
 
 class ClinicClosure(models.Model):

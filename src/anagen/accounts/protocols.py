@@ -17,7 +17,8 @@ def settings_for(clinic: Clinic) -> ClinicProtocol:
 
 def protocol_for(clinic: Clinic) -> Protocol:
     stored = settings_for(clinic)
-    return dataclasses.replace(Protocol(), max_session_volume_ml=Decimal(stored.max_session_volume_ml))
+    return dataclasses.replace(Protocol(), max_session_volume_ml=Decimal(stored.max_session_volume_ml),
+                               self_service_notice_hours=stored.self_service_notice_hours)
 
 
 def closed_dates(clinic: Clinic, start: dt.date, days: int = 730) -> list[dt.date]:

@@ -113,6 +113,7 @@ OBJECT_WORDS = {
     "shedding_diary_entry": _("a day of the patient's shedding diary"),
     "reported_outcomes": _("the patient's questionnaire answers"),
     "reported_outcome": _("the patient's questionnaire answer for a visit"),
+    "portal_self_service": _("a session the patient moved or cancelled in the portal"),
     # privacy and the clinic
     "erasure_request": _("an erasure request"),
     "audit_trail": _("the audit trail"),

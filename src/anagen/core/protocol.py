@@ -93,6 +93,14 @@ class Protocol:
     # Whether a combination therapy (PRF, exosomes, peptides) may fall on a mesotherapy day.
     combination_same_day_allowed: bool = False
 
+    # --- Portal self-service (issue 22, item 2; core/self_service.py) -----------------------------
+    # A patient moves or cancels a course session in the portal only this many hours or more before
+    # it starts (and moves it only to a time at least as far ahead). Default 24 h, clinic protocol,
+    # not evidence: the notice most clinic systems' online cancellation policies use (Cliniko, Jane),
+    # which leaves reception a working day to offer the freed time to another patient and the nurse
+    # time to prepare the formulation for the new one. Inside the window the patient asks instead.
+    self_service_notice_hours: int = 24
+
     # --- Response --------------------------------------------------------------------------------
     # Density change at the same site, % of baseline. For scale: minoxidil 5% gave +18.6 hairs/cm²
     # at 48 weeks (Olsen 2002), roughly 10% of a typical density (Birnbaum 2017).
@@ -181,6 +189,7 @@ class Protocol:
         )
         c.integer("min_session_spacing_days", self.min_session_spacing_days, 1, 60)
         c.boolean("combination_same_day_allowed", self.combination_same_day_allowed)
+        c.integer("self_service_notice_hours", self.self_service_notice_hours, 0, 24 * 14)
         c.number("partial_density_gain_pct", self.partial_density_gain_pct, 0, 100, "%")
         c.number("good_density_gain_pct", self.good_density_gain_pct, self.partial_density_gain_pct, 100, "%")
         c.number("worse_density_loss_pct", self.worse_density_loss_pct, 0, 100, "%")

@@ -110,3 +110,10 @@ class QuestionnaireForm(NoColonLabels, forms.Form):
         # Much better first: the way the question reads down the page.
         self.fields["change"].choices = [(int(k), v) for k, v in sorted(CHANGE_LABELS.items(), reverse=True)]  # type: ignore[attr-defined]
         self.fields["satisfaction"].choices = [(k, v) for k, v in sorted(SATISFACTION_LABELS.items(), reverse=True)]  # type: ignore[attr-defined]
+
+
+class MoveSessionForm(forms.Form):
+    """The time chosen among those offered (radio buttons the move page draws itself)."""
+
+    starts_at = forms.CharField(label=_("New time"), max_length=40, error_messages={"required": _("Choose one of the times offered.")})
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.patients.models import Patient
@@ -103,3 +104,29 @@ class ExportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Export request {self.pk} for patient {self.patient_id}"
+
+
+class SelfServiceKind(models.TextChoices):
+    MOVED = "moved", _("Moved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SelfServiceChange(models.Model):
+    """A course session the patient moved or cancelled themselves in the portal (issue 22, item 2):
+    reception's Today panel lists them. The appointment's own audit entries (as the patient) say
+    the same; this row is what the panel reads without searching the trail."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="portal_self_service_changes")
+    appointment = models.ForeignKey("scheduling.Appointment", on_delete=models.PROTECT, related_name="self_service_changes")
+    kind = models.CharField(max_length=10, choices=SelfServiceKind.choices)
+    from_starts_at = models.DateTimeField()
+    to_starts_at = models.DateTimeField(null=True, blank=True)  # None for a cancellation
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "created_at"], name="portal_selfservice_recent")]
+
+    def __str__(self) -> str:
+        return f"Self-service {self.kind} of appointment {self.appointment_id}"

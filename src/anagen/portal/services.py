@@ -27,6 +27,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from anagen.accounts.models import Clinic, Role, User, content_language
+from anagen.accounts.protocols import opening_hours, protocol_for
 from anagen.audit import services as audit
 from anagen.audit.models import Action, AuditEntry, AuditPatientRef
 from anagen.audit.pages import Page, page_of_query
@@ -34,15 +35,28 @@ from anagen.audit.services import Actor
 from anagen.audit.words import object_words
 from anagen.consents import services as consents
 from anagen.consents.models import ConsentRecord, ConsentText
-from anagen.core.errors import NotFound, Refused
+from anagen.core import display
+from anagen.core import self_service as rules
+from anagen.core.course import CourseRequest
+from anagen.core.errors import NotFound, Refused, StaleWrite
 from anagen.interop import services as interop_services
 from anagen.outcomes.models import Report
 from anagen.patients.models import Patient
 from anagen.patients.services import record_list_read
-from anagen.portal.models import ChangeRequest, ExportRequest, PatientAccount, PortalInvitation
+from anagen.portal.models import (
+    ChangeRequest,
+    ExportRequest,
+    PatientAccount,
+    PortalInvitation,
+    SelfServiceChange,
+    SelfServiceKind,
+)
 from anagen.procedures.models import TreatmentSession
 from anagen.procedures.services import aftercare_sheet
-from anagen.scheduling.models import Appointment, Status
+from anagen.scheduling import services as scheduling
+from anagen.scheduling.models import Appointment, Kind, Status
+from anagen.treatments.models import Course
+from anagen.treatments.services import CourseChoices, course_appointments, course_request
 
 INVITATION_DAYS = 7
 MAX_MESSAGE = 1000
@@ -332,6 +346,8 @@ class Overview:
     aftercare: list[AftercareItem]
     reports: list[Any]
     requested_changes: set[int]
+    # What the patient may do themselves with each appointment (by id): move, cancel, or why not.
+    self_service: dict[int, SelfService]
 
 
 def upcoming_appointments(patient: Patient, now: datetime) -> list[Appointment]:
@@ -370,8 +386,9 @@ def overview(actor: Actor, patient: Patient, now: datetime | None = None) -> Ove
     requested = set(
         ChangeRequest.objects.filter(patient=patient, handled_at__isnull=True, appointment__in=appointments).values_list("appointment_id", flat=True)
     )
+    changeable = {a.pk: self_service_for(a, now) for a in appointments}
     audit.record_read(actor, "portal_home", patient.pk, patient.pk)
-    return Overview(appointments, consent_rows, aftercare, shared_reports(patient), requested)
+    return Overview(appointments, consent_rows, aftercare, shared_reports(patient), requested, changeable)
 
 
 def own_consent(patient: Patient, record_id: int) -> ConsentRecord:
@@ -447,6 +464,7 @@ OBJECT_WORDS = {
     "shedding_diary_entry": gettext_lazy("a day of your shedding diary"),
     "reported_outcomes": gettext_lazy("your questionnaire answers"),
     "reported_outcome": gettext_lazy("your questionnaire answer for a visit"),
+    "portal_self_service": gettext_lazy("a session you moved or cancelled"),
     "invoice": gettext_lazy("an invoice"),
 }
 
@@ -644,3 +662,238 @@ def fulfil_export(actor: Actor, clinic: Clinic | None, export_id: int, *, by: Us
         raise
     return export
 
+
+
+# --- patient: moving or cancelling their own course sessions (issue 22, item 2) ------------------
+#
+# The rules are anagen.core.self_service's (notice, open days, the planner's spacing); which times
+# are free is the calendar's (scheduling.free_starts, and its slot-hold constraint at the write);
+# the move and the cancellation are the calendar's own use cases, the ones staff use, so the
+# course's next session and its start date follow as they do for staff.
+
+CANCEL_REASON = "cancelled by the patient in the portal"
+# A move offers the free times on the hour and the half hour (a short list a patient reads on a
+# phone); any free quarter-hour start is accepted.
+OFFERED_MINUTES = (0, 30)
+
+
+def refusal_words(refusal: rules.Refusal) -> str:
+    """A refusal of the core in the reader's language."""
+    day = display.day(refusal.day) if refusal.day is not None else ""
+    words = {
+        rules.RefusalCode.NOT_A_COURSE_SESSION: lambda: _("Only the sessions of your course can be moved or cancelled here. "
+                                                          "For this appointment, ask the clinic below."),
+        rules.RefusalCode.NOT_BOOKED: lambda: _("This appointment is no longer booked, so it cannot be changed."),
+        rules.RefusalCode.INSIDE_NOTICE: lambda: _("You can move or cancel a session yourself up to %(hours)d hours before it starts; "
+                                                   "this one is sooner. Ask the clinic instead, below.") % {"hours": refusal.hours},
+        rules.RefusalCode.NEW_TIME_INSIDE_NOTICE: lambda: _("Choose a time at least %(hours)d hours from now.") % {"hours": refusal.hours},
+        rules.RefusalCode.SAME_TIME: lambda: _("Your session is booked at this time already."),
+        rules.RefusalCode.CLOSED_DAY: lambda: _("The clinic is closed on %(day)s.") % {"day": day},
+        rules.RefusalCode.TOO_CLOSE_TO_PREVIOUS: lambda: _(
+            "Sessions must be at least %(days)d days apart, and your previous session is on %(day)s.") % {"days": refusal.days, "day": day},
+        rules.RefusalCode.TOO_CLOSE_TO_NEXT: lambda: _(
+            "Sessions must be at least %(days)d days apart, and your next session is on %(day)s.") % {"days": refusal.days, "day": day},
+        rules.RefusalCode.COMBINATION_DAY: lambda: _("Another treatment of your course is on %(day)s; sessions are not combined on one day.") % {
+            "day": day},
+    }
+    return str(words[refusal.code]())
+
+
+@dataclass(frozen=True)
+class SelfService:
+    """What the patient may do with one appointment themselves; ``refusal`` says why not."""
+
+    appointment: Appointment
+    refusal: rules.Refusal | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+    @property
+    def reason(self) -> str:
+        return refusal_words(self.refusal) if self.refusal is not None else ""
+
+    @property
+    def inside_notice(self) -> bool:
+        return self.refusal is not None and self.refusal.code == rules.RefusalCode.INSIDE_NOTICE
+
+
+def _local(moment: datetime) -> datetime:
+    return timezone.localtime(moment, scheduling.clinic_zone())
+
+
+def _course_of(appointment: Appointment) -> Course | None:
+    if appointment.course_id is None:
+        return None
+    return Course.objects.filter(pk=appointment.course_id, clinic_id=appointment.clinic_id, patient_id=appointment.patient_id).first()
+
+
+def _session_facts(appointment: Appointment, course: Course | None) -> rules.CourseSession:
+    """The appointment with its neighbours in its course, as the core's rules read it."""
+    number = appointment.course_session_number if appointment.kind == Kind.MESOTHERAPY_SESSION else None
+    if course is None or number is None:
+        return rules.CourseSession(None, _local(appointment.starts_at), appointment.status == Status.BOOKED)
+    held = (Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED)
+    others = [a for a in course_appointments(course) if a.pk != appointment.pk and a.status in held]
+    sessions = [a for a in others if a.kind == Kind.MESOTHERAPY_SESSION and a.course_session_number is not None]
+    before = [a for a in sessions if a.course_session_number < number]  # type: ignore[operator]
+    after = [a for a in sessions if a.course_session_number > number]  # type: ignore[operator]
+    previous = max(before, key=lambda a: a.starts_at, default=None)
+    following = min(after, key=lambda a: a.starts_at, default=None)
+    return rules.CourseSession(
+        number, _local(appointment.starts_at), appointment.status == Status.BOOKED,
+        previous_day=_local(previous.starts_at).date() if previous is not None else None,
+        next_day=_local(following.starts_at).date() if following is not None else None,
+        combination_days=frozenset(_local(a.starts_at).date() for a in others if a.kind != Kind.MESOTHERAPY_SESSION),
+    )
+
+
+def _course_rules(course: Course) -> CourseRequest:
+    """The course as the planner reads it: its open weekdays and closures come with it."""
+    return course_request(course.clinic, CourseChoices(course.start_date, course.intensive_sessions, course.interval_days,
+                                                      course.maintenance_sessions, course.maintenance_interval_days))
+
+
+def self_service_for(appointment: Appointment, now: datetime) -> SelfService:
+    course = _course_of(appointment)
+    refusal = rules.change_refusal(_session_facts(appointment, course), protocol_for(appointment.clinic), now)
+    return SelfService(appointment, refusal)
+
+
+def own_appointment(patient: Patient, appointment_id: int) -> Appointment:
+    """One of the patient's own appointments, else 404 (another patient's id does not exist here)."""
+    found = (Appointment.objects.select_related("practitioner", "room", "clinic")
+             .filter(pk=appointment_id, patient=patient, clinic_id=patient.clinic_id).first())
+    if found is None:
+        raise NotFound
+    return found
+
+
+@dataclass(frozen=True)
+class MoveOptions:
+    service: SelfService
+    # Free times by day, in time order: (day, [(start, room), ...]).
+    days: list[tuple[Any, list[tuple[datetime, Any]]]]
+
+    @property
+    def appointment(self) -> Appointment:
+        return self.service.appointment
+
+
+def _free_times(appointment: Appointment, day: Any, earliest: datetime) -> list[tuple[datetime, Any]]:
+    """Every free start on ``day`` (from ``earliest``) with the session's practitioner, a free room,
+    and the patient free too, as (clinic-local start, room)."""
+    hours = opening_hours(appointment.clinic, day)
+    if hours is None:
+        return []
+    found = scheduling.free_starts(appointment.clinic, day, appointment.duration_minutes, opens=hours[0], closes=hours[1],
+                                   practitioner=appointment.practitioner, now=earliest, limit=24 * 4,
+                                   patient_id=appointment.patient_id, ignore_appointment_id=appointment.pk)
+    return [(_local(start), room) for start, _person, room in found if start != appointment.starts_at]
+
+
+def move_options(patient: Patient, appointment_id: int, *, now: datetime | None = None) -> MoveOptions:
+    """The free times the patient may move this session to: the core's days, the calendar's free
+    times on them with the same practitioner, from the notice on."""
+    now = now or timezone.now()
+    appointment = own_appointment(patient, appointment_id)
+    course = _course_of(appointment)
+    facts = _session_facts(appointment, course)
+    protocol = protocol_for(appointment.clinic)
+    refusal = rules.change_refusal(facts, protocol, now)
+    if refusal is not None or course is None:
+        return MoveOptions(SelfService(appointment, refusal), [])
+    earliest = now + timedelta(hours=protocol.self_service_notice_hours)
+    days = []
+    for day in rules.move_days(facts, _course_rules(course), protocol, _local(now)):
+        times = [(start, room) for start, room in _free_times(appointment, day, earliest) if start.minute in OFFERED_MINUTES]
+        if times:
+            days.append((day, times))
+    return MoveOptions(SelfService(appointment, None), days)
+
+
+def _parse_start(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat((value or "").strip())
+    except ValueError as exc:
+        raise PortalError(_("Choose one of the times offered."), "starts_at") from exc
+    if timezone.is_naive(moment):
+        raise PortalError(_("Choose one of the times offered."), "starts_at")
+    return _local(moment)
+
+
+def _record(actor: Actor, appointment: Appointment, kind: str, before: datetime, after: datetime | None, now: datetime) -> SelfServiceChange:
+    change = SelfServiceChange.objects.create(clinic_id=appointment.clinic_id, patient_id=appointment.patient_id, appointment=appointment,
+                                              kind=kind, from_starts_at=before, to_starts_at=after, created_at=now)
+    audit.append(actor, Action.CREATE, object_type="portal_self_service", object_id=change.pk, patient_id=appointment.patient_id,
+                 changes={"appointment": {"old": None, "new": str(appointment.pk)}, "kind": {"old": None, "new": kind},
+                          "starts_at": {"old": before.isoformat(), "new": after.isoformat() if after is not None else None}})
+    return change
+
+
+TAKEN = gettext_lazy("Someone has just taken this time. Choose another time.")
+
+
+def move_own_session(actor: Actor, patient: Patient, appointment_id: int, starts_at: str, *, expected_version: int | None = None,
+                     now: datetime | None = None) -> Appointment:
+    """Move one of the patient's own course sessions to a free time the rules allow: the calendar's
+    own move (staff's), the patient's record of the change and its audit, all or nothing. Two
+    patients after one time: the calendar's slot holds let one win; the other reads ``TAKEN``."""
+    now = now or timezone.now()
+    new_start = _parse_start(starts_at)
+    own_appointment(patient, appointment_id)
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.select_for_update().select_related("practitioner", "room", "clinic").get(pk=appointment_id)
+            if expected_version is not None and appointment.version != expected_version:
+                raise PortalError(_("This appointment was changed meanwhile. Look at its new time, then choose again."), "starts_at")
+            course = _course_of(appointment)
+            facts = _session_facts(appointment, course)
+            protocol = protocol_for(appointment.clinic)
+            refusal = rules.change_refusal(facts, protocol, now)
+            refusals = (refusal,) if refusal is not None or course is None else rules.move_refusals(
+                facts, new_start, _course_rules(course), protocol, _local(now))
+            if refusals:
+                raise PortalError(" ".join(refusal_words(r) for r in refusals if r is not None), "starts_at")
+            earliest = now + timedelta(hours=protocol.self_service_notice_hours)
+            room = next((r for start, r in _free_times(appointment, new_start.date(), earliest) if start == new_start), None)
+            if room is None:
+                raise PortalError(str(TAKEN), "starts_at")
+            before = appointment.starts_at
+            moved = scheduling.move_appointment(actor, appointment, starts_at=new_start, room=room, expected_version=appointment.version)
+            _record(actor, moved, SelfServiceKind.MOVED, before, moved.starts_at, now)
+    except scheduling.SlotTaken as exc:
+        raise PortalError(str(TAKEN), "starts_at") from exc
+    except StaleWrite as exc:
+        raise PortalError(_("This appointment was changed meanwhile. Look at its new time, then choose again."), "starts_at") from exc
+    except scheduling.BookingError as exc:
+        raise PortalError(_("This session can no longer be moved online: please call the clinic."), "starts_at") from exc
+    return moved
+
+
+def cancel_own_session(actor: Actor, patient: Patient, appointment_id: int, *, now: datetime | None = None) -> Appointment:
+    """Cancel one of the patient's own course sessions outside the notice window: the calendar's
+    own cancellation (staff's) with ``CANCEL_REASON``, which frees the time, and the patient's
+    record of it, all or nothing."""
+    now = now or timezone.now()
+    own_appointment(patient, appointment_id)
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().select_related("practitioner", "room", "clinic").get(pk=appointment_id)
+        refusal = rules.change_refusal(_session_facts(appointment, _course_of(appointment)), protocol_for(appointment.clinic), now)
+        if refusal is not None:
+            raise PortalError(refusal_words(refusal))
+        try:
+            cancelled = scheduling.cancel_appointment(actor, appointment, CANCEL_REASON)
+        except scheduling.BookingError as exc:
+            raise PortalError(_("This session can no longer be cancelled online: please call the clinic.")) from exc
+        _record(actor, cancelled, SelfServiceKind.CANCELLED, cancelled.starts_at, None, now)
+    return cancelled
+
+
+def recent_self_service(clinic: Clinic, *, now: datetime | None = None, days: int = 7, limit: int = 20) -> list[SelfServiceChange]:
+    """The sessions patients moved or cancelled in the portal in the last ``days`` days, newest first
+    (reception's Today panel)."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    return list(SelfServiceChange.objects.filter(clinic=clinic, created_at__gte=since).select_related("patient", "appointment")
+                .order_by("-created_at", "-id")[:limit])

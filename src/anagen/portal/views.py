@@ -27,6 +27,7 @@ from anagen.portal.forms import (
     ChangeRequestForm,
     DiaryEntryForm,
     FulfilExportForm,
+    MoveSessionForm,
     QuestionnaireForm,
     WithdrawConsentForm,
 )
@@ -58,7 +59,7 @@ def after_login(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     data = services.overview(Actor.from_request(request), request.patient)  # type: ignore[attr-defined]
     # One form per appointment, each with its own element ids.
-    appointments = [(a, ChangeRequestForm(auto_id=f"appointment{a.pk}_%s")) for a in data.appointments]
+    appointments = [(a, ChangeRequestForm(auto_id=f"appointment{a.pk}_%s"), data.self_service[a.pk]) for a in data.appointments]
     return portal_page(request, "portal/home.html", {"data": data, "appointments": appointments})
 
 
@@ -75,6 +76,45 @@ def request_change(request: HttpRequest, appointment_id: int) -> HttpResponse:
             messages.success(request, _("Thank you: the clinic will call you about this appointment."))
             return redirect("portal:home")
     return portal_page(request, "portal/change_request.html", {"form": form, "appointment_id": appointment_id}, status=400)
+
+
+@patient_required
+def move_session(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """The free times this course session may move to (GET), and the move itself (POST)."""
+    patient = request.patient  # type: ignore[attr-defined]
+    form = MoveSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_own_session(Actor.from_request(request), patient, appointment_id, form.cleaned_data["starts_at"],
+                                      expected_version=form.cleaned_data["version"])
+        except services.PortalError as exc:
+            form.add_error("starts_at", exc.message)
+        else:
+            messages.success(request, _("Your session is moved. The clinic can see the change."))
+            return redirect("portal:home")
+    options = services.move_options(patient, appointment_id)
+    chosen = form.data.get("starts_at", "") if form.is_bound else ""
+    context = {"form": form, "options": options, "appointment": options.appointment, "chosen": chosen}
+    return portal_page(request, "portal/move.html", context, status=400 if form.errors else 200)
+
+
+@patient_required
+def cancel_session(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """Confirm (GET) and cancel (POST) one of the patient's own course sessions."""
+    patient = request.patient  # type: ignore[attr-defined]
+    appointment = services.own_appointment(patient, appointment_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.cancel_own_session(Actor.from_request(request), patient, appointment_id)
+        except services.PortalError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your session is cancelled and its time is free for others. The clinic can see the change."))
+            return redirect("portal:home")
+    service = services.self_service_for(appointment, timezone.now())
+    context = {"appointment": appointment, "service": service, "error": error}
+    return portal_page(request, "portal/cancel.html", context, status=400 if error else 200)
 
 
 @patient_required

@@ -274,26 +274,33 @@ def free_starts(
     practitioner: User | None = None,
     now: datetime | None = None,
     limit: int = 8,
+    patient_id: int | None = None,
+    ignore_appointment_id: int | None = None,
 ) -> list[tuple[datetime, User, Room]]:
     """The first free starts on ``day`` for an appointment of this length: a practitioner (the
     one given, else any bookable one) and a room both free for its whole length, within the
-    opening hours and not in the past. Two queries, whatever the diary holds."""
+    opening hours and not in the past. Two queries, whatever the diary holds; a third with
+    ``patient_id``, whose own bookings are then left out too. ``ignore_appointment_id``: an
+    appointment about to move, whose own time counts as free."""
     start_of_day, end_of_day = day_bounds(day)
     people = [practitioner] if practitioner is not None else list(bookable_practitioners(clinic))
     rooms = list(active_rooms(clinic).order_by("name", "id"))
     if not people or not rooms:
         return []
-    busy_people = set(PractitionerSlot.objects.filter(practitioner__in=people, slot_start__gte=start_of_day, slot_start__lt=end_of_day)
-                      .values_list("practitioner_id", "slot_start"))
-    busy_rooms = set(RoomSlot.objects.filter(room__in=rooms, slot_start__gte=start_of_day, slot_start__lt=end_of_day)
-                     .values_list("room_id", "slot_start"))
+    def held(model: Any, **lookup: Any) -> Any:
+        rows = model.objects.filter(slot_start__gte=start_of_day, slot_start__lt=end_of_day, **lookup)
+        return rows.exclude(appointment_id=ignore_appointment_id) if ignore_appointment_id is not None else rows
+
+    busy_people = set(held(PractitionerSlot, practitioner__in=people).values_list("practitioner_id", "slot_start"))
+    busy_rooms = set(held(RoomSlot, room__in=rooms).values_list("room_id", "slot_start"))
+    busy_patient = set(held(PatientSlot, patient_id=patient_id).values_list("slot_start", flat=True)) if patient_id is not None else set()
     found: list[tuple[datetime, User, Room]] = []
     moment = local_datetime(day, opens)
     last = local_datetime(day, closes) - timedelta(minutes=duration_minutes)
     earliest = now or timezone.now()
     while moment <= last and len(found) < limit:
-        if moment >= earliest:
-            units = slot_units(moment, moment + timedelta(minutes=duration_minutes))
+        units = slot_units(moment, moment + timedelta(minutes=duration_minutes))
+        if moment >= earliest and not any(u in busy_patient for u in units):
             for person in people:
                 if any((person.pk, u) in busy_people for u in units):
                     continue

@@ -30,7 +30,8 @@ from anagen.consultations.models import Consultation
 from anagen.consultations.models import Status as ConsultationStatus
 from anagen.core import display
 from anagen.core.billing import format_paise
-from anagen.portal.models import ChangeRequest
+from anagen.portal import services as portal
+from anagen.portal.models import ChangeRequest, SelfServiceChange
 from anagen.reminders import services as reminders
 from anagen.safety import services as safety
 from anagen.scheduling import services as scheduling
@@ -134,13 +135,15 @@ class SidePanel:
     failed: list[Any]
     requests: list[ChangeRequest]
     packages: list[Any]
+    # Sessions patients moved or cancelled themselves in the portal, this past week (issue 22).
+    self_service: list[SelfServiceChange] = field(default_factory=list)
 
 
 def side_panel(clinic: Clinic) -> SidePanel:
     requests = list(ChangeRequest.objects.filter(clinic=clinic, handled_at__isnull=True)
                     .select_related("patient", "appointment").order_by("created_at", "id")[:20])
     return SidePanel(billing.unpaid_invoices(clinic)[:10], reminders.failed_messages(clinic, limit=10), requests,
-                     billing.open_packages(clinic)[:10])
+                     billing.open_packages(clinic)[:10], portal.recent_self_service(clinic))
 
 
 def record_reads(actor: Actor, view: str, patient_ids: list[int]) -> None:

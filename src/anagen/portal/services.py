@@ -688,7 +688,7 @@ def refusal_words(refusal: rules.Refusal) -> str:
                                                    "this one is sooner. Ask the clinic instead, below.") % {"hours": refusal.hours},
         rules.RefusalCode.NEW_TIME_INSIDE_NOTICE: lambda: _("Choose a time at least %(hours)d hours from now.") % {"hours": refusal.hours},
         rules.RefusalCode.SAME_TIME: lambda: _("Your session is booked at this time already."),
-        rules.RefusalCode.CLOSED_DAY: lambda: _("The clinic is closed on %(day)s.") % {"day": day},
+        rules.RefusalCode.CLOSED_DAY: lambda: _("The clinic is closed on %(day)s: choose another day.") % {"day": day},
         rules.RefusalCode.TOO_CLOSE_TO_PREVIOUS: lambda: _(
             "Sessions must be at least %(days)d days apart, and your previous session is on %(day)s.") % {"days": refusal.days, "day": day},
         rules.RefusalCode.TOO_CLOSE_TO_NEXT: lambda: _(

@@ -222,6 +222,9 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "portal:home": (GET, PATIENT, UNSCOPED),
     "portal:after_login": (GET, SIGNED_IN, UNSCOPED),
     "portal:request_change": (POST, PATIENT, UNSCOPED),
+    # Self-service on the patient's own course sessions (issue 22): the page, then a POST.
+    "portal:move_session": (GET, PATIENT, UNSCOPED),
+    "portal:cancel_session": (GET, PATIENT, UNSCOPED),
     "portal:withdraw_consent": (GET, PATIENT, UNSCOPED),
     "portal:report_download": (GET, PATIENT, UNSCOPED),
     "portal:access_log": (GET, PATIENT, UNSCOPED),

@@ -158,6 +158,10 @@ class OpeningHoursForm(NoColonLabels, forms.Form):
                                               error_messages={"required": _("Tick at least one day the clinic is open.")})
     opens_at = forms.TimeField(label=_("Opens at"), widget=TIME_INPUT, help_text=_("24-hour clock, e.g. 09:00"))
     closes_at = forms.TimeField(label=_("Closes at"), widget=TIME_INPUT, help_text=_("24-hour clock, e.g. 19:00"))
+    self_service_notice_hours = forms.IntegerField(
+        label=_("Notice for changes in the portal (hours)"), min_value=0, max_value=336, required=False,
+        help_text=_("Patients move or cancel a course session themselves in the portal only this many hours or more before it "
+                    "(24 by default); closer to it, they ask reception."))
 
 
 class ClosureForm(NoColonLabels, forms.Form):

@@ -164,8 +164,11 @@ def update_clinic(actor: Actor, clinic: Clinic, values: dict[str, Any]) -> Clini
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def save_opening_hours(actor: Actor, clinic: Clinic, *, open_weekdays: list[str], opens_at: dt.time, closes_at: dt.time) -> ClinicProtocol:
-    """The weekdays the clinic opens and its hours on them; free times and course dates follow."""
+def save_opening_hours(actor: Actor, clinic: Clinic, *, open_weekdays: list[str], opens_at: dt.time, closes_at: dt.time,
+                       self_service_notice_hours: int | None = None) -> ClinicProtocol:
+    """The weekdays the clinic opens and its hours on them; free times and course dates follow.
+    ``self_service_notice_hours`` (None: unchanged): how long before a course session patients may
+    still move or cancel it in the portal (anagen.core.protocol.Protocol says why 24 h by default)."""
     days = [day for day in WEEKDAYS if day in set(open_weekdays)]
     errors = []
     if not days:
@@ -174,17 +177,22 @@ def save_opening_hours(actor: Actor, clinic: Clinic, *, open_weekdays: list[str]
         errors.append(FieldError("open_weekdays", _("Choose days from Monday to Sunday.")))
     if opens_at >= closes_at:
         errors.append(FieldError("closes_at", _("The clinic must close after it opens (%(time)s).") % {"time": display.clock(opens_at)}))
+    if self_service_notice_hours is not None and not 0 <= self_service_notice_hours <= 336:
+        errors.append(FieldError("self_service_notice_hours", _("Give 0 to 336 hours (two weeks).")))
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
         stored = ClinicProtocol.objects.select_for_update().filter(clinic=clinic).first() or ClinicProtocol(clinic=clinic)
         before = {"open_weekdays": ", ".join(stored.open_weekdays), "opens_at": f"{stored.opens_at:%H:%M}",
-                  "closes_at": f"{stored.closes_at:%H:%M}"} if stored.pk else {}
+                  "closes_at": f"{stored.closes_at:%H:%M}", "self_service_notice_hours": stored.self_service_notice_hours} if stored.pk else {}
         stored.open_weekdays, stored.opens_at, stored.closes_at = days, opens_at, closes_at
+        if self_service_notice_hours is not None:
+            stored.self_service_notice_hours = self_service_notice_hours
         stored.save()
         audit.append(actor, Action.UPDATE if before else Action.CREATE, object_type="clinic_hours", object_id=clinic.pk, patient_id=None,
                      changes=audit.diff(before, {"open_weekdays": ", ".join(days), "opens_at": f"{opens_at:%H:%M}",
-                                                 "closes_at": f"{closes_at:%H:%M}"}))
+                                                 "closes_at": f"{closes_at:%H:%M}",
+                                                 "self_service_notice_hours": stored.self_service_notice_hours}))
     return stored
 
 

@@ -96,7 +96,8 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
 def opening_hours(request: HttpRequest) -> HttpResponse:
     stored = settings_for(request.clinic)
     form = OpeningHoursForm(request.POST or None, initial={"open_weekdays": stored.open_weekdays, "opens_at": stored.opens_at,
-                                                           "closes_at": stored.closes_at})
+                                                           "closes_at": stored.closes_at,
+                                                           "self_service_notice_hours": stored.self_service_notice_hours})
     if request.method == "POST" and form.is_valid():
         try:
             services.save_opening_hours(Actor.from_request(request), request.clinic, **form.cleaned_data)

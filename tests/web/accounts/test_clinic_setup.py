@@ -111,3 +111,27 @@ def test_rooms_added_and_deactivated_on_the_page_are_audited(client, admin_user)
     assert client.post(reverse("scheduling:room_deactivate", args=[room.pk])).status_code == 302
     changes = list(AuditEntry.objects.filter(object_type="room", object_id=str(room.pk)).order_by("seq").values_list("action", flat=True))
     assert changes == ["create", "update"]
+
+
+def test_the_clinic_admin_sets_the_notice_for_changes_in_the_portal_and_it_is_audited(client, admin_user):
+    from anagen.accounts.protocols import protocol_for
+    from anagen.audit.models import AuditEntry
+
+    client.force_login(admin_user)
+    assert settings_for(admin_user.clinic).self_service_notice_hours == 24
+    response = client.post(reverse("accounts:opening_hours"), {"open_weekdays": ["mon", "tue"], "opens_at": "09:00", "closes_at": "18:00",
+                                                               "self_service_notice_hours": "48"})
+    assert response.status_code == 302
+    assert protocol_for(admin_user.clinic).self_service_notice_hours == 48
+    entry = AuditEntry.objects.filter(object_type="clinic_hours").order_by("-seq").first()
+    assert entry.changes["self_service_notice_hours"] == {"old": "24", "new": "48"}
+    assert "up to 48 hours before" in client.get(reverse("accounts:clinic_settings")).content.decode()
+
+
+def test_a_notice_out_of_range_is_refused_naming_the_field(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(reverse("accounts:opening_hours"), {"open_weekdays": ["mon"], "opens_at": "09:00", "closes_at": "18:00",
+                                                               "self_service_notice_hours": "1000"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["self_service_notice_hours"]
+    assert settings_for(admin_user.clinic).self_service_notice_hours == 24

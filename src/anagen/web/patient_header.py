@@ -16,6 +16,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from anagen.core import display
@@ -115,7 +116,7 @@ def build_header(request: Any, patient: Any) -> Header:
             chips.append(Chip(str(_("Not recorded")), "warn", str(_("Allergies")), kind="allergies"))
         if facts.has_signed_consultation:
             tone = {"not_eligible": "danger", "defer": "warn", "eligible_with_cautions": "warn"}.get(facts.screening_verdict, "ok")
-            on = display.day(facts.screening_on) if facts.screening_on else ""
+            on = date_format(facts.screening_on, "j M Y") if facts.screening_on else ""
             chips.append(Chip(f"{labels.label(facts.screening_verdict, 'verdict')} · {on}", tone, str(_("Screening")), kind="screening"))
         else:
             chips.append(Chip(str(_("Not screened")), "warn", str(_("Screening")), kind="screening"))
@@ -126,7 +127,7 @@ def build_header(request: Any, patient: Any) -> Header:
         nxt = c.next_session
         header.course_bar = {
             "done": c.done, "total": c.total, "percent": round(100 * c.done / c.total) if c.total else 0,
-            "next": display.day_short(timezone.localtime(nxt.starts_at).date()) if nxt else "",
+            "next": date_format(timezone.localtime(nxt.starts_at).date(), "j M") if nxt else "",
             "href": reverse("treatments:course", args=[c.course.pk]) if clinical else reverse("patients:course", args=[patient.pk]),
         }
     if clinical and facts.response_class:
@@ -142,7 +143,7 @@ def build_header(request: Any, patient: Any) -> Header:
     nxt = upcoming[0] if upcoming else None
     if nxt is not None:
         local = timezone.localtime(nxt.starts_at)
-        chips.append(Chip(f"{nxt.get_kind_display()} · {display.day_short(local.date())}, {display.clock(local)}", "",
+        chips.append(Chip(f"{nxt.get_kind_display()} · {date_format(local.date(), 'j M')}, {display.clock(local)}", "",
                           str(_("Next")), reverse("scheduling:detail", args=[nxt.pk]), kind="next"))
     else:
         chips.append(Chip(str(_("Nothing booked")), "", str(_("Next")), kind="next"))

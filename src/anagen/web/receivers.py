@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 from anagen.consultations.signals import consultation_signed
 from anagen.outcomes.models import PatientOutlook
@@ -37,5 +38,5 @@ def trichologists_stop_flag(sender: Any, patient: Any, **kwargs: Any) -> list[st
     if outlook.response_class == "worse":
         return [f"{labels.label('worse', 'response')}: {labels.label('stop_and_review_diagnosis', 'next_step')}."]
     if outlook.flagged:
-        return ["Likely non-responder: the trichologist reviews the plan."]
+        return [gettext("Likely non-responder: the trichologist reviews the plan.")]
     return []

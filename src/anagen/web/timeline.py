@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from anagen.consultations.services import booking_status
 from anagen.core import display
@@ -46,13 +48,18 @@ class Timeline:
     other_events: list[Any] = field(default_factory=list)
 
 
+def _moment(local: dt.datetime) -> str:
+    """3 Dec 2026, 10:30 as anagen.core.display writes it, the month in the reader's language."""
+    return f"{date_format(local.date(), 'j M Y')}, {display.clock(local)}"
+
+
 def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = None) -> Timeline:
     today = today or timezone.localdate()
     timeline = Timeline(upcoming=upcoming_for_patient(patient.clinic, patient))
     timeline.consultation_today = consultation_due_today(timeline.upcoming, today)
     if timeline.upcoming:
         first = timeline.upcoming[0]
-        timeline.next_due = f"{first.get_kind_display()} on {display.moment(timezone.localtime(first.starts_at))}"
+        timeline.next_due = gettext("%(kind)s on %(when)s") % {"kind": first.get_kind_display(), "when": _moment(timezone.localtime(first.starts_at))}
     if not clinical:
         return timeline
     # The timeline names no author or signer: no join for them.
@@ -78,9 +85,9 @@ def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = 
     _, timeline.booking = booking_status(patient, today, timeline.consultations)
     if not timeline.next_due:
         if not timeline.consultations:
-            timeline.next_due = "A consultation."
+            timeline.next_due = gettext("A consultation.")
         elif timeline.booking is not None and not timeline.booking.allowed:
             timeline.next_due = " ".join(timeline.booking.reasons)
         elif not courses:
-            timeline.next_due = "Plan and book a course."
+            timeline.next_due = gettext("Plan and book a course.")
     return timeline

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, User
@@ -177,4 +178,5 @@ def trichologist_day(clinic: Clinic, user: User, day: dt.date, now: dt.datetime)
 
 def when(appointment: Appointment) -> str:
     local = timezone.localtime(appointment.starts_at)
-    return f"{display.day_short(local.date())}, {display.clock(local)}"
+    # The month named in the reader's language (Django's catalogues); "3 Dec, 10:30" in English.
+    return f"{date_format(local.date(), 'j M')}, {display.clock(local)}"

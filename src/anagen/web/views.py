@@ -82,7 +82,7 @@ def today_arrived(request: HttpRequest, appointment_id: int) -> HttpResponse:
             messages.error(request, exc.message)
     else:
         if not request.htmx:
-            messages.success(request, f"{appointment.patient.full_name} has arrived.")
+            messages.success(request, _("%(patient)s has arrived.") % {"patient": appointment.patient.full_name})
     if request.htmx:
         local_day = timezone.localtime(appointment.starts_at).date()
         rows = [r for r in today.day_rows(request.clinic, local_day, now=timezone.now(), clinical=request.user.sees_clinical_content)

@@ -32,16 +32,16 @@ class PatientChoiceField(forms.ModelChoiceField):
 
 def _quarter_hour(value: time) -> time:
     if value.minute % SLOT_MINUTES or value.second or value.microsecond:
-        raise forms.ValidationError("Appointments start on the quarter hour (e.g. 10:00, 10:15, 10:30 or 10:45).")
+        raise forms.ValidationError(_("Appointments start on the quarter hour (e.g. 10:00, 10:15, 10:30 or 10:45)."))
     return value
 
 
 class _WhenFields(NoColonLabels, forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(
-        label="Start time",
+        label=_("Start time"),
         widget=forms.TimeInput(attrs={"type": "time", "step": SLOT_MINUTES * 60}, format="%H:%M"),
-        help_text="On the quarter hour, clinic time (IST).",
+        help_text=_("On the quarter hour, clinic time (IST)."),
     )
 
     def __init__(self, *args: Any, clinic: Clinic, today: date | None = None, **kwargs: Any):
@@ -50,19 +50,19 @@ class _WhenFields(NoColonLabels, forms.Form):
         self.today = today or timezone.localdate()
         practitioners = services.bookable_practitioners(clinic)
         rooms = services.active_rooms(clinic)
-        self.fields["practitioner"] = PractitionerChoiceField(queryset=practitioners, label="Practitioner", empty_label="Choose…")
-        self.fields["room"] = forms.ModelChoiceField(queryset=rooms, label="Room", empty_label="Choose…")
+        self.fields["practitioner"] = PractitionerChoiceField(queryset=practitioners, label=_("Practitioner"), empty_label=_("Choose…"))
+        self.fields["room"] = forms.ModelChoiceField(queryset=rooms, label=_("Room"), empty_label=_("Choose…"))
         for name in ("practitioner", "room"):
             self.fields[name].error_messages["invalid_choice"] = (
-                "Choose an active practitioner or trichologist of this clinic." if name == "practitioner" else "Choose an active room of this clinic."
+                _("Choose an active practitioner or trichologist of this clinic.") if name == "practitioner" else _("Choose an active room of this clinic.")
             )
 
     def clean_date(self) -> date:
         day: date = self.cleaned_data["date"]
         if day < self.today:
-            raise forms.ValidationError("Choose today or a later date.")
+            raise forms.ValidationError(_("Choose today or a later date."))
         if day > self.today + timedelta(days=2 * 366):
-            raise forms.ValidationError("Bookings open at most two years ahead.")
+            raise forms.ValidationError(_("Bookings open at most two years ahead."))
         return day
 
     def clean_start_time(self) -> time:
@@ -78,24 +78,24 @@ class _WhenFields(NoColonLabels, forms.Form):
 
 class BookingForm(_WhenFields):
     patient_query = forms.CharField(
-        label="Find patient",
+        label=_("Find patient"),
         required=False,
         max_length=100,
-        help_text="Name, phone or record number.",
+        help_text=_("Name, phone or record number."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    kind = forms.ChoiceField(label="Appointment type", choices=[("", "Choose…"), *Kind.choices])
+    kind = forms.ChoiceField(label=_("Appointment type"), choices=[("", _("Choose…")), *Kind.choices])
     duration_minutes = forms.IntegerField(
-        label="Duration (minutes)",
+        label=_("Duration (minutes)"),
         widget=forms.NumberInput(attrs={"step": SLOT_MINUTES, "min": SLOT_MINUTES, "max": services.MAX_DURATION_MINUTES}),
-        help_text="In 15-minute steps.",
+        help_text=_("In 15-minute steps."),
     )
     notes = forms.CharField(
-        label="Notes for reception",
+        label=_("Notes for reception"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Non-clinical only, e.g. “prefers a call after 6 pm”.",
+        help_text=_("Non-clinical only, e.g. “prefers a call after 6 pm”."),
     )
 
     field_order = ["patient_query", "patient", "practitioner", "room", "kind", "date", "start_time", "duration_minutes", "notes"]
@@ -104,11 +104,11 @@ class BookingForm(_WhenFields):
         super().__init__(*args, clinic=clinic, today=today, **kwargs)
         field = PatientChoiceField(
             queryset=Patient.objects.filter(clinic=clinic),
-            label="Patient",
+            label=_("Patient"),
             widget=forms.RadioSelect,
             error_messages={
-                "required": "Find the patient and choose them from the results.",
-                "invalid_choice": "This patient is not on this clinic's register.",
+                "required": _("Find the patient and choose them from the results."),
+                "invalid_choice": _("This patient is not on this clinic's register."),
             },
         )
         field.template_name = "scheduling/_patient_field.html"
@@ -148,11 +148,11 @@ class BookingForm(_WhenFields):
     def clean_duration_minutes(self) -> int:
         minutes: int = self.cleaned_data["duration_minutes"]
         if minutes <= 0:
-            raise forms.ValidationError("The appointment must end after it starts: enter a duration of at least 15 minutes.")
+            raise forms.ValidationError(_("The appointment must end after it starts: enter a duration of at least 15 minutes."))
         if minutes % SLOT_MINUTES:
-            raise forms.ValidationError("Durations come in 15-minute steps (15, 30, 45, 60 …).")
+            raise forms.ValidationError(_("Durations come in 15-minute steps (15, 30, 45, 60 …)."))
         if minutes > services.MAX_DURATION_MINUTES:
-            raise forms.ValidationError("An appointment can last at most 8 hours.")
+            raise forms.ValidationError(_("An appointment can last at most 8 hours."))
         return minutes
 
     def clean(self) -> dict[str, Any]:
@@ -160,7 +160,7 @@ class BookingForm(_WhenFields):
         if all(data.get(name) is not None for name in ("date", "start_time", "duration_minutes")):
             ends_at = self.starts_at() + timedelta(minutes=data["duration_minutes"])
             if ends_at > services.day_bounds(data["date"])[1]:
-                self.add_error("duration_minutes", "The appointment must end by midnight of the day it starts.")
+                self.add_error("duration_minutes", _("The appointment must end by midnight of the day it starts."))
         return data
 
 
@@ -188,17 +188,17 @@ class MoveForm(_WhenFields):
         if data.get("date") is not None and data.get("start_time") is not None:
             ends_at = self.starts_at() + timedelta(minutes=self.appointment.duration_minutes)
             if ends_at > services.day_bounds(data["date"])[1]:
-                self.add_error("start_time", "The appointment must end by midnight of the day it starts.")
+                self.add_error("start_time", _("The appointment must end by midnight of the day it starts."))
         return data
 
 
 class ReasonForm(NoColonLabels, forms.Form):
-    reason = forms.CharField(label="Reason", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     def clean_reason(self) -> str:
         text = self.cleaned_data["reason"].strip()
         if not text:
-            raise forms.ValidationError("Give a reason.")
+            raise forms.ValidationError(_("Give a reason."))
         return text
 
 
@@ -206,28 +206,28 @@ class RoomForm(NoColonLabels, forms.ModelForm):
     class Meta:
         model = Room
         fields = ["name"]
-        help_texts = {"name": "e.g. Procedure room 3"}
+        help_texts = {"name": _("e.g. Procedure room 3")}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("This field is required.")
+            raise forms.ValidationError(_("This field is required."))
         return name
 
 
 class CalendarFilterForm(NoColonLabels, forms.Form):
     """The calendar's toolbar: which day, columns by practitioner or by room, and filters."""
 
-    date = forms.DateField(label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    by = forms.ChoiceField(label="Columns", required=False, choices=[("practitioner", "Practitioners"), ("room", "Rooms")])
+    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    by = forms.ChoiceField(label=_("Columns"), required=False, choices=[("practitioner", _("Practitioners")), ("room", _("Rooms"))])
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["practitioner"] = PractitionerChoiceField(
-            queryset=services.bookable_practitioners(clinic), label="Practitioner", required=False, empty_label="All practitioners"
+            queryset=services.bookable_practitioners(clinic), label=_("Practitioner"), required=False, empty_label=_("All practitioners")
         )
         self.fields["room"] = forms.ModelChoiceField(
-            queryset=Room.objects.filter(clinic=clinic), label="Room", required=False, empty_label="All rooms"
+            queryset=Room.objects.filter(clinic=clinic), label=_("Room"), required=False, empty_label=_("All rooms")
         )
 
 

@@ -26,7 +26,7 @@ SLOT = timedelta(minutes=SLOT_MINUTES)
 
 class Room(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="rooms")
-    name = models.CharField("room name", max_length=100)
+    name = models.CharField(_("room name"), max_length=100)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -73,13 +73,13 @@ class AppointmentDuration(models.Model):
 
 
 class Status(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    ARRIVED = "arrived", "Arrived"
+    BOOKED = "booked", _("Booked")
+    ARRIVED = "arrived", _("Arrived")
     # The session or consultation has begun: the nurse or trichologist took the patient in.
-    IN_CHAIR = "in_chair", "In the chair"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-    NO_SHOW = "no_show", "No-show"
+    IN_CHAIR = "in_chair", _("In the chair")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
 
 
 # Appointments in these states hold their practitioner and room slots.

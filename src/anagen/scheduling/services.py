@@ -138,7 +138,7 @@ def _resolve_patient(clinic: Clinic, patient: Patient | int) -> Patient:
     patient_id = patient.pk if isinstance(patient, Patient) else patient
     found = Patient.objects.filter(pk=patient_id, clinic=clinic).first()
     if found is None:
-        raise BookingError("patient", "This patient is not on this clinic's register.")
+        raise BookingError("patient", gettext("This patient is not on this clinic's register."))
     return found
 
 
@@ -146,7 +146,7 @@ def _resolve_practitioner(clinic: Clinic, practitioner: User | int) -> User:
     user_id = practitioner.pk if isinstance(practitioner, User) else practitioner
     found = bookable_practitioners(clinic).filter(pk=user_id).first()
     if found is None:
-        raise BookingError("practitioner", "Choose an active practitioner or trichologist of this clinic.")
+        raise BookingError("practitioner", gettext("Choose an active practitioner or trichologist of this clinic."))
     return found
 
 
@@ -154,25 +154,25 @@ def _resolve_room(clinic: Clinic, room: Room | int) -> Room:
     room_id = room.pk if isinstance(room, Room) else room
     found = active_rooms(clinic).filter(pk=room_id).first()
     if found is None:
-        raise BookingError("room", "Choose an active room of this clinic.")
+        raise BookingError("room", gettext("Choose an active room of this clinic."))
     return found
 
 
 def _check_times(starts_at: datetime, duration_minutes: int) -> datetime:
     if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
-        raise BookingError("starts_at", "The start time must be a date and time with its time zone.")
+        raise BookingError("starts_at", gettext("The start time must be a date and time with its time zone."))
     if not isinstance(duration_minutes, int) or duration_minutes <= 0:
-        raise BookingError("duration_minutes", "The appointment must end after it starts: the duration must be at least 15 minutes.")
+        raise BookingError("duration_minutes", gettext("The appointment must end after it starts: the duration must be at least 15 minutes."))
     if duration_minutes % SLOT_MINUTES:
-        raise BookingError("duration_minutes", "Durations come in 15-minute steps (15, 30, 45, 60 …).")
+        raise BookingError("duration_minutes", gettext("Durations come in 15-minute steps (15, 30, 45, 60 …)."))
     if duration_minutes > MAX_DURATION_MINUTES:
-        raise BookingError("duration_minutes", "An appointment can last at most 8 hours.")
+        raise BookingError("duration_minutes", gettext("An appointment can last at most 8 hours."))
     if not is_on_slot_boundary(starts_at):
-        raise BookingError("starts_at", "Appointments start on the quarter hour (e.g. 10:00, 10:15, 10:30 or 10:45).")
+        raise BookingError("starts_at", gettext("Appointments start on the quarter hour (e.g. 10:00, 10:15, 10:30 or 10:45)."))
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     local_start = timezone.localtime(starts_at, clinic_zone())
     if ends_at > day_bounds(local_start.date())[1]:
-        raise BookingError("duration_minutes", "The appointment must end by midnight of the day it starts.")
+        raise BookingError("duration_minutes", gettext("The appointment must end by midnight of the day it starts."))
     return ends_at
 
 
@@ -378,10 +378,10 @@ def book_appointment(
 ) -> Appointment:
     """Book an appointment, or raise BookingError / SlotTaken naming the field at fault."""
     if kind not in Kind.values:
-        raise BookingError("kind", "Choose an appointment type.")
+        raise BookingError("kind", gettext("Choose an appointment type."))
     ends_at = _check_times(starts_at, duration_minutes)
     if course_session_number is not None and course_session_number < 1:
-        raise BookingError("course_session_number", "Session numbers start at 1.")
+        raise BookingError("course_session_number", gettext("Session numbers start at 1."))
     with transaction.atomic():
         the_patient = _resolve_patient(clinic, patient)
         the_practitioner = _resolve_practitioner(clinic, practitioner)
@@ -431,9 +431,9 @@ def move_appointment(
     with transaction.atomic():
         current = _locked(appointment)
         if expected_version is not None and current.version != expected_version:
-            raise StaleWrite("Someone else changed this appointment while you were editing it. Reload the page to see their changes.")
+            raise StaleWrite(gettext("Someone else changed this appointment while you were editing it. Reload the page to see their changes."))
         if current.status != Status.BOOKED:
-            raise BookingError(None, f"Only a booked appointment can be moved; this one is {current.get_status_display().lower()}.")
+            raise BookingError(None, gettext("Only a booked appointment can be moved; this one is %(status)s.") % {"status": current.get_status_display().lower()})
         ends_at = _check_times(starts_at, duration_minutes if duration_minutes is not None else current.duration_minutes)
         new_practitioner = _resolve_practitioner(current.clinic, practitioner) if practitioner is not None else current.practitioner
         new_room = _resolve_room(current.clinic, room) if room is not None else current.room
@@ -458,7 +458,7 @@ def link_to_course(actor: Actor, appointment: Appointment, *, course_id: int, se
     with transaction.atomic():
         current = _locked(appointment)
         if current.course_id is not None:
-            raise BookingError("course_session", "This appointment already belongs to a course.")
+            raise BookingError("course_session", gettext("This appointment already belongs to a course."))
         before = _values(current)
         current.course_id, current.course_session_number = course_id, session_number
         current.version += 1
@@ -474,11 +474,13 @@ def _set_status(actor: Actor, appointment: Appointment, *, status: str, allowed_
     with transaction.atomic():
         current = _locked(appointment)
         if current.status not in allowed_from:
-            raise BookingError(None, f"This appointment is {current.get_status_display().lower()}; it cannot be marked {Status(status).label.lower()}.")
+            raise BookingError(None, gettext("This appointment is %(status)s; it cannot be marked %(new_status)s.") % {
+                "status": current.get_status_display().lower(), "new_status": Status(status).label.lower()})
         moment = now or timezone.now()
         later_day = timezone.localtime(current.starts_at, clinic_zone()).date() > timezone.localtime(moment, clinic_zone()).date()
         if status in (Status.ARRIVED, Status.IN_CHAIR, Status.NO_SHOW, Status.COMPLETED) and later_day:
-            raise BookingError(None, f"This appointment is on a later day; it cannot be marked {Status(status).label.lower()} yet.")
+            raise BookingError(None, gettext("This appointment is on a later day; it cannot be marked %(new_status)s yet.") % {
+                "new_status": Status(status).label.lower()})
         before = _values(current)
         current.status = status
         current.status_reason = reason
@@ -493,9 +495,9 @@ def _set_status(actor: Actor, appointment: Appointment, *, status: str, allowed_
 def _reason(reason: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise BookingError("reason", "Give a reason.")
+        raise BookingError("reason", gettext("Give a reason."))
     if len(text) > 200:
-        raise BookingError("reason", "Keep the reason under 200 characters.")
+        raise BookingError("reason", gettext("Keep the reason under 200 characters."))
     return text
 
 
@@ -662,9 +664,10 @@ def save_durations(actor: Actor, clinic: Clinic, minutes_by_kind: dict[str, int]
     errors = []
     for kind, minutes in minutes_by_kind.items():
         if kind not in Kind.values:
-            errors.append(FieldError(kind, "Unknown appointment type."))
+            errors.append(FieldError(kind, gettext("Unknown appointment type.")))
         elif not SLOT_MINUTES <= minutes <= MAX_DURATION_MINUTES or minutes % SLOT_MINUTES:
-            errors.append(FieldError(kind, f"Use {SLOT_MINUTES} to {MAX_DURATION_MINUTES} minutes in steps of {SLOT_MINUTES}."))
+            errors.append(FieldError(kind, gettext("Use %(min)d to %(max)d minutes in steps of %(step)d.") % {
+                "min": SLOT_MINUTES, "max": MAX_DURATION_MINUTES, "step": SLOT_MINUTES}))
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():

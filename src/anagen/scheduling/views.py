@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,6 +34,13 @@ from anagen.scheduling.forms import (
 from anagen.scheduling.grid import Column, build_rows, days_of_week
 from anagen.scheduling.models import HOLDING_STATUSES, Appointment, Room
 from anagen.ui.forms import add_errors_from
+
+
+def _weekday_day(day: date) -> str:
+    """Thu 3 Dec 2026 as anagen.core.display writes it, with the day and month named in the reader's
+    language (Django's own catalogues): the calendar is read by staff in Hindi and Marathi too."""
+    return date_format(day, "D j M Y")
+
 
 # ------------------------------------------------------------------------------------ calendar
 
@@ -94,7 +102,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
         "rows": build_rows(columns),
         "off_grid": [a for a in appointments if a.status not in HOLDING_STATUSES],
         "appointment_count": len(active),
-        "title": display.weekday_day(day),
+        "title": _weekday_day(day),
         "prev_query": _query(date=(day - timedelta(days=1)).isoformat(), **keep),
         "next_query": _query(date=(day + timedelta(days=1)).isoformat(), **keep),
         "today_query": _query(**keep),
@@ -125,7 +133,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
     for each in days_of_week(monday):
         start, end = services.day_bounds(each)
         columns.append(Column(
-            label=f"{each:%a} {display.day_short(each)}", day=each, book_params=resource,
+            label=date_format(each, "D j M"), day=each, book_params=resource,
             appointments=[a for a in active if start <= a.starts_at < end], is_today=each == today,
             bookable=each >= today and (room is None or room.active),
         ))
@@ -144,7 +152,7 @@ def week_view(request: HttpRequest) -> HttpResponse:
         "rows": build_rows(columns) if (practitioner or room) else [],
         "off_grid": [a for a in appointments if a.status not in HOLDING_STATUSES],
         "appointment_count": len(active),
-        "title": _("Week of %(monday)s – %(sunday)s") % {"monday": display.day_short(monday), "sunday": display.day(sunday)},
+        "title": _("Week of %(monday)s – %(sunday)s") % {"monday": date_format(monday, "j M"), "sunday": date_format(sunday, "j M Y")},
         "whose": whose,
         "prev_query": _query(date=(monday - timedelta(days=7)).isoformat(), **keep),
         "next_query": _query(date=(monday + timedelta(days=7)).isoformat(), **keep),
@@ -196,7 +204,7 @@ def book(request: HttpRequest) -> HttpResponse:
                 local = timezone.localtime(appointment.starts_at)
                 messages.success(request, _("Booked %(patient)s with %(practitioner)s on %(day)s at %(time)s in %(room)s.") % {
                     "patient": appointment.patient.full_name, "practitioner": appointment.practitioner,
-                    "day": display.weekday_day(local.date()), "time": display.clock(local), "room": appointment.room})
+                    "day": _weekday_day(local.date()), "time": display.clock(local), "room": appointment.room})
                 return redirect(f"{reverse('scheduling:day')}?{_query(date=local.date().isoformat())}")
         status = 400
     else:
@@ -298,7 +306,7 @@ def move(request: HttpRequest, appointment_id: int) -> HttpResponse:
         else:
             local = timezone.localtime(moved.starts_at)
             messages.success(request, _("Moved to %(day)s at %(time)s with %(practitioner)s in %(room)s.") % {
-                "day": display.weekday_day(local.date()), "time": display.clock(local), "practitioner": moved.practitioner, "room": moved.room})
+                "day": _weekday_day(local.date()), "time": display.clock(local), "practitioner": moved.practitioner, "room": moved.room})
             url = replan_url(moved)
             if url:
                 messages.info(request, format_html(
@@ -321,7 +329,7 @@ def _status_change(request: HttpRequest, appointment_id: int, *, prefix: str, te
             local = timezone.localtime(changed.starts_at)
             messages.success(request, _("%(status)s: %(patient)s, %(day)s, %(time)s. The slot is free again.") % {
                 "status": changed.get_status_display(), "patient": changed.patient.full_name,
-                "day": display.weekday_day(local.date()), "time": display.clock(local)})
+                "day": _weekday_day(local.date()), "time": display.clock(local)})
             return redirect("scheduling:detail", appointment_id=changed.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "appointment": appointment, "title": template_title, "button": button}

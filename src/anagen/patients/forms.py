@@ -26,13 +26,13 @@ MAX_AGE_YEARS = 120
 class PatientForm(NoColonLabels, forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
         required=False,
-        label="This is a different person: create the record anyway",
+        label=_("This is a different person: create the record anyway"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Wider than the stored 14 digits: people type the dashes of XX-XXXX-XXXX-XXXX.
     abha_number = forms.CharField(
-        label="ABHA number", max_length=20, required=False,
-        help_text="Optional. 14 digits, e.g. 91-1234-5678-9012.",
+        label=_("ABHA number"), max_length=20, required=False,
+        help_text=_("Optional. 14 digits, e.g. 91-1234-5678-9012."),
     )
 
     # What the clinic gives the patient (consent texts, aftercare sheets, reminders, report,
@@ -51,11 +51,13 @@ class PatientForm(NoColonLabels, forms.ModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "emergency_contact_phone": forms.TextInput(attrs={"inputmode": "tel"}),
         }
+        # The fields without a verbose name of their own.
+        labels = {"sex": _("Sex"), "email": _("Email"), "address": _("Address")}
         help_texts = {
-            "phone": "Indian numbers may be written without +91.",
-            "abha_number": "Optional. 14 digits, e.g. 91-1234-5678-9012.",
-            "abha_address": "Optional, e.g. asha.patil@abdm.",
-            "name_devanagari": "Optional: the name as the patient writes it, e.g. प्रिया देशमुख.",
+            "phone": _("Indian numbers may be written without +91."),
+            "abha_number": _("Optional. 14 digits, e.g. 91-1234-5678-9012."),
+            "abha_address": _("Optional, e.g. asha.patil@abdm."),
+            "name_devanagari": _("Optional: the name as the patient writes it, e.g. प्रिया देशमुख."),
         }
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any):
@@ -72,7 +74,7 @@ class PatientForm(NoColonLabels, forms.ModelForm):
         raw = self.cleaned_data.get(field, "") or ""
         if not raw.strip():
             if required:
-                raise forms.ValidationError("This field is required.")
+                raise forms.ValidationError(_("This field is required."))
             return ""
         try:
             return normalise(raw)
@@ -110,15 +112,15 @@ class PatientForm(NoColonLabels, forms.ModelForm):
         name = " ".join((self.cleaned_data.get("name_devanagari") or "").split())
         # Devanagari letters and signs (U+0900-U+097F), spaces and the dot of initials only.
         if name and not all("\u0900" <= ch <= "\u097f" or ch in " ." for ch in name):
-            raise forms.ValidationError("Write the name in Devanagari letters only, e.g. प्रिया देशमुख.")
+            raise forms.ValidationError(_("Write the name in Devanagari letters only, e.g. प्रिया देशमुख."))
         return name
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]
         if born > self.today:
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
         if self.today.year - born.year > MAX_AGE_YEARS:
-            raise forms.ValidationError(f"The date of birth is more than {MAX_AGE_YEARS} years ago.")
+            raise forms.ValidationError(_("The date of birth is more than %(years)d years ago.") % {"years": MAX_AGE_YEARS})
         return born
 
     def clean_preferred_language(self) -> str:
@@ -131,10 +133,10 @@ class PatientForm(NoColonLabels, forms.ModelForm):
 
 class PatientSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search patients",
+        label=_("Search patients"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, phone or record number"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, phone or record number")}),
     )
 
     def clean_q(self) -> str:

@@ -20,29 +20,29 @@ class Sex(models.TextChoices):
 
 class Patient(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
-    mrn = models.CharField("record number", max_length=20)
-    given_name = models.CharField("given name", max_length=100)
-    family_name = models.CharField("family name", max_length=100, blank=True)
+    mrn = models.CharField(_("record number"), max_length=20)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
     # The name as the patient writes it in Devanagari (Hindi, Marathi), when recorded: shown under
     # the Latin name in the patient header and printed on documents.
-    name_devanagari = models.CharField("name in Devanagari", max_length=200, blank=True)
-    date_of_birth = models.DateField("date of birth")
+    name_devanagari = models.CharField(_("name in Devanagari"), max_length=200, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
     sex = models.CharField(max_length=10, choices=Sex.choices)
-    phone = models.CharField("phone", max_length=20, help_text="Stored in E.164, e.g. +919820012345")
+    phone = models.CharField(_("phone"), max_length=20, help_text=_("Stored in E.164, e.g. +919820012345"))
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
-    emergency_contact_name = models.CharField("emergency contact name", max_length=200, blank=True)
-    emergency_contact_phone = models.CharField("emergency contact phone", max_length=20, blank=True)
-    abha_number = models.CharField("ABHA number", max_length=14, blank=True)
-    abha_address = models.CharField("ABHA address", max_length=64, blank=True)
+    emergency_contact_name = models.CharField(_("emergency contact name"), max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=20, blank=True)
+    abha_number = models.CharField(_("ABHA number"), max_length=14, blank=True)
+    abha_address = models.CharField(_("ABHA address"), max_length=64, blank=True)
     # What the patient reads: the portal, and (issue 21) consents, aftercare, reminders, reports.
     preferred_language = models.CharField(
-        "preferred language", max_length=8, choices=Language.choices, default=Language.ENGLISH
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
     )
     # Set when the patient registered themselves by booking online (anagen.booking): reception
     # checks the record against existing ones (the same person may already have a record under
     # another spelling) and clears it, or merges.
-    needs_duplicate_check = models.BooleanField("booked online: check for duplicates", default=False)
+    needs_duplicate_check = models.BooleanField(_("booked online: check for duplicates"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every update so a stale form or API write can be refused instead of overwriting.

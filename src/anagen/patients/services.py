@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, Language
 from anagen.audit import services as audit
@@ -33,7 +34,7 @@ class DuplicateAbhaNumber(Refused):
     kind = "duplicate-abha-number"
 
     def __init__(self) -> None:
-        super().__init__("Another patient of this clinic already has this ABHA number.", "abha_number")
+        super().__init__(gettext("Another patient of this clinic already has this ABHA number."), "abha_number")
 
 
 def likely_duplicates(clinic: Clinic, phone: str, date_of_birth: Any, exclude_id: int | None = None) -> list[Patient]:

@@ -69,13 +69,13 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             duplicates = exc.candidates
             form.add_error(
                 "confirm_duplicate",
-                "A patient with this phone number and date of birth already exists. Open that "
-                "record, or tick the box if this is a different person.",
+                _("A patient with this phone number and date of birth already exists. Open that "
+                  "record, or tick the box if this is a different person."),
             )
         except services.DuplicateAbhaNumber as exc:
             form.add_error(exc.field, exc.message)
         else:
-            messages.success(request, f"Registered {patient.full_name} as {patient.mrn}.")
+            messages.success(request, _("Registered %(name)s as %(mrn)s.") % {"name": patient.full_name, "mrn": patient.mrn})
             if request.POST.get("then") == "book":
                 # "New patient" from reception's Today ends on the booking form, patient filled in.
                 return redirect(f"{reverse('scheduling:book')}?{urlencode({'patient': patient.pk})}")
@@ -96,11 +96,11 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         try:
             services.update_patient(actor, patient, form.registry_values(), expected_version=form.cleaned_data.get("version"))
         except services.StaleWrite:
-            form.add_error(None, "Someone else changed this record while you were editing it. Reload the page to see their changes.")
+            form.add_error(None, _("Someone else changed this record while you were editing it. Reload the page to see their changes."))
         except services.DuplicateAbhaNumber as exc:
             form.add_error(exc.field, exc.message)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("patients:detail", patient_id=patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "patients/form.html", {"form": form, "patient": patient, "creating": False}, status=status)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, Role, User
@@ -21,7 +22,6 @@ from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
-from anagen.core import display
 from anagen.core.errors import Duplicate, FieldError, InvalidInput, NotFound, Refused, StaleWrite
 from anagen.patients.models import Patient
 from anagen.scheduling import signals
@@ -120,7 +120,8 @@ def _hhmm(moment: datetime) -> str:
 
 def _span(appointment: Appointment) -> str:
     local = timezone.localtime(appointment.starts_at, clinic_zone())
-    return f"{display.day(local.date())} from {_hhmm(appointment.starts_at)} to {_hhmm(appointment.ends_at)}"
+    return gettext("%(day)s from %(start)s to %(end)s") % {
+        "day": date_format(local.date(), "j M Y"), "start": _hhmm(appointment.starts_at), "end": _hhmm(appointment.ends_at)}
 
 
 # ------------------------------------------------------------------------------------- lookups
@@ -188,10 +189,17 @@ def _conflict(model: Any, field: str, resource_id: int, units: list[datetime], e
 
 
 def _refusal(field: str, resource: User | Room, other: Appointment | None) -> SlotTaken:
-    when = f" on {_span(other)}" if other is not None else " at that time"
     if field == "practitioner":
-        return SlotTaken("practitioner", f"{resource} is already booked{when}. Choose another time or practitioner.")
-    return SlotTaken("room", f"{resource} is already in use{when}. Choose another time or room.")
+        if other is None:
+            message = gettext("%(practitioner)s is already booked at that time. Choose another time or practitioner.")
+        else:
+            message = gettext("%(practitioner)s is already booked on %(span)s. Choose another time or practitioner.")
+        return SlotTaken("practitioner", message % {"practitioner": resource, "span": _span(other) if other else ""})
+    if other is None:
+        message = gettext("%(room)s is already in use at that time. Choose another time or room.")
+    else:
+        message = gettext("%(room)s is already in use on %(span)s. Choose another time or room.")
+    return SlotTaken("room", message % {"room": resource, "span": _span(other) if other else ""})
 
 
 def _check_free(practitioner: User, room: Room, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None,
@@ -219,7 +227,7 @@ def _patient_refusal(patient: Patient, other: Appointment | None, starts_at: dat
     if local.date() == timezone.localtime(starts_at, clinic_zone()).date():
         when = gettext("at %(time)s") % {"time": _hhmm(other.starts_at)}
     else:
-        when = gettext("on %(day)s at %(time)s") % {"day": display.day(local.date()), "time": _hhmm(other.starts_at)}
+        when = gettext("on %(day)s at %(time)s") % {"day": date_format(local.date(), "j M Y"), "time": _hhmm(other.starts_at)}
     return PatientBusy("patient", gettext("%(name)s is already booked %(when)s (%(kind)s with %(practitioner)s). Choose another time.") % {
         "name": patient.full_name, "when": when, "kind": other.get_kind_display().lower(), "practitioner": other.practitioner})
 

@@ -66,7 +66,8 @@ CASES = [
     # patients with nothing today change nothing on it (issue 20).
     Case("home", lambda w: reverse("home"), f.more_patients, budget=15, shows_rows=False),
     Case("home, likely non-responders", lambda w: reverse("home"), f.more_flagged_patients, budget=21, seed=f.flag_the_patient),
-    Case("home, reception's day", lambda w: reverse("home"), f.more_appointments_today, as_="reception", budget=24),
+    # 25: the side panel's changes patients made themselves in the portal (issue 22, item 2).
+    Case("home, reception's day", lambda w: reverse("home"), f.more_appointments_today, as_="reception", budget=25),
     Case("patient list", r("patients:list"), f.more_patients, budget=10),
     Case("patient search by name", r("patients:list"), f.more_patients, budget=10, post={"q": "asha"}),
     Case("patient search by phone", r("patients:list"), f.more_patients, budget=10, post={"q": "9198"}),
@@ -104,7 +105,10 @@ CASES = [
     Case("audit trail of a staff member", lambda w: reverse("audit:trail") + f"?person={w['staff']['trichologist'].pk}",
          f.more_audit_entries, as_="clinic_admin", budget=15, seed=lambda w: f.more_audit_entries(w, 1)),
     # 19: each aftercare sheet carries the 5-ARI instructions of its session's formulation (issue 17).
-    Case("portal home", r("portal:home"), f.more_of_everything, as_="patient", budget=19),
+    # 22: whether each upcoming session may be moved or cancelled by the patient (issue 22, item 2):
+    # the clinic's notice rule, the courses and their appointments, once for all the sessions.
+    Case("portal home", r("portal:home"), f.more_of_everything, as_="patient", budget=22),
+    Case("portal home, sessions of many courses", r("portal:home"), f.more_courses, as_="patient", budget=22),
     Case("portal access log", r("portal:access_log"), f.more_audit_entries, as_="patient", budget=13),
     Case("API patients", api("/patients"), f.more_patients, as_="api:reception", budget=9),
     Case("API patient search", api("/patients?q=asha"), f.more_patients, as_="api:reception", budget=9),

@@ -21,6 +21,7 @@ import pytest
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation.template import templatize
+from tests.web.i18n.catalogue import unfit_msgids
 
 from anagen.accounts.models import Role
 from anagen.billing.models import Method as PaymentMethod
@@ -120,13 +121,8 @@ def test_the_portal_uses_a_good_number_of_msgids_found_in_its_own_files():
 
 @pytest.mark.parametrize("language", ["hi", "mr"])
 def test_every_msgid_of_the_portal_is_translated_and_not_fuzzy(language):
-    catalogue = polib.pofile(str(LOCALE_DIR / language / "LC_MESSAGES/django.po"))
-    entries = {(e.msgctxt, e.msgid): e for e in catalogue if not e.obsolete}
-    missing = sorted(str(k) for k in portal_msgids() if k not in entries)
+    missing, bad = unfit_msgids(language, portal_msgids())
     assert not missing, f"not in the {language} catalogue (run makemessages): {missing}"
-    bad = sorted(
-        e.msgid for k in portal_msgids() for e in [entries[k]] if not e.translated() or "fuzzy" in e.flags
-    )
     assert not bad, f"untranslated or fuzzy in {language}: {bad}"
 
 
@@ -157,12 +153,9 @@ def test_each_patient_document_uses_msgids_found_in_its_own_files():
 @pytest.mark.parametrize("document", sorted(PATIENT_DOCUMENTS))
 @pytest.mark.parametrize("language", ["hi", "mr"])
 def test_every_msgid_of_what_the_patient_is_handed_is_translated_and_not_fuzzy(language, document):
-    catalogue = polib.pofile(str(LOCALE_DIR / language / "LC_MESSAGES/django.po"))
-    entries = {(e.msgctxt, e.msgid): e for e in catalogue if not e.obsolete}
     keys = document_msgids(document)
-    missing = sorted(str(k) for k in keys if k not in entries)
+    missing, bad = unfit_msgids(language, keys)
     assert not missing, f"{document}: not in the {language} catalogue (run makemessages): {missing}"
-    bad = sorted(e.msgid for k in keys for e in [entries[k]] if not e.translated() or "fuzzy" in e.flags)
     assert not bad, f"{document}: untranslated or fuzzy in {language}: {bad}"
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import polib
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from tests.web.i18n.catalogue import unfit_msgids
 from tests.web.i18n.test_catalogues import python_msgids, template_msgids
 
 from anagen.scheduling.models import Kind
@@ -55,11 +55,8 @@ def test_the_safety_pages_and_the_readiness_use_msgids_found_in_their_own_files(
 
 @pytest.mark.parametrize("language", ["hi", "mr"])
 def test_every_msgid_of_the_safety_pages_and_the_readiness_is_translated_and_not_fuzzy(language):
-    catalogue = polib.pofile(str(LOCALE_DIR / language / "LC_MESSAGES/django.po"))
-    entries = {(e.msgctxt, e.msgid): e for e in catalogue if not e.obsolete}
-    missing = sorted(str(k) for k in staff_msgids() if k not in entries)
+    missing, bad = unfit_msgids(language, staff_msgids())
     assert not missing, f"not in the {language} catalogue (run makemessages): {missing}"
-    bad = sorted(e.msgid for k in staff_msgids() for e in [entries[k]] if not e.translated() or "fuzzy" in e.flags)
     assert not bad, f"untranslated or fuzzy in {language}: {bad}"
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import polib
 import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.template import templatize
+from tests.web.i18n.catalogue import unfit_msgids
 from tests.web.i18n.test_catalogues import LITERAL, python_msgids, template_msgids
 
 from anagen.scheduling.models import Status
@@ -73,12 +73,9 @@ def test_the_staff_pages_use_msgids_found_in_their_own_files():
 
 @pytest.mark.parametrize("language", ["hi", "mr"])
 def test_every_msgid_of_the_staff_pages_is_translated_and_not_fuzzy(language):
-    catalogue = polib.pofile(str(LOCALE_DIR / language / "LC_MESSAGES/django.po"))
-    entries = {(e.msgctxt, e.msgid): e for e in catalogue if not e.obsolete}
     keys = staff_msgids()
-    missing = sorted(str(k) for k in keys if k not in entries)
+    missing, bad = unfit_msgids(language, keys)
     assert not missing, f"not in the {language} catalogue (run makemessages): {missing}"
-    bad = sorted(e.msgid for k in keys for e in [entries[k]] if not e.translated() or "fuzzy" in e.flags)
     assert not bad, f"untranslated or fuzzy in {language}: {bad}"
 
 

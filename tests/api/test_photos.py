@@ -57,6 +57,7 @@ def test_it_serves_photo_metadata_and_the_file_with_an_audit_entry(world, api_as
     api = api_as(world["staff"]["practitioner"])
     listed = api("get", f"/photos?patient_id={world['patient'].pk}")
     assert [p["id"] for p in listed.data["items"]] == [photo.pk]
+    assert listed.data["items"][0]["taken_by_patient"] is False  # the patient's own from home say True (issue 22)
     download = api("get", f"/photos/{photo.pk}/file")
     assert download.status_code == 200 and download["Content-Type"] == "image/jpeg"
     assert download.body.startswith(b"\xff\xd8")

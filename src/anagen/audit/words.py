@@ -66,6 +66,7 @@ OBJECT_WORDS = {
     "photo_thumbnail": _("a photograph (small)"),
     "photo_metadata": _("a photograph's details"),
     "photo_gallery": _("the patient's photographs"),
+    "home_photos": _("the photographs the patient took at home"),
     "hair_count": _("a hair count on a photograph"),
     "dermatoscope": _("a dermatoscope's settings"),
     "progress": _("the patient's progress"),

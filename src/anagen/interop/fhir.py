@@ -538,6 +538,8 @@ class Builder:
                 "bodySite": {"coding": [C.SCALP], "text": _label(str(getattr(photo, "view", "") or "")) or None},
                 "content": {"contentType": getattr(photo, "content_type", "") or "image/jpeg",
                             "title": f"photos/{photo.pk}{_suffix(photo)}"},
+                # Taken by the patient at home (issue 22, item 7): not a standard clinic photograph.
+                "note": [{"text": "Taken by the patient at home"}] if getattr(photo, "taken_by_patient", False) else None,
             }, "photo", photo.pk)
         for report in optional_records("outcomes", "Report", self.patient):
             created = getattr(report, "created_at", None)

@@ -55,7 +55,8 @@ def _photo_pairs(patient: Patient) -> tuple[list[dict[str, Any]], str]:
     """Baseline and latest photograph of each view. Defensive: if the photos table cannot be read
     (not migrated yet), the report says no photos were taken."""
     try:
-        photos = list(Photo.objects.filter(patient=patient).order_by("visit_date", "id"))
+        # The clinic's own photographs only: the patient's taken at home are not standard views.
+        photos = list(Photo.objects.filter(patient=patient, taken_by_patient=False).order_by("visit_date", "id"))
     except Exception:  # noqa: BLE001 - a missing table must not stop the report
         logger.warning("photos unavailable for a progress report", exc_info=True)
         return [], "No photographs were taken."

@@ -110,6 +110,8 @@ def measure_photo(actor: Actor, photo: Photo, *, by: User, dermatoscope_id: int 
     """Count and measure the hairs of a trichoscopy photograph. The scale comes from one of the
     clinic's dermatoscopes, or is given. Raises InvalidInput naming ``photo``, ``dermatoscope``
     or ``micrometres_per_pixel``."""
+    if photo.taken_by_patient:
+        raise InvalidInput.single("photo", _("A photograph the patient took at home is never measured: choose one the clinic took."))
     if photo.view != PhotoView.TRICHOSCOPY:
         raise InvalidInput.single("photo", _("Hairs are measured on trichoscopy images only."))
     device = None
@@ -322,7 +324,7 @@ def baseline_for(count: HairCount) -> HairCount | None:
 
 
 def trichoscopy_photos(patient: Patient) -> list[Photo]:
-    return list(Photo.objects.filter(patient=patient, view=PhotoView.TRICHOSCOPY).order_by("-visit_date", "-id"))
+    return list(Photo.objects.filter(patient=patient, view=PhotoView.TRICHOSCOPY, taken_by_patient=False).order_by("-visit_date", "-id"))
 
 
 def counts_for(patient: Patient) -> list[HairCount]:

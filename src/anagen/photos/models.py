@@ -56,6 +56,10 @@ class Photo(models.Model):
     size_bytes = models.PositiveBigIntegerField("stored size (bytes)")
     sha256 = models.CharField("SHA-256 of the stored file", max_length=64)
     captured_at = models.DateTimeField("taken at (from the camera)", null=True, blank=True)
+    # Taken by the patient at home and uploaded in the portal (issue 22, item 7): ``visit_date`` is
+    # the day taken, ``uploaded_by`` the patient's portal user. Shown to staff labelled, never
+    # measured (no hair count, no comparison pair or report photograph is made from one).
+    taken_by_patient = models.BooleanField("taken by the patient at home", default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -259,8 +259,13 @@ def upload_photos(
     today: dt.date,
     uploaded_by: User,
     site: Site | None = None,
+    taken_by_patient: bool = False,
 ) -> list[Photo]:
     """Check every file, then store them all with their rows and audit entries, or none.
+
+    ``taken_by_patient``: photographs the patient took at home and uploads in the portal (issue 22,
+    item 7), by the same checks; ``visit_date`` is then the day taken, they are not linked to a
+    consultation or session of that day, and no trichoscopy image is taken at home.
 
     Raises consents.ConsentMissing without a valid photography consent, and InvalidInput
     (naming the field and the file) for anything else refused.
@@ -274,6 +279,8 @@ def upload_photos(
         views = assign_views(view_choice, len(files))
     except PhotoRuleError as exc:
         raise InvalidInput([*errors, FieldError(exc.field, exc.message)]) from exc
+    if taken_by_patient and PhotoView.TRICHOSCOPY in views:
+        raise InvalidInput([*errors, FieldError("view", "Trichoscopy images are taken at the clinic only.")])
     for view in set(views):
         errors.extend(_check_site(view, site))
     max_pixels = settings.ANAGEN_PHOTO_MAX_PIXELS
@@ -317,8 +324,10 @@ def upload_photos(
                           f"{folder}/{token}-thumb.jpg"]
             written.append(item.names[0])
         with transaction.atomic():
-            consultation = Consultation.objects.filter(patient=patient, consulted_on=visit_date).order_by("-id").first()
-            session = TreatmentSession.objects.filter(patient=patient, performed_on=visit_date).order_by("-id").first()
+            consultation = session = None
+            if not taken_by_patient:
+                consultation = Consultation.objects.filter(patient=patient, consulted_on=visit_date).order_by("-id").first()
+                session = TreatmentSession.objects.filter(patient=patient, performed_on=visit_date).order_by("-id").first()
             photos = []
             for item in prepared:
                 is_trichoscopy = item.view == PhotoView.TRICHOSCOPY
@@ -331,6 +340,7 @@ def upload_photos(
                     file_name=item.names[0], thumbnail_name=item.names[1], has_thumbnail=False, image_format=item.image_format,
                     width=item.width, height=item.height, size_bytes=len(item.data),
                     sha256=hashlib.sha256(item.data).hexdigest(), captured_at=item.captured_at, uploaded_by=uploaded_by,
+                    taken_by_patient=taken_by_patient,
                 )
                 audit.append(
                     actor, Action.CREATE, object_type="photo", object_id=photo.pk, patient_id=patient.pk,
@@ -338,6 +348,7 @@ def upload_photos(
                         "visit_date": visit_date, "view": item.view.value, "site_zone": photo.site_zone,
                         "site_offset_cm": photo.site_offset_cm, "width": item.width, "height": item.height,
                         "size_bytes": photo.size_bytes, "sha256": photo.sha256, "captured_at": item.captured_at,
+                        **({"taken_by_patient": True} if taken_by_patient else {}),
                     }),
                 )
                 photos.append(photo)
@@ -387,6 +398,25 @@ def get_photo(actor: Actor, clinic: Clinic | None, photo_id: int, *, audit_as: s
     return photo
 
 
+def taken_at_home(actor: Actor, patient: Patient) -> list[Photo]:
+    """The photographs the patient took at home, latest day first; the list audited as read."""
+    photos = list(Photo.objects.filter(clinic_id=patient.clinic_id, patient=patient, taken_by_patient=True)
+                  .order_by("-visit_date", "-id"))
+    audit.record_read(actor, "home_photos", patient.pk, patient.pk)
+    return photos
+
+
+def get_taken_at_home(actor: Actor, patient: Patient, photo_id: int, *, thumbnail: bool) -> Photo:
+    """One of the patient's own photographs taken at home (else 404: another patient's, or one
+    the clinic took), its view audited as a read."""
+    try:
+        photo = Photo.objects.get(pk=photo_id, clinic_id=patient.clinic_id, patient=patient, taken_by_patient=True)
+    except Photo.DoesNotExist as exc:
+        raise NotFound from exc
+    audit.record_read(actor, "photo_thumbnail" if thumbnail else "photo", photo.pk, patient.pk)
+    return photo
+
+
 def open_file(photo: Photo, *, thumbnail: bool) -> IO[bytes]:
     if thumbnail and not photo.has_thumbnail:
         make_thumbnail(photo)  # the worker has not reached it yet: one image, made once
@@ -401,6 +431,11 @@ class Visit:
     @property
     def views(self) -> set[str]:
         return {p.view for p in self.photos}
+
+    @property
+    def at_home(self) -> bool:
+        """Every photograph of the day was taken by the patient at home (no clinic visit's)."""
+        return all(p.taken_by_patient for p in self.photos)
 
 
 def visits(patient: Patient) -> list[Visit]:
@@ -473,7 +508,10 @@ def compare(
         view = PhotoView(view_value)
     except ValueError as exc:
         raise InvalidInput([FieldError("view", "Choose one of the standard views.")]) from exc
-    photos = list(Photo.objects.filter(clinic_id=patient.clinic_id, patient=patient, view=view.value).order_by("visit_date", "uploaded_at", "id"))
+    # The patient's own photographs are compared too (labelled on the page), but on a day with a
+    # photograph of the clinic's, the clinic's wins: patient-taken ones sort first, so are replaced.
+    photos = list(Photo.objects.filter(clinic_id=patient.clinic_id, patient=patient, view=view.value)
+                  .order_by("visit_date", "-taken_by_patient", "uploaded_at", "id"))
     dates = sorted({p.visit_date for p in photos})
     first, last = default_comparison_dates(dates)
     before = before or first

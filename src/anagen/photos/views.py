@@ -94,6 +94,12 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
 def _serve(request: HttpRequest, photo_id: int, *, thumbnail: bool) -> HttpResponse:
     photo = services.get_photo(Actor.from_request(request), request.clinic, photo_id,
                                audit_as="photo_thumbnail" if thumbnail else "photo")
+    return file_response(photo, thumbnail=thumbnail)
+
+
+def file_response(photo: services.Photo, *, thumbnail: bool) -> HttpResponse:
+    """The stored picture (or its thumbnail) of a photo the caller has already checked and audited,
+    private and never cached (also the portal's, for the photographs a patient took at home)."""
     handle = services.open_file(photo, thumbnail=thumbnail)
     response = FileResponse(handle, content_type="image/jpeg" if thumbnail else photo.content_type)
     response["Cache-Control"] = "private, no-store"

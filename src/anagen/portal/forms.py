@@ -7,7 +7,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from anagen.core.patient_reported import MAX_DIARY_COUNT
+from anagen.core.photos import PhotoView
 from anagen.outcomes.patient_reported import CHANGE_LABELS, SATISFACTION_LABELS
+from anagen.photos.forms import MultipleImageField
 from anagen.ui.forms import NoColonLabels
 
 
@@ -117,3 +119,47 @@ class MoveSessionForm(forms.Form):
 
     starts_at = forms.CharField(label=_("New time"), max_length=40, error_messages={"required": _("Choose one of the times offered.")})
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+# The views a patient can take at home: the six standard global views (a trichoscopy close-up
+# needs the clinic's dermatoscope). Worded for the patient; the values are photos' VIEW_CHOICES.
+HOME_VIEW_LABELS = {
+    PhotoView.VERTEX: _("Top of the head (vertex)"),
+    PhotoView.MIDLINE_PART: _("Centre parting (midline)"),
+    PhotoView.FRONTAL: _("Front hairline (frontal)"),
+    PhotoView.TEMPORAL_LEFT: _("Left side (left temporal)"),
+    PhotoView.TEMPORAL_RIGHT: _("Right side (right temporal)"),
+    PhotoView.OCCIPITAL: _("Back of the head (occipital)"),
+}
+
+
+class HomePhotoFiles(MultipleImageField):
+    """The photos app's file field, its refusal of an empty choice in the patient's language."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple) and not data:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return super().clean(data, initial)
+
+
+class HomePhotoForm(NoColonLabels, forms.Form):
+    """Photographs the patient took at home (issue 22, item 7): one view, the day taken."""
+
+    view = forms.ChoiceField(
+        label=_("View"), choices=[(v.value, label) for v, label in HOME_VIEW_LABELS.items()],
+        error_messages={"required": _("View: choose which part of your head the photographs show."),
+                        "invalid_choice": _("View: choose which part of your head the photographs show.")},
+    )
+    day = forms.DateField(
+        label=_("Day taken"),
+        error_messages={"required": _("Day taken: choose the day you took the photographs."),
+                        "invalid": _("Day taken: write a date such as 3 Dec 2026.")},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    files = HomePhotoFiles(
+        label=_("Photographs"),
+        help_text=_("JPEG, PNG or WebP, up to 20 MB each; several of the same view at once. On a phone the camera opens."),
+        error_messages={"required": _("Photographs: choose at least one photograph."),
+                        "invalid": _("Photographs: that was not a file; choose the photographs again."),
+                        "empty": _("Photographs: one of the files is empty.")},
+    )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -38,11 +39,13 @@ from anagen.consents.models import ConsentRecord, ConsentText
 from anagen.core import display
 from anagen.core import self_service as rules
 from anagen.core.course import CourseRequest
-from anagen.core.errors import NotFound, Refused, StaleWrite
+from anagen.core.errors import FieldError, InvalidInput, NotFound, Refused, StaleWrite
 from anagen.interop import services as interop_services
 from anagen.outcomes.models import Report
 from anagen.patients.models import Patient
 from anagen.patients.services import record_list_read
+from anagen.photos import services as photos
+from anagen.photos.models import Photo
 from anagen.portal.models import (
     ChangeRequest,
     ExportRequest,
@@ -470,6 +473,9 @@ OBJECT_WORDS = {
     "reported_outcomes": gettext_lazy("your questionnaire answers"),
     "reported_outcome": gettext_lazy("your questionnaire answer for a visit"),
     "portal_self_service": gettext_lazy("a session you moved or cancelled"),
+    "photo_thumbnail": gettext_lazy("a photograph (small)"),
+    "photo_metadata": gettext_lazy("a photograph's details"),
+    "home_photos": gettext_lazy("your photographs taken at home"),
     "invoice": gettext_lazy("an invoice"),
 }
 
@@ -924,3 +930,63 @@ def recent_self_service(clinic: Clinic, *, now: datetime | None = None, days: in
     since = (now or timezone.now()) - timedelta(days=days)
     return list(SelfServiceChange.objects.filter(clinic=clinic, created_at__gte=since).select_related("patient", "appointment")
                 .order_by("-created_at", "-id")[:limit])
+
+
+# --- photographs the patient takes at home (issue 22, item 7) ------------------------------------
+
+
+def _home_photo_message(error: FieldError, names: Sequence[str]) -> str:
+    """The photos app's refusal in the patient's language, naming the field (and the file)."""
+    if error.field == "visit_date":
+        return _("Day taken: the day cannot be in the future.")
+    if error.field == "view":
+        return _("View: choose which part of your head the photographs show.")
+    if error.field == "consent":
+        return error.message
+    message, file = error.message, ""
+    for name in sorted((n for n in names if n), key=len, reverse=True):
+        if message.startswith(f"{name}: "):
+            message, file = message[len(name) + 2:], name
+            break
+    values = {"file": file or _("a file")}
+    if message.startswith("is not a JPEG"):
+        return _("Photographs: %(file)s is not a JPEG, PNG or WebP photograph.") % values
+    if message.startswith("is larger than"):
+        return _("Photographs: %(file)s is larger than the limit of %(limit)s MB.") % {
+            **values, "limit": f"{settings.ANAGEN_PHOTO_MAX_BYTES / (1024 * 1024):.0f}"}
+    if "pixels" in message and file:
+        return _("Photographs: %(file)s has more pixels than the limit of %(limit)s megapixels.") % {
+            **values, "limit": f"{settings.ANAGEN_PHOTO_MAX_PIXELS / 1_000_000:g}"}
+    if message.startswith("Send at most"):
+        return _("Photographs: send at most %(max)s photographs at a time.") % {"max": settings.ANAGEN_PHOTO_MAX_FILES_PER_REQUEST}
+    if "megapixels together" in message:
+        return _("Photographs: these photographs are too large together; send them in smaller groups.")
+    if file:
+        return _("Photographs: %(file)s could not be read as a photograph (it may be damaged or incomplete).") % values
+    return _("Photographs: %(message)s") % {"message": message}
+
+
+def upload_home_photos(actor: Actor, patient: Patient, files: Sequence[photos.UploadedFile], *, view: str,
+                       day: Any, today: Any, user: User) -> list[Photo]:
+    """The patient's own photographs, by the staff upload's checks (photos.upload_photos), stored
+    as taken by the patient at home. Raises InvalidInput in the patient's language, naming the
+    field ("consent" when the clinic holds no consent to photographs); nothing is written then."""
+    try:
+        return photos.upload_photos(actor, patient, files, view_choice=view, visit_date=day, today=today,
+                                    uploaded_by=user, taken_by_patient=True)
+    except consents.ConsentMissing as exc:
+        raise InvalidInput.single("consent", _(
+            "Your clinic does not hold your consent to photographs, so it cannot keep them. "
+            "Ask the clinic at your next visit.")) from exc
+    except InvalidInput as exc:
+        names = [f.name for f in files]
+        raise InvalidInput([FieldError(e.field if e.field != "visit_date" else "day", _home_photo_message(e, names))
+                            for e in exc.errors]) from exc
+
+
+def home_photos(actor: Actor, patient: Patient) -> list[Photo]:
+    return photos.taken_at_home(actor, patient)
+
+
+def home_photo(actor: Actor, patient: Patient, photo_id: int, *, thumbnail: bool) -> Photo:
+    return photos.get_taken_at_home(actor, patient, photo_id, thumbnail=thumbnail)

@@ -12,21 +12,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anagen.accounts.models import CLINICAL_ROLES
 from anagen.accounts.permissions import any_staff, clinical, inviters
 from anagen.audit.services import Actor, client_ip
+from anagen.consents.services import has_valid_consent
 from anagen.core.errors import InvalidInput
+from anagen.core.photos import PhotoView
 from anagen.outcomes import patient_reported
 from anagen.patients.views import patient_for
+from anagen.photos.services import UploadedFile
+from anagen.photos.views import file_response
 from anagen.portal import services
 from anagen.portal.forms import (
+    HOME_VIEW_LABELS,
     AcceptInvitationForm,
     ChangeRequestForm,
     DiaryEntryForm,
     FulfilExportForm,
+    HomePhotoForm,
     MoveSessionForm,
     QuestionnaireForm,
     WithdrawConsentForm,
@@ -208,6 +215,45 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
     rows = patient_reported.answer_rows(found.answers)
     status = 400 if form.errors else 200
     return portal_page(request, "portal/questionnaire.html", {"form": form, "found": found, "rows": rows}, status=status)
+
+
+@patient_required
+def home_photos(request: HttpRequest) -> HttpResponse:
+    """Photographs the patient took at home (issue 22): upload them by view and day, see them."""
+    actor, patient = Actor.from_request(request), request.patient  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = HomePhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            files = [UploadedFile(f.name, f.size, f) for f in data["files"]]
+            try:
+                saved = services.upload_home_photos(actor, patient, files, view=data["view"], day=data["day"], today=today,
+                                                    user=request.user)  # type: ignore[arg-type]
+            except InvalidInput as exc:
+                add_errors_from(form, exc)
+            else:
+                messages.success(request, ngettext("%(count)d photograph saved for %(day)s.", "%(count)d photographs saved for %(day)s.",
+                                                   len(saved)) % {"count": len(saved), "day": date_format(data["day"])})
+                return redirect("portal:photos")
+    else:
+        form = HomePhotoForm(initial={"day": today})
+    photos = [(p, HOME_VIEW_LABELS.get(PhotoView(p.view), p.view_label)) for p in services.home_photos(actor, patient)]
+    context = {"form": form, "photos": photos, "today": today,
+               "may_upload": has_valid_consent(patient, "photographs")}
+    return portal_page(request, "portal/photos.html", context, status=400 if form.errors else 200)
+
+
+@patient_required
+def home_photo_image(request: HttpRequest, photo_id: int) -> HttpResponse:
+    photo = services.home_photo(Actor.from_request(request), request.patient, photo_id, thumbnail=False)  # type: ignore[attr-defined]
+    return file_response(photo, thumbnail=False)
+
+
+@patient_required
+def home_photo_thumbnail(request: HttpRequest, photo_id: int) -> HttpResponse:
+    photo = services.home_photo(Actor.from_request(request), request.patient, photo_id, thumbnail=True)  # type: ignore[attr-defined]
+    return file_response(photo, thumbnail=True)
 
 
 # --- the invitation link (no sign-in: the token is the proof) -----------------------------------

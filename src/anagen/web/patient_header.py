@@ -151,7 +151,7 @@ def build_header(request: Any, patient: Any) -> Header:
         chips.append(Chip(format_paise(facts.balance_due_paise), "warn", str(_("Balance due")), reverse("billing:patient", args=[patient.pk]), kind="balance"))
 
     if clinical:
-        photo = (Photo.objects.filter(patient=patient, view="vertex").only("pk").order_by("-visit_date", "-id").first())
+        photo = (Photo.objects.filter(patient=patient, view="vertex", taken_by_patient=False).only("pk").order_by("-visit_date", "-id").first())
         if photo is not None:
             header.photo_url = reverse("photos:thumbnail", args=[photo.pk])
 

@@ -235,6 +235,9 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "portal:bill_pdf": (GET, PATIENT, UNSCOPED),
     "portal:diary": (GET, PATIENT, UNSCOPED),  # the patient's shedding diary (issue 22, item 7)
     "portal:questionnaire": (GET, PATIENT, UNSCOPED),  # the questionnaire at each visit
+    "portal:photos": (GET, PATIENT, UNSCOPED),  # photographs the patient takes at home (issue 22, item 7)
+    "portal:photo_image": (GET, PATIENT, UNSCOPED),
+    "portal:photo_thumbnail": (GET, PATIENT, UNSCOPED),
     "portal:accept": (GET, PUBLIC, UNSCOPED),  # one-time invitation link
     "portal:welcome": (GET, PUBLIC, UNSCOPED),  # the page the link leads to (its claim in the session)
     "portal:invite": (POST, frozenset({"reception", "trichologist", "clinic_admin"}), SCOPED),
@@ -265,6 +268,9 @@ KWARG_SOURCES = {
     # The portal patient's own invoice (the staff pages probe another patient's).
     "portal:bill": {"invoice_id": "invoice_id_portal"},
     "portal:bill_pdf": {"invoice_id": "invoice_id_portal"},
+    # A photograph the portal patient took at home (the staff pages probe the clinic's).
+    "portal:photo_image": {"photo_id": "photo_id_portal"},
+    "portal:photo_thumbnail": {"photo_id": "photo_id_portal"},
 }
 # Query strings a page needs to show its object (the moved session for a re-plan).
 QUERY = {"treatments:replan": lambda world: f"?appointment={world.kwargs['appointment_id']}"}

@@ -160,6 +160,23 @@ def build_world() -> World:
                       or create_invoice(actor, portal_patient, [LineRequest(PriceItem.objects.filter(clinic=clinic, active=True).order_by("id").first())],
                                         today=timezone.localdate()))
     world.kwargs["invoice_id_portal"] = portal_invoice.pk
+    # A photograph the portal patient took at home, for the portal's photograph pages.
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from anagen.photos.services import photo_storage
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (120, 90, 60)).save(picture, "JPEG")
+    stored = photo_storage().save("matrix/home-photo.jpg", ContentFile(picture.getvalue()))
+    home_photo = Photo.objects.create(
+        clinic=clinic, patient=portal_patient, visit_date=timezone.localdate(), view="vertex", file_name=stored,
+        thumbnail_name=stored.replace(".jpg", "-thumb.jpg"), has_thumbnail=False, image_format="JPEG", width=40, height=30,
+        size_bytes=len(picture.getvalue()), sha256="0" * 64, uploaded_by=by_role["patient"], taken_by_patient=True,
+    )
+    world.kwargs["photo_id_portal"] = home_photo.pk
     # Portal routes look objects up within the signed-in patient's own records.
     world.portal_kwargs = {  # type: ignore[attr-defined]
         "appointment_id": appointment.pk,

@@ -33,7 +33,8 @@ class PhotoOut(ModelSchema, ModelOut):
 
     class Meta:
         model = "photos.Photo"
-        fields = ["id", "visit_date", "view", "site_zone", "site_note", "image_format", "width", "height", "size_bytes", "sha256", "captured_at", "uploaded_at"]
+        fields = ["id", "visit_date", "view", "site_zone", "site_note", "image_format", "width", "height", "size_bytes", "sha256", "captured_at", "uploaded_at",
+                  "taken_by_patient"]
 
 
 @router.get("/photos", response=page_of(PhotoOut), auth=auth.CLINICAL, summary="List photographs (metadata)")

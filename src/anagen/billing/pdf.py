@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
 
@@ -131,7 +132,7 @@ def _totals(pdf: UnicodePDF, invoice: Invoice) -> None:
     pdf.set_font("noto", "B", 9.5)
     pdf.cell(38, 5, _("Amount in words"))
     pdf.set_font("noto", "", 9.5)
-    pdf.multi_cell(0, 5, amount_in_words(invoice.total_paise), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, amount_in_words(invoice.total_paise, get_language()), new_x="LMARGIN", new_y="NEXT")
 
 
 def _upi(pdf: UnicodePDF, upi_request: services.UpiRequest) -> None:
@@ -179,7 +180,7 @@ def receipt_pdf(payment: Payment) -> bytes:
     _header(pdf, invoice, _("Receipt R-%(number)06d") % {"number": payment.pk})
     for label, value in ((_("Received from"), f"{invoice.patient.full_name} ({invoice.patient.mrn})"),
                          (_("Amount"), _money(payment.amount_paise)),
-                         (_("Amount in words"), amount_in_words(payment.amount_paise)),
+                         (_("Amount in words"), amount_in_words(payment.amount_paise, get_language())),
                          (_("Method"), payment.get_method_display()),
                          (_("Reference"), payment.reference or "-"),
                          (_("Date"), display.moment(timezone.localtime(payment.received_at))),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -94,7 +95,7 @@ def _invoice_page(request: HttpRequest, invoice, payment_form=None, refund_form=
         "invoice": invoice, "lines": lines, "payments": list(invoice.payments.all()),
         "gross_paise": sum(line.unit_price_paise * line.quantity for line in lines),
         "discount_paise": sum(line.discount_paise for line in lines),
-        "amount_in_words": amount_in_words(invoice.total_paise),
+        "amount_in_words": amount_in_words(invoice.total_paise, get_language()),
         # The totals sit under the line totals: every column before the last is spanned.
         "total_span": 9 if invoice.intra_state else 8,
         "refunds": list(invoice.refunds.all()), "packages": services.open_packages(invoice.clinic, invoice.patient),

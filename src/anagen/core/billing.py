@@ -11,7 +11,8 @@ Sources:
 - A discount shown on the invoice at the time of supply is not part of the value of supply: GST
   is computed on the price after the discount (CGST Act 2017 s.15(3)(a)).
 - Amount in words: customary on Indian invoices (not required by rule 46), written with the Indian
-  numbering system (lakh, crore) by num2words' en_IN language.
+  numbering system (lakh, crore): in English by num2words' en_IN language, in Hindi and Marathi by
+  anagen.core.number_words (num2words has neither).
 - India's financial year runs 1 April to 31 March; invoice numbers are consecutive and unique per
   financial year, at most 16 characters (CGST Rules 2017, rule 46(b)).
 
@@ -38,6 +39,7 @@ from babel.numbers import format_decimal
 from num2words import num2words
 
 from anagen.core.errors import InvalidInput, InvalidState
+from anagen.core.number_words import number_in_words
 
 PAISE_PER_RUPEE = 100
 BASIS_POINTS = 10_000
@@ -275,12 +277,35 @@ def format_paise(paise: int, symbol: str = "₹") -> str:
     return f"{sign}{symbol}{format_decimal(amount, format='#,##,##0.00', locale='en_IN')}"
 
 
-def amount_in_words(paise: int) -> str:
+# Hindi and Marathi: "<rupees> रुपये और <paise> पैसे मात्र" / "… रुपये आणि … पैसे फक्त" (one: रुपया, पैसा).
+_RUPEE_WORDS = {
+    "hi": {"rupee": "रुपया", "rupees": "रुपये", "paisa": "पैसा", "paise": "पैसे", "and": "और", "only": "मात्र"},
+    "mr": {"rupee": "रुपया", "rupees": "रुपये", "paisa": "पैसा", "paise": "पैसे", "and": "आणि", "only": "फक्त"},
+}
+
+
+def words_language(language: str | None) -> str:
+    """The language an amount is written in for a language code: 'hi' or 'mr' (any region,
+    'hi-in'), else 'en' (English as in India)."""
+    base = (language or "").lower().replace("_", "-").split("-")[0]
+    return base if base in _RUPEE_WORDS else "en"
+
+
+def amount_in_words(paise: int, language: str | None = "en") -> str:
     """150050 → 'Rupees one thousand, five hundred and fifty paise only'; lakh and crore as in
-    India (12345678 rupees: 'one crore, twenty-three lakh, ...')."""
+    India (12345678 rupees: 'one crore, twenty-three lakh, ...'). In Hindi ('hi'): 'एक हज़ार पाँच
+    सौ रुपये और पचास पैसे मात्र'; in Marathi ('mr'): 'एक हजार पाचशे रुपये आणि पन्नास पैसे फक्त'.
+    Any other language code reads English."""
     if paise < 0:
         raise ValueError("an amount in words is never negative")
     whole, fraction = divmod(paise, PAISE_PER_RUPEE)
+    language = words_language(language)
+    if language != "en":
+        w = _RUPEE_WORDS[language]
+        words = f"{number_in_words(whole, language)} {w['rupee'] if whole == 1 else w['rupees']}"
+        if fraction:
+            words += f" {w['and']} {number_in_words(fraction, language)} {w['paisa'] if fraction == 1 else w['paise']}"
+        return f"{words} {w['only']}"
     words = f"Rupees {num2words(whole, lang='en_IN')}"
     if fraction:
         words += f" and {num2words(fraction, lang='en_IN')} paise"

@@ -14,7 +14,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, Role, User
@@ -22,6 +21,7 @@ from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.pages import Page, page_of_query
 from anagen.audit.services import Actor
+from anagen.core import display
 from anagen.core.errors import Duplicate, FieldError, InvalidInput, NotFound, Refused, StaleWrite
 from anagen.patients.models import Patient
 from anagen.scheduling import signals
@@ -115,13 +115,13 @@ def slot_units(starts_at: datetime, ends_at: datetime) -> list[datetime]:
 
 
 def _hhmm(moment: datetime) -> str:
-    return timezone.localtime(moment, clinic_zone()).strftime("%H:%M")
+    return display.clock(timezone.localtime(moment, clinic_zone()))
 
 
 def _span(appointment: Appointment) -> str:
     local = timezone.localtime(appointment.starts_at, clinic_zone())
     return gettext("%(day)s from %(start)s to %(end)s") % {
-        "day": date_format(local.date(), "j M Y"), "start": _hhmm(appointment.starts_at), "end": _hhmm(appointment.ends_at)}
+        "day": display.day(local.date()), "start": _hhmm(appointment.starts_at), "end": _hhmm(appointment.ends_at)}
 
 
 # ------------------------------------------------------------------------------------- lookups
@@ -227,7 +227,7 @@ def _patient_refusal(patient: Patient, other: Appointment | None, starts_at: dat
     if local.date() == timezone.localtime(starts_at, clinic_zone()).date():
         when = gettext("at %(time)s") % {"time": _hhmm(other.starts_at)}
     else:
-        when = gettext("on %(day)s at %(time)s") % {"day": date_format(local.date(), "j M Y"), "time": _hhmm(other.starts_at)}
+        when = gettext("on %(day)s at %(time)s") % {"day": display.day(local.date()), "time": _hhmm(other.starts_at)}
     return PatientBusy("patient", gettext("%(name)s is already booked %(when)s (%(kind)s with %(practitioner)s). Choose another time.") % {
         "name": patient.full_name, "when": when, "kind": other.get_kind_display().lower(), "practitioner": other.practitioner})
 

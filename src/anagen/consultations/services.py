@@ -53,6 +53,7 @@ from anagen.core.screening import (
 )
 from anagen.patients.models import Patient
 from anagen.ui import labels
+from anagen.ui.wording import worded
 
 
 class NotSignable(Exception):
@@ -538,10 +539,10 @@ def booking_status(patient: Patient, today: dt.date, consultations: Sequence[Con
         return None, BookingDecision(False, (gettext("Record and sign a consultation before booking a course."),))
     acknowledged = consultation.acknowledgements.values_list("code", flat=True)
     deferral = ScreeningDeferral.objects.filter(consultation=consultation).first()
-    decision = booking_decision(
+    decision = worded(booking_decision(
         findings_from_json(consultation.screening),
         acknowledged_codes=list(acknowledged),
         review_on=deferral.review_on if deferral else None,
         today=today,
-    )
+    ))
     return consultation, decision

@@ -21,6 +21,7 @@ from anagen.core.labs import Sex
 from anagen.core.protocol import Protocol
 from anagen.core.scales import PatternStage, is_advanced
 from anagen.core.validation import Checks
+from anagen.core.wording import gettext_noop
 
 if TYPE_CHECKING:
     from anagen.core.formulation import Ingredient
@@ -126,178 +127,179 @@ NON_INGREDIENT_ALLERGENS = frozenset({"lidocaine", "chlorhexidine", "latex"})
 _S = Severity
 _SIX = "domain.md §6 (contraindications and cautions seen in studies and clinic protocols)"
 
-# Code -> (default severity, message, source). Defaults are clinic protocol
+# Code -> (default severity, message, source). Each message is a msgid (gettext_noop): the app layer
+# shows it in the reader's language by the finding's code (anagen.core.wording). Defaults are clinic protocol
 # (configurable: Protocol.severity_overrides) except where the source says otherwise.
 _RULES: Mapping[FindingCode, tuple[Severity, str, str]] = MappingProxyType(
     {
         FindingCode.UNDER_18: (
             _S.STOP,
-            "Under the minimum age for scalp mesotherapy.",
+            gettext_noop("Under the minimum age for scalp mesotherapy."),
             "source article: adults 18 and above (domain.md §1, §6); Protocol.minimum_age_years",
         ),
         FindingCode.SCARRING_ALOPECIA: (
             _S.STOP,
-            "Scarring alopecia: do not inject; refer to a dermatologist.",
+            gettext_noop("Scarring alopecia: do not inject; refer to a dermatologist."),
             f"{_SIX}; scarring alopecia after scalp injections: Duque-Estrada 2009 JAAD",
         ),
         FindingCode.AUTOIMMUNE_ALOPECIA: (
             _S.STOP,
-            "Active autoimmune alopecia (alopecia areata): refer to a dermatologist.",
+            gettext_noop("Active autoimmune alopecia (alopecia areata): refer to a dermatologist."),
             _SIX,
         ),
-        FindingCode.BLEEDING_DISORDER: (_S.STOP, "Bleeding disorder: scalp micro-injections are contraindicated.", _SIX),
-        FindingCode.PREGNANCY: (_S.DEFER, "Pregnant: defer mesotherapy until after pregnancy and breastfeeding.", _SIX),
-        FindingCode.BREASTFEEDING: (_S.DEFER, "Breastfeeding: defer mesotherapy until breastfeeding ends.", _SIX),
+        FindingCode.BLEEDING_DISORDER: (_S.STOP, gettext_noop("Bleeding disorder: scalp micro-injections are contraindicated."), _SIX),
+        FindingCode.PREGNANCY: (_S.DEFER, gettext_noop("Pregnant: defer mesotherapy until after pregnancy and breastfeeding."), _SIX),
+        FindingCode.BREASTFEEDING: (_S.DEFER, gettext_noop("Breastfeeding: defer mesotherapy until breastfeeding ends."), _SIX),
         FindingCode.ACTIVE_SCALP_INFECTION: (
             _S.DEFER,
-            "Active scalp infection at the site: treat it first, then re-screen.",
+            gettext_noop("Active scalp infection at the site: treat it first, then re-screen."),
             f"source article (domain.md §1); {_SIX}; injection-site mycobacterial infections: Ivan 2013 Emerg Infect Dis 19:1493",
         ),
         FindingCode.ACTIVE_SCALP_INFLAMMATION: (
             _S.DEFER,
-            "Active scalp inflammation at the site: settle it first, then re-screen.",
+            gettext_noop("Active scalp inflammation at the site: settle it first, then re-screen."),
             _SIX,
         ),
         FindingCode.UNCONTROLLED_DIABETES: (
             _S.DEFER,
-            "Uncontrolled diabetes: defer until controlled (infection and healing risk).",
+            gettext_noop("Uncontrolled diabetes: defer until controlled (infection and healing risk)."),
             _SIX,
         ),
-        FindingCode.ANTICOAGULANT: (_S.CAUTION, "Takes an anticoagulant: expect bruising and bleeding; consider with the prescriber.", _SIX),
-        FindingCode.ANTIPLATELET: (_S.CAUTION, "Takes an antiplatelet drug: expect bruising and bleeding.", _SIX),
-        FindingCode.KELOID_TENDENCY: (_S.CAUTION, "Keloid tendency: risk of scarring at injection points.", _SIX),
+        FindingCode.ANTICOAGULANT: (_S.CAUTION, gettext_noop("Takes an anticoagulant: expect bruising and bleeding; consider with the prescriber."), _SIX),
+        FindingCode.ANTIPLATELET: (_S.CAUTION, gettext_noop("Takes an antiplatelet drug: expect bruising and bleeding."), _SIX),
+        FindingCode.KELOID_TENDENCY: (_S.CAUTION, gettext_noop("Keloid tendency: risk of scarring at injection points."), _SIX),
         FindingCode.IMMUNOSUPPRESSION: (
             _S.CAUTION,
-            "Immunosuppressed: higher infection risk; strict asepsis, single-dose vials.",
+            gettext_noop("Immunosuppressed: higher infection risk; strict asepsis, single-dose vials."),
             f"{_SIX}; Ivan 2013 Emerg Infect Dis 19:1493",
         ),
-        FindingCode.HEART_FAILURE: (_S.CAUTION, "Heart failure: check with the treating physician.", _SIX),
-        FindingCode.KIDNEY_DISEASE: (_S.CAUTION, "Kidney disease: check with the treating physician; review drug components.", _SIX),
-        FindingCode.ISOTRETINOIN_RECENT: (_S.CAUTION, "Recent isotretinoin: impaired healing and scarring risk.", _SIX),
+        FindingCode.HEART_FAILURE: (_S.CAUTION, gettext_noop("Heart failure: check with the treating physician."), _SIX),
+        FindingCode.KIDNEY_DISEASE: (_S.CAUTION, gettext_noop("Kidney disease: check with the treating physician; review drug components."), _SIX),
+        FindingCode.ISOTRETINOIN_RECENT: (_S.CAUTION, gettext_noop("Recent isotretinoin: impaired healing and scarring risk."), _SIX),
         FindingCode.VASOVAGAL_HISTORY: (
             _S.CAUTION,
-            "History of fainting with needles: treat lying down, have a second person present.",
+            gettext_noop("History of fainting with needles: treat lying down, have a second person present."),
             _SIX,
         ),
         FindingCode.PLANNING_CONCEPTION: (
             _S.CAUTION,
-            "Planning conception: no 5-alpha-reductase inhibitor in the formulation.",
+            gettext_noop("Planning conception: no 5-alpha-reductase inhibitor in the formulation."),
             f"{_SIX}; injected dutasteride changed semen analysis and serum DHT: Sobhy 2013 Our Dermatol Online 4:40",
         ),
         FindingCode.INGREDIENT_ALLERGY: (
             _S.CAUTION,
-            "Allergy to a formulation ingredient: it is excluded from formulations.",
+            gettext_noop("Allergy to a formulation ingredient: it is excluded from formulations."),
             _SIX,
         ),
         FindingCode.FEVER_TODAY: (
             _S.DEFER,
-            "Fever or acute illness today: do not inject; rebook when well.",
+            gettext_noop("Fever or acute illness today: do not inject; rebook when well."),
             f"{_SIX}; clinic protocol (pre-procedure checklist)",
         ),
         FindingCode.ADVANCED_PATTERN: (
             _S.CAUTION,
-            "Advanced pattern hair loss: combination therapy recommended; mesotherapy alone may not be enough.",
+            gettext_noop("Advanced pattern hair loss: combination therapy recommended; mesotherapy alone may not be enough."),
             "source article (domain.md §1: advanced baldness may need other approaches); Protocol.advanced_stages",
         ),
         FindingCode.TINEA_CAPITIS: (
             _S.DEFER,
-            "Tinea capitis: treat the fungal infection first (oral antifungal), then re-screen.",
+            gettext_noop("Tinea capitis: treat the fungal infection first (oral antifungal), then re-screen."),
             f"{_SIX} (active scalp infection); source article (domain.md §1)",
         ),
         FindingCode.TRICHOTILLOMANIA: (
             _S.STOP,
-            "Trichotillomania: hair pulling is not treated by injections; refer (dermatology, psychology or psychiatry).",
+            gettext_noop("Trichotillomania: hair pulling is not treated by injections; refer (dermatology, psychology or psychiatry)."),
             "clinic protocol; domain.md §1 (indications do not include it)",
         ),
         FindingCode.TRACTION_ALOPECIA: (
             _S.CAUTION,
-            "Traction alopecia: remove the traction (tight hairstyles) first; long-standing traction can scar.",
+            gettext_noop("Traction alopecia: remove the traction (tight hairstyles) first; long-standing traction can scar."),
             "source article aftercare (no tight hairstyles, domain.md §1); clinic protocol",
         ),
         FindingCode.ANAGEN_EFFLUVIUM: (
             _S.DEFER,
-            "Anagen effluvium (e.g. chemotherapy, toxins): defer and refer to find and treat the cause.",
+            gettext_noop("Anagen effluvium (e.g. chemotherapy, toxins): defer and refer to find and treat the cause."),
             "clinic protocol; domain.md §6 (some medical conditions: not now)",
         ),
         FindingCode.LIDOCAINE_ALLERGY: (
             _S.CAUTION,
-            "Allergy to lidocaine: no local anaesthetic and no numbing spray.",
+            gettext_noop("Allergy to lidocaine: no local anaesthetic and no numbing spray."),
             f"{_SIX} (allergy to any component)",
         ),
         FindingCode.CHLORHEXIDINE_ALLERGY: (
             _S.CAUTION,
-            "Allergy to chlorhexidine: cleanse the scalp with another antiseptic.",
+            gettext_noop("Allergy to chlorhexidine: cleanse the scalp with another antiseptic."),
             f"{_SIX} (allergy to any component)",
         ),
         FindingCode.LATEX_ALLERGY: (
             _S.CAUTION,
-            "Latex allergy: latex-free gloves and equipment.",
+            gettext_noop("Latex allergy: latex-free gloves and equipment."),
             f"{_SIX} (allergy to any component)",
         ),
         FindingCode.OTHER_ALLERGY: (
             _S.CAUTION,
-            "Other allergy recorded: check every product and material used against it.",
+            gettext_noop("Other allergy recorded: check every product and material used against it."),
             f"{_SIX} (allergy to any component)",
         ),
         FindingCode.ACTIVE_CANCER: (
             _S.DEFER,
-            "Active cancer: growth factors may promote growth; defer and ask the oncologist.",
+            gettext_noop("Active cancer: growth factors may promote growth; defer and ask the oncologist."),
             f"{_SIX} (some medical conditions); clinic protocol",
         ),
         FindingCode.CHEMOTHERAPY: (
             _S.DEFER,
-            "On chemotherapy: growth factors may promote growth and healing is impaired; defer and ask the oncologist.",
+            gettext_noop("On chemotherapy: growth factors may promote growth and healing is impaired; defer and ask the oncologist."),
             f"{_SIX} (some medical conditions; immunosuppression); clinic protocol",
         ),
         FindingCode.PSORIASIS: (
             _S.CAUTION,
-            "Psoriasis: skin injury can trigger new plaques (Koebner phenomenon); avoid active plaques.",
+            gettext_noop("Psoriasis: skin injury can trigger new plaques (Koebner phenomenon); avoid active plaques."),
             f"{_SIX} (active scalp inflammation); clinic protocol",
         ),
         FindingCode.ALOPECIA_AREATA_HISTORY: (
             _S.CAUTION,
-            "History of alopecia areata: watch for new patches; patchy hair loss after injections is reported.",
+            gettext_noop("History of alopecia areata: watch for new patches; patchy hair loss after injections is reported."),
             f"{_SIX}; Duque-Estrada 2009 JAAD (patchy alopecia after injections)",
         ),
         FindingCode.CARDIOVASCULAR_DISEASE: (
             _S.CAUTION,
-            "Cardiovascular disease: no minoxidil without a trichologist's acknowledgement (it lowers blood pressure).",
+            gettext_noop("Cardiovascular disease: no minoxidil without a trichologist's acknowledgement (it lowers blood pressure)."),
             "Basilio 2025 Arch Dermatol Res 317:750 (diastolic drop after scalp minoxidil); domain.md §6",
         ),
         FindingCode.LOW_BLOOD_PRESSURE: (
             _S.CAUTION,
-            "Low blood pressure: no minoxidil without a trichologist's acknowledgement (it lowers blood pressure further).",
+            gettext_noop("Low blood pressure: no minoxidil without a trichologist's acknowledgement (it lowers blood pressure further)."),
             "Basilio 2025 Arch Dermatol Res 317:750 (diastolic drop after scalp minoxidil)",
         ),
         FindingCode.DEPRESSION: (
             _S.CAUTION,
-            "Depression: a 5-alpha-reductase inhibitor needs a trichologist's acknowledgement (mood changes reported).",
+            gettext_noop("Depression: a 5-alpha-reductase inhibitor needs a trichologist's acknowledgement (mood changes reported)."),
             "finasteride and dutasteride labels (depression reported)",
         ),
         FindingCode.LIVER_DISEASE: (
             _S.CAUTION,
-            "Liver disease: a 5-alpha-reductase inhibitor needs a trichologist's acknowledgement (cleared by the liver).",
+            gettext_noop("Liver disease: a 5-alpha-reductase inhibitor needs a trichologist's acknowledgement (cleared by the liver)."),
             "finasteride and dutasteride labels (hepatic metabolism)",
         ),
         FindingCode.SEXUAL_DYSFUNCTION: (
             _S.CAUTION,
-            "Sexual dysfunction: a 5-alpha-reductase inhibitor needs a trichologist's acknowledgement.",
+            gettext_noop("Sexual dysfunction: a 5-alpha-reductase inhibitor needs a trichologist's acknowledgement."),
             "finasteride and dutasteride labels (sexual adverse effects); Sobhy 2013 (semen changes)",
         ),
         FindingCode.ABNORMAL_LABS_UNREVIEWED: (
             _S.DEFER,
-            "Abnormal blood results not yet reviewed by a clinician: shedding or diffuse thinning may have that cause; "
-            "review them before treating.",
+            gettext_noop("Abnormal blood results not yet reviewed by a clinician: shedding or diffuse thinning may have that cause; "
+                         "review them before treating."),
             "domain.md §5 (blood tests in the hair-loss work-up); clinic protocol",
         ),
         FindingCode.REACTION_LAST_SESSION: (
             _S.CAUTION,
-            "A reaction after the last session: a trichologist reviews it before injecting again.",
+            gettext_noop("A reaction after the last session: a trichologist reviews it before injecting again."),
             f"{_SIX}; clinic protocol (pre-procedure checklist)",
         ),
         FindingCode.NEW_BALD_PATCH: (
             _S.DEFER,
-            "A new bald patch: do not inject; a trichologist examines it (patchy and scarring alopecia after injections).",
+            gettext_noop("A new bald patch: do not inject; a trichologist examines it (patchy and scarring alopecia after injections)."),
             "Duque-Estrada 2009 JAAD; J Cosmet Dermatol 2017 doi 10.1111/jocd.12320 (domain.md §2)",
         ),
     }
@@ -537,14 +539,14 @@ def screen(
     for code in FindingCode:  # enum order keeps the output stable
         if code is FindingCode.INGREDIENT_ALLERGY:
             for allergen in ingredient_allergies:
-                findings.append(_finding(code, protocol, f" Excluded: {catalogue[allergen].name} ({allergen})."))
+                findings.append(_finding(code, protocol, f"{catalogue[allergen].name} ({allergen})"))
         elif code is FindingCode.OTHER_ALLERGY:
             for text in intake.other_allergies:
-                findings.append(_finding(code, protocol, f" Allergen: {text.strip()}."))
+                findings.append(_finding(code, protocol, text.strip()))
         elif code is FindingCode.SCARRING_ALOPECIA and code in present and intake.diagnosis in SCARRING_DIAGNOSES - {Diagnosis.SCARRING_ALOPECIA}:
-            findings.append(_finding(code, protocol, f" Diagnosis: {intake.diagnosis.replace('_', ' ')}."))
+            findings.append(_finding(code, protocol, intake.diagnosis.replace("_", " ")))
         elif code is FindingCode.ABNORMAL_LABS_UNREVIEWED and code in present:
-            findings.append(_finding(code, protocol, f" Tests: {', '.join(sorted(intake.unreviewed_abnormal_labs))}."))
+            findings.append(_finding(code, protocol, ", ".join(sorted(intake.unreviewed_abnormal_labs))))
         elif code in present:
             findings.append(_finding(code, protocol))
     return ScreeningResult(
@@ -560,7 +562,39 @@ def finding(code: FindingCode, protocol: Protocol) -> Finding:
     return _finding(code, protocol)
 
 
-def _finding(code: FindingCode, protocol: Protocol, extra: str = "") -> Finding:
+# What a finding names after its rule's sentence (the ingredient, the allergen, the scarring
+# diagnosis, the lab tests), one marked sentence per code with the name as %(detail)s.
+FINDING_DETAILS: Mapping[FindingCode, str] = MappingProxyType({
+    FindingCode.INGREDIENT_ALLERGY: gettext_noop("Excluded: %(detail)s."),
+    FindingCode.OTHER_ALLERGY: gettext_noop("Allergen: %(detail)s."),
+    FindingCode.SCARRING_ALOPECIA: gettext_noop("Diagnosis: %(detail)s."),
+    FindingCode.ABNORMAL_LABS_UNREVIEWED: gettext_noop("Tests: %(detail)s."),
+})
+
+
+def _finding(code: FindingCode, protocol: Protocol, detail: str = "") -> Finding:
     default, message, source = _RULES[code]
     severity = protocol.severity_overrides.get(code, default)
-    return Finding(code, Severity(severity), message + extra, source)
+    if detail:
+        message = f"{message} {FINDING_DETAILS[code] % {'detail': detail}}"
+    return Finding(code, Severity(severity), message, source)
+
+
+def finding_parts(code: object, message: str) -> tuple[str, str | None, str] | None:
+    """A finding's message taken apart for wording it in another language: (the rule's msgid, the
+    detail's msgid or None, the detail itself). None when the message is not one this core writes
+    for ``code`` (an unknown code, or a record signed under other wording): it is shown as kept."""
+    try:
+        rule = _RULES[FindingCode(str(code))][1]
+    except ValueError:
+        return None
+    if message == rule:
+        return rule, None, ""
+    template = FINDING_DETAILS.get(FindingCode(str(code)))
+    if template is None or not message.startswith(rule + " "):
+        return None
+    before, after = template.split("%(detail)s")
+    rest = message[len(rule) + 1:]
+    if rest.startswith(before) and rest.endswith(after) and len(rest) > len(before) + len(after):
+        return rule, template, rest[len(before):len(rest) - len(after)]
+    return None

@@ -65,6 +65,7 @@ from anagen.scheduling import services as scheduling
 from anagen.scheduling.models import Appointment, Kind
 from anagen.scheduling.models import Status as AppointmentStatus
 from anagen.treatments.models import Course, Formulation
+from anagen.ui.wording import words
 
 
 class SessionBlocked(Exception):
@@ -155,7 +156,7 @@ def preconditions(appointment: Appointment, today: dt.date) -> list[FieldError]:
     else:
         overdue = reconsultation_due(consultation.consulted_on, today, protocol_for(appointment.clinic))
         if overdue:
-            problems.append(FieldError("session", overdue))
+            problems.append(FieldError("session", words(overdue)))
     return problems
 
 

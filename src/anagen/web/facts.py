@@ -39,6 +39,7 @@ from anagen.safety.services import event_blockers, event_state
 from anagen.scheduling.models import Appointment, Kind, Status
 from anagen.treatments.models import Course, CourseStatus, Formulation
 from anagen.ui import labels
+from anagen.ui.wording import worded
 
 # Allergy states, as the header's chip shows them.
 ALLERGIES_LISTED = "listed"  # red: what the patient is allergic to
@@ -146,10 +147,10 @@ def facts_for(clinic: Any, patient_ids: Iterable[int], today: dt.date, *, clinic
         if c.status == ConsultationStatus.SIGNED and c.patient_id not in screened:
             screened.add(c.patient_id)
             deferral = getattr(c, "deferral", None) if hasattr(c, "deferral") else None
-            decision = booking_decision(
+            decision = worded(booking_decision(
                 findings_from_json(c.screening), acknowledged_codes=[a.code for a in c.acknowledgements.all()],
                 review_on=deferral.review_on if deferral else None, today=today,
-            )
+            ))
             f.has_signed_consultation = True
             f.screening_verdict = c.screening.get("verdict", "")
             f.screening_on = c.consulted_on

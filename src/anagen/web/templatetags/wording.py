@@ -9,6 +9,7 @@ from django import template
 
 from anagen.core.identifiers import format_phone
 from anagen.ui import labels as names
+from anagen.ui.wording import finding_words
 
 register = template.Library()
 
@@ -23,6 +24,15 @@ def label(code: object, vocabulary: str) -> str:
 def label_list(codes: object, vocabulary: str) -> str:
     """{{ consultation.medication_codes|label_list:"finding" }}: names joined with commas."""
     return ", ".join(names.labels(codes, vocabulary))
+
+
+@register.filter
+def finding(value: object) -> str:
+    """{{ f|finding }}: a screening finding's message (a signed record's or the live screening's)
+    in the reader's language, by its rule."""
+    code = value.get("code") if isinstance(value, dict) else getattr(value, "code", None)
+    message = value.get("message", "") if isinstance(value, dict) else getattr(value, "message", "")
+    return finding_words(code, str(message))
 
 
 @register.filter

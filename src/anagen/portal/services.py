@@ -23,11 +23,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
-from anagen.accounts.models import Clinic, Role, User, content_language
+from anagen.accounts.models import Clinic, Role, User, content_language, document_language
 from anagen.accounts.protocols import opening_hours, protocol_for
 from anagen.audit import services as audit
 from anagen.audit.models import Action, AuditEntry, AuditPatientRef
@@ -115,19 +115,21 @@ def invite_patient(actor: Actor, patient: Patient, *, by: User, now: datetime | 
 
 
 def email_invitation(patient: Patient, link: str) -> bool:
-    """Send the link to the patient's email address, if they gave one. True when sent."""
+    """Send the link to the patient's email address, if they gave one, in the patient's preferred
+    language. True when sent."""
     if not patient.email:
         return False
     clinic = patient.clinic
-    body = (
-        f"Hello {patient.given_name},\n\n"
-        f"{clinic.name} has invited you to its patient portal, where you can see your appointments, "
-        "consents and aftercare advice.\n\n"
-        f"Open this link to choose your username and password (it works once, for {INVITATION_DAYS} days):\n{link}\n\n"
-        "If you did not expect this message, you can ignore it.\n"
-    )
+    with translation.override(document_language(None, patient.preferred_language)):
+        body = _(
+            "Hello %(name)s,\n\n"
+            "%(clinic)s has invited you to its patient portal, where you can see your appointments, consents and aftercare advice.\n\n"
+            "Open this link to choose your username and password (it works once, for %(days)s days):\n%(link)s\n\n"
+            "If you did not expect this message, you can ignore it.\n"
+        ) % {"name": patient.given_name, "clinic": clinic.name, "days": INVITATION_DAYS, "link": link}
+        subject = _("Your %(clinic)s patient portal") % {"clinic": clinic.name}
     try:
-        send_mail(f"Your {clinic.name} patient portal", body, None, [patient.email])
+        send_mail(subject, body, None, [patient.email])
     except Exception:  # noqa: BLE001 - a mail server problem must not lose the invitation: staff still have the link
         return False
     return True
@@ -313,6 +315,15 @@ class PortalStatus:
     @property
     def has_access(self) -> bool:
         return self.label == "Active"
+
+    @property
+    def words(self) -> str:
+        """The status on the staff patient page, in the reader's language (``label`` stays the
+        API's English value)."""
+        return {
+            "Active": pgettext("portal access", "Active"), "Invited": pgettext("portal access", "Invited"),
+            "Access revoked": pgettext("portal access", "Access revoked"), "Not invited": pgettext("portal access", "Not invited"),
+        }[self.label]
 
 
 def portal_status(patient: Patient, now: datetime | None = None) -> PortalStatus:

@@ -66,7 +66,7 @@ def record_measurements(request: HttpRequest, patient_id: int) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc)
         else:
-            messages.success(request, f"Follow-up measurements of {display.day(form.cleaned_data['measured_on'])} recorded.")
+            messages.success(request, _("Follow-up measurements of %(day)s recorded.") % {"day": display.day(form.cleaned_data["measured_on"])})
             return redirect("outcomes:progress", patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "outcomes/record_measurements.html", {"patient": patient, "baseline": baseline, "form": form}, status=status)
@@ -91,7 +91,7 @@ def void_visit(request: HttpRequest, patient_id: int, visit_id: int) -> HttpResp
 def generate(request: HttpRequest, patient_id: int) -> HttpResponse:
     report = reports.generate_report(Actor.from_request(request), request.clinic, patient_id, request.user, timezone.localdate(),
                                      language=request.POST.get("language") or None)
-    messages.success(request, f"Progress report {report.pk} generated.")
+    messages.success(request, _("Progress report %(number)s generated.") % {"number": report.pk})
     return redirect("outcomes:download_report", report.pk)
 
 
@@ -108,7 +108,7 @@ def share(request: HttpRequest, report_id: int) -> HttpResponse:
     report = reports.get_report(Actor.from_request(request), request.clinic, report_id)
     shared = request.POST.get("shared") == "1"
     reports.set_report_shared(Actor.from_request(request), report, shared)
-    messages.success(request, "Report shared with the patient." if shared else "Report no longer shared with the patient.")
+    messages.success(request, _("Report shared with the patient.") if shared else _("Report no longer shared with the patient."))
     return redirect("outcomes:progress", report.patient_id)
 
 

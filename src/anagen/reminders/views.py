@@ -37,7 +37,7 @@ def patient_channels(request: HttpRequest, patient_id: int) -> HttpResponse:
             out = OptOutForm(request.POST)
             if out.is_valid():
                 services.opt_out(actor, patient, out.cleaned_data["channel"], OptInSource.RECEPTION)
-                messages.success(request, f"{Channel(out.cleaned_data['channel']).label} reminders stopped.")
+                messages.success(request, _("%(channel)s reminders stopped.") % {"channel": Channel(out.cleaned_data["channel"]).label})
                 return redirect("reminders:patient", patient_id=patient.pk)
             status = 400
         else:
@@ -48,7 +48,7 @@ def patient_channels(request: HttpRequest, patient_id: int) -> HttpResponse:
                 except InvalidInput as exc:
                     add_errors_from(form, exc)
                 else:
-                    messages.success(request, f"{Channel(form.cleaned_data['channel']).label} reminders turned on.")
+                    messages.success(request, _("%(channel)s reminders turned on.") % {"channel": Channel(form.cleaned_data["channel"]).label})
                     for warning in messaging.opt_in_warnings(patient.clinic, form.cleaned_data["channel"], form.cleaned_data["language"]):
                         messages.warning(request, warning)
                     return redirect("reminders:patient", patient_id=patient.pk)
@@ -88,7 +88,7 @@ def protocol(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc)
         else:
-            messages.success(request, "Reminder settings saved.")
+            messages.success(request, _("Reminder settings saved."))
             return redirect("reminders:settings")
     context = {"form": form, "template_form": template_form,
                "templates": MessageTemplate.objects.filter(clinic=request.clinic)}
@@ -105,7 +105,7 @@ def save_template(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc)
         else:
-            messages.success(request, "Message wording saved.")
+            messages.success(request, _("Message wording saved."))
             return redirect("reminders:settings")
     context = {"form": SettingsForm(instance=services.settings_for(request.clinic)), "template_form": form,
                "templates": MessageTemplate.objects.filter(clinic=request.clinic)}
@@ -120,7 +120,7 @@ def retry(request: HttpRequest, message_id: int) -> HttpResponse:
     except (InvalidInput, Conflict) as exc:
         messages.error(request, exc.errors[0].message)
     else:
-        messages.success(request, "The reminder is queued again.")
+        messages.success(request, _("The reminder is queued again."))
     return redirect("billing:reception")
 
 

@@ -32,7 +32,9 @@ def marked_msgids() -> set[tuple[str | None, str]]:
     keys: set[tuple[str | None, str]] = set()
     for path in FILES:
         keys |= _template_keys(path)
-    return keys | python_msgids(SRC / "portal/services.py")
+    for path in (SRC / "portal/services.py", SRC / "reminders/views.py", SRC / "outcomes/views.py"):
+        keys |= python_msgids(path)
+    return keys
 
 
 def test_the_pages_marked_last_use_msgids_found_in_their_own_files():
@@ -42,6 +44,7 @@ def test_the_pages_marked_last_use_msgids_found_in_their_own_files():
     assert (None, "%(assessed)s course assessed;") in keys  # a plural, clinic outcomes
     assert (None, "Opted in %(day)s (%(language)s)") in keys  # reminder channels
     assert (None, "What the stages look like") in keys
+    assert (None, "%(channel)s reminders turned on.") in keys  # a view's message
     assert len(keys) > 100
 
 
@@ -102,6 +105,18 @@ def test_reception_reads_the_portal_panel_and_the_portal_requests_in_her_own_lan
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_reception_reads_a_patients_reminder_channels_in_her_own_language(client, receptionist, patient, language):
     _reads(_page(client, receptionist, language, reverse("reminders:patient", args=[patient.pk])), REMINDERS[language])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "saved"), [("mr", "स्मरणपत्रांची सेटिंग्ज जतन केली."), ("hi", "रिमाइंडर सेटिंग्स सहेजी गईं।")])
+def test_saving_reminder_settings_is_confirmed_in_the_admins_language(client, admin_user, language, saved):
+    page = _page(client, admin_user, language, reverse("reminders:settings"))
+    assert "Reminder settings saved." not in page
+    response = client.post(reverse("reminders:settings"), {
+        "before_hours": "48, 2", "side_effect_check_hours": 24, "maintenance_notice_days": 7, "max_attempts": 5,
+        "backoff_base_seconds": 60, "backoff_max_seconds": 3600}, follow=True)
+    body = response.content.decode()
+    assert saved in body and "Reminder settings saved." not in body
 
 
 @pytest.mark.django_db

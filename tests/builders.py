@@ -135,3 +135,21 @@ def signed_session(appointment: Any, practitioner: Any, lot: Any = None, *, on: 
     (its follow-up is opened and the lot drawn as in use)."""
     return record_session(actor or system_actor(appointment.clinic), appointment, session_input(lot, **inputs),
                           practitioner=practitioner, today=on or timezone.localdate())
+
+
+def recalled_session(patient: Any, trichologist: Any, room: Any, *, start: dt.date, days_before: int = 14) -> tuple[Any, Any]:
+    """A course of one intensive and two maintenance sessions (every 28 days), all booked, whose
+    first maintenance session (session 2) was then cancelled: the planner owes it a recall.
+    Returns (course, recall), the recall made by the recall planner as the worker would."""
+    from anagen.recall import services as recalls
+    from anagen.recall.models import Recall
+    from anagen.scheduling.models import Appointment
+    from anagen.scheduling.services import cancel_appointment
+
+    actor = system_actor(patient.clinic)
+    consultation = signed_consultation(patient, trichologist, actor=actor)
+    made = create_course(actor, consultation, formulation(consultation, trichologist, actor=actor), CourseChoices(start, 1, 14, 2, 28),
+                         practitioner=trichologist, room=room, session_time=dt.time(10, 0), duration_minutes=45, author=trichologist)
+    cancel_appointment(actor, Appointment.objects.get(course_id=made.pk, course_session_number=2), "the patient will book later")
+    recalls.sync_clinic(patient.clinic, timezone.localdate(), days_before)
+    return made, Recall.objects.get(course=made, session_number=2)

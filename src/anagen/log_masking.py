@@ -5,7 +5,7 @@ calendar apps need the token in the URL), a portal invitation (``/portal/welcome
 is exchanged for a session claim on first opening) and a password-reset link
 (``/admin-area/password-reset/<uid>/<token>/``, which Django exchanges for a session and
 redirects to ``.../set-password/``); a reminder's opt-out link (``/reminders/stop/<token>/``)
-too. Gunicorn's access and error logs go through
+and a recall's booking link (``/portal/recall/<token>/``) too. Gunicorn's access and error logs go through
 ``MaskingLogger`` and Django's log records through ``MaskTokensFilter``: the secret part of those
 paths becomes ``[token]`` and query strings are dropped (they may hold search words). The
 operator guide gives the same masking for nginx (a ``map``), tested against these patterns.
@@ -29,6 +29,7 @@ TOKEN_PATHS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"(/portal/welcome/){_SEGMENT}(/)"), rf"\1{MASK}\2"),
     (re.compile(rf"(/admin-area/password-reset/{_SEGMENT}/)(?!set-password/){_SEGMENT}(/)"), rf"\1{MASK}\2"),
     (re.compile(rf"(/reminders/stop/){_SEGMENT}(/)"), rf"\1{MASK}\2"),
+    (re.compile(rf"(/portal/recall/){_SEGMENT}(/)"), rf"\1{MASK}\2"),
 )
 _QUERY = re.compile(r"\?[^\s\"']*")
 

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "anagen.photos",
     "anagen.outcomes",
     "anagen.interop",
+    "anagen.recall",
     "anagen.reminders",
     "anagen.billing",
     "anagen.api",

@@ -115,6 +115,7 @@ OBJECT_WORDS = {
     "reported_outcomes": _("the patient's questionnaire answers"),
     "reported_outcome": _("the patient's questionnaire answer for a visit"),
     "portal_self_service": _("a session the patient moved or cancelled in the portal"),
+    "recall": _("a recall of a maintenance session to book"),
     # privacy and the clinic
     "erasure_request": _("an erasure request"),
     "audit_trail": _("the audit trail"),

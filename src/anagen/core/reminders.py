@@ -11,6 +11,9 @@ Sources:
   ``maintenance_notice_days``, default 7).
 - Messages by SMS and WhatsApp are not private, and WhatsApp needs explicit opt-in and
   approved templates (domain.md §8): a message names only the clinic, the date and time.
+- The recall of a maintenance date nobody has booked (issue 22, item 3): the rules are in
+  anagen.core.recall; it goes ``recall_days_before`` days before the date (default 14) and
+  carries a one-time booking link ({booking_url}).
 - Retries: exponential back-off, ``base × 2^(attempt-1)`` seconds capped at ``cap``; after
   ``max_attempts`` failed attempts the message is reported as failed. Clinic protocol
   (configurable: ``max_attempts``, ``backoff_base_seconds``, ``backoff_max_seconds``).
@@ -34,6 +37,7 @@ class ReminderKind(StrEnum):
     SIDE_EFFECT_CHECK = "side_effect_check"  # 24-48 hours after a session
     MAINTENANCE_DUE = "maintenance_due"  # "your maintenance session is due"
     AFTERCARE = "aftercare"  # sent by staff after a session: the aftercare advice is in the portal
+    RECALL = "recall"  # a maintenance session nobody has booked yet: a one-tap link to book it
 
 
 class Channel(StrEnum):
@@ -51,6 +55,7 @@ class ReminderProtocol:
     max_attempts: int = 5
     backoff_base_seconds: int = 60
     backoff_max_seconds: int = 3600
+    recall_days_before: int = 14  # anagen.core.recall: when the recall of an unbooked maintenance date goes
 
     def __post_init__(self) -> None:
         errors = []
@@ -62,6 +67,8 @@ class ReminderProtocol:
             errors.append(("side_effect_check_hours", "The check must go after the session and before it is stale (at most 7 days)."))
         if not 1 <= self.maintenance_notice_days <= 60:
             errors.append(("maintenance_notice_days", "Between 1 and 60 days."))
+        if not 1 <= self.recall_days_before <= 60:
+            errors.append(("recall_days_before", "Between 1 and 60 days."))
         if not 1 <= self.max_attempts <= 20:
             errors.append(("max_attempts", "Between 1 and 20 attempts."))
         if not 1 <= self.backoff_base_seconds <= self.backoff_max_seconds <= 86_400:
@@ -161,7 +168,7 @@ def gives_up(attempts: int, protocol: ReminderProtocol) -> bool:
 # --- message text --------------------------------------------------------------------------
 
 # The only values a template may use: no names of treatments, diagnoses or the patient's name.
-ALLOWED_PLACEHOLDERS = frozenset({"clinic", "date", "time", "clinic_phone", "opt_out_url"})
+ALLOWED_PLACEHOLDERS = frozenset({"clinic", "date", "time", "clinic_phone", "opt_out_url", "booking_url"})
 
 DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
     # (kind, language): (subject, body)
@@ -213,6 +220,22 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
     (ReminderKind.AFTERCARE, "mr"): (
         "तुमचा उपचारानंतर काळजीचा सल्ला",
         "{clinic}: {date} रोजीच्या भेटीनंतरच्या काळजीचा सल्ला तुमच्या रुग्ण पोर्टलमध्ये आहे. काही काळजी वाटल्यास {clinic_phone} वर फोन करा. संदेश बंद करा: {opt_out_url}",
+    ),
+    # The recall: the date the planner set, and the one-time link to the portal's booking step.
+    (ReminderKind.RECALL, "en"): (
+        "Time to book your maintenance session",
+        "{clinic}: your next maintenance session is due around {date}. Choose a time here (the link works once, for 14 days): "
+        "{booking_url} Or call {clinic_phone}. Stop reminders: {opt_out_url}",
+    ),
+    (ReminderKind.RECALL, "hi"): (
+        "अपना मेंटेनेंस सेशन बुक करें",
+        "{clinic}: आपका अगला मेंटेनेंस सेशन {date} के आसपास देय है। यहाँ समय चुनें (लिंक एक बार, 14 दिन तक चलेगा): "
+        "{booking_url} या {clinic_phone} पर कॉल करें। रिमाइंडर बंद करें: {opt_out_url}",
+    ),
+    (ReminderKind.RECALL, "mr"): (
+        "तुमचे देखभाल सत्र बुक करा",
+        "{clinic}: तुमचे पुढील देखभाल सत्र {date} च्या सुमारास आहे. येथे वेळ निवडा (दुवा एकदाच, 14 दिवस चालेल): "
+        "{booking_url} किंवा {clinic_phone} वर फोन करा. स्मरणपत्रे बंद करा: {opt_out_url}",
     ),
 }
 

@@ -121,6 +121,12 @@ class MoveSessionForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+class BookRecallForm(forms.Form):
+    """The time chosen among those the recall's booking step offers."""
+
+    starts_at = forms.CharField(label=_("Time"), max_length=40, error_messages={"required": _("Choose one of the times offered.")})
+
+
 # The views a patient can take at home: the six standard global views (a trichoscopy close-up
 # needs the clinic's dermatoscope). Worded for the patient; the values are photos' VIEW_CHOICES.
 HOME_VIEW_LABELS = {

@@ -109,10 +109,12 @@ class ExportRequest(models.Model):
 class SelfServiceKind(models.TextChoices):
     MOVED = "moved", _("Moved")
     CANCELLED = "cancelled", _("Cancelled")
+    BOOKED = "booked", _("Booked")  # a recalled maintenance session, booked through the recall's link
 
 
 class SelfServiceChange(models.Model):
-    """A course session the patient moved or cancelled themselves in the portal (issue 22, item 2):
+    """A course session the patient moved, cancelled or booked themselves in the portal (issue 22,
+    items 2 and 3):
     reception's Today panel lists them. The appointment's own audit entries (as the patient) say
     the same; this row is what the panel reads without searching the trail."""
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from anagen.accounts.models import Clinic, Role, User, content_language, document_language
 from anagen.accounts.protocols import opening_hours, protocol_for
+from anagen.accounts.protocols import settings_for as settings_for_clinic
 from anagen.audit import services as audit
 from anagen.audit.models import Action, AuditEntry, AuditPatientRef
 from anagen.audit.pages import Page, page_of_query
@@ -37,6 +38,7 @@ from anagen.audit.words import object_words
 from anagen.consents import services as consents
 from anagen.consents.models import ConsentRecord, ConsentText
 from anagen.core import display
+from anagen.core import recall as recall_rules
 from anagen.core import self_service as rules
 from anagen.core.course import CourseRequest
 from anagen.core.errors import FieldError, InvalidInput, NotFound, Refused, StaleWrite
@@ -56,6 +58,8 @@ from anagen.portal.models import (
 )
 from anagen.procedures.models import TreatmentSession
 from anagen.procedures.services import aftercare_sheet
+from anagen.recall import services as recalls
+from anagen.recall.models import Recall, RecallLink
 from anagen.scheduling import services as scheduling
 from anagen.scheduling.models import Appointment, Kind, Status
 from anagen.treatments.models import Course
@@ -941,6 +945,207 @@ def recent_self_service(clinic: Clinic, *, now: datetime | None = None, days: in
     since = (now or timezone.now()) - timedelta(days=days)
     return list(SelfServiceChange.objects.filter(clinic=clinic, created_at__gte=since).select_related("patient", "appointment")
                 .order_by("-created_at", "-id")[:limit])
+
+
+# --- recall that books: the booking step a recall message's link opens (issue 22, item 3) --------
+#
+# The link's token authorises this one booking step and nothing else: no portal session is made,
+# and the page shows no more than the clinic, the planned date and free times (docs/security.md).
+# Opening the link exchanges the token for a claim in the browser's session (the token appears in
+# one request line only, masked in logs); booking uses the claim and spends the link.
+
+
+@dataclass(frozen=True)
+class RecallClaim:
+    """What the browser that opened a recall link keeps in its session: the link and its hash."""
+
+    link_id: int
+    digest: str
+
+    def as_session(self) -> dict[str, Any]:
+        return {"link_id": self.link_id, "digest": self.digest}
+
+    @classmethod
+    def from_session(cls, value: Any) -> RecallClaim | None:
+        if not isinstance(value, dict) or not isinstance(value.get("link_id"), int) or not isinstance(value.get("digest"), str):
+            return None
+        return cls(value["link_id"], value["digest"])
+
+
+class RecallLinkInvalid(Exception):
+    """A recall link that cannot be used: ``message`` for the patient, ``status`` for the page."""
+
+    def __init__(self, state: str):
+        self.state = state
+        self.message = str(_recall_link_words()[state])
+        self.status = 404 if state in ("unknown", "no_claim") else 403 if state in ("other_account", "other_clinic") else 410
+        super().__init__(state)
+
+
+def _recall_link_words() -> dict[str, Any]:
+    return {
+        "unknown": _("This link is not valid: it may be incomplete. Sign in to book your session, or call the clinic."),
+        "no_claim": _("Open the link from your message again, in this browser."),
+        "expired": _("This link has expired. Sign in to book your session, or call the clinic."),
+        "used": _("This link has already been used. Sign in to see your appointments."),
+        "closed": _("This session no longer needs booking: the clinic has changed your plan. Sign in to see your appointments."),
+        "other_account": _("This link belongs to another patient. Sign out first, then open the link again."),
+        "other_clinic": _("This link is for another clinic. Sign out first, then open the link again."),
+    }
+
+
+def _check_viewer(link: RecallLink, user: Any) -> None:
+    """Someone signed in may open only their own link: a forwarded link does not mix accounts."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    if user.clinic_id != link.recall.clinic_id:
+        raise RecallLinkInvalid("other_clinic")
+    account = account_for_user(user)
+    if account is None or account.patient_id != link.recall.patient_id:
+        raise RecallLinkInvalid("other_account")
+
+
+def open_recall_link(raw: str, user: Any, *, now: datetime | None = None) -> RecallClaim:
+    """The claim for a valid link; RecallLinkInvalid (nothing written) for an unknown, tampered,
+    expired or used one, or one opened by someone signed in as another patient or clinic."""
+    now = now or timezone.now()
+    try:
+        link = recalls.link_for_token(raw, now)
+    except recalls.LinkRefused as exc:
+        raise RecallLinkInvalid(exc.state) from exc
+    _check_viewer(link, user)
+    return RecallClaim(link.pk, link.token_sha256)
+
+
+def _claimed_link(claim: RecallClaim | None, user: Any, now: datetime, *, lock: bool = False) -> RecallLink:
+    if claim is None:
+        raise RecallLinkInvalid("no_claim")
+    try:
+        link = recalls.link_for_claim(claim.link_id, claim.digest, now, lock=lock)
+    except recalls.LinkRefused as exc:
+        raise RecallLinkInvalid(exc.state) from exc
+    _check_viewer(link, user)
+    return link
+
+
+def _patient_actor(patient: Patient, ip_address: str | None) -> Actor:
+    """The patient, as the audit trail names them: their portal sign-in if they have one."""
+    account = PatientAccount.objects.select_related("user").filter(patient=patient, revoked_at__isnull=True).first()
+    if account is not None:
+        return Actor(account.user_id, account.user.get_username(), patient.clinic_id, ip_address)
+    return Actor(None, f"patient {patient.mrn} (recall link)", patient.clinic_id, ip_address)
+
+
+@dataclass(frozen=True)
+class RecallSession:
+    """The maintenance session to book, with what the calendar and the rules need about it."""
+
+    recall: Recall
+    practitioner: User | None
+    duration_minutes: int
+    window: recall_rules.BookingWindow
+    course_rules: CourseRequest
+
+
+HELD = (Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED)
+
+
+def _recall_session(recall: Recall) -> RecallSession:
+    """The session's practitioner and length (the course's latest session), and its neighbours."""
+    in_course = course_appointments(recall.course)
+    sessions = [a for a in in_course if a.kind == Kind.MESOTHERAPY_SESSION and a.course_session_number is not None]
+    latest = max(sessions, key=lambda a: a.starts_at, default=None)
+    held = [a for a in sessions if a.status in HELD]
+    before = [a for a in held if a.course_session_number < recall.session_number]  # type: ignore[operator]
+    after = [a for a in held if a.course_session_number > recall.session_number]  # type: ignore[operator]
+    previous = max(before, key=lambda a: a.starts_at, default=None)
+    following = min(after, key=lambda a: a.starts_at, default=None)
+    window = recall_rules.BookingWindow(
+        recall.due_date,
+        previous_day=_local(previous.starts_at).date() if previous is not None else None,
+        next_day=_local(following.starts_at).date() if following is not None else None,
+        combination_days=frozenset(_local(a.starts_at).date() for a in in_course if a.kind != Kind.MESOTHERAPY_SESSION and a.status in HELD),
+    )
+    practitioner = latest.practitioner if latest is not None and latest.practitioner.is_active else None
+    duration = latest.duration_minutes if latest is not None else settings_for_clinic(recall.clinic).session_minutes
+    return RecallSession(recall, practitioner, duration, window, _course_rules(recall.course))
+
+
+def _recall_free_times(session: RecallSession, day: Any, earliest: datetime) -> list[tuple[datetime, Any, Any]]:
+    """Every free start on ``day`` with the course's practitioner (else anyone bookable), a free
+    room, and the patient free too, as (clinic-local start, practitioner, room)."""
+    clinic = session.recall.clinic
+    hours = opening_hours(clinic, day)
+    if hours is None:
+        return []
+    found = scheduling.free_starts(clinic, day, session.duration_minutes, opens=hours[0], closes=hours[1],
+                                   practitioner=session.practitioner, now=earliest, limit=24 * 4,
+                                   patient_id=session.recall.patient_id)
+    return [(_local(start), person, room) for start, person, room in found]
+
+
+@dataclass(frozen=True)
+class RecallOptions:
+    link: RecallLink
+    session: RecallSession
+    # Free times by day, in time order: (day, [start, ...]).
+    days: list[tuple[Any, list[datetime]]]
+
+    @property
+    def recall(self) -> Recall:
+        return self.link.recall
+
+
+def recall_options(claim: RecallClaim | None, user: Any, *, ip_address: str | None = None, now: datetime | None = None) -> RecallOptions:
+    """The free times around the planned date that the rules allow; audited as a read by the patient."""
+    now = now or timezone.now()
+    link = _claimed_link(claim, user, now)
+    recall = link.recall
+    session = _recall_session(recall)
+    protocol = protocol_for(recall.clinic)
+    earliest = now + timedelta(hours=protocol.self_service_notice_hours)
+    days = []
+    for day in recall_rules.booking_days(session.window, session.course_rules, protocol, _local(now)):
+        starts = sorted({start for start, _person, _room in _recall_free_times(session, day, earliest) if start.minute in OFFERED_MINUTES})
+        if starts:
+            days.append((day, starts))
+    audit.record_read(_patient_actor(recall.patient, ip_address), "recall", recall.pk, recall.patient_id)
+    return RecallOptions(link, session, days)
+
+
+def book_recall(claim: RecallClaim | None, user: Any, starts_at: str, *, ip_address: str | None = None,
+                now: datetime | None = None) -> Appointment:
+    """Book the recalled maintenance session at a free time the rules allow, by the calendar's own
+    booking (staff's), spend the link, mark the recall booked and record the change for reception,
+    all or nothing. Two patients after one time: the calendar's slot holds let one win; the other
+    reads ``TAKEN``. A link already used (a second tab, a second tap) is refused."""
+    now = now or timezone.now()
+    new_start = _parse_start(starts_at)
+    try:
+        with transaction.atomic():
+            link = _claimed_link(claim, user, now, lock=True)
+            recall = link.recall
+            session = _recall_session(recall)
+            protocol = protocol_for(recall.clinic)
+            if not recall_rules.start_allowed(session.window, new_start, session.course_rules, protocol, _local(now)):
+                raise PortalError(_("Choose one of the times offered."), "starts_at")
+            earliest = now + timedelta(hours=protocol.self_service_notice_hours)
+            match = next(((person, room) for start, person, room in _recall_free_times(session, new_start.date(), earliest)
+                          if start == new_start), None)
+            if match is None:
+                raise PortalError(str(TAKEN), "starts_at")
+            actor = _patient_actor(recall.patient, ip_address)
+            appointment = scheduling.book_appointment(
+                actor, recall.clinic, patient=recall.patient, practitioner=match[0], room=match[1], kind=Kind.MESOTHERAPY_SESSION,
+                starts_at=new_start, duration_minutes=session.duration_minutes, course_id=recall.course_id,
+                course_session_number=recall.session_number)
+            recalls.mark_booked(link, appointment, now)
+            _record(actor, appointment, SelfServiceKind.BOOKED, appointment.starts_at, appointment.starts_at, now)
+    except scheduling.SlotTaken as exc:
+        raise PortalError(str(TAKEN), "starts_at") from exc
+    except scheduling.BookingError as exc:
+        raise PortalError(_("This session can no longer be booked online: please call the clinic."), "starts_at") from exc
+    return appointment
 
 
 # --- photographs the patient takes at home (issue 22, item 7) ------------------------------------

@@ -23,6 +23,9 @@ urlpatterns = [
     # The invitation link: its token is exchanged for a session claim, then the token-free page.
     path("welcome/", views.accept, name="welcome"),
     path("welcome/<str:token>/", views.accept_link, name="accept"),
+    # A recall message's one-tap link: like the invitation, exchanged for a claim, then the page.
+    path("recall/", views.recall, name="recall"),
+    path("recall/<str:token>/", views.recall_link, name="recall_link"),
     # Staff
     path("patients/<int:patient_id>/invite/", views.invite, name="invite"),
     path("patients/<int:patient_id>/revoke/", views.revoke, name="revoke"),

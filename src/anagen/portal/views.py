@@ -30,6 +30,7 @@ from anagen.portal import services
 from anagen.portal.forms import (
     HOME_VIEW_LABELS,
     AcceptInvitationForm,
+    BookRecallForm,
     ChangeRequestForm,
     DiaryEntryForm,
     FulfilExportForm,
@@ -307,6 +308,54 @@ def accept(request: HttpRequest) -> HttpResponse:
             return redirect("portal:home")
     context.update(form=form, clinic=patient.clinic, given_name=patient.given_name, returning=hasattr(patient, "portal_account"))
     return render(request, "portal/accept.html", context, status=400 if form.errors else 200)
+
+
+# --- recall that books (issue 22, item 3) -------------------------------------------------------
+
+RECALL_CLAIM_KEY = "portal_recall_claim"
+
+
+def _recall_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, template, {"current_clinic": None, "is_clinic_admin": False, **context}, status=status)
+
+
+def _recall_invalid(request: HttpRequest, exc: services.RecallLinkInvalid) -> HttpResponse:
+    return _recall_page(request, "portal/recall_invalid.html", {"message": exc.message, "state": exc.state}, status=exc.status)
+
+
+@never_cache
+def recall_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link as sent in a recall message: checked (reading only), exchanged for a claim in this
+    browser's session, then on to the token-free booking step. A bad link gets a clear page."""
+    try:
+        claim = services.open_recall_link(token, request.user)
+    except services.RecallLinkInvalid as exc:
+        return _recall_invalid(request, exc)
+    request.session[RECALL_CLAIM_KEY] = claim.as_session()
+    return redirect("portal:recall")
+
+
+@never_cache
+def recall(request: HttpRequest) -> HttpResponse:
+    """The booking step of a recalled maintenance session: free times (GET), the booking (POST)."""
+    claim = services.RecallClaim.from_session(request.session.get(RECALL_CLAIM_KEY))
+    form = BookRecallForm(request.POST or None)
+    ip = client_ip(request)
+    try:
+        if request.method == "POST" and form.is_valid():
+            try:
+                appointment = services.book_recall(claim, request.user, form.cleaned_data["starts_at"], ip_address=ip)
+            except services.PortalError as exc:
+                form.add_error("starts_at", exc.message)
+            else:
+                request.session.pop(RECALL_CLAIM_KEY, None)
+                return _recall_page(request, "portal/recall_booked.html", {"appointment": appointment, "clinic": appointment.clinic})
+        options = services.recall_options(claim, request.user, ip_address=ip)
+    except services.RecallLinkInvalid as exc:
+        return _recall_invalid(request, exc)
+    chosen = form.data.get("starts_at", "") if form.is_bound else ""
+    context = {"form": form, "options": options, "clinic": options.recall.clinic, "chosen": chosen}
+    return _recall_page(request, "portal/recall.html", context, status=400 if form.errors else 200)
 
 
 # --- staff ---------------------------------------------------------------------------------------

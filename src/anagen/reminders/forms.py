@@ -19,7 +19,7 @@ class OptOutForm(NoColonLabels, forms.Form):
 class SettingsForm(NoColonLabels, forms.ModelForm):
     class Meta:
         model = ReminderSettings
-        fields = ["before_hours", "side_effect_check_hours", "maintenance_notice_days", "max_attempts",
+        fields = ["before_hours", "side_effect_check_hours", "maintenance_notice_days", "recall_days_before", "max_attempts",
                   "backoff_base_seconds", "backoff_max_seconds"]
 
 
@@ -33,4 +33,4 @@ class TemplateForm(NoColonLabels, forms.ModelForm):
         fields = ["kind", "channel", "language", "subject", "body", "whatsapp_template_name", "whatsapp_approved"]
         help_texts = {"body": mark_safe(  # noqa: S308 - a constant: the placeholders are typed as shown
             "Placeholders: <code>{clinic}</code>, <code>{date}</code>, <code>{time}</code>, <code>{clinic_phone}</code>, "
-            "<code>{opt_out_url}</code>. No clinical detail: SMS and WhatsApp are not private.")}
+            "<code>{opt_out_url}</code>, <code>{booking_url}</code> (the recall's one-time booking link). No clinical detail: SMS and WhatsApp are not private.")}

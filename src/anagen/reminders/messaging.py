@@ -30,7 +30,7 @@ from anagen.reminders.models import (
 )
 from anagen.reminders.providers import Route
 
-PLACEHOLDERS = ("clinic", "date", "time", "clinic_phone", "opt_out_url")
+PLACEHOLDERS = ("clinic", "date", "time", "clinic_phone", "opt_out_url", "booking_url")
 # WhatsApp Manager accepts template names of lowercase letters, digits and underscores.
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,512}$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")

@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     SIDE_EFFECT_CHECK = ReminderKind.SIDE_EFFECT_CHECK.value, "Check after a session"
     MAINTENANCE_DUE = ReminderKind.MAINTENANCE_DUE.value, "Maintenance session due"
     AFTERCARE = ReminderKind.AFTERCARE.value, "Aftercare advice"
+    RECALL = ReminderKind.RECALL.value, "Maintenance recall (booking link)"
 
 
 class Language(models.TextChoices):
@@ -46,6 +47,9 @@ class ReminderSettings(models.Model):
                                     help_text="Comma-separated, e.g. 48, 3.")
     side_effect_check_hours = models.PositiveSmallIntegerField("check message, hours after a session", default=24)
     maintenance_notice_days = models.PositiveSmallIntegerField("maintenance notice, days before", default=7)
+    recall_days_before = models.PositiveSmallIntegerField(
+        "recall of an unbooked maintenance session, days before", default=14,
+        help_text="The message with a one-time booking link goes this many days before the planned date (1-60).")
     max_attempts = models.PositiveSmallIntegerField("attempts before a message is reported failed", default=5)
     backoff_base_seconds = models.PositiveIntegerField("first retry after (seconds)", default=60)
     backoff_max_seconds = models.PositiveIntegerField("longest wait between retries (seconds)", default=3600)
@@ -116,6 +120,8 @@ class OutboxMessage(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey("scheduling.Appointment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A recall message (kind "recall") has no appointment yet: it offers to book one.
+    recall = models.ForeignKey("recall.Recall", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)

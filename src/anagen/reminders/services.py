@@ -41,6 +41,8 @@ from anagen.core.errors import Duplicate, InvalidInput, InvalidState, NotFound
 from anagen.core.identifiers import format_phone
 from anagen.patients.models import Patient
 from anagen.procedures.models import TreatmentSession
+from anagen.recall import services as recalls
+from anagen.recall.models import Recall
 from anagen.reminders import messaging
 from anagen.reminders.models import (
     Channel,
@@ -83,6 +85,7 @@ def protocol_for(clinic: Clinic) -> rules.ReminderProtocol:
         before_hours=parse_hours(stored.before_hours),
         side_effect_check_hours=stored.side_effect_check_hours,
         maintenance_notice_days=stored.maintenance_notice_days,
+        recall_days_before=stored.recall_days_before,
         max_attempts=stored.max_attempts,
         backoff_base_seconds=stored.backoff_base_seconds,
         backoff_max_seconds=stored.backoff_max_seconds,
@@ -95,6 +98,7 @@ def save_settings(actor: Actor, clinic: Clinic, values: dict) -> ReminderSetting
         before_hours=parse_hours(values["before_hours"]),
         side_effect_check_hours=values["side_effect_check_hours"],
         maintenance_notice_days=values["maintenance_notice_days"],
+        recall_days_before=values.get("recall_days_before", rules.ReminderProtocol.recall_days_before),
         max_attempts=values["max_attempts"],
         backoff_base_seconds=values["backoff_base_seconds"],
         backoff_max_seconds=values["backoff_max_seconds"],
@@ -349,6 +353,40 @@ def schedule_reminders(clinic: Clinic, now: datetime) -> int:
     return OutboxMessage.objects.filter(dedupe_key__in=keys).count() - before
 
 
+def schedule_recalls(clinic: Clinic, now: datetime) -> int:
+    """Recompute the clinic's maintenance recalls from its course plans (anagen.recall), then queue
+    each recall whose day has come: one message per opted-in channel, once (the recall is marked
+    sent, and the dedupe key names the recall and channel). Recalls of patients without a valid
+    reminders consent or any opt-in are marked sent with nothing queued: they are not owed later."""
+    protocol = protocol_for(clinic)
+    today = timezone.localtime(now, ZoneInfo(clinic.time_zone or settings.TIME_ZONE)).date()
+    recalls.sync_clinic(clinic, today, protocol.recall_days_before, now=now)
+    due = recalls.due_recalls(clinic, today)
+    if not due:
+        return 0
+    opt_ins: dict[int, list[ReminderOptIn]] = {}
+    for row in ReminderOptIn.objects.filter(patient_id__in={r.patient_id for r in due}, opted_out_at__isnull=True):
+        opt_ins.setdefault(row.patient_id, []).append(row)
+    created = 0
+    for recall in due:
+        with transaction.atomic():
+            if not recalls.mark_sent(recall, now):
+                continue
+            patient = recall.patient
+            channels = [c for c in opt_ins.get(patient.pk, []) if address_for(patient, c.channel)]
+            if not channels or not consents.has_valid_consent(patient, Purpose.REMINDERS, now):
+                continue
+            end_of_due_day = datetime.combine(recall.due_date, datetime.min.time(), ZoneInfo(clinic.time_zone or settings.TIME_ZONE)) + timedelta(days=1)
+            for choice in channels:
+                _, made = OutboxMessage.objects.get_or_create(
+                    dedupe_key=f"recall:{recall.pk}:{choice.channel}",
+                    defaults={"clinic": clinic, "patient": patient, "recall": recall, "kind": rules.ReminderKind.RECALL.value,
+                              "channel": choice.channel, "language": choice.language, "scheduled_for": now,
+                              "expires_at": end_of_due_day, "next_attempt_at": now})
+                created += int(made)
+    return created
+
+
 # --- the worker ------------------------------------------------------------------------------
 
 
@@ -412,23 +450,47 @@ def _values(message: OutboxMessage, appointment: Appointment, token: str) -> dic
     }
 
 
+def _recall_values(message: OutboxMessage, recall: Recall, token: str, booking_token: str) -> dict[str, str]:
+    clinic = message.clinic
+    day = recall.due_date
+    return {
+        "clinic": clinic.name,
+        "date": f"{day:%a} {day.day} {day:%b %Y}",
+        "time": "",
+        "clinic_phone": format_phone(clinic.phone or ""),
+        "opt_out_url": public_base_url() + reverse("reminders:opt_out", args=[token]),
+        # Nothing but the opaque token: no patient, clinic or recall id in the address.
+        "booking_url": public_base_url() + reverse("portal:recall_link", args=[booking_token]),
+    }
+
+
 def send_message(message: OutboxMessage, now: datetime) -> str:
     """Check, render and send one claimed message; returns its new status."""
-    message = OutboxMessage.objects.select_related("clinic", "patient", "appointment").get(pk=message.pk)
+    message = OutboxMessage.objects.select_related("clinic", "patient", "appointment", "recall").get(pk=message.pk)
     appointment = message.appointment
-    if appointment is None:
-        return _cancel(message, now, "no appointment")
-    facts = _facts(appointment, _maintenance_ids([appointment]))
-    why = rules.still_valid(message.kind, message.appointment_starts_at or appointment.starts_at, facts, now, message.expires_at)
-    if why:
-        return _cancel(message, now, why)
+    token = secrets.token_urlsafe(24)
+    if message.kind == rules.ReminderKind.RECALL:
+        if message.recall is None or not recalls.still_open(message.recall.pk):
+            return _cancel(message, now, "the maintenance session is booked or no longer planned")
+        if now >= message.expires_at:
+            return _cancel(message, now, "stale: its time passed before it could be sent")
+    else:
+        if appointment is None:
+            return _cancel(message, now, "no appointment")
+        facts = _facts(appointment, _maintenance_ids([appointment]))
+        why = rules.still_valid(message.kind, message.appointment_starts_at or appointment.starts_at, facts, now, message.expires_at)
+        if why:
+            return _cancel(message, now, why)
     patient = message.patient
     if not may_receive(patient, message.channel, now):
         return _cancel(message, now, "no opt-in for this channel")
     template = template_for(message.clinic, message.kind, message.channel, message.language)
     address = address_for(patient, message.channel)
-    token = secrets.token_urlsafe(24)
-    values = _values(message, appointment, token)
+    if message.kind == rules.ReminderKind.RECALL:
+        booking_token = recalls.new_token()
+        values = _recall_values(message, message.recall, token, booking_token)
+    else:
+        values = _values(message, appointment, token)
     route = messaging.route_for(message.clinic, message.channel, message.kind, message.language, address, values, now)
     if template is None:
         if not (route.whatsapp_template or route.free_text_allowed):
@@ -445,6 +507,8 @@ def send_message(message: OutboxMessage, now: datetime) -> str:
         # A template approved in the wording table: its placeholders, in order, fill {{1}}, {{2}}, ...
         route = messaging.route_with_wording_parameters(route, template.body, values, message.language)
     OptOutToken.objects.create(token_sha256=_token_hash(token), patient=patient, channel=message.channel, message=message, created_at=now)
+    if message.kind == rules.ReminderKind.RECALL:
+        recalls.store_link(message.recall.pk, booking_token, now)
     outgoing = OutgoingMessage(
         outbox_id=message.pk, channel=message.channel, to=address,
         body=rules.render(template.body, values), subject=template.subject, language=message.language,
@@ -486,6 +550,7 @@ def run_once(now: datetime, *, worker: str | None = None, limit: int = 500, sche
     if schedule:
         for clinic in Clinic.objects.all():
             result.scheduled += schedule_reminders(clinic, now)
+            result.scheduled += schedule_recalls(clinic, now)
     for _ in range(limit):
         message = claim_next(now, worker)
         if message is None:

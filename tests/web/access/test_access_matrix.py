@@ -240,6 +240,10 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     "portal:photo_thumbnail": (GET, PATIENT, UNSCOPED),
     "portal:accept": (GET, PUBLIC, UNSCOPED),  # one-time invitation link
     "portal:welcome": (GET, PUBLIC, UNSCOPED),  # the page the link leads to (its claim in the session)
+    # A recall message's one-time booking link (issue 22, item 3): the token is the credential and
+    # authorises that one booking step only; someone signed in as another patient or clinic is refused.
+    "portal:recall_link": (GET, PUBLIC, UNSCOPED),
+    "portal:recall": (GET, PUBLIC, UNSCOPED),  # the booking step, for the claim in this session
     "portal:invite": (POST, frozenset({"reception", "trichologist", "clinic_admin"}), SCOPED),
     "portal:revoke": (POST, frozenset({"reception", "trichologist", "clinic_admin"}), SCOPED),
     "portal:requests": (GET, ANY_STAFF, UNSCOPED),
@@ -275,7 +279,8 @@ KWARG_SOURCES = {
 # Query strings a page needs to show its object (the moved session for a re-plan).
 QUERY = {"treatments:replan": lambda world: f"?appointment={world.kwargs['appointment_id']}"}
 # Pages whose object is a per-user or per-session thing that may rightly be absent (404) here.
-MAY_BE_ABSENT = {"interop:registry_import_errors", "reminders:opt_out", "portal:accept", "portal:welcome"}
+MAY_BE_ABSENT = {"interop:registry_import_errors", "reminders:opt_out", "portal:accept", "portal:welcome", "portal:recall_link",
+                 "portal:recall"}
 # Where the rule is finer than a role: the outcome each role gets instead.
 OVERRIDES: dict[str, dict[str, str]] = {
     # Signing out ends on the sign-in page, whoever asks.

@@ -1045,6 +1045,9 @@ class RecallSession:
     duration_minutes: int
     window: recall_rules.BookingWindow
     course_rules: CourseRequest
+    # The clinic's hours, read once: the rules offer only open days (open weekdays, no closures).
+    opens: Any
+    closes: Any
 
 
 HELD = (Status.BOOKED, Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED)
@@ -1067,18 +1070,17 @@ def _recall_session(recall: Recall) -> RecallSession:
         combination_days=frozenset(_local(a.starts_at).date() for a in in_course if a.kind != Kind.MESOTHERAPY_SESSION and a.status in HELD),
     )
     practitioner = latest.practitioner if latest is not None and latest.practitioner.is_active else None
-    duration = latest.duration_minutes if latest is not None else settings_for_clinic(recall.clinic).session_minutes
-    return RecallSession(recall, practitioner, duration, window, _course_rules(recall.course))
+    stored = settings_for_clinic(recall.clinic)
+    duration = latest.duration_minutes if latest is not None else stored.session_minutes
+    return RecallSession(recall, practitioner, duration, window, _course_rules(recall.course), stored.opens_at, stored.closes_at)
 
 
 def _recall_free_times(session: RecallSession, day: Any, earliest: datetime) -> list[tuple[datetime, Any, Any]]:
     """Every free start on ``day`` with the course's practitioner (else anyone bookable), a free
-    room, and the patient free too, as (clinic-local start, practitioner, room)."""
+    room, and the patient free too, as (clinic-local start, practitioner, room). ``day`` is one the
+    rules offer, so an open day: the clinic's hours are the session's, not read again."""
     clinic = session.recall.clinic
-    hours = opening_hours(clinic, day)
-    if hours is None:
-        return []
-    found = scheduling.free_starts(clinic, day, session.duration_minutes, opens=hours[0], closes=hours[1],
+    found = scheduling.free_starts(clinic, day, session.duration_minutes, opens=session.opens, closes=session.closes,
                                    practitioner=session.practitioner, now=earliest, limit=24 * 4,
                                    patient_id=session.recall.patient_id)
     return [(_local(start), person, room) for start, person, room in found]

@@ -17,6 +17,15 @@ class OptOutForm(NoColonLabels, forms.Form):
 
 
 class SettingsForm(NoColonLabels, forms.ModelForm):
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Added with the recall (issue 22, item 3): a client that does not send it keeps the clinic's value.
+        self.fields["recall_days_before"].required = False
+
+    def clean_recall_days_before(self) -> int:
+        value = self.cleaned_data.get("recall_days_before")
+        return self.instance.recall_days_before if value is None else value
+
     class Meta:
         model = ReminderSettings
         fields = ["before_hours", "side_effect_check_hours", "maintenance_notice_days", "recall_days_before", "max_attempts",

@@ -143,3 +143,17 @@ def test_the_recall_days_are_a_clinic_setting_and_changing_them_is_audited(clini
     assert entry.changes["recall_days_before"] == {"old": "14", "new": "21"}
     with pytest.raises(Exception, match="Between 1 and 60 days"):
         services.save_settings(builders.actor_for(admin_user), clinic, {**values, "recall_days_before": 0})
+
+
+def test_the_settings_page_saves_the_recall_days_and_names_the_field_when_out_of_range(client, admin_user, clinic):
+    client.force_login(admin_user)
+    values = {"before_hours": "48, 3", "side_effect_check_hours": 24, "maintenance_notice_days": 7, "recall_days_before": 90,
+              "max_attempts": 5, "backoff_base_seconds": 60, "backoff_max_seconds": 3600}
+    bad = client.post("/reminders/settings/", values)
+    assert bad.status_code == 400 and "Between 1 and 60 days." in bad.content.decode()
+    assert bad.context["form"].errors["recall_days_before"]
+    assert client.post("/reminders/settings/", {**values, "recall_days_before": 10}).status_code == 302
+    assert ReminderSettings.objects.get(clinic=clinic).recall_days_before == 10
+    # A client that leaves the field out keeps the clinic's value.
+    assert client.post("/reminders/settings/", {k: v for k, v in values.items() if k != "recall_days_before"}).status_code == 302
+    assert ReminderSettings.objects.get(clinic=clinic).recall_days_before == 10

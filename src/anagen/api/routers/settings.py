@@ -81,6 +81,8 @@ class ReminderSettingsSchema(Schema):
     before_hours: str
     side_effect_check_hours: int
     maintenance_notice_days: int
+    # Days before an unbooked maintenance date that its recall goes (1-60); left out: unchanged.
+    recall_days_before: int | None = None
     max_attempts: int
     backoff_base_seconds: int
     backoff_max_seconds: int

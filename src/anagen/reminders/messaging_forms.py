@@ -31,6 +31,7 @@ class ApprovedTemplateForm(NoColonLabels, forms.Form):
     parameters = forms.CharField(label=_("Values for the placeholders, in order"), max_length=200, required=False,
                                  help_text=mark_safe(_(  # noqa: S308 - a constant: the names are typed as shown
                                      "For {{1}}, {{2}}, ...: comma-separated from <code>clinic</code>, <code>date</code>, "
-                                     "<code>time</code>, <code>clinic_phone</code>, <code>opt_out_url</code>.")))
+                                     "<code>time</code>, <code>clinic_phone</code>, <code>opt_out_url</code>, <code>booking_url</code> (the recall's "
+                                     "one-time booking link).")))
     dlt_template_id = forms.CharField(label=_("DLT template ID (SMS)"), max_length=19, required=False,
                                       help_text=_("The 19-digit ID of the wording registered on the DLT platform."))

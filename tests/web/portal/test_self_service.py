@@ -74,19 +74,27 @@ def test_an_appointment_outside_a_course_keeps_only_the_request_to_the_clinic(cl
     assert "Only the sessions of your course" in page.content.decode()
 
 
-def test_inside_the_notice_the_page_says_why_and_keeps_the_request_to_the_clinic(client, patient, patient_user, make_course):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    _course, booked = make_course(patient, tomorrow, hour=8)
+def test_inside_the_notice_the_page_says_why_and_keeps_the_request_to_the_clinic(client, clinic, patient, patient_user, make_course):
+    from anagen.accounts.models import ClinicProtocol
+
+    # The next open day (the clinic is closed on Sundays) at 10:00 is at most 58 hours away whatever
+    # the time of day the suite runs, so a 72-hour notice always covers it; a 24-hour one would not
+    # at night or on a Saturday.
+    ClinicProtocol.objects.update_or_create(clinic=clinic, defaults={"self_service_notice_hours": 72})
+    day = timezone.localdate() + dt.timedelta(days=1)
+    if day.weekday() == 6:
+        day += dt.timedelta(days=1)
+    _course, booked = make_course(patient, day)
     soon = booked[0]
-    assert soon.starts_at - timezone.now() < dt.timedelta(hours=24)
+    assert soon.starts_at - timezone.now() < dt.timedelta(hours=72)
     client.force_login(patient_user)
     content = client.get(reverse("portal:home")).content.decode()
-    assert "up to 24 hours before it starts" in content
+    assert "up to 72 hours before it starts" in content
     assert reverse("portal:move_session", args=[soon.pk]) not in content
     assert reverse("portal:request_change", args=[soon.pk]) in content
     refused = client.post(reverse("portal:cancel_session", args=[soon.pk]))
     assert refused.status_code == 400
-    assert "24 hours" in refused.content.decode()
+    assert "72 hours" in refused.content.decode()
     soon.refresh_from_db()
     assert soon.status == "booked"
     assert not SelfServiceChange.objects.exists()

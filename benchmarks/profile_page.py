@@ -25,6 +25,7 @@ import argparse
 import io
 import os
 import re
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_pages import FLOOR, Page, discover
-from http_bench import PASSWORD, ensure_seeded, outlooks_built, server_env
+from http_bench import ANAGEN, PASSWORD, ensure_seeded, outlooks_built, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -261,6 +262,9 @@ def main() -> int:
     data_dir = Path(args.data_dir).resolve()
     ensure_seeded(data_dir, args.patients, 3)
     outlooks_built(data_dir)
+    # As `anagen serve` does before it answers: the production settings serve static files by
+    # their manifest, which a folder only the profiler has used does not have yet.
+    subprocess.run([ANAGEN, "manage", "collectstatic", "--noinput"], env=server_env(data_dir), check=True, stdout=subprocess.DEVNULL)
     os.environ.update(server_env(data_dir))
     os.environ["DJANGO_SETTINGS_MODULE"] = "anagen.settings"
     import django

@@ -537,11 +537,18 @@ def booking_status(patient: Patient, today: dt.date, consultations: Sequence[Con
         consultation = max(signed, key=lambda c: (c.consulted_on, c.pk), default=None)
     if consultation is None:
         return None, BookingDecision(False, (gettext("Record and sign a consultation before booking a course."),))
-    acknowledged = consultation.acknowledgements.values_list("code", flat=True)
-    deferral = ScreeningDeferral.objects.filter(consultation=consultation).first()
+    # Loaded with the consultation when the caller read them (web.facts.screening_consultations).
+    if "acknowledgements" in getattr(consultation, "_prefetched_objects_cache", {}):
+        acknowledged = [a.code for a in consultation.acknowledgements.all()]
+    else:
+        acknowledged = list(consultation.acknowledgements.values_list("code", flat=True))
+    if "deferral" in consultation._state.fields_cache:
+        deferral = consultation._state.fields_cache["deferral"]
+    else:
+        deferral = ScreeningDeferral.objects.filter(consultation=consultation).first()
     decision = worded(booking_decision(
         findings_from_json(consultation.screening),
-        acknowledged_codes=list(acknowledged),
+        acknowledged_codes=acknowledged,
         review_on=deferral.review_on if deferral else None,
         today=today,
     ))

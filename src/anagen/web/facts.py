@@ -110,29 +110,56 @@ def _consent_label(status: Any) -> str:
     return gettext("No signed treatment consent")
 
 
-def facts_for(clinic: Any, patient_ids: Iterable[int], today: dt.date, *, clinical: bool = True, for_header: bool = False) -> dict[int, Facts]:
+@dataclass
+class Known:
+    """What the page has already read about its one patient, so that the header does not read it
+    again (the patient page: three to six queries fewer). Each is exactly what ``facts_for`` would
+    read: the treatment consent's status (``consents.services.consent_status``), every
+    consultation newest first with its deferral and acknowledgements loaded
+    (``screening_consultations``), and the appointments still to come
+    (``scheduling.services.upcoming_for_patient``, which the header shows), and every course with
+    its appointments (``treatments.services.appointments_by_course``)."""
+
+    treatment_consent: Any = None
+    consultations: list[Consultation] | None = None
+    upcoming: list[Appointment] | None = None
+    courses: list[tuple[Course, list[Appointment]]] | None = None  # every course, each with all its appointments in time order
+
+
+def screening_consultations(clinic: Any, patient_ids: Iterable[int]) -> Any:
+    """Consultations newest first, with what the screening decision reads (the deferral and the
+    acknowledged codes) loaded with them."""
+    return (
+        Consultation.objects.filter(clinic=clinic, patient_id__in=list(patient_ids))
+        .select_related("deferral")
+        .prefetch_related(Prefetch("acknowledgements", queryset=ScreeningAcknowledgement.objects.only("pk", "code", "consultation_id")))
+        .order_by("patient_id", "-consulted_on", "-id")
+    )
+
+
+def facts_for(clinic: Any, patient_ids: Iterable[int], today: dt.date, *, clinical: bool = True, for_header: bool = False,
+              known: Known | None = None) -> dict[int, Facts]:
     """The facts of these patients of ``clinic``; ``clinical=False`` (reception) leaves out what
     only clinical roles read (allergies, screening verdicts, response) but keeps what blocks a
     booking (consent, screening allowed or not, formulation, balance). ``for_header`` leaves out
     what the patient header does not show (formulation, last session, event blockers): three
-    queries fewer on every patient page."""
+    queries fewer on every patient page. ``known`` (one patient only) is what the page has read
+    already."""
     ids = sorted(set(patient_ids))
     facts = {pk: Facts(pk) for pk in ids}
     if not ids:
         return facts
+    known = known if known is not None and len(ids) == 1 else Known()
 
-    for pk, status in consent_states(clinic.pk, ids, Purpose.TREATMENT).items():
+    states = ({ids[0]: known.treatment_consent} if known.treatment_consent is not None
+              else consent_states(clinic.pk, ids, Purpose.TREATMENT))
+    for pk, status in states.items():
         facts[pk].consent_valid = status.is_valid
         facts[pk].consent_label = _consent_label(status)
 
     # Consultations newest first: the latest signed one screens; the latest that answered the
     # allergy question (signed or draft) says what the patient is allergic to.
-    consultations = (
-        Consultation.objects.filter(clinic=clinic, patient_id__in=ids)
-        .select_related("deferral")
-        .prefetch_related(Prefetch("acknowledgements", queryset=ScreeningAcknowledgement.objects.only("pk", "code", "consultation_id")))
-        .order_by("patient_id", "-consulted_on", "-id")
-    )
+    consultations = known.consultations if known.consultations is not None else screening_consultations(clinic, ids)
     screened: set[int] = set()
     allergies_seen: set[int] = set()
     for c in consultations:
@@ -165,16 +192,24 @@ def facts_for(clinic: Any, patient_ids: Iterable[int], today: dt.date, *, clinic
     for invoice in unpaid.only("patient_id", "total_paise", "paid_paise", "refunded_paise"):
         facts[invoice.patient_id].balance_due_paise += balance_due(invoice.total_paise, invoice.paid_paise, invoice.refunded_paise)
 
-    courses = {c.pk: c for c in Course.objects.filter(clinic=clinic, patient_id__in=ids, status=CourseStatus.ACTIVE).order_by("patient_id", "-start_date", "-id")}
     latest_course: dict[int, Course] = {}
-    for course in courses.values():
-        latest_course.setdefault(course.patient_id, course)
+    by_course: dict[int, list[Appointment]] = defaultdict(list)
+    if known.courses is not None:
+        active = [c for c, _ in known.courses if c.status == CourseStatus.ACTIVE]
+        if active:
+            course = max(active, key=lambda c: (c.start_date, c.pk))
+            latest_course[course.patient_id] = course
+            by_course[course.pk] = [a for c, rows in known.courses if c.pk == course.pk for a in rows if a.kind == Kind.MESOTHERAPY_SESSION]
+    else:
+        courses = Course.objects.filter(clinic=clinic, patient_id__in=ids, status=CourseStatus.ACTIVE).order_by("patient_id", "-start_date", "-id")
+        for course in courses:
+            latest_course.setdefault(course.patient_id, course)
+        if latest_course:
+            chosen = {c.pk for c in latest_course.values()}
+            for a in (Appointment.objects.filter(clinic=clinic, course_id__in=chosen, kind=Kind.MESOTHERAPY_SESSION)
+                      .only("pk", "course_id", "course_session_number", "status", "starts_at", "ends_at").order_by("course_id", "starts_at", "id")):
+                by_course[a.course_id].append(a)
     if latest_course:
-        chosen = {c.pk for c in latest_course.values()}
-        by_course: dict[int, list[Appointment]] = defaultdict(list)
-        for a in (Appointment.objects.filter(clinic=clinic, course_id__in=chosen, kind=Kind.MESOTHERAPY_SESSION)
-                  .only("pk", "course_id", "course_session_number", "status", "starts_at", "ends_at").order_by("course_id", "starts_at", "id")):
-            by_course[a.course_id].append(a)
         for patient_id, course in latest_course.items():
             sessions = [a for a in by_course[course.pk] if a.course_session_number]
             done = sum(1 for a in sessions if a.status == Status.COMPLETED)

@@ -26,7 +26,14 @@ from anagen.photos.models import Photo
 from anagen.scheduling.models import Kind
 from anagen.scheduling.services import upcoming_for_patient
 from anagen.ui import labels
-from anagen.web.facts import ALLERGIES_LISTED, ALLERGIES_NONE, Facts, density_trend, facts_for
+from anagen.web.facts import (
+    ALLERGIES_LISTED,
+    ALLERGIES_NONE,
+    Facts,
+    Known,
+    density_trend,
+    facts_for,
+)
 from anagen.web.timeline import consultation_due_today
 
 # The tabs below the header: (key, label, URL name, clinical only).
@@ -97,11 +104,14 @@ def _sparkline(points: list[tuple[dt.date, Any]], width: int = 64, height: int =
     return " ".join(f"{i * step:.1f},{height - (v - low) / span * (height - 2) - 1:.1f}" for i, v in enumerate(values))
 
 
-def build_header(request: Any, patient: Any) -> Header:
+def build_header(request: Any, patient: Any, known: Known | None = None) -> Header:
+    """``known``: what the page already read about the patient (the patient page's timeline and
+    consents), so that the header does not read it twice."""
     user = request.user
     clinical = user.sees_clinical_content
     today = timezone.localdate()
-    facts = facts_for(request.clinic, [patient.pk], today, clinical=clinical, for_header=True)[patient.pk]
+    known = known or Known()
+    facts = facts_for(request.clinic, [patient.pk], today, clinical=clinical, for_header=True, known=known)[patient.pk]
     header = Header(
         patient=patient, age=patient.age_on(today), sex=str(patient.get_sex_display()),
         phone=format_phone(patient.phone), phone_e164=patient.phone, facts=facts,
@@ -139,7 +149,7 @@ def build_header(request: Any, patient: Any) -> Header:
         header.trend_points = _sparkline(density_trend(patient))
     elif clinical and facts.flagged:
         chips.append(Chip(str(_("Likely non-responder")), "warn", str(_("Response")), reverse("outcomes:progress", args=[patient.pk])))
-    upcoming = upcoming_for_patient(patient.clinic, patient)
+    upcoming = known.upcoming if known.upcoming is not None else upcoming_for_patient(patient.clinic, patient)
     nxt = upcoming[0] if upcoming else None
     if nxt is not None:
         local = timezone.localtime(nxt.starts_at)

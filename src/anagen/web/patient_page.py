@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from anagen.accounts.permissions import staff_required
+from anagen.consents.models import Purpose
 from anagen.consents.services import consent_status
 from anagen.patients.views import patient_for
 from anagen.web.timeline import build_timeline
@@ -21,4 +22,5 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     timeline = build_timeline(patient, clinical=request.user.sees_clinical_content)
     # Read once for the consent and photo panels, which both need it.
     consents = consent_status(patient)
-    return render(request, "patients/detail.html", {"patient": patient, "timeline": timeline, "consents": consents})
+    return render(request, "patients/detail.html", {"patient": patient, "timeline": timeline, "consents": consents,
+                                                    "header_known": timeline.known(consents[Purpose.TREATMENT])})

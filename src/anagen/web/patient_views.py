@@ -19,14 +19,14 @@ from anagen.web.timeline import build_timeline
 def consultations(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient(Actor.from_request(request), request.clinic, patient_id)
     timeline = build_timeline(patient, clinical=True)
-    return render(request, "web/patient_consultations.html", {"patient": patient, "timeline": timeline})
+    return render(request, "web/patient_consultations.html", {"patient": patient, "timeline": timeline, "header_known": timeline.known()})
 
 
 @staff_required()
 def course(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient(Actor.from_request(request), request.clinic, patient_id)
     timeline = build_timeline(patient, clinical=request.user.sees_clinical_content)
-    return render(request, "web/patient_course.html", {"patient": patient, "timeline": timeline})
+    return render(request, "web/patient_course.html", {"patient": patient, "timeline": timeline, "header_known": timeline.known()})
 
 
 @staff_required()

@@ -24,6 +24,7 @@ from anagen.scheduling.models import Kind
 from anagen.scheduling.services import upcoming_for_patient
 from anagen.treatments.models import Course
 from anagen.treatments.services import appointments_by_course
+from anagen.web.facts import Known, screening_consultations
 
 
 def consultation_due_today(upcoming: list[Any], today: dt.date) -> Any:
@@ -36,6 +37,7 @@ def consultation_due_today(upcoming: list[Any], today: dt.date) -> Any:
 
 @dataclass
 class Timeline:
+    clinical: bool = False
     upcoming: list[Any] = field(default_factory=list)
     consultations: list[Any] = field(default_factory=list)
     formulations: list[Any] = field(default_factory=list)
@@ -47,6 +49,12 @@ class Timeline:
     events_by_session: dict[int, list[Any]] = field(default_factory=dict)
     other_events: list[Any] = field(default_factory=list)
 
+    def known(self, treatment_consent: Any = None) -> Known:
+        """What the patient header may take from this timeline instead of reading it again."""
+        return Known(treatment_consent=treatment_consent, upcoming=self.upcoming,
+                     consultations=self.consultations if self.clinical else None,
+                     courses=[(c["course"], c["appointments"]) for c in self.courses] if self.clinical else None)
+
 
 def _moment(local: dt.datetime) -> str:
     """3 Dec 2026, 10:30 as anagen.core.display writes it, the month in the reader's language."""
@@ -55,15 +63,16 @@ def _moment(local: dt.datetime) -> str:
 
 def build_timeline(patient: Patient, *, clinical: bool, today: dt.date | None = None) -> Timeline:
     today = today or timezone.localdate()
-    timeline = Timeline(upcoming=upcoming_for_patient(patient.clinic, patient))
+    timeline = Timeline(upcoming=upcoming_for_patient(patient.clinic, patient), clinical=clinical)
     timeline.consultation_today = consultation_due_today(timeline.upcoming, today)
     if timeline.upcoming:
         first = timeline.upcoming[0]
         timeline.next_due = gettext("%(kind)s on %(when)s") % {"kind": first.get_kind_display(), "when": _moment(timezone.localtime(first.starts_at))}
     if not clinical:
         return timeline
-    # The timeline names no author or signer: no join for them.
-    timeline.consultations = list(patient.consultations.order_by("-consulted_on", "-id"))
+    # The timeline names no author or signer: no join for them. Read as the header's facts read
+    # them (with the screening's deferral and acknowledgements), so the page reads them once.
+    timeline.consultations = list(screening_consultations(patient.clinic_id, [patient.pk]))
     timeline.formulations = list(patient.formulations.order_by("-created_at"))
     courses = list(Course.objects.filter(patient=patient).order_by("-start_date"))
     by_course = appointments_by_course(patient.clinic_id, [c.pk for c in courses])

@@ -71,11 +71,13 @@ CASES = [
     Case("patient list", r("patients:list"), f.more_patients, budget=10),
     Case("patient search by name", r("patients:list"), f.more_patients, budget=10, post={"q": "asha"}),
     Case("patient search by phone", r("patients:list"), f.more_patients, budget=10, post={"q": "9198"}),
-    Case("patient detail", r("patients:detail", "patient"), f.more_of_everything, budget=38),
-    Case("patient detail (reception)", r("patients:detail", "patient"), f.more_of_everything, as_="reception", budget=25),
+    # 28 and 20: the header takes the appointments, consultations, courses and consent the page
+    # has read already (anagen.web.facts.Known) instead of reading them again (issue 24).
+    Case("patient detail", r("patients:detail", "patient"), f.more_of_everything, budget=28),
+    Case("patient detail (reception)", r("patients:detail", "patient"), f.more_of_everything, as_="reception", budget=20),
     Case("consultation detail", r("consultations:detail", "consultation"), f.more_labs, budget=32),
     Case("course detail", r("treatments:course", "course"), f.more_course_appointments, budget=23),
-    Case("patient detail with many courses", r("patients:detail", "patient"), f.more_courses, budget=38),
+    Case("patient detail with many courses", r("patients:detail", "patient"), f.more_courses, budget=28),
     Case("calendar day", day("scheduling:day"), f.more_appointments_today, as_="reception", budget=12),
     Case("calendar week", day("scheduling:week"), f.more_appointments_today, as_="reception", budget=13),
     # The trichologist's review of a product substitution or volume discrepancy (issue 17).

@@ -20,4 +20,7 @@ def patient_header(context: template.Context) -> dict[str, Any]:
     if (request is None or patient is None or user is None or not getattr(user, "is_clinic_staff", False)
             or getattr(request, "clinic", None) is None or getattr(patient, "clinic_id", None) != request.clinic.pk):
         return {"show": False}
-    return {"show": True, "header": build_header(request, patient), "csrf_token": context.get("csrf_token")}
+    # A page that read the patient's appointments, consultations or consents already says so
+    # (``header_known``, anagen.web.facts.Known): the header takes them instead of reading again.
+    known = context.get("header_known")
+    return {"show": True, "header": build_header(request, patient, known), "csrf_token": context.get("csrf_token")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from anagen.accounts.models import Clinic, ClinicProtocol
@@ -28,8 +29,17 @@ def closed_dates(clinic: Clinic, start: dt.date, days: int = 730) -> list[dt.dat
 def opening_hours(clinic: Clinic, day: dt.date) -> tuple[dt.time, dt.time] | None:
     """When the clinic is open on ``day``: (opens, closes), or None on a closed weekday or a
     closure (holiday)."""
+    return opening_hours_on(clinic, [day])[day]
+
+
+def opening_hours_on(clinic: Clinic, days: Iterable[dt.date]) -> dict[dt.date, tuple[dt.time, dt.time] | None]:
+    """``opening_hours`` of each of these days in two queries, however many days (the portal's
+    move page offers four weeks)."""
+    wanted = sorted(set(days))
+    if not wanted:
+        return {}
     stored = settings_for(clinic)
-    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
-    if weekday not in stored.open_weekdays or clinic.closures.filter(date=day).exists():
-        return None
-    return stored.opens_at, stored.closes_at
+    closed = set(clinic.closures.filter(date__gte=wanted[0], date__lte=wanted[-1]).values_list("date", flat=True))
+    weekdays = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return {day: None if weekdays[day.weekday()] not in stored.open_weekdays or day in closed else (stored.opens_at, stored.closes_at)
+            for day in wanted}

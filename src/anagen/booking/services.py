@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anagen.accounts.models import Clinic, Language, Role, User
-from anagen.accounts.protocols import opening_hours
+from anagen.accounts.protocols import opening_hours, opening_hours_on
 from anagen.audit import services as audit
 from anagen.audit.models import Action
 from anagen.audit.services import Actor
@@ -162,7 +162,9 @@ def _consultants(clinic: Clinic) -> list[User]:
 def open_days(clinic: Clinic, today: date) -> list[date]:
     """The days a patient may choose: within the booking horizon, on the clinic's open weekdays,
     not on a closure."""
-    return [day for day in rules.bookable_days(today) if opening_hours(clinic, day) is not None]
+    days = rules.bookable_days(today)
+    hours = opening_hours_on(clinic, days)
+    return [day for day in days if hours[day] is not None]
 
 
 def _free_on(clinic: Clinic, day: date, now: datetime) -> dict[datetime, tuple[User, Room]]:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from anagen.accounts.models import Clinic, Role, User, content_language, document_language
-from anagen.accounts.protocols import opening_hours, protocol_for
+from anagen.accounts.protocols import opening_hours_on, protocol_for
 from anagen.accounts.protocols import settings_for as settings_for_clinic
 from anagen.audit import services as audit
 from anagen.audit.models import Action, AuditEntry, AuditPatientRef
@@ -832,13 +832,17 @@ class MoveOptions:
 def _free_times(appointment: Appointment, day: Any, earliest: datetime) -> list[tuple[datetime, Any]]:
     """Every free start on ``day`` (from ``earliest``) with the session's practitioner, a free room,
     and the patient free too, as (clinic-local start, room)."""
-    hours = opening_hours(appointment.clinic, day)
-    if hours is None:
-        return []
-    found = scheduling.free_starts(appointment.clinic, day, appointment.duration_minutes, opens=hours[0], closes=hours[1],
-                                   practitioner=appointment.practitioner, now=earliest, limit=24 * 4,
-                                   patient_id=appointment.patient_id, ignore_appointment_id=appointment.pk)
-    return [(_local(start), room) for start, _person, room in found if start != appointment.starts_at]
+    return _free_times_on(appointment, [day], earliest)[day]
+
+
+def _free_times_on(appointment: Appointment, days: list[Any], earliest: datetime) -> dict[Any, list[tuple[datetime, Any]]]:
+    """``_free_times`` of each of ``days``: their opening hours and the calendar read once for all
+    of them (a fixed number of queries, not six a day)."""
+    hours = {day: h for day, h in opening_hours_on(appointment.clinic, days).items() if h is not None}
+    found = scheduling.free_starts_each_day(appointment.clinic, hours, appointment.duration_minutes,
+                                            practitioner=appointment.practitioner, now=earliest, limit=24 * 4,
+                                            patient_id=appointment.patient_id, ignore_appointment_id=appointment.pk)
+    return {day: [(_local(start), room) for start, _person, room in found.get(day, []) if start != appointment.starts_at] for day in days}
 
 
 def move_options(patient: Patient, appointment_id: int, *, now: datetime | None = None) -> MoveOptions:
@@ -854,8 +858,10 @@ def move_options(patient: Patient, appointment_id: int, *, now: datetime | None 
         return MoveOptions(SelfService(appointment, refusal), [])
     earliest = now + timedelta(hours=protocol.self_service_notice_hours)
     days = []
-    for day in rules.move_days(facts, _course_rules(course), protocol, _local(now)):
-        times = [(start, room) for start, room in _free_times(appointment, day, earliest) if start.minute in OFFERED_MINUTES]
+    offered = rules.move_days(facts, _course_rules(course), protocol, _local(now))
+    free = _free_times_on(appointment, offered, earliest)
+    for day in offered:
+        times = [(start, room) for start, room in free[day] if start.minute in OFFERED_MINUTES]
         if times:
             days.append((day, times))
     return MoveOptions(SelfService(appointment, None), days)

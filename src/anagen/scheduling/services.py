@@ -290,33 +290,57 @@ def free_starts(
     opening hours and not in the past. Two queries, whatever the diary holds; a third with
     ``patient_id``, whose own bookings are then left out too. ``ignore_appointment_id``: an
     appointment about to move, whose own time counts as free."""
-    start_of_day, end_of_day = day_bounds(day)
+    return free_starts_each_day(clinic, {day: (opens, closes)}, duration_minutes, practitioner=practitioner, now=now, limit=limit,
+                                patient_id=patient_id, ignore_appointment_id=ignore_appointment_id)[day]
+
+
+def free_starts_each_day(
+    clinic: Clinic,
+    hours: dict[date, tuple[time, time]],
+    duration_minutes: int,
+    *,
+    practitioner: User | None = None,
+    now: datetime | None = None,
+    limit: int = 8,
+    patient_id: int | None = None,
+    ignore_appointment_id: int | None = None,
+) -> dict[date, list[tuple[datetime, User, Room]]]:
+    """``free_starts`` on each of several days (``hours``: each day's opening and closing time), in
+    the same number of queries as for one day: the slot holds of the whole span are read at once
+    (the portal's move page offers up to four weeks; it read them day by day, ~100 queries)."""
+    found: dict[date, list[tuple[datetime, User, Room]]] = {day: [] for day in hours}
+    if not hours:
+        return found
     people = [practitioner] if practitioner is not None else list(bookable_practitioners(clinic))
     rooms = list(active_rooms(clinic).order_by("name", "id"))
     if not people or not rooms:
-        return []
+        return found
+    span_start, span_end = day_bounds(min(hours))[0], day_bounds(max(hours))[1]
+
     def held(model: Any, **lookup: Any) -> Any:
-        rows = model.objects.filter(slot_start__gte=start_of_day, slot_start__lt=end_of_day, **lookup)
+        rows = model.objects.filter(slot_start__gte=span_start, slot_start__lt=span_end, **lookup)
         return rows.exclude(appointment_id=ignore_appointment_id) if ignore_appointment_id is not None else rows
 
     busy_people = set(held(PractitionerSlot, practitioner__in=people).values_list("practitioner_id", "slot_start"))
     busy_rooms = set(held(RoomSlot, room__in=rooms).values_list("room_id", "slot_start"))
     busy_patient = set(held(PatientSlot, patient_id=patient_id).values_list("slot_start", flat=True)) if patient_id is not None else set()
-    found: list[tuple[datetime, User, Room]] = []
-    moment = local_datetime(day, opens)
-    last = local_datetime(day, closes) - timedelta(minutes=duration_minutes)
     earliest = now or timezone.now()
-    while moment <= last and len(found) < limit:
-        units = slot_units(moment, moment + timedelta(minutes=duration_minutes))
-        if moment >= earliest and not any(u in busy_patient for u in units):
-            for person in people:
-                if any((person.pk, u) in busy_people for u in units):
-                    continue
-                room = next((r for r in rooms if not any((r.pk, u) in busy_rooms for u in units)), None)
-                if room is not None:
-                    found.append((moment, person, room))
-                    break
-        moment += SLOT
+    length = timedelta(minutes=duration_minutes)
+    for day, (opens, closes) in sorted(hours.items()):
+        moment = local_datetime(day, opens)
+        last = local_datetime(day, closes) - length
+        on_day = found[day]
+        while moment <= last and len(on_day) < limit:
+            units = slot_units(moment, moment + length)
+            if moment >= earliest and not any(u in busy_patient for u in units):
+                for person in people:
+                    if any((person.pk, u) in busy_people for u in units):
+                        continue
+                    room = next((r for r in rooms if not any((r.pk, u) in busy_rooms for u in units)), None)
+                    if room is not None:
+                        on_day.append((moment, person, room))
+                        break
+            moment += SLOT
     return found
 
 

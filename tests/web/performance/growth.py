@@ -434,3 +434,37 @@ def more_flagged_patients(w: dict[str, Any]) -> None:
         PatientOutlook(patient=p, clinic_id=p.clinic_id, flagged=True, message="below the band")
         for p in Patient.objects.filter(clinic_id=w["patient"].clinic_id, mrn__startswith="LOT-9")
     )
+
+
+# The portal's move page offers the open days of four weeks (anagen.core.self_service.move_days):
+# "one row" is one day left open among closures, "more rows" the closures lifted.
+MOVE_WINDOW_DAYS = 40
+
+
+def _first_open_weekday(day: dt.date) -> dt.date:
+    return day if day.weekday() != 6 else day + dt.timedelta(days=1)  # the clinic is closed on Sundays
+
+
+def close_all_but_one_day(w: dict[str, Any]) -> None:
+    """Closures on every day of the move page's window but one (ten days ahead, past any notice)."""
+    from anagen.accounts.models import ClinicClosure
+
+    today = w["today"]
+    kept = _first_open_weekday(today + dt.timedelta(days=10))
+    ClinicClosure.objects.bulk_create(
+        ClinicClosure(clinic=w["clinic"], date=today + dt.timedelta(days=n), reason="Test closure")
+        for n in range(MOVE_WINDOW_DAYS) if today + dt.timedelta(days=n) != kept
+    )
+
+
+def more_open_days(w: dict[str, Any]) -> None:
+    """The closures lifted: the move page offers every open day of its four weeks."""
+    from anagen.accounts.models import ClinicClosure
+
+    ClinicClosure.objects.filter(clinic=w["clinic"], reason="Test closure").delete()
+
+
+def course_session_to_move(w: dict[str, Any]) -> Any:
+    from anagen.scheduling.models import Appointment
+
+    return Appointment.objects.filter(course_id=w["course"].pk).order_by("starts_at").first()

@@ -44,6 +44,7 @@ from anagen.core.screening import (
 )
 from anagen.core.screening import Severity as FindingSeverity
 from anagen.core.validation import Checks
+from anagen.core.wording import Sentence, gettext_noop
 
 FOLLOW_UP_WINDOW_HOURS = (24, 48)
 """Follow-up call window after a session: side effects resolve in 24-48 h (source article)."""
@@ -270,19 +271,26 @@ def rescreen_for_session(intake: Intake, answers: SessionAnswers, protocol: Prot
     return replace(result, findings=findings, verdict=verdict_for(f.severity for f in findings))
 
 
-def rescreen_blockers(result: ScreeningResult, acknowledged_codes: Iterable[str]) -> list[str]:
+def rescreen_blocker_sentences(result: ScreeningResult, acknowledged_codes: Iterable[str]) -> list[Sentence]:
     """A session may not go ahead on a stop or defer verdict today, nor with a caution that no
-    trichologist has acknowledged for this patient (clinic protocol, issue 6)."""
-    reasons = [f"Re-screen today: {f.message}" for f in result.findings if f.severity in (FindingSeverity.STOP, FindingSeverity.DEFER)]
+    trichologist has acknowledged for this patient (clinic protocol, issue 6). Each reason is a
+    marked Sentence (anagen.core.wording) the app layer words in the reader's language."""
+    reasons = [Sentence(gettext_noop("Re-screen today: %(finding)s"), {"finding": f})
+               for f in result.findings if f.severity in (FindingSeverity.STOP, FindingSeverity.DEFER)]
     if result.verdict in (Verdict.NOT_ELIGIBLE, Verdict.DEFER) and not reasons:
-        reasons.append("Re-screen today: not eligible now.")
+        reasons.append(Sentence(gettext_noop("Re-screen today: not eligible now.")))
     acknowledged = {str(c) for c in acknowledged_codes}
     reasons.extend(
-        f"New caution today ({f.code}): a trichologist must review it before the session. {f.message}"
+        Sentence(gettext_noop("New caution today: a trichologist must review it before the session. %(finding)s"), {"finding": f})
         for f in result.findings
         if f.severity == FindingSeverity.CAUTION and str(f.code) not in acknowledged
     )
     return reasons
+
+
+def rescreen_blockers(result: ScreeningResult, acknowledged_codes: Iterable[str]) -> list[str]:
+    """The same reasons in English (the command line, the JSON API)."""
+    return [str(reason) for reason in rescreen_blocker_sentences(result, acknowledged_codes)]
 
 
 # --- At the chair: what is drawn must be what was prescribed, and safe for this patient ---------------

@@ -54,7 +54,7 @@ from anagen.core.safety import (
     SessionDrawCheck,
     check_injection_map,
     check_session_draw,
-    rescreen_blockers,
+    rescreen_blocker_sentences,
     rescreen_for_session,
 )
 from anagen.core.screening import FindingCode
@@ -197,9 +197,9 @@ def record_session(actor: Actor, appointment: Appointment, data: SessionInput, *
     except InvalidInput as exc:
         raise SessionBlocked([FieldError("new_allergy_codes" if e.field == "allergies" else "rescreen", e.message) for e in exc.errors]) from exc
     acknowledged = list(consultation.acknowledgements.values_list("code", flat=True))
-    blockers = rescreen_blockers(rescreen, acknowledged)
+    blockers = rescreen_blocker_sentences(rescreen, acknowledged)
     if blockers:
-        raise SessionBlocked([FieldError("rescreen", reason) for reason in blockers])
+        raise SessionBlocked([FieldError("rescreen", words(reason)) for reason in blockers])
 
     try:
         map_check = check_injection_map(data.injection_map, formulation_volume_ml=formulation.total_volume_ml, protocol=protocol)

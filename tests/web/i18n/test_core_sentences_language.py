@@ -25,7 +25,7 @@ from anagen.ui.catalogs import LOCALE_DIR
 from anagen.ui.wording import finding_words, words
 
 SRC = LOCALE_DIR.parent
-CORE_FILES = [SRC / "core/screening.py", SRC / "core/eligibility.py"]
+CORE_FILES = [SRC / "core/screening.py", SRC / "core/eligibility.py", SRC / "core/safety.py"]
 TODAY = dt.date.today()
 
 

@@ -131,7 +131,7 @@ class ConsultationForm(NoColonLabels, forms.ModelForm):
         visit = self.cleaned_data.get("consulted_on")
         today = timezone.localdate()
         if visit is not None and visit > today:
-            raise forms.ValidationError(f"The visit date cannot be in the future (today is {display.day(today)}).")
+            raise forms.ValidationError(_("The visit date cannot be in the future (today is %(today)s).") % {"today": display.day(today)})
         return visit
 
     def clean(self) -> dict[str, Any]:
@@ -205,7 +205,7 @@ class MeasurementForm(NoColonLabels, forms.ModelForm):
             present = [data.get(n) is not None for n in names]
             if any(present) and not all(present):
                 missing = names[present.index(False)]
-                self.add_error(missing, "Enter both values of this test, or neither.")
+                self.add_error(missing, _("Enter both values of this test, or neither."))
             elif all(present):
                 try:
                     build()
@@ -225,7 +225,7 @@ class MeasurementForm(NoColonLabels, forms.ModelForm):
         if any(v is not None for v in trichoscopy_values):
             for required in ("site_zone", "site_offset_cm", "density_per_cm2"):
                 if data.get(required) in (None, ""):
-                    self.add_error(required, "Needed with trichoscopy values, so follow-ups measure the same site.")
+                    self.add_error(required, _("Needed with trichoscopy values, so follow-ups measure the same site."))
             if not self.errors:
                 try:
                     Trichoscopy(**{core: data.get(model) for core, model in _TRICHOSCOPY_FIELDS.items()})
@@ -263,7 +263,7 @@ class LabForm(NoColonLabels, forms.Form):
         data = super().clean()
         if self.errors or data.get("value") is None:
             if data.get("value") is None and (data.get("reference_low") is not None or data.get("reference_high") is not None):
-                self.add_error("value", "Enter the result, or leave the lab range empty.")
+                self.add_error("value", _("Enter the result, or leave the lab range empty."))
             return data
         try:
             LabResult(

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from anagen.consultations.forms import MEASUREMENT_FIELDS, MeasurementForm
 from anagen.ui.forms import NoColonLabels
@@ -19,7 +20,7 @@ class DateRangeForm(NoColonLabels, forms.Form):
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", _("The end date must be on or after the start date."))
         return data
 
 

@@ -89,7 +89,7 @@ class SessionForm(NoColonLabels, forms.Form):
                     raise ValueError
                 points.append(InjectionPoint(ScalpZone(row["zone"]), Decimal(str(row["x"])), Decimal(str(row["y"])), Decimal(str(row["volume_ml"]))))
         except (ValueError, TypeError, KeyError, AttributeError, InvalidOperation, json.JSONDecodeError) as exc:
-            raise forms.ValidationError("The injection map could not be read; record the points again.") from exc
+            raise forms.ValidationError(_("The injection map could not be read; record the points again.")) from exc
         return points
 
     def clean(self) -> dict[str, Any]:
@@ -97,9 +97,9 @@ class SessionForm(NoColonLabels, forms.Form):
         if data.get("technique") == Technique.NEEDLE and not self.errors:
             for name in ("needle_gauge", "needle_length_mm"):
                 if data.get(name) is None:
-                    self.add_error(name, "Needed for the needle technique.")
+                    self.add_error(name, _("Needed for the needle technique."))
         if data.get("technique") == Technique.MESOGUN and not (data.get("mesogun_settings") or "").strip():
-            self.add_error("mesogun_settings", "Record the mesogun settings.")
+            self.add_error("mesogun_settings", _("Record the mesogun settings."))
         return data
 
 
@@ -114,7 +114,7 @@ class LotRowForm(NoColonLabels, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("lot") and data.get("volume_ml") is None and "volume_ml" not in self.errors:
-            self.add_error("volume_ml", "Enter the volume drawn from this lot.")
+            self.add_error("volume_ml", _("Enter the volume drawn from this lot."))
         return data
 
 

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic
 from anagen.audit import services as audit
@@ -75,7 +76,7 @@ def parse_hours(text: str) -> tuple[int, ...]:
     try:
         hours = tuple(int(part) for part in text.replace(";", ",").split(",") if part.strip())
     except ValueError as exc:
-        raise InvalidInput.single("before_hours", "Give whole hours separated by commas, e.g. 48, 3.") from exc
+        raise InvalidInput.single("before_hours", gettext("Give whole hours separated by commas, e.g. 48, 3.")) from exc
     return hours
 
 
@@ -117,7 +118,7 @@ def save_settings(actor: Actor, clinic: Clinic, values: dict) -> ReminderSetting
 def save_template(actor: Actor, clinic: Clinic, values: dict) -> MessageTemplate:
     body = rules.check_template(values.get("body", ""))
     if values["channel"] == Channel.WHATSAPP and values.get("whatsapp_approved") and not values.get("whatsapp_template_name", "").strip():
-        raise InvalidInput.single("whatsapp_template_name", "Give the template name WhatsApp approved.")
+        raise InvalidInput.single("whatsapp_template_name", gettext("Give the template name WhatsApp approved."))
     with transaction.atomic():
         template, created = MessageTemplate.objects.select_for_update().get_or_create(
             clinic=clinic, kind=values["kind"], channel=values["channel"], language=values["language"],
@@ -197,14 +198,14 @@ def may_receive(patient: Patient, channel: str, on: datetime | None = None) -> b
 
 def opt_in(actor: Actor, patient: Patient, channel: str, language: str = Language.ENGLISH, *, now: datetime | None = None) -> ReminderOptIn:
     if channel not in Channel.values:
-        raise InvalidInput.single("channel", "Choose email, SMS or WhatsApp.")
+        raise InvalidInput.single("channel", gettext("Choose email, SMS or WhatsApp."))
     if language not in Language.values:
-        raise InvalidInput.single("language", "Choose English, Hindi or Marathi.")
+        raise InvalidInput.single("language", gettext("Choose English, Hindi or Marathi."))
     if not address_for(patient, channel):
-        what = "no email address" if channel == Channel.EMAIL else "no phone number"
-        raise InvalidInput.single("channel", f"The patient has {what} on record: add it first.")
+        raise InvalidInput.single("channel", gettext("The patient has no email address on record: add it first.") if channel == Channel.EMAIL
+                                  else gettext("The patient has no phone number on record: add it first."))
     if not consents.has_valid_consent(patient, Purpose.REMINDERS):
-        raise InvalidInput.single("channel", "The patient has no valid consent for reminders: record a signed reminders consent first.")
+        raise InvalidInput.single("channel", gettext("The patient has no valid consent for reminders: record a signed reminders consent first."))
     now = now or timezone.now()
     with transaction.atomic():
         row = ReminderOptIn.objects.select_for_update().filter(patient=patient, channel=channel).first()
@@ -612,15 +613,15 @@ def send_aftercare(actor: Actor, session: TreatmentSession, channel: str, *, now
     named in a text message); once per session and channel."""
     now = now or timezone.now()
     if channel not in Channel.values:
-        raise InvalidInput.single("channel", "Choose email, SMS or WhatsApp.")
+        raise InvalidInput.single("channel", gettext("Choose email, SMS or WhatsApp."))
     patient, label = session.patient, Channel(channel).label
     if not may_receive(patient, channel, now):
-        raise InvalidInput.single("channel", f"{patient.full_name} has not agreed to messages by {label}: record the reminders "
-                                             "consent and turn the channel on first.")
+        raise InvalidInput.single("channel", gettext("%(name)s has not agreed to messages by %(channel)s: record the reminders "
+                                                     "consent and turn the channel on first.") % {"name": patient.full_name, "channel": label})
     language = session.aftercare_language if session.aftercare_language in Language.values else Language.ENGLISH
     if (template_for(session.clinic, rules.ReminderKind.AFTERCARE, channel, language) is None
             and messaging.approved_for(session.clinic, channel, rules.ReminderKind.AFTERCARE, language) is None):
-        raise InvalidInput.single("channel", f"No approved {label} template for aftercare messages: a clinic admin adds one first.")
+        raise InvalidInput.single("channel", gettext("No approved %(channel)s template for aftercare messages: a clinic admin adds one first.") % {"channel": label})
     key = f"aftercare:{session.pk}:{channel}"
     with transaction.atomic():
         existing = OutboxMessage.objects.filter(dedupe_key=key).first()

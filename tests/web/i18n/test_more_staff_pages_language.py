@@ -1,5 +1,6 @@
 """The staff pages marked last (the portal's staff side, clinic outcomes and the progress panel,
-reminder channels and settings, the aftercare sheet editor, the stage drawings) read in a Hindi- or
+reminder channels and settings, the aftercare sheet editor, the stage drawings, the session and
+consultation forms' labels and errors, the reminders' refusals) read in a Hindi- or
 Marathi-speaking member of staff's own language, and their msgids are all translated.
 
 Each page is rendered for staff whose language is Marathi or Hindi and must carry the Devanagari
@@ -32,7 +33,8 @@ def marked_msgids() -> set[tuple[str | None, str]]:
     keys: set[tuple[str | None, str]] = set()
     for path in FILES:
         keys |= _template_keys(path)
-    for path in (SRC / "portal/services.py", SRC / "reminders/views.py", SRC / "outcomes/views.py"):
+    for path in (SRC / "portal/services.py", SRC / "reminders/views.py", SRC / "outcomes/views.py", SRC / "reminders/services.py",
+                 SRC / "procedures/forms.py", SRC / "consultations/forms.py", SRC / "outcomes/forms.py"):
         keys |= python_msgids(path)
     return keys
 
@@ -45,6 +47,8 @@ def test_the_pages_marked_last_use_msgids_found_in_their_own_files():
     assert (None, "Opted in %(day)s (%(language)s)") in keys  # reminder channels
     assert (None, "What the stages look like") in keys
     assert (None, "%(channel)s reminders turned on.") in keys  # a view's message
+    assert (None, "Needle gauge (G)") in keys and (None, "The end date must be on or after the start date.") in keys  # forms
+    assert (None, "The patient has no phone number on record: add it first.") in keys  # a service's refusal
     assert len(keys) > 100
 
 

@@ -25,6 +25,8 @@ def test_the_re_screen_at_the_chair_reads_in_the_practitioners_language(client, 
     assert fever.status_code == 400
     page = fever.content.decode()
     assert deferred in page and "Re-screen today" not in page
+    gauge = {"mr": "सुईचा गेज (G)", "hi": "सुई का गेज (G)"}[language]  # the session form's own labels too
+    assert gauge in page and "Needle gauge (G)" not in page
     anticoagulant = client.post(record_url(ready), session_post(ready["lot"], new_medication_codes="anticoagulant"))
     assert anticoagulant.status_code == 400
     page = anticoagulant.content.decode()

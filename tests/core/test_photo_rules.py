@@ -7,15 +7,20 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from anagen.core.photos import (
+    ENGLISH,
+    FILE_PROBLEMS,
     IN_STANDARD_ORDER,
     STANDARD_VIEWS,
     MeasurementRef,
     PhotoRuleError,
     PhotoView,
+    Problem,
     assign_views,
+    check_request_limits,
     check_upload_limits,
     count_sessions_between,
     default_comparison_dates,
+    megabytes,
     nearest_measurement,
     parse_exif_datetime,
     thumbnail_size,
@@ -63,6 +68,63 @@ def test_it_refuses_a_header_claiming_more_pixels_than_the_limit():
 
 def test_it_accepts_a_file_exactly_at_both_limits():
     check_upload_limits(1000, 100, 10, max_bytes=1000, max_pixels=1000)
+
+
+# The refusals are problem codes with their figures, so each caller words them in the reader's
+# language (the staff upload and the portal, in Hindi or Marathi); the English is for everyone else.
+
+
+def _refusal(call, *args, **kwargs) -> PhotoRuleError:
+    with pytest.raises(PhotoRuleError) as caught:
+        call(*args, **kwargs)
+    return caught.value
+
+
+def test_a_file_over_the_byte_limit_is_refused_as_too_large_with_the_limit_and_its_size_in_megabytes():
+    error = _refusal(check_upload_limits, 25 * 1024 * 1024, 10, 10, max_bytes=20 * 1024 * 1024, max_pixels=100)
+    assert (error.field, error.problem, error.params) == ("files", Problem.TOO_LARGE, {"limit_mb": 20.0, "size_mb": 25.0})
+    assert error.message == "is larger than the limit of 20.0 MB (25.0 MB)."
+
+
+def test_a_header_over_the_pixel_limit_is_refused_with_its_size_and_the_limit_in_megapixels():
+    error = _refusal(check_upload_limits, 500, 10_000, 10_000, max_bytes=10**6, max_pixels=50_000_000)
+    assert error.problem == Problem.TOO_MANY_PIXELS
+    assert error.params == {"width": 10_000, "height": 10_000, "limit_megapixels": 50.0}
+
+
+def test_a_header_without_a_picture_is_refused_as_such():
+    assert _refusal(check_upload_limits, 500, 0, 10, max_bytes=10**6, max_pixels=100).problem == Problem.NO_PICTURE
+
+
+def test_too_many_files_in_one_request_are_refused_with_the_limit_and_the_count():
+    error = _refusal(check_request_limits, [1] * 13, max_files=12, max_pixels=10**9)
+    assert (error.problem, error.params) == (Problem.TOO_MANY_FILES, {"max": 12, "count": 13})
+    assert error.message == "Send at most 12 photographs at a time (13 were sent)."
+
+
+def test_files_too_large_together_are_refused_with_their_megapixels_and_the_limit():
+    error = _refusal(check_request_limits, [60_000_000, 60_000_000], max_files=12, max_pixels=100_000_000)
+    assert (error.problem, error.params) == (Problem.REQUEST_TOO_LARGE, {"megapixels": 120.0, "limit_megapixels": 100.0})
+    assert "120 megapixels together, more than the 100 megapixels" in error.message
+
+
+def test_the_views_refusals_carry_their_codes():
+    assert _refusal(assign_views, IN_STANDARD_ORDER, 7).params == {"max": 6, "count": 7}
+    assert _refusal(assign_views, IN_STANDARD_ORDER, 7).problem == Problem.TOO_MANY_IN_ORDER
+    assert _refusal(assign_views, "selfie", 1).problem == Problem.NO_VIEW
+    assert _refusal(assign_views, "vertex", 0).problem == Problem.NO_FILES
+
+
+def test_every_problem_has_an_english_wording_and_a_file_problem_reads_after_the_files_name():
+    assert set(ENGLISH) == set(Problem)
+    assert FILE_PROBLEMS <= set(Problem)
+    assert Problem.TOO_MANY_FILES not in FILE_PROBLEMS and Problem.NOT_AN_IMAGE in FILE_PROBLEMS
+
+
+def test_megabytes_are_mebibytes_to_one_decimal():
+    assert megabytes(20 * 1024 * 1024) == 20.0
+    assert megabytes(1024 * 1024 + 1) == 1.0
+    assert megabytes(1_500_000) == 1.4
 
 
 def test_a_thumbnail_keeps_the_aspect_and_never_enlarges():

@@ -2,6 +2,10 @@
 from EXIF, and the choices behind a before/after comparison.
 
 Pure Python: no Django, no I/O, no clock. Dates and limits are arguments.
+
+A refused upload is a problem code (``Problem``) with its field and its figures (``params``), so
+that each caller words it in the reader's language (the staff upload and the patient's portal in
+Hindi or Marathi); ``PhotoRuleError.message`` is the English wording, for logs and the tests.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
+from enum import Enum, StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from anagen.core.measurements import same_site
@@ -60,13 +65,67 @@ STANDARD_VIEWS: tuple[PhotoView, ...] = (
 IN_STANDARD_ORDER = "standard_order"
 
 
-class PhotoRuleError(ValueError):
-    """An input a photo rule refuses; ``field`` names the form field, ``message`` says why."""
+class Problem(Enum):
+    """Why a photograph, or an upload of several, is refused: the caller words it for the reader.
+    The figures a wording needs are the error's ``params`` (named below)."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
+    NO_FILES = "no_files"  # no photograph chosen
+    TOO_MANY_IN_ORDER = "too_many_in_order"  # more files than standard views: max, count
+    NO_VIEW = "no_view"  # a view that is not one of PhotoView
+    TOO_LARGE = "too_large"  # a file over the byte limit: limit_mb, size_mb (megabytes, one decimal)
+    NO_PICTURE = "no_picture"  # a header of zero width or height
+    TOO_MANY_PIXELS = "too_many_pixels"  # a header over the pixel limit: width, height, limit_megapixels
+    TOO_MANY_FILES = "too_many_files"  # more files than one request may carry: max, count
+    REQUEST_TOO_LARGE = "request_too_large"  # the files' pixels together: megapixels, limit_megapixels
+    # Found while reading the file (anagen.photos.services), worded by the same callers:
+    NOT_AN_IMAGE = "not_an_image"  # not a JPEG, PNG or WebP image
+    CLAIMS_TOO_MANY_PIXELS = "claims_too_many_pixels"  # Pillow's bomb check: limit_megapixels
+    UNREADABLE = "unreadable"  # damaged or incomplete pixels
+    IN_FUTURE = "in_future"  # a visit (or a day taken) after today
+    TRICHOSCOPY_AT_HOME = "trichoscopy_at_home"  # a patient's own photograph cannot be trichoscopy
+    NO_SITE_ZONE = "no_site_zone"  # a trichoscopy image without its zone
+    SITE_OUT_OF_RANGE = "site_out_of_range"  # a site not 0 to 40 cm behind the hairline: max_cm
+
+
+ENGLISH = {
+    Problem.NO_FILES: "Choose at least one photograph.",
+    Problem.TOO_MANY_IN_ORDER: "In standard order takes at most {max} photographs (one per view); {count} were chosen.",
+    Problem.NO_VIEW: "Choose the view these photographs show.",
+    Problem.TOO_LARGE: "is larger than the limit of {limit_mb:.1f} MB ({size_mb:.1f} MB).",
+    Problem.NO_PICTURE: "has no picture in it.",
+    Problem.TOO_MANY_PIXELS: "is {width} × {height} pixels, more than the limit of {limit_megapixels:g} megapixels.",
+    Problem.TOO_MANY_FILES: "Send at most {max} photographs at a time ({count} were sent).",
+    Problem.REQUEST_TOO_LARGE: "These photographs hold {megapixels:.0f} megapixels together, more than the "
+                               "{limit_megapixels:g} megapixels one upload may carry: send them in smaller groups.",
+    Problem.NOT_AN_IMAGE: "is not a JPEG, PNG or WebP image.",
+    Problem.CLAIMS_TOO_MANY_PIXELS: "claims more pixels than the limit of {limit_megapixels:g} megapixels.",
+    Problem.UNREADABLE: "could not be read as an image (it may be damaged or incomplete).",
+    Problem.IN_FUTURE: "The visit date cannot be in the future.",
+    Problem.TRICHOSCOPY_AT_HOME: "Trichoscopy images are taken at the clinic only.",
+    Problem.NO_SITE_ZONE: "A trichoscopy image needs its site: choose the zone.",
+    Problem.SITE_OUT_OF_RANGE: "The site is 0 to {max_cm} cm behind the hairline.",
+}
+
+# The problems of one file (worded after the file's name); the others concern the whole upload.
+FILE_PROBLEMS = frozenset({Problem.TOO_LARGE, Problem.NO_PICTURE, Problem.TOO_MANY_PIXELS, Problem.NOT_AN_IMAGE,
+                           Problem.CLAIMS_TOO_MANY_PIXELS, Problem.UNREADABLE})
+
+
+class PhotoRuleError(ValueError):
+    """An input a photo rule refuses: ``field`` names the form field, ``problem`` says why, with the
+    figures of its wording in ``params``; ``message`` is that wording in English."""
+
+    def __init__(self, field: str, problem: Problem, **params: Any):
         self.field = field
-        self.message = message
+        self.problem = problem
+        self.params = params
+        self.message = ENGLISH[problem].format(**params)
+        super().__init__(self.message)
+
+
+def megabytes(size: int) -> float:
+    """A byte count in megabytes (MiB, as the limit is set), to one decimal."""
+    return round(size / (1024 * 1024), 1)
 
 
 def assign_views(choice: str, count: int) -> list[PhotoView]:
@@ -77,17 +136,15 @@ def assign_views(choice: str, count: int) -> list[PhotoView]:
     Source: clinic protocol (configurable: no; the fixed order of STANDARD_VIEWS).
     """
     if count < 1:
-        raise PhotoRuleError("files", "Choose at least one photograph.")
+        raise PhotoRuleError("files", Problem.NO_FILES)
     if choice == IN_STANDARD_ORDER:
         if count > len(STANDARD_VIEWS):
-            raise PhotoRuleError(
-                "files", f"In standard order takes at most {len(STANDARD_VIEWS)} photographs (one per view); {count} were chosen."
-            )
+            raise PhotoRuleError("files", Problem.TOO_MANY_IN_ORDER, max=len(STANDARD_VIEWS), count=count)
         return list(STANDARD_VIEWS[:count])
     try:
         view = PhotoView(choice)
     except ValueError as exc:
-        raise PhotoRuleError("view", "Choose the view these photographs show.") from exc
+        raise PhotoRuleError("view", Problem.NO_VIEW) from exc
     return [view] * count
 
 
@@ -98,13 +155,12 @@ def check_upload_limits(size_bytes: int, width: int, height: int, *, max_bytes: 
     ANAGEN_PHOTO_MAX_PIXELS, 50 megapixels; a header claiming more pixels is a decompression bomb).
     """
     if size_bytes > max_bytes:
-        raise PhotoRuleError("files", f"is larger than the limit of {_megabytes(max_bytes)} ({_megabytes(size_bytes)}).")
+        raise PhotoRuleError("files", Problem.TOO_LARGE, limit_mb=megabytes(max_bytes), size_mb=megabytes(size_bytes))
     if width <= 0 or height <= 0:
-        raise PhotoRuleError("files", "has no picture in it.")
+        raise PhotoRuleError("files", Problem.NO_PICTURE)
     if width * height > max_pixels:
-        raise PhotoRuleError(
-            "files", f"is {width} × {height} pixels, more than the limit of {max_pixels / 1_000_000:g} megapixels."
-        )
+        raise PhotoRuleError("files", Problem.TOO_MANY_PIXELS, width=width, height=height,
+                             limit_megapixels=max_pixels / 1_000_000)
 
 
 def check_request_limits(pixel_counts: list[int], *, max_files: int, max_pixels: int) -> None:
@@ -118,16 +174,11 @@ def check_request_limits(pixel_counts: list[int], *, max_files: int, max_pixels:
     photographs).
     """
     if len(pixel_counts) > max_files:
-        raise PhotoRuleError("files", f"Send at most {max_files} photographs at a time ({len(pixel_counts)} were sent).")
+        raise PhotoRuleError("files", Problem.TOO_MANY_FILES, max=max_files, count=len(pixel_counts))
     total = sum(pixel_counts)
     if total > max_pixels:
-        raise PhotoRuleError(
-            "files", f"These photographs hold {total / 1_000_000:.0f} megapixels together, more than the "
-                     f"{max_pixels / 1_000_000:g} megapixels one upload may carry: send them in smaller groups.")
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+        raise PhotoRuleError("files", Problem.REQUEST_TOO_LARGE, megapixels=total / 1_000_000,
+                             limit_megapixels=max_pixels / 1_000_000)
 
 
 def thumbnail_size(width: int, height: int, max_side: int = 320) -> tuple[int, int]:

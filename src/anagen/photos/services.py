@@ -33,6 +33,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from anagen.accounts.models import Clinic, User
@@ -44,9 +45,11 @@ from anagen.consents import services as consents
 from anagen.consultations.models import Consultation, MeasurementSet
 from anagen.core.errors import FieldError, InvalidInput, NotFound
 from anagen.core.photos import (
+    FILE_PROBLEMS,
     MeasurementRef,
     PhotoRuleError,
     PhotoView,
+    Problem,
     assign_views,
     check_request_limits,
     check_upload_limits,
@@ -117,9 +120,81 @@ class _Opened:
         return self.image.width * self.image.height
 
 
-def _file_error(upload: UploadedFile, message: str) -> FieldError:
-    label = upload.name or "the file"
-    return FieldError("files", f"{label}: {message}")
+def max_megabytes() -> str:
+    """The size limit of one photograph (ANAGEN_PHOTO_MAX_BYTES) in megabytes, as the upload forms'
+    help and the portal's refusal say it: "20" for 20 MB."""
+    return f"{round(settings.ANAGEN_PHOTO_MAX_BYTES / (1024 * 1024), 1):g}"
+
+
+@dataclass(frozen=True)
+class PhotoProblem:
+    """One refusal of an upload: the form field, the core's problem code and its figures, and the
+    file's name for a problem of one file."""
+
+    field: str
+    problem: Problem
+    params: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
+
+
+def _problem_words(problem: Problem, v: dict[str, Any]) -> str:
+    """The problem in the reader's language (the active one), its figures in Latin digits."""
+    if problem == Problem.NO_FILES:
+        return _("Choose at least one photograph.")
+    if problem == Problem.TOO_MANY_IN_ORDER:
+        return _("In standard order takes at most %(max)s photographs (one per view); %(count)s were chosen.") % v
+    if problem == Problem.NO_VIEW:
+        return _("Choose the view these photographs show.")
+    if problem == Problem.TOO_LARGE:
+        return _("is larger than the limit of %(limit)s MB (%(size)s MB).") % {
+            "limit": f"{v['limit_mb']:.1f}", "size": f"{v['size_mb']:.1f}"}
+    if problem == Problem.NO_PICTURE:
+        return _("has no picture in it.")
+    if problem == Problem.TOO_MANY_PIXELS:
+        return _("is %(width)s × %(height)s pixels, more than the limit of %(limit)s megapixels.") % {
+            "width": v["width"], "height": v["height"], "limit": f"{v['limit_megapixels']:g}"}
+    if problem == Problem.TOO_MANY_FILES:
+        return _("Send at most %(max)s photographs at a time (%(count)s were sent).") % v
+    if problem == Problem.REQUEST_TOO_LARGE:
+        return _("These photographs hold %(megapixels)s megapixels together, more than the %(limit)s megapixels "
+                 "one upload may carry: send them in smaller groups.") % {
+            "megapixels": f"{v['megapixels']:.0f}", "limit": f"{v['limit_megapixels']:g}"}
+    if problem == Problem.NOT_AN_IMAGE:
+        return _("is not a JPEG, PNG or WebP image.")
+    if problem == Problem.CLAIMS_TOO_MANY_PIXELS:
+        return _("claims more pixels than the limit of %(limit)s megapixels.") % {"limit": f"{v['limit_megapixels']:g}"}
+    if problem == Problem.UNREADABLE:
+        return _("could not be read as an image (it may be damaged or incomplete).")
+    if problem == Problem.IN_FUTURE:
+        return _("The visit date cannot be in the future.")
+    if problem == Problem.TRICHOSCOPY_AT_HOME:
+        return _("Trichoscopy images are taken at the clinic only.")
+    if problem == Problem.NO_SITE_ZONE:
+        return _("A trichoscopy image needs its site: choose the zone.")
+    return _("The site is 0 to %(max_cm)s cm behind the hairline.") % v  # SITE_OUT_OF_RANGE
+
+
+def problem_message(problem: PhotoProblem) -> str:
+    """The staff upload's wording of a refusal, in the reader's language; a file's problem after
+    the file's name ("scalp.jpg: is not a JPEG, PNG or WebP image.")."""
+    words = _problem_words(problem.problem, problem.params)
+    if problem.problem in FILE_PROBLEMS:
+        return _("%(file)s: %(problem)s") % {"file": problem.file or _("the file"), "problem": words}
+    return words
+
+
+class PhotoRefused(InvalidInput):
+    """An upload refused: every problem found, each as a field error worded in the reader's language
+    (``problem_message``), with the codes kept in ``problems`` for a caller that words them its own
+    way (the portal, to the patient)."""
+
+    def __init__(self, problems: Sequence[PhotoProblem]):
+        self.problems = tuple(problems)
+        super().__init__([FieldError(p.field, problem_message(p)) for p in self.problems])
+
+
+def _problem(exc: PhotoRuleError, upload: UploadedFile | None = None) -> PhotoProblem:
+    return PhotoProblem(exc.field, exc.problem, exc.params, upload.name if upload is not None else "")
 
 
 @contextmanager
@@ -133,8 +208,8 @@ def _pixel_limit(max_pixels: int) -> Iterator[None]:
         Image.MAX_IMAGE_PIXELS = previous
 
 
-def _too_many(max_pixels: int) -> str:
-    return f"claims more pixels than the limit of {max_pixels / 1_000_000:g} megapixels."
+def _too_many(max_pixels: int) -> PhotoRuleError:
+    return PhotoRuleError("files", Problem.CLAIMS_TOO_MANY_PIXELS, limit_megapixels=max_pixels / 1_000_000)
 
 
 def _open_header(upload: UploadedFile, max_pixels: int) -> _Opened:
@@ -153,12 +228,12 @@ def _open_header(upload: UploadedFile, max_pixels: int) -> _Opened:
         try:
             image = Image.open(io.BytesIO(raw), formats=OPEN_FORMATS)
         except Image.DecompressionBombError as exc:
-            raise PhotoRuleError("files", _too_many(max_pixels)) from exc
+            raise _too_many(max_pixels) from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-            raise PhotoRuleError("files", "is not a JPEG, PNG or WebP image.") from exc
+            raise PhotoRuleError("files", Problem.NOT_AN_IMAGE) from exc
     image_format = ACCEPTED_FORMATS.get(image.format or "")
     if image_format is None:
-        raise PhotoRuleError("files", "is not a JPEG, PNG or WebP image.")
+        raise PhotoRuleError("files", Problem.NOT_AN_IMAGE)
     width, height = image.size
     check_upload_limits(len(raw), width, height, max_bytes=max_bytes, max_pixels=max_pixels)
     return _Opened(upload, image, image_format)
@@ -170,9 +245,9 @@ def _decode(opened: _Opened, max_pixels: int) -> None:
         try:
             opened.image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise PhotoRuleError("files", _too_many(max_pixels)) from exc
+            raise _too_many(max_pixels) from exc
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise PhotoRuleError("files", "could not be read as an image (it may be damaged or incomplete).") from exc
+            raise PhotoRuleError("files", Problem.UNREADABLE) from exc
 
 
 def _prepare(opened: _Opened, view: PhotoView, max_pixels: int) -> _Prepared:
@@ -239,13 +314,13 @@ def make_pending_thumbnails(limit: int = 50) -> int:
     return made
 
 
-def _check_site(view: PhotoView, site: Site) -> list[FieldError]:
+def _check_site(view: PhotoView, site: Site) -> list[PhotoProblem]:
     errors = []
     if view == PhotoView.TRICHOSCOPY:
         if not site.zone:
-            errors.append(FieldError("site_zone", "A trichoscopy image needs its site: choose the zone."))
+            errors.append(PhotoProblem("site_zone", Problem.NO_SITE_ZONE))
         if site.offset_cm is not None and not Decimal("0") <= site.offset_cm <= Decimal("40"):
-            errors.append(FieldError("site_offset_cm", "The site is 0 to 40 cm behind the hairline."))
+            errors.append(PhotoProblem("site_offset_cm", Problem.SITE_OUT_OF_RANGE, {"max_cm": 40}))
     return errors
 
 
@@ -267,20 +342,21 @@ def upload_photos(
     item 7), by the same checks; ``visit_date`` is then the day taken, they are not linked to a
     consultation or session of that day, and no trichoscopy image is taken at home.
 
-    Raises consents.ConsentMissing without a valid photography consent, and InvalidInput
-    (naming the field and the file) for anything else refused.
+    Raises consents.ConsentMissing without a valid photography consent, and PhotoRefused (an
+    InvalidInput naming the field and the file, in the reader's language, with the problems' codes)
+    for anything else refused.
     """
     consents.require_valid_consent(patient, "photographs")
     site = site or Site()
-    errors: list[FieldError] = []
+    errors: list[PhotoProblem] = []
     if visit_date > today:
-        errors.append(FieldError("visit_date", "The visit date cannot be in the future."))
+        errors.append(PhotoProblem("visit_date", Problem.IN_FUTURE))
     try:
         views = assign_views(view_choice, len(files))
     except PhotoRuleError as exc:
-        raise InvalidInput([*errors, FieldError(exc.field, exc.message)]) from exc
+        raise PhotoRefused([*errors, _problem(exc)]) from exc
     if taken_by_patient and PhotoView.TRICHOSCOPY in views:
-        raise InvalidInput([*errors, FieldError("view", "Trichoscopy images are taken at the clinic only.")])
+        raise PhotoRefused([*errors, PhotoProblem("view", Problem.TRICHOSCOPY_AT_HOME)])
     for view in set(views):
         errors.extend(_check_site(view, site))
     max_pixels = settings.ANAGEN_PHOTO_MAX_PIXELS
@@ -290,28 +366,28 @@ def upload_photos(
             check_request_limits([0] * len(files), max_files=settings.ANAGEN_PHOTO_MAX_FILES_PER_REQUEST,
                                  max_pixels=settings.ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST)
         except PhotoRuleError as exc:
-            raise InvalidInput([*errors, FieldError(exc.field, exc.message)]) from exc
+            raise PhotoRefused([*errors, _problem(exc)]) from exc
         opened: list[_Opened] = []
         for upload in files:
             try:
                 opened.append(_open_header(upload, max_pixels))
             except PhotoRuleError as exc:
-                errors.append(_file_error(upload, exc.message))
+                errors.append(_problem(exc, upload))
         if errors:
-            raise InvalidInput(errors)
+            raise PhotoRefused(errors)
         try:
             check_request_limits([o.pixels for o in opened], max_files=settings.ANAGEN_PHOTO_MAX_FILES_PER_REQUEST,
                                  max_pixels=settings.ANAGEN_PHOTO_MAX_PIXELS_PER_REQUEST)
         except PhotoRuleError as exc:
-            raise InvalidInput([FieldError(exc.field, exc.message)]) from exc
+            raise PhotoRefused([_problem(exc)]) from exc
         prepared: list[_Prepared] = []
         for item, view in zip(opened, views, strict=True):
             try:
                 prepared.append(_prepare(item, view, max_pixels))
             except PhotoRuleError as exc:
-                errors.append(_file_error(item.upload, exc.message))
+                errors.append(_problem(exc, item.upload))
     if errors:
-        raise InvalidInput(errors)
+        raise PhotoRefused(errors)
 
     storage = photo_storage()
     written: list[str] = []
@@ -507,7 +583,7 @@ def compare(
     try:
         view = PhotoView(view_value)
     except ValueError as exc:
-        raise InvalidInput([FieldError("view", "Choose one of the standard views.")]) from exc
+        raise InvalidInput([FieldError("view", _("Choose one of the standard views."))]) from exc
     # The patient's own photographs are compared too (labelled on the page), but on a day with a
     # photograph of the clinic's, the clinic's wins: patient-taken ones sort first, so are replaced.
     photos = list(Photo.objects.filter(clinic_id=patient.clinic_id, patient=patient, view=view.value)

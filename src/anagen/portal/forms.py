@@ -4,12 +4,14 @@ from typing import Any
 
 from django import forms
 from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anagen.core.patient_reported import MAX_DIARY_COUNT
 from anagen.core.photos import PhotoView
 from anagen.outcomes.patient_reported import CHANGE_LABELS, SATISFACTION_LABELS
 from anagen.photos.forms import MultipleImageField
+from anagen.photos.services import max_megabytes
 from anagen.ui.forms import NoColonLabels
 
 
@@ -164,7 +166,8 @@ class HomePhotoForm(NoColonLabels, forms.Form):
     )
     files = HomePhotoFiles(
         label=_("Photographs"),
-        help_text=_("JPEG, PNG or WebP, up to 20 MB each; several of the same view at once. On a phone the camera opens."),
+        help_text=lazy(lambda: gettext("JPEG, PNG or WebP, up to %(limit)s MB each; several of the same view at once. "
+                                       "On a phone the camera opens.") % {"limit": max_megabytes()}, str)(),
         error_messages={"required": _("Photographs: choose at least one photograph."),
                         "invalid": _("Photographs: that was not a file; choose the photographs again."),
                         "empty": _("Photographs: one of the files is empty.")},

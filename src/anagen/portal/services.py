@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -42,6 +41,7 @@ from anagen.core import recall as recall_rules
 from anagen.core import self_service as rules
 from anagen.core.course import CourseRequest
 from anagen.core.errors import FieldError, InvalidInput, NotFound, Refused, StaleWrite
+from anagen.core.photos import Problem as PhotoProblem
 from anagen.interop import services as interop_services
 from anagen.outcomes.models import Report
 from anagen.patients.models import Patient
@@ -1159,35 +1159,29 @@ def book_recall(claim: RecallClaim | None, user: Any, starts_at: str, *, ip_addr
 # --- photographs the patient takes at home (issue 22, item 7) ------------------------------------
 
 
-def _home_photo_message(error: FieldError, names: Sequence[str]) -> str:
-    """The photos app's refusal in the patient's language, naming the field (and the file)."""
-    if error.field == "visit_date":
+def _home_photo_message(problem: photos.PhotoProblem) -> str:
+    """The photos app's refusal (its problem code) in the patient's words and language, naming the
+    field (and the file)."""
+    code, values = problem.problem, {"file": problem.file or _("a file")}
+    if code == PhotoProblem.IN_FUTURE:
         return _("Day taken: the day cannot be in the future.")
-    if error.field == "view":
+    if problem.field == "view":
         return _("View: choose which part of your head the photographs show.")
-    if error.field == "consent":
-        return error.message
-    message, file = error.message, ""
-    for name in sorted((n for n in names if n), key=len, reverse=True):
-        if message.startswith(f"{name}: "):
-            message, file = message[len(name) + 2:], name
-            break
-    values = {"file": file or _("a file")}
-    if message.startswith("is not a JPEG"):
+    if code == PhotoProblem.NOT_AN_IMAGE:
         return _("Photographs: %(file)s is not a JPEG, PNG or WebP photograph.") % values
-    if message.startswith("is larger than"):
+    if code == PhotoProblem.TOO_LARGE:
         return _("Photographs: %(file)s is larger than the limit of %(limit)s MB.") % {
-            **values, "limit": f"{settings.ANAGEN_PHOTO_MAX_BYTES / (1024 * 1024):.0f}"}
-    if "pixels" in message and file:
+            **values, "limit": photos.max_megabytes()}
+    if code in (PhotoProblem.TOO_MANY_PIXELS, PhotoProblem.CLAIMS_TOO_MANY_PIXELS):
         return _("Photographs: %(file)s has more pixels than the limit of %(limit)s megapixels.") % {
-            **values, "limit": f"{settings.ANAGEN_PHOTO_MAX_PIXELS / 1_000_000:g}"}
-    if message.startswith("Send at most"):
-        return _("Photographs: send at most %(max)s photographs at a time.") % {"max": settings.ANAGEN_PHOTO_MAX_FILES_PER_REQUEST}
-    if "megapixels together" in message:
+            **values, "limit": f"{problem.params['limit_megapixels']:g}"}
+    if code == PhotoProblem.TOO_MANY_FILES:
+        return _("Photographs: send at most %(max)s photographs at a time.") % {"max": problem.params["max"]}
+    if code == PhotoProblem.REQUEST_TOO_LARGE:
         return _("Photographs: these photographs are too large together; send them in smaller groups.")
-    if file:
+    if code in (PhotoProblem.NO_PICTURE, PhotoProblem.UNREADABLE):
         return _("Photographs: %(file)s could not be read as a photograph (it may be damaged or incomplete).") % values
-    return _("Photographs: %(message)s") % {"message": message}
+    return _("Photographs: %(message)s") % {"message": photos.problem_message(problem)}
 
 
 def upload_home_photos(actor: Actor, patient: Patient, files: Sequence[photos.UploadedFile], *, view: str,
@@ -1202,10 +1196,9 @@ def upload_home_photos(actor: Actor, patient: Patient, files: Sequence[photos.Up
         raise InvalidInput.single("consent", _(
             "Your clinic does not hold your consent to photographs, so it cannot keep them. "
             "Ask the clinic at your next visit.")) from exc
-    except InvalidInput as exc:
-        names = [f.name for f in files]
-        raise InvalidInput([FieldError(e.field if e.field != "visit_date" else "day", _home_photo_message(e, names))
-                            for e in exc.errors]) from exc
+    except photos.PhotoRefused as exc:
+        raise InvalidInput([FieldError(p.field if p.field != "visit_date" else "day", _home_photo_message(p))
+                            for p in exc.problems]) from exc
 
 
 def home_photos(actor: Actor, patient: Patient) -> list[Photo]:

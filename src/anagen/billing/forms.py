@@ -36,10 +36,10 @@ def _rupees(form: forms.Form, name: str) -> int:
 
 
 class SettingsForm(_Form):
-    state_code = forms.ChoiceField(label="Clinic's state (GST)", choices=STATE_CHOICES)
-    invoice_prefix = forms.CharField(label="Invoice number prefix", max_length=6,
-                                     help_text="1-6 capital letters or digits, e.g. MUM: invoices read MUM/2026-27/0001.")
-    gstin = forms.CharField(label="Clinic GSTIN", max_length=15, required=False, help_text="15 characters, e.g. 27ABCDE1234F1Z5.")
+    state_code = forms.ChoiceField(label=_("Clinic's state (GST)"), choices=STATE_CHOICES)
+    invoice_prefix = forms.CharField(label=_("Invoice number prefix"), max_length=6,
+                                     help_text=_("1-6 capital letters or digits, e.g. MUM: invoices read MUM/2026-27/0001."))
+    gstin = forms.CharField(label=_("Clinic GSTIN"), max_length=15, required=False, help_text=_("15 characters, e.g. 27ABCDE1234F1Z5."))
     upi_id = forms.CharField(label=_("UPI ID for payments"), max_length=320, required=False,
                              help_text=_("e.g. anagenclinic@okhdfcbank. Invoices then carry a QR code for the amount due."))
     upi_payee_name = forms.CharField(label=_("Name shown to the payer"), max_length=50, required=False,
@@ -47,17 +47,17 @@ class SettingsForm(_Form):
 
 
 class PriceItemForm(_Form):
-    kind = forms.ChoiceField(label="Type", choices=ItemKind.choices)
-    name = forms.CharField(label="Name", max_length=150, help_text="e.g. 6-session intensive course")
-    price = forms.CharField(label="Price in rupees, before GST", max_length=20, help_text="e.g. 24000 or 1499.50")
-    tax_class = forms.ChoiceField(label="Tax class", choices=TaxClass.choices,
-                                  help_text="Medical treatment is exempt; cosmetic procedures and products carry GST.")
-    gst_rate_bp = forms.ChoiceField(label="GST rate", choices=RATE_CHOICES, initial="1800",
-                                    help_text="Ignored for exempt medical treatment.")
-    code = forms.CharField(label="SAC/HSN code", max_length=8, required=False, help_text="Blank: 9993, 999722 or 3305 by tax class.")
-    sessions = forms.IntegerField(label="Sessions in the package", min_value=0, max_value=50, required=False,
-                                  help_text="Only for course packages.")
-    active = forms.BooleanField(label="On sale", required=False, initial=True)
+    kind = forms.ChoiceField(label=_("Type"), choices=ItemKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=150, help_text=_("e.g. 6-session intensive course"))
+    price = forms.CharField(label=_("Price in rupees, before GST"), max_length=20, help_text=_("e.g. 24000 or 1499.50"))
+    tax_class = forms.ChoiceField(label=_("Tax class"), choices=TaxClass.choices,
+                                  help_text=_("Medical treatment is exempt; cosmetic procedures and products carry GST."))
+    gst_rate_bp = forms.ChoiceField(label=_("GST rate"), choices=RATE_CHOICES, initial="1800",
+                                    help_text=_("Ignored for exempt medical treatment."))
+    code = forms.CharField(label=_("SAC/HSN code"), max_length=8, required=False, help_text=_("Blank: 9993, 999722 or 3305 by tax class."))
+    sessions = forms.IntegerField(label=_("Sessions in the package"), min_value=0, max_value=50, required=False,
+                                  help_text=_("Only for course packages."))
+    active = forms.BooleanField(label=_("On sale"), required=False, initial=True)
 
     def clean_price(self) -> int:
         try:
@@ -83,10 +83,10 @@ def _course_label(course: Any) -> str:
 
 
 class InvoiceForm(_Form):
-    customer_state_code = forms.ChoiceField(label="Customer's state", required=False,
-                                            choices=[("", "Same as the clinic (or not known)"), *STATE_CHOICES],
-                                            help_text="Another state makes GST inter-state (IGST).")
-    customer_gstin = forms.CharField(label="Customer GSTIN (if registered)", max_length=15, required=False)
+    customer_state_code = forms.ChoiceField(label=_("Customer's state"), required=False,
+                                            choices=[("", _("Same as the clinic (or not known)")), *STATE_CHOICES],
+                                            help_text=_("Another state makes GST inter-state (IGST)."))
+    customer_gstin = forms.CharField(label=_("Customer GSTIN (if registered)"), max_length=15, required=False)
 
     def __init__(self, *args: Any, items: list[PriceItem], courses: list[Any] | None = None, active: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -150,32 +150,32 @@ class InvoiceForm(_Form):
 
 
 class PaymentForm(_Form):
-    amount = forms.CharField(label="Amount in rupees", max_length=20)
-    method = forms.ChoiceField(label="Method", choices=DESK_METHODS)
-    reference = forms.CharField(label="Reference (UPI, card or bank)", max_length=100, required=False)
+    amount = forms.CharField(label=_("Amount in rupees"), max_length=20)
+    method = forms.ChoiceField(label=_("Method"), choices=DESK_METHODS)
+    reference = forms.CharField(label=_("Reference (UPI, card or bank)"), max_length=100, required=False)
 
     def clean_amount(self) -> int:
         return _rupees(self, "amount")
 
 
 class RefundForm(_Form):
-    amount = forms.CharField(label="Refund amount in rupees", max_length=20)
-    method = forms.ChoiceField(label="Refunded by", choices=DESK_METHODS)
-    reason = forms.CharField(label="Reason for the refund", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    amount = forms.CharField(label=_("Refund amount in rupees"), max_length=20)
+    method = forms.ChoiceField(label=_("Refunded by"), choices=DESK_METHODS)
+    reason = forms.CharField(label=_("Reason for the refund"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_amount(self) -> int:
         return _rupees(self, "amount")
 
 
 class RedeemForm(_Form):
-    appointment = forms.ChoiceField(label="Appointment the session was used at")
+    appointment = forms.ChoiceField(label=_("Appointment the session was used at"))
 
     def __init__(self, *args: Any, appointments: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
         from django.utils import timezone
 
         self.appointments = {str(a.pk): a for a in appointments}
-        self.fields["appointment"].choices = [("", "Choose an appointment")] + [
+        self.fields["appointment"].choices = [("", _("Choose an appointment"))] + [
             (str(a.pk), f"{display.moment(timezone.localtime(a.starts_at))} · {a.get_kind_display()} · {a.get_status_display()}")
             for a in appointments
         ]

@@ -22,16 +22,16 @@ STATE_CHOICES = sorted(((code, f"{name} ({code})") for code, name in STATE_CODES
 
 
 class TaxClass(models.TextChoices):
-    MEDICAL_EXEMPT = CoreTaxClass.MEDICAL_EXEMPT.value, "Medical treatment, exempt (SAC 9993)"
-    COSMETIC = CoreTaxClass.COSMETIC.value, "Cosmetic procedure, 18% (SAC 999722)"
-    GOODS = CoreTaxClass.GOODS.value, "Product (HSN, GST as set)"
+    MEDICAL_EXEMPT = CoreTaxClass.MEDICAL_EXEMPT.value, _("Medical treatment, exempt (SAC 9993)")
+    COSMETIC = CoreTaxClass.COSMETIC.value, _("Cosmetic procedure, 18% (SAC 999722)")
+    GOODS = CoreTaxClass.GOODS.value, _("Product (HSN, GST as set)")
 
 
 class ItemKind(models.TextChoices):
-    PACKAGE = "package", "Course package"
-    SESSION = "session", "Single session"
-    PRODUCT = "product", "Product over the counter"
-    SERVICE = "service", "Other service"
+    PACKAGE = "package", _("Course package")
+    SESSION = "session", _("Single session")
+    PRODUCT = "product", _("Product over the counter")
+    SERVICE = "service", _("Other service")
 
 
 class BillingSettings(models.Model):

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
@@ -60,7 +61,7 @@ def save_settings(actor: Actor, clinic: Clinic, *, state_code: str, invoice_pref
     """``upi_id`` / ``upi_payee_name`` None: left as they are (callers that do not show them)."""
     state_code = rules.check_state_code(state_code)
     if not state_code:
-        raise InvalidInput.single("state_code", "Choose the clinic's state.")
+        raise InvalidInput.single("state_code", _("Choose the clinic's state."))
     prefix = rules.check_prefix(invoice_prefix)
     gstin = rules.check_gstin(gstin, state_code)
     upi_id = upi.check_upi_id(upi_id) if upi_id is not None else None
@@ -115,20 +116,20 @@ def save_price_item(actor: Actor, clinic: Clinic, values: dict, item: PriceItem 
     gst_rate_bp, sessions, active."""
     name = values["name"].strip()
     if not name:
-        raise InvalidInput.single("name", "The name is required.")
+        raise InvalidInput.single("name", _("The name is required."))
     tax_class = rules.TaxClass(values["tax_class"])
     rate = 0 if tax_class == rules.TaxClass.MEDICAL_EXEMPT else values.get("gst_rate_bp", rules.DEFAULT_RATE_BP[tax_class])
     rules.check_rate(tax_class, rate, "gst_rate")
     code = (values.get("code") or "").strip() or rules.DEFAULT_CODE[tax_class]
     if not code.isdigit() or not 4 <= len(code) <= 8:
-        raise InvalidInput.single("code", "A SAC or HSN code has 4 to 8 digits.")
+        raise InvalidInput.single("code", _("A SAC or HSN code has 4 to 8 digits."))
     sessions = values.get("sessions") or 0
     if values["kind"] == ItemKind.PACKAGE and not 1 <= sessions <= 50:
-        raise InvalidInput.single("sessions", "A package has between 1 and 50 sessions.")
+        raise InvalidInput.single("sessions", _("A package has between 1 and 50 sessions."))
     if values["kind"] != ItemKind.PACKAGE:
         sessions = 0
     if PriceItem.objects.filter(clinic=clinic, name__iexact=name).exclude(pk=item.pk if item else None).exists():
-        raise InvalidInput.single("name", "Another item already has this name.")
+        raise InvalidInput.single("name", _("Another item already has this name."))
     fields = {"kind": values["kind"], "name": name, "price_paise": values["price_paise"], "tax_class": tax_class.value,
               "code": code, "gst_rate_bp": rate, "sessions": sessions, "active": values.get("active", True)}
     with transaction.atomic():
@@ -179,17 +180,17 @@ def create_invoice(
     if course == "active":
         course = active_course(patient)
     if isinstance(course, Course) and (course.patient_id != patient.pk or course.clinic_id != clinic.pk):
-        raise InvalidInput.single("course", "This course is another patient's.")
+        raise InvalidInput.single("course", _("This course is another patient's."))
     package_course = course if isinstance(course, Course) else None
     customer_state_code = rules.check_state_code(customer_state_code, "customer_state_code")
     customer_gstin = rules.check_gstin(customer_gstin, customer_state_code, "customer_gstin")
     for index, line in enumerate(lines):
         if line.item.clinic_id != clinic.pk:
-            raise InvalidInput.single(f"lines.{index}.item", "This item belongs to another clinic.")
+            raise InvalidInput.single(f"lines.{index}.item", _("This item belongs to another clinic."))
         if not line.item.active:
-            raise InvalidInput.single(f"lines.{index}.item", f"{line.item.name} is no longer sold.")
+            raise InvalidInput.single(f"lines.{index}.item", _("%(item)s is no longer sold.") % {"item": line.item.name})
         if line.item.kind == ItemKind.PACKAGE and line.quantity != 1:
-            raise InvalidInput.single(f"lines.{index}.quantity", "Sell one package per line.")
+            raise InvalidInput.single(f"lines.{index}.quantity", _("Sell one package per line."))
     stored = settings_for(clinic)
     intra = rules.is_intra_state(stored.state_code, customer_state_code)
     inputs = [rules.LineInput(r.item.name, rules.TaxClass(r.item.tax_class), r.item.gst_rate_bp, r.item.price_paise, r.quantity, r.item.code,
@@ -271,10 +272,10 @@ def _locked_invoice(invoice: Invoice) -> Invoice:
 def record_payment(actor: Actor, invoice: Invoice, *, amount_paise: int, method: str, reference: str = "",
                    now: datetime | None = None, user: User | None = None) -> Payment:
     if method not in Method.values:
-        raise InvalidInput.single("method", "Choose cash, UPI, card or bank transfer.")
+        raise InvalidInput.single("method", _("Choose cash, UPI, card or bank transfer."))
     reference = reference.strip()
     if method in (Method.UPI, Method.BANK_TRANSFER) and not reference:
-        raise InvalidInput.single("reference", "Give the UPI or bank transaction reference.")
+        raise InvalidInput.single("reference", _("Give the UPI or bank transaction reference."))
     with transaction.atomic():
         locked = _locked_invoice(invoice)
         rules.check_payment(amount_paise, locked.total_paise, locked.paid_paise, locked.refunded_paise)
@@ -303,11 +304,11 @@ def create_payment_link(actor: Actor, invoice: Invoice, now: datetime | None = N
     """A Razorpay link for the balance due, texted to the patient by Razorpay. An unpaid link for
     the same amount is returned again instead of sending the patient a second one."""
     if not razorpay.configured():
-        raise InvalidState("Payment links are not set up for this clinic.")
+        raise InvalidState(_("Payment links are not set up for this clinic."))
     invoice.refresh_from_db()
     balance = invoice.balance_paise
     if balance <= 0:
-        raise InvalidState("Nothing is due on this invoice.")
+        raise InvalidState(_("Nothing is due on this invoice."))
     unpaid = invoice.payment_links.filter(status=LinkStatus.CREATED, amount_paise=balance).first()
     if unpaid is not None:
         return unpaid
@@ -390,9 +391,9 @@ def record_refund(actor: Actor, invoice: Invoice, *, amount_paise: int, method: 
                   now: datetime | None = None, user: User | None = None) -> Refund:
     reason = reason.strip()
     if not reason:
-        raise InvalidInput.single("reason", "Give the reason for the refund.")
+        raise InvalidInput.single("reason", _("Give the reason for the refund."))
     if method not in Method.values:
-        raise InvalidInput.single("method", "Choose cash, UPI, card or bank transfer.")
+        raise InvalidInput.single("method", _("Choose cash, UPI, card or bank transfer."))
     with transaction.atomic():
         locked = _locked_invoice(invoice)
         rules.check_refund(amount_paise, locked.paid_paise, locked.refunded_paise)
@@ -420,9 +421,9 @@ def redeemable_appointments(package: PatientPackage) -> list[Appointment]:
 def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointment, *, now: datetime | None = None) -> Redemption:
     """Use one session of the package for an arrived or completed appointment of the same patient."""
     if appointment.patient_id != package.patient_id or appointment.clinic_id != package.clinic_id:
-        raise InvalidInput.single("appointment", "This appointment belongs to another patient.")
+        raise InvalidInput.single("appointment", _("This appointment belongs to another patient."))
     if appointment.status not in (Status.ARRIVED, Status.IN_CHAIR, Status.COMPLETED):
-        raise InvalidInput.single("appointment", "Only an appointment the patient came to can use a package session.")
+        raise InvalidInput.single("appointment", _("Only an appointment the patient came to can use a package session."))
 
     session = TreatmentSession.objects.filter(appointment=appointment).first()
     try:
@@ -430,12 +431,12 @@ def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointme
             locked = PatientPackage.objects.select_for_update().get(pk=package.pk)
             rules.check_redemption(locked.sessions_total, locked.sessions_used)
             if Redemption.objects.filter(appointment=appointment).exists():
-                raise Duplicate("This appointment already used a package session.", field="appointment")
+                raise Duplicate(_("This appointment already used a package session."), field="appointment")
             # The conditional update is the last guard: it changes nothing once the package is used up.
             changed = PatientPackage.objects.filter(pk=locked.pk, sessions_used__lt=F("sessions_total")).update(
                 sessions_used=F("sessions_used") + 1)
             if changed != 1:
-                raise InvalidState("This package has no sessions left.", field="package")
+                raise InvalidState(_("This package has no sessions left."), field="package")
             redemption = Redemption.objects.create(package=locked, appointment=appointment, treatment_session=session,
                                                    number=locked.sessions_used + 1, redeemed_at=now or timezone.now(),
                                                    redeemed_by_id=actor.user_id)
@@ -443,7 +444,7 @@ def redeem_session(actor: Actor, package: PatientPackage, appointment: Appointme
                          changes={"sessions_used": {"old": str(locked.sessions_used), "new": str(locked.sessions_used + 1)},
                                   "appointment": {"old": None, "new": str(appointment.pk)}})
     except IntegrityError as exc:
-        raise Duplicate("This appointment already used a package session.", field="appointment") from exc
+        raise Duplicate(_("This appointment already used a package session."), field="appointment") from exc
     package.refresh_from_db()
     return redemption
 

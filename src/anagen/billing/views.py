@@ -83,7 +83,7 @@ def new_invoice(request: HttpRequest, patient_id: int) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc, rename=form.field_for)
         else:
-            messages.success(request, f"Invoice {invoice.number} issued.")
+            messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
             return redirect("billing:invoice", invoice_id=invoice.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "billing/invoice_form.html", {"patient": patient, "form": form, "items": items}, status=status)
@@ -130,7 +130,7 @@ def pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc, rename=form_field)
         else:
-            messages.success(request, "Payment recorded.")
+            messages.success(request, _("Payment recorded."))
             return redirect("billing:invoice", invoice_id=invoice.pk)
     return _invoice_page(request, invoice, payment_form=form, status=400)
 
@@ -148,7 +148,7 @@ def refund(request: HttpRequest, invoice_id: int) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc, rename=form_field)
         else:
-            messages.success(request, "Refund recorded.")
+            messages.success(request, _("Refund recorded."))
             return redirect("billing:invoice", invoice_id=invoice.pk)
     return _invoice_page(request, invoice, refund_form=form, status=400)
 
@@ -217,7 +217,7 @@ def package_detail(request: HttpRequest, package_id: int) -> HttpResponse:
         except (InvalidInput, Conflict) as exc:
             add_errors_from(form, exc, rename=form_field)
         else:
-            messages.success(request, f"Session redeemed: {package.sessions_left} left.")
+            messages.success(request, _("Session redeemed: %(left)s left.") % {"left": package.sessions_left})
             return redirect("billing:package", package_id=package.pk)
     context = {"package": package, "form": form, "redemptions": list(package.redemptions.select_related("appointment"))}
     return render(request, "billing/package.html", context, status=400 if request.method == "POST" else 200)
@@ -232,7 +232,7 @@ def price_list(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc, rename=form_field)
         else:
-            messages.success(request, "Item added to the price list.")
+            messages.success(request, _("Item added to the price list."))
             return redirect("billing:prices")
     context = {"items": services.price_items(request.clinic), "form": form}
     return render(request, "billing/prices.html", context, status=400 if request.method == "POST" else 200)
@@ -250,7 +250,7 @@ def price_edit(request: HttpRequest, item_id: int) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc, rename=form_field)
         else:
-            messages.success(request, f"Saved {item.name}.")
+            messages.success(request, _("Saved %(name)s.") % {"name": item.name})
             return redirect("billing:prices")
     return render(request, "billing/price_edit.html", {"item": item, "form": form}, status=400 if request.method == "POST" else 200)
 
@@ -267,6 +267,6 @@ def billing_settings(request: HttpRequest) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc, rename=form_field)
         else:
-            messages.success(request, "Billing settings saved.")
+            messages.success(request, _("Billing settings saved."))
             return redirect("billing:settings")
     return render(request, "billing/settings.html", {"form": form}, status=400 if request.method == "POST" else 200)

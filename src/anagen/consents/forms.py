@@ -9,32 +9,33 @@ from anagen.ui.forms import NoColonLabels
 
 
 class PublishTextForm(NoColonLabels, forms.Form):
-    purpose = forms.ChoiceField(label="Purpose", choices=Purpose.choices)
-    language = forms.ChoiceField(label="Language", choices=Language.choices)
-    title = forms.CharField(label="Title", max_length=200)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
-        label="Text the patient reads",
+        label=_("Text the patient reads"),
         widget=forms.Textarea(attrs={"rows": 18}),
-        help_text="Plain text; blank lines separate paragraphs. Publishing creates a new version: earlier versions and the consents signed on them stay as they were.",
+        help_text=_("Plain text; blank lines separate paragraphs. Publishing creates a new version: earlier versions and the "
+                    "consents signed on them stay as they were."),
     )
     requires_reconsent = forms.BooleanField(
-        label="Patients who signed an earlier version must sign this version again",
+        label=_("Patients who signed an earlier version must sign this version again"),
         required=False,
-        help_text="Tick for a material change (a new risk, a new use of data). Leave unticked for corrections of wording.",
+        help_text=_("Tick for a material change (a new risk, a new use of data). Leave unticked for corrections of wording."),
     )
 
 
 class SignConsentForm(NoColonLabels, forms.Form):
     text_id = forms.IntegerField(widget=forms.HiddenInput)
     method = forms.ChoiceField(
-        label="How does the patient sign?",
+        label=_("How does the patient sign?"),
         choices=Method.choices,
         widget=forms.RadioSelect,
         initial=Method.DRAWN,
     )
     # The signature pad (consents/signature-pad.js) writes canvas.toDataURL("image/png") here.
     signature_png = forms.CharField(
-        label="Signature", required=False, widget=forms.HiddenInput,
+        label=_("Signature"), required=False, widget=forms.HiddenInput,
         max_length=(MAX_SIGNATURE_BYTES * 4) // 3 + 64,
     )
     typed_name = forms.CharField(
@@ -57,8 +58,8 @@ class SignConsentForm(NoColonLabels, forms.Form):
 
 class WithdrawForm(NoColonLabels, forms.Form):
     reason = forms.CharField(
-        label="Reason for withdrawal",
+        label=_("Reason for withdrawal"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="As the patient gave it. The signed record is kept; only its status changes.",
+        help_text=_("As the patient gave it. The signed record is kept; only its status changes."),
     )

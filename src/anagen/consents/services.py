@@ -26,6 +26,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic, User
@@ -127,9 +128,9 @@ def publish_text(
         raise ConsentError(f"Unknown language {language!r}.", "language")
     title, body = title.strip(), body.strip()
     if not title:
-        raise ConsentError("The title is required.", "title")
+        raise ConsentError(gettext("The title is required."), "title")
     if not body:
-        raise ConsentError("The text is required.", "body")
+        raise ConsentError(gettext("The text is required."), "body")
     with transaction.atomic():
         # One publisher at a time per clinic, so two admins cannot both take the same number.
         Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
@@ -218,14 +219,14 @@ def sign_consent(
 ) -> ConsentRecord:
     """Record the patient's signature on exactly ``text``, which must be the current version."""
     if text.clinic_id != patient.clinic_id:
-        raise ConsentError("This consent text belongs to another clinic.", "text")
+        raise ConsentError(gettext("This consent text belongs to another clinic."), "text")
     if not (witness.is_active and witness.clinic_id == patient.clinic_id and witness.is_clinic_staff):
-        raise ConsentError("The witness must be an active member of this clinic's staff.", "witness")
+        raise ConsentError(gettext("The witness must be an active member of this clinic's staff."), "witness")
     png: bytes | None = None
     name = ""
     if method == Method.DRAWN:
         if not signature_png:
-            raise ConsentError("The signature is empty: ask the patient to sign in the box.", "signature_png")
+            raise ConsentError(gettext("The signature is empty: ask the patient to sign in the box."), "signature_png")
         try:
             inspect_png(signature_png)
         except InvalidSignature as exc:
@@ -234,19 +235,20 @@ def sign_consent(
     elif method == Method.TYPED:
         name = " ".join((typed_name or "").split())
         if not name:
-            raise ConsentError("Type the patient's full name.", "typed_name")
+            raise ConsentError(gettext("Type the patient's full name."), "typed_name")
         if len(name) > MAX_TYPED_NAME:
-            raise ConsentError(f"The name is longer than {MAX_TYPED_NAME} characters.", "typed_name")
+            raise ConsentError(gettext("The name is longer than %(max)s characters.") % {"max": MAX_TYPED_NAME}, "typed_name")
         if not acknowledged:
-            raise ConsentError("The patient must tick the box to confirm they have read and agree.", "acknowledged")
+            raise ConsentError(gettext("The patient must tick the box to confirm they have read and agree."), "acknowledged")
     else:
-        raise ConsentError("Choose how the patient signs: drawn signature or typed name.", "method")
+        raise ConsentError(gettext("Choose how the patient signs: drawn signature or typed name."), "method")
 
     with transaction.atomic():
         latest = current_text(patient.clinic, text.purpose, text.language)
         if latest is None or latest.pk != text.pk:
             raise ConsentError(
-                "A newer version of this text was published while the form was open. Read the new version with the patient and sign again.",
+                gettext("A newer version of this text was published while the form was open. Read the new version with "
+                        "the patient and sign again."),
                 "text",
             )
         in_force = _status_for(text.purpose, list(ConsentRecord.objects.filter(patient=patient, purpose=text.purpose)
@@ -254,7 +256,8 @@ def sign_consent(
         if in_force.state == State.GRANTED and in_force.record is not None and in_force.record.text_id == text.pk:
             # A second submit of the same signature (a double click, back and re-submit): say what exists.
             when = display.moment(timezone.localtime(in_force.record.signed_at))
-            raise ConsentError(f"{patient.full_name} already signed version {text.version} of this consent on {when}; it is in force.", "text")
+            raise ConsentError(gettext("%(name)s already signed version %(version)s of this consent on %(when)s; it is in force.") % {
+                "name": patient.full_name, "version": text.version, "when": when}, "text")
         now = timezone.now()
         record = ConsentRecord.objects.create(
             clinic_id=patient.clinic_id,
@@ -299,15 +302,15 @@ def withdraw_consent(actor: Actor, record: ConsentRecord, reason: str) -> Consen
     """Withdraw the patient's current consent for the record's purpose. The record stays."""
     reason = reason.strip()
     if not reason:
-        raise ConsentError("Give the reason for the withdrawal (the patient's words are enough).", "reason")
+        raise ConsentError(gettext("Give the reason for the withdrawal (the patient's words are enough)."), "reason")
     with transaction.atomic():
         # Lock the record's row so two withdrawals of one consent cannot both be recorded.
         record = ConsentRecord.objects.select_for_update().get(pk=record.pk)
         if _last_event(record).kind == EventKind.WITHDRAWN:
-            raise ConsentError("This consent has already been withdrawn.")
+            raise ConsentError(gettext("This consent has already been withdrawn."))
         latest = _latest_record(record.patient_id, record.purpose)
         if latest.pk != record.pk:
-            raise ConsentError("A later consent for this purpose replaces this one: withdraw that one instead.")
+            raise ConsentError(gettext("A later consent for this purpose replaces this one: withdraw that one instead."))
         now = timezone.now()
         event = ConsentEvent.objects.create(
             record=record, kind=EventKind.WITHDRAWN, at=now, by_id=actor.user_id, by_name=actor.username, reason=reason
@@ -408,16 +411,16 @@ def require_valid_consent(patient: Patient, purpose: str, on: datetime | None = 
     status = consent_status(patient, on)[purpose]
     if status.is_valid:
         return status
-    what = Purpose(purpose).label.lower()
-    who = patient.full_name
+    values = {"who": patient.full_name, "what": str(Purpose(purpose).label).lower()}
     if status.state == State.WITHDRAWN:
-        when = dateformat.format(timezone.localtime(status.withdrawn_at), "j M Y") if status.withdrawn_at else "earlier"
-        message = f"{who} withdrew consent for {what} on {when}. A new signed consent is needed first."
+        values["when"] = (dateformat.format(timezone.localtime(status.withdrawn_at), "j M Y") if status.withdrawn_at
+                          else gettext("earlier"))
+        message = gettext("%(who)s withdrew consent for %(what)s on %(when)s. A new signed consent is needed first.") % values
     elif status.state == State.RECONSENT_REQUIRED:
-        version = status.superseding_text.version if status.superseding_text else "?"
-        message = f"{who} must sign the new consent text for {what} (version {version}) first."
+        values["version"] = status.superseding_text.version if status.superseding_text else "?"
+        message = gettext("%(who)s must sign the new consent text for %(what)s (version %(version)s) first.") % values
     else:
-        message = f"{who} has not signed consent for {what}. Record a signed consent first."
+        message = gettext("%(who)s has not signed consent for %(what)s. Record a signed consent first.") % values
     raise ConsentMissing(message, patient, purpose, status)
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -45,7 +46,7 @@ def text_publish(request: HttpRequest) -> HttpResponse:
         except services.ConsentError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Published version {text.version} of “{text.title}”.")
+            messages.success(request, _("Published version %(version)s of “%(title)s”.") % {"version": text.version, "title": text.title})
             return redirect("consents:text_detail", text_id=text.pk)
     return render(request, "consents/text_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -113,7 +114,7 @@ def sign(request: HttpRequest, patient_id: int, purpose: str) -> HttpResponse:
             form.add_error(field, exc.message)
             text = services.current_text(request.clinic, purpose, shown.language)
         else:
-            messages.success(request, f"Signed: {Purpose(purpose).label}, version {record.text.version}.")
+            messages.success(request, _("Signed: %(purpose)s, version %(version)s.") % {"purpose": Purpose(purpose).label, "version": record.text.version})
             return redirect("consents:record", record_id=record.pk)
     if text is not None:
         # The exact version on screen is the one the signature is recorded against.
@@ -200,7 +201,7 @@ def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
         except services.ConsentError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Recorded the withdrawal of consent for {record.get_purpose_display().lower()}.")
+            messages.success(request, _("Recorded the withdrawal of consent for %(purpose)s.") % {"purpose": record.get_purpose_display().lower()})
             return redirect("consents:record", record_id=record.pk)
     return render(
         request, "consents/withdraw.html", {"record": record, "patient": record.patient, "form": form},

@@ -11,12 +11,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.consultations.models import ZONE_CHOICES
-from anagen.core.photos import VIEW_LABELS, PhotoView
+from anagen.core.photos import PhotoView
 from anagen.patients.models import Patient
 
+# The views' names in the reader's language: the English of anagen.core.photos.VIEW_LABELS, lazy.
+VIEW_LABELS = {
+    PhotoView.VERTEX: _("Vertex"),
+    PhotoView.MIDLINE_PART: _("Midline part"),
+    PhotoView.FRONTAL: _("Frontal"),
+    PhotoView.TEMPORAL_LEFT: _("Left temporal"),
+    PhotoView.TEMPORAL_RIGHT: _("Right temporal"),
+    PhotoView.OCCIPITAL: _("Occipital"),
+    PhotoView.TRICHOSCOPY: _("Trichoscopy (at the target site)"),
+}
 VIEW_CHOICES = [(view.value, VIEW_LABELS[view]) for view in PhotoView]
 
 
@@ -83,7 +95,7 @@ class Photo(models.Model):
 
     @property
     def view_label(self) -> str:
-        return VIEW_LABELS[PhotoView(self.view)]
+        return str(VIEW_LABELS[PhotoView(self.view)])
 
     @property
     def site_label(self) -> str:
@@ -91,7 +103,7 @@ class Photo(models.Model):
             return ""
         parts = [self.get_site_zone_display()]
         if self.site_offset_cm is not None:
-            parts.append(f"{self.site_offset_cm} cm behind the hairline")
+            parts.append(_gettext("%(cm)s cm behind the hairline") % {"cm": self.site_offset_cm})
         if self.site_note:
             parts.append(self.site_note)
         return ", ".join(p for p in parts if p)

@@ -9,16 +9,18 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from anagen.accounts.permissions import clinical
 from anagen.audit.services import Actor
 from anagen.consents.services import ConsentMissing, has_valid_consent
 from anagen.core import display
 from anagen.core.errors import InvalidInput
-from anagen.core.photos import STANDARD_VIEWS, VIEW_LABELS, PhotoView
+from anagen.core.photos import STANDARD_VIEWS, PhotoView
 from anagen.patients.views import patient_for
 from anagen.photos import services
 from anagen.photos.forms import CompareForm, UploadForm
+from anagen.photos.models import VIEW_LABELS
 from anagen.ui.forms import add_errors_from
 
 
@@ -70,7 +72,8 @@ def upload(request: HttpRequest, patient_id: int) -> HttpResponse:
             else:
                 if _wants_json(request):
                     return JsonResponse({"photos": [_photo_json(p) for p in photos]}, status=201)
-                messages.success(request, f"{len(photos)} photograph{'s' if len(photos) != 1 else ''} saved for {display.day(data['visit_date'])}.")
+                messages.success(request, ngettext("%(count)s photograph saved for %(day)s.", "%(count)s photographs saved for %(day)s.",
+                                                   len(photos)) % {"count": len(photos), "day": display.day(data["visit_date"])})
                 return redirect("photos:gallery", patient_id=patient.pk)
         if _wants_json(request):
             errors = [
@@ -147,6 +150,6 @@ def compare(request: HttpRequest, patient_id: int) -> HttpResponse:
         comparison.after.measurement if comparison.after else None,
     )
     return render(request, "photos/compare.html", {
-        "patient": patient, "form": form, "comparison": comparison, "rows": rows, "view_label": VIEW_LABELS[comparison.view],
+        "patient": patient, "form": form, "comparison": comparison, "rows": rows, "view_label": str(VIEW_LABELS[comparison.view]),
     })
 

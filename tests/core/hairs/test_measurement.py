@@ -288,3 +288,68 @@ def test_any_noisy_picture_gives_consistent_figures_or_a_clear_refusal(seed, h, 
         assert hair.diameter_um > 0 and hair.length_um > 0
     if m.hairs:
         assert 0 <= m.vellus_share <= 1
+
+
+# --- pale thin shafts on textured skin (the oriented ridge response, the skin's fine-scale noise) --
+
+
+def textured_scene(shafts, relief=0.1, noise=0.012, seed=3, size=(400, 400)):
+    """A scene whose skin has relief coarser than any shaft (about 120 µm): the texture that made
+    the skin's measured noise, and with it every threshold, too high for pale vellus hairs."""
+    h, w = size
+    rng = np.random.default_rng(seed)
+    coarse = ndimage.gaussian_filter(rng.standard_normal((h, w)), 120 / MPP)
+    coarse /= coarse.std()
+    yy, xx = np.mgrid[0:h, 0:w].astype(float)
+    transmission = np.ones((h, w))
+    for x0, y0, x1, y1, diameter_um, darkness in shafts:
+        a, b = np.array([x0, y0], float), np.array([x1, y1], float)
+        ab = b - a
+        t = np.clip(((xx - a[0]) * ab[0] + (yy - a[1]) * ab[1]) / (ab @ ab), 0, 1)
+        dist = np.hypot(xx - (a[0] + t * ab[0]), yy - (a[1] + t * ab[1]))
+        transmission *= 1 - darkness * np.clip(diameter_um / 2 / MPP - dist + 0.5, 0, 1)
+    lin = SKIN[None, None, :] * ((1 + relief * coarse) * transmission)[..., None]
+    lin = ndimage.gaussian_filter(lin, (1.0, 1.0, 0))
+    lin = np.clip(lin + rng.normal(0, noise, lin.shape), 0, 1)
+    enc = np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
+    return np.round(enc * 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(("diameter_um", "darkness", "seed"), [(12, 0.2, 3), (18, 0.15, 4)])
+def test_a_pale_thin_vellus_shaft_on_coarsely_textured_skin_is_found_and_measured_as_vellus(diameter_um, darkness, seed):
+    # The method before the ridge response lost both: the skin's relief set its thresholds.
+    m = measure_hairs(textured_scene([(70, 90, 330, 310, diameter_um, darkness)], seed=seed), MPP)
+    assert m.hair_count == 1
+    assert m.hairs[0].diameter_um < VELLUS_MAX_DIAMETER_UM
+
+
+def test_coarsely_textured_skin_alone_has_no_hairs():
+    for seed in (3, 4, 5):
+        assert measure_hairs(textured_scene([], seed=seed), MPP).hair_count == 0
+
+
+def test_the_ridge_response_ignores_a_light_ramp_and_keeps_a_thin_lines_darkness():
+    from anagen.core.hairs.measure import _line_kernels, _ridge
+
+    yy, xx = np.mgrid[0:120, 0:120].astype(np.float32)
+    ramp = 0.002 * xx + 0.001 * yy
+    line = ramp + np.where(np.abs(yy - 60) < 1.5, 0.1, 0.0).astype(np.float32)
+    for image, expected in ((ramp, 0.0), (line, 0.1)):
+        runs = [ndimage.convolve(image, k, mode="nearest") for k in _line_kernels(15, 8)]
+        response = _ridge(runs, 6.0)[30:90, 30:90]
+        if expected == 0.0:
+            assert np.abs(response).max() < 1e-3
+        else:
+            assert abs(response[30].max() - expected) < 0.015  # on the line
+            assert response[10].max() < 1e-3  # off it
+
+
+def test_the_skins_fine_scale_noise_leaves_out_texture_coarser_than_a_shaft():
+    from anagen.core.hairs.measure import _fine_noise
+
+    rng = np.random.default_rng(1)
+    white = rng.normal(0, 0.01, (300, 300)).astype(np.float32)
+    coarse = ndimage.gaussian_filter(rng.standard_normal((300, 300)), 30).astype(np.float32)
+    coarse *= 0.05 / coarse.std()
+    valid = np.ones((300, 300), bool)
+    assert 0.008 <= _fine_noise(white + coarse, valid, MPP) <= 0.012

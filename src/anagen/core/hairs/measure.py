@@ -34,7 +34,18 @@ WIDEST_SHAFT_UM = 150.0  # the background is estimated over windows wider than a
 BACKGROUND_WINDOW_UM = 1.5 * WIDEST_SHAFT_UM
 SHORTEST_HAIR_UM = 100.0  # a clipped shaft shorter than this is a pore, a stub or debris
 CORNER_SPAN_UM = 60.0
-LINE_FILTER_UM = 75.0  # straight runs this long lift pale shafts out of the noise  # over this distance a shaft turns little; two shafts meeting at a V turn a lot
+LINE_FILTER_UM = 75.0  # straight runs this long lift pale shafts out of the noise
+# The oriented ridge response (step 3b of docs/hair-measurement.md): a straight run less the two
+# parallel runs this far to either side. Twice this is wider than a vellus shaft (under 30 µm) with
+# the blur of a trichoscope on both edges, so a thin shaft keeps its whole darkness, while skin
+# texture and light coarser than the spacing cancel.
+RIDGE_FLANK_UM = 30.0
+RIDGE_LOW_LEVELS = 3.0  # hysteresis: pixels of the ridge response above 3 of its own noise levels,
+RIDGE_SEED_LEVELS = 6.0  # connected to pixels above 6
+# The skin's fine-scale noise: what is left of the darkness after its mean over this scale is
+# taken away. A shaft's fitted contrast is measured against the skin just beside it (the fit's
+# base), so texture coarser than a profile's reach does not enter it.
+FINE_NOISE_UM = 30.0
 # A shaft continues through a junction when it turns by at most this much; two hairs of a unit
 # leaving one opening, or a hair ending on another, turn by far more.
 MAX_TURN_THROUGH_JUNCTION_DEG = 40.0
@@ -225,11 +236,13 @@ def measure_hairs(image: np.ndarray, micrometres_per_pixel: float) -> HairMeasur
     blur_px = _blur(profiles, mpp)
     hairs: list[Hair] = []
     # The contrast is fitted on the median of the profiles along the whole shaft, whose noise is a
-    # fraction of one pixel's; the noise measured on the skin also holds the skin's own texture.
-    # Five such levels rejected pale vellus hairs that stood clear of the skin along their length
-    # (held-out phantoms on textured skin lost three in four vellus hairs); bare skin with pores,
-    # furrows and texture still gives no hair at this level (tests/core/hairs).
-    min_contrast = max(MIN_CONTRAST_NOISE_LEVELS * noise, 0.04)
+    # fraction of one pixel's, against the skin just beside it (the fit's base): so it is weighed
+    # against the skin's fine-scale noise, not against texture coarser than a profile's reach
+    # (that, at 2.5 levels, still rejected pale vellus hairs that stood clear of the skin along
+    # their length). Bare skin with pores, furrows and texture gives no hair at this level
+    # (tests/core/hairs).
+    min_contrast = max(MIN_CONTRAST_NOISE_LEVELS * _fine_noise(smooth, valid, mpp), 0.04)
+    shafts = []
     for chain, prof in zip(candidates, profiles, strict=True):
         if prof is None:
             continue
@@ -238,14 +251,24 @@ def measure_hairs(image: np.ndarray, micrometres_per_pixel: float) -> HairMeasur
         if fit is None:
             continue
         width_px, contrast, _, _ = fit
-        length_px = _shaft_length(chain, smooth, contrast, radius)
-        # A shaft that leaves a junction is a hair apart from the one it left (the junction shows
-        # two shafts), even when only a short piece of it shows beyond the other: it need not be
-        # as long as a lone stroke must be to tell it from a pore or debris.
-        at_junction = any(j is not None for j in chain.junctions)
-        least = 0.5 * shortest if at_junction else shortest
-        if contrast < min_contrast or length_px < least or length_px < (2.0 if at_junction else 3.0) * width_px:
+        if contrast < min_contrast:
             continue
+        length_px = _shaft_length(chain, smooth, contrast, radius)
+        alone = length_px >= shortest and length_px >= 3.0 * width_px
+        shafts.append((chain, width_px, contrast, length_px, alone))
+    # A shaft that leaves a junction is a hair apart from the one it left (the junction shows two
+    # shafts), even when only a short piece of it shows beyond the other: it need not be as long as
+    # a lone stroke must be to tell it from a pore or debris. Either the other shaft is a hair by
+    # itself, or the short piece is twice as dark as a lone shaft must be (its median profile
+    # rests on half the samples or fewer): two faint short pieces meeting (a skin furrow across an
+    # opening) are not hairs.
+    hair_junctions = {j for chain, *_, alone in shafts if alone for j in chain.junctions if j is not None}
+    for chain, width_px, contrast, length_px, alone in shafts:
+        if not alone:
+            at_junction = [j for j in chain.junctions if j is not None]
+            evident = any(j in hair_junctions for j in at_junction) or contrast >= 2.0 * min_contrast
+            if not (at_junction and evident and length_px >= 0.5 * shortest and length_px >= 2.0 * width_px):
+                continue
         if not _counted(chain, radius, glare, glare_labels, glare_centres, w, h):
             continue
         mid = _midpoint(chain.points)
@@ -318,7 +341,9 @@ def _segment(smooth: np.ndarray, valid: np.ndarray, noise: float, mpp: float) ->
         hh, ww = h // factor, w // factor
         reduced = smooth[: hh * factor, : ww * factor].reshape(hh, factor, ww, factor).mean(axis=(1, 3))
     length = max(7, int(round(LINE_FILTER_UM / mpp / factor)))
-    line = np.max([ndimage.convolve(reduced, k, mode="nearest") for k in _line_kernels(length, 8)], axis=0)
+    runs = [ndimage.convolve(reduced, k, mode="nearest") for k in _line_kernels(length, 8)]
+    line = np.max(runs, axis=0)
+    ridge = _ridge(runs, RIDGE_FLANK_UM / mpp / factor)
     # The strongest straight run within the filter's reach. A line that merely crosses a shaft
     # picks up part of its darkness, so a dark shaft lifts every pixel within half a filter length
     # of it; on clean skin (a tiny spread) that alone put those pixels in the mask, which grew three
@@ -347,9 +372,58 @@ def _segment(smooth: np.ndarray, valid: np.ndarray, noise: float, mpp: float) ->
     keep[np.unique(labels[seeds])] = True
     keep[0] = False
     mask = keep[labels]
+    # Pale thin shafts on textured skin: the oriented ridge response, by hysteresis against its own
+    # noise on the skin (a robust spread: the median absolute deviation, which the hairs covering a
+    # minority of the picture do not move). Its pixels join the mask, with any segment above that
+    # holds a seed.
+    ridge = _enlarge(ridge, h, w) if factor > 1 else ridge
+    r_skin = ridge[valid]
+    r_centre = float(np.median(r_skin))
+    r_spread = max(_MAD_TO_SD * float(np.median(np.abs(r_skin - r_centre))), 1e-4)
+    r_low = (ridge > r_centre + RIDGE_LOW_LEVELS * r_spread) & valid
+    r_seeds = r_low & (ridge > r_centre + RIDGE_SEED_LEVELS * r_spread)
+    either = r_low | mask
+    labels, n = ndimage.label(either, structure=np.ones((3, 3), bool))
+    keep = np.zeros(n + 1, dtype=bool)
+    keep[np.unique(labels[r_seeds | mask])] = True
+    keep[0] = False
+    mask = keep[labels] & either
     mask = morphology.remove_small_holes(mask, max_size=max(4, int(round((12 / mpp) ** 2))))
     mask = morphology.remove_small_objects(mask, max_size=max(6, int(round((30 / mpp) ** 2))))
     return mask
+
+
+_MAD_TO_SD = 1.4826  # the median absolute deviation of a normal distribution, in standard deviations
+
+
+def _fine_noise(smooth: np.ndarray, valid: np.ndarray, mpp: float) -> float:
+    """The skin's fine-scale noise (see FINE_NOISE_UM), as a robust spread over the picture."""
+    fine = smooth - ndimage.gaussian_filter(smooth, FINE_NOISE_UM / mpp, truncate=3.0)
+    skin = fine[valid]
+    return max(_MAD_TO_SD * float(np.median(np.abs(skin - np.median(skin)))), 0.004)
+
+
+def _enlarge(a: np.ndarray, h: int, w: int) -> np.ndarray:
+    z = ndimage.zoom(a, (h / a.shape[0], w / a.shape[1]), order=1, mode="nearest", grid_mode=True)[:h, :w]
+    return np.pad(z, ((0, max(h - z.shape[0], 0)), (0, max(w - z.shape[1], 0))), mode="edge")
+
+
+def _ridge(runs: list[np.ndarray], flank_px: float) -> np.ndarray:
+    """An oriented ridge response: for each direction, the straight run's darkness less the mean of
+    the two parallel runs ``flank_px`` to either side. Skin texture coarser than the flanks'
+    spacing and the light's unevenness cancel; a thin shaft (narrower than twice the spacing) keeps
+    its whole darkness. The strongest direction wins."""
+    n = len(runs)
+    best = None
+    for k, run in enumerate(runs):
+        angle = math.pi * k / n
+        # The run's direction is (row -sin, col cos); across it: (row cos, col sin).
+        dr, dc = flank_px * math.cos(angle), flank_px * math.sin(angle)
+        side_a = ndimage.shift(run, (dr, dc), order=1, mode="nearest")
+        side_b = ndimage.shift(run, (-dr, -dc), order=1, mode="nearest")
+        response = run - 0.5 * (side_a + side_b)
+        best = response if best is None else np.maximum(best, response)
+    return best
 
 
 def _length_px(points: np.ndarray) -> float:

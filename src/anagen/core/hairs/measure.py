@@ -414,7 +414,7 @@ def _ridge(runs: list[np.ndarray], flank_px: float) -> np.ndarray:
     spacing and the light's unevenness cancel; a thin shaft (narrower than twice the spacing) keeps
     its whole darkness. The strongest direction wins."""
     n = len(runs)
-    best = None
+    best = np.full_like(runs[0], -np.inf)
     for k, run in enumerate(runs):
         angle = math.pi * k / n
         # The run's direction is (row -sin, col cos); across it: (row cos, col sin).
@@ -422,7 +422,7 @@ def _ridge(runs: list[np.ndarray], flank_px: float) -> np.ndarray:
         side_a = ndimage.shift(run, (dr, dc), order=1, mode="nearest")
         side_b = ndimage.shift(run, (-dr, -dc), order=1, mode="nearest")
         response = run - 0.5 * (side_a + side_b)
-        best = response if best is None else np.maximum(best, response)
+        np.maximum(best, response, out=best)
     return best
 
 

@@ -24,7 +24,7 @@ def _staff_language_field() -> forms.ChoiceField:
 
 
 class StaffCreateForm(UserCreationForm):
-    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES)
     language = _staff_language_field()
 
     class Meta:
@@ -33,13 +33,13 @@ class StaffCreateForm(UserCreationForm):
 
 
 class StaffEditForm(forms.ModelForm):
-    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES)
     language = _staff_language_field()
 
     class Meta:
         model = User
         fields = ("first_name", "last_name", "email", "role", "is_active", "language")
-        labels = {"is_active": "Account active (untick to stop this person signing in)"}
+        labels = {"is_active": _("Account active (untick to stop this person signing in)")}
 
     def clean_language(self) -> str:
         if "language" not in self.data:
@@ -56,8 +56,11 @@ class ClinicForm(forms.ModelForm):
         model = Clinic
         fields = ("name", "city", "address", "phone", "email", "gstin", "mrn_prefix", "language")
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
-        labels = {"language": _("Language of staff pages")}
-        help_texts = {"language": _("For staff who have not chosen their own. Patients read their own preferred language.")}
+        # The form's own words (the model's verbose names are the schema's, in English).
+        labels = {"name": _("Clinic name"), "city": _("City"), "address": _("Address"), "phone": _("Phone"), "email": _("Email"),
+                  "mrn_prefix": _("Record number prefix"), "language": _("Language of staff pages")}
+        help_texts = {"phone": _("E.164, e.g. +912212345678"), "mrn_prefix": _("Medical record numbers look like AN-000123."),
+                      "language": _("For staff who have not chosen their own. Patients read their own preferred language.")}
 
     def clean_language(self) -> str:
         # A form posted without it (the API's PUT, the provisioning command) keeps the clinic's.
@@ -77,12 +80,12 @@ class ClinicForm(forms.ModelForm):
     def clean_mrn_prefix(self) -> str:
         prefix: str = self.cleaned_data["mrn_prefix"].strip().upper()
         if not prefix.isalnum():
-            raise forms.ValidationError("Use letters and digits only, e.g. AN or MUM1.")
+            raise forms.ValidationError(_("Use letters and digits only, e.g. AN or MUM1."))
         return prefix
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["gstin"].help_text = "15 characters, printed on invoices."
+        self.fields["gstin"].help_text = _("15 characters, printed on invoices.")
         self.fields["language"].required = False
 
 
@@ -91,23 +94,23 @@ class ClinicForm(forms.ModelForm):
 
 class CodeForm(NoColonLabels, forms.Form):
     code = forms.CharField(
-        label="Code", max_length=20, strip=True,
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        label=_("Code"), max_length=20, strip=True,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
     )
 
 
 class ConfirmAuthenticatorForm(NoColonLabels, forms.Form):
     code = forms.CharField(
-        label="6-digit code from the app", max_length=10, strip=True,
+        label=_("6-digit code from the app"), max_length=10, strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
     )
 
 
 class ResetOwnTwoFactorForm(NoColonLabels, forms.Form):
-    password = forms.CharField(label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     code = forms.CharField(
-        label="Current code or a recovery code", max_length=20, strip=True,
+        label=_("Current code or a recovery code"), max_length=20, strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
 

@@ -63,15 +63,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             two_factor.remember_second_factor(request.session)
             if isinstance(result.device, StaticDevice):
                 left = two_factor.recovery_codes_left(user)  # type: ignore[arg-type]
-                messages.warning(request, f"You signed in with a recovery code; {left} left. Make new ones from “Two-factor sign-in” if you are running low.")
+                messages.warning(request, gettext("You signed in with a recovery code; %(left)s left. Make new ones from “Two-factor sign-in” if you are running low.") % {"left": left})
             return redirect(next_url)
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False) or AxesProxyHandler.is_locked(request, credentials):
             return _locked_out(request)
         if result.throttled_seconds:
-            form.add_error("code", f"Too many wrong codes: wait {result.throttled_seconds} seconds, then try the newest code.")
+            form.add_error("code", gettext("Too many wrong codes: wait %(seconds)s seconds, then try the newest code.") % {"seconds": result.throttled_seconds})
         else:
-            form.add_error("code", "That code is not right. Try the newest code from your app, or a recovery code.")
+            form.add_error("code", gettext("That code is not right. Try the newest code from your app, or a recovery code."))
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url}, status=400 if form.errors else 200)
 
 
@@ -135,7 +135,7 @@ def two_factor_reset_own(request: HttpRequest) -> HttpResponse:
         except two_factor.TwoFactorError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Your authenticator and recovery codes were removed.")
+            messages.success(request, gettext("Your authenticator and recovery codes were removed."))
             return redirect("accounts:two_factor_setup" if two_factor.is_required_for(user) else "accounts:two_factor")  # type: ignore[arg-type]
     context = {
         "device": two_factor.authenticator(user),  # type: ignore[arg-type]
@@ -155,7 +155,7 @@ def staff_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     except services.AccountError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Two-factor sign-in of {member.username} was reset: they set it up again at their next sign-in.")
+        messages.success(request, gettext("Two-factor sign-in of %(username)s was reset: they set it up again at their next sign-in.") % {"username": member.username})
     return redirect("accounts:staff_edit", user_id=member.pk)
 
 

@@ -107,7 +107,7 @@ def update_staff(actor: Actor, member: User, values: dict[str, Any], *, by: User
     """Change a member's name, email, role or active flag. An admin cannot remove their own admin
     role or deactivate themself: the clinic would be left to lock itself out."""
     if member.pk == by.pk and (values["role"] != Role.CLINIC_ADMIN or not values["is_active"]):
-        raise InvalidInput.single("role", "You cannot remove your own admin role or deactivate yourself.")
+        raise InvalidInput.single("role", _("You cannot remove your own admin role or deactivate yourself."))
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=member.pk)
         before = {f: getattr(stored, f) for f in STAFF_EDIT_FIELDS}
@@ -297,7 +297,7 @@ def change_own_password(actor: Actor, user: User, current_password: str, code: s
 def set_own_language(actor: Actor, member: User, language: str) -> User:
     """A member of staff chooses the language of their own pages; "" goes back to the clinic's."""
     if language and language not in Language.values:
-        raise InvalidInput.single("language", f"Choose one of {', '.join(Language.values)}.")
+        raise InvalidInput.single("language", _("Choose one of %(languages)s.") % {"languages": ", ".join(Language.values)})
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=member.pk)
         changes = audit.diff({"language": stored.language}, {"language": language})

@@ -134,11 +134,11 @@ def confirm_authenticator(actor: Actor, user: User, device: TOTPDevice, code: st
     """Confirm the pending authenticator with its first code; returns the new recovery codes."""
     code = _clean(code)
     if not _TOTP_PATTERN.match(code):
-        raise TwoFactorError("Enter the 6-digit code your authenticator app shows.", "code")
+        raise TwoFactorError(gettext("Enter the 6-digit code your authenticator app shows."), "code")
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
         if not device.verify_token(code):
-            raise TwoFactorError("That code is not right. Check the time on your phone and try the newest code.", "code")
+            raise TwoFactorError(gettext("That code is not right. Check the time on your phone and try the newest code."), "code")
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -153,7 +153,7 @@ def confirm_authenticator(actor: Actor, user: User, device: TOTPDevice, code: st
 def regenerate_recovery_codes(actor: Actor, user: User) -> list[str]:
     """Replace every recovery code with new ones (shown once); the old ones stop working at once."""
     if not has_two_factor(user):
-        raise TwoFactorError("Set up an authenticator app first.")
+        raise TwoFactorError(gettext("Set up an authenticator app first."))
     with transaction.atomic():
         left = recovery_codes_left(user)
         codes = _issue_recovery_codes(user)
@@ -217,9 +217,9 @@ def _clean(code: str) -> str:
 def reset_own(actor: Actor, user: User, password: str, code: str) -> None:
     """Remove one's own authenticator and recovery codes, proven by password and a current code."""
     if not user.check_password(password or ""):
-        raise TwoFactorError("The password is not right.", "password")
+        raise TwoFactorError(gettext("The password is not right."), "password")
     if not verify_code(user, code).ok:
-        raise TwoFactorError("That code is not right (use a current authenticator code or a recovery code).", "code")
+        raise TwoFactorError(gettext("That code is not right (use a current authenticator code or a recovery code)."), "code")
     _remove_devices(actor, user, by_admin=False)
 
 
@@ -227,7 +227,7 @@ def admin_reset(actor: Actor, admin: User, member: User) -> None:
     """A clinic admin removes a staff member's authenticator (lost phone); they set it up again.
     Never one's own: that needs the password and a current code (``reset_own``)."""
     if member.clinic_id != admin.clinic_id or admin.clinic_id is None:
-        raise TwoFactorError("This person is not on your clinic's staff.")
+        raise TwoFactorError(gettext("This person is not on your clinic's staff."))
     if member.pk == admin.pk:
         raise TwoFactorError(gettext("Remove your own authenticator from your two-factor page, with your password and a current code."))
     _remove_devices(actor, member, by_admin=True)

@@ -36,7 +36,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.create_staff(Actor.from_request(request), request.clinic, form.cleaned_data, form.cleaned_data["password1"])
-        messages.success(request, f"Created the account {user.username}.")
+        messages.success(request, _("Created the account %(username)s.") % {"username": user.username})
         return redirect("accounts:staff_list")
     return render(request, "accounts/staff_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
 
@@ -51,7 +51,7 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         except InvalidInput as exc:
             add_errors_from(form, exc)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("accounts:staff_list")
     context = {
         "form": form, "member": member, "creating": False,
@@ -74,7 +74,7 @@ def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
         except services.AccountError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Set a new password for {member.username}.")
+            messages.success(request, _("Set a new password for %(username)s.") % {"username": member.username})
             return redirect("accounts:staff_list")
     return render(request, "accounts/staff_password.html", {"form": form, "member": member}, status=400 if form.errors else 200)
 
@@ -84,7 +84,7 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     form = ClinicForm(request.POST or None, instance=request.clinic)
     if request.method == "POST" and form.is_valid():
         services.update_clinic(Actor.from_request(request), request.clinic, form.cleaned_data)
-        messages.success(request, "Clinic details saved.")
+        messages.success(request, _("Clinic details saved."))
         return redirect("accounts:clinic_settings")
     stored = settings_for(request.clinic)
     context = {"form": form, "clinic": request.clinic, "hours": stored, "weekdays": WEEKDAY_CHOICES,
@@ -144,7 +144,7 @@ def clinic_create(request: HttpRequest) -> HttpResponse:
     form = ClinicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         clinic = services.create_clinic(Actor.from_request(request), form.cleaned_data)
-        messages.success(request, f"Created {clinic.name}.")
+        messages.success(request, _("Created %(clinic)s.") % {"clinic": clinic.name})
         return redirect("accounts:clinic_list")
     return render(request, "accounts/clinic_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
 
@@ -155,6 +155,6 @@ def clinic_add_admin(request: HttpRequest, clinic_id: int) -> HttpResponse:
     form = StaffCreateForm(request.POST or None, initial={"role": Role.CLINIC_ADMIN})
     if request.method == "POST" and form.is_valid():
         user = services.create_staff(Actor.from_request(request), clinic, form.cleaned_data, form.cleaned_data["password1"])
-        messages.success(request, f"Created the account {user.username} at {clinic.name}.")
+        messages.success(request, _("Created the account %(username)s at %(clinic)s.") % {"username": user.username, "clinic": clinic.name})
         return redirect("accounts:clinic_list")
     return render(request, "accounts/staff_form.html", {"form": form, "creating": True, "clinic": clinic}, status=400 if form.errors else 200)

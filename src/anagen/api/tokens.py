@@ -109,11 +109,11 @@ def create_token(actor: Actor, owner: User, name: str, *, expires_at: dt.datetim
     now = now or timezone.now()
     name = (name or "").strip()
     if not name:
-        raise InvalidInput.single("name", "Name the token, e.g. after the script that uses it.")
+        raise InvalidInput.single("name", gettext("Name the token, e.g. after the script that uses it."))
     if len(name) > 100:
-        raise InvalidInput.single("name", "Keep the name under 100 characters.")
+        raise InvalidInput.single("name", gettext("Keep the name under 100 characters."))
     if expires_at is not None and expires_at <= now:
-        raise InvalidInput.single("expires_at", "The expiry must be in the future.")
+        raise InvalidInput.single("expires_at", gettext("The expiry must be in the future."))
     _check_recent_second_factor(by, code=code, second_factor_at=second_factor_at, now=now)
     return issue_token(actor, owner, name, expires_at=expires_at, by=by)
 

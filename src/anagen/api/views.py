@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from anagen.accounts import two_factor
@@ -84,5 +85,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = tokens.get_token(request.user, token_id)  # type: ignore[arg-type]
     tokens.revoke_token(Actor.from_request(request), token, by=request.user)  # type: ignore[arg-type]
-    messages.success(request, f"Revoked the token “{token.name}” ({token.prefix}…). Programs using it are refused from now on.")
+    messages.success(request, gettext("Revoked the token “%(name)s” (%(prefix)s…). Programs using it are refused from now on.") % {
+        "name": token.name, "prefix": token.prefix})
     return redirect("api_tokens:list")

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.core.formulation import CATALOGUE
@@ -27,8 +28,8 @@ ML_PLACES = Decimal("0.01")
 
 
 class VialType(models.TextChoices):
-    SINGLE_DOSE = "single_dose", "Single-dose vial"
-    MULTI_DOSE = "multi_dose", "Multi-dose vial"
+    SINGLE_DOSE = "single_dose", _("Single-dose vial")
+    MULTI_DOSE = "multi_dose", _("Multi-dose vial")
 
 
 class Product(models.Model):
@@ -154,10 +155,10 @@ class Lot(models.Model):
 
 
 class MovementKind(models.TextChoices):
-    RECEIVED = "received", "Received"
-    USED = "used", "Used"
-    ADJUSTED = "adjusted", "Count correction"
-    DISCARDED = "discarded", "Discarded"
+    RECEIVED = "received", _("Received")
+    USED = "used", _("Used")
+    ADJUSTED = "adjusted", _("Count correction")
+    DISCARDED = "discarded", _("Discarded")
 
 
 class StockMovement(models.Model):

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic
 from anagen.audit import services as audit
@@ -87,15 +88,15 @@ def _quantity(value: Any, field: str = "quantity_ml") -> Decimal:
     try:
         quantity = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise StockError(field, "Enter a quantity in mL, e.g. 1.5.") from None
+        raise StockError(field, gettext("Enter a quantity in mL, e.g. 1.5.")) from None
     if not quantity.is_finite():
-        raise StockError(field, "Enter a quantity in mL, e.g. 1.5.")
+        raise StockError(field, gettext("Enter a quantity in mL, e.g. 1.5."))
     if quantity <= 0:
-        raise StockError(field, "The quantity must be more than 0 mL.")
+        raise StockError(field, gettext("The quantity must be more than 0 mL."))
     if quantity >= MAX_QUANTITY_ML:
-        raise StockError(field, f"The quantity must be less than {MAX_QUANTITY_ML} mL.")
+        raise StockError(field, gettext("The quantity must be less than %(most)s mL.") % {"most": MAX_QUANTITY_ML})
     if quantity != quantity.quantize(ML_PLACES):
-        raise StockError(field, "Give the quantity to at most two decimal places (0.01 mL).")
+        raise StockError(field, gettext("Give the quantity to at most two decimal places (0.01 mL)."))
     return quantity.quantize(ML_PLACES)
 
 
@@ -128,7 +129,8 @@ def _append_movement(
     if new_remaining < 0:
         raise InsufficientStock(
             "quantity_ml",
-            f"Lot {lot.lot_number} has {lot.remaining_ml} mL left; {-signed_ml} mL cannot be taken from it.",
+            gettext("Lot %(lot)s has %(left)s mL left; %(asked)s mL cannot be taken from it.") % {
+                "lot": lot.lot_number, "left": lot.remaining_ml, "asked": -signed_ml},
         )
     movement = StockMovement.objects.create(
         lot=lot, kind=kind, quantity_ml=signed_ml, occurred_on=on, at=timezone.now(),
@@ -234,12 +236,13 @@ def component_errors(ingredient_code: Any, concentration: Any, unit: Any) -> lis
     ingredient, in the ingredient's own unit, within its min-max range (clinic protocol)."""
     ingredient = CATALOGUE.get(ingredient_code) if isinstance(ingredient_code, str) else None
     if ingredient is None:
-        return [FieldError("ingredient_code", f"Unknown ingredient {ingredient_code!r}: choose one from the ingredient catalogue.")]
+        return [FieldError("ingredient_code", gettext("Unknown ingredient %(value)s: choose one from the ingredient catalogue.") % {"value": repr(ingredient_code)})]
     errors = []
     if unit not in (None, "") and unit != ingredient.concentration_unit:
         errors.append(FieldError(
             "concentration_unit",
-            f"{ingredient.name} is measured in {ingredient.concentration_unit}, not {unit}.",
+            gettext("%(ingredient)s is measured in %(unit)s, not %(given)s.") % {
+                "ingredient": ingredient.name, "unit": ingredient.concentration_unit, "given": unit},
         ))
     try:
         value = concentration if isinstance(concentration, Decimal) else Decimal(str(concentration))
@@ -247,12 +250,13 @@ def component_errors(ingredient_code: Any, concentration: Any, unit: Any) -> lis
     except (InvalidOperation, ValueError, TypeError):
         valid = False
     if not valid:
-        errors.append(FieldError("concentration", "Enter the concentration as a number."))
+        errors.append(FieldError("concentration", gettext("Enter the concentration as a number.")))
     elif not ingredient.min_concentration <= value <= ingredient.max_concentration:
         errors.append(FieldError(
             "concentration",
-            f"{ingredient.name} must be between {ingredient.min_concentration} and {ingredient.max_concentration} "
-            f"{ingredient.concentration_unit} (ingredient catalogue); got {value.normalize():f}.",
+            gettext("%(ingredient)s must be between %(low)s and %(high)s %(unit)s (ingredient catalogue); got %(value)s.") % {
+                "ingredient": ingredient.name, "low": ingredient.min_concentration, "high": ingredient.max_concentration,
+                "unit": ingredient.concentration_unit, "value": f"{value.normalize():f}"},
         ))
     return errors
 
@@ -261,7 +265,7 @@ def _checked_components(components: Iterable[Mapping[str, Any]]) -> list[dict[st
     rows = list(components)
     errors: list[FieldError] = []
     if not rows:
-        errors.append(FieldError("components", "A product needs at least one ingredient."))
+        errors.append(FieldError("components", gettext("A product needs at least one ingredient.")))
     seen: dict[str, int] = {}
     cleaned = []
     for index, row in enumerate(rows):
@@ -310,12 +314,12 @@ def save_product(
     rows = _checked_components(components)
     name = str(values.get("name", "")).strip()
     if not name:
-        raise StockError("name", "Give the product a name.")
+        raise StockError("name", gettext("Give the product a name."))
     duplicate = Product.objects.filter(clinic=clinic, name__iexact=name)
     if product is not None:
         duplicate = duplicate.exclude(pk=product.pk)
     if duplicate.exists():
-        raise StockError("name", "This clinic already has a product with this name.", kind="duplicate-name")
+        raise StockError("name", gettext("This clinic already has a product with this name."), kind="duplicate-name")
     try:
         with transaction.atomic():
             target = product or Product(clinic=clinic)
@@ -329,7 +333,7 @@ def save_product(
             ProductComponent.objects.bulk_create(ProductComponent(product=target, **row) for row in rows)
     except IntegrityError:
         # Two admins saving the same name at once: the unique constraint decides.
-        raise StockError("name", "This clinic already has a product with this name.", kind="duplicate-name") from None
+        raise StockError("name", gettext("This clinic already has a product with this name."), kind="duplicate-name") from None
     return target
 
 
@@ -350,18 +354,18 @@ def receive_lot(
     (ignoring case). Raises StockError naming the field: product (another clinic's), lot_number,
     expiry_date (already expired when received), quantity_ml, supplier."""
     if not _same_clinic(actor, product):
-        raise StockError("product", "This product belongs to another clinic.")
+        raise StockError("product", gettext("This product belongs to another clinic."))
     number = (lot_number or "").strip()
     if not number:
-        raise StockError("lot_number", "Enter the lot number printed on the vials.")
+        raise StockError("lot_number", gettext("Enter the lot number printed on the vials."))
     if expiry_date < received_on:
-        raise StockError("expiry_date", f"The lot expired on {display.day(expiry_date)}, before it was received.")
+        raise StockError("expiry_date", gettext("The lot expired on %(day)s, before it was received.") % {"day": display.day(expiry_date)})
     quantity = _quantity(quantity_ml)
     supplier = (supplier or "").strip()
     if not supplier:
-        raise StockError("supplier", "Name the supplier the lot came from.")
+        raise StockError("supplier", gettext("Name the supplier the lot came from."))
     if Lot.objects.filter(product=product, lot_number__iexact=number).exists():
-        raise StockError("lot_number", f"Lot {number} of {product.name} is already recorded.")
+        raise StockError("lot_number", gettext("Lot %(lot)s of %(product)s is already recorded.") % {"lot": number, "product": product.name})
     try:
         with transaction.atomic():
             lot = Lot.objects.create(
@@ -370,7 +374,7 @@ def receive_lot(
             )
             _append_movement(actor, lot, MovementKind.RECEIVED, quantity, on=received_on, reason=f"received from {supplier}")
     except IntegrityError:
-        raise StockError("lot_number", f"Lot {number} of {product.name} is already recorded.") from None
+        raise StockError("lot_number", gettext("Lot %(lot)s of %(product)s is already recorded.") % {"lot": number, "product": product.name}) from None
     return lot
 
 
@@ -380,13 +384,14 @@ def recall_lot(actor: Actor, lot: Lot, reason: str) -> Lot:
     or a lot already recalled."""
     reason = (reason or "").strip()
     if not reason:
-        raise StockError("reason", "Give the reason for the recall (e.g. the manufacturer's notice).")
+        raise StockError("reason", gettext("Give the reason for the recall (e.g. the manufacturer's notice)."))
     with transaction.atomic():
         locked = _lock_lot(lot)
         if not _same_clinic(actor, locked.product):
-            raise LotUnavailable("lot", "This lot belongs to another clinic.")
+            raise LotUnavailable("lot", gettext("This lot belongs to another clinic."))
         if locked.is_recalled:
-            raise LotUnavailable("lot", f"Lot {locked.lot_number} was already recalled on {display.day(timezone.localtime(locked.recalled_at))}.")
+            raise LotUnavailable("lot", gettext("Lot %(lot)s was already recalled on %(day)s.") % {
+                "lot": locked.lot_number, "day": display.day(timezone.localtime(locked.recalled_at))})
         locked.recalled_at = timezone.now()
         locked.recall_reason = reason
         locked.recalled_by_id = _user_id(actor)
@@ -407,26 +412,26 @@ def adjust_stock(
     discard (``kind="discarded"``, ``quantity_ml`` negative), with a reason. Works on expired and
     recalled lots (to empty them). Never takes a lot below zero: InsufficientStock("quantity_ml")."""
     if kind not in (MovementKind.ADJUSTED, MovementKind.DISCARDED):
-        raise StockError("kind", "Choose a discard or a count correction.")
+        raise StockError("kind", gettext("Choose a discard or a count correction."))
     try:
         signed = quantity_ml if isinstance(quantity_ml, Decimal) else Decimal(str(quantity_ml))
     except (InvalidOperation, ValueError, TypeError):
-        raise StockError("quantity_ml", "Enter a quantity in mL, e.g. -1.5.") from None
+        raise StockError("quantity_ml", gettext("Enter a quantity in mL, e.g. -1.5.")) from None
     if not signed.is_finite():
-        raise StockError("quantity_ml", "Enter a quantity in mL, e.g. -1.5.")
+        raise StockError("quantity_ml", gettext("Enter a quantity in mL, e.g. -1.5."))
     if signed == 0:
-        raise StockError("quantity_ml", "The quantity must not be 0 mL.")
+        raise StockError("quantity_ml", gettext("The quantity must not be 0 mL."))
     if kind == MovementKind.DISCARDED and signed > 0:
-        raise StockError("quantity_ml", "A discard removes stock: give a negative quantity.")
+        raise StockError("quantity_ml", gettext("A discard removes stock: give a negative quantity."))
     signed = _quantity(abs(signed)).copy_sign(signed)
     reason = (reason or "").strip()
     if not reason:
-        raise StockError("reason", "Give the reason for the change (e.g. vial broken, count corrected).")
+        raise StockError("reason", gettext("Give the reason for the change (e.g. vial broken, count corrected)."))
     day = on or timezone.localdate()
     with transaction.atomic():
         locked = _lock_lot(lot)
         if not _same_clinic(actor, locked.product):
-            raise LotUnavailable("lot", "This lot belongs to another clinic.")
+            raise LotUnavailable("lot", gettext("This lot belongs to another clinic."))
         return _append_movement(actor, locked, kind, signed, on=day, reason=reason)
 
 
@@ -462,24 +467,31 @@ def draw_stock(
         locked = _lock_lot(lot)
         product = locked.product
         if not _same_clinic(actor, product):
-            raise LotUnavailable("lot", "This lot belongs to another clinic.")
+            raise LotUnavailable("lot", gettext("This lot belongs to another clinic."))
         if locked.is_recalled:
             raise LotUnavailable(
                 "lot",
-                f"Lot {locked.lot_number} of {product.name} was recalled on "
-                f"{display.day(timezone.localtime(locked.recalled_at))} ({locked.recall_reason}): do not use it.",
+                gettext("Lot %(lot)s of %(product)s was recalled on %(day)s (%(reason)s): do not use it.") % {
+                    "lot": locked.lot_number, "product": product.name,
+                    "day": display.day(timezone.localtime(locked.recalled_at)), "reason": locked.recall_reason},
             )
         if locked.expiry_date < on:
-            raise LotUnavailable("lot", f"Lot {locked.lot_number} of {product.name} expired on {display.day(locked.expiry_date)}: do not use it.")
+            raise LotUnavailable("lot", gettext("Lot %(lot)s of %(product)s expired on %(day)s: do not use it.") % {
+                "lot": locked.lot_number, "product": product.name, "day": display.day(locked.expiry_date)})
         if not product.active:
-            raise LotUnavailable("lot", f"{product.name} is marked inactive: its lots cannot be used.")
+            raise LotUnavailable("lot", gettext("%(product)s is marked inactive: its lots cannot be used.") % {"product": product.name})
         rest = Decimal("0.00")
         if product.is_single_dose:
             vials_opened = math.ceil(quantity / product.vial_volume_ml)
             rest = (vials_opened * product.vial_volume_ml - quantity).quantize(ML_PLACES)
         if locked.remaining_ml < quantity + rest:
-            needed = f"{quantity} mL" + (f" (plus {rest} mL left in the opened single-dose vial)" if rest else "")
-            raise InsufficientStock("quantity_ml", f"Lot {locked.lot_number} has only {locked.remaining_ml} mL left; {needed} needed.")
+            if rest:
+                message = gettext("Lot %(lot)s has only %(left)s mL left; %(needed)s mL (plus %(rest)s mL left in the opened "
+                                  "single-dose vial) needed.")
+            else:
+                message = gettext("Lot %(lot)s has only %(left)s mL left; %(needed)s mL needed.")
+            raise InsufficientStock("quantity_ml", message % {
+                "lot": locked.lot_number, "left": locked.remaining_ml, "needed": quantity, "rest": rest})
         used = _append_movement(
             actor, locked, MovementKind.USED, -quantity, on=on, session_ref=session_ref, patient_id=patient_id,
             reason="used in a session" if session_ref is not None else "",
@@ -531,15 +543,15 @@ def stock_alerts(clinic: Clinic, today: date, *, within_days: int | None = None)
     for lot in lots.filter(recalled_at__isnull=False).order_by("recalled_at", "id"):
         alerts.append(StockAlert(
             AlertKind.RECALLED_IN_STOCK,
-            f"Recalled lot {lot.lot_number} of {lot.product.name} still holds {lot.remaining_ml} mL: "
-            "keep it apart and return or discard it.",
+            gettext("Recalled lot %(lot)s of %(product)s still holds %(left)s mL: keep it apart and return or discard it.") % {
+                "lot": lot.lot_number, "product": lot.product.name, "left": lot.remaining_ml},
             lot.product, lot,
         ))
     for lot in lots.filter(recalled_at__isnull=True, expiry_date__lt=today).order_by("expiry_date", "id"):
         alerts.append(StockAlert(
             AlertKind.EXPIRED_IN_STOCK,
-            f"Lot {lot.lot_number} of {lot.product.name} expired on {display.day(lot.expiry_date)} and still holds "
-            f"{lot.remaining_ml} mL: discard it.",
+            gettext("Lot %(lot)s of %(product)s expired on %(day)s and still holds %(left)s mL: discard it.") % {
+                "lot": lot.lot_number, "product": lot.product.name, "day": display.day(lot.expiry_date), "left": lot.remaining_ml},
             lot.product, lot, (lot.expiry_date - today).days,
         ))
     usable = usable_ml(clinic, today)
@@ -548,8 +560,8 @@ def stock_alerts(clinic: Clinic, today: date, *, within_days: int | None = None)
         if have < product.low_stock_threshold_ml:
             alerts.append(StockAlert(
                 AlertKind.LOW_STOCK,
-                f"{product.name}: {have} mL usable ({product.vials(have)} vials), below the threshold of "
-                f"{product.low_stock_threshold_ml} mL.",
+                gettext("%(product)s: %(have)s mL usable (%(vials)s vials), below the threshold of %(threshold)s mL.") % {
+                    "product": product.name, "have": have, "vials": product.vials(have), "threshold": product.low_stock_threshold_ml},
                 product,
             ))
     horizon = today + timedelta(days=days)
@@ -558,11 +570,16 @@ def stock_alerts(clinic: Clinic, today: date, *, within_days: int | None = None)
     ).order_by("expiry_date", "id")
     for lot in expiring:
         left = (lot.expiry_date - today).days
-        when = "today" if left == 0 else ("tomorrow" if left == 1 else f"in {left} days")
+        if left == 0:
+            message = gettext("Lot %(lot)s of %(product)s expires today (%(day)s); %(left)s mL left.")
+        elif left == 1:
+            message = gettext("Lot %(lot)s of %(product)s expires tomorrow (%(day)s); %(left)s mL left.")
+        else:
+            message = gettext("Lot %(lot)s of %(product)s expires in %(days)s days (%(day)s); %(left)s mL left.")
         alerts.append(StockAlert(
             AlertKind.EXPIRING,
-            f"Lot {lot.lot_number} of {lot.product.name} expires {when} ({display.day(lot.expiry_date)}); "
-            f"{lot.remaining_ml} mL left.",
+            message % {"lot": lot.lot_number, "product": lot.product.name, "days": left, "day": display.day(lot.expiry_date),
+                       "left": lot.remaining_ml},
             lot.product, lot, left,
         ))
     return alerts

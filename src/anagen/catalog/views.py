@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 
 from anagen.accounts.permissions import admin_only, clinical
 from anagen.audit.services import Actor
@@ -24,6 +25,15 @@ from anagen.catalog.forms import (
     component_formset,
 )
 from anagen.core.errors import InvalidInput
+
+# A lot's status on the product page: the code the template compares, the words the reader sees.
+LOT_STATUS_LABELS = {
+    "recalled": pgettext_lazy("lot status", "recalled"),
+    "expired": pgettext_lazy("lot status", "expired"),
+    "used up": pgettext_lazy("lot status", "used up"),
+    "expiring soon": pgettext_lazy("lot status", "expiring soon"),
+    "usable": pgettext_lazy("lot status", "usable"),
+}
 
 
 def _add_stock_error(form: Any, exc: services.StockError) -> None:
@@ -66,7 +76,7 @@ def _product_form_page(request: HttpRequest, product: Any = None) -> HttpRespons
             for error in exc.errors:
                 form.add_error(None, error.message)
         else:
-            messages.success(request, f"Saved {saved.name}.")
+            messages.success(request, gettext("Saved %(product)s.") % {"product": saved.name})
             return redirect("catalog:product_detail", product_id=saved.pk)
     failed = request.method == "POST"
     context = {"form": form, "formset": formset, "product": product, "creating": product is None}
@@ -100,7 +110,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
             status = "expiring soon"
         else:
             status = "usable"
-        lots.append({"lot": lot, "status": status})
+        lots.append({"lot": lot, "status": status, "label": LOT_STATUS_LABELS[status]})
     context = {"product": product, "lots": lots, "today": today}
     return render(request, "catalog/product_detail.html", context)
 
@@ -120,7 +130,7 @@ def lot_receive(request: HttpRequest, product_id: int) -> HttpResponse:
         except services.StockError as exc:
             _add_stock_error(form, exc)
         else:
-            messages.success(request, f"Received lot {lot.lot_number}: {lot.quantity_received_ml} mL.")
+            messages.success(request, gettext("Received lot %(lot)s: %(ml)s mL.") % {"lot": lot.lot_number, "ml": lot.quantity_received_ml})
             return redirect("catalog:lot_detail", lot_id=lot.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "catalog/lot_receive.html", {"form": form, "product": product}, status=status)
@@ -151,7 +161,7 @@ def lot_recall(request: HttpRequest, lot_id: int) -> HttpResponse:
         except services.StockError as exc:
             _add_stock_error(form, exc)
         else:
-            messages.warning(request, f"Lot {lot.lot_number} is recalled: it can no longer be selected for a session.")
+            messages.warning(request, gettext("Lot %(lot)s is recalled: it can no longer be selected for a session.") % {"lot": lot.lot_number})
             return redirect("catalog:lot_detail", lot_id=lot.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "catalog/lot_recall.html", {"form": form, "lot": lot, "product": lot.product}, status=status)
@@ -169,7 +179,7 @@ def lot_adjust(request: HttpRequest, lot_id: int) -> HttpResponse:
         except services.StockError as exc:
             _add_stock_error(form, exc)
         else:
-            messages.success(request, f"Recorded the change to lot {lot.lot_number}.")
+            messages.success(request, gettext("Recorded the change to lot %(lot)s.") % {"lot": lot.lot_number})
             return redirect("catalog:lot_detail", lot_id=lot.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "catalog/lot_adjust.html", {"form": form, "lot": lot, "product": lot.product}, status=status)

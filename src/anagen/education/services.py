@@ -4,10 +4,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, User
-from anagen.core.education import ARTICLE_FAQ
+from anagen.core.education import ARTICLE_FAQ, TREATMENT_OPTIONS, TreatmentOption
 from anagen.education.models import FaqEntry
+from anagen.ui.labels import readable_source
 
 
 @dataclass(frozen=True)
@@ -17,11 +19,28 @@ class Answer:
     source: str
 
 
+def _source(text: str) -> str:
+    """A default text's source as the reader reads it: citations ("Kaufman 1998") as written, the
+    few worded sources ("clinic protocol") in the reader's language."""
+    return gettext(readable_source(text))
+
+
+def treatment_options() -> list[TreatmentOption]:
+    """The core's options table in the reader's language (the catalogue holds the core's English
+    as msgids)."""
+    return [
+        TreatmentOption(gettext(o.name), gettext(o.best_published_effect), gettext(o.evidence_quality), gettext(o.notes), _source(o.source))
+        for o in TREATMENT_OPTIONS
+    ]
+
+
 def faq_for(clinic: Clinic) -> list[Answer]:
+    """The clinic's own answers as the clinic wrote them (stored content, not translated); until
+    it writes its own, the core's default answers in the reader's language."""
     stored = list(FaqEntry.objects.filter(clinic=clinic))
     if stored:
         return [Answer(e.question, e.answer, e.source) for e in stored]
-    return [Answer(a.question, a.honest_answer, a.source) for a in ARTICLE_FAQ]
+    return [Answer(gettext(a.question), gettext(a.honest_answer), _source(a.source)) for a in ARTICLE_FAQ]
 
 
 def save_faq(clinic: Clinic, answers: Sequence[Answer], by: User) -> None:

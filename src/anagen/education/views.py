@@ -3,16 +3,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from anagen.accounts.permissions import admin_only, staff_required
-from anagen.core.education import TREATMENT_OPTIONS
 from anagen.education import services
 from anagen.education.forms import FaqFormSet
 
 
 @staff_required()
 def options(request: HttpRequest) -> HttpResponse:
-    context = {"options": TREATMENT_OPTIONS, "faq": services.faq_for(request.clinic)}
+    context = {"options": services.treatment_options(), "faq": services.faq_for(request.clinic)}
     return render(request, "education/options.html", context)
 
 
@@ -26,7 +26,7 @@ def edit_faq(request: HttpRequest) -> HttpResponse:
                 for f in formset.forms if f.cleaned_data.get("question", "").strip()
             ]
             services.save_faq(request.clinic, answers, request.user)
-            messages.success(request, "Saved the clinic's answers.")
+            messages.success(request, gettext("Saved the clinic's answers."))
             return redirect("education:options")
         status = 400
     else:

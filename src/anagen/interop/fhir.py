@@ -26,6 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import gettext
 from pydantic import ValidationError
 
 from anagen.accounts.models import Clinic, User
@@ -641,7 +642,7 @@ def patient_bundle_dict(patient: Patient, *, now: dt.datetime | None = None) -> 
 def consultation_document_dict(consultation: Consultation, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """A signed consultation as an ABDM-style document Bundle, Composition first (no audit)."""
     if not consultation.is_signed:
-        raise NotSigned("Only a signed consultation can be shared as a document.")
+        raise NotSigned(gettext("Only a signed consultation can be shared as a document."))
     patient = consultation.patient
     b = Builder(patient)
     b.add_patient()

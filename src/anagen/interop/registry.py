@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from anagen.accounts.models import Clinic
 from anagen.core.identifiers import format_abha_number
 from anagen.patients.forms import PatientForm
@@ -94,7 +96,7 @@ def parse_import(clinic: Clinic, data: bytes, today: dt.date) -> ParsedImport:
     """Validate every row with the registry's own form and duplicate rules; write nothing."""
     result = ParsedImport()
     if len(data) > MAX_BYTES:
-        result.errors.append(RowError(0, "file", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files."))
+        result.errors.append(RowError(0, "file", gettext("The file is larger than %(megabytes)s MB; split it into smaller files.") % {"megabytes": MAX_BYTES // (1024 * 1024)}))
         return result
     try:
         text = data.decode("utf-8-sig")
@@ -105,7 +107,7 @@ def parse_import(clinic: Clinic, data: bytes, today: dt.date) -> ParsedImport:
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        result.errors.append(RowError(0, "file", "The file is empty: the first line must name the columns."))
+        result.errors.append(RowError(0, "file", gettext("The file is empty: the first line must name the columns.")))
         return result
     columns = [_header(name) for name in header]
     known = set(EXPORT_COLUMNS)
@@ -132,17 +134,17 @@ def parse_import(clinic: Clinic, data: bytes, today: dt.date) -> ParsedImport:
                 continue
             count += 1
             if count > MAX_ROWS:
-                result.errors.append(RowError(line, "file", f"The file has more than {MAX_ROWS} patients; split it into smaller files."))
+                result.errors.append(RowError(line, "file", gettext("The file has more than %(most)s patients; split it into smaller files.") % {"most": MAX_ROWS}))
                 return result
             if len(cells) > len(columns):
-                result.errors.append(RowError(line, "file", f"This row has {len(cells)} cells but the header names {len(columns)} columns."))
+                result.errors.append(RowError(line, "file", gettext("This row has %(cells)s cells but the header names %(columns)s columns.") % {"cells": len(cells), "columns": len(columns)}))
                 continue
             raw = {name: _unsafe_cell(cells[i].strip()) if i < len(cells) else "" for i, name in enumerate(columns) if name}
             _validate_row(clinic, line, raw, today, result, seen_person, seen_abha)
     except csv.Error as exc:
-        result.errors.append(RowError(line + 1, "file", f"The CSV cannot be read here: {exc}."))
+        result.errors.append(RowError(line + 1, "file", gettext("The CSV cannot be read here: %(problem)s.") % {"problem": exc}))
     if not result.rows and not result.errors:
-        result.errors.append(RowError(0, "file", "The file has no patient rows."))
+        result.errors.append(RowError(0, "file", gettext("The file has no patient rows.")))
     return result
 
 
@@ -153,12 +155,12 @@ def _validate_row(clinic: Clinic, line: int, raw: dict[str, str], today: dt.date
     if data["date_of_birth"]:
         parsed = _parse_date(data["date_of_birth"])
         if parsed is None:
-            errors.append(RowError(line, "date_of_birth", "Write the date of birth as YYYY-MM-DD or DD/MM/YYYY."))
+            errors.append(RowError(line, "date_of_birth", gettext("Write the date of birth as YYYY-MM-DD or DD/MM/YYYY.")))
         data["date_of_birth"] = parsed or ""
     if data["sex"]:
         sex = SEX_ALIASES.get(data["sex"].lower())
         if sex is None:
-            errors.append(RowError(line, "sex", "Sex must be female, male or other (or F, M, O)."))
+            errors.append(RowError(line, "sex", gettext("Sex must be female, male or other (or F, M, O).")))
         data["sex"] = sex or ""
     form = PatientForm(data=data, today=today)
     if not form.is_valid():
@@ -174,16 +176,16 @@ def _validate_row(clinic: Clinic, line: int, raw: dict[str, str], today: dt.date
     values = form.registry_values()
     person = (values["phone"], values["date_of_birth"].isoformat())
     if person in seen_person:
-        errors.append(RowError(line, "phone", f"Same phone number and date of birth as row {seen_person[person]}."))
+        errors.append(RowError(line, "phone", gettext("Same phone number and date of birth as row %(row)s.") % {"row": seen_person[person]}))
     else:
         existing = likely_duplicates(clinic, values["phone"], values["date_of_birth"])
         if existing:
-            errors.append(RowError(line, "phone", f"A patient with this phone number and date of birth is already registered ({existing[0].mrn})."))
+            errors.append(RowError(line, "phone", gettext("A patient with this phone number and date of birth is already registered (%(mrn)s).") % {"mrn": existing[0].mrn}))
     if values["abha_number"]:
         if values["abha_number"] in seen_abha:
-            errors.append(RowError(line, "abha_number", f"Same ABHA number as row {seen_abha[values['abha_number']]}."))
+            errors.append(RowError(line, "abha_number", gettext("Same ABHA number as row %(row)s.") % {"row": seen_abha[values["abha_number"]]}))
         elif Patient.objects.filter(clinic=clinic, abha_number=values["abha_number"]).exists():
-            errors.append(RowError(line, "abha_number", "Another patient of this clinic already has this ABHA number."))
+            errors.append(RowError(line, "abha_number", gettext("Another patient of this clinic already has this ABHA number.")))
         seen_abha.setdefault(values["abha_number"], line)
     seen_person.setdefault(person, line)
     if errors:

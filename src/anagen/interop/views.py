@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from anagen.accounts.models import Role
@@ -108,7 +109,7 @@ def revoke_feed(request: HttpRequest, feed_id: int) -> HttpResponse:
     if feed.kind == FeedKind.PRACTITIONER and feed.practitioner_id != request.user.pk and not request.user.has_role(Role.CLINIC_ADMIN):
         raise Http404
     services.revoke_feed(Actor.from_request(request), request.clinic, feed, revoked_by=request.user)
-    messages.success(request, "The calendar feed is revoked: its address no longer works.")
+    messages.success(request, gettext("The calendar feed is revoked: its address no longer works."))
     if feed.kind == FeedKind.PATIENT:
         return redirect("interop:patient_feeds", patient_id=feed.patient_id)
     return redirect("interop:my_feeds")
@@ -146,7 +147,7 @@ def registry_page(request: HttpRequest) -> HttpResponse:
             result = services.import_registry(Actor.from_request(request), request.clinic, upload.read())
             if result.ok:
                 request.session.pop(ERRORS_SESSION_KEY, None)
-                messages.success(request, f"Imported {len(result.created)} patients.")
+                messages.success(request, ngettext("Imported %(count)s patient.", "Imported %(count)s patients.", len(result.created)) % {"count": len(result.created)})
                 return redirect("interop:registry")
             request.session[ERRORS_SESSION_KEY] = [[e.row, e.column, e.message] for e in result.errors[:MAX_ERRORS_KEPT]]
         status = 400

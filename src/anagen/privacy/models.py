@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from anagen.accounts.models import Clinic
 from anagen.patients.models import Patient
 
 
 class ErasureStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    PERFORMED = "performed", "Performed (clinical record kept under retention)"
-    PURGED = "purged", "Purged after the retention period"
+    REQUESTED = "requested", _("Requested")
+    PERFORMED = "performed", _("Performed (clinical record kept under retention)")
+    PURGED = "purged", _("Purged after the retention period")
 
 
 class ErasureRequest(models.Model):

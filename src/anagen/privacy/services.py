@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.models import Clinic, User
 from anagen.audit import services as audit
@@ -72,11 +73,11 @@ class ErasureError(Refused):
 def request_erasure(actor: Actor, patient: Patient, requested_by: User, reason: str) -> ErasureRequest:
     reason = (reason or "").strip()
     if not reason:
-        raise ErasureError("Write down the request (who asked, how, and when): it is part of the record.", "reason")
+        raise ErasureError(gettext("Write down the request (who asked, how, and when): it is part of the record."), "reason")
     with transaction.atomic():
         Patient.objects.select_for_update().get(pk=patient.pk)
         if ErasureRequest.objects.filter(patient=patient).exists():
-            raise ErasureError("An erasure request for this patient already exists.", kind=Duplicate.kind)
+            raise ErasureError(gettext("An erasure request for this patient already exists."), kind=Duplicate.kind)
         request = ErasureRequest.objects.create(
             clinic_id=patient.clinic_id, patient=patient, requested_by=requested_by, requested_at=timezone.now(), reason=reason
         )
@@ -147,7 +148,7 @@ def perform_erasure(actor: Actor, request: ErasureRequest, today: dt.date) -> Er
     with transaction.atomic():
         request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != ErasureStatus.REQUESTED:
-            raise ErasureError("This erasure request has already been carried out.")
+            raise ErasureError(gettext("This erasure request has already been carried out."))
         patient = Patient.objects.select_for_update().get(pk=request.patient_id)
 
         visit = last_visit(patient)

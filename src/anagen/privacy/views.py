@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anagen.accounts.permissions import admin_only
 from anagen.audit.services import Actor
@@ -32,7 +33,7 @@ def erasure_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         except services.ErasureError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Erasure request recorded. Review it and carry it out below.")
+            messages.success(request, gettext("Erasure request recorded. Review it and carry it out below."))
             return redirect("privacy:erasure_detail", request_id=erasure.pk)
     return render(request, "privacy/erasure_new.html", {"form": form, "patient": patient}, status=400 if form.errors else 200)
 
@@ -48,7 +49,7 @@ def erasure_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         except services.ErasureError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Erasure carried out. The report below records what was done.")
+            messages.success(request, gettext("Erasure carried out. The report below records what was done."))
             return redirect("privacy:erasure_detail", request_id=erasure.pk)
     context = {
         "erasure": erasure,

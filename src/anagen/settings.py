@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "anagen.scheduling",
     "anagen.privacy",
     "anagen.booking",
+    "anagen.waitlist",
     "anagen.web",
 ]
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from anagen.billing import portal_urls as billing_portal_urls
 from anagen.portal import urls as portal_urls
+from anagen.waitlist import portal_urls as waitlist_portal_urls
 from anagen.web import views as web_views
 
 urlpatterns = [
@@ -35,8 +36,10 @@ urlpatterns = [
     path("billing/", include("anagen.billing.urls")),
     path("api/v1/", include("anagen.api.urls")),
     path("account/api-tokens/", include("anagen.api.token_urls")),
-    # The portal's pages and the patient's bills, which billing adds (it sits above the portal).
-    path("portal/", include((portal_urls.urlpatterns + billing_portal_urls.urlpatterns, portal_urls.app_name))),
+    # The portal's pages, the patient's bills and waiting list, which billing and the waiting list
+    # add (they sit above the portal).
+    path("portal/", include((portal_urls.urlpatterns + billing_portal_urls.urlpatterns + waitlist_portal_urls.urlpatterns,
+                             portal_urls.app_name))),
     path("privacy/", include("anagen.privacy.urls")),
     # Online booking by new patients: public pages under /book/ (no sign-in), and its settings.
     path("", include("anagen.booking.urls")),

@@ -116,6 +116,9 @@ OBJECT_WORDS = {
     "reported_outcome": _("the patient's questionnaire answer for a visit"),
     "portal_self_service": _("a session the patient moved or cancelled in the portal"),
     "recall": _("a recall of a maintenance session to book"),
+    "waitlist": _("the patient's waiting list and the earlier times offered"),
+    "waitlist_entry": _("a place on the waiting list for an earlier time"),
+    "waitlist_offer": _("an earlier time offered from the waiting list"),
     # privacy and the clinic
     "erasure_request": _("an erasure request"),
     "audit_trail": _("the audit trail"),

@@ -38,6 +38,7 @@ class ReminderKind(StrEnum):
     MAINTENANCE_DUE = "maintenance_due"  # "your maintenance session is due"
     AFTERCARE = "aftercare"  # sent by staff after a session: the aftercare advice is in the portal
     RECALL = "recall"  # a maintenance session nobody has booked yet: a one-tap link to book it
+    SLOT_OFFER = "slot_offer"  # a cancelled time offered to a patient on the waiting list (anagen.core.waitlist)
 
 
 class Channel(StrEnum):
@@ -142,6 +143,9 @@ def still_valid(reminder_kind: str, scheduled_start: datetime, appt: Appointment
         return "stale: its time passed before it could be sent"
     if reminder_kind in (ReminderKind.SIDE_EFFECT_CHECK, ReminderKind.AFTERCARE):
         return "" if appt.status == "completed" else f"appointment is {appt.status.replace('_', ' ')}"
+    if reminder_kind == ReminderKind.SLOT_OFFER:
+        # The offer names the freed time, not the waiting session's: that session must still be booked.
+        return "" if appt.status == "booked" else f"appointment is {appt.status.replace('_', ' ')}"
     if appt.status != "booked":
         return f"appointment is {appt.status.replace('_', ' ')}"
     if appt.starts_at != scheduled_start:
@@ -168,7 +172,7 @@ def gives_up(attempts: int, protocol: ReminderProtocol) -> bool:
 # --- message text --------------------------------------------------------------------------
 
 # The only values a template may use: no names of treatments, diagnoses or the patient's name.
-ALLOWED_PLACEHOLDERS = frozenset({"clinic", "date", "time", "clinic_phone", "opt_out_url", "booking_url"})
+ALLOWED_PLACEHOLDERS = frozenset({"clinic", "date", "time", "clinic_phone", "opt_out_url", "booking_url", "portal_url"})
 
 DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
     # (kind, language): (subject, body)
@@ -236,6 +240,21 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "तुमचे देखभाल सत्र बुक करा",
         "{clinic}: तुमचे पुढील देखभाल सत्र {date} च्या सुमारास आहे. येथे वेळ निवडा (दुवा एकदाच, 14 दिवस चालेल): "
         "{booking_url} किंवा {clinic_phone} वर फोन करा. स्मरणपत्रे बंद करा: {opt_out_url}",
+    # The waiting list's offer: the freed time and where to accept it (the portal, after sign-in).
+    (ReminderKind.SLOT_OFFER, "en"): (
+        "An earlier time is free",
+        "{clinic}: an earlier time is free for your session, {date} at {time}. The first patient to accept it in the portal "
+        "gets it: {portal_url} Or call {clinic_phone}. Stop messages: {opt_out_url}",
+    ),
+    (ReminderKind.SLOT_OFFER, "hi"): (
+        "पहले का समय खाली है",
+        "{clinic}: आपके सेशन के लिए पहले का समय खाली है, {date} को {time} बजे। पोर्टल में जो मरीज़ पहले स्वीकार करेगा, उसे "
+        "मिलेगा: {portal_url} या {clinic_phone} पर कॉल करें। संदेश बंद करें: {opt_out_url}",
+    ),
+    (ReminderKind.SLOT_OFFER, "mr"): (
+        "आधीची वेळ मोकळी आहे",
+        "{clinic}: तुमच्या सत्रासाठी आधीची वेळ मोकळी आहे, {date} रोजी {time} वाजता. पोर्टलमध्ये जो रुग्ण आधी स्वीकारेल, त्याला "
+        "मिळेल: {portal_url} किंवा {clinic_phone} वर फोन करा. संदेश बंद करा: {opt_out_url}",
     ),
 }
 

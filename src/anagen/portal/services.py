@@ -488,6 +488,9 @@ OBJECT_WORDS = {
     "reported_outcomes": gettext_lazy("your questionnaire answers"),
     "reported_outcome": gettext_lazy("your questionnaire answer for a visit"),
     "portal_self_service": gettext_lazy("a session you moved or cancelled"),
+    "waitlist": gettext_lazy("your waiting list and the earlier times offered to you"),
+    "waitlist_entry": gettext_lazy("your place on the waiting list for an earlier time"),
+    "waitlist_offer": gettext_lazy("an earlier time offered to you"),
     "photo_thumbnail": gettext_lazy("a photograph (small)"),
     "photo_metadata": gettext_lazy("a photograph's details"),
     "home_photos": gettext_lazy("your photographs taken at home"),
@@ -889,6 +892,35 @@ def _record(actor: Actor, appointment: Appointment, kind: str, before: datetime,
 TAKEN = gettext_lazy("Someone has just taken this time. Choose another time.")
 
 
+def _allowed_room(appointment: Appointment, new_start: datetime, now: datetime) -> Any:
+    """The room a move of ``appointment`` to ``new_start`` would take, if the self-service rules
+    (anagen.core.self_service) allow it and the calendar has the time free; else PortalError."""
+    course = _course_of(appointment)
+    facts = _session_facts(appointment, course)
+    protocol = protocol_for(appointment.clinic)
+    refusal = rules.change_refusal(facts, protocol, now)
+    refusals = (refusal,) if refusal is not None or course is None else rules.move_refusals(
+        facts, new_start, _course_rules(course), protocol, _local(now))
+    if refusals:
+        raise PortalError(" ".join(refusal_words(r) for r in refusals if r is not None), "starts_at")
+    earliest = now + timedelta(hours=protocol.self_service_notice_hours)
+    room = next((r for start, r in _free_times(appointment, new_start.date(), earliest) if start == new_start), None)
+    if room is None:
+        raise PortalError(str(TAKEN), "starts_at")
+    return room
+
+
+def may_move_to(appointment: Appointment, new_start: datetime, *, now: datetime | None = None) -> bool:
+    """Whether the patient could move this session to ``new_start`` themselves now, by the same
+    rules and free-time check as ``move_own_session`` (the waiting list asks before it offers a
+    freed time). Writes nothing."""
+    try:
+        _allowed_room(appointment, _local(new_start), now or timezone.now())
+    except PortalError:
+        return False
+    return True
+
+
 def move_own_session(actor: Actor, patient: Patient, appointment_id: int, starts_at: str, *, expected_version: int | None = None,
                      now: datetime | None = None) -> Appointment:
     """Move one of the patient's own course sessions to a free time the rules allow: the calendar's
@@ -902,18 +934,7 @@ def move_own_session(actor: Actor, patient: Patient, appointment_id: int, starts
             appointment = Appointment.objects.select_for_update().select_related("practitioner", "room", "clinic").get(pk=appointment_id)
             if expected_version is not None and appointment.version != expected_version:
                 raise PortalError(_("This appointment was changed meanwhile. Look at its new time, then choose again."), "starts_at")
-            course = _course_of(appointment)
-            facts = _session_facts(appointment, course)
-            protocol = protocol_for(appointment.clinic)
-            refusal = rules.change_refusal(facts, protocol, now)
-            refusals = (refusal,) if refusal is not None or course is None else rules.move_refusals(
-                facts, new_start, _course_rules(course), protocol, _local(now))
-            if refusals:
-                raise PortalError(" ".join(refusal_words(r) for r in refusals if r is not None), "starts_at")
-            earliest = now + timedelta(hours=protocol.self_service_notice_hours)
-            room = next((r for start, r in _free_times(appointment, new_start.date(), earliest) if start == new_start), None)
-            if room is None:
-                raise PortalError(str(TAKEN), "starts_at")
+            room = _allowed_room(appointment, new_start, now)
             before = appointment.starts_at
             moved = scheduling.move_appointment(actor, appointment, starts_at=new_start, room=room, expected_version=appointment.version)
             _record(actor, moved, SelfServiceKind.MOVED, before, moved.starts_at, now)
@@ -1154,6 +1175,17 @@ def book_recall(claim: RecallClaim | None, user: Any, starts_at: str, *, ip_addr
     except scheduling.BookingError as exc:
         raise PortalError(_("This session can no longer be booked online: please call the clinic."), "starts_at") from exc
     return appointment
+
+
+def list_self_service_changes(actor: Actor, clinic: Clinic, *, days: int = 30, page: int = 1, page_size: int = 25,
+                              now: datetime | None = None) -> Page[SelfServiceChange]:
+    """The sessions patients moved, cancelled or booked (a recall's link) in the portal in the last
+    ``days`` days, newest first (the API); one audit entry names the patients listed."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    query = SelfServiceChange.objects.filter(clinic=clinic, created_at__gte=since).select_related("patient").order_by("-created_at", "-id")
+    found = page_of_query(query, page, page_size)
+    record_list_read(actor, list({c.patient_id: c.patient for c in found.items}.values()))
+    return found
 
 
 # --- photographs the patient takes at home (issue 22, item 7) ------------------------------------

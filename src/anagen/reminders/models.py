@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     MAINTENANCE_DUE = ReminderKind.MAINTENANCE_DUE.value, "Maintenance session due"
     AFTERCARE = ReminderKind.AFTERCARE.value, "Aftercare advice"
     RECALL = ReminderKind.RECALL.value, "Maintenance recall (booking link)"
+    SLOT_OFFER = ReminderKind.SLOT_OFFER.value, "Earlier time offered (waiting list)"
 
 
 class Language(models.TextChoices):

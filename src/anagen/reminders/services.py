@@ -441,14 +441,21 @@ def public_base_url() -> str:
 
 def _values(message: OutboxMessage, appointment: Appointment, token: str) -> dict[str, str]:
     clinic = message.clinic
-    local = timezone.localtime(appointment.starts_at, ZoneInfo(clinic.time_zone or settings.TIME_ZONE))
-    return {
+    # An offer from the waiting list names the freed time it offers (kept in appointment_starts_at),
+    # and links to the portal's page of offers: no id, no token (the portal needs sign-in).
+    offer = message.kind == rules.ReminderKind.SLOT_OFFER
+    moment = message.appointment_starts_at if offer and message.appointment_starts_at else appointment.starts_at
+    local = timezone.localtime(moment, ZoneInfo(clinic.time_zone or settings.TIME_ZONE))
+    values = {
         "clinic": clinic.name,
         "date": f"{local:%a} {local.day} {local:%b %Y}",
         "time": f"{local:%H:%M}",
         "clinic_phone": format_phone(clinic.phone or ""),
         "opt_out_url": public_base_url() + reverse("reminders:opt_out", args=[token]),
     }
+    if offer:
+        values["portal_url"] = public_base_url() + reverse("portal:waiting_list")
+    return values
 
 
 def _recall_values(message: OutboxMessage, recall: Recall, token: str, booking_token: str) -> dict[str, str]:
@@ -636,3 +643,27 @@ def send_aftercare(actor: Actor, session: TreatmentSession, channel: str, *, now
         audit.append(actor, "create", object_type="reminder", object_id=message.pk, patient_id=patient.pk,
                      changes=audit.snapshot_created({"kind": "aftercare", "channel": channel, "treatment_session": session.pk}))
     return message
+
+
+# --- an earlier time offered from the waiting list (issue 22, item 2) --------------------------
+
+
+def queue_slot_offer(patient: Patient, appointment: Appointment, offered_starts_at: datetime, expires_at: datetime, key: str, *,
+                     now: datetime | None = None) -> list[OutboxMessage]:
+    """Queue the message offering ``offered_starts_at`` to a waiting patient about their session
+    ``appointment``: one per channel the patient may receive messages on, in that channel's
+    language, lapsing at ``expires_at`` (the offer's cut-off). ``key`` names the offer (once per
+    offer and channel). None when the patient has no such channel: the portal still shows it."""
+    now = now or timezone.now()
+    rows = []
+    for row in sendable_channels(patient, now):
+        if not address_for(patient, row.channel):
+            continue
+        message, _made = OutboxMessage.objects.get_or_create(
+            dedupe_key=f"slot-offer:{key}:{row.channel}"[:120],
+            defaults={"clinic_id": patient.clinic_id, "patient": patient, "appointment": appointment,
+                      "kind": rules.ReminderKind.SLOT_OFFER.value, "channel": row.channel, "language": row.opt_in.language,  # type: ignore[union-attr]
+                      "appointment_starts_at": offered_starts_at, "scheduled_for": now, "expires_at": expires_at,
+                      "next_attempt_at": now})
+        rows.append(message)
+    return rows

@@ -534,8 +534,13 @@ def _reason(reason: str) -> str:
 
 
 def cancel_appointment(actor: Actor, appointment: Appointment, reason: str) -> Appointment:
-    """Cancel a booked (or arrived) appointment with a reason; frees its practitioner and room."""
-    return _set_status(actor, appointment, status=Status.CANCELLED, allowed_from=(Status.BOOKED, Status.ARRIVED), reason=_reason(reason))
+    """Cancel a booked (or arrived) appointment with a reason; frees its practitioner and room.
+    The apps above hear of it in the same transaction (``signals.appointment_cancelled``)."""
+    with transaction.atomic():
+        cancelled = _set_status(actor, appointment, status=Status.CANCELLED, allowed_from=(Status.BOOKED, Status.ARRIVED),
+                                reason=_reason(reason))
+        signals.appointment_cancelled.send(sender=Appointment, appointment=cancelled, actor=actor)
+    return cancelled
 
 
 def mark_no_show(actor: Actor, appointment: Appointment, reason: str, *, now: datetime | None = None) -> Appointment:

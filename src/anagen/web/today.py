@@ -38,6 +38,7 @@ from anagen.safety import services as safety
 from anagen.scheduling import services as scheduling
 from anagen.scheduling.models import Appointment, Kind, Status
 from anagen.treatments.models import Formulation
+from anagen.waitlist import services as waitlist
 from anagen.web.facts import Facts, facts_for
 
 # Clinic convention, not a clinical rule: a booked patient not marked arrived this many minutes
@@ -138,13 +139,15 @@ class SidePanel:
     packages: list[Any]
     # Sessions patients moved or cancelled themselves in the portal, this past week (issue 22).
     self_service: list[SelfServiceChange] = field(default_factory=list)
+    # The waiting list's week: who joined it, freed times offered, offers taken (issue 22).
+    waiting_list: list[Any] = field(default_factory=list)
 
 
 def side_panel(clinic: Clinic) -> SidePanel:
     requests = list(ChangeRequest.objects.filter(clinic=clinic, handled_at__isnull=True)
                     .select_related("patient", "appointment").order_by("created_at", "id")[:20])
     return SidePanel(billing.unpaid_invoices(clinic)[:10], reminders.failed_messages(clinic, limit=10), requests,
-                     billing.open_packages(clinic)[:10], portal.recent_self_service(clinic))
+                     billing.open_packages(clinic)[:10], portal.recent_self_service(clinic), waitlist.recent_events(clinic))
 
 
 def record_reads(actor: Actor, view: str, patient_ids: list[int]) -> None:

@@ -64,7 +64,8 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = today.day_rows(request.clinic, day, now=now, clinical=request.user.sees_clinical_content)
     panel = today.side_panel(request.clinic)
     ids = [r.appointment.patient_id for r in rows] + [i.patient_id for i in panel.unpaid] + [m.patient_id for m in panel.failed] + \
-        [c.patient_id for c in panel.requests] + [p.patient_id for p in panel.packages] + [c.patient_id for c in panel.self_service]
+        [c.patient_id for c in panel.requests] + [p.patient_id for p in panel.packages] + [c.patient_id for c in panel.self_service] + \
+        [e.patient.pk for e in panel.waiting_list if e.patient is not None]
     today.record_reads(actor, f"today:{day.isoformat()}", ids)
     return render(request, "web/today_reception.html", {**context, "rows": rows, "panel": panel})
 

@@ -24,6 +24,7 @@ from anagen.outcomes import reports as outcomes_reports
 from anagen.patients.models import Patient
 from anagen.patients.services import get_patient
 from anagen.portal import services as portal
+from anagen.waitlist import services as waitlist
 
 router = Router()
 
@@ -83,6 +84,26 @@ class ExportRequestOut(ModelSchema, ModelOut):
         fields = ["id", "requested_at", "fulfilled_at", "size_bytes", "sha256", "note"]
 
 
+class SelfServiceChangeOut(ModelSchema, ModelOut):
+    id: int
+    patient_id: int
+    appointment_id: int
+
+    class Meta:
+        model = "portal.SelfServiceChange"
+        fields = ["id", "kind", "from_starts_at", "to_starts_at", "created_at"]
+
+
+class WaitingListEntryOut(ModelSchema, ModelOut):
+    id: int
+    patient_id: int
+    appointment_id: int
+
+    class Meta:
+        model = "waitlist.WaitingListEntry"
+        fields = ["id", "joined_starts_at", "created_at", "ended_at", "end_reason"]
+
+
 class FulfilIn(Schema):
     note: str = ""
 
@@ -101,6 +122,28 @@ def list_change_requests(request: HttpRequest, page: int = Query(1, ge=1, le=100
 def handle_change_request(request: HttpRequest, request_id: int) -> Any:
     """Once (again: 409). Move or cancel the appointment itself with the appointment operations."""
     return portal.handle_change_request(actor(request), clinic(request), request_id, by=request.user)  # type: ignore[arg-type]
+
+
+@router.get("/portal/self-service-changes", response=page_of(SelfServiceChangeOut), auth=auth.ANY_STAFF, tags=["portal"],
+            summary="Course sessions patients moved or cancelled in the portal")
+def list_self_service_changes(request: HttpRequest, days: int = Query(30, ge=1, le=366), page: int = Query(1, ge=1, le=100_000),
+                              page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """The last ``days`` days (30 by default), newest first; ``kind`` is "moved" (with
+    ``to_starts_at``) or "cancelled". One audit entry names the patients listed."""
+    found = portal.list_self_service_changes(actor(request), clinic(request), days=days, page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
+
+
+@router.get("/portal/waiting-list", response=page_of(WaitingListEntryOut), auth=auth.ANY_STAFF, tags=["portal"],
+            summary="Patients waiting for an earlier time for a course session")
+def list_waiting_list(request: HttpRequest, include_ended: bool = False, page: int = Query(1, ge=1, le=100_000),
+                      page_size: int = Query(25, ge=1, le=100)) -> Any:
+    """Oldest first. By default the open entries only (the session still booked, at the time it had
+    when the patient joined, and ahead); ``include_ended=true`` lists every entry, with
+    ``ended_at`` and ``end_reason`` ("left", "moved", "cancelled", "offer_taken"). One audit entry
+    names the patients listed."""
+    found = waitlist.list_entries(actor(request), clinic(request), open_only=not include_ended, page=page, page_size=page_size)
+    return {"items": found.items, **found.meta}
 
 
 @router.get("/portal/export-requests", response=page_of(ExportRequestOut), auth=auth.ANY_STAFF, tags=["portal"],

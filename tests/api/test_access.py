@@ -131,6 +131,8 @@ OPERATIONS = [
     ("get", "/portal/change-requests", ALL, None),
     ("post", "/portal/change-requests/{change_request}/handle", ALL, None),
     ("get", "/portal/export-requests", ALL, None),
+    ("get", "/portal/self-service-changes", ALL, None),
+    ("get", "/portal/waiting-list", ALL, None),
     ("post", "/portal/export-requests/{export_request}/fulfil", CLINICAL, {}),
     ("get", "/calendar-feeds", ALL, None),
     ("post", "/calendar-feeds", ALL, {}),

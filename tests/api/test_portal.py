@@ -85,3 +85,40 @@ def test_a_patient_feed_needs_a_patient_of_the_clinic(world, other_world, api_as
     assert created.status_code == 201 and created.data["patient_id"] == world["patient"].pk
     listed = api("get", f"/calendar-feeds?patient_id={world['patient'].pk}")
     assert created.data["id"] in [f["id"] for f in listed.data["items"]]
+
+
+def test_staff_list_the_waiting_list_and_the_self_service_changes_of_their_own_clinic_only(world, other_world, api_as):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anagen.portal.models import SelfServiceChange
+    from anagen.waitlist.models import WaitingListEntry
+
+    appointment, patient, now = world["appointment"], world["patient"], timezone.now()
+    # The entry of a session still ahead, and one that ended.
+    length = appointment.ends_at - appointment.starts_at
+    appointment.starts_at, appointment.ends_at = now + dt.timedelta(days=9), now + dt.timedelta(days=9) + length
+    appointment.save()
+    open_entry = WaitingListEntry.objects.create(clinic=world["clinic"], patient=patient, appointment=appointment,
+                                                 joined_starts_at=appointment.starts_at, created_at=now)
+    ended = WaitingListEntry.objects.create(clinic=world["clinic"], patient=patient, appointment=appointment,
+                                            joined_starts_at=appointment.starts_at, created_at=now - dt.timedelta(days=1),
+                                            ended_at=now, end_reason="left")
+    change = SelfServiceChange.objects.create(clinic=world["clinic"], patient=patient, appointment=appointment, kind="moved",
+                                              from_starts_at=now + dt.timedelta(days=10), to_starts_at=appointment.starts_at,
+                                              created_at=now)
+    api = api_as(world["staff"]["reception"])
+    listed = api("get", "/portal/waiting-list")
+    assert listed.status_code == 200 and [e["id"] for e in listed.data["items"]] == [open_entry.pk]
+    assert listed.data["items"][0]["appointment_id"] == appointment.pk and listed.data["items"][0]["end_reason"] == ""
+    assert AuditEntry.objects.filter(object_type="patient_list").latest("seq").changes["patient_ids"] == [patient.pk]
+    everything = api("get", "/portal/waiting-list?include_ended=true")
+    assert {e["id"] for e in everything.data["items"]} == {open_entry.pk, ended.pk}
+    changes = api("get", "/portal/self-service-changes")
+    assert [(c["id"], c["kind"]) for c in changes.data["items"]] == [(change.pk, "moved")]
+    assert api("get", "/portal/self-service-changes?days=0").status_code == 422
+    # Another clinic's staff see none of it.
+    elsewhere = api_as(other_world["users"]["reception"])
+    assert elsewhere("get", "/portal/waiting-list?include_ended=true").data["items"] == []
+    assert elsewhere("get", "/portal/self-service-changes").data["items"] == []

@@ -225,6 +225,11 @@ ROUTES: dict[str, tuple[str, frozenset[str] | str, bool]] = {
     # Self-service on the patient's own course sessions (issue 22): the page, then a POST.
     "portal:move_session": (GET, PATIENT, UNSCOPED),
     "portal:cancel_session": (GET, PATIENT, UNSCOPED),
+    # The waiting list for an earlier time (issue 22): its page, then joining, leaving, accepting.
+    "portal:waiting_list": (GET, PATIENT, UNSCOPED),
+    "portal:waitlist_join": (POST, PATIENT, UNSCOPED),
+    "portal:waitlist_leave": (POST, PATIENT, UNSCOPED),
+    "portal:offer_accept": (POST, PATIENT, UNSCOPED),
     "portal:withdraw_consent": (GET, PATIENT, UNSCOPED),
     "portal:report_download": (GET, PATIENT, UNSCOPED),
     "portal:access_log": (GET, PATIENT, UNSCOPED),

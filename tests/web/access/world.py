@@ -177,8 +177,19 @@ def build_world() -> World:
         size_bytes=len(picture.getvalue()), sha256="0" * 64, uploaded_by=by_role["patient"], taken_by_patient=True,
     )
     world.kwargs["photo_id_portal"] = home_photo.pk
+    # The portal patient's place on the waiting list and a time offered to them (issue 22).
+    from anagen.waitlist.models import FreedTime, SlotOffer, WaitingListEntry
+
+    entry = WaitingListEntry.objects.create(clinic=clinic, patient=portal_patient, appointment=appointment,
+                                            joined_starts_at=appointment.starts_at, created_at=now)
+    freed = FreedTime.objects.create(clinic=clinic, cancelled_appointment=session.appointment, practitioner_id=appointment.practitioner_id,
+                                     starts_at=appointment.starts_at - dt.timedelta(days=1), created_at=now, expires_at=now)
+    offer = SlotOffer.objects.create(clinic=clinic, freed=freed, entry=entry, patient=portal_patient, created_at=now, expires_at=now)
+    world.kwargs.update({"entry_id": entry.pk, "offer_id": offer.pk})
     # Portal routes look objects up within the signed-in patient's own records.
     world.portal_kwargs = {  # type: ignore[attr-defined]
+        "entry_id": entry.pk,
+        "offer_id": offer.pk,
         "appointment_id": appointment.pk,
         "record_id": portal_patient.consent_records.order_by("id").first().pk if hasattr(portal_patient, "consent_records") else record.pk,
         "report_id": portal_report.pk,

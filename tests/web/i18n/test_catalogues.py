@@ -40,6 +40,8 @@ PATIENT_TEMPLATES = [
     *sorted((SRC / "portal/templates/portal").glob("*.html")),
     # The portal pages of apps above the portal (the patient's bills: billing.portal_views).
     *sorted((SRC / "billing/templates/portal").glob("*.html")),
+    # ... and the waiting list's (waitlist.portal_views).
+    *sorted((SRC / "waitlist/templates/portal").glob("*.html")),
     SRC / "web/templates/base.html",
     SRC / "web/templates/_language_switch.html",
     SRC / "web/templates/registration/login.html",
@@ -48,6 +50,7 @@ PATIENT_TEMPLATES = [
 STAFF_SIDE = {"_panel.html", "_patient_panel.html", "invitation_created.html", "requests.html"}
 PORTAL_PYTHON = [SRC / "portal/forms.py", SRC / "portal/services.py", SRC / "portal/views.py",
                  SRC / "billing/portal.py", SRC / "billing/portal_views.py",
+                 SRC / "waitlist/services.py", SRC / "waitlist/portal_views.py",
                  # What the patient reports between visits: the use cases word their refusals and answers.
                  SRC / "outcomes/patient_reported.py"]
 # What the clinic hands the patient, by document: the files whose msgids the patient reads.

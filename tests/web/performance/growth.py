@@ -468,3 +468,51 @@ def course_session_to_move(w: dict[str, Any]) -> Any:
     from anagen.scheduling.models import Appointment
 
     return Appointment.objects.filter(course_id=w["course"].pk).order_by("starts_at").first()
+def _waiting(w: dict[str, Any], count: int, first: int) -> None:
+    """``count`` booked sessions of the world's patient (from day 60 + ``first``), each on the
+    waiting list and offered a freed time (a cancelled appointment the day before)."""
+    from anagen.scheduling.models import Appointment
+    from anagen.waitlist.models import FreedTime, SlotOffer, WaitingListEntry
+
+    now = timezone.now()
+    template = Appointment.objects.filter(course_id=w["course"].pk).first()
+    booked = bulk(template, count, lambda row, i: (setattr(row, "starts_at", template.starts_at + dt.timedelta(days=first + i)),
+                                                   setattr(row, "ends_at", template.ends_at + dt.timedelta(days=first + i))))
+    cancelled = bulk(template, count, lambda row, i: (setattr(row, "status", "cancelled"), setattr(row, "status_reason", "Travelling"),
+                                                      setattr(row, "starts_at", template.starts_at + dt.timedelta(days=first + i - 1, hours=2)),
+                                                      setattr(row, "ends_at", template.ends_at + dt.timedelta(days=first + i - 1, hours=2))))
+    entries = WaitingListEntry.objects.bulk_create([
+        WaitingListEntry(clinic=w["clinic"], patient=w["patient"], appointment=a, joined_starts_at=a.starts_at, created_at=now)
+        for a in booked])
+    freed = FreedTime.objects.bulk_create([
+        FreedTime(clinic=w["clinic"], cancelled_appointment=a, practitioner_id=a.practitioner_id, starts_at=a.starts_at, created_at=now,
+                  expires_at=a.starts_at - dt.timedelta(hours=24)) for a in cancelled])
+    if connection_needs_refetch():
+        entries = list(WaitingListEntry.objects.order_by("-pk")[:count])[::-1]
+        freed = list(FreedTime.objects.order_by("-pk")[:count])[::-1]
+    SlotOffer.objects.bulk_create([SlotOffer(clinic=w["clinic"], freed=f, entry=e, patient=w["patient"], created_at=now,
+                                             expires_at=f.expires_at) for f, e in zip(freed, entries, strict=True)])
+
+
+def one_waiting(w: dict[str, Any]) -> None:
+    """One session of the world's patient on the waiting list, offered one freed time."""
+    _waiting(w, 1, 1)
+
+
+def more_waiting(w: dict[str, Any]) -> None:
+    """49 more sessions on the waiting list, each offered a freed time: the portal's waiting-list
+    page and the API's waiting list list them all."""
+    _waiting(w, EXTRA, 2)
+
+
+def more_self_service_changes(w: dict[str, Any], count: int = EXTRA) -> None:
+    """Sessions the world's patient moved in the portal (the API's list of self-service changes)."""
+    from anagen.portal.models import SelfServiceChange
+    from anagen.scheduling.models import Appointment
+
+    appointment = Appointment.objects.filter(course_id=w["course"].pk).first()
+    now = timezone.now()
+    SelfServiceChange.objects.bulk_create([
+        SelfServiceChange(clinic=w["clinic"], patient=w["patient"], appointment=appointment, kind="moved",
+                          from_starts_at=appointment.starts_at + dt.timedelta(days=i), to_starts_at=appointment.starts_at,
+                          created_at=now - dt.timedelta(minutes=i)) for i in range(count)])

@@ -66,8 +66,10 @@ CASES = [
     # patients with nothing today change nothing on it (issue 20).
     Case("home", lambda w: reverse("home"), f.more_patients, budget=15, shows_rows=False),
     Case("home, likely non-responders", lambda w: reverse("home"), f.more_flagged_patients, budget=21, seed=f.flag_the_patient),
-    # 25: the side panel's changes patients made themselves in the portal (issue 22, item 2).
-    Case("home, reception's day", lambda w: reverse("home"), f.more_appointments_today, as_="reception", budget=25),
+    # 25: the side panel's changes patients made themselves in the portal (issue 22, item 2); 27:
+    # and its waiting list: who joined, the freed times offered and taken (28: how many were offered each).
+    Case("home, reception's day", lambda w: reverse("home"), f.more_appointments_today, as_="reception", budget=27),
+    Case("home, reception's waiting list", lambda w: reverse("home"), f.more_waiting, as_="reception", budget=28, seed=f.one_waiting),
     Case("patient list", r("patients:list"), f.more_patients, budget=10),
     Case("patient search by name", r("patients:list"), f.more_patients, budget=10, post={"q": "asha"}),
     Case("patient search by phone", r("patients:list"), f.more_patients, budget=10, post={"q": "9198"}),
@@ -116,6 +118,11 @@ CASES = [
     # calendar's free times read once for all of them, not once per day (it was ~6 queries a day).
     Case("portal move page, one open day or four weeks", lambda w: reverse("portal:move_session", args=[f.course_session_to_move(w).pk]),
          f.more_open_days, as_="patient", budget=17, seed=f.close_all_but_one_day),
+    # The waiting list (issue 22): the patient's entries and the times offered, one query each.
+    Case("portal waiting list", r("portal:waiting_list"), f.more_waiting, as_="patient", budget=11, seed=f.one_waiting),
+    Case("API waiting list", api("/portal/waiting-list"), f.more_waiting, as_="api:reception", budget=9, seed=f.one_waiting),
+    Case("API self-service changes", api("/portal/self-service-changes"), f.more_self_service_changes, as_="api:reception", budget=9,
+         seed=lambda w: f.more_self_service_changes(w, 1)),
     Case("API patients", api("/patients"), f.more_patients, as_="api:reception", budget=9),
     Case("API patient search", api("/patients?q=asha"), f.more_patients, as_="api:reception", budget=9),
     Case("API appointments", api("/appointments"), f.more_appointments, as_="api:reception", budget=9),

@@ -240,6 +240,7 @@ DEFAULT_TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "तुमचे देखभाल सत्र बुक करा",
         "{clinic}: तुमचे पुढील देखभाल सत्र {date} च्या सुमारास आहे. येथे वेळ निवडा (दुवा एकदाच, 14 दिवस चालेल): "
         "{booking_url} किंवा {clinic_phone} वर फोन करा. स्मरणपत्रे बंद करा: {opt_out_url}",
+    ),
     # The waiting list's offer: the freed time and where to accept it (the portal, after sign-in).
     (ReminderKind.SLOT_OFFER, "en"): (
         "An earlier time is free",

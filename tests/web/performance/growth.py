@@ -468,6 +468,8 @@ def course_session_to_move(w: dict[str, Any]) -> Any:
     from anagen.scheduling.models import Appointment
 
     return Appointment.objects.filter(course_id=w["course"].pk).order_by("starts_at").first()
+
+
 def _waiting(w: dict[str, Any], count: int, first: int) -> None:
     """``count`` booked sessions of the world's patient (from day 60 + ``first``), each on the
     waiting list and offered a freed time (a cancelled appointment the day before)."""

@@ -125,11 +125,12 @@ def handle_change_request(request: HttpRequest, request_id: int) -> Any:
 
 
 @router.get("/portal/self-service-changes", response=page_of(SelfServiceChangeOut), auth=auth.ANY_STAFF, tags=["portal"],
-            summary="Course sessions patients moved or cancelled in the portal")
+            summary="Course sessions patients moved, cancelled or booked in the portal")
 def list_self_service_changes(request: HttpRequest, days: int = Query(30, ge=1, le=366), page: int = Query(1, ge=1, le=100_000),
                               page_size: int = Query(25, ge=1, le=100)) -> Any:
     """The last ``days`` days (30 by default), newest first; ``kind`` is "moved" (with
-    ``to_starts_at``) or "cancelled". One audit entry names the patients listed."""
+    ``to_starts_at``), "cancelled" or "booked" (a recalled maintenance session). One audit entry names
+    the patients listed."""
     found = portal.list_self_service_changes(actor(request), clinic(request), days=days, page=page, page_size=page_size)
     return {"items": found.items, **found.meta}
 

@@ -327,6 +327,20 @@ def more_of_everything(w: dict[str, Any]) -> None:
     more_invoices(w)
 
 
+def more_of_everything_ahead(w: dict[str, Any]) -> None:
+    """As ``more_of_everything``, with the extra appointments booked course sessions on the days after
+    the world's one rather than today's: whether today's are still ahead depends on the hour the suite
+    runs, and ahead of the course session they pushed it off the portal's list before 12:30 IST."""
+    more_consultations(w)
+    more_sessions(w)
+    more_course_appointments(w)
+    more_events(w)
+    more_photos(w)
+    more_lots(w)
+    more_measurements(w)
+    more_invoices(w)
+
+
 def more_formulations(w: dict[str, Any]) -> None:
     from anagen.treatments.models import Formulation, FormulationComponent
 

@@ -111,7 +111,7 @@ CASES = [
     # 19: each aftercare sheet carries the 5-ARI instructions of its session's formulation (issue 17).
     # 22: whether each upcoming session may be moved or cancelled by the patient (issue 22, item 2):
     # the clinic's notice rule, the courses and their appointments, once for all the sessions.
-    Case("portal home", r("portal:home"), f.more_of_everything, as_="patient", budget=22),
+    Case("portal home", r("portal:home"), f.more_of_everything_ahead, as_="patient", budget=22),
     Case("portal home, sessions of many courses", r("portal:home"), f.more_courses, as_="patient", budget=22),
     Case("portal access log", r("portal:access_log"), f.more_audit_entries, as_="patient", budget=13),
     # The days a patient may move a course session to: their opening hours, closures and the

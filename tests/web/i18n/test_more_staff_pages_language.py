@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from tests.web.i18n.catalogue import unfit_msgids
+from tests.web.i18n.reading import page_in, reads
 from tests.web.i18n.test_catalogues import python_msgids
 from tests.web.i18n.test_staff_pages_language import _template_keys
 
@@ -59,21 +60,6 @@ def test_every_msgid_of_the_pages_marked_last_is_translated_and_not_fuzzy(langua
     assert not bad, f"untranslated or fuzzy in {language}: {bad}"
 
 
-def _page(client, user, language, url):
-    user.language = language
-    user.save()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200 and response["Content-Language"] == language
-    return response.content.decode()
-
-
-def _reads(page, words):
-    for devanagari, english in words.items():
-        assert devanagari in page, devanagari
-        assert english not in page, english
-
-
 PORTAL = {
     "mr": {"रुग्ण पोर्टलवर आमंत्रित करा": "Invite to the patient portal", "आमंत्रित नाही": "Not invited",
            "पोर्टलवरील सर्व विनंत्या": "All portal requests"},
@@ -101,20 +87,20 @@ OUTCOMES = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_reception_reads_the_portal_panel_and_the_portal_requests_in_her_own_language(client, receptionist, patient, language):
-    _reads(_page(client, receptionist, language, reverse("patients:data", args=[patient.pk])), PORTAL[language])
-    _reads(_page(client, receptionist, language, reverse("portal:requests")), REQUESTS[language])
+    reads(page_in(client, receptionist, language, reverse("patients:data", args=[patient.pk])), PORTAL[language])
+    reads(page_in(client, receptionist, language, reverse("portal:requests")), REQUESTS[language])
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_reception_reads_a_patients_reminder_channels_in_her_own_language(client, receptionist, patient, language):
-    _reads(_page(client, receptionist, language, reverse("reminders:patient", args=[patient.pk])), REMINDERS[language])
+    reads(page_in(client, receptionist, language, reverse("reminders:patient", args=[patient.pk])), REMINDERS[language])
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("language", "saved"), [("mr", "स्मरणपत्रांची सेटिंग्ज जतन केली."), ("hi", "रिमाइंडर सेटिंग्स सहेजी गईं।")])
 def test_saving_reminder_settings_is_confirmed_in_the_admins_language(client, admin_user, language, saved):
-    page = _page(client, admin_user, language, reverse("reminders:settings"))
+    page = page_in(client, admin_user, language, reverse("reminders:settings"))
     assert "Reminder settings saved." not in page
     response = client.post(reverse("reminders:settings"), {
         "before_hours": "48, 2", "side_effect_check_hours": 24, "maintenance_notice_days": 7, "max_attempts": 5,
@@ -126,12 +112,12 @@ def test_saving_reminder_settings_is_confirmed_in_the_admins_language(client, ad
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_the_clinic_admin_reads_reminder_settings_and_clinic_outcomes_in_her_own_language(client, admin_user, language):
-    _reads(_page(client, admin_user, language, reverse("reminders:settings")), SETTINGS[language])
-    _reads(_page(client, admin_user, language, reverse("outcomes:clinic")), OUTCOMES[language])
+    reads(page_in(client, admin_user, language, reverse("reminders:settings")), SETTINGS[language])
+    reads(page_in(client, admin_user, language, reverse("outcomes:clinic")), OUTCOMES[language])
 
 
 @pytest.mark.django_db
 def test_english_staff_still_read_the_english_of_those_pages(client, receptionist, admin_user, patient):
-    assert "Invite to the patient portal" in _page(client, receptionist, "en-in", reverse("patients:data", args=[patient.pk]))
-    assert "Turn reminders on" in _page(client, receptionist, "en-in", reverse("reminders:patient", args=[patient.pk]))
-    assert "Clinic outcomes" in _page(client, admin_user, "en-in", reverse("outcomes:clinic"))
+    assert "Invite to the patient portal" in page_in(client, receptionist, "en-in", reverse("patients:data", args=[patient.pk]))
+    assert "Turn reminders on" in page_in(client, receptionist, "en-in", reverse("reminders:patient", args=[patient.pk]))
+    assert "Clinic outcomes" in page_in(client, admin_user, "en-in", reverse("outcomes:clinic"))

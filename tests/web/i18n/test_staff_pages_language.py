@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.template import templatize
 from tests.web.i18n.catalogue import unfit_msgids
+from tests.web.i18n.reading import page_in, reads
 from tests.web.i18n.test_catalogues import LITERAL, python_msgids, template_msgids
 
 from anagen.scheduling.models import Status
@@ -79,22 +80,6 @@ def test_every_msgid_of_the_staff_pages_is_translated_and_not_fuzzy(language):
     assert not bad, f"untranslated or fuzzy in {language}: {bad}"
 
 
-def _page(client, user, language, url):
-    user.language = language
-    user.save()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200 and response["Content-Language"] == language
-    return response.content.decode()
-
-
-def _reads(page, words):
-    """Each Devanagari phrase is on the page and the English it replaces is not."""
-    for devanagari, english in words.items():
-        assert devanagari in page, devanagari
-        assert english not in page, english
-
-
 TODAY = {
     "mr": {"न भरलेली बीजके": "Unpaid invoices", "पोर्टलवरील विनंत्या": "Portal requests",
            "दिनदर्शिकेत हा दिवस": "This day in the calendar", "नवीन रुग्ण": "New patient", "उद्या": "Tomorrow",
@@ -110,8 +95,8 @@ TODAY = {
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_reception_reads_the_today_screen_in_her_own_language(client, receptionist, book, tomorrow, language):
     book()  # tomorrow, so the list has a row whatever the hour
-    page = _page(client, receptionist, language, reverse("home") + f"?day={tomorrow:%Y-%m-%d}")
-    _reads(page, TODAY[language])
+    page = page_in(client, receptionist, language, reverse("home") + f"?day={tomorrow:%Y-%m-%d}")
+    reads(page, TODAY[language])
 
 
 @pytest.mark.parametrize(("language", "words"), [
@@ -121,7 +106,7 @@ def test_reception_reads_the_today_screen_in_her_own_language(client, receptioni
             "फ़ॉर्मूलेशन की प्रतीक्षा में": "Awaiting a formulation", "आपके साथ कुछ भी बुक नहीं है।": "Nothing booked with you."}),
 ])
 def test_a_trichologist_reads_her_today_screen_in_her_own_language(client, trichologist, language, words):
-    _reads(_page(client, trichologist, language, reverse("home")), words)
+    reads(page_in(client, trichologist, language, reverse("home")), words)
 
 
 @pytest.mark.parametrize(("language", "words"), [
@@ -131,7 +116,7 @@ def test_a_trichologist_reads_her_today_screen_in_her_own_language(client, trich
             "आपके साथ कोई मरीज़ बुक नहीं है।": "No patients booked with you."}),
 ])
 def test_a_nurse_reads_her_today_screen_in_her_own_language(client, practitioner, language, words):
-    _reads(_page(client, practitioner, language, reverse("home")), words)
+    reads(page_in(client, practitioner, language, reverse("home")), words)
 
 
 CALENDAR = {
@@ -147,12 +132,12 @@ CALENDAR = {
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_the_calendar_reads_in_the_staff_members_language_its_dates_too(client, receptionist, book, tomorrow, language):
     book()
-    page = _page(client, receptionist, language, reverse("scheduling:day") + f"?date={tomorrow:%Y-%m-%d}")
-    _reads(page, CALENDAR[language])
+    page = page_in(client, receptionist, language, reverse("scheduling:day") + f"?date={tomorrow:%Y-%m-%d}")
+    reads(page, CALENDAR[language])
     with translation.override(language):
         weekday = translation.gettext(tomorrow.strftime("%a"))  # Django's own catalogue: शनि, सोम …
     assert weekday != tomorrow.strftime("%a") and weekday in page
-    week = _page(client, receptionist, language, reverse("scheduling:week") + f"?date={tomorrow:%Y-%m-%d}")
+    week = page_in(client, receptionist, language, reverse("scheduling:week") + f"?date={tomorrow:%Y-%m-%d}")
     assert ("आठवडा" if language == "mr" else "हफ़्ता") in week and "Week of" not in week
 
 
@@ -168,8 +153,8 @@ BOOKING = {
 
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_reception_books_on_a_form_in_her_own_language_and_reads_its_refusals_in_it(client, receptionist, room, language):
-    page = _page(client, receptionist, language, reverse("scheduling:book"))
-    _reads(page, BOOKING[language])
+    page = page_in(client, receptionist, language, reverse("scheduling:book"))
+    reads(page, BOOKING[language])
     refused = client.post(reverse("scheduling:book"), {"book": "1"}).content.decode()
     refusal = {"mr": "रुग्ण शोधा आणि निकालांमधून निवडा.", "hi": "मरीज़ को खोजें और परिणामों में से चुनें।"}[language]
     assert refusal in refused and "Find the patient and choose them from the results." not in refused
@@ -185,8 +170,8 @@ PATIENT_LIST = {
 
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_the_patient_list_reads_in_the_staff_members_language(client, receptionist, patient, language):
-    page = _page(client, receptionist, language, reverse("patients:list"))
-    _reads(page, PATIENT_LIST[language])
+    page = page_in(client, receptionist, language, reverse("patients:list"))
+    reads(page, PATIENT_LIST[language])
 
 
 PATIENT_PAGE = {
@@ -204,19 +189,19 @@ PATIENT_PAGE = {
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_the_patient_pages_header_and_tabs_read_in_the_staff_members_language(client, trichologist, patient, book, language):
     book()
-    page = _page(client, trichologist, language, reverse("patients:detail", args=[patient.pk]))
-    _reads(page, PATIENT_PAGE[language])
+    page = page_in(client, trichologist, language, reverse("patients:detail", args=[patient.pk]))
+    reads(page, PATIENT_PAGE[language])
 
 
 def test_english_staff_still_read_these_pages_in_english(client, receptionist, patient, book, tomorrow):
     book()
-    today = _page(client, receptionist, "en-in", reverse("home") + f"?day={tomorrow:%Y-%m-%d}")
+    today = page_in(client, receptionist, "en-in", reverse("home") + f"?day={tomorrow:%Y-%m-%d}")
     assert "Unpaid invoices" in today and "This day in the calendar" in today and ">Booked<" in today
-    calendar = _page(client, receptionist, "en-in", reverse("scheduling:day") + f"?date={tomorrow:%Y-%m-%d}")
+    calendar = page_in(client, receptionist, "en-in", reverse("scheduling:day") + f"?date={tomorrow:%Y-%m-%d}")
     assert "Previous day" in calendar and "1 appointment" in calendar and tomorrow.strftime("%a %-d %b %Y") in calendar
-    assert "Book an appointment" in _page(client, receptionist, "en-in", reverse("scheduling:book"))
-    assert "Register a patient" in _page(client, receptionist, "en-in", reverse("patients:list"))
-    header = _page(client, receptionist, "en-in", reverse("patients:detail", args=[patient.pk]))
+    assert "Book an appointment" in page_in(client, receptionist, "en-in", reverse("scheduling:book"))
+    assert "Register a patient" in page_in(client, receptionist, "en-in", reverse("patients:list"))
+    header = page_in(client, receptionist, "en-in", reverse("patients:detail", args=[patient.pk]))
     assert "Course &amp; sessions" in header and "Upcoming appointments" in header and " years · " in header
 
 

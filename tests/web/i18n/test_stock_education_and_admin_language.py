@@ -18,6 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from tests.web.i18n.catalogue import unfit_msgids
+from tests.web.i18n.reading import page_in, reads
 from tests.web.i18n.test_catalogues import python_msgids, template_msgids
 
 from anagen.core.education import ARTICLE_FAQ, TREATMENT_OPTIONS
@@ -27,22 +28,6 @@ from anagen.ui.labels import readable_source
 pytestmark = pytest.mark.django_db
 
 SRC = LOCALE_DIR.parent
-
-
-def _page(client, user, language, url):
-    user.language = language
-    user.save()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200 and response["Content-Language"] == language
-    return response.content.decode()
-
-
-def _reads(page, words):
-    """Each Devanagari phrase is on the page and the English it replaces is not."""
-    for devanagari, english in words.items():
-        assert devanagari in page, devanagari
-        assert english not in page, english
 
 
 def _msgids(files: list[Path]) -> set[tuple[str | None, str]]:
@@ -102,8 +87,8 @@ OPTIONS = {
 
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_reception_shows_a_patient_the_treatment_options_in_the_patients_language(client, receptionist, language):
-    page = _page(client, receptionist, language, reverse("education:options"))
-    _reads(page, OPTIONS[language])
+    page = page_in(client, receptionist, language, reverse("education:options"))
+    reads(page, OPTIONS[language])
     assert "Gajjar 2019" in page  # citations as written
     assert {"mr": "स्रोत लेख; क्लिनिकचा प्रोटोकॉल", "hi": "स्रोत लेख; क्लिनिक का प्रोटोकॉल"}[language] in page
     assert "clinic protocol" not in page
@@ -115,15 +100,15 @@ def test_the_clinics_own_answers_are_shown_as_the_clinic_wrote_them(client, admi
         "faq-TOTAL_FORMS": "1", "faq-INITIAL_FORMS": "0",
         "faq-0-question": "Do you offer payment plans?", "faq-0-answer": "Yes.", "faq-0-source": "",
     })
-    page = _page(client, admin_user, "hi", reverse("education:options"))
+    page = page_in(client, admin_user, "hi", reverse("education:options"))
     assert "Do you offer payment plans?" in page and "क्या मेसोथेरेपी में दर्द होता है?" not in page
 
 
 @pytest.mark.parametrize(("language", "refusal"), [
     ("mr", "प्रत्येक प्रश्नाला उत्तर हवे, आणि प्रत्येक उत्तराला प्रश्न."), ("hi", "हर प्रश्न का उत्तर चाहिए, और हर उत्तर का प्रश्न।")])
 def test_the_clinic_admin_edits_the_answers_on_a_form_in_her_language(client, admin_user, language, refusal):
-    page = _page(client, admin_user, language, reverse("education:edit_faq"))
-    _reads(page, {"mr": {"उत्तरे जतन करा": "Save answers", "क्लिनिकची उत्तरे बदला": "Edit the clinic's answers"},
+    page = page_in(client, admin_user, language, reverse("education:edit_faq"))
+    reads(page, {"mr": {"उत्तरे जतन करा": "Save answers", "क्लिनिकची उत्तरे बदला": "Edit the clinic's answers"},
                   "hi": {"उत्तर सहेजें": "Save answers", "क्लिनिक के उत्तर बदलें": "Edit the clinic"}}[language])
     refused = client.post(reverse("education:edit_faq"), {
         "faq-TOTAL_FORMS": "1", "faq-INITIAL_FORMS": "0", "faq-0-question": "Why?", "faq-0-answer": ""}).content.decode()
@@ -154,9 +139,9 @@ LOT = {
 
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_the_clinic_admin_reads_the_stock_pages_in_her_own_language(client, admin_user, lot, language):
-    _reads(_page(client, admin_user, language, reverse("catalog:home")), STOCK[language])
-    _reads(_page(client, admin_user, language, reverse("catalog:product_detail", args=[lot.product_id])), PRODUCT[language])
-    _reads(_page(client, admin_user, language, reverse("catalog:lot_detail", args=[lot.pk])), LOT[language])
+    reads(page_in(client, admin_user, language, reverse("catalog:home")), STOCK[language])
+    reads(page_in(client, admin_user, language, reverse("catalog:product_detail", args=[lot.product_id])), PRODUCT[language])
+    reads(page_in(client, admin_user, language, reverse("catalog:lot_detail", args=[lot.pk])), LOT[language])
 
 
 @pytest.mark.parametrize(("language", "words"), [
@@ -167,7 +152,7 @@ def test_the_clinic_admin_reads_the_stock_pages_in_her_own_language(client, admi
 ])
 def test_the_product_form_and_its_refusals_read_in_the_staff_members_language(client, admin_user, lot, language, words):
     url = reverse("catalog:product_edit", args=[lot.product_id])
-    _reads(_page(client, admin_user, language, url), words)
+    reads(page_in(client, admin_user, language, url), words)
     refused = client.post(reverse("catalog:product_create"), {
         "name": "Thin", "vial_type": "single_dose", "vial_volume_ml": "0", "low_stock_threshold_ml": "0",
         "components-TOTAL_FORMS": "1", "components-INITIAL_FORMS": "0",
@@ -181,9 +166,9 @@ def test_the_product_form_and_its_refusals_read_in_the_staff_members_language(cl
     ("hi", {"रिकॉल स्थायी है": "A recall is permanent", "रिकॉल का कारण": "Reason for the recall", "लॉट रिकॉल करें": "Recall the lot"}),
 ])
 def test_the_recall_and_adjust_forms_read_in_the_staff_members_language(client, admin_user, lot, language, words):
-    _reads(_page(client, admin_user, language, reverse("catalog:lot_recall", args=[lot.pk])), words)
-    adjust = _page(client, admin_user, language, reverse("catalog:lot_adjust", args=[lot.pk]))
-    _reads(adjust, {"mr": {"मोजणीतील दुरुस्ती: नोंदीपेक्षा कमी स्टॉक": "Count correction: less"},
+    reads(page_in(client, admin_user, language, reverse("catalog:lot_recall", args=[lot.pk])), words)
+    adjust = page_in(client, admin_user, language, reverse("catalog:lot_adjust", args=[lot.pk]))
+    reads(adjust, {"mr": {"मोजणीतील दुरुस्ती: नोंदीपेक्षा कमी स्टॉक": "Count correction: less"},
                     "hi": {"गिनती में सुधार: दर्ज से कम स्टॉक": "Count correction: less"}}[language])
     refused = client.post(reverse("catalog:lot_adjust", args=[lot.pk]),
                           {"action": "remove", "quantity_ml": "900", "reason": "count"}).content.decode()
@@ -202,12 +187,12 @@ STAFF_LIST = {
 
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_the_clinic_admin_manages_staff_in_her_own_language(client, admin_user, receptionist, language):
-    _reads(_page(client, admin_user, language, reverse("accounts:staff_list")), STAFF_LIST[language])
-    edit = _page(client, admin_user, language, reverse("accounts:staff_edit", args=[receptionist.pk]))
-    _reads(edit, {"mr": {"खाते सक्रिय": "Account active", "भूमिका": ">Role<"},
+    reads(page_in(client, admin_user, language, reverse("accounts:staff_list")), STAFF_LIST[language])
+    edit = page_in(client, admin_user, language, reverse("accounts:staff_edit", args=[receptionist.pk]))
+    reads(edit, {"mr": {"खाते सक्रिय": "Account active", "भूमिका": ">Role<"},
                   "hi": {"खाता सक्रिय": "Account active", "भूमिका": ">Role<"}}[language])
-    password = _page(client, admin_user, language, reverse("accounts:staff_password", args=[receptionist.pk]))
-    _reads(password, {"mr": {"साठी नवीन पासवर्ड सेट करा": "Set a new password for"},
+    password = page_in(client, admin_user, language, reverse("accounts:staff_password", args=[receptionist.pk]))
+    reads(password, {"mr": {"साठी नवीन पासवर्ड सेट करा": "Set a new password for"},
                       "hi": {"के लिए नया पासवर्ड सेट करें": "Set a new password for"}}[language])
     refused = client.post(reverse("accounts:staff_edit", args=[admin_user.pk]), {
         "first_name": "A", "last_name": "B", "email": "", "role": "reception", "is_active": "on", "language": language}).content.decode()
@@ -222,7 +207,7 @@ def test_the_clinic_admin_manages_staff_in_her_own_language(client, admin_user, 
             "रिकॉर्ड संख्याएँ AN-000123 जैसी दिखती हैं।": "Medical record numbers look like"}),
 ])
 def test_the_clinic_settings_form_reads_in_the_staff_members_language(client, admin_user, language, words):
-    _reads(_page(client, admin_user, language, reverse("accounts:clinic_settings")), words)
+    reads(page_in(client, admin_user, language, reverse("accounts:clinic_settings")), words)
 
 
 # ------------------------------------------------------------------------- interop and api
@@ -234,12 +219,12 @@ def test_the_clinic_settings_form_reads_in_the_staff_members_language(client, ad
             "जाँचें और आयात करें": "Check and import", "ज़रूरी:": "Required:", "CSV फ़ाइल": "CSV file"}),
 ])
 def test_the_registry_csv_page_and_its_row_problems_read_in_the_staff_members_language(client, admin_user, language, words):
-    page = _page(client, admin_user, language, reverse("interop:registry"))
-    _reads(page, words)
+    page = page_in(client, admin_user, language, reverse("interop:registry"))
+    reads(page, words)
     assert "<code>given_name</code>" in page  # the import format's column names stay as the format defines them
     upload = SimpleUploadedFile("p.csv", b"given_name,family_name,date_of_birth,sex,phone\nAsha,Rao,31/02/1990,F,9820012345\n")
     refused = client.post(reverse("interop:registry"), {"file": upload}).content.decode()
-    _reads(refused, {"mr": {"काहीही आयात झाले नाही: 1 समस्या": "Nothing was imported",
+    reads(refused, {"mr": {"काहीही आयात झाले नाही: 1 समस्या": "Nothing was imported",
                             "जन्मतारीख YYYY-MM-DD किंवा DD/MM/YYYY अशी लिहा.": "Write the date of birth"},
                      "hi": {"कुछ भी आयात नहीं हुआ: 1 समस्या": "Nothing was imported",
                             "जन्म तिथि YYYY-MM-DD या DD/MM/YYYY के रूप में लिखें।": "Write the date of birth"}}[language])
@@ -250,9 +235,9 @@ def test_the_registry_csv_page_and_its_row_problems_read_in_the_staff_members_la
     ("hi", {"मेरी कैलेंडर फ़ीड": "My calendar feed", "फ़ीड पता बनाएँ": "Create a feed address", "मेरी फ़ीड": "My feeds"}),
 ])
 def test_the_calendar_feed_pages_read_in_the_staff_members_language(client, trichologist, patient, language, words):
-    _reads(_page(client, trichologist, language, reverse("interop:my_feeds")), words)
-    feeds = _page(client, trichologist, language, reverse("interop:patient_feeds", args=[patient.pk]))
-    _reads(feeds, {"mr": {"रुग्णाकडे परत": "Back to the patient"}, "hi": {"मरीज़ पर वापस": "Back to the patient"}}[language])
+    reads(page_in(client, trichologist, language, reverse("interop:my_feeds")), words)
+    feeds = page_in(client, trichologist, language, reverse("interop:patient_feeds", args=[patient.pk]))
+    reads(feeds, {"mr": {"रुग्णाकडे परत": "Back to the patient"}, "hi": {"मरीज़ पर वापस": "Back to the patient"}}[language])
 
 
 @pytest.mark.parametrize(("language", "words"), [
@@ -260,23 +245,23 @@ def test_the_calendar_feed_pages_read_in_the_staff_members_language(client, tric
     ("hi", {"API टोकन": "API tokens", "टोकन बनाएँ": "Create a token", "अभी कोई टोकन नहीं।": "No tokens yet."}),
 ])
 def test_the_api_tokens_page_reads_in_the_staff_members_language(client, trichologist, language, words):
-    _reads(_page(client, trichologist, language, reverse("api_tokens:list")), words)
+    reads(page_in(client, trichologist, language, reverse("api_tokens:list")), words)
 
 
 # ---------------------------------------------------------------------------------- privacy
 
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_the_clinic_admin_records_an_erasure_request_in_her_own_language(client, admin_user, patient, language):
-    new = _page(client, admin_user, language, reverse("privacy:erasure_new", args=[patient.pk]))
-    _reads(new, {"mr": {"रुग्णाची विनंती": "The patient&#x27;s request", "विनंती नोंदवा": "Record the request"},
+    new = page_in(client, admin_user, language, reverse("privacy:erasure_new", args=[patient.pk]))
+    reads(new, {"mr": {"रुग्णाची विनंती": "The patient&#x27;s request", "विनंती नोंदवा": "Record the request"},
                  "hi": {"मरीज़ का अनुरोध": "The patient&#x27;s request", "अनुरोध दर्ज करें": "Record the request"}}[language])
     client.post(reverse("privacy:erasure_new", args=[patient.pk]), {"reason": "Email of 18 Nov"})
-    listing = _page(client, admin_user, language, reverse("privacy:erasure_list"))
-    _reads(listing, {"mr": {"माहिती पुसण्याच्या विनंत्या": "Erasure requests", "विनंती केली": "Requested"},
+    listing = page_in(client, admin_user, language, reverse("privacy:erasure_list"))
+    reads(listing, {"mr": {"माहिती पुसण्याच्या विनंत्या": "Erasure requests", "विनंती केली": "Requested"},
                      "hi": {"डेटा मिटाने के अनुरोध": "Erasure requests", "अनुरोध किया गया": "Requested"}}[language])
     request = patient.erasure_requests.get()
-    detail = _page(client, admin_user, language, reverse("privacy:erasure_detail", args=[request.pk]))
-    _reads(detail, {"mr": {"वैयक्तिक माहिती पुसून टाका": "Erase personal data", "खात्री करण्यासाठी नोंद क्रमांक लिहा": "Type the record number"},
+    detail = page_in(client, admin_user, language, reverse("privacy:erasure_detail", args=[request.pk]))
+    reads(detail, {"mr": {"वैयक्तिक माहिती पुसून टाका": "Erase personal data", "खात्री करण्यासाठी नोंद क्रमांक लिहा": "Type the record number"},
                     "hi": {"व्यक्तिगत डेटा मिटाएँ": "Erase personal data", "पुष्टि के लिए रिकॉर्ड संख्या लिखें": "Type the record number"}}[language])
 
 

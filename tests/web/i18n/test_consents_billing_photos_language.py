@@ -21,8 +21,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from tests.web.i18n.catalogue import unfit_msgids
+from tests.web.i18n.reading import page_in, reads
 from tests.web.i18n.test_catalogues import python_msgids
-from tests.web.i18n.test_staff_pages_language import _page, _reads, _template_keys
+from tests.web.i18n.test_staff_pages_language import _template_keys
 from tests.web.photos.conftest import consent_to_photographs, jpeg, upload_file
 
 from anagen.audit.services import Actor
@@ -97,13 +98,13 @@ TEXTS = {
 
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_staff_read_a_patients_consents_and_ledger_in_their_own_language(client, receptionist, consented, language):
-    _reads(_page(client, receptionist, language, reverse("consents:patient", args=[consented.pk])), CONSENTS[language])
-    _reads(_page(client, receptionist, language, reverse("consents:ledger", args=[consented.pk])), LEDGER[language])
+    reads(page_in(client, receptionist, language, reverse("consents:patient", args=[consented.pk])), CONSENTS[language])
+    reads(page_in(client, receptionist, language, reverse("consents:ledger", args=[consented.pk])), LEDGER[language])
 
 
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_the_clinic_admin_reads_the_consent_texts_in_her_own_language(client, admin_user, consented, language):
-    _reads(_page(client, admin_user, language, reverse("consents:text_list")), TEXTS[language])
+    reads(page_in(client, admin_user, language, reverse("consents:text_list")), TEXTS[language])
 
 
 @pytest.mark.parametrize(("language", "words"), [
@@ -111,7 +112,7 @@ def test_the_clinic_admin_reads_the_consent_texts_in_her_own_language(client, ad
     ("hi", {"सहमति पर हस्ताक्षर करें": "Sign consent", "हस्ताक्षर मिटाएँ": "Clear signature", "गवाह:": "Witness:"}),
 ])
 def test_the_signing_pages_staff_part_reads_in_the_staff_members_language(client, receptionist, consented, language, words):
-    _reads(_page(client, receptionist, language, reverse("consents:sign", args=[consented.pk, "photographs"])), words)
+    reads(page_in(client, receptionist, language, reverse("consents:sign", args=[consented.pk, "photographs"])), words)
 
 
 # ------------------------------------------------------------------------------ billing
@@ -146,18 +147,18 @@ BILLING = {
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_reception_reads_the_billing_pages_in_her_own_language(client, receptionist, invoice, language):
     words = BILLING[language]
-    _reads(_page(client, receptionist, language, reverse("billing:reception")), words["rec"])
-    _reads(_page(client, receptionist, language, reverse("billing:invoice", args=[invoice.pk])), words["invoice"])
-    _reads(_page(client, receptionist, language, reverse("billing:new_invoice", args=[invoice.patient_id])), words["new"])
+    reads(page_in(client, receptionist, language, reverse("billing:reception")), words["rec"])
+    reads(page_in(client, receptionist, language, reverse("billing:invoice", args=[invoice.pk])), words["invoice"])
+    reads(page_in(client, receptionist, language, reverse("billing:new_invoice", args=[invoice.patient_id])), words["new"])
 
 
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_the_clinic_admin_reads_the_price_list_in_her_own_language(client, admin_user, items, language):
-    _reads(_page(client, admin_user, language, reverse("billing:prices")), BILLING[language]["prices"])
+    reads(page_in(client, admin_user, language, reverse("billing:prices")), BILLING[language]["prices"])
 
 
 def test_a_refused_payment_reads_in_marathi(client, receptionist, invoice):
-    _page(client, receptionist, "mr", reverse("billing:invoice", args=[invoice.pk]))
+    page_in(client, receptionist, "mr", reverse("billing:invoice", args=[invoice.pk]))
     page = client.post(reverse("billing:pay", args=[invoice.pk]), {"amount": "100", "method": "upi"}).content.decode()
     assert "UPI किंवा बँक व्यवहाराचा संदर्भ द्या." in page and "Give the UPI or bank transaction reference." not in page
 
@@ -186,7 +187,7 @@ PHOTOS = {
 @pytest.mark.parametrize("language", ["mr", "hi"])
 def test_a_trichologist_reads_the_photograph_pages_in_her_own_language(client, trichologist, consented, language):
     for page in ("gallery", "upload", "compare"):
-        _reads(_page(client, trichologist, language, reverse(f"photos:{page}", args=[consented.pk])), PHOTOS[language][page])
+        reads(page_in(client, trichologist, language, reverse(f"photos:{page}", args=[consented.pk])), PHOTOS[language][page])
 
 
 REFUSALS = [
@@ -203,7 +204,7 @@ REFUSALS = [
 @pytest.mark.parametrize(("files", "form", "settings_", "marathi", "english"), REFUSALS)
 def test_a_photograph_refused_on_the_staff_upload_reads_in_marathi(client, trichologist, consented, files, form, settings_, marathi,
                                                                     english):
-    _page(client, trichologist, "mr", reverse("photos:upload", args=[consented.pk]))
+    page_in(client, trichologist, "mr", reverse("photos:upload", args=[consented.pk]))
     day = timezone.localdate() + dt.timedelta(days=1 if form else 0)
     with override_settings(**settings_):
         response = client.post(reverse("photos:upload", args=[consented.pk]),
@@ -245,9 +246,9 @@ def test_the_portals_photograph_help_gives_the_size_limit_from_the_setting(clien
 
 
 def test_english_staff_still_read_these_pages_in_english(client, trichologist, receptionist, consented, invoice):
-    assert "Status per purpose" in _page(client, receptionist, "en-in", reverse("consents:patient", args=[consented.pk]))
-    assert "Record payment" in _page(client, receptionist, "en-in", reverse("billing:invoice", args=[invoice.pk]))
-    upload = _page(client, trichologist, "en-in", reverse("photos:upload", args=[consented.pk]))
+    assert "Status per purpose" in page_in(client, receptionist, "en-in", reverse("consents:patient", args=[consented.pk]))
+    assert "Record payment" in page_in(client, receptionist, "en-in", reverse("billing:invoice", args=[invoice.pk]))
+    upload = page_in(client, trichologist, "en-in", reverse("photos:upload", args=[consented.pk]))
     assert "Clean, dry hair" in upload and "up to 20 MB each" in upload
     refused = client.post(reverse("photos:upload", args=[consented.pk]), {
         "visit_date": timezone.localdate().isoformat(), "view": "vertex", "files": [upload_file(b"notes", "notes.txt", "text/plain")]})
